@@ -1,0 +1,26 @@
+import type { ExportFormat, ScrapedRecord } from "../pipeline/types.ts";
+
+/** `manifest.json` of one published dataset version. */
+export interface DatasetManifest {
+  name: string;
+  version: number;
+  runId: string;
+  scraper: string;
+  createdAt: string;
+  records: number;
+  /** Field names in first-seen order. */
+  fields: string[];
+  files: { path: string; bytes: number; sha256: string; format: ExportFormat }[];
+}
+
+/** What `publishDataset` needs. */
+export interface PublishOptions {
+  /** The datasets folder: `<TRAWL_HOME>/datasets`. */
+  root: string;
+  name: string;
+  runId: string;
+  scraper: string;
+  records: AsyncIterable<ScrapedRecord> | Iterable<ScrapedRecord>;
+  /** @defaultValue ["jsonl"] */
+  formats?: ExportFormat[];
+}

@@ -1,0 +1,77 @@
+/**
+ * The contract between the engine and whatever fetches pages. The engine only sees `Fetcher`;
+ * HTTP (undici) now, a browser later.
+ */
+
+/** Why a request failed; stable strings shown to users and stored with the request. */
+export type ReasonCode =
+  | "timeout"
+  | "too_large"
+  | "redirect_limit"
+  | "dns"
+  | "refused"
+  | "reset"
+  | "truncated"
+  | "robots"
+  | "bad_url"
+  | "url_too_long"
+  | "unsupported_content"
+  | "decode"
+  | "aborted"
+  | "network"
+  | `http_${number}`;
+
+/** One page to fetch. */
+export interface FetchRequest {
+  url: string;
+  headers?: Record<string, string>;
+  /** Aborting it ends the request at once with reason `aborted` (cancel). */
+  signal?: AbortSignal;
+}
+
+/** A fetched page, decoded to text. */
+export interface FetchResponse {
+  /** The URL asked for. */
+  url: string;
+  /** The URL after redirects. */
+  finalUrl: string;
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  body: string;
+  /** Bytes received after decompression. */
+  bytes: number;
+  /** Charset used to decode, e.g. `utf-8`, `windows-1252`. */
+  encoding: string;
+  /** Bytes that could not be decoded in that charset (replaced by U+FFFD). */
+  invalidBytes: number;
+  redirects: number;
+  /** Attempts beyond the first. */
+  retries: number;
+  /** Milliseconds from the start of the last attempt to the end of its body. */
+  latencyMs: number;
+}
+
+/** What the engine learns about every single attempt, for stats. */
+export interface AttemptInfo {
+  url: string;
+  host: string;
+  status?: number;
+  reason?: ReasonCode;
+  bytes: number;
+  latencyMs: number;
+  /** 0 for the first attempt of a request. */
+  attempt: number;
+}
+
+/** Fetches pages; implementations own pools, politeness and retries. */
+export interface Fetcher {
+  /**
+   * Fetches one page, with politeness (rate limit, robots.txt) and retries applied.
+   * Resolves for 2xx (and for other statuses the caller accepted); rejects with a `FetchError`
+   * carrying a `ReasonCode` otherwise.
+   */
+  fetch(request: FetchRequest): Promise<FetchResponse>;
+  /** Closes pools and sockets. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,138 @@
+/**
+ * What a loaded scraper looks like to the engine: a compiled plan, independent of whether it came
+ * from YAML or from `defineScraper` in TypeScript.
+ */
+
+/** A scraped record: plain JSON values only. */
+export type ScrapedRecord = Record<string, unknown>;
+
+/** A page handed to a page type's parser. */
+export interface PageInput {
+  url: string;
+  finalUrl: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Link distance from the target's start URL (start = 0). */
+  depth: number;
+  /** Name of the target this page belongs to. */
+  target: string;
+  /** Name of the page type (key of `pages:`). */
+  pageType: string;
+}
+
+/** A link found on a page, to be crawled as `page`. */
+export interface DiscoveredLink {
+  url: string;
+  page: string;
+}
+
+/** What parsing one page yields. */
+export interface PageOutput {
+  records: ScrapedRecord[];
+  links: DiscoveredLink[];
+}
+
+/** Context handed to hooks and page parsers. */
+export interface ScraperContext {
+  runId: string;
+  log(level: "debug" | "info" | "warn" | "error", message: string): void;
+  signal: AbortSignal;
+}
+
+/** A page type, compiled. */
+export interface CompiledPage {
+  name: string;
+  parse(page: PageInput, ctx: ScraperContext): Promise<PageOutput> | PageOutput;
+}
+
+/** Limits of one run; `undefined` means unlimited. */
+export interface RunLimits {
+  maxPages?: number;
+  maxDepth?: number;
+  maxRuntimeMs?: number;
+  /** @defaultValue 2048 */
+  maxUrlLength: number;
+}
+
+/** Politeness and fetch settings of one scraper. */
+export interface Politeness {
+  /** Requests in flight at once. @defaultValue 8 */
+  concurrency: number;
+  /** Requests per second per host (token bucket start rate). @defaultValue 10 */
+  ratePerHost: number;
+  minRatePerHost: number;
+  maxRatePerHost: number;
+  /** @defaultValue true */
+  obeyRobots: boolean;
+  userAgent: string;
+  /** Per-request total deadline. @defaultValue 30000 */
+  timeoutMs: number;
+  /** @defaultValue 3 */
+  retries: number;
+  /** Body cap after decompression. @defaultValue 10 MiB */
+  maxBodyBytes: number;
+  /** @defaultValue 10 */
+  maxRedirects: number;
+}
+
+/** Context of a post-crawl step. */
+export interface StepContext extends ScraperContext {
+  scraper: string;
+  /** Publishes records as a new version of a dataset; resolves to the version written. */
+  publish(
+    dataset: string,
+    records: AsyncIterable<ScrapedRecord>,
+    options?: { formats?: ExportFormat[] },
+  ): Promise<{ name: string; version: number; records: number }>;
+}
+
+export type ExportFormat = "jsonl" | "csv" | "json";
+
+/** The result of one step, beyond its output records. */
+export interface StepResult {
+  /** Set by an export step. */
+  dataset?: { name: string; version: number };
+  /** Records the step dropped, with why (e.g. validation). */
+  dropped?: number;
+}
+
+/**
+ * A post-crawl step: reads the previous step's records and writes its own.
+ * Steps must be deterministic: resume may re-run a step that was interrupted.
+ */
+export interface CompiledStep {
+  /** Unique in the plan; breakpoints name it. */
+  name: string;
+  kind: string;
+  run(
+    input: AsyncIterable<ScrapedRecord>,
+    emit: (record: ScrapedRecord) => void,
+    ctx: StepContext,
+  ): Promise<StepResult | void>;
+}
+
+/** A target: a named group of start URLs; progress is reported per target. */
+export interface CompiledTarget {
+  name: string;
+  start: string[];
+}
+
+/** A scraper ready to run. */
+export interface CompiledScraper {
+  name: string;
+  /** Absolute path of the definition file, when loaded from one. */
+  source?: string;
+  /** SHA-256 of the definition text: a resume warns when the definition changed. */
+  hash: string;
+  targets: CompiledTarget[];
+  /** The page type of start URLs (the first key of `pages:`). */
+  startPage: string;
+  pages: Record<string, CompiledPage>;
+  /** Post-crawl steps, in order. The engine runs an implicit `crawl` step before them. */
+  steps: CompiledStep[];
+  limits: RunLimits;
+  politeness: Politeness;
+  setup?(ctx: ScraperContext): Promise<void> | void;
+  cleanup?(ctx: ScraperContext): Promise<void> | void;
+}
