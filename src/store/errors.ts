@@ -1,0 +1,31 @@
+import { TrawlError, type TrawlErrorOptions } from "../core/errors.ts";
+
+/** The database file exists but fails `PRAGMA integrity_check`: refused, never recreated. */
+export class CorruptDatabaseError extends TrawlError {
+  constructor(path: string, problems: string[], options: TrawlErrorOptions = {}) {
+    super(
+      "TRAWL_ERR_STORE_CORRUPT",
+      `database ${path} is corrupt (${problems.slice(0, 3).join("; ")}); trawl will not touch it. ` +
+        `Restore a backup from the backups folder or move the file away.`,
+      { ...options, details: { path, problems } },
+    );
+  }
+}
+
+/** The database was written by a newer trawl than this one. */
+export class SchemaTooNewError extends TrawlError {
+  constructor(path: string, found: number, known: number) {
+    super(
+      "TRAWL_ERR_STORE_SCHEMA_TOO_NEW",
+      `database ${path} has schema version ${found}, this trawl knows up to ${known}; upgrade trawl`,
+      { details: { path, found, known } },
+    );
+  }
+}
+
+/** A write that was refused because its precondition no longer held (e.g. a run changed state). */
+export class ConflictError extends TrawlError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("TRAWL_ERR_STORE_CONFLICT", message, { details });
+  }
+}

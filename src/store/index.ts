@@ -1,0 +1,4 @@
+export * from "./types.ts";
+export * from "./errors.ts";
+export { openSqliteStore } from "./sqlite-store.ts";
+export type { OpenDatabaseOptions } from "./database.ts";

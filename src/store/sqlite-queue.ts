@@ -1,0 +1,140 @@
+import { writeTransaction, type SqliteDatabase } from "./database.ts";
+import type { NewRequest, QueuedRequest, RequestOutcome, RequestQueue, TargetCounts } from "./types.ts";
+
+/** Sort key of the n-th record of a page: keeps crawl output in a stable order whatever the timing. */
+export function crawlRecordOrder(url: string, index: number): string {
+  return `${url}\u0000${String(index).padStart(6, "0")}`;
+}
+
+/** The request queue of each run, in SQLite. */
+export class SqliteRequestQueue implements RequestQueue {
+  private readonly insert;
+  private readonly insertRecord;
+  private readonly finish;
+
+  constructor(private readonly db: SqliteDatabase) {
+    // Purpose: add a request unless the run already has its URL. Params: run, url, page type, target, depth, now.
+    this.insert = db.prepare(
+      `INSERT OR IGNORE INTO requests (run_id, url, page_type, target, depth, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    // Purpose: store one crawl-stage record. Params: run, order key, target, JSON data.
+    this.insertRecord = db.prepare(
+      `INSERT OR REPLACE INTO records (run_id, stage, ord, target, data) VALUES (?, 0, ?, ?, ?)`,
+    );
+    // Purpose: finish a leased request. Params: state, status, reason, error, records, now, run, id.
+    this.finish = db.prepare(
+      `UPDATE requests SET state = ?, http_status = ?, reason = ?, error = ?, records = ?, lease_owner = NULL, updated_at = ?
+       WHERE run_id = ? AND id = ? AND state = 'leased'`,
+    );
+  }
+
+  async enqueue(runId: string, requests: NewRequest[], now: number): Promise<number> {
+    return writeTransaction(this.db, () => this.insertAll(runId, requests, now));
+  }
+
+  private insertAll(runId: string, requests: NewRequest[], now: number): number {
+    let added = 0;
+    for (const r of requests)
+      added += this.insert.run(runId, r.url, r.pageType, r.target, r.depth, now).changes;
+    return added;
+  }
+
+  async lease(runId: string, owner: string, limit: number, now: number): Promise<QueuedRequest[]> {
+    // Purpose: hand the oldest pending requests to one owner.
+    return writeTransaction(this.db, () => {
+      const rows = this.db
+        .prepare(
+          `SELECT id, url, page_type AS pageType, target, depth FROM requests
+           WHERE run_id = ? AND state = 'pending' ORDER BY id LIMIT ?`,
+        )
+        .all(runId, limit) as QueuedRequest[];
+      const mark = this.db.prepare(
+        `UPDATE requests SET state = 'leased', lease_owner = ?, updated_at = ? WHERE run_id = ? AND id = ?`,
+      );
+      for (const row of rows) mark.run(owner, now, runId, row.id);
+      return rows;
+    });
+  }
+
+  async reclaim(runId: string, now: number): Promise<number> {
+    // Purpose: after a crash or stop, every leased request goes back to pending.
+    return writeTransaction(
+      this.db,
+      () =>
+        this.db
+          .prepare(
+            `UPDATE requests SET state = 'pending', lease_owner = NULL, updated_at = ? WHERE run_id = ? AND state = 'leased'`,
+          )
+          .run(now, runId).changes,
+    );
+  }
+
+  async complete(
+    runId: string,
+    requestId: number,
+    outcome: RequestOutcome,
+    records: { target: string; data: unknown }[],
+    links: NewRequest[],
+    now: number,
+  ): Promise<void> {
+    writeTransaction(this.db, () => {
+      const row = this.db
+        .prepare(`SELECT url FROM requests WHERE run_id = ? AND id = ?`)
+        .get(runId, requestId) as { url: string } | undefined;
+      if (!row) throw new Error(`request ${requestId} of run ${runId} does not exist`);
+      const changed = outcome.ok
+        ? this.finish.run("done", outcome.httpStatus, null, null, records.length, now, runId, requestId)
+        : this.finish.run(
+            "failed",
+            outcome.httpStatus ?? null,
+            outcome.reason,
+            outcome.error,
+            0,
+            now,
+            runId,
+            requestId,
+          );
+      // Not leased any more: a cancelled or reclaimed lease; storing now would duplicate work.
+      if (changed.changes === 0) return;
+      records.forEach((record, index) =>
+        this.insertRecord.run(
+          runId,
+          crawlRecordOrder(row.url, index),
+          record.target,
+          JSON.stringify(record.data),
+        ),
+      );
+      this.insertAll(runId, links, now);
+    });
+  }
+
+  async release(runId: string, requestIds: number[], now: number): Promise<void> {
+    // Purpose: give leased requests back without finishing them.
+    const stmt = this.db.prepare(
+      `UPDATE requests SET state = 'pending', lease_owner = NULL, updated_at = ? WHERE run_id = ? AND id = ? AND state = 'leased'`,
+    );
+    writeTransaction(this.db, () => requestIds.forEach((id) => stmt.run(now, runId, id)));
+  }
+
+  async counts(runId: string): Promise<TargetCounts[]> {
+    // Purpose: per-target progress counters.
+    return this.db
+      .prepare(
+        `SELECT target,
+                SUM(state = 'pending') AS pending, SUM(state = 'leased') AS leased,
+                SUM(state = 'done') AS done, SUM(state = 'failed') AS failed, SUM(records) AS records
+         FROM requests WHERE run_id = ? GROUP BY target`,
+      )
+      .all(runId) as TargetCounts[];
+  }
+
+  async failures(runId: string): Promise<{ reason: string; count: number; example: string }[]> {
+    // Purpose: errors grouped by reason code, with one URL each.
+    return this.db
+      .prepare(
+        `SELECT reason, COUNT(*) AS count, MIN(url) AS example FROM requests
+         WHERE run_id = ? AND state = 'failed' GROUP BY reason ORDER BY count DESC`,
+      )
+      .all(runId) as { reason: string; count: number; example: string }[];
+  }
+}

@@ -1,0 +1,179 @@
+import type { RunStatus } from "../core/events.ts";
+import { formatRunId } from "../core/ids.ts";
+import { randomInt } from "node:crypto";
+import { writeTransaction, type SqliteDatabase } from "./database.ts";
+import type { NewRun, RunControl, RunFilter, RunRecord, RunStore } from "./types.ts";
+
+interface RunRow {
+  id: string;
+  scraper: string;
+  source: string | null;
+  definition_hash: string;
+  status: RunStatus;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+  error: string | null;
+  owner: string | null;
+  heartbeat_at: number | null;
+  control: RunControl | null;
+  pause_reason: string | null;
+  breakpoints: string;
+  targets: string;
+  steps: string;
+  stats: string;
+  dataset_name: string | null;
+  dataset_version: number | null;
+}
+
+/** Column of each `RunRecord` field that `update` may set. */
+const COLUMNS: Partial<Record<keyof RunRecord, keyof RunRow>> = {
+  status: "status",
+  startedAt: "started_at",
+  finishedAt: "finished_at",
+  error: "error",
+  owner: "owner",
+  heartbeatAt: "heartbeat_at",
+  control: "control",
+  pauseReason: "pause_reason",
+  breakpoints: "breakpoints",
+  stats: "stats",
+  datasetName: "dataset_name",
+  datasetVersion: "dataset_version",
+};
+
+const JSON_FIELDS = new Set<keyof RunRecord>(["breakpoints", "stats", "targets", "steps"]);
+
+function toRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    scraper: row.scraper,
+    source: row.source,
+    definitionHash: row.definition_hash,
+    status: row.status,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    updatedAt: row.updated_at,
+    error: row.error,
+    owner: row.owner,
+    heartbeatAt: row.heartbeat_at,
+    control: row.control,
+    pauseReason: row.pause_reason,
+    breakpoints: JSON.parse(row.breakpoints) as string[],
+    targets: JSON.parse(row.targets) as string[],
+    steps: JSON.parse(row.steps) as string[],
+    stats: JSON.parse(row.stats) as Record<string, unknown>,
+    datasetName: row.dataset_name,
+    datasetVersion: row.dataset_version,
+  };
+}
+
+/** Runs in SQLite. */
+export class SqliteRunStore implements RunStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async create(run: NewRun, now: number): Promise<RunRecord> {
+    // Purpose: insert a queued run and its pending steps. A taken id bumps the tie-breaker.
+    const insertRun = this.db.prepare(
+      `INSERT OR IGNORE INTO runs (id, scraper, source, definition_hash, status, created_at, updated_at, breakpoints, targets, steps)
+       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+    );
+    const insertStep = this.db.prepare(`INSERT INTO steps (run_id, idx, name, kind) VALUES (?, ?, ?, ?)`);
+    const id = writeTransaction(this.db, () => {
+      const first = randomInt(16);
+      for (let bump = 0; bump < 1000; bump++) {
+        const candidate = formatRunId(now + 100 * Math.floor((first + bump) / 16), first + bump);
+        const inserted = insertRun.run(
+          candidate,
+          run.scraper,
+          run.source,
+          run.definitionHash,
+          now,
+          now,
+          JSON.stringify(run.breakpoints),
+          JSON.stringify(run.targets),
+          JSON.stringify(run.steps.map((step) => step.name)),
+        );
+        if (inserted.changes === 1) {
+          run.steps.forEach((step, index) => insertStep.run(candidate, index, step.name, step.kind));
+          return candidate;
+        }
+      }
+      throw new Error("could not allocate a run id");
+    });
+    return (await this.get(id))!;
+  }
+
+  async get(id: string): Promise<RunRecord | null> {
+    // Purpose: one run by id.
+    const row = this.db.prepare(`SELECT * FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  async list(filter: RunFilter = {}): Promise<RunRecord[]> {
+    // Purpose: runs newest first, optionally by scraper and status.
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.scraper) {
+      where.push("scraper = ?");
+      params.push(filter.scraper);
+    }
+    if (filter.statuses?.length) {
+      where.push(`status IN (${filter.statuses.map(() => "?").join(", ")})`);
+      params.push(...filter.statuses);
+    }
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, filter.limit ?? 1000) as RunRow[];
+    return rows.map(toRecord);
+  }
+
+  async update(id: string, patch: Partial<RunRecord>, expect?: RunStatus[]): Promise<boolean> {
+    // Purpose: set some columns of a run, optionally only from the expected statuses.
+    const sets: string[] = ["updated_at = ?"];
+    const params: unknown[] = [patch.updatedAt ?? Date.now()];
+    for (const [field, value] of Object.entries(patch) as [keyof RunRecord, unknown][]) {
+      const column = COLUMNS[field];
+      if (!column) continue;
+      sets.push(`${column} = ?`);
+      params.push(JSON_FIELDS.has(field) ? JSON.stringify(value) : value);
+    }
+    let sql = `UPDATE runs SET ${sets.join(", ")} WHERE id = ?`;
+    params.push(id);
+    if (expect?.length) {
+      sql += ` AND status IN (${expect.map(() => "?").join(", ")})`;
+      params.push(...expect);
+    }
+    return writeTransaction(this.db, () => this.db.prepare(sql).run(...params).changes === 1);
+  }
+
+  async claim(id: string, owner: string, now: number, staleBefore: number): Promise<boolean> {
+    // Purpose: take over a run nobody executes (no owner, or a heartbeat older than staleBefore).
+    const sql = `UPDATE runs SET owner = ?, heartbeat_at = ?, control = NULL, updated_at = ?
+                 WHERE id = ? AND (owner IS NULL OR owner = ? OR heartbeat_at IS NULL OR heartbeat_at < ?)`;
+    return writeTransaction(
+      this.db,
+      () => this.db.prepare(sql).run(owner, now, now, id, owner, staleBefore).changes === 1,
+    );
+  }
+
+  async heartbeat(id: string, owner: string, now: number): Promise<RunControl | null> {
+    // Purpose: prove the owner is alive and pick up a pending control command.
+    return writeTransaction(this.db, () => {
+      const row = this.db.prepare(`SELECT control FROM runs WHERE id = ? AND owner = ?`).get(id, owner) as
+        { control: RunControl | null } | undefined;
+      this.db
+        .prepare(`UPDATE runs SET heartbeat_at = ?, control = NULL WHERE id = ? AND owner = ?`)
+        .run(now, id, owner);
+      return row?.control ?? null;
+    });
+  }
+
+  async requestControl(id: string, control: RunControl): Promise<void> {
+    // Purpose: leave a command for the process executing the run.
+    writeTransaction(this.db, () =>
+      this.db.prepare(`UPDATE runs SET control = ? WHERE id = ?`).run(control, id),
+    );
+  }
+}

@@ -1,0 +1,189 @@
+import type { LogLevel, RunStatus } from "../core/events.ts";
+
+/**
+ * Storage contracts. The engine talks only to these interfaces; SQLite implements them now,
+ * PostgreSQL later. Methods are async so a networked backend fits the same shape.
+ */
+
+/** A control command written by any process and obeyed by the process that executes the run. */
+export type RunControl = "pause" | "resume" | "stop" | "cancel";
+
+/** A stored run. */
+export interface RunRecord {
+  id: string;
+  scraper: string;
+  /** Path of the definition file the run was started from. */
+  source: string | null;
+  definitionHash: string;
+  status: RunStatus;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  updatedAt: number;
+  error: string | null;
+  /** The process executing the run (`host:pid:nonce`), or null when nobody does. */
+  owner: string | null;
+  heartbeatAt: number | null;
+  /** A command waiting for the owner. */
+  control: RunControl | null;
+  pauseReason: string | null;
+  breakpoints: string[];
+  /** Target names in definition order. */
+  targets: string[];
+  /** Step names in order, `crawl` first. */
+  steps: string[];
+  stats: Record<string, unknown>;
+  datasetName: string | null;
+  datasetVersion: number | null;
+}
+
+/** What creating a run needs. */
+export interface NewRun {
+  scraper: string;
+  source: string | null;
+  definitionHash: string;
+  targets: string[];
+  steps: { name: string; kind: string }[];
+  breakpoints: string[];
+}
+
+/** Filter for listing runs; newest first. */
+export interface RunFilter {
+  scraper?: string;
+  statuses?: RunStatus[];
+  limit?: number;
+}
+
+export interface RunStore {
+  /** Creates a run in state `queued` with a fresh id, and its steps as `pending`. */
+  create(run: NewRun, now: number): Promise<RunRecord>;
+  get(id: string): Promise<RunRecord | null>;
+  list(filter?: RunFilter): Promise<RunRecord[]>;
+  /** Sets fields of a run; when `expect` is given the update only happens from those statuses. Resolves true if updated. */
+  update(id: string, patch: Partial<RunRecord>, expect?: RunStatus[]): Promise<boolean>;
+  /** Takes ownership if nobody owns the run or the owner's heartbeat is older than `staleBefore`. */
+  claim(id: string, owner: string, now: number, staleBefore: number): Promise<boolean>;
+  /** Records a heartbeat and returns the pending control command (clearing it), if any. */
+  heartbeat(id: string, owner: string, now: number): Promise<RunControl | null>;
+  /** Queues a control command for whoever executes the run. */
+  requestControl(id: string, control: RunControl): Promise<void>;
+}
+
+/** A request in a run's queue. */
+export interface QueuedRequest {
+  id: number;
+  url: string;
+  pageType: string;
+  target: string;
+  depth: number;
+}
+
+/** A URL to enqueue; duplicates of a URL already in the run's queue are ignored. */
+export interface NewRequest {
+  url: string;
+  pageType: string;
+  target: string;
+  depth: number;
+}
+
+/** How one request ended. */
+export type RequestOutcome =
+  { ok: true; httpStatus: number } | { ok: false; httpStatus?: number; reason: string; error: string };
+
+/** Counters of one target, from the queue. */
+export interface TargetCounts {
+  target: string;
+  pending: number;
+  leased: number;
+  done: number;
+  failed: number;
+  records: number;
+}
+
+export interface RequestQueue {
+  /** Adds requests; resolves to how many were new. */
+  enqueue(runId: string, requests: NewRequest[], now: number): Promise<number>;
+  /** Leases up to `limit` pending requests, oldest first. */
+  lease(runId: string, owner: string, limit: number, now: number): Promise<QueuedRequest[]>;
+  /** Returns every leased request of the run to pending (after a crash or a stop). */
+  reclaim(runId: string, now: number): Promise<number>;
+  /**
+   * Atomically: marks the request finished, stores its records (crawl stage) and enqueues the
+   * links it found. This single transaction is what makes resume exact.
+   */
+  complete(
+    runId: string,
+    requestId: number,
+    outcome: RequestOutcome,
+    records: { target: string; data: unknown }[],
+    links: NewRequest[],
+    now: number,
+  ): Promise<void>;
+  /** Returns a leased request to pending without finishing it. */
+  release(runId: string, requestIds: number[], now: number): Promise<void>;
+  counts(runId: string): Promise<TargetCounts[]>;
+  /** Failed requests grouped by reason. */
+  failures(runId: string): Promise<{ reason: string; count: number; example: string }[]>;
+}
+
+export interface RecordStore {
+  /** Records of a stage in their stable order (crawl stage: by URL, then position on the page). */
+  read(runId: string, stage: number, batchSize?: number): AsyncIterable<unknown>;
+  count(runId: string, stage: number): Promise<number>;
+  /** Appends records of a step's output stage, continuing the stage's order. */
+  append(runId: string, stage: number, records: unknown[], firstIndex: number): Promise<void>;
+  /** Deletes a stage (a step re-run after an interruption starts from nothing). */
+  clear(runId: string, stage: number): Promise<void>;
+}
+
+/** A step's checkpoint. */
+export interface StepRecord {
+  runId: string;
+  index: number;
+  name: string;
+  kind: string;
+  status: "pending" | "running" | "done";
+  startedAt: number | null;
+  finishedAt: number | null;
+  recordsOut: number | null;
+  result: Record<string, unknown> | null;
+}
+
+export interface StepStore {
+  list(runId: string): Promise<StepRecord[]>;
+  start(runId: string, index: number, now: number): Promise<void>;
+  /** The checkpoint: marks a step done with its result. */
+  finish(
+    runId: string,
+    index: number,
+    recordsOut: number,
+    result: Record<string, unknown>,
+    now: number,
+  ): Promise<void>;
+}
+
+/** A stored log line of a run. */
+export interface LogRecord {
+  id: number;
+  runId: string;
+  at: number;
+  level: LogLevel;
+  message: string;
+}
+
+export interface LogStore {
+  append(runId: string, level: LogLevel, message: string, at: number): Promise<void>;
+  list(runId: string, options?: { afterId?: number; limit?: number; level?: LogLevel }): Promise<LogRecord[]>;
+}
+
+/** Every repository of one database. */
+export interface Store {
+  runs: RunStore;
+  queue: RequestQueue;
+  records: RecordStore;
+  steps: StepStore;
+  logs: LogStore;
+  /** Result of `PRAGMA integrity_check` (or the backend's equivalent). */
+  integrityCheck(): Promise<string[]>;
+  close(): Promise<void>;
+}

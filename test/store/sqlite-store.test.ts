@@ -1,0 +1,174 @@
+import Database from "better-sqlite3";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CorruptDatabaseError, openSqliteStore, type Store } from "../../src/store/index.ts";
+import { migrations } from "../../src/store/migrations.ts";
+
+let dir: string;
+let store: Store | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "trawl-store-"));
+});
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const newRun = { scraper: "shop", source: null, definitionHash: "h", targets: ["a", "b"], breakpoints: [] };
+const steps = [
+  { name: "crawl", kind: "crawl" },
+  { name: "export", kind: "export" },
+];
+
+describe("opening the database", () => {
+  it("creates the schema, uses WAL and passes the integrity check", async () => {
+    store = openSqliteStore(join(dir, "t.db"));
+    expect(await store.integrityCheck()).toEqual(["ok"]);
+    const db = new Database(join(dir, "t.db"), { readonly: true });
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("user_version", { simple: true })).toBe(migrations.at(-1)!.version);
+    db.close();
+  });
+
+  it("refuses a corrupt file and leaves it as it was", () => {
+    const path = join(dir, "t.db");
+    writeFileSync(path, "this is not a database at all".repeat(200));
+    expect(() => openSqliteStore(path)).toThrow(CorruptDatabaseError);
+    expect(readdirSync(dir)).toEqual(["t.db"]);
+  });
+
+  it("backs the database up before a new migration", async () => {
+    const path = join(dir, "t.db");
+    openSqliteStore(path).close();
+    const next = [...migrations, { version: 99, name: "test", sql: "CREATE TABLE extra (x INTEGER)" }];
+    store = openSqliteStore(path, { migrations: next });
+    const backups = readdirSync(join(dir, "backups"));
+    expect(backups).toHaveLength(1);
+    expect(backups[0]).toMatch(/^trawl-v1-.*\.db$/);
+  });
+});
+
+describe("runs", () => {
+  it("creates queued runs with unique, time-sorted ids", async () => {
+    store = openSqliteStore(join(dir, "t.db"));
+    const now = Date.UTC(2026, 10, 22, 10);
+    const ids = [];
+    for (let i = 0; i < 40; i++) ids.push((await store.runs.create({ ...newRun, steps }, now)).id);
+    expect(new Set(ids).size).toBe(40);
+    const run = await store.runs.get(ids[0]!);
+    expect(run).toMatchObject({ status: "queued", targets: ["a", "b"], steps: ["crawl", "export"] });
+    expect((await store.runs.list()).map((r) => r.id)).toEqual([...ids].sort().reverse());
+  });
+
+  it("claims only unowned or stale runs, and passes control commands to the owner", async () => {
+    store = openSqliteStore(join(dir, "t.db"));
+    const { id } = await store.runs.create({ ...newRun, steps }, 1000);
+    expect(await store.runs.claim(id, "p1", 1000, 0)).toBe(true);
+    expect(await store.runs.claim(id, "p2", 2000, 500)).toBe(false);
+    await store.runs.requestControl(id, "pause");
+    expect(await store.runs.heartbeat(id, "p1", 3000)).toBe("pause");
+    expect(await store.runs.heartbeat(id, "p1", 4000)).toBeNull();
+    expect(await store.runs.claim(id, "p2", 30_000, 10_000)).toBe(true);
+  });
+
+  it("updates only from the expected statuses", async () => {
+    store = openSqliteStore(join(dir, "t.db"));
+    const { id } = await store.runs.create({ ...newRun, steps }, 1000);
+    expect(await store.runs.update(id, { status: "running" }, ["queued"])).toBe(true);
+    expect(await store.runs.update(id, { status: "running" }, ["queued"])).toBe(false);
+  });
+});
+
+describe("request queue", () => {
+  it("dedupes URLs, leases in order, and completes atomically with records and links", async () => {
+    store = openSqliteStore(join(dir, "t.db"));
+    const { id } = await store.runs.create({ ...newRun, steps }, 1000);
+    const start = { pageType: "list", target: "a", depth: 0 };
+    expect(
+      await store.queue.enqueue(
+        id,
+        [
+          { url: "http://x/1", ...start },
+          { url: "http://x/1", ...start },
+        ],
+        1,
+      ),
+    ).toBe(1);
+    const [leased] = await store.queue.lease(id, "p1", 10, 2);
+    expect(leased).toMatchObject({ url: "http://x/1", pageType: "list", target: "a", depth: 0 });
+    await store.queue.complete(
+      id,
+      leased!.id,
+      { ok: true, httpStatus: 200 },
+      [
+        { target: "a", data: { n: 2 } },
+        { target: "a", data: { n: 1 } },
+      ],
+      [
+        { url: "http://x/2", pageType: "list", target: "a", depth: 1 },
+        { url: "http://x/1", ...start },
+      ],
+      3,
+    );
+    expect(await store.queue.counts(id)).toEqual([
+      { target: "a", pending: 1, leased: 0, done: 1, failed: 0, records: 2 },
+    ]);
+    const records = [];
+    for await (const record of store.records.read(id, 0)) records.push(record);
+    expect(records).toEqual([{ n: 2 }, { n: 1 }]);
+  });
+
+  it("ignores the completion of a request that is no longer leased", async () => {
+    store = openSqliteStore(join(dir, "t.db"));
+    const { id } = await store.runs.create({ ...newRun, steps }, 1000);
+    await store.queue.enqueue(id, [{ url: "http://x/1", pageType: "list", target: "a", depth: 0 }], 1);
+    const [leased] = await store.queue.lease(id, "p1", 1, 2);
+    expect(await store.queue.reclaim(id, 3)).toBe(1);
+    await store.queue.complete(
+      id,
+      leased!.id,
+      { ok: true, httpStatus: 200 },
+      [{ target: "a", data: {} }],
+      [],
+      4,
+    );
+    expect(await store.records.count(id, 0)).toBe(0);
+    expect((await store.queue.lease(id, "p2", 5, 5)).map((r) => r.id)).toEqual([leased!.id]);
+  });
+
+  it("keeps everything when the database is reopened", async () => {
+    const path = join(dir, "t.db");
+    store = openSqliteStore(path);
+    const { id } = await store.runs.create({ ...newRun, steps }, 1000);
+    await store.queue.enqueue(id, [{ url: "http://x/1", pageType: "list", target: "b", depth: 0 }], 1);
+    await store.logs.append(id, "warn", "hello", 5);
+    await store.close();
+    store = openSqliteStore(path);
+    expect(await store.queue.counts(id)).toEqual([
+      { target: "b", pending: 1, leased: 0, done: 0, failed: 0, records: 0 },
+    ]);
+    expect((await store.logs.list(id, { level: "warn" })).map((l) => l.message)).toEqual(["hello"]);
+    expect(await store.logs.list(id, { level: "error" })).toEqual([]);
+  });
+});
+
+describe("records and steps", () => {
+  it("appends a step's stage in order and clears it for a re-run", async () => {
+    store = openSqliteStore(join(dir, "t.db"));
+    const { id } = await store.runs.create({ ...newRun, steps }, 1000);
+    await store.records.append(id, 1, [{ a: 1 }, { a: 2 }], 0);
+    await store.records.append(id, 1, [{ a: 3 }], 2);
+    const out = [];
+    for await (const record of store.records.read(id, 1, 2)) out.push(record);
+    expect(out).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+    await store.records.clear(id, 1);
+    expect(await store.records.count(id, 1)).toBe(0);
+    await store.steps.start(id, 1, 10);
+    await store.steps.finish(id, 1, 3, { dataset: "x" }, 20);
+    expect((await store.steps.list(id))[1]).toMatchObject({ status: "done", recordsOut: 3, startedAt: 10 });
+  });
+});
