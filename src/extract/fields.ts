@@ -1,0 +1,142 @@
+import type { Cheerio, CheerioAPI } from "cheerio/slim";
+import type { AnyNode } from "domhandler";
+import { convertValue } from "./convert.ts";
+import type { FieldMap, FieldOptions, FieldSpec, PageFacts } from "./field-spec.ts";
+
+/** Collects non-fatal problems (failed conversions) while extracting. */
+export interface ExtractWarnings {
+  /** How many problems were seen (all of them). */
+  count: number;
+  /** Their descriptions; capped at {@link MAX_WARNING_MESSAGES}. */
+  messages: string[];
+}
+
+/** Messages kept per page: the count keeps going, the text stops here. */
+export const MAX_WARNING_MESSAGES = 20;
+
+/** A fresh, empty warnings collector. */
+export function newWarnings(): ExtractWarnings {
+  return { count: 0, messages: [] };
+}
+
+function warn(warnings: ExtractWarnings, message: string): void {
+  warnings.count += 1;
+  if (warnings.messages.length < MAX_WARNING_MESSAGES) warnings.messages.push(message);
+}
+
+const regexCache = new Map<string, RegExp>();
+
+function compiledRegex(source: string): RegExp {
+  let re = regexCache.get(source);
+  if (!re) {
+    re = new RegExp(source);
+    regexCache.set(source, re);
+  }
+  return re;
+}
+
+/** Normalises a bare selector to the long form. */
+export function fieldOptions(spec: FieldSpec): FieldOptions {
+  return typeof spec === "string" ? { css: spec } : spec;
+}
+
+const MISSING = Symbol("missing");
+type Raw = string | number | typeof MISSING;
+
+function readFact(options: FieldOptions, facts: PageFacts): Raw {
+  switch (options.from) {
+    case "url":
+      return facts.url;
+    case "final_url":
+      return facts.finalUrl;
+    case "status":
+      return facts.status;
+    case "target":
+      return facts.target;
+    case "page_type":
+      return facts.pageType;
+    default:
+      return MISSING;
+  }
+}
+
+function readElement(el: Cheerio<AnyNode>, options: FieldOptions): Raw {
+  if (el.length === 0) return MISSING;
+  const value = options.attr === undefined ? el.text() : el.attr(options.attr);
+  if (value === undefined) return MISSING;
+  return options.trim === false ? value : value.trim();
+}
+
+/** Applies regex and type to one raw value; MISSING when absent. */
+function finish(
+  name: string,
+  raw: Raw,
+  options: FieldOptions,
+  facts: PageFacts,
+  warnings: ExtractWarnings,
+): unknown {
+  if (raw === MISSING) return MISSING;
+  if (typeof raw === "number" && options.regex === undefined && (options.type ?? "number") === "number")
+    return raw;
+  let text = String(raw);
+  if (options.regex !== undefined) {
+    const match = compiledRegex(options.regex).exec(text);
+    if (!match) return MISSING;
+    text = match[1] ?? match[0];
+  }
+  const type = options.type ?? "string";
+  if (type === "string") return text;
+  if (text.trim() === "") return MISSING;
+  const converted = convertValue(text, type, facts.baseUrl);
+  if (converted.ok) return converted.value;
+  warn(warnings, `field "${name}": ${converted.reason}`);
+  return null;
+}
+
+/**
+ * Extracts one field.
+ *
+ * @param scope - The element selectors are relative to (the document root for `record:`).
+ * @returns The value; `default` (else `null`) when missing; `null` and a warning when the type
+ *   conversion fails; for `all: true` an array (empty, or `default`, when nothing matched).
+ */
+export function extractField(
+  $: CheerioAPI,
+  scope: Cheerio<AnyNode>,
+  name: string,
+  spec: FieldSpec,
+  facts: PageFacts,
+  warnings: ExtractWarnings,
+): unknown {
+  const options = fieldOptions(spec);
+  const fallback = options.default === undefined ? null : options.default;
+  if (options.from !== undefined) {
+    const value = finish(name, readFact(options, facts), options, facts, warnings);
+    return value === MISSING ? fallback : value;
+  }
+  const matches = options.css === undefined ? scope : scope.find(options.css);
+  if (options.all === true) {
+    const values = matches
+      .toArray()
+      .map((node) => finish(name, readElement($(node), options), options, facts, warnings))
+      .filter((v) => v !== MISSING);
+    return values.length === 0 && options.default !== undefined ? options.default : values;
+  }
+  const value = finish(name, readElement(matches.first(), options), options, facts, warnings);
+  return value === MISSING ? fallback : value;
+}
+
+/** Extracts every field of `fields` into one record, in declaration order. */
+export function extractRecord(
+  $: CheerioAPI,
+  scope: Cheerio<AnyNode>,
+  fields: FieldMap,
+  facts: PageFacts,
+  warnings: ExtractWarnings,
+): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(fields)) {
+    record[name] = extractField($, scope, name, spec, facts, warnings);
+  }
+  return record;
+}

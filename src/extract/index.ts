@@ -1,0 +1,11 @@
+/** Selectors → records: HTML parsing, field extraction, type conversion, link extraction. */
+export { loadHtml } from "./load-html.ts";
+export type { CheerioAPI } from "./load-html.ts";
+export { convertValue, parseBoolean, parseDate, parseNumber, resolveUrl, FIELD_TYPES } from "./convert.ts";
+export type { Conversion, FieldType } from "./convert.ts";
+export { FIELD_SOURCES } from "./field-spec.ts";
+export type { FieldMap, FieldOptions, FieldSource, FieldSpec, PageFacts } from "./field-spec.ts";
+export { extractField, extractRecord, newWarnings, MAX_WARNING_MESSAGES } from "./fields.ts";
+export type { ExtractWarnings } from "./fields.ts";
+export { documentBaseUrl, extractLinks } from "./links.ts";
+export type { FollowRule, FoundLink } from "./links.ts";
