@@ -1,3 +1,4 @@
+import type { Clock } from "../core/clock.ts";
 import type { ExportFormat, ScrapedRecord } from "../pipeline/types.ts";
 
 /** `manifest.json` of one published dataset version. */
@@ -21,6 +22,14 @@ export interface PublishOptions {
   runId: string;
   scraper: string;
   records: AsyncIterable<ScrapedRecord> | Iterable<ScrapedRecord>;
-  /** @defaultValue ["jsonl"] */
+  /**
+   * Files to write. `jsonl` is always written (it is the canonical copy that catalog, verify and
+   * the other formats read), whether listed or not.
+   * @defaultValue ["jsonl"]
+   */
   formats?: ExportFormat[];
+  /** Aborting stops the publish: nothing is published and the temporary files are removed. */
+  signal?: AbortSignal;
+  /** Source of `createdAt`. @defaultValue the system clock */
+  clock?: Pick<Clock, "now">;
 }

@@ -1,0 +1,23 @@
+/** The datasets layer: atomic versioned publishing, catalog, verification, exports. */
+export type { DatasetManifest, PublishOptions } from "./types.ts";
+export { publishDataset } from "./publish.ts";
+export { cleanupInterruptedPublishes } from "./cleanup.ts";
+export type { CleanupReport } from "./cleanup.ts";
+export { listDatasets, readManifest, readRecords } from "./catalog.ts";
+export type { DatasetSummary, DatasetVersionSummary } from "./catalog.ts";
+export { verifyDataset } from "./verify.ts";
+export type { VerifyResult } from "./verify.ts";
+export { collectFields, writeRecords } from "./export.ts";
+export type { WriteRecordsOptions, WriteRecordsResult } from "./export.ts";
+export { exportDataset } from "./export-dataset.ts";
+export type { ExportDatasetOptions } from "./export-dataset.ts";
+export { assertDatasetName, assertExportFormat, isDatasetName } from "./layout.ts";
+export {
+  CsvFieldsError,
+  DatasetCorruptError,
+  DatasetNameError,
+  DatasetNotFoundError,
+  DatasetPublishError,
+  DatasetRecordError,
+  ExportFormatError,
+} from "./errors.ts";
