@@ -1,0 +1,170 @@
+/**
+ * The fetch layer's one error class and the classification of low-level failures (undici, sockets,
+ * zlib) into stable {@link ReasonCode}s.
+ */
+import { TrawlError } from "../core/errors.ts";
+import type { ReasonCode } from "./types.ts";
+
+/** Options of a {@link FetchError}. */
+export interface FetchErrorOptions {
+  cause?: unknown;
+  /** HTTP status of the response that failed, when there was one. */
+  status?: number;
+  /** Delay the server asked for (`Retry-After`), in milliseconds. */
+  retryAfterMs?: number;
+  url?: string;
+  /** Overrides the default retryability of the reason (see {@link isRetryableReason}). */
+  retryable?: boolean;
+}
+
+/**
+ * A request that failed for a known reason. `code` is `TRAWL_ERR_FETCH_<REASON>` upper-cased
+ * (e.g. `TRAWL_ERR_FETCH_TOO_LARGE`, `TRAWL_ERR_FETCH_HTTP_404`).
+ */
+export class FetchError extends TrawlError {
+  readonly reason: ReasonCode;
+  /** Whether trying again later may succeed (network trouble, 5xx, 408, 429). */
+  readonly retryable: boolean;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  readonly url?: string;
+
+  constructor(reason: ReasonCode, message: string, options: FetchErrorOptions = {}) {
+    super(`TRAWL_ERR_FETCH_${reason.toUpperCase()}`, message, {
+      cause: options.cause,
+      details: compact({
+        reason,
+        status: options.status,
+        url: options.url,
+        retryAfterMs: options.retryAfterMs,
+      }),
+    });
+    this.reason = reason;
+    this.retryable = options.retryable ?? isRetryableReason(reason);
+    if (options.status !== undefined) this.status = options.status;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.url !== undefined) this.url = options.url;
+  }
+}
+
+function compact(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
+
+const RETRYABLE_REASONS: ReadonlySet<string> = new Set([
+  "timeout",
+  "refused",
+  "reset",
+  "truncated",
+  "network",
+]);
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429]);
+
+/**
+ * Default retryability of a reason: network trouble, timeouts, 5xx, 408 and 429 are retryable;
+ * `dns` is not (a missing name rarely appears within seconds; `EAI_AGAIN` overrides this to true).
+ */
+export function isRetryableReason(reason: ReasonCode): boolean {
+  if (RETRYABLE_REASONS.has(reason)) return true;
+  const status = httpStatusOf(reason);
+  return status !== undefined && (status >= 500 || RETRYABLE_STATUSES.has(status));
+}
+
+/** The status of an `http_NNN` reason, else `undefined`. */
+export function httpStatusOf(reason: ReasonCode): number | undefined {
+  const match = /^http_(\d{3})$/.exec(reason);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** A non-accepted HTTP status as an error with reason `http_NNN`. */
+export function httpStatusError(status: number, url: string, retryAfterMs?: number): FetchError {
+  const options: FetchErrorOptions = { status, url };
+  if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
+  return new FetchError(`http_${status}`, `HTTP ${status} for ${url}`, options);
+}
+
+/** Where a request was when it failed; a socket closing mid-body means a truncated body. */
+export type FetchPhase = "connect" | "body";
+
+/** What the single-attempt fetcher knows about the failure beyond the error itself. */
+export interface ClassifyContext {
+  url: string;
+  phase: FetchPhase;
+  /** The request's own deadline fired. */
+  timedOut?: boolean;
+  /** The caller's signal aborted. */
+  aborted?: boolean;
+}
+
+const CODE_REASONS: Readonly<Record<string, ReasonCode>> = {
+  ENOTFOUND: "dns",
+  EAI_AGAIN: "dns",
+  EAI_NONAME: "dns",
+  ECONNREFUSED: "refused",
+  ECONNRESET: "reset",
+  EPIPE: "reset",
+  UND_ERR_SOCKET: "reset",
+  UND_ERR_CLOSED: "reset",
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: "truncated",
+  ERR_STREAM_PREMATURE_CLOSE: "truncated",
+  ETIMEDOUT: "timeout",
+  UND_ERR_CONNECT_TIMEOUT: "timeout",
+  UND_ERR_HEADERS_TIMEOUT: "timeout",
+  UND_ERR_BODY_TIMEOUT: "timeout",
+  UND_ERR_ABORTED: "aborted",
+  ABORT_ERR: "aborted",
+  ERR_INVALID_URL: "bad_url",
+};
+
+/**
+ * Turns anything a fetch attempt threw into a {@link FetchError}. A `FetchError` passes through
+ * unchanged. The context wins over the error: a deadline gives `timeout` and the caller's abort
+ * gives `aborted` whatever undici reported; a reset or premature close while reading the body
+ * gives `truncated`. Unknown failures become `network` (retryable).
+ */
+export function toFetchError(error: unknown, context: ClassifyContext): FetchError {
+  if (error instanceof FetchError) return error;
+  const url = context.url;
+  if (context.aborted) return new FetchError("aborted", `request aborted: ${url}`, { cause: error, url });
+  if (context.timedOut)
+    return new FetchError("timeout", `deadline exceeded for ${url}`, { cause: error, url });
+  const code = errorCode(error);
+  let reason: ReasonCode = (code && reasonOfCode(code)) || reasonFromMessage(error) || "network";
+  if (reason === "reset" && context.phase === "body") reason = "truncated";
+  const options: FetchErrorOptions = { cause: error, url };
+  if (code === "EAI_AGAIN") options.retryable = true;
+  return new FetchError(reason, `${reason} for ${url}: ${describe(error)}`, options);
+}
+
+/** zlib and brotli report corrupt input with `Z_*` / `ERR_*BROTLI*`-style codes. */
+function reasonOfCode(code: string): ReasonCode | undefined {
+  if (code.startsWith("Z_") || code.includes("BROTLI") || code.startsWith("ERR__ERROR_")) return "decode";
+  return CODE_REASONS[code];
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function reasonFromMessage(error: unknown): ReasonCode | undefined {
+  const message = describe(error);
+  if (/other side closed|socket hang up/i.test(message)) return "reset";
+  if (/premature close|aborted/i.test(message)) return "truncated";
+  return undefined;
+}
+
+/** The first `code` found on the error, its `cause` chain or an AggregateError's members. */
+function errorCode(error: unknown, depth = 0): string | undefined {
+  if (depth > 5 || typeof error !== "object" || error === null) return undefined;
+  const record = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof record.code === "string" && record.code in CODE_REASONS) return record.code;
+  if (Array.isArray(record.errors)) {
+    for (const inner of record.errors) {
+      const found = errorCode(inner, depth + 1);
+      if (found) return found;
+    }
+  }
+  const fromCause = errorCode(record.cause, depth + 1);
+  if (fromCause) return fromCause;
+  return typeof record.code === "string" ? record.code : undefined;
+}

@@ -1,0 +1,177 @@
+/**
+ * One attempt of a GET over undici: a total deadline, manual redirects, a body cap (wire and
+ * decoded) and charset decoding. No retries and no politeness here: the polite fetcher adds them.
+ */
+import type { Dispatcher } from "undici";
+import { decodeBody } from "./charset.ts";
+import { readBody } from "./body-reader.ts";
+import { FetchError, httpStatusError, toFetchError } from "./errors.ts";
+import type { FetchPhase } from "./errors.ts";
+import { parseRetryAfter } from "./retry-after.ts";
+import type { FetchResponse } from "./types.ts";
+
+/** Settings of one attempt. */
+export interface AttemptOptions {
+  /** Total deadline of the attempt's network time (connect, headers, body, every redirect hop). */
+  timeoutMs: number;
+  /** Cap on the body, checked on received and on decompressed bytes. */
+  maxBodyBytes: number;
+  /** Redirects followed before failing with `redirect_limit`. */
+  maxRedirects: number;
+  /** Request headers (names in any case). */
+  headers: Record<string, string>;
+  /** Aborting it fails the attempt at once with `aborted`. */
+  signal?: AbortSignal;
+  /** Statuses besides 2xx that resolve instead of failing with `http_NNN`. */
+  acceptStatuses?: readonly number[];
+  /**
+   * Called before every hop (the first request and each redirect); politeness goes here. Its time
+   * does not count against the deadline. Throwing ends the attempt with that error.
+   */
+  beforeHop?(url: string, signal: AbortSignal | undefined): Promise<void>;
+  /** Called with every response status received, redirects included. */
+  onHop?(url: string, status: number, retryAfterMs: number | undefined): void;
+}
+
+/** The outcome of an attempt: a response without the retry count (the retrier owns that). */
+export type AttemptResult = Omit<FetchResponse, "retries">;
+
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Performs one GET of `url` (absolute http(s)) through `dispatcher`, following redirects. Rejects
+ * with a {@link FetchError}: `timeout`, `too_large`, `redirect_limit`, `bad_url` (redirect to a
+ * non-http URL), `http_NNN` (with `retryAfterMs` from `Retry-After`), `aborted`, or a network
+ * reason from {@link toFetchError}.
+ */
+export async function fetchOnce(
+  dispatcher: Dispatcher,
+  url: string,
+  options: AttemptOptions,
+): Promise<AttemptResult> {
+  let current = url;
+  let spentMs = 0;
+  for (let redirects = 0; ; redirects++) {
+    await options.beforeHop?.(current, options.signal);
+    const started = Date.now();
+    const hop = await requestHop(dispatcher, current, options, options.timeoutMs - spentMs);
+    spentMs += Date.now() - started;
+    if (hop.kind === "page") return { ...hop.page, url, redirects, latencyMs: spentMs };
+    if (redirects >= options.maxRedirects) {
+      throw new FetchError("redirect_limit", `more than ${options.maxRedirects} redirects from ${url}`, {
+        url,
+        retryable: false,
+      });
+    }
+    current = resolveRedirect(hop.location, current);
+  }
+}
+
+function resolveRedirect(location: string, from: string): string {
+  let next: URL | undefined;
+  try {
+    next = new URL(location, from);
+  } catch {
+    next = undefined;
+  }
+  if (!next || (next.protocol !== "http:" && next.protocol !== "https:")) {
+    throw new FetchError("bad_url", `redirect from ${from} to unsupported URL "${location}"`, {
+      url: from,
+      retryable: false,
+    });
+  }
+  next.hash = "";
+  return next.href;
+}
+
+type Hop =
+  | { kind: "redirect"; location: string }
+  | { kind: "page"; page: Omit<AttemptResult, "url" | "redirects" | "latencyMs"> };
+
+/** One request/response, under its own share of the deadline and the caller's signal. */
+async function requestHop(
+  dispatcher: Dispatcher,
+  url: string,
+  options: AttemptOptions,
+  budgetMs: number,
+): Promise<Hop> {
+  const controller = new AbortController();
+  const state = { timedOut: false, aborted: false, phase: "connect" as FetchPhase };
+  const timer = setTimeout(
+    () => {
+      state.timedOut = true;
+      controller.abort(new Error("deadline"));
+    },
+    Math.max(0, budgetMs),
+  );
+  const onAbort = () => {
+    state.aborted = true;
+    controller.abort(options.signal?.reason);
+  };
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await exchange(dispatcher, url, options, controller.signal, state);
+  } catch (error) {
+    throw toFetchError(error, { url, ...state });
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+async function exchange(
+  dispatcher: Dispatcher,
+  url: string,
+  options: AttemptOptions,
+  signal: AbortSignal,
+  state: { phase: FetchPhase },
+): Promise<Hop> {
+  signal.throwIfAborted();
+  const target = new URL(url);
+  const response = await dispatcher.request({
+    origin: target.origin,
+    path: `${target.pathname}${target.search}`,
+    method: "GET",
+    headers: options.headers,
+    signal,
+  });
+  state.phase = "body";
+  const status = response.statusCode;
+  const headers = flattenHeaders(response.headers);
+  const retryAfterMs = parseRetryAfter(headers["retry-after"], Date.now());
+  options.onHop?.(url, status, retryAfterMs);
+  if (REDIRECT_STATUSES.has(status) && headers.location !== undefined) {
+    await response.body.dump().catch(() => undefined);
+    return { kind: "redirect", location: headers.location };
+  }
+  if ((status < 200 || status > 299) && !options.acceptStatuses?.includes(status)) {
+    await response.body.dump().catch(() => undefined);
+    throw httpStatusError(status, url, retryAfterMs);
+  }
+  const read = await readBody(response.body, headers["content-encoding"], options.maxBodyBytes, url);
+  const decoded = decodeBody(read.bytes, headers["content-type"]);
+  return {
+    kind: "page",
+    page: {
+      finalUrl: url,
+      status,
+      headers,
+      body: decoded.text,
+      bytes: read.bytes.length,
+      encoding: decoded.encoding,
+      invalidBytes: decoded.invalidBytes,
+    },
+  };
+}
+
+/** Lower-cased names; repeated headers joined with `, ` (`set-cookie` with `\n`, as it may hold commas). */
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    headers[key] = Array.isArray(value) ? value.join(key === "set-cookie" ? "\n" : ", ") : value;
+  }
+  return headers;
+}
