@@ -1,0 +1,20 @@
+/**
+ * The bundled demo site and the example scrapers written against it. Used by `trawl demo`,
+ * the benchmark and integration tests.
+ */
+export { startDemoSite } from "./demo-site.ts";
+export type { DemoSite, DemoSiteOptions } from "./demo-site.ts";
+export { DemoListenError, DemoOptionsError } from "./errors.ts";
+export { EXAMPLE_NAMES, EXAMPLE_ORIGIN, EXAMPLES_DIR, examplePath, readExample } from "./examples.ts";
+export {
+  BOOK_CATEGORIES,
+  BOOKS_PER_LIST_PAGE,
+  BOOKSHOP_FAULTS,
+  bookAt,
+  bookSku,
+  listPageCount,
+} from "./book-catalog.ts";
+export type { Book, BookCategory } from "./book-catalog.ts";
+export { JOB_BOARD_FAULTS, JOB_BOARD_PREFIX } from "./job-board.ts";
+export { JOBS_PER_LIST_PAGE, listCompanies } from "./job-catalog.ts";
+export type { Company } from "./job-catalog.ts";
