@@ -76,8 +76,8 @@ export class SqliteRequestQueue implements RequestQueue {
     records: { target: string; data: unknown }[],
     links: NewRequest[],
     now: number,
-  ): Promise<void> {
-    writeTransaction(this.db, () => {
+  ): Promise<number> {
+    return writeTransaction(this.db, () => {
       const row = this.db
         .prepare(`SELECT url FROM requests WHERE run_id = ? AND id = ?`)
         .get(runId, requestId) as { url: string } | undefined;
@@ -95,7 +95,7 @@ export class SqliteRequestQueue implements RequestQueue {
             requestId,
           );
       // Not leased any more: a cancelled or reclaimed lease; storing now would duplicate work.
-      if (changed.changes === 0) return;
+      if (changed.changes === 0) return -1;
       records.forEach((record, index) =>
         this.insertRecord.run(
           runId,
@@ -104,7 +104,7 @@ export class SqliteRequestQueue implements RequestQueue {
           JSON.stringify(record.data),
         ),
       );
-      this.insertAll(runId, links, now);
+      return this.insertAll(runId, links, now);
     });
   }
 

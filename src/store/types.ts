@@ -109,7 +109,8 @@ export interface RequestQueue {
   reclaim(runId: string, now: number): Promise<number>;
   /**
    * Atomically: marks the request finished, stores its records (crawl stage) and enqueues the
-   * links it found. This single transaction is what makes resume exact.
+   * links it found. This single transaction is what makes resume exact. Resolves to the number
+   * of links that were new, or -1 when the request was no longer leased (nothing was stored).
    */
   complete(
     runId: string,
@@ -118,7 +119,7 @@ export interface RequestQueue {
     records: { target: string; data: unknown }[],
     links: NewRequest[],
     now: number,
-  ): Promise<void>;
+  ): Promise<number>;
   /** Returns a leased request to pending without finishing it. */
   release(runId: string, requestIds: number[], now: number): Promise<void>;
   counts(runId: string): Promise<TargetCounts[]>;

@@ -1,0 +1,213 @@
+import type { Clock } from "../core/clock.ts";
+import type { LogLevel, TrawlEvent } from "../core/events.ts";
+import type { Fetcher } from "../fetch/types.ts";
+import type { CompiledScraper, DiscoveredLink, ScraperContext } from "../pipeline/types.ts";
+import type { NewRequest, QueuedRequest, RequestOutcome, Store } from "../store/types.ts";
+import { failureOf } from "./failure.ts";
+import type { ProgressTracker } from "./progress-tracker.ts";
+import type { RunControls } from "./run-controls.ts";
+
+/** How the crawl step ended. */
+export type CrawlOutcome = "finished" | "stopped" | "cancelled";
+
+/** Everything the crawl step needs from its session. */
+export interface CrawlDeps {
+  runId: string;
+  owner: string;
+  store: Store;
+  scraper: CompiledScraper;
+  fetcher: Fetcher;
+  controls: RunControls;
+  progress: ProgressTracker;
+  clock: Clock;
+  scraperContext: ScraperContext;
+  /** Normalises a discovered URL; null drops it. */
+  normalizeUrl(url: string): string | null;
+  /** Seconds the run has been running so far, over all sessions (for `max_runtime`). */
+  runningSeconds(): number;
+  /** Returns once the run is not paused any more (the session records the pause). */
+  holdWhilePaused(): Promise<void>;
+  emit(event: TrawlEvent): void;
+  log(level: LogLevel, message: string): void;
+}
+
+/**
+ * The crawl: leases requests from the run's queue up to the concurrency, fetches and parses
+ * them, and finishes each in one transaction with its records and links (DESIGN.md §3.1).
+ * Pause and stop let in-flight requests finish; cancel aborts them.
+ */
+export class CrawlStep {
+  private readonly inFlight = new Set<Promise<void>>();
+  private limitLogged = false;
+  /** A storage failure inside a request task; it fails the crawl. */
+  private fatal: unknown;
+
+  constructor(private readonly deps: CrawlDeps) {}
+
+  async run(): Promise<CrawlOutcome> {
+    await this.enqueueStartUrls();
+    for (;;) {
+      const { controls } = this.deps;
+      if (this.fatal) throw this.fatal;
+      if (controls.state === "cancel") return "cancelled";
+      if (controls.state === "pause" || controls.state === "stop") {
+        await this.drain();
+        if (controls.state === "pause") await this.deps.holdWhilePaused();
+        if (controls.state === "stop") return "stopped";
+        continue;
+      }
+      const slots = this.deps.scraper.politeness.concurrency - this.inFlight.size;
+      const batch = slots > 0 && !this.limitReached() ? await this.lease(slots) : [];
+      for (const request of batch) this.launch(request);
+      if (this.inFlight.size === 0) {
+        if (this.fatal) throw this.fatal;
+        return controls.state === "cancel" ? "cancelled" : "finished";
+      }
+      if (batch.length === 0 || this.inFlight.size >= this.deps.scraper.politeness.concurrency) {
+        await controls.changed();
+      }
+    }
+  }
+
+  private async enqueueStartUrls(): Promise<void> {
+    const { scraper, store, runId, clock } = this.deps;
+    const requests: NewRequest[] = [];
+    for (const target of scraper.targets) {
+      for (const start of target.start) {
+        const url = this.deps.normalizeUrl(start);
+        if (url) requests.push({ url, pageType: scraper.startPage, target: target.name, depth: 0 });
+        else this.deps.log("error", `target ${target.name}: start URL ${start} is not a valid http(s) URL`);
+      }
+    }
+    // Idempotent: a resumed run re-offers its start URLs and the queue ignores known ones.
+    const added = await store.queue.enqueue(runId, requests, clock.now());
+    if (added > 0) for (const r of requests) this.deps.progress.discovered(r.target, 1);
+  }
+
+  private async lease(slots: number): Promise<QueuedRequest[]> {
+    const { store, runId, owner, clock, scraper } = this.deps;
+    const maxPages = scraper.limits.maxPages;
+    const room =
+      maxPages === undefined ? slots : maxPages - this.deps.progress.pagesDone() - this.inFlight.size;
+    if (room <= 0) return [];
+    return store.queue.lease(runId, owner, Math.min(slots, room), clock.now());
+  }
+
+  private limitReached(): boolean {
+    const { limits } = this.deps.scraper;
+    let reason: string | undefined;
+    if (limits.maxPages !== undefined && this.deps.progress.pagesDone() >= limits.maxPages) {
+      reason = `max_pages (${limits.maxPages})`;
+    } else if (
+      limits.maxRuntimeMs !== undefined &&
+      this.deps.runningSeconds() * 1000 >= limits.maxRuntimeMs
+    ) {
+      reason = `max_runtime (${limits.maxRuntimeMs} ms)`;
+    }
+    if (reason && !this.limitLogged) {
+      this.limitLogged = true;
+      this.deps.log(
+        "warn",
+        `limit ${reason} reached: no new requests; the crawl ends when in-flight ones finish`,
+      );
+    }
+    return reason !== undefined;
+  }
+
+  private launch(request: QueuedRequest): void {
+    this.deps.progress.started(request.target);
+    const task = this.process(request)
+      .catch((error: unknown) => {
+        this.fatal ??= error;
+      })
+      .finally(() => {
+        this.inFlight.delete(task);
+        this.deps.controls.wake();
+      });
+    this.inFlight.add(task);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
+  }
+
+  private async process(request: QueuedRequest): Promise<void> {
+    const { controls, progress, store, runId, clock } = this.deps;
+    let outcome: RequestOutcome;
+    let records: Record<string, unknown>[] = [];
+    let links: NewRequest[] = [];
+    try {
+      const parsed = await this.fetchAndParse(request);
+      outcome = { ok: true, httpStatus: parsed.status };
+      records = parsed.records;
+      links = this.acceptLinks(parsed.links, request);
+    } catch (error) {
+      // Cancelled: the request stays leased; a cancelled run is never resumed.
+      if (controls.signal.aborted) return progress.abandoned(request.target);
+      outcome = { ok: false, ...failureOf(error) };
+    }
+    const rows = records.map((data) => ({ target: request.target, data }));
+    const added = await store.queue.complete(runId, request.id, outcome, rows, links, clock.now());
+    if (added < 0) return progress.abandoned(request.target);
+    progress.ended(request.target, outcome.ok, records.length);
+    progress.discovered(request.target, added);
+    this.report(request, outcome, records.length, added);
+  }
+
+  private async fetchAndParse(request: QueuedRequest) {
+    const { scraper, fetcher, controls, scraperContext } = this.deps;
+    const page = scraper.pages[request.pageType];
+    if (!page) throw new Error(`page type ${request.pageType} is not defined`);
+    const response = await fetcher.fetch({ url: request.url, signal: controls.signal });
+    const output = await page.parse(
+      { ...response, depth: request.depth, target: request.target, pageType: request.pageType },
+      scraperContext,
+    );
+    return { status: response.status, records: output.records, links: output.links };
+  }
+
+  private acceptLinks(links: DiscoveredLink[], from: QueuedRequest): NewRequest[] {
+    const { limits } = this.deps.scraper;
+    const depth = from.depth + 1;
+    if (limits.maxDepth !== undefined && depth > limits.maxDepth) return [];
+    const accepted: NewRequest[] = [];
+    for (const link of links) {
+      const url = this.deps.normalizeUrl(link.url);
+      if (!url) continue;
+      if (url.length > limits.maxUrlLength) {
+        this.deps.log(
+          "debug",
+          `skipped a link longer than max_url_length (${limits.maxUrlLength}): ${url.slice(0, 80)}…`,
+        );
+        continue;
+      }
+      accepted.push({ url, pageType: link.page, target: from.target, depth });
+    }
+    return accepted;
+  }
+
+  private report(request: QueuedRequest, outcome: RequestOutcome, records: number, links: number): void {
+    const { runId } = this.deps;
+    if (outcome.ok) {
+      this.deps.emit({
+        type: "request.finished",
+        runId,
+        url: request.url,
+        target: request.target,
+        status: outcome.httpStatus,
+        records,
+        links,
+      });
+    } else {
+      this.deps.emit({
+        type: "request.failed",
+        runId,
+        url: request.url,
+        target: request.target,
+        reason: outcome.reason,
+        message: outcome.error,
+      });
+      this.deps.log("warn", `${request.url} failed: ${outcome.reason}: ${outcome.error}`);
+    }
+  }
+}

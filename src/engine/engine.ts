@@ -1,0 +1,205 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { systemClock, type Clock } from "../core/clock.ts";
+import { NotFoundError } from "../core/errors.ts";
+import { EventBus } from "../core/events.ts";
+import type { CompiledScraper } from "../pipeline/types.ts";
+import type { RunControl, RunRecord, Store } from "../store/types.ts";
+import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";
+import { RunSession } from "./run-session.ts";
+import { canApply, type RunAction } from "./transitions.ts";
+import type { EngineOptions } from "./types.ts";
+
+/** Options of a new run. */
+export interface StartOptions {
+  /** Step names to pause before (`crawl`, or a post-crawl step's name). */
+  breakpoints?: string[];
+}
+
+/**
+ * The single authority over runs (DESIGN.md §3.2): creates them, executes them in this process,
+ * and relays commands to runs another process executes, through the database.
+ */
+export class Engine {
+  readonly bus: EventBus;
+  readonly owner: string;
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly sessions = new Map<string, RunSession>();
+  private readonly staleAfterMs: number;
+
+  constructor(private readonly options: EngineOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.bus = options.bus ?? new EventBus();
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    this.staleAfterMs = options.staleAfterMs ?? 10_000;
+  }
+
+  /** Creates a queued run of `scraper`. */
+  async create(scraper: CompiledScraper, options: StartOptions = {}): Promise<RunRecord> {
+    const breakpoints = options.breakpoints ?? [];
+    const steps = [
+      { name: "crawl", kind: "crawl" },
+      ...scraper.steps.map((s) => ({ name: s.name, kind: s.kind })),
+    ];
+    const unknown = breakpoints.filter((name) => !steps.some((step) => step.name === name));
+    if (unknown.length > 0)
+      throw new UnknownStepError(
+        unknown,
+        steps.map((step) => step.name),
+      );
+    const run = await this.store.runs.create(
+      {
+        scraper: scraper.name,
+        source: scraper.source ?? null,
+        definitionHash: scraper.hash,
+        targets: scraper.targets.map((t) => t.name),
+        steps,
+        breakpoints,
+      },
+      this.clock.now(),
+    );
+    this.bus.emit({ type: "run.queued", runId: run.id, scraper: run.scraper });
+    return run;
+  }
+
+  /** Creates and executes a run; resolves when it finishes, stops or is cancelled. */
+  async run(scraper: CompiledScraper, options: StartOptions = {}): Promise<RunRecord> {
+    const run = await this.create(scraper, options);
+    return this.execute(run.id, scraper);
+  }
+
+  /**
+   * Executes (or continues) a run in this process: a queued run starts, a paused or interrupted
+   * one resumes where it stopped. Resolves when the session ends.
+   */
+  async execute(runId: string, scraper: CompiledScraper): Promise<RunRecord> {
+    await this.detectInterrupted();
+    const run = await this.require(runId);
+    if (run.status !== "queued" && !canApply("resume", run.status)) {
+      throw new InvalidTransitionError(runId, run.status, "resumed");
+    }
+    const now = this.clock.now();
+    if (!(await this.store.runs.claim(runId, this.owner, now, now - this.staleAfterMs))) {
+      throw new RunBusyError(runId, run.owner ?? "unknown");
+    }
+    const session = new RunSession(
+      {
+        ...this.options,
+        clock: this.clock,
+        bus: this.bus,
+        owner: this.owner,
+        heartbeatMs: this.options.heartbeatMs ?? 1000,
+      },
+      (await this.store.runs.get(runId))!,
+      scraper,
+    );
+    this.sessions.set(runId, session);
+    try {
+      return await session.execute();
+    } finally {
+      this.sessions.delete(runId);
+    }
+  }
+
+  /** The session executing `runId` in this process, if any. */
+  session(runId: string): RunSession | undefined {
+    return this.sessions.get(runId);
+  }
+
+  pause(runId: string): Promise<RunRecord> {
+    return this.command(runId, "pause");
+  }
+
+  /** Resumes a paused run that some process still holds; a stopped or interrupted run needs `execute`. */
+  resume(runId: string): Promise<RunRecord> {
+    return this.command(runId, "resume");
+  }
+
+  stop(runId: string): Promise<RunRecord> {
+    return this.command(runId, "stop");
+  }
+
+  cancel(runId: string): Promise<RunRecord> {
+    return this.command(runId, "cancel");
+  }
+
+  /**
+   * Applies a command: directly when this process executes the run; else, when a live process
+   * does, through the database (its heartbeat picks it up); else straight in the store.
+   */
+  private async command(runId: string, command: RunControl): Promise<RunRecord> {
+    await this.detectInterrupted();
+    const run = await this.require(runId);
+    if (!canApply(command as RunAction, run.status))
+      throw new InvalidTransitionError(runId, run.status, verb(command));
+    const local = this.sessions.get(runId);
+    if (local) local.control(command);
+    else if (run.owner && this.isAlive(run)) await this.store.runs.requestControl(runId, command);
+    else await this.applyDetached(run, command);
+    return (await this.store.runs.get(runId))!;
+  }
+
+  /** Commands for runs nobody executes: only cancel changes anything; the rest need a process. */
+  private async applyDetached(run: RunRecord, command: RunControl): Promise<void> {
+    if (command === "cancel") {
+      await this.store.runs.update(run.id, {
+        status: "cancelled",
+        finishedAt: this.clock.now(),
+        owner: null,
+      });
+      this.bus.emit({ type: "run.finished", runId: run.id, status: "cancelled" });
+      return;
+    }
+    if (command === "stop" && run.status === "paused") return;
+    throw new InvalidTransitionError(run.id, `${run.status} with no process executing it`, verb(command));
+  }
+
+  /**
+   * Marks runs whose executing process is gone as `interrupted` (resumable). A process is gone when
+   * its heartbeat is stale, or, on this host, when its pid no longer exists.
+   */
+  async detectInterrupted(): Promise<string[]> {
+    const candidates = await this.store.runs.list({ statuses: ["running", "paused", "queued"] });
+    const found: string[] = [];
+    for (const run of candidates) {
+      if (!run.owner || this.isAlive(run) || this.sessions.has(run.id)) continue;
+      const updated = await this.store.runs.update(run.id, { status: "interrupted", owner: null }, [
+        run.status,
+      ]);
+      if (!updated) continue;
+      found.push(run.id);
+      this.bus.emit({ type: "run.finished", runId: run.id, status: "interrupted" });
+    }
+    return found;
+  }
+
+  private isAlive(run: RunRecord): boolean {
+    if (!run.owner || run.heartbeatAt === null) return false;
+    if (this.clock.now() - run.heartbeatAt > this.staleAfterMs) return false;
+    const [host, pid] = run.owner.split(":");
+    if (host !== hostname() || !pid) return true;
+    return processExists(Number(pid));
+  }
+
+  private async require(runId: string): Promise<RunRecord> {
+    const run = await this.store.runs.get(runId);
+    if (!run)
+      throw new NotFoundError("TRAWL_ERR_ENGINE_RUN_NOT_FOUND", `no run ${runId}`, { details: { runId } });
+    return run;
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function verb(command: RunControl): string {
+  return { pause: "paused", resume: "resumed", stop: "stopped", cancel: "cancelled" }[command];
+}

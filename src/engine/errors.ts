@@ -1,0 +1,44 @@
+import { TrawlError, UsageError } from "../core/errors.ts";
+
+/** A command that the run's current state does not allow (e.g. resuming a succeeded run). */
+export class InvalidTransitionError extends UsageError {
+  constructor(runId: string, from: string, action: string) {
+    super("TRAWL_ERR_ENGINE_INVALID_TRANSITION", `run ${runId} is ${from}; it cannot be ${action}`, {
+      details: { runId, from, action },
+    });
+  }
+}
+
+/** Another live process executes the run. */
+export class RunBusyError extends UsageError {
+  constructor(runId: string, owner: string) {
+    super("TRAWL_ERR_ENGINE_RUN_BUSY", `run ${runId} is being executed by another process (${owner})`, {
+      details: { runId, owner },
+    });
+  }
+}
+
+/** A step failed; the run fails with it. */
+export class StepFailedError extends TrawlError {
+  constructor(step: string, cause: unknown) {
+    super(
+      "TRAWL_ERR_ENGINE_STEP_FAILED",
+      `step ${step} failed: ${(cause as Error)?.message ?? String(cause)}`,
+      {
+        cause,
+        details: { step },
+      },
+    );
+  }
+}
+
+/** A breakpoint names a step the scraper does not have. */
+export class UnknownStepError extends UsageError {
+  constructor(unknown: string[], known: string[]) {
+    super(
+      "TRAWL_ERR_ENGINE_UNKNOWN_STEP",
+      `no step named ${unknown.join(", ")}; the steps are: ${known.join(", ")}`,
+      { details: { unknown, known } },
+    );
+  }
+}

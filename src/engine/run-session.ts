@@ -1,0 +1,315 @@
+import type { Clock } from "../core/clock.ts";
+import { describeError } from "../core/errors.ts";
+import type { EventBus, LogLevel, RunStatus, TrawlEvent } from "../core/events.ts";
+import type { Fetcher } from "../fetch/types.ts";
+import type { CompiledScraper, ScraperContext, StepContext } from "../pipeline/types.ts";
+import type { RunControl, RunRecord, Store } from "../store/types.ts";
+import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
+import { StepFailedError } from "./errors.ts";
+import { runPostStep } from "./post-step.ts";
+import { ProgressTracker } from "./progress-tracker.ts";
+import { RunControls } from "./run-controls.ts";
+import { RunStats, type RunStatsSnapshot } from "./run-stats.ts";
+import type { EngineOptions } from "./types.ts";
+
+/** How often progress events go out at most, in ms: enough for a live bar, cheap at 1000 pages/s. */
+const PROGRESS_EVERY_MS = 200;
+
+type SessionDeps = Required<
+  Pick<EngineOptions, "store" | "createFetcher" | "publish" | "normalizeUrl" | "clock" | "bus">
+> & {
+  owner: string;
+  heartbeatMs: number;
+};
+
+/**
+ * One execution of a run inside this process, from claim to the moment it lets go: finished,
+ * stopped (resumable) or cancelled. It is the only code that changes the run's state.
+ */
+export class RunSession {
+  readonly controls = new RunControls();
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly bus: EventBus;
+  private readonly stats: RunStats;
+  private progress!: ProgressTracker;
+  private fetcher?: Fetcher;
+  private heartbeat?: NodeJS.Timeout;
+  private runningSince: number | null = null;
+  private runningBefore: number;
+  private lastProgressAt = 0;
+  private pauseReason: string | null;
+  private dataset: { name: string; version: number } | null = null;
+
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly run: RunRecord,
+    private readonly scraper: CompiledScraper,
+  ) {
+    this.store = deps.store;
+    this.clock = deps.clock;
+    this.bus = deps.bus;
+    const previous = run.stats as Partial<RunStatsSnapshot>;
+    this.stats = new RunStats(previous);
+    this.runningBefore = previous.runningSeconds ?? 0;
+    this.pauseReason = run.pauseReason;
+    if (run.datasetName && run.datasetVersion)
+      this.dataset = { name: run.datasetName, version: run.datasetVersion };
+  }
+
+  get runId(): string {
+    return this.run.id;
+  }
+
+  /** Executes the run until it finishes or lets go; resolves to the stored run afterwards. */
+  async execute(): Promise<RunRecord> {
+    const resumed = this.run.status !== "queued";
+    const context = this.scraperContext();
+    try {
+      await this.store.queue.reclaim(this.runId, this.clock.now());
+      this.progress = new ProgressTracker(this.run.targets, await this.store.queue.counts(this.runId));
+      await this.setStatus("running", { startedAt: this.run.startedAt ?? this.clock.now(), error: null });
+      this.emit({ type: "run.started", runId: this.runId, resumed });
+      if (resumed && this.run.definitionHash !== this.scraper.hash) {
+        this.log(
+          "warn",
+          "the scraper definition changed since this run started; continuing with the new one",
+        );
+      }
+      this.startHeartbeat();
+      await this.scraper.setup?.(context);
+      const outcome = await this.runSteps(context);
+      await this.finish(outcome);
+    } catch (error) {
+      this.log("error", describeError(error));
+      await this.end("failed", describeError(error));
+    } finally {
+      await this.release(context);
+    }
+    return (await this.store.runs.get(this.runId))!;
+  }
+
+  /** Applies a control command now (from this process or picked up by the heartbeat). */
+  control(command: RunControl): void {
+    this.controls.request(command);
+  }
+
+  private async runSteps(context: ScraperContext): Promise<CrawlOutcome> {
+    const steps = await this.store.steps.list(this.runId);
+    for (const step of steps) {
+      if (step.status === "done") continue;
+      await this.breakAt(step.name);
+      if (this.controls.state === "stop") return "stopped";
+      if (this.controls.state === "cancel") return "cancelled";
+      await this.store.steps.start(this.runId, step.index, this.clock.now());
+      this.emit({ type: "step.started", runId: this.runId, step: step.name, index: step.index });
+      const { outcome, records, result } = await this.runStep(step.index, context);
+      if (outcome !== "finished") return outcome;
+      await this.store.steps.finish(this.runId, step.index, records, result, this.clock.now());
+      this.emit({ type: "step.finished", runId: this.runId, step: step.name, index: step.index, records });
+    }
+    return "finished";
+  }
+
+  private async runStep(index: number, context: ScraperContext) {
+    if (index === 0) {
+      const outcome = await this.crawl(context);
+      return { outcome, records: await this.store.records.count(this.runId, 0), result: {} };
+    }
+    const step = this.scraper.steps[index - 1];
+    if (!step) throw new Error(`the definition has no step #${index}; was it edited since the run started?`);
+    try {
+      const { records, result } = await runPostStep(
+        this.store,
+        this.runId,
+        step,
+        index,
+        this.stepContext(context),
+      );
+      if (result.dataset) this.dataset = result.dataset;
+      return { outcome: "finished" as const, records, result: { ...result } };
+    } catch (error) {
+      if (this.controls.state === "cancel") return { outcome: "cancelled" as const, records: 0, result: {} };
+      throw new StepFailedError(step.name, error);
+    }
+  }
+
+  private async crawl(context: ScraperContext): Promise<CrawlOutcome> {
+    this.fetcher = this.deps.createFetcher(this.scraper.politeness, (attempt) => this.stats.record(attempt));
+    const crawl = new CrawlStep({
+      runId: this.runId,
+      owner: this.deps.owner,
+      store: this.store,
+      scraper: this.scraper,
+      fetcher: this.fetcher,
+      controls: this.controls,
+      progress: this.progress,
+      clock: this.clock,
+      scraperContext: context,
+      normalizeUrl: this.deps.normalizeUrl,
+      runningSeconds: () => this.runningSeconds(),
+      holdWhilePaused: () => this.holdWhilePaused("user"),
+      emit: (event) => {
+        this.emit(event);
+        if (event.type === "request.finished" || event.type === "request.failed") this.maybeEmitProgress();
+      },
+      log: (level, message) => this.log(level, message),
+    });
+    const outcome = await crawl.run();
+    if (outcome === "finished") this.progress.finish();
+    this.emitProgress();
+    return outcome;
+  }
+
+  /** Pauses before a step named in the run's breakpoints, unless the run was resumed from that very breakpoint. */
+  private async breakAt(step: string): Promise<void> {
+    if (!this.run.breakpoints.includes(step)) return;
+    if (this.pauseReason === `breakpoint:${step}`) {
+      this.pauseReason = null;
+      return;
+    }
+    this.controls.request("pause");
+    await this.holdWhilePaused(`breakpoint:${step}`);
+  }
+
+  /** If a pause was asked for, records it and waits for resume, stop or cancel. */
+  private async holdWhilePaused(reason: string): Promise<void> {
+    if (this.controls.state !== "pause") return;
+    this.pauseReason = reason;
+    this.accountRunningTime();
+    await this.setStatus("paused", { pauseReason: reason });
+    const step = reason.startsWith("breakpoint:") ? reason.slice("breakpoint:".length) : undefined;
+    this.emit({
+      type: "run.paused",
+      runId: this.runId,
+      reason: step ? "breakpoint" : "user",
+      ...(step && { step }),
+    });
+    this.log("info", step ? `paused at breakpoint before step ${step}` : "paused");
+    while (this.controls.state === "pause") await this.controls.changed();
+    if (this.controls.state !== "run") return;
+    this.pauseReason = null;
+    this.runningSince = this.clock.now();
+    await this.setStatus("running", { pauseReason: null });
+    this.emit({ type: "run.resumed", runId: this.runId });
+    this.log("info", "resumed");
+  }
+
+  private async finish(outcome: CrawlOutcome): Promise<void> {
+    if (outcome === "finished") return this.end("succeeded");
+    if (outcome === "cancelled") return this.end("cancelled");
+    // Stopped: resumable. A run stopped while held at a breakpoint keeps that reason, so resume passes it.
+    const reason = this.pauseReason?.startsWith("breakpoint:") ? this.pauseReason : "stopped";
+    this.accountRunningTime();
+    await this.setStatus("paused", { pauseReason: reason, owner: null });
+    this.emit({ type: "run.paused", runId: this.runId, reason: "stopped" });
+    this.log("info", "stopped; resume with `trawl resume " + this.runId + "`");
+  }
+
+  private async end(status: RunStatus, error?: string): Promise<void> {
+    this.accountRunningTime();
+    await this.setStatus(status, {
+      finishedAt: this.clock.now(),
+      owner: null,
+      pauseReason: null,
+      error: error ?? null,
+      datasetName: this.dataset?.name ?? null,
+      datasetVersion: this.dataset?.version ?? null,
+    });
+    this.emit({ type: "run.finished", runId: this.runId, status, ...(error && { error }) });
+  }
+
+  private async release(context: ScraperContext): Promise<void> {
+    clearInterval(this.heartbeat);
+    try {
+      await this.scraper.cleanup?.(context);
+    } catch (error) {
+      this.log("error", `cleanup hook failed: ${describeError(error)}`);
+    }
+    await this.fetcher?.close();
+    await this.saveStats();
+  }
+
+  private startHeartbeat(): void {
+    this.heartbeat = setInterval(() => void this.beat(), this.deps.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      const command = await this.store.runs.heartbeat(this.runId, this.deps.owner, this.clock.now());
+      if (command) this.control(command);
+      await this.saveStats();
+    } catch (error) {
+      this.log("warn", `heartbeat failed: ${describeError(error)}`);
+    }
+  }
+
+  private async saveStats(): Promise<void> {
+    await this.store.runs.update(this.runId, { stats: { ...this.statsSnapshot() } });
+  }
+
+  /** The run's fetch statistics so far. */
+  statsSnapshot(): RunStatsSnapshot {
+    return this.stats.snapshot(this.progress?.pagesDone() ?? 0, this.runningSeconds());
+  }
+
+  private runningSeconds(): number {
+    const current = this.runningSince === null ? 0 : (this.clock.now() - this.runningSince) / 1000;
+    return this.runningBefore + current;
+  }
+
+  private accountRunningTime(): void {
+    this.runningBefore = this.runningSeconds();
+    this.runningSince = null;
+  }
+
+  private async setStatus(status: RunStatus, patch: Partial<RunRecord> = {}): Promise<void> {
+    if (status === "running" && this.runningSince === null) this.runningSince = this.clock.now();
+    await this.store.runs.update(this.runId, { ...patch, status, updatedAt: this.clock.now() });
+  }
+
+  private maybeEmitProgress(): void {
+    if (this.clock.now() - this.lastProgressAt >= PROGRESS_EVERY_MS) this.emitProgress();
+  }
+
+  private emitProgress(): void {
+    this.lastProgressAt = this.clock.now();
+    this.emit({
+      type: "progress.updated",
+      runId: this.runId,
+      overall: this.progress.overall(),
+      targets: this.progress.targets(),
+    });
+  }
+
+  private emit(event: TrawlEvent): void {
+    this.bus.emit(event);
+  }
+
+  private log(level: LogLevel, message: string): void {
+    const at = this.clock.now();
+    this.emit({ type: "log.written", runId: this.runId, level, message, at });
+    if (level === "debug") return;
+    void this.store.logs.append(this.runId, level, message, at).catch(() => {
+      // Logging must never fail a run; the event above already carried the line.
+    });
+  }
+
+  private scraperContext(): ScraperContext {
+    return {
+      runId: this.runId,
+      signal: this.controls.signal,
+      log: (level, message) => this.log(level, message),
+    };
+  }
+
+  private stepContext(context: ScraperContext): StepContext {
+    return {
+      ...context,
+      scraper: this.scraper.name,
+      publish: (name, records, options) =>
+        this.deps.publish({ name, runId: this.runId, scraper: this.scraper.name, records, ...options }),
+    };
+  }
+}

@@ -1,0 +1,87 @@
+import type { AttemptInfo } from "../fetch/types.ts";
+
+/** A snapshot of a run's fetch statistics, stored with the run and shown by `trawl show`. */
+export interface RunStatsSnapshot {
+  requests: number;
+  bytes: number;
+  retries: number;
+  statusCodes: Record<string, number>;
+  reasons: Record<string, number>;
+  latencyMs: { p50: number; p95: number; max: number };
+  pagesPerSecond: number;
+  /** Seconds spent running (pauses excluded), over all sessions of the run. */
+  runningSeconds: number;
+  hosts: Record<string, { requests: number; bytes: number }>;
+}
+
+/** Bounded latency memory: a ring of the most recent samples is plenty for percentiles. */
+const LATENCY_SAMPLES = 4096;
+
+/** Collects statistics from every fetch attempt of a run. */
+export class RunStats {
+  private requests = 0;
+  private bytes = 0;
+  private retries = 0;
+  private statusCodes: Record<string, number> = {};
+  private reasons: Record<string, number> = {};
+  private hosts: Record<string, { requests: number; bytes: number }> = {};
+  private latencies: number[] = [];
+  private maxLatency = 0;
+  private next = 0;
+
+  /** Continues from a stored snapshot (a resumed run keeps its totals). */
+  constructor(previous?: Partial<RunStatsSnapshot>) {
+    if (!previous) return;
+    this.requests = previous.requests ?? 0;
+    this.bytes = previous.bytes ?? 0;
+    this.retries = previous.retries ?? 0;
+    this.statusCodes = { ...previous.statusCodes };
+    this.reasons = { ...previous.reasons };
+    this.hosts = structuredClone(previous.hosts ?? {});
+    this.maxLatency = previous.latencyMs?.max ?? 0;
+  }
+
+  /** Counts one attempt. */
+  record(attempt: AttemptInfo): void {
+    this.requests++;
+    this.bytes += attempt.bytes;
+    if (attempt.attempt > 0) this.retries++;
+    if (attempt.status !== undefined) bump(this.statusCodes, String(attempt.status));
+    if (attempt.reason) bump(this.reasons, attempt.reason);
+    const host = (this.hosts[attempt.host] ??= { requests: 0, bytes: 0 });
+    host.requests++;
+    host.bytes += attempt.bytes;
+    this.latencies[this.next] = attempt.latencyMs;
+    this.next = (this.next + 1) % LATENCY_SAMPLES;
+    this.maxLatency = Math.max(this.maxLatency, attempt.latencyMs);
+  }
+
+  snapshot(pagesDone: number, runningSeconds: number): RunStatsSnapshot {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    return {
+      requests: this.requests,
+      bytes: this.bytes,
+      retries: this.retries,
+      statusCodes: { ...this.statusCodes },
+      reasons: { ...this.reasons },
+      latencyMs: { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: this.maxLatency },
+      pagesPerSecond: runningSeconds > 0 ? round(pagesDone / runningSeconds) : 0,
+      runningSeconds: round(runningSeconds),
+      hosts: structuredClone(this.hosts),
+    };
+  }
+}
+
+function bump(counts: Record<string, number>, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+/** Nearest-rank percentile of sorted numbers; 0 when there are none. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

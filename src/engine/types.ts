@@ -1,0 +1,36 @@
+import type { Clock } from "../core/clock.ts";
+import type { EventBus } from "../core/events.ts";
+import type { AttemptInfo, Fetcher } from "../fetch/types.ts";
+import type { ExportFormat, Politeness, ScrapedRecord } from "../pipeline/types.ts";
+import type { Store } from "../store/types.ts";
+
+/** Makes the fetcher of one run session from the scraper's politeness settings. */
+export type FetcherFactory = (politeness: Politeness, onAttempt: (attempt: AttemptInfo) => void) => Fetcher;
+
+/** Publishes a dataset version; the datasets layer implements it, the app wires it in. */
+export type DatasetPublisher = (options: {
+  name: string;
+  runId: string;
+  scraper: string;
+  records: AsyncIterable<ScrapedRecord>;
+  formats?: ExportFormat[];
+}) => Promise<{ name: string; version: number; records: number }>;
+
+/** What the engine is built from. */
+export interface EngineOptions {
+  store: Store;
+  createFetcher: FetcherFactory;
+  publish: DatasetPublisher;
+  /** Normalises URLs before they enter a queue (dedupe key); null drops the URL. */
+  normalizeUrl(url: string): string | null;
+  /** @defaultValue systemClock */
+  clock?: Clock;
+  /** @defaultValue a new bus */
+  bus?: EventBus;
+  /** Identity of this process as a run owner. @defaultValue `host:pid:nonce` */
+  owner?: string;
+  /** How often an executing session proves it is alive and picks up commands. @defaultValue 1000 */
+  heartbeatMs?: number;
+  /** A heartbeat older than this means the owner is gone. @defaultValue 10000 */
+  staleAfterMs?: number;
+}
