@@ -49,11 +49,11 @@ export class CrawlStep {
     for (;;) {
       const { controls } = this.deps;
       if (this.fatal) throw this.fatal;
-      if (controls.state === "cancel") return "cancelled";
-      if (controls.state === "pause" || controls.state === "stop") {
+      if (controls.is("cancel")) return "cancelled";
+      if (controls.is("pause") || controls.is("stop")) {
         await this.drain();
-        if (controls.state === "pause") await this.deps.holdWhilePaused();
-        if (controls.state === "stop") return "stopped";
+        if (controls.is("pause")) await this.deps.holdWhilePaused();
+        if (controls.is("stop")) return "stopped";
         continue;
       }
       const slots = this.deps.scraper.politeness.concurrency - this.inFlight.size;
@@ -61,7 +61,7 @@ export class CrawlStep {
       for (const request of batch) this.launch(request);
       if (this.inFlight.size === 0) {
         if (this.fatal) throw this.fatal;
-        return controls.state === "cancel" ? "cancelled" : "finished";
+        return controls.is("cancel") ? "cancelled" : "finished";
       }
       if (batch.length === 0 || this.inFlight.size >= this.deps.scraper.politeness.concurrency) {
         await controls.changed();

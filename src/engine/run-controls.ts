@@ -15,6 +15,11 @@ export class RunControls {
     return this.current;
   }
 
+  /** True when the current command is `state`. A method, so callers re-read it after awaits. */
+  is(state: ControlState): boolean {
+    return this.current === state;
+  }
+
   /** Aborted on cancel only: pause and stop let in-flight requests finish. */
   get signal(): AbortSignal {
     return this.abortController.signal;

@@ -99,8 +99,8 @@ export class RunSession {
     for (const step of steps) {
       if (step.status === "done") continue;
       await this.breakAt(step.name);
-      if (this.controls.state === "stop") return "stopped";
-      if (this.controls.state === "cancel") return "cancelled";
+      if (this.controls.is("stop")) return "stopped";
+      if (this.controls.is("cancel")) return "cancelled";
       await this.store.steps.start(this.runId, step.index, this.clock.now());
       this.emit({ type: "step.started", runId: this.runId, step: step.name, index: step.index });
       const { outcome, records, result } = await this.runStep(step.index, context);
@@ -129,7 +129,7 @@ export class RunSession {
       if (result.dataset) this.dataset = result.dataset;
       return { outcome: "finished" as const, records, result: { ...result } };
     } catch (error) {
-      if (this.controls.state === "cancel") return { outcome: "cancelled" as const, records: 0, result: {} };
+      if (this.controls.is("cancel")) return { outcome: "cancelled" as const, records: 0, result: {} };
       throw new StepFailedError(step.name, error);
     }
   }
@@ -174,7 +174,7 @@ export class RunSession {
 
   /** If a pause was asked for, records it and waits for resume, stop or cancel. */
   private async holdWhilePaused(reason: string): Promise<void> {
-    if (this.controls.state !== "pause") return;
+    if (!this.controls.is("pause")) return;
     this.pauseReason = reason;
     this.accountRunningTime();
     await this.setStatus("paused", { pauseReason: reason });
@@ -186,8 +186,8 @@ export class RunSession {
       ...(step && { step }),
     });
     this.log("info", step ? `paused at breakpoint before step ${step}` : "paused");
-    while (this.controls.state === "pause") await this.controls.changed();
-    if (this.controls.state !== "run") return;
+    while (this.controls.is("pause")) await this.controls.changed();
+    if (!this.controls.is("run")) return;
     this.pauseReason = null;
     this.runningSince = this.clock.now();
     await this.setStatus("running", { pauseReason: null });
