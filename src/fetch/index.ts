@@ -1,0 +1,12 @@
+/** The fetch layer's public API: what the engine and other layers may use. */
+export type { AttemptInfo, FetchRequest, FetchResponse, Fetcher, ReasonCode } from "./types.ts";
+export { FetchError, isRetryableReason } from "./errors.ts";
+export { normalizeUrl, hostOf } from "./url.ts";
+export { createHttpFetcher, DEFAULT_USER_AGENT } from "./polite-fetcher.ts";
+export type { HttpFetcher, HttpFetcherOptions } from "./polite-fetcher.ts";
+export { AdaptiveRateLimiter } from "./rate-limiter.ts";
+export type { HostRateStats, RateLimiterOptions } from "./rate-limiter.ts";
+export { DEFAULT_RETRY_POLICY, retryDelay } from "./retry-policy.ts";
+export type { RetryPolicy, RetryableFailure } from "./retry-policy.ts";
+export { decodeBody } from "./charset.ts";
+export type { DecodedBody } from "./charset.ts";

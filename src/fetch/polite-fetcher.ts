@@ -1,0 +1,251 @@
+/**
+ * The HTTP `Fetcher`: URL validation, robots.txt, per-host adaptive rate limiting, one attempt
+ * over an undici keep-alive agent, and retries. Concurrency is not limited here: the engine caps
+ * requests in flight.
+ */
+import { Agent } from "undici";
+import { systemClock } from "../core/clock.ts";
+import { UsageError } from "../core/errors.ts";
+import type { Clock } from "../core/clock.ts";
+import type { Politeness } from "../pipeline/types.ts";
+import { FetchError, toFetchError } from "./errors.ts";
+import { fetchOnce } from "./http-fetcher.ts";
+import type { AttemptOptions } from "./http-fetcher.ts";
+import { AdaptiveRateLimiter } from "./rate-limiter.ts";
+import type { HostRateStats } from "./rate-limiter.ts";
+import { DEFAULT_RETRY_POLICY, retryDelay } from "./retry-policy.ts";
+import type { RetryPolicy } from "./retry-policy.ts";
+import { RobotsCache } from "./robots.ts";
+import type { RobotsFile } from "./robots.ts";
+import type { AttemptInfo, FetchRequest, FetchResponse, Fetcher } from "./types.ts";
+import { hostOf, normalizeUrl } from "./url.ts";
+
+/**
+ * Options of {@link createHttpFetcher}: the scraper's `Politeness` (all optional, same defaults;
+ * `concurrency` is accepted and ignored) plus wiring.
+ */
+export interface HttpFetcherOptions extends Partial<Politeness> {
+  /** Drives retry sleeps and the rate limiter. @defaultValue systemClock */
+  clock?: Clock;
+  /** Called once per attempt that reached the network (not for robots denials or cancels before sending). */
+  onAttempt?(info: AttemptInfo): void;
+  /** Backoff ceiling of the first retry. @defaultValue 500 */
+  retryBaseDelayMs?: number;
+  /** Backoff ceiling of any retry. @defaultValue 30000 */
+  retryMaxDelayMs?: number;
+  /** Statuses besides 2xx that resolve rather than fail. @defaultValue [] */
+  acceptStatuses?: readonly number[];
+  /** Longer URLs fail with `url_too_long`. @defaultValue 2048 */
+  maxUrlLength?: number;
+  /** Headers sent with every request (a request's own headers win). */
+  headers?: Record<string, string>;
+  /** Where warnings (unreadable robots.txt) and retry notes go. */
+  log?(level: "debug" | "warn", message: string): void;
+}
+
+/** The HTTP fetcher, with its rate limiter's view of each host. */
+export interface HttpFetcher extends Fetcher {
+  /** Per-host rate, requests, throttled count and block, for stats and the UI. */
+  hostStats(): HostRateStats[];
+}
+
+/** Default `User-Agent`. */
+export const DEFAULT_USER_AGENT = "trawl/0.1 (+https://github.com/trawl/trawl)";
+
+const MiB = 1024 * 1024;
+
+interface Settings {
+  userAgent: string;
+  obeyRobots: boolean;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  maxRedirects: number;
+  maxUrlLength: number;
+  acceptStatuses: readonly number[];
+  headers: Record<string, string>;
+  policy: RetryPolicy;
+}
+
+function settingsOf(options: HttpFetcherOptions): Settings {
+  return {
+    userAgent: options.userAgent || DEFAULT_USER_AGENT,
+    obeyRobots: options.obeyRobots ?? true,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxBodyBytes: options.maxBodyBytes ?? 10 * MiB,
+    maxRedirects: options.maxRedirects ?? 10,
+    maxUrlLength: options.maxUrlLength ?? 2048,
+    acceptStatuses: options.acceptStatuses ?? [],
+    headers: options.headers ?? {},
+    policy: {
+      ...DEFAULT_RETRY_POLICY,
+      retries: options.retries ?? DEFAULT_RETRY_POLICY.retries,
+      baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+      maxDelayMs: options.retryMaxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+    },
+  };
+}
+
+/**
+ * Creates the HTTP fetcher. `fetch` resolves for 2xx (and `acceptStatuses`) and otherwise rejects
+ * with a `FetchError`: `bad_url`/`url_too_long` at once; `robots` when disallowed; `aborted` as
+ * soon as the request's signal aborts (also while waiting for a token or a retry); else the last
+ * attempt's reason. Redirect hops each pass robots and the rate limiter. Call `close()` when done.
+ */
+export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher {
+  const settings = settingsOf(options);
+  const clock = options.clock ?? systemClock;
+  const agent = new Agent({
+    keepAliveTimeout: 10_000,
+    connections: 16,
+    headersTimeout: settings.timeoutMs,
+    bodyTimeout: settings.timeoutMs,
+    connect: { timeout: settings.timeoutMs },
+  });
+  const limiter = new AdaptiveRateLimiter(limiterOptions(options, clock));
+  const baseHeaders = {
+    "user-agent": settings.userAgent,
+    accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "accept-encoding": "gzip, deflate, br",
+    ...settings.headers,
+  };
+  const robots = new RobotsCache({
+    fetchRobots: (url) => fetchRobotsFile(url),
+    log: (level, message) => options.log?.(level, message),
+  });
+
+  async function fetchRobotsFile(url: string): Promise<RobotsFile> {
+    try {
+      const page = await fetchOnce(agent, url, {
+        ...hopOptions(undefined),
+        maxBodyBytes: 512 * 1024,
+        headers: baseHeaders,
+        beforeHop: (hop) => limiter.acquire(hostOf(hop)),
+      });
+      return { status: page.status, body: page.body };
+    } catch (error) {
+      if (error instanceof FetchError && error.status !== undefined)
+        return { status: error.status, body: "" };
+      throw error;
+    }
+  }
+
+  function hopOptions(signal: AbortSignal | undefined): Omit<AttemptOptions, "headers"> {
+    const options: Omit<AttemptOptions, "headers"> = {
+      timeoutMs: settings.timeoutMs,
+      maxBodyBytes: settings.maxBodyBytes,
+      maxRedirects: settings.maxRedirects,
+      acceptStatuses: settings.acceptStatuses,
+      onHop: (url, status, retryAfterMs) => limiter.onResponse(hostOf(url), status, retryAfterMs),
+    };
+    if (signal) options.signal = signal;
+    return options;
+  }
+
+  async function politeHop(url: string, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      if (settings.obeyRobots) await untilAborted(robots.assertAllowed(url, settings.userAgent), signal);
+      await limiter.acquire(hostOf(url), signal);
+    } catch (error) {
+      if (signal?.aborted || (error instanceof UsageError && error.code === "TRAWL_ERR_FETCH_CLOSED")) {
+        throw new FetchError("aborted", `request aborted: ${url}`, { url, cause: error, retryable: false });
+      }
+      throw error;
+    }
+  }
+
+  async function attempt(url: string, request: FetchRequest, attemptNo: number): Promise<FetchResponse> {
+    let sentAt: number | undefined;
+    const report = (info: Partial<AttemptInfo>) =>
+      sentAt !== undefined &&
+      options.onAttempt?.({
+        url,
+        host: hostOf(url),
+        bytes: 0,
+        latencyMs: Date.now() - sentAt,
+        attempt: attemptNo,
+        ...info,
+      });
+    try {
+      const page = await fetchOnce(agent, url, {
+        ...hopOptions(request.signal),
+        headers: { ...baseHeaders, ...request.headers },
+        beforeHop: async (hop, signal) => {
+          await politeHop(hop, signal);
+          sentAt ??= Date.now();
+        },
+      });
+      report({ status: page.status, bytes: page.bytes, latencyMs: page.latencyMs });
+      return { ...page, url: request.url, retries: attemptNo };
+    } catch (error) {
+      const failure = toFetchError(error, {
+        url,
+        phase: "connect",
+        aborted: request.signal?.aborted ?? false,
+      });
+      const info: Partial<AttemptInfo> = { reason: failure.reason };
+      if (failure.status !== undefined) info.status = failure.status;
+      report(info);
+      throw failure;
+    }
+  }
+
+  async function fetch(request: FetchRequest): Promise<FetchResponse> {
+    const url = checkedUrl(request.url, settings.maxUrlLength);
+    for (let attemptNo = 0; ; attemptNo++) {
+      try {
+        return await attempt(url, request, attemptNo);
+      } catch (error) {
+        const failure = error as FetchError;
+        const delay = retryDelay(settings.policy, failure, attemptNo);
+        if (delay === null || failure.reason === "aborted") throw failure;
+        options.log?.("debug", `retry ${attemptNo + 1} of ${url} in ${delay} ms after ${failure.reason}`);
+        await clock.sleep(delay, request.signal).catch((cause: unknown) => {
+          throw new FetchError("aborted", `request aborted: ${url}`, { url, cause });
+        });
+      }
+    }
+  }
+
+  return {
+    fetch,
+    hostStats: () => limiter.stats(),
+    close: async () => {
+      limiter.close();
+      await agent.close();
+    },
+  };
+}
+
+/** Settles like `work`, or rejects with the signal's reason as soon as it aborts (work goes on, shared). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function limiterOptions(options: HttpFetcherOptions, clock: Clock) {
+  const initialRate = options.ratePerHost ?? 10;
+  return {
+    clock,
+    initialRate,
+    minRate: options.minRatePerHost ?? Math.min(0.1, initialRate),
+    maxRate: options.maxRatePerHost ?? initialRate,
+  };
+}
+
+function checkedUrl(raw: string, maxLength: number): string {
+  const url = normalizeUrl(raw);
+  if (url === null)
+    throw new FetchError("bad_url", `not an absolute http(s) URL: ${raw}`, { url: raw, retryable: false });
+  if (url.length > maxLength) {
+    throw new FetchError("url_too_long", `URL longer than ${maxLength} characters`, {
+      url: url.slice(0, 200),
+      retryable: false,
+    });
+  }
+  return url;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_RETRY_POLICY, retryDelay } from "./retry-policy.ts";
+
+const policy = { ...DEFAULT_RETRY_POLICY, retries: 3, baseDelayMs: 100, maxDelayMs: 1000 };
+
+describe("retryDelay", () => {
+  it("retries network failures and retryable statuses with full-jitter exponential backoff", () => {
+    expect(retryDelay(policy, { reason: "timeout" }, 0, () => 0.5)).toBe(50);
+    expect(retryDelay(policy, { reason: "reset" }, 1, () => 0.999)).toBe(199);
+    expect(retryDelay(policy, { reason: "http_503", status: 503 }, 2, () => 1)).toBe(400);
+    expect(retryDelay({ ...policy, retries: 10 }, { reason: "truncated" }, 8, () => 1)).toBe(1000);
+  });
+
+  it("gives up when retries are spent", () => {
+    expect(retryDelay(policy, { reason: "timeout" }, 3)).toBeNull();
+  });
+
+  it("does not retry permanent failures", () => {
+    for (const failure of [
+      { reason: "http_404" as const, status: 404 },
+      { reason: "too_large" as const },
+      { reason: "robots" as const },
+      { reason: "dns" as const },
+      { reason: "timeout" as const, retryable: false },
+    ]) {
+      expect(retryDelay(policy, failure, 0), failure.reason).toBeNull();
+    }
+  });
+
+  it("honours the error's own retryable verdict for unlisted reasons", () => {
+    expect(retryDelay(policy, { reason: "dns", retryable: true }, 0, () => 0)).toBe(0);
+  });
+
+  it("waits at least Retry-After, and gives up when it is too long", () => {
+    expect(retryDelay(policy, { reason: "http_429", status: 429, retryAfterMs: 5000 }, 0, () => 0.1)).toBe(
+      5000,
+    );
+    const tooLong = { reason: "http_429" as const, status: 429, retryAfterMs: policy.maxRetryAfterMs + 1 };
+    expect(retryDelay(policy, tooLong, 0)).toBeNull();
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * When to try a failed request again, and after how long. Plain data plus one function, so the
+ * policy can be read, logged and changed without touching the fetch loop.
+ */
+import type { ReasonCode } from "./types.ts";
+
+/** A retry policy. */
+export interface RetryPolicy {
+  /** Attempts beyond the first. @defaultValue 3 */
+  retries: number;
+  /** Backoff ceiling of the first retry; doubles each retry. @defaultValue 500 */
+  baseDelayMs: number;
+  /** Backoff ceiling never exceeds this. @defaultValue 30000 */
+  maxDelayMs: number;
+  /** A `Retry-After` longer than this gives up instead of waiting. @defaultValue 120000 */
+  maxRetryAfterMs: number;
+  /** Failure reasons worth another try. */
+  retryReasons: readonly ReasonCode[];
+  /** HTTP statuses worth another try. */
+  retryStatuses: readonly number[];
+}
+
+/** Network trouble, timeouts, truncated bodies, 5xx, 408 and 429 retry; nothing else does. */
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
+  retries: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+  retryReasons: Object.freeze(["timeout", "reset", "truncated", "refused", "network"] as ReasonCode[]),
+  retryStatuses: Object.freeze([408, 429, 500, 502, 503, 504, 507, 520, 521, 522, 523, 524]),
+});
+
+/** What the policy needs to know about a failure (a `FetchError` fits). */
+export interface RetryableFailure {
+  reason: ReasonCode;
+  status?: number;
+  /** `Retry-After` of the response, in ms. */
+  retryAfterMs?: number;
+  /** The error's own verdict (e.g. `EAI_AGAIN` makes a `dns` failure retryable). */
+  retryable?: boolean;
+}
+
+/**
+ * Milliseconds to wait before retry number `attempt + 1` (attempt 0 = the first try failed), or
+ * `null` to give up: when retries are spent, when neither the reason nor the status is in the
+ * policy (an explicit `retryable: true` also qualifies; `false` never retries), or when
+ * `Retry-After` exceeds `maxRetryAfterMs`. The delay is exponential backoff with full jitter,
+ * `random() * min(maxDelayMs, baseDelayMs * 2^attempt)`, but never less than `Retry-After`.
+ */
+export function retryDelay(
+  policy: RetryPolicy,
+  failure: RetryableFailure,
+  attempt: number,
+  random: () => number = Math.random,
+): number | null {
+  if (attempt >= policy.retries || failure.retryable === false) return null;
+  const listed =
+    policy.retryReasons.includes(failure.reason) ||
+    (failure.status !== undefined && policy.retryStatuses.includes(failure.status));
+  if (!listed && failure.retryable !== true) return null;
+  const retryAfter = failure.retryAfterMs ?? 0;
+  if (retryAfter > policy.maxRetryAfterMs) return null;
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.max(retryAfter, Math.floor(random() * ceiling));
+}
