@@ -45,7 +45,9 @@ describe("fetch faults end with their reason code", () => {
   });
 
   it("inflates a small enough compressed body", async () => {
-    const page = await fetcher({ maxBodyBytes: 2 * 1024 * 1024 }).fetch({ url: `${site().url}/bomb/gzip?mb=1` });
+    const page = await fetcher({ maxBodyBytes: 2 * 1024 * 1024 }).fetch({
+      url: `${site().url}/bomb/gzip?mb=1`,
+    });
     expect(page.bytes).toBe(1024 * 1024);
   });
 
@@ -82,7 +84,12 @@ describe("fetch faults end with their reason code", () => {
     const attempts: AttemptInfo[] = [];
     const f = fetcher({ retries: 3, onAttempt: (info) => attempts.push(info) });
     const error = await failureOf(f.fetch({ url: `${site().url}/status/404` }));
-    expect(error).toMatchObject({ reason: "http_404", status: 404, retryable: false, code: "TRAWL_ERR_FETCH_HTTP_404" });
+    expect(error).toMatchObject({
+      reason: "http_404",
+      status: 404,
+      retryable: false,
+      code: "TRAWL_ERR_FETCH_HTTP_404",
+    });
     expect(attempts).toHaveLength(1);
   });
 

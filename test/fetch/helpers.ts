@@ -6,7 +6,10 @@ import { startFaultSite } from "../fixtures/fault-site.ts";
 import type { FaultSite } from "../fixtures/fault-site.ts";
 
 /** Starts a fault site for the file and returns accessors plus a fetcher factory. */
-export function useFaultSite(): { site: () => FaultSite; fetcher: (options?: HttpFetcherOptions) => HttpFetcher } {
+export function useFaultSite(): {
+  site: () => FaultSite;
+  fetcher: (options?: HttpFetcherOptions) => HttpFetcher;
+} {
   let site: FaultSite | undefined;
   const fetchers: HttpFetcher[] = [];
   beforeAll(async () => {

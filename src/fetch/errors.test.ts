@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { TrawlError } from "../core/errors.ts";
+import { FetchError, httpStatusError, toFetchError } from "./errors.ts";
+import { parseRetryAfter } from "./retry-after.ts";
+
+const url = "http://example.com/";
+const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
+
+describe("FetchError", () => {
+  it("derives code and retryability from the reason", () => {
+    const error = httpStatusError(503, url, 1000);
+    expect(error).toBeInstanceOf(TrawlError);
+    expect(error).toMatchObject({
+      code: "TRAWL_ERR_FETCH_HTTP_503",
+      retryable: true,
+      status: 503,
+      retryAfterMs: 1000,
+    });
+    expect(httpStatusError(429, url).retryable).toBe(true);
+    expect(httpStatusError(408, url).retryable).toBe(true);
+    expect(httpStatusError(403, url).retryable).toBe(false);
+    expect(new FetchError("too_large", "x").retryable).toBe(false);
+  });
+});
+
+describe("toFetchError", () => {
+  it.each([
+    ["ENOTFOUND", "connect", "dns", false],
+    ["EAI_AGAIN", "connect", "dns", true],
+    ["ECONNREFUSED", "connect", "refused", true],
+    ["ECONNRESET", "connect", "reset", true],
+    ["UND_ERR_SOCKET", "connect", "reset", true],
+    ["UND_ERR_SOCKET", "body", "truncated", true],
+    ["UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "body", "truncated", true],
+    ["UND_ERR_HEADERS_TIMEOUT", "connect", "timeout", true],
+    ["Z_DATA_ERROR", "body", "decode", false],
+    ["EWHATEVER", "connect", "network", true],
+  ] as const)("%s during %s → %s", (code, phase, reason, retryable) => {
+    expect(toFetchError(withCode(code), { url, phase })).toMatchObject({ reason, retryable, url });
+  });
+
+  it("finds codes in causes and aggregate errors", () => {
+    const nested = new Error("fetch failed", { cause: withCode("ECONNREFUSED") });
+    expect(toFetchError(nested, { url, phase: "connect" }).reason).toBe("refused");
+    const aggregate = new AggregateError([withCode("ECONNREFUSED")], "all failed");
+    expect(toFetchError(aggregate, { url, phase: "connect" }).reason).toBe("refused");
+    expect(toFetchError(new Error("other side closed"), { url, phase: "connect" }).reason).toBe("reset");
+  });
+
+  it("lets the deadline and the caller's abort win, and passes FetchErrors through", () => {
+    const aborted = withCode("UND_ERR_ABORTED");
+    expect(toFetchError(aborted, { url, phase: "body", timedOut: true }).reason).toBe("timeout");
+    expect(toFetchError(aborted, { url, phase: "body", aborted: true }).reason).toBe("aborted");
+    const original = new FetchError("robots", "no");
+    expect(toFetchError(original, { url, phase: "connect", timedOut: true })).toBe(original);
+  });
+});
+
+describe("parseRetryAfter", () => {
+  const now = Date.parse("2026-01-01T00:00:00Z");
+  it("reads seconds and HTTP dates", () => {
+    expect(parseRetryAfter("120", now)).toBe(120_000);
+    expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:30 GMT", now)).toBe(30_000);
+    expect(parseRetryAfter("Wed, 31 Dec 2025 00:00:00 GMT", now)).toBe(0);
+  });
+  it("ignores missing and malformed values", () => {
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+    expect(parseRetryAfter("-5", now)).toBeUndefined();
+    expect(parseRetryAfter("1.5", now)).toBeUndefined();
+    expect(parseRetryAfter("soon", now)).toBeUndefined();
+  });
+});
