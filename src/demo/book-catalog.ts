@@ -21,7 +21,12 @@ export type BookCategory = (typeof BOOK_CATEGORIES)[number];
 /** Books listed per category page. */
 export const BOOKS_PER_LIST_PAGE = 10;
 
-const SKU_PREFIX: Record<BookCategory, string> = { fiction: "FIC", poetry: "POE", history: "HIS", science: "SCI" };
+const SKU_PREFIX: Record<BookCategory, string> = {
+  fiction: "FIC",
+  poetry: "POE",
+  history: "HIS",
+  science: "SCI",
+};
 
 /**
  * The bookshop's deliberate imperfections, active only when `faults` is on (and only for books

@@ -56,13 +56,18 @@ export function bookshopNav(): string {
   return `<nav class="categories"><a href="/">home</a> | ${links}</nav>`;
 }
 
-function listPage(options: BookshopOptions, category: BookCategory, page: number | undefined): DemoResponse | undefined {
+function listPage(
+  options: BookshopOptions,
+  category: BookCategory,
+  page: number | undefined,
+): DemoResponse | undefined {
   if (page === undefined) return undefined;
   const entries = listEntries(options, category, page);
   if (!entries) return undefined;
   const pages = listPageCount(options);
   const malformed =
-    options.faults && BOOKSHOP_FAULTS.malformedListPages.some((p) => p.category === category && p.page === page);
+    options.faults &&
+    BOOKSHOP_FAULTS.malformedListPages.some((p) => p.category === category && p.page === page);
   const articles = entries.map((e) => article(e, malformed)).join("\n");
   const next = page < pages ? `<a class="next" href="/${category}/page/${page + 1}">next</a>` : "";
   const prev = page > 1 ? `<a class="prev" href="/${category}/page/${page - 1}">previous</a>` : "";

@@ -96,7 +96,8 @@ function siteRoutes(config: z.infer<typeof optionsSchema>): DemoRoutes[] {
 
 /** The home page, robots.txt and the disallowed admin page. */
 const siteRootRoutes: DemoRoutes = (path) => {
-  if (path === "/robots.txt") return { status: 200, body: ROBOTS_TXT, contentType: "text/plain; charset=utf-8" };
+  if (path === "/robots.txt")
+    return { status: 200, body: ROBOTS_TXT, contentType: "text/plain; charset=utf-8" };
   if (path === "/admin" || path.startsWith("/admin/")) {
     return htmlResponse("Admin", "<h1>Admin</h1>\n<p>Crawlers that obey robots.txt never see this page.</p>");
   }
@@ -111,7 +112,12 @@ const siteRootRoutes: DemoRoutes = (path) => {
 
 function route(routes: DemoRoutes[], req: IncomingMessage): DemoResponse {
   if (req.method !== "GET" && req.method !== "HEAD") {
-    return { status: 405, body: "method not allowed\n", contentType: "text/plain", headers: { Allow: "GET, HEAD" } };
+    return {
+      status: 405,
+      body: "method not allowed\n",
+      contentType: "text/plain",
+      headers: { Allow: "GET, HEAD" },
+    };
   }
   const url = new URL(req.url ?? "/", "http://demo.invalid");
   for (const routesOf of routes) {
@@ -121,7 +127,12 @@ function route(routes: DemoRoutes[], req: IncomingMessage): DemoResponse {
   return notFound(url.pathname);
 }
 
-function handle(routes: DemoRoutes[], req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Timeout>): void {
+function handle(
+  routes: DemoRoutes[],
+  req: IncomingMessage,
+  res: ServerResponse,
+  timers: Set<NodeJS.Timeout>,
+): void {
   let response: DemoResponse;
   try {
     response = route(routes, req);
@@ -155,7 +166,9 @@ function send(req: IncomingMessage, res: ServerResponse, response: DemoResponse)
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", (error) =>
-      reject(new DemoListenError(`demo site cannot listen on ${host}:${port}: ${error.message}`, { cause: error })),
+      reject(
+        new DemoListenError(`demo site cannot listen on ${host}:${port}: ${error.message}`, { cause: error }),
+      ),
     );
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });

@@ -22,7 +22,8 @@ export const EXAMPLE_NAMES = ["bookshop", "jobs"] as const;
  * @throws DemoOptionsError when the name is not a plain slug (no paths).
  */
 export function examplePath(name: string): string {
-  if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) throw new DemoOptionsError(`not an example name: ${JSON.stringify(name)}`);
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(name))
+    throw new DemoOptionsError(`not an example name: ${JSON.stringify(name)}`);
   return join(EXAMPLES_DIR, `${name}.yaml`);
 }
 

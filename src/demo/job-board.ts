@@ -3,7 +3,14 @@
  * listings (`/jobs-board/companies/acme/jobs?page=2`) and job detail pages (`/jobs-board/jobs/1004`).
  * With faults on, a few pages answer 429 once and a few are slow.
  */
-import { escapeHtml, htmlResponse, notFound, parsePageNumber, type DemoResponse, type DemoRoutes } from "./html.ts";
+import {
+  escapeHtml,
+  htmlResponse,
+  notFound,
+  parsePageNumber,
+  type DemoResponse,
+  type DemoRoutes,
+} from "./html.ts";
 import {
   companyBySlug,
   jobById,
@@ -55,7 +62,11 @@ export function createJobBoard(options: JobBoardOptions): DemoRoutes {
       const company = companyBySlug(options, listing[1] ?? "");
       const page = parsePageNumber(query.get("page"));
       if (!company || page === undefined) return notFound(path);
-      if (options.faults && isThrottledListing(company, page) && firstTime(`listing:${company.slug}:${page}`)) {
+      if (
+        options.faults &&
+        isThrottledListing(company, page) &&
+        firstTime(`listing:${company.slug}:${page}`)
+      ) {
         return tooManyRequests();
       }
       return listingPage(options, company, page) ?? notFound(path);
@@ -63,7 +74,11 @@ export function createJobBoard(options: JobBoardOptions): DemoRoutes {
     const detail = /^\/jobs\/([1-9]\d*)$/.exec(rest);
     const job = detail ? jobById(options, Number(detail[1])) : undefined;
     if (!job) return notFound(path);
-    if (options.faults && job.id === JOB_BOARD_FAULTS.tooManyRequestsOnce.jobId && firstTime(`job:${job.id}`)) {
+    if (
+      options.faults &&
+      job.id === JOB_BOARD_FAULTS.tooManyRequestsOnce.jobId &&
+      firstTime(`job:${job.id}`)
+    ) {
       return tooManyRequests();
     }
     return { ...jobPage(job), delayMs: options.faults ? slowJobDelay(job) : 0 };
@@ -98,9 +113,15 @@ function nav(): string {
 
 function indexPage(options: JobBoardOptions): DemoResponse {
   const items = listCompanies(options)
-    .map((c) => `<li class="company"><a href="${listingHref(c, 1)}">${escapeHtml(c.name)}</a> (${c.jobCount} jobs)</li>`)
+    .map(
+      (c) =>
+        `<li class="company"><a href="${listingHref(c, 1)}">${escapeHtml(c.name)}</a> (${c.jobCount} jobs)</li>`,
+    )
     .join("\n");
-  return htmlResponse("Job board", `${nav()}\n<h1>Companies hiring</h1>\n<ul class="companies">\n${items}\n</ul>`);
+  return htmlResponse(
+    "Job board",
+    `${nav()}\n<h1>Companies hiring</h1>\n<ul class="companies">\n${items}\n</ul>`,
+  );
 }
 
 function listingPage(options: JobBoardOptions, company: Company, page: number): DemoResponse | undefined {
@@ -108,7 +129,8 @@ function listingPage(options: JobBoardOptions, company: Company, page: number): 
   if (!jobs) return undefined;
   const items = jobs.map(listItem).join("\n");
   const pages = jobPageCount(company);
-  const next = page < pages ? `<a class="next" rel="next" href="${listingHref(company, page + 1)}">next</a>` : "";
+  const next =
+    page < pages ? `<a class="next" rel="next" href="${listingHref(company, page + 1)}">next</a>` : "";
   const body =
     `${nav()}\n<h1 class="company-name">${escapeHtml(company.name)}</h1>\n` +
     `<p class="count">${company.jobCount} open positions — page ${page} of ${pages}</p>\n` +

@@ -2,14 +2,50 @@
 
 /** Adjectives for book titles. */
 export const TITLE_ADJECTIVES = [
-  "Silent", "Crimson", "Hollow", "Quiet", "Forgotten", "Golden", "Distant", "Broken", "Hidden", "Winter",
-  "Paper", "Salt", "Iron", "Last", "Wild", "Glass", "Northern", "Burning", "Gentle", "Endless",
+  "Silent",
+  "Crimson",
+  "Hollow",
+  "Quiet",
+  "Forgotten",
+  "Golden",
+  "Distant",
+  "Broken",
+  "Hidden",
+  "Winter",
+  "Paper",
+  "Salt",
+  "Iron",
+  "Last",
+  "Wild",
+  "Glass",
+  "Northern",
+  "Burning",
+  "Gentle",
+  "Endless",
 ] as const;
 
 /** Nouns for book titles. */
 export const TITLE_NOUNS = [
-  "Harbour", "Orchard", "River", "Lantern", "Garden", "Atlas", "Meridian", "Tide", "Archive", "Bridge",
-  "Mountain", "Letters", "Empire", "Compass", "Lighthouse", "Forest", "Clockwork", "Island", "Kingdom", "Song",
+  "Harbour",
+  "Orchard",
+  "River",
+  "Lantern",
+  "Garden",
+  "Atlas",
+  "Meridian",
+  "Tide",
+  "Archive",
+  "Bridge",
+  "Mountain",
+  "Letters",
+  "Empire",
+  "Compass",
+  "Lighthouse",
+  "Forest",
+  "Clockwork",
+  "Island",
+  "Kingdom",
+  "Song",
 ] as const;
 
 /** Title shapes; `{a}` is an adjective, `{n}` and `{m}` nouns. Some carry `&` on purpose. */
@@ -24,14 +60,50 @@ export const TITLE_PATTERNS = [
 
 /** Author first names. */
 export const FIRST_NAMES = [
-  "Ada", "Bram", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas",
-  "Kaori", "Luis", "Mara", "Nils", "Olu", "Priya", "Quentin", "Rosa", "Sven", "Zoë",
+  "Ada",
+  "Bram",
+  "Clara",
+  "Dmitri",
+  "Elena",
+  "Farid",
+  "Greta",
+  "Hugo",
+  "Ines",
+  "Jonas",
+  "Kaori",
+  "Luis",
+  "Mara",
+  "Nils",
+  "Olu",
+  "Priya",
+  "Quentin",
+  "Rosa",
+  "Sven",
+  "Zoë",
 ] as const;
 
 /** Author surnames. */
 export const LAST_NAMES = [
-  "Abara", "Brennan", "Castell", "Dubois", "Eriksen", "Fontaine", "Garcia", "Holm", "Ivanova", "Jensen",
-  "Kowalski", "Lindqvist", "Moreau", "Nakamura", "O'Neill", "Petrov", "Quinn", "Rossi", "Sato", "Weber",
+  "Abara",
+  "Brennan",
+  "Castell",
+  "Dubois",
+  "Eriksen",
+  "Fontaine",
+  "Garcia",
+  "Holm",
+  "Ivanova",
+  "Jensen",
+  "Kowalski",
+  "Lindqvist",
+  "Moreau",
+  "Nakamura",
+  "O'Neill",
+  "Petrov",
+  "Quinn",
+  "Rossi",
+  "Sato",
+  "Weber",
 ] as const;
 
 /** Sentences for book descriptions. */
@@ -67,18 +139,45 @@ export const JOB_LEVELS = ["", "Junior ", "Senior ", "Staff ", "Lead "] as const
 
 /** Roles of job titles. */
 export const JOB_ROLES = [
-  "Backend Engineer", "Frontend Engineer", "Data Analyst", "Product Designer", "Site Reliability Engineer",
-  "Technical Writer", "QA Engineer", "Data Engineer", "Engineering Manager", "Security Engineer",
+  "Backend Engineer",
+  "Frontend Engineer",
+  "Data Analyst",
+  "Product Designer",
+  "Site Reliability Engineer",
+  "Technical Writer",
+  "QA Engineer",
+  "Data Engineer",
+  "Engineering Manager",
+  "Security Engineer",
 ] as const;
 
 /** Job locations; "Remote" jobs have no city. */
 export const JOB_LOCATIONS = [
-  "London", "Berlin", "Lisbon", "Amsterdam", "Remote", "Manchester", "Dublin", "Remote", "Paris", "Edinburgh",
+  "London",
+  "Berlin",
+  "Lisbon",
+  "Amsterdam",
+  "Remote",
+  "Manchester",
+  "Dublin",
+  "Remote",
+  "Paris",
+  "Edinburgh",
 ] as const;
 
 /** Job tags. */
 export const JOB_TAGS = [
-  "typescript", "python", "go", "rust", "sql", "kubernetes", "aws", "react", "postgres", "graphql", "linux",
+  "typescript",
+  "python",
+  "go",
+  "rust",
+  "sql",
+  "kubernetes",
+  "aws",
+  "react",
+  "postgres",
+  "graphql",
+  "linux",
 ] as const;
 
 /** Employment types. */

@@ -30,10 +30,12 @@ describe("bookshop list pages", () => {
       ["science", "SCI"],
     ]) {
       const page = await get(site, `/${category}/page/2`);
-      expect(page.$("article a.title").map((_, a) => page.$(a).attr("href")).get()).toEqual([
-        `/book/${prefix}-00011`,
-        `/book/${prefix}-00012`,
-      ]);
+      expect(
+        page
+          .$("article a.title")
+          .map((_, a) => page.$(a).attr("href"))
+          .get(),
+      ).toEqual([`/book/${prefix}-00011`, `/book/${prefix}-00012`]);
     }
     const bare = await get(site, "/history");
     expect(bare.status).toBe(301);
@@ -71,7 +73,13 @@ describe("bookshop product pages", () => {
 
   it("answer 404 for unknown or out-of-range skus", async () => {
     const site = await startSite({ booksPerCategory: 20 });
-    for (const path of ["/book/FIC-00021", "/book/FIC-00000", "/book/XYZ-00001", "/book/fic-00001", "/book/FIC-1"]) {
+    for (const path of [
+      "/book/FIC-00021",
+      "/book/FIC-00000",
+      "/book/XYZ-00001",
+      "/book/fic-00001",
+      "/book/FIC-1",
+    ]) {
       expect((await get(site, path)).status, path).toBe(404);
     }
   });
@@ -82,7 +90,9 @@ describe("bookshop product pages", () => {
     const c = await startSite({ seed: 8 });
     const paths = ["/fiction/page/3", "/book/HIS-00017", "/book/SCI-00060"];
     for (const path of paths) expect((await get(a, path)).text).toBe((await get(b, path)).text);
-    const differing = await Promise.all(paths.map(async (p) => (await get(a, p)).text !== (await get(c, p)).text));
+    const differing = await Promise.all(
+      paths.map(async (p) => (await get(a, p)).text !== (await get(c, p)).text),
+    );
     expect(differing).toContain(true);
   });
 });
@@ -102,7 +112,10 @@ describe("bookshop imperfections", () => {
   it("cross-list one fiction book on poetry page 1 under a second URL", async () => {
     const faulty = await startSite();
     const poetry = await get(faulty, "/poetry/page/1");
-    const hrefs = poetry.$("article a.title").map((_, a) => poetry.$(a).attr("href")).get();
+    const hrefs = poetry
+      .$("article a.title")
+      .map((_, a) => poetry.$(a).attr("href"))
+      .get();
     expect(hrefs).toHaveLength(11);
     expect(hrefs).toContain(BOOKSHOP_FAULTS.crossListed.href);
     const viaPoetry = await get(faulty, BOOKSHOP_FAULTS.crossListed.href);

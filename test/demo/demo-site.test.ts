@@ -13,7 +13,9 @@ function rawRequest(url: string, method: string, agent: Agent) {
       const req = request(url, { method, agent }, (res) => {
         let body = "";
         res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, socket: req.socket }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, socket: req.socket }),
+        );
       });
       req.on("error", reject).end();
     },
@@ -33,8 +35,13 @@ describe("demo site", () => {
   it("links both shops from its home page and answers 404 elsewhere", async () => {
     const site = await startSite();
     const home = await get(site, "/");
-    const hrefs = home.$("a").map((_, a) => home.$(a).attr("href")).get();
-    expect(hrefs).toEqual(expect.arrayContaining(["/fiction/page/1", "/science/page/1", "/jobs-board/", "/admin"]));
+    const hrefs = home
+      .$("a")
+      .map((_, a) => home.$(a).attr("href"))
+      .get();
+    expect(hrefs).toEqual(
+      expect.arrayContaining(["/fiction/page/1", "/science/page/1", "/jobs-board/", "/admin"]),
+    );
     expect((await get(site, "/nowhere")).status).toBe(404);
   });
 

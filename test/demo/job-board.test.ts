@@ -8,11 +8,12 @@ describe("job board listings", () => {
   it("lists the configured companies on its index", async () => {
     const site = await startSite({ companies: 3 });
     const index = await get(site, "/jobs-board/");
-    expect(index.$("li.company a").map((_, a) => index.$(a).attr("href")).get()).toEqual([
-      listing("acme", 1),
-      listing("globex", 1),
-      listing("initech", 1),
-    ]);
+    expect(
+      index
+        .$("li.company a")
+        .map((_, a) => index.$(a).attr("href"))
+        .get(),
+    ).toEqual([listing("acme", 1), listing("globex", 1), listing("initech", 1)]);
     expect((await get(site, listing("umbrella", 1))).status).toBe(404);
   });
 
@@ -71,7 +72,9 @@ describe("job detail pages", () => {
   it("include some jobs without salary figures", async () => {
     const site = await startSite({ faults: false });
     const salaries = await Promise.all(
-      Array.from({ length: 20 }, async (_, i) => (await get(site, `/jobs-board/jobs/${1001 + i}`)).$(".salary").text()),
+      Array.from({ length: 20 }, async (_, i) =>
+        (await get(site, `/jobs-board/jobs/${1001 + i}`)).$(".salary").text(),
+      ),
     );
     expect(salaries).toContain("Competitive");
     expect(salaries.some((s) => s.startsWith("£"))).toBe(true);
@@ -81,7 +84,9 @@ describe("job detail pages", () => {
 describe("job board faults", () => {
   it("answers 429 with Retry-After: 1 on the first request of a listing page, then 200", async () => {
     const site = await startSite();
-    const slug = listCompanies({ seed: 1, companies: 5, faults: true })[JOB_BOARD_FAULTS.tooManyRequestsOnce.listing.company]?.slug;
+    const slug = listCompanies({ seed: 1, companies: 5, faults: true })[
+      JOB_BOARD_FAULTS.tooManyRequestsOnce.listing.company
+    ]?.slug;
     expect(slug).toBe("globex");
     const path = listing("globex", JOB_BOARD_FAULTS.tooManyRequestsOnce.listing.page);
     const first = await get(site, path);
