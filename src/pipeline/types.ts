@@ -31,6 +31,8 @@ export interface DiscoveredLink {
 export interface PageOutput {
   records: ScrapedRecord[];
   links: DiscoveredLink[];
+  /** Non-fatal extraction problems on this page (failed type conversions); absent means 0. */
+  warnings?: number;
 }
 
 /** Context handed to hooks and page parsers. */

@@ -1,0 +1,138 @@
+/** The compiler: validated definition → `CompiledScraper`, the plan the engine runs. */
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import { compilePage } from "./compile-page.ts";
+import type { ParseHook, PageSpec } from "./compile-page.ts";
+import { codeDefinitionSchema } from "./definition-schema.ts";
+import type { CodeDefinition, Definition } from "./definition-schema.ts";
+import { DefinitionError } from "./errors.ts";
+import { isCodeFile, loadCodeModule } from "./load-code.ts";
+import { loadYamlDefinition } from "./load-yaml.ts";
+import { issuesToProblems, noPositions } from "./problems.ts";
+import { getStepFactory } from "./registry.ts";
+import type { StepEntry } from "./step-schema.ts";
+import type { CompiledScraper, CompiledStep, CompiledTarget, Politeness, RunLimits } from "./types.ts";
+import { parseDuration, parseSize } from "./units.ts";
+
+/** Where a definition came from. */
+export interface CompileOptions {
+  /** The definition file; made absolute in `CompiledScraper.source` and named in problems. */
+  source?: string;
+  /** The definition's text; its SHA-256 is the scraper's `hash`. */
+  text?: string;
+}
+
+type AnyDefinition = Definition | CodeDefinition;
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+/** Hash of an in-memory definition: its JSON, functions included as their source text. */
+function hashObject(value: unknown): string {
+  return sha256(JSON.stringify(value, (_key, v: unknown) => (typeof v === "function" ? String(v) : v)));
+}
+
+function compileTargets(def: AnyDefinition): CompiledTarget[] {
+  const list = (start: string | string[]): string[] => (typeof start === "string" ? [start] : start);
+  if (def.targets !== undefined) return def.targets.map((t) => ({ name: t.name, start: list(t.start) }));
+  return def.start === undefined ? [] : [{ name: def.name, start: list(def.start) }];
+}
+
+function compileLimits(limits: AnyDefinition["limits"]): RunLimits {
+  return {
+    maxUrlLength: limits.max_url_length,
+    ...(limits.max_pages !== undefined && { maxPages: limits.max_pages }),
+    ...(limits.max_depth !== undefined && { maxDepth: limits.max_depth }),
+    ...(limits.max_runtime !== undefined && { maxRuntimeMs: parseDuration(limits.max_runtime) }),
+  };
+}
+
+/** A plain `rate_per_host: n` adapts between n/10 and n: it never goes faster than asked. */
+function compilePoliteness(p: AnyDefinition["politeness"]): Politeness {
+  const rate = typeof p.rate_per_host === "number" ? { start: p.rate_per_host } : p.rate_per_host;
+  return {
+    concurrency: p.concurrency,
+    ratePerHost: rate.start,
+    minRatePerHost: Math.min(rate.min ?? rate.start / 10, rate.start),
+    maxRatePerHost: Math.max(rate.max ?? rate.start, rate.start),
+    obeyRobots: p.robots === "obey",
+    userAgent: p.user_agent,
+    timeoutMs: parseDuration(p.timeout),
+    retries: p.retries,
+    maxBodyBytes: parseSize(p.max_body),
+    maxRedirects: p.max_redirects,
+  };
+}
+
+/** Step names: explicit ones as given, others named after their kind (`transform`, `transform-2`). */
+function stepNames(entries: readonly StepEntry[]): string[] {
+  const taken = new Set(entries.flatMap((e) => (e.name === undefined ? [] : [e.name])));
+  return entries.map((entry) => {
+    if (entry.name !== undefined) return entry.name;
+    let name = entry.kind;
+    for (let n = 2; taken.has(name); n++) name = `${entry.kind}-${n}`;
+    taken.add(name);
+    return name;
+  });
+}
+
+function compileSteps(def: AnyDefinition): CompiledStep[] {
+  const names = stepNames(def.steps);
+  return def.steps.map((entry, i) => {
+    // The schema already checked the kind is registered.
+    const factory = getStepFactory(entry.kind)!;
+    return factory.create(entry.config, { name: names[i]!, kind: entry.kind, scraper: def.name });
+  });
+}
+
+/** Compiles a definition that already passed the schema. */
+export function compileValidated(def: AnyDefinition, options: CompileOptions = {}): CompiledScraper {
+  const pageNames = new Set(Object.keys(def.pages));
+  const pages = Object.fromEntries(
+    Object.entries(def.pages).map(([name, page]) => [name, compilePage(name, page as PageSpec, pageNames)]),
+  );
+  const hooks = def as Partial<Pick<CompiledScraper, "setup" | "cleanup">>;
+  return {
+    name: def.name,
+    ...(options.source !== undefined && { source: resolve(options.source) }),
+    hash: options.text !== undefined ? sha256(options.text) : hashObject(def),
+    targets: compileTargets(def),
+    startPage: [...pageNames][0]!,
+    pages,
+    steps: compileSteps(def),
+    limits: compileLimits(def.limits),
+    politeness: compilePoliteness(def.politeness),
+    ...(hooks.setup !== undefined && { setup: hooks.setup }),
+    ...(hooks.cleanup !== undefined && { cleanup: hooks.cleanup }),
+  };
+}
+
+/**
+ * Validates and compiles an in-memory definition (a `defineScraper` object or parsed YAML).
+ *
+ * @throws DefinitionError with every problem (no line/column: objects have no positions).
+ */
+export function compileDefinition(definition: unknown, options: CompileOptions = {}): CompiledScraper {
+  const parsed = codeDefinitionSchema.safeParse(definition);
+  if (!parsed.success) {
+    throw new DefinitionError(issuesToProblems(parsed.error.issues, options.source ?? "<definition>", noPositions));
+  }
+  return compileValidated(parsed.data, options);
+}
+
+/**
+ * Loads a scraper from a file: `.ts`/`.mts`/`.js`/`.mjs` by import (default export), anything
+ * else as YAML. `hash` is the SHA-256 of the file's text.
+ *
+ * @throws DefinitionError (exit code 2) listing every problem; DefinitionLoadError when the file
+ *   cannot be read or imported.
+ */
+export async function loadScraper(file: string): Promise<CompiledScraper> {
+  if (isCodeFile(file)) {
+    const { value, text } = await loadCodeModule(file);
+    return compileDefinition(value, { source: file, text });
+  }
+  const { definition, text } = await loadYamlDefinition(file);
+  return compileValidated(definition, { source: file, text });
+}
+
+export type { ParseHook };

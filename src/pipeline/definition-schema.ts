@@ -1,0 +1,126 @@
+/**
+ * THE schema of scraper definitions (docs/scraper-format.md). YAML files and `defineScraper`
+ * objects are validated by the same schema; the TypeScript variant only adds hook functions.
+ * Keys are snake_case in both. Objects are strict: an unknown key is an error naming the key.
+ */
+import { z } from "zod";
+import { checkOneRecordKind, pageShape } from "./page-schema.ts";
+import {
+  durationSchema,
+  httpUrlSchema,
+  pageNameSchema,
+  sizeSchema,
+  slugSchema,
+} from "./schema-primitives.ts";
+import { stepEntrySchema } from "./step-schema.ts";
+
+/** Default `User-Agent` of every request. */
+export const DEFAULT_USER_AGENT = "trawl/0.1 (+https://github.com/trawl)";
+
+const startSchema = z.union([httpUrlSchema, z.array(httpUrlSchema).min(1)]);
+
+/** A named group of start URLs; progress is reported per target. */
+export const targetSchema = z.strictObject({ name: slugSchema, start: startSchema });
+
+/** Run limits; absent ones are unlimited. */
+export const limitsSchema = z.strictObject({
+  max_pages: z.number().int().positive().optional(),
+  max_depth: z.number().int().nonnegative().optional(),
+  max_runtime: durationSchema.optional(),
+  max_url_length: z.number().int().min(64).max(65536).default(2048),
+});
+
+/** Adaptive per-host rate: where it starts, and the bounds it moves between. */
+const rateObjectSchema = z.strictObject({
+  start: z.number().positive(),
+  min: z.number().positive().optional(),
+  max: z.number().positive().optional(),
+});
+
+/** Politeness and fetch settings. */
+export const politenessSchema = z.strictObject({
+  concurrency: z.number().int().min(1).max(1000).default(8),
+  rate_per_host: z.union([z.number().positive(), rateObjectSchema]).default(10),
+  robots: z.enum(["obey", "ignore"]).default("obey"),
+  user_agent: z.string().min(1).default(DEFAULT_USER_AGENT),
+  timeout: durationSchema.default("30s"),
+  retries: z.number().int().min(0).max(20).default(3),
+  max_body: sizeSchema.default("10MB"),
+  max_redirects: z.number().int().min(0).max(50).default(10),
+});
+
+type Hook = (...args: never[]) => unknown;
+const hookSchema = z.custom<Hook>((v) => typeof v === "function", { message: "expected a function" });
+
+/** A page type of a YAML definition. */
+export const basePageSchema = z.strictObject(pageShape).superRefine(checkOneRecordKind);
+const codePageSchema = z.strictObject({ ...pageShape, parse: hookSchema.optional() }).superRefine(checkOneRecordKind);
+
+function topLevelShape<P extends z.ZodType>(page: P) {
+  return {
+    name: slugSchema,
+    description: z.string().optional(),
+    start: startSchema.optional(),
+    targets: z.array(targetSchema).min(1).optional(),
+    pages: z.record(pageNameSchema, page),
+    limits: limitsSchema.prefault({}),
+    politeness: politenessSchema.prefault({}),
+    steps: z.array(stepEntrySchema).default([]),
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/**
+ * Checks between sections: targets vs start, `page:` references, unique names. Runs even when
+ * other parts failed (so every problem is reported at once), hence it trusts nothing it reads.
+ */
+function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
+  if (!isObject(def)) return;
+  if ((def.start === undefined) === (def.targets === undefined)) {
+    ctx.addIssue({ code: "custom", path: [], message: 'give either "start" (one target) or "targets", not both' });
+  }
+  const pages = isObject(def.pages) ? def.pages : {};
+  const pageNames = Object.keys(pages);
+  if (isObject(def.pages) && pageNames.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["pages"], message: "at least one page type is needed" });
+  }
+  for (const [pageName, page] of Object.entries(pages)) {
+    asArray(isObject(page) ? page.follow : undefined).forEach((rule, i) => {
+      const target = isObject(rule) ? rule.page : undefined;
+      if (typeof target === "string" && !pageNames.includes(target)) {
+        const message = `unknown page type "${target}" (pages: ${pageNames.join(", ")})`;
+        ctx.addIssue({ code: "custom", path: ["pages", pageName, "follow", i, "page"], message });
+      }
+    });
+  }
+  reportDuplicates(ctx, "targets", def.targets, "target");
+  reportDuplicates(ctx, "steps", def.steps, "step");
+}
+
+function reportDuplicates(ctx: z.RefinementCtx, key: string, list: unknown, what: string): void {
+  const names = asArray(list).map((item) => (isObject(item) ? item.name : undefined));
+  names.forEach((name, i) => {
+    if (typeof name === "string" && names.indexOf(name) !== i) {
+      ctx.addIssue({ code: "custom", path: [key, i, "name"], message: `duplicate ${what} name "${name}"` });
+    }
+  });
+}
+
+const ALWAYS = { when: () => true };
+
+/** A YAML (plain data) scraper definition. Its JSON Schema is `schema/scraper.schema.json`. */
+export const definitionSchema = z.strictObject(topLevelShape(basePageSchema)).superRefine(crossCheck, ALWAYS);
+
+/** A TypeScript scraper definition: the YAML shape plus `setup`, `cleanup` and pages' `parse`. */
+export const codeDefinitionSchema = z
+  .strictObject({ ...topLevelShape(codePageSchema), setup: hookSchema.optional(), cleanup: hookSchema.optional() })
+  .superRefine(crossCheck, ALWAYS);
+
+/** A validated YAML definition (defaults applied). */
+export type Definition = z.output<typeof definitionSchema>;
+/** A validated TypeScript definition (defaults applied). */
+export type CodeDefinition = z.output<typeof codeDefinitionSchema>;
+/** What a YAML file may contain, before defaults. */
+export type DefinitionInput = z.input<typeof definitionSchema>;

@@ -1,0 +1,62 @@
+/** Schemas of `pages:` entries: fields, records, follow rules. */
+import { z } from "zod";
+import { FIELD_SOURCES, FIELD_TYPES } from "../extract/index.ts";
+import { cssSchema, pageNameSchema, regexSchema } from "./schema-primitives.ts";
+
+/** The long form of a field; see docs/scraper-format.md § Fields. */
+export const fieldOptionsSchema = z
+  .strictObject({
+    css: cssSchema.optional(),
+    attr: z.string().min(1).optional(),
+    all: z.boolean().optional(),
+    type: z.enum(FIELD_TYPES as [string, ...string[]]).optional(),
+    regex: regexSchema.optional(),
+    default: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown())]).optional(),
+    trim: z.boolean().optional(),
+    from: z.enum(FIELD_SOURCES as [string, ...string[]]).optional(),
+  })
+  .superRefine((field, ctx) => {
+    if (field.from === undefined) return;
+    for (const key of ["css", "attr", "all"] as const) {
+      if (field[key] !== undefined) {
+        ctx.addIssue({ code: "custom", path: [key], message: `"${key}" cannot be combined with "from"` });
+      }
+    }
+  });
+
+/** A field: a CSS selector (trimmed text of the first match) or the long form. */
+export const fieldSpecSchema = z.union([cssSchema, fieldOptionsSchema]);
+
+/** Field name → field. */
+export const fieldMapSchema = z.record(z.string().min(1), fieldSpecSchema);
+
+/** `records: { each, fields }`: several records per page, one per `each` element. */
+export const recordsSchema = z.strictObject({ each: cssSchema, fields: fieldMapSchema });
+
+/** A follow rule: by CSS selector, by URL pattern, or both. */
+export const followRuleSchema = z
+  .strictObject({
+    css: cssSchema.optional(),
+    pattern: regexSchema.optional(),
+    page: pageNameSchema,
+    attr: z.string().min(1).optional(),
+  })
+  .refine((rule) => rule.css !== undefined || rule.pattern !== undefined, {
+    message: 'a follow rule needs "css", "pattern" or both',
+  });
+
+/** Keys shared by YAML and TypeScript page types. */
+export const pageShape = {
+  follow: z.array(followRuleSchema).optional(),
+  record: fieldMapSchema.optional(),
+  records: recordsSchema.optional(),
+  /** Only `http` for now; `browser` comes with the browser fetcher. */
+  engine: z.enum(["http"]).optional(),
+};
+
+/** Rejects a page type with both `record` and `records`. */
+export function checkOneRecordKind(page: { record?: unknown; records?: unknown }, ctx: z.RefinementCtx): void {
+  if (page.record !== undefined && page.records !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["records"], message: 'use either "record" or "records", not both' });
+  }
+}

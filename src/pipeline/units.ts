@@ -1,0 +1,43 @@
+/** Durations and byte sizes as written in definitions: `"30s"`, `"10m"`, `"10MB"`, or plain numbers. */
+
+/** `250ms`, `30s`, `1.5m`, `2h`, `1d` (whitespace between number and unit allowed). */
+export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
+
+/** `512`, `64KB`, `10MB`, `1GB`, `2MiB`; units are binary (1 KB = 1024 bytes), case-insensitive. */
+export const SIZE_PATTERN = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i;
+
+const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const SIZE_BYTES: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  kib: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/**
+ * Milliseconds of a duration. A number is already milliseconds.
+ *
+ * @throws RangeError when the text does not match {@link DURATION_PATTERN} (the schema checks
+ *   this first, so compiled definitions never throw).
+ */
+export function parseDuration(value: number | string): number {
+  if (typeof value === "number") return value;
+  const match = DURATION_PATTERN.exec(value.trim());
+  if (!match) throw new RangeError(`not a duration: ${value}`);
+  return Math.round(Number(match[1]) * DURATION_MS[match[2]!]!);
+}
+
+/**
+ * Bytes of a size. A number is already bytes; a unit-less string too.
+ *
+ * @throws RangeError when the text does not match {@link SIZE_PATTERN}.
+ */
+export function parseSize(value: number | string): number {
+  if (typeof value === "number") return value;
+  const match = SIZE_PATTERN.exec(value.trim());
+  if (!match) throw new RangeError(`not a size: ${value}`);
+  return Math.round(Number(match[1]) * SIZE_BYTES[(match[2] ?? "b").toLowerCase()]!);
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { DefinitionError } from "../../src/pipeline/errors.ts";
+import { loadYamlDefinition, parseDefinitionYaml } from "../../src/pipeline/load-yaml.ts";
+
+const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
+
+async function problemsOf(load: () => unknown): Promise<DefinitionError> {
+  try {
+    await load();
+  } catch (error) {
+    if (error instanceof DefinitionError) return error;
+    throw error;
+  }
+  throw new Error("expected a DefinitionError");
+}
+
+describe("YAML definitions", () => {
+  it("loads the minimal bookshop definition with defaults applied", async () => {
+    const { definition } = await loadYamlDefinition(fixture("bookshop.yaml"));
+    expect(Object.keys(definition.pages)).toEqual(["list", "product"]);
+    expect(definition.politeness).toMatchObject({ concurrency: 8, rate_per_host: 10, robots: "obey", timeout: "30s" });
+    expect(definition.steps.map((s) => s.kind)).toEqual(["validate", "dedupe", "export"]);
+  });
+
+  it("reports a syntax error with file, line and column", async () => {
+    const error = await problemsOf(() => loadYamlDefinition(fixture("syntax-error.yaml")));
+    expect(error.code).toBe("TRAWL_ERR_PIPELINE_DEFINITION");
+    expect(error.exitCode).toBe(2);
+    expect(error.problems[0]).toMatchObject({ file: fixture("syntax-error.yaml"), line: 4, column: 3, path: "" });
+  });
+
+  it("reports every schema problem at once, each located at its field", async () => {
+    const file = fixture("invalid-fields.yaml");
+    const error = await problemsOf(() => loadYamlDefinition(file));
+    const located = error.problems.map((p) => `${p.line}:${p.column} ${p.path}`);
+    expect(located).toEqual([
+      "3:1 colour",
+      "7:32 pages.list.follow.0.page",
+      "11:37 pages.product.record.price.type",
+      "12:33 pages.product.record.sku.atr",
+      "14:16 politeness.concurrency",
+      "15:12 politeness.timeout",
+      "17:27 steps.0.validate.required",
+      "18:5 steps.1.frobnicate",
+      "20:11 steps.2.name",
+    ]);
+    const lines = error.format().split("\n");
+    expect(lines[0]).toBe(`${file}:3:1 colour: Unrecognized key: "colour"`);
+    expect(lines[2]).toMatch(/:11:37 pages\.product\.record\.price\.type: Invalid option: expected one of "string"\|/);
+    expect(lines[7]).toContain('unknown step kind "frobnicate" (known: validate, dedupe, transform, export');
+  });
+
+  it("falls back to the nearest existing parent for a missing field", async () => {
+    const text = "name: shop\nstart: http://h.test/\npages:\n  list:\n    records: { each: li }\n";
+    const error = await problemsOf(() => parseDefinitionYaml(text, "x.yaml"));
+    expect(error.problems).toEqual([
+      expect.objectContaining({ line: 5, column: 14, path: "pages.list.records.fields" }),
+    ]);
+  });
+
+  it("rejects start with targets, an empty document, and alias bombs", async () => {
+    const both = "name: s\nstart: http://h.test/\ntargets: [{name: a, start: http://h.test/}]\npages: {p: {}}\n";
+    expect((await problemsOf(() => parseDefinitionYaml(both, "b.yaml"))).problems[0]!.message).toContain('"start"');
+    expect((await problemsOf(() => parseDefinitionYaml("", "e.yaml"))).problems[0]).toMatchObject({ line: 1, path: "" });
+    const bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
+    expect((await problemsOf(() => parseDefinitionYaml(bomb, "bomb.yaml"))).problems).toHaveLength(1);
+  });
+});
