@@ -77,7 +77,9 @@ describe("writeRecords", () => {
   });
 
   it("rejects records that are not plain objects or not serialisable", async () => {
-    await expect(render("jsonl", [[1, 2] as unknown as ScrapedRecord])).rejects.toBeInstanceOf(DatasetRecordError);
+    await expect(render("jsonl", [[1, 2] as unknown as ScrapedRecord])).rejects.toBeInstanceOf(
+      DatasetRecordError,
+    );
     await expect(render("jsonl", [{ n: 1n }])).rejects.toMatchObject({ code: "TRAWL_ERR_DATASET_RECORD" });
     await expect(render("xml" as ExportFormat, [])).rejects.toBeInstanceOf(ExportFormatError);
   });

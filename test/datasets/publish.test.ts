@@ -5,6 +5,7 @@ import { AbortedError, UsageError } from "../../src/core/errors.ts";
 import {
   DatasetNotFoundError,
   ExportFormatError,
+  exportDataset,
   listDatasets,
   publishDataset,
   readManifest,
@@ -13,7 +14,7 @@ import {
 } from "../../src/datasets/index.ts";
 import type { PublishOptions } from "../../src/datasets/index.ts";
 import type { ScrapedRecord } from "../../src/pipeline/types.ts";
-import { entries, makeTempRoot, pointerOf, sha256Of } from "./helpers.ts";
+import { MemorySink, entries, makeTempRoot, pointerOf, sha256Of } from "./helpers.ts";
 
 let root: string;
 let dispose: () => Promise<void>;
@@ -60,7 +61,9 @@ describe("publishDataset", () => {
       expect((await stat(join(dir, file.path))).size).toBe(file.bytes);
     }
     expect(JSON.parse(await readFile(join(dir, "manifest.json"), "utf8"))).toEqual(v1);
-    expect(await readFile(join(dir, "records.csv"), "utf8")).toBe('title,price,stock,tags\n"A, b",1,,\nC,,,"[""x""]"\n');
+    expect(await readFile(join(dir, "records.csv"), "utf8")).toBe(
+      'title,price,stock,tags\n"A, b",1,,\nC,,,"[""x""]"\n',
+    );
     expect(await pointerOf(root, "books")).toEqual({ version: 1 });
 
     const v2 = await publishDataset(options([{ only: "one" }]));
@@ -156,10 +159,26 @@ describe("publishDataset", () => {
     expect(last).toEqual({ i: 99_999, name: "item 99999" });
   });
 
+  it("exports a published version in any format, csv columns from the manifest", async () => {
+    await publishDataset(options(first, { formats: ["csv"] }));
+    await publishDataset(options([{ other: 1 }]));
+    const csv = new MemorySink();
+    expect(await exportDataset(root, "books", "csv", csv, { version: 1 })).toMatchObject({
+      version: 1,
+      records: 2,
+    });
+    expect(csv.text()).toBe(await readFile(join(root, "books", "v000001", "records.csv"), "utf8"));
+    const json = new MemorySink();
+    await exportDataset(root, "books", "json", json);
+    expect(json.text()).toBe('[\n{"other":1}\n]\n');
+  });
+
   it("reports unknown datasets and versions as not found", async () => {
     await expect(readManifest(root, "nope")).rejects.toBeInstanceOf(DatasetNotFoundError);
     await publishDataset(options(first));
-    await expect(readManifest(root, "books", 5)).rejects.toMatchObject({ code: "TRAWL_ERR_DATASET_NOT_FOUND" });
+    await expect(readManifest(root, "books", 5)).rejects.toMatchObject({
+      code: "TRAWL_ERR_DATASET_NOT_FOUND",
+    });
     await expect(verifyDataset(root, "books", 5)).rejects.toBeInstanceOf(DatasetNotFoundError);
     expect(await listDatasets(join(root, "missing"))).toEqual([]);
   });
