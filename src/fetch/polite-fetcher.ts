@@ -50,7 +50,7 @@ export interface HttpFetcher extends Fetcher {
 }
 
 /** Default `User-Agent`. */
-export const DEFAULT_USER_AGENT = "trawl/0.1 (+https://github.com/trawl/trawl)";
+export const DEFAULT_USER_AGENT = "trawl/0.1";
 
 const MiB = 1024 * 1024;
 
