@@ -9,7 +9,14 @@ import {
 } from "../extract/index.ts";
 import type { CheerioAPI, ExtractWarnings, FieldMap, FollowRule, PageFacts } from "../extract/index.ts";
 import { ParseHookError } from "./errors.ts";
-import type { CompiledPage, DiscoveredLink, PageInput, PageOutput, ScrapedRecord, ScraperContext } from "./types.ts";
+import type {
+  CompiledPage,
+  DiscoveredLink,
+  PageInput,
+  PageOutput,
+  ScrapedRecord,
+  ScraperContext,
+} from "./types.ts";
 
 /** What a `parse` hook may return: records, a (partial) page output, or nothing. */
 export type ParseHookResult = ScrapedRecord[] | Partial<PageOutput> | void | undefined;
@@ -31,7 +38,12 @@ export interface PageSpec {
 /** Warning messages logged per page; the count in the output covers all. */
 const LOGGED_WARNINGS = 3;
 
-function declaredRecords($: CheerioAPI, spec: PageSpec, facts: PageFacts, warnings: ExtractWarnings): ScrapedRecord[] {
+function declaredRecords(
+  $: CheerioAPI,
+  spec: PageSpec,
+  facts: PageFacts,
+  warnings: ExtractWarnings,
+): ScrapedRecord[] {
   if (spec.record !== undefined) return [extractRecord($, $.root(), spec.record, facts, warnings)];
   if (spec.records === undefined) return [];
   const { each, fields } = spec.records;
@@ -40,7 +52,11 @@ function declaredRecords($: CheerioAPI, spec: PageSpec, facts: PageFacts, warnin
     .map((el) => extractRecord($, $(el), fields, facts, warnings));
 }
 
-function hookLinks(links: readonly DiscoveredLink[], baseUrl: string, pageNames: ReadonlySet<string>): DiscoveredLink[] {
+function hookLinks(
+  links: readonly DiscoveredLink[],
+  baseUrl: string,
+  pageNames: ReadonlySet<string>,
+): DiscoveredLink[] {
   const out: DiscoveredLink[] = [];
   for (const link of links) {
     if (!pageNames.has(link.page)) {
@@ -52,7 +68,12 @@ function hookLinks(links: readonly DiscoveredLink[], baseUrl: string, pageNames:
   return out;
 }
 
-function mergeHookResult(output: PageOutput, result: ParseHookResult, baseUrl: string, pageNames: ReadonlySet<string>): void {
+function mergeHookResult(
+  output: PageOutput,
+  result: ParseHookResult,
+  baseUrl: string,
+  pageNames: ReadonlySet<string>,
+): void {
   if (result === undefined || result === null) return;
   if (Array.isArray(result)) {
     output.records.push(...result);
@@ -60,7 +81,7 @@ function mergeHookResult(output: PageOutput, result: ParseHookResult, baseUrl: s
   }
   output.records.push(...(result.records ?? []));
   output.links.push(...hookLinks(result.links ?? [], baseUrl, pageNames));
-  output.warnings = (output.warnings ?? 0) + (result.warnings ?? 0);
+  if (result.warnings) output.warnings = (output.warnings ?? 0) + result.warnings;
 }
 
 function reportWarnings(warnings: ExtractWarnings, page: PageInput, ctx: ScraperContext): void {
@@ -88,7 +109,8 @@ export function compilePage(name: string, spec: PageSpec, pageNames: ReadonlySet
         records: declaredRecords($, spec, facts, warnings),
         links: extractLinks($, spec.follow ?? [], baseUrl),
       };
-      if (spec.parse !== undefined) mergeHookResult(output, await spec.parse({ ...page, $ }, ctx), baseUrl, pageNames);
+      if (spec.parse !== undefined)
+        mergeHookResult(output, await spec.parse({ ...page, $ }, ctx), baseUrl, pageNames);
       reportWarnings(warnings, page, ctx);
       if (warnings.count > 0) output.warnings = (output.warnings ?? 0) + warnings.count;
       return output;

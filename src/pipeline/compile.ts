@@ -114,7 +114,9 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
 export function compileDefinition(definition: unknown, options: CompileOptions = {}): CompiledScraper {
   const parsed = codeDefinitionSchema.safeParse(definition);
   if (!parsed.success) {
-    throw new DefinitionError(issuesToProblems(parsed.error.issues, options.source ?? "<definition>", noPositions));
+    throw new DefinitionError(
+      issuesToProblems(parsed.error.issues, options.source ?? "<definition>", noPositions),
+    );
   }
   return compileValidated(parsed.data, options);
 }

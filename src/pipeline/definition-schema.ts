@@ -54,7 +54,9 @@ const hookSchema = z.custom<Hook>((v) => typeof v === "function", { message: "ex
 
 /** A page type of a YAML definition. */
 export const basePageSchema = z.strictObject(pageShape).superRefine(checkOneRecordKind);
-const codePageSchema = z.strictObject({ ...pageShape, parse: hookSchema.optional() }).superRefine(checkOneRecordKind);
+const codePageSchema = z
+  .strictObject({ ...pageShape, parse: hookSchema.optional() })
+  .superRefine(checkOneRecordKind);
 
 function topLevelShape<P extends z.ZodType>(page: P) {
   return {
@@ -79,7 +81,11 @@ const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
   if (!isObject(def)) return;
   if ((def.start === undefined) === (def.targets === undefined)) {
-    ctx.addIssue({ code: "custom", path: [], message: 'give either "start" (one target) or "targets", not both' });
+    ctx.addIssue({
+      code: "custom",
+      path: [],
+      message: 'give either "start" (one target) or "targets", not both',
+    });
   }
   const pages = isObject(def.pages) ? def.pages : {};
   const pageNames = Object.keys(pages);
@@ -115,7 +121,11 @@ export const definitionSchema = z.strictObject(topLevelShape(basePageSchema)).su
 
 /** A TypeScript scraper definition: the YAML shape plus `setup`, `cleanup` and pages' `parse`. */
 export const codeDefinitionSchema = z
-  .strictObject({ ...topLevelShape(codePageSchema), setup: hookSchema.optional(), cleanup: hookSchema.optional() })
+  .strictObject({
+    ...topLevelShape(codePageSchema),
+    setup: hookSchema.optional(),
+    cleanup: hookSchema.optional(),
+  })
   .superRefine(crossCheck, ALWAYS);
 
 /** A validated YAML definition (defaults applied). */

@@ -49,7 +49,10 @@ export class DefinitionError extends UsageError {
 /** A definition file could not be read or imported (missing file, a throwing module). */
 export class DefinitionLoadError extends UsageError {
   constructor(file: string, message: string, options: TrawlErrorOptions = {}) {
-    super("TRAWL_ERR_PIPELINE_LOAD", `${file}: ${message}`, { ...options, details: { file, ...options.details } });
+    super("TRAWL_ERR_PIPELINE_LOAD", `${file}: ${message}`, {
+      ...options,
+      details: { file, ...options.details },
+    });
   }
 }
 

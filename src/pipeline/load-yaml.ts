@@ -16,8 +16,12 @@ type Range = [number, number, number];
 
 function child(node: unknown, segment: PathSegment): { key?: YamlNode; value?: YamlNode } | null {
   if (isMap(node)) {
-    const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(segment));
-    return pair ? { key: pair.key as YamlNode, value: (pair.value ?? undefined) as YamlNode | undefined } : null;
+    const pair = node.items.find(
+      (p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(segment),
+    );
+    return pair
+      ? { key: pair.key as YamlNode, value: (pair.value ?? undefined) as YamlNode | undefined }
+      : null;
   }
   if (isSeq(node) && typeof segment === "number") {
     const item = node.items[segment] as YamlNode | undefined;

@@ -55,8 +55,15 @@ export const pageShape = {
 };
 
 /** Rejects a page type with both `record` and `records`. */
-export function checkOneRecordKind(page: { record?: unknown; records?: unknown }, ctx: z.RefinementCtx): void {
+export function checkOneRecordKind(
+  page: { record?: unknown; records?: unknown },
+  ctx: z.RefinementCtx,
+): void {
   if (page.record !== undefined && page.records !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["records"], message: 'use either "record" or "records", not both' });
+    ctx.addIssue({
+      code: "custom",
+      path: ["records"],
+      message: 'use either "record" or "records", not both',
+    });
   }
 }

@@ -11,7 +11,13 @@ export type Locator = (path: readonly PathSegment[], key: boolean) => { line: nu
 /** A locator for sources without positions (objects from TypeScript). */
 export const noPositions: Locator = () => ({ line: 0, column: 0 });
 
-function problem(file: string, locate: Locator, path: PathSegment[], key: boolean, message: string): DefinitionProblem {
+function problem(
+  file: string,
+  locate: Locator,
+  path: PathSegment[],
+  key: boolean,
+  message: string,
+): DefinitionProblem {
   return { file, ...locate(path, key), path: path.map(String).join("."), message };
 }
 
@@ -23,7 +29,9 @@ function problem(file: string, locate: Locator, path: PathSegment[], key: boolea
 export function flattenUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   return issues.flatMap((issue) => {
     if (issue.code !== "invalid_union" || issue.errors.length === 0) return [issue];
-    const matched = issue.errors.filter((branch) => !branch.every((i) => i.code === "invalid_type" && i.path.length === 0));
+    const matched = issue.errors.filter(
+      (branch) => !branch.every((i) => i.code === "invalid_type" && i.path.length === 0),
+    );
     if (matched.length !== 1) return [issue];
     return flattenUnions(matched[0]!).map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
   });
@@ -34,15 +42,21 @@ export function flattenUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodI
  * the key and with the key at the end of the path. Custom issues whose message starts with
  * `Unrecognized key` (re-reported by nested schemas) are located at the key too.
  */
-export function issuesToProblems(issues: readonly z.core.$ZodIssue[], file: string, locate: Locator): DefinitionProblem[] {
+export function issuesToProblems(
+  issues: readonly z.core.$ZodIssue[],
+  file: string,
+  locate: Locator,
+): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   for (const issue of flattenUnions(issues)) {
     const path = [...issue.path];
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) problems.push(problem(file, locate, [...path, key], true, `Unrecognized key: "${key}"`));
+      for (const key of issue.keys)
+        problems.push(problem(file, locate, [...path, key], true, `Unrecognized key: "${key}"`));
       continue;
     }
-    const atKey = issue.message.startsWith("Unrecognized key") || issue.message.startsWith("unknown step kind");
+    const atKey =
+      issue.message.startsWith("Unrecognized key") || issue.message.startsWith("unknown step kind");
     problems.push(problem(file, locate, path, atKey, issue.message));
   }
   return problems;

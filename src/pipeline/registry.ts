@@ -37,13 +37,18 @@ export function registerStep<C>(
   factory: StepFactory<C> | ((config: unknown, info: StepInfo) => CompiledStep),
 ): void {
   if (!KIND.test(kind) || kind === "name") {
-    throw new TrawlError("TRAWL_ERR_PIPELINE_STEP_KIND", `invalid step kind "${kind}": expected a lower-case slug`);
+    throw new TrawlError(
+      "TRAWL_ERR_PIPELINE_STEP_KIND",
+      `invalid step kind "${kind}": expected a lower-case slug`,
+    );
   }
   if (factories.has(kind)) {
     throw new TrawlError("TRAWL_ERR_PIPELINE_STEP_KIND", `step kind "${kind}" is already registered`);
   }
   const normalised: StepFactory<unknown> =
-    typeof factory === "function" ? { config: z.unknown(), create: factory } : (factory as StepFactory<unknown>);
+    typeof factory === "function"
+      ? { config: z.unknown(), create: factory }
+      : (factory as StepFactory<unknown>);
   factories.set(kind, normalised as StepFactory<never>);
 }
 

@@ -6,7 +6,10 @@ import { DURATION_PATTERN, SIZE_PATTERN } from "./units.ts";
 /** Scraper, target, dataset and step names: lower-case slug. */
 export const slugSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "expected a slug: a-z, 0-9, '-' and '_', starting with a letter or digit");
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,63}$/,
+    "expected a slug: a-z, 0-9, '-' and '_', starting with a letter or digit",
+  );
 
 /** Page type names: identifiers, so they read well in `page:` references. */
 export const pageNameSchema = z
@@ -55,4 +58,7 @@ function isSelector(selector: string): boolean {
 }
 
 /** A CSS selector, checked to parse (so a typo fails at load time, not on every page). */
-export const cssSchema = z.string().min(1, "expected a CSS selector").refine(isSelector, "invalid CSS selector");
+export const cssSchema = z
+  .string()
+  .min(1, "expected a CSS selector")
+  .refine(isSelector, "invalid CSS selector");

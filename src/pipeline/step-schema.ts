@@ -14,11 +14,16 @@ export interface StepEntry {
 type PathKey = string | number;
 
 /** Re-reports a sub-schema's issues under `prefix`, naming unknown keys in the path. */
-export function addIssuesUnder(ctx: z.RefinementCtx, prefix: PathKey[], issues: readonly z.core.$ZodIssue[]): void {
+export function addIssuesUnder(
+  ctx: z.RefinementCtx,
+  prefix: PathKey[],
+  issues: readonly z.core.$ZodIssue[],
+): void {
   for (const issue of flattenUnions(issues)) {
     const path = [...prefix, ...(issue.path as PathKey[])];
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) ctx.addIssue({ code: "custom", path: [...path, key], message: `Unrecognized key: "${key}"` });
+      for (const key of issue.keys)
+        ctx.addIssue({ code: "custom", path: [...path, key], message: `Unrecognized key: "${key}"` });
     } else {
       ctx.addIssue({ code: "custom", path, message: issue.message });
     }

@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DefinitionError } from "../../src/pipeline/errors.ts";
 import { loadYamlDefinition, parseDefinitionYaml } from "../../src/pipeline/load-yaml.ts";
 
@@ -15,19 +18,36 @@ async function problemsOf(load: () => unknown): Promise<DefinitionError> {
   throw new Error("expected a DefinitionError");
 }
 
+let dir = "";
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "trawl-yaml-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
 describe("YAML definitions", () => {
   it("loads the minimal bookshop definition with defaults applied", async () => {
     const { definition } = await loadYamlDefinition(fixture("bookshop.yaml"));
     expect(Object.keys(definition.pages)).toEqual(["list", "product"]);
-    expect(definition.politeness).toMatchObject({ concurrency: 8, rate_per_host: 10, robots: "obey", timeout: "30s" });
+    expect(definition.politeness).toMatchObject({
+      concurrency: 8,
+      rate_per_host: 10,
+      robots: "obey",
+      timeout: "30s",
+    });
     expect(definition.steps.map((s) => s.kind)).toEqual(["validate", "dedupe", "export"]);
   });
 
   it("reports a syntax error with file, line and column", async () => {
-    const error = await problemsOf(() => loadYamlDefinition(fixture("syntax-error.yaml")));
+    // Written at test time: a file with broken YAML cannot live in the repo (prettier checks it).
+    const file = join(dir, "syntax-error.yaml");
+    await writeFile(file, "name: broken\npages:\n  list: {follow: [\n  product:\n    record: {title: h1}\n");
+    const error = await problemsOf(() => loadYamlDefinition(file));
     expect(error.code).toBe("TRAWL_ERR_PIPELINE_DEFINITION");
     expect(error.exitCode).toBe(2);
-    expect(error.problems[0]).toMatchObject({ file: fixture("syntax-error.yaml"), line: 4, column: 3, path: "" });
+    expect(error.problems[0]).toMatchObject({ file, line: 4, column: 3, path: "" });
+    expect(error.format().split("\n")[0]).toMatch(/syntax-error\.yaml:4:3: Flow sequence/);
   });
 
   it("reports every schema problem at once, each located at its field", async () => {
@@ -47,7 +67,9 @@ describe("YAML definitions", () => {
     ]);
     const lines = error.format().split("\n");
     expect(lines[0]).toBe(`${file}:3:1 colour: Unrecognized key: "colour"`);
-    expect(lines[2]).toMatch(/:11:37 pages\.product\.record\.price\.type: Invalid option: expected one of "string"\|/);
+    expect(lines[2]).toMatch(
+      /:11:37 pages\.product\.record\.price\.type: Invalid option: expected one of "string"\|/,
+    );
     expect(lines[7]).toContain('unknown step kind "frobnicate" (known: validate, dedupe, transform, export');
   });
 
@@ -60,10 +82,17 @@ describe("YAML definitions", () => {
   });
 
   it("rejects start with targets, an empty document, and alias bombs", async () => {
-    const both = "name: s\nstart: http://h.test/\ntargets: [{name: a, start: http://h.test/}]\npages: {p: {}}\n";
-    expect((await problemsOf(() => parseDefinitionYaml(both, "b.yaml"))).problems[0]!.message).toContain('"start"');
-    expect((await problemsOf(() => parseDefinitionYaml("", "e.yaml"))).problems[0]).toMatchObject({ line: 1, path: "" });
-    const bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
+    const both =
+      "name: s\nstart: http://h.test/\ntargets: [{name: a, start: http://h.test/}]\npages: {p: {}}\n";
+    expect((await problemsOf(() => parseDefinitionYaml(both, "b.yaml"))).problems[0]!.message).toContain(
+      '"start"',
+    );
+    expect((await problemsOf(() => parseDefinitionYaml("", "e.yaml"))).problems[0]).toMatchObject({
+      line: 1,
+      path: "",
+    });
+    const bomb =
+      "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
       "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
     expect((await problemsOf(() => parseDefinitionYaml(bomb, "bomb.yaml"))).problems).toHaveLength(1);
   });

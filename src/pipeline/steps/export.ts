@@ -34,7 +34,8 @@ export const exportStep: StepFactory<ExportConfig> = {
     name: info.name,
     kind: info.kind,
     async run(input, emit, ctx) {
-      const options = config.formats === undefined ? undefined : { formats: config.formats as ExportFormat[] };
+      const options =
+        config.formats === undefined ? undefined : { formats: config.formats as ExportFormat[] };
       const written = await ctx.publish(config.dataset, passThrough(input, emit), options);
       return { dataset: { name: written.name, version: written.version } };
     },
