@@ -1,0 +1,74 @@
+import { systemClock, type Clock } from "../core/clock.ts";
+import { homePaths, trawlHome } from "../core/paths.ts";
+import { cleanupInterruptedPublishes, listDatasets, publishDataset } from "../datasets/index.ts";
+import { Engine } from "../engine/index.ts";
+import type { DatasetPublisher } from "../engine/index.ts";
+import { createHttpFetcher, normalizeUrl } from "../fetch/index.ts";
+import { openSqliteStore, type Store } from "../store/index.ts";
+
+/** How to open the app. */
+export interface AppOptions {
+  /** The data directory. @defaultValue `trawlHome()` ($TRAWL_HOME, else the XDG data dir) */
+  home?: string;
+  clock?: Clock;
+}
+
+/**
+ * The facade of one process: the store, the engine and the datasets folder, wired together.
+ * Commands, the server and the scheduler use this instead of assembling layers themselves.
+ */
+export class App {
+  readonly paths: ReturnType<typeof homePaths>;
+  readonly store: Store;
+  readonly engine: Engine;
+
+  private constructor(paths: ReturnType<typeof homePaths>, store: Store, clock: Clock) {
+    this.paths = paths;
+    this.store = store;
+    this.engine = new Engine({
+      store,
+      clock,
+      normalizeUrl: (url) => normalizeUrl(url),
+      createFetcher: (politeness, onAttempt) => createHttpFetcher({ ...politeness, clock, onAttempt }),
+      publish: this.publisher(),
+    });
+  }
+
+  /** Opens the data directory: the database (checked and migrated) and leftovers of interrupted publishes cleaned. */
+  static async open(options: AppOptions = {}): Promise<App> {
+    const paths = homePaths(options.home ?? trawlHome());
+    const store = openSqliteStore(paths.database, { backupDir: paths.backups });
+    await cleanupInterruptedPublishes(paths.datasets);
+    return new App(paths, store, options.clock ?? systemClock);
+  }
+
+  /**
+   * Publishes to the datasets folder. A step re-run after a crash that came after its publish
+   * finds the version its run already wrote and reuses it, instead of publishing a duplicate.
+   */
+  private publisher(): DatasetPublisher {
+    return async ({ name, runId, scraper, records, formats }) => {
+      const existing = (await listDatasets(this.paths.datasets))
+        .find((dataset) => dataset.name === name)
+        ?.versions.find((version) => version.runId === runId);
+      if (existing) {
+        // Drain anyway: the step passes records on to later steps as they are read.
+        for await (const _record of records);
+        return { name, version: existing.version, records: existing.records };
+      }
+      const manifest = await publishDataset({
+        root: this.paths.datasets,
+        name,
+        runId,
+        scraper,
+        records,
+        ...(formats && { formats }),
+      });
+      return { name, version: manifest.version, records: manifest.records };
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}

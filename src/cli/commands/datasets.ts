@@ -1,0 +1,62 @@
+import type { Command } from "commander";
+import { UsageError } from "../../core/errors.ts";
+import { listDatasets, verifyDataset } from "../../datasets/index.ts";
+import { withApp, type GlobalOptions } from "../context.ts";
+import { printJson, printTable } from "../output.ts";
+
+interface VerifyOptions extends GlobalOptions {
+  version?: string;
+}
+
+/** `trawl datasets` and `trawl datasets verify NAME`. */
+export function register(program: Command): void {
+  const datasets = program
+    .command("datasets")
+    .description("list datasets and their versions")
+    .option("--json", "print as JSON on stdout")
+    .action((options: GlobalOptions) =>
+      withApp(options, async (app) => {
+        const all = await listDatasets(app.paths.datasets);
+        if (options.json) return printJson({ datasets: all });
+        printTable(
+          ["dataset", "current", "versions", "records", "run", "created"],
+          all.map((d) => {
+            const current = d.versions.find((v) => v.version === d.current);
+            return [
+              d.name,
+              d.current,
+              d.versions.length,
+              current?.records ?? null,
+              current?.runId ?? null,
+              current?.createdAt ?? null,
+            ];
+          }),
+        );
+      }),
+    );
+  datasets
+    .command("verify")
+    .description("recompute every checksum of a dataset version against its manifest")
+    .argument("<name>", "dataset name")
+    .option("--version <n>", "version to verify (default: the current one)")
+    .option("--json", "print as JSON on stdout")
+    .action((name: string, options: VerifyOptions) =>
+      withApp(options, async (app) => {
+        const version = options.version === undefined ? undefined : Number(options.version);
+        if (version !== undefined && !(Number.isInteger(version) && version > 0)) {
+          throw new UsageError(
+            "TRAWL_ERR_CLI_BAD_VERSION",
+            `--version must be a positive integer, got ${options.version}`,
+          );
+        }
+        const result = await verifyDataset(app.paths.datasets, name, version);
+        if (options.json) printJson(result);
+        else if (result.ok) process.stdout.write(`${name} v${result.version}: ok\n`);
+        else
+          process.stdout.write(
+            `${name} v${result.version}: FAILED\n${result.problems.map((p) => `  ${p}\n`).join("")}`,
+          );
+        return result.ok ? 0 : 1;
+      }),
+    );
+}

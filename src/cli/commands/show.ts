@@ -1,0 +1,41 @@
+import type { Command } from "commander";
+import { describeRun } from "../../app/index.ts";
+import { NotFoundError } from "../../core/errors.ts";
+import { withApp, type GlobalOptions } from "../context.ts";
+import { printRunSummary } from "../execute-run.ts";
+import { formatDuration, printJson, printTable } from "../output.ts";
+
+/** `trawl show RUN`: everything about one run: targets, steps, errors by reason, stats. */
+export function register(program: Command): void {
+  program
+    .command("show")
+    .description("show a run: targets, steps, errors by reason, fetch statistics")
+    .argument("<run>", "run id")
+    .option("--json", "print as JSON on stdout")
+    .action((runId: string, options: GlobalOptions) =>
+      withApp(options, async (app) => {
+        await app.engine.detectInterrupted();
+        const run = await app.store.runs.get(runId);
+        if (!run) throw new NotFoundError("TRAWL_ERR_CLI_RUN_NOT_FOUND", `no run ${runId}`);
+        const summary = await describeRun(app.store, run);
+        if (options.json) return printJson(summary);
+        printRunSummary(summary);
+        process.stdout.write("\n");
+        printTable(
+          ["step", "status", "records", "took"],
+          summary.steps.map((s) => [s.name, s.status, s.records, formatDuration(s.durationMs)]),
+        );
+        const stats = summary.stats;
+        if (stats.requests !== undefined) {
+          const codes = Object.entries(stats.statusCodes ?? {})
+            .map(([code, n]) => `${code}×${n}`)
+            .join(" ");
+          process.stdout.write(
+            `\nrequests ${stats.requests} (retries ${stats.retries}), ${((stats.bytes ?? 0) / 1e6).toFixed(1)} MB, ` +
+              `${stats.pagesPerSecond} pages/s, latency p50 ${stats.latencyMs?.p50} ms p95 ${stats.latencyMs?.p95} ms\n` +
+              `status codes: ${codes || "-"}\n`,
+          );
+        }
+      }),
+    );
+}

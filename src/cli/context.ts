@@ -1,0 +1,41 @@
+import { App } from "../app/index.ts";
+import { ExitCode } from "../core/errors.ts";
+import { reportError } from "./output.ts";
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  json?: boolean;
+  home?: string;
+}
+
+/**
+ * Runs a command body with an open app and turns its outcome into the exit code; errors are
+ * reported once, here. The body returns an exit code (0 when it returns nothing).
+ */
+export async function withApp(
+  options: GlobalOptions,
+  body: (app: App) => Promise<number | void>,
+): Promise<void> {
+  let app: App | undefined;
+  let code: number;
+  try {
+    app = await App.open(options.home ? { home: options.home } : {});
+    code = (await body(app)) ?? ExitCode.ok;
+  } catch (error) {
+    code = reportError(error, options.json ?? false);
+  } finally {
+    await app?.close();
+  }
+  process.exitCode = code;
+}
+
+/** Like `withApp` for commands that need no data directory (validate). */
+export async function withoutApp(options: GlobalOptions, body: () => Promise<number | void>): Promise<void> {
+  let code: number;
+  try {
+    code = (await body()) ?? ExitCode.ok;
+  } catch (error) {
+    code = reportError(error, options.json ?? false);
+  }
+  process.exitCode = code;
+}

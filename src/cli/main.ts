@@ -1,0 +1,61 @@
+import { Command, CommanderError } from "commander";
+import { ExitCode } from "../core/errors.ts";
+import { register as cancel } from "./commands/cancel.ts";
+import { register as datasets } from "./commands/datasets.ts";
+import { register as demo } from "./commands/demo.ts";
+import { register as exportCommand } from "./commands/export.ts";
+import { register as logs } from "./commands/logs.ts";
+import { register as pause } from "./commands/pause.ts";
+import { register as resume } from "./commands/resume.ts";
+import { register as run } from "./commands/run.ts";
+import { register as runs } from "./commands/runs.ts";
+import { register as show } from "./commands/show.ts";
+import { register as stop } from "./commands/stop.ts";
+import { register as validate } from "./commands/validate.ts";
+
+/** Builds the `trawl` command with every subcommand; separate from parsing so tests can use it. */
+export function buildProgram(): Command {
+  const program = new Command("trawl")
+    .description("local-first web scraping: define, run, resume and trust your scrapers")
+    .version("0.1.0")
+    .option("--home <dir>", "data directory (default: $TRAWL_HOME, else ~/.local/share/trawl)")
+    .showHelpAfterError()
+    .exitOverride();
+  // The global --home is read by every command through its own options.
+  program.hook("preAction", (_root, command) => {
+    const home = program.opts<{ home?: string }>().home;
+    if (home && command.getOptionValue("home") === undefined) command.setOptionValue("home", home);
+  });
+  for (const register of [
+    run,
+    resume,
+    pause,
+    stop,
+    cancel,
+    runs,
+    show,
+    logs,
+    validate,
+    exportCommand,
+    datasets,
+    demo,
+  ]) {
+    register(program);
+  }
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is a usage error.
+      process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      return;
+    }
+    throw error;
+  }
+}
+
+await main();
