@@ -1,3 +1,5 @@
+import { setMaxListeners } from "node:events";
+
 /** What the executing session has been asked to do. */
 export type ControlState = "run" | "pause" | "stop" | "cancel";
 
@@ -10,6 +12,11 @@ export class RunControls {
   private current: ControlState = "run";
   private readonly abortController = new AbortController();
   private waiters: (() => void)[] = [];
+
+  constructor() {
+    // Every in-flight request listens on the run's signal; up to `concurrency` (max 1000) at once.
+    setMaxListeners(2000, this.abortController.signal);
+  }
 
   get state(): ControlState {
     return this.current;

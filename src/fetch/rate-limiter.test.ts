@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../core/clock.ts";
 import { AdaptiveRateLimiter } from "./rate-limiter.ts";
@@ -111,6 +112,19 @@ describe("AdaptiveRateLimiter", () => {
     await settle();
     expect(next.done()).toBe(true);
     expect(limiter.stats()[0]?.requests).toBe(2);
+  });
+
+  it("leaves no abort listener behind on a shared signal once waits are granted", async () => {
+    const { clock, limiter } = setup();
+    const shared = new AbortController().signal;
+    const waits = Array.from({ length: 5 }, () => limiter.acquire("a.test", shared));
+    expect(getEventListeners(shared, "abort").length).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i++) {
+      clock.advance(500);
+      await settle();
+    }
+    await Promise.all(waits);
+    expect(getEventListeners(shared, "abort")).toHaveLength(0);
   });
 
   it("rejects pending waits on close", async () => {

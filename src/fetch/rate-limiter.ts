@@ -100,9 +100,21 @@ export class AdaptiveRateLimiter {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
+      // The listener goes when the waiter settles: a run's signal is shared by every request.
+      const onAbort = () => this.drop(bucket, waiter, signal?.reason);
+      const settle = () => signal?.removeEventListener("abort", onAbort);
+      const waiter: Waiter = {
+        resolve: () => {
+          settle();
+          resolve();
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      };
       bucket.queue.push(waiter);
-      signal?.addEventListener("abort", () => this.drop(bucket, waiter, signal.reason), { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
       void this.pump(bucket);
     });
   }

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { App, describeRun } from "../../src/app/index.ts";
+import { loadScraper } from "../../src/pipeline/index.ts";
+import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+
+/** Each fault route, and the reason code the request must end with. */
+const FAULTS: Record<string, string> = {
+  "/status/404": "http_404",
+  "/status/500": "http_500",
+  "/drop": "reset",
+  "/partial": "truncated",
+  "/redirect-loop": "redirect_limit",
+  "/bomb/gzip": "too_large",
+  "/bomb/br": "too_large",
+  "/huge": "too_large",
+  "/trickle": "timeout",
+  "/delay/5000": "timeout",
+  "/retry-after/1": "http_429",
+  "/private/page": "robots",
+};
+
+let dir: string;
+let site: FaultSite;
+let app: App;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "trawl-faults-"));
+  site = await startFaultSite({
+    routes: {
+      "/index": (_req, res) => {
+        const links = Object.keys(FAULTS).map((path) => `<a href="${path}">${path}</a>`);
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        res.end(
+          `<html><body><a href="/ok">fine</a><a href="/bad-utf8">odd</a>${links.join("")}</body></html>`,
+        );
+      },
+    },
+  });
+  app = await App.open({ home: join(dir, "home") });
+});
+
+afterAll(async () => {
+  await app.close();
+  await site.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("a run over a hostile site", () => {
+  it("ends every faulty request with its reason code and completes with the good pages", async () => {
+    const file = join(dir, "faults.yaml");
+    writeFileSync(
+      file,
+      `name: faults
+start: ${site.url}/index
+pages:
+  index:
+    follow:
+      - { pattern: ".*", page: leaf }
+  leaf:
+    record:
+      url: { from: url }
+      body: body
+politeness: { concurrency: 16, rate_per_host: 1000, timeout: 1500ms, retries: 1, max_body: 1MB, max_redirects: 5 }
+steps:
+  - export: { dataset: faults }
+`,
+    );
+    const run = await app.engine.run(await loadScraper(file));
+    expect(run.status).toBe("succeeded");
+    const summary = await describeRun(app.store, run);
+    const reasons = Object.fromEntries(summary.errors.map((e) => [e.reason, e.count]));
+    const expected: Record<string, number> = {};
+    for (const reason of Object.values(FAULTS)) expected[reason] = (expected[reason] ?? 0) + 1;
+    expect(reasons).toEqual(expected);
+    expect(summary.records).toBe(2);
+    expect(summary.pages).toMatchObject({ done: 3, failed: Object.keys(FAULTS).length, pending: 0 });
+    expect(summary.stats.retries).toBeGreaterThan(0);
+  }, 60_000);
+});
