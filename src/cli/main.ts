@@ -12,6 +12,7 @@ import { register as runs } from "./commands/runs.ts";
 import { register as show } from "./commands/show.ts";
 import { register as stop } from "./commands/stop.ts";
 import { register as validate } from "./commands/validate.ts";
+import { printJson } from "./output.ts";
 
 /** Builds the `trawl` command with every subcommand; separate from parsing so tests can use it. */
 export function buildProgram(): Command {
@@ -52,6 +53,16 @@ async function main(): Promise<void> {
     if (error instanceof CommanderError) {
       // Help and version are not errors; everything else commander rejects is a usage error.
       process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      // Commander already explained it on stderr; `--json` still promises one document on stdout.
+      if (error.exitCode !== 0 && process.argv.includes("--json")) {
+        printJson({
+          error: {
+            code: "TRAWL_ERR_CLI_USAGE",
+            message: error.message.replace(/^error: /, ""),
+            details: { reason: error.code },
+          },
+        });
+      }
       return;
     }
     throw error;

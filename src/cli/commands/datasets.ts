@@ -40,8 +40,10 @@ export function register(program: Command): void {
     .argument("<name>", "dataset name")
     .option("--version <n>", "version to verify (default: the current one)")
     .option("--json", "print as JSON on stdout")
-    .action((name: string, options: VerifyOptions) =>
-      withApp(options, async (app) => {
+    .action((name: string, verifyOptions: VerifyOptions) => {
+      // `datasets` has its own --json, and commander gives a flag to the parent first.
+      const options = { ...verifyOptions, json: verifyOptions.json || datasets.opts<GlobalOptions>().json };
+      return withApp(options, async (app) => {
         const version = options.version === undefined ? undefined : Number(options.version);
         if (version !== undefined && !(Number.isInteger(version) && version > 0)) {
           throw new UsageError(
@@ -57,6 +59,6 @@ export function register(program: Command): void {
             `${name} v${result.version}: FAILED\n${result.problems.map((p) => `  ${p}\n`).join("")}`,
           );
         return result.ok ? 0 : 1;
-      }),
-    );
+      });
+    });
 }

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { loadScraper } from "../../pipeline/index.ts";
+import type { CompiledScraper } from "../../pipeline/types.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { executeRun } from "../execute-run.ts";
+import { reportError } from "../output.ts";
 
 interface RunOptions extends GlobalOptions {
   breakpoint?: string[];
@@ -15,12 +17,19 @@ export function register(program: Command): void {
     .argument("<file>", "scraper definition: .yaml, .yml, .ts, .js or .mjs")
     .option("--breakpoint <step...>", "pause before these steps (crawl, or a post-crawl step's name)")
     .option("--json", "print the run summary as JSON on stdout")
-    .action((file: string, options: RunOptions) =>
-      withApp(options, async (app) => {
-        const scraper = await loadScraper(file);
+    .action(async (file: string, options: RunOptions) => {
+      // The definition is checked before the data directory is even opened: bad input changes nothing.
+      let scraper: CompiledScraper;
+      try {
+        scraper = await loadScraper(file);
+      } catch (error) {
+        process.exitCode = reportError(error, options.json ?? false);
+        return;
+      }
+      await withApp(options, async (app) => {
         const run = await app.engine.create(scraper, { breakpoints: options.breakpoint ?? [] });
         if (!options.json) process.stderr.write(`run ${run.id} (${scraper.name})\n`);
         return executeRun(app, run.id, scraper, options.json ?? false);
-      }),
-    );
+      });
+    });
 }
