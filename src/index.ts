@@ -1,0 +1,17 @@
+/**
+ * The public API for scraper authors: `import { defineScraper, registerStep } from "trawl"`.
+ * Everything else is reached through the `trawl` command.
+ */
+export { defineScraper, registerStep } from "./pipeline/index.ts";
+export type {
+  CompiledStep,
+  PageInput,
+  PageOutput,
+  ScrapedRecord,
+  ScraperContext,
+  ScraperDefinition,
+  StepContext,
+  StepFactory,
+  StepInfo,
+  StepResult,
+} from "./pipeline/index.ts";
