@@ -4,10 +4,14 @@ import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
  * A fault site with a list of `items` links to pages that each answer after `delayMs`: slow
  * enough to pause, stop or cancel a run mid-crawl.
  */
-export async function startSlowSite(items: number, delayMs: number): Promise<FaultSite> {
+export async function startSlowSite(
+  items: number,
+  delayMs: number,
+  querySuffix: (i: number) => string = () => "",
+): Promise<FaultSite> {
   const links = Array.from(
     { length: items },
-    (_, i) => `<a class="item" href="/delay/${delayMs}?i=${i}">${i}</a>`,
+    (_, i) => `<a class="item" href="/delay/${delayMs}?i=${i}${querySuffix(i)}">${i}</a>`,
   );
   return startFaultSite({
     routes: {
