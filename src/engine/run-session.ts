@@ -246,6 +246,8 @@ export class RunSession {
   }
 
   private async saveStats(): Promise<void> {
+    const rates = this.fetcher?.hostStats?.();
+    if (rates) this.stats.recordHostRates(rates);
     await this.store.runs.update(this.runId, { stats: { ...this.statsSnapshot() } });
   }
 

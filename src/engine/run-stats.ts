@@ -11,7 +11,7 @@ export interface RunStatsSnapshot {
   pagesPerSecond: number;
   /** Seconds spent running (pauses excluded), over all sessions of the run. */
   runningSeconds: number;
-  hosts: Record<string, { requests: number; bytes: number }>;
+  hosts: Record<string, { requests: number; bytes: number; rate?: number; throttled?: number }>;
 }
 
 /** Bounded latency memory: a ring of the most recent samples is plenty for percentiles. */
@@ -24,7 +24,7 @@ export class RunStats {
   private retries = 0;
   private statusCodes: Record<string, number> = {};
   private reasons: Record<string, number> = {};
-  private hosts: Record<string, { requests: number; bytes: number }> = {};
+  private hosts: RunStatsSnapshot["hosts"] = {};
   private latencies: number[] = [];
   private maxLatency = 0;
   private next = 0;
@@ -54,6 +54,15 @@ export class RunStats {
     this.latencies[this.next] = attempt.latencyMs;
     this.next = (this.next + 1) % LATENCY_SAMPLES;
     this.maxLatency = Math.max(this.maxLatency, attempt.latencyMs);
+  }
+
+  /** Adds the rate limiter's view of each host (current rate, 429/503 seen) to the host counters. */
+  recordHostRates(rates: { host: string; rate: number; throttled: number }[]): void {
+    for (const { host, rate, throttled } of rates) {
+      const entry = (this.hosts[host] ??= { requests: 0, bytes: 0 });
+      entry.rate = Math.round(rate * 100) / 100;
+      entry.throttled = throttled;
+    }
   }
 
   snapshot(pagesDone: number, runningSeconds: number): RunStatsSnapshot {

@@ -74,4 +74,12 @@ export interface Fetcher {
   fetch(request: FetchRequest): Promise<FetchResponse>;
   /** Closes pools and sockets. */
   close(): Promise<void>;
+  /** The politeness state per host (current rate, 429/503 seen, block), when the fetcher keeps one. */
+  hostStats?(): {
+    host: string;
+    rate: number;
+    requests: number;
+    throttled: number;
+    blockedUntil: number | null;
+  }[];
 }

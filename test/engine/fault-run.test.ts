@@ -78,5 +78,8 @@ steps:
     expect(summary.records).toBe(2);
     expect(summary.pages).toMatchObject({ done: 3, failed: Object.keys(FAULTS).length, pending: 0 });
     expect(summary.stats.retries).toBeGreaterThan(0);
+    const host = summary.stats.hosts?.[new URL(site.url).host];
+    expect(host).toMatchObject({ throttled: 2 }); // the 429 and its one retry
+    expect(host!.requests).toBeGreaterThan(Object.keys(FAULTS).length);
   }, 60_000);
 });
