@@ -186,7 +186,13 @@ export class RunSession {
       ...(step && { step }),
     });
     this.log("info", step ? `paused at breakpoint before step ${step}` : "paused");
-    while (this.controls.is("pause")) await this.controls.changed();
+    // Nothing else is pending while paused: the heartbeat, which brings the resume, keeps the process alive.
+    this.heartbeat?.ref();
+    try {
+      while (this.controls.is("pause")) await this.controls.changed();
+    } finally {
+      this.heartbeat?.unref();
+    }
     if (!this.controls.is("run")) return;
     this.pauseReason = null;
     this.runningSince = this.clock.now();

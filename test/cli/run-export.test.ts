@@ -75,16 +75,21 @@ function parseCsv(text: string): string[][] {
   let row: string[] = [];
   let cell = "";
   let quoted = false;
+  const endCell = () => {
+    row.push(cell);
+    cell = "";
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') cell += text[++i];
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") (row.push(cell), (cell = ""));
-    else if (c === "\n") (row.push(cell), rows.push(row), (row = []), (cell = ""));
-    else cell += c;
+    if (quoted && c === '"' && text[i + 1] === '"') cell += text[++i];
+    else if (c === '"') quoted = !quoted;
+    else if (quoted || (c !== "," && c !== "\n")) cell += c;
+    else if (c === ",") endCell();
+    else {
+      endCell();
+      rows.push(row);
+      row = [];
+    }
   }
   if (cell !== "" || row.length > 0) rows.push([...row, cell]);
   return rows;
