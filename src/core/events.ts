@@ -4,7 +4,8 @@
  */
 
 /** The lifecycle states of a run. `interrupted` is what a crash leaves behind: resumable. */
-export type RunStatus = "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "interrupted";
+export type RunStatus =
+  "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "interrupted";
 
 /** States a run never leaves. `interrupted` and a stopped (`paused`-and-detached) run can resume. */
 export const FINAL_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];

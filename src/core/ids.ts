@@ -12,7 +12,9 @@ export function newRunId(now: number = Date.now()): string {
 export function formatRunId(now: number, tieBreaker: number): string {
   const date = new Date(now);
   const day = date.toISOString().slice(0, 10).replaceAll("-", "");
-  const tenths = Math.floor((now - Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate())) / 100);
+  const tenths = Math.floor(
+    (now - Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate())) / 100,
+  );
   const value = tenths * 16 + (tieBreaker & 15);
   return `RUN-${day}-${value.toString(16).toUpperCase().padStart(6, "0")}`;
 }

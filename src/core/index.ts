@@ -3,3 +3,4 @@ export * from "./clock.ts";
 export * from "./ids.ts";
 export * from "./paths.ts";
 export * from "./events.ts";
+export * from "./process.ts";

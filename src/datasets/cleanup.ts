@@ -2,6 +2,7 @@
  * Removal of what interrupted publishes leave behind. Called once when the app starts; safe to
  * call at any time (publishes in flight are recognised and left alone).
  */
+import { isProcessAlive } from "../core/process.ts";
 import { rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fsyncDir, removeQuietly } from "./durable-fs.ts";
@@ -72,16 +73,6 @@ function isAbandoned(path: string, entry: string): boolean {
   const pid = Number(entry.slice(TEMP_PREFIX.length).split("-")[0]);
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return true;
   return !isProcessAlive(pid);
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function quarantine(dir: string, entry: string): Promise<string> {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { NotFoundError } from "../core/errors.ts";
+import { isProcessAlive } from "../core/process.ts";
 import { EventBus } from "../core/events.ts";
 import type { CompiledScraper } from "../pipeline/types.ts";
 import type { RunControl, RunRecord, Store } from "../store/types.ts";
@@ -180,7 +181,7 @@ export class Engine {
     if (this.clock.now() - run.heartbeatAt > this.staleAfterMs) return false;
     const [host, pid] = run.owner.split(":");
     if (host !== hostname() || !pid) return true;
-    return processExists(Number(pid));
+    return isProcessAlive(Number(pid));
   }
 
   private async require(runId: string): Promise<RunRecord> {
@@ -188,15 +189,6 @@ export class Engine {
     if (!run)
       throw new NotFoundError("TRAWL_ERR_ENGINE_RUN_NOT_FOUND", `no run ${runId}`, { details: { runId } });
     return run;
-  }
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
