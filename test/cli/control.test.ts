@@ -19,6 +19,8 @@ interface Summary {
   status: string;
   pauseReason: string | null;
   records: number;
+  steps: { name: string; status: string }[];
+  dataset: { name: string; version: number } | null;
 }
 
 /** 2 × 11 clean pages at 5 requests/s: a run lasts a few seconds, long enough to be steered. */
@@ -27,8 +29,8 @@ const SLOW = "\npoliteness:\n  rate_per_host: 5\n";
 let file: string;
 
 beforeAll(async () => {
-  const site = await startSite({ booksPerCategory: 10, faults: false }, "file");
-  const { dir } = await makeWorkDir("file");
+  const site = await startSite({ booksPerCategory: 10, faults: false });
+  const { dir } = await makeWorkDir();
   file = await writeExample(dir, "bookshop", site, SLOW);
 });
 
@@ -47,7 +49,7 @@ async function show(runId: string, home: string): Promise<Summary> {
   return parseJson<Summary>(result);
 }
 
-describe("controlling a run from a second process", () => {
+describe.concurrent("controlling a run from a second process", () => {
   it("pause holds it, resume lets it finish: the first process exits 0, succeeded", async () => {
     const { home, run, runId } = await startRun();
 
@@ -65,6 +67,26 @@ describe("controlling a run from a second process", () => {
     const finished = await run.result;
     expect(finished.code, finished.stderr).toBe(0);
     expect(parseJson(finished)).toMatchObject({ id: runId, status: "succeeded", records: 20 });
+  });
+
+  it("a breakpoint holds the run before its step until a second process resumes it", async () => {
+    const { home } = await makeWorkDir();
+    const run = startCli(["run", file, "--json", "--breakpoint", "export"], { home, timeoutMs: 60_000 });
+    const runId = await runIdOf(run);
+    await run.waitForStderr(/paused \(breakpoint before export\)/);
+    expect(run.child.exitCode).toBeNull();
+    const held = await show(runId, home);
+    expect(held).toMatchObject({ status: "paused", pauseReason: "breakpoint:export", dataset: null });
+    expect(held.steps.map((s) => s.status)).toEqual(["done", "done", "done", "pending"]);
+
+    const resumed = await runCli(["resume", runId], { home });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const finished = await run.result;
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(parseJson(finished)).toMatchObject({
+      status: "succeeded",
+      dataset: { name: "books", version: 1 },
+    });
   });
 
   it("stop: the first process exits 130 and the run stays resumable", async () => {

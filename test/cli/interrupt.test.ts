@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { readFile } from "node:fs/promises";
-import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { DemoSite } from "../../src/demo/index.ts";
 import { startFaultSite } from "../fixtures/fault-site.ts";
 import {
@@ -37,8 +37,8 @@ let file: string;
 let baseline: Promise<{ summary: Summary; records: string[] }>;
 
 beforeAll(async () => {
-  site = await startSite({ booksPerCategory: BOOKS_PER_CATEGORY }, "file");
-  const { dir, home } = await makeWorkDir("file");
+  site = await startSite({ booksPerCategory: BOOKS_PER_CATEGORY });
+  const { dir, home } = await makeWorkDir();
   file = await writeExample(dir, "bookshop", site);
   // The uninterrupted run, in its own home, runs while the first test interrupts another one.
   baseline = runCli(["run", file, "--json"], { home, timeoutMs: 60_000 }).then(async (result) => {
@@ -81,7 +81,7 @@ async function expectResumable(
   expect(parseJson(await runCli(["runs", "--resumable", "--json"], { home }))).toEqual({ runs: [] });
 }
 
-describe("Ctrl-C during trawl run", () => {
+describe.concurrent("Ctrl-C during trawl run", () => {
   it("once: stops gracefully with exit 130, the run paused; resume finishes it like an uninterrupted run", async () => {
     const { dir, home } = await makeWorkDir();
     const run = startCli(["run", file, "--json"], { home, timeoutMs: 60_000 });
@@ -99,7 +99,9 @@ describe("Ctrl-C during trawl run", () => {
     await expectResumable(runId, "paused", home, dir);
   });
 
-  it("twice: exits at once with 130, the run is found interrupted and resumes to the same records", async () => {
+  it("twice: exits at once with 130, the run is found interrupted and resumes to the same records", async ({
+    onTestFinished,
+  }) => {
     const { dir, home } = await makeWorkDir();
     // A slow page of a second site keeps a request in flight, so the graceful stop the first
     // Ctrl-C starts is still waiting for it when the second one arrives. It yields no records.

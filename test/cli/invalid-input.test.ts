@@ -66,7 +66,7 @@ async function expectNothingStored(home: string): Promise<void> {
   expect(parseJson(runs)).toEqual({ runs: [] });
 }
 
-describe("an invalid definition", () => {
+describe.concurrent("an invalid definition", () => {
   it("with a YAML syntax error: exit 2, file:line:column on stderr, a JSON error, nothing stored", async () => {
     const { dir, home } = await makeWorkDir();
     const file = await writeText(dir, "broken.yaml", BROKEN_YAML);
@@ -111,7 +111,7 @@ describe("an invalid definition", () => {
   });
 });
 
-describe("trawl validate on a valid file", () => {
+describe.concurrent("trawl validate on a valid file", () => {
   it("exits 0, says what the scraper holds, and --json describes it", async () => {
     const { dir, home } = await makeWorkDir();
     const site = await startSite();
@@ -137,7 +137,7 @@ describe("trawl validate on a valid file", () => {
   });
 });
 
-describe("usage errors", () => {
+describe.concurrent("usage errors", () => {
   it("an unknown command, an unknown option and a missing argument exit 2", async () => {
     const { home } = await makeWorkDir();
     const [command, option, argument] = await Promise.all([

@@ -1,14 +1,14 @@
 /**
  * Shared helpers of the CLI end-to-end tests: spawn the real `trawl` command (`node bin/trawl.js`)
  * as a child process with its own `TRAWL_HOME`, collect its output and exit code, and clean up
- * every process, temp dir and demo site after each test.
+ * every process, temp dir and demo site after the test file.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach } from "vitest";
+import { afterAll } from "vitest";
 import { readExample, startDemoSite, type DemoSite, type DemoSiteOptions } from "../../src/demo/index.ts";
 
 /** The repository root: the cwd of every spawned command. */
@@ -45,29 +45,18 @@ export interface CliProcess {
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
-/**
- * How long a resource lives: `"test"` (removed after the current test) or `"file"` (after the
- * test file, for fixtures made in `beforeAll`).
- */
-export type Scope = "test" | "file";
-
 const running = new Set<ChildProcess>();
-const cleanups: Record<Scope, (() => Promise<void>)[]> = { test: [], file: [] };
+const cleanups: (() => Promise<void>)[] = [];
 
-async function cleanUp(scope: Scope): Promise<void> {
-  for (const cleanup of cleanups[scope].splice(0).reverse()) await cleanup();
-}
-
-afterEach(async () => {
-  // A test that failed half-way must not leave a crawler running into the next one.
+// Cleanup is per file, not per test: tests of a file may run concurrently (`describe.concurrent`),
+// and every process, temp dir and site is private to the test that made it.
+afterAll(async () => {
   for (const child of running) child.kill("SIGKILL");
   running.clear();
-  await cleanUp("test");
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-afterAll(() => cleanUp("file"));
-
-/** Starts `trawl ARGS…` and returns at once. The process is killed after the test if still alive. */
+/** Starts `trawl ARGS…` and returns at once. The process is killed after the test file if still alive. */
 export function startCli(args: string[], options: CliOptions): CliProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: REPO_ROOT,
@@ -146,20 +135,17 @@ export function parseJson<T = Record<string, unknown>>(result: CliResult): T {
   }
 }
 
-/** A fresh temp dir, removed after the test (or the file, see {@link Scope}). Holds `home/` (the TRAWL_HOME) and written files. */
-export async function makeWorkDir(scope: Scope = "test"): Promise<{ dir: string; home: string }> {
+/** A fresh temp dir, removed after the test file. Holds `home/` (the TRAWL_HOME) and written files. */
+export async function makeWorkDir(): Promise<{ dir: string; home: string }> {
   const dir = await mkdtemp(join(tmpdir(), "trawl-cli-"));
-  cleanups[scope].push(() => rm(dir, { recursive: true, force: true }));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
   return { dir, home: join(dir, "home") };
 }
 
-/** Starts a demo site on a free port, closed after the test (or the file, see {@link Scope}). */
-export async function startSite(
-  options: Omit<DemoSiteOptions, "port"> = {},
-  scope: Scope = "test",
-): Promise<DemoSite> {
+/** Starts a demo site on a free port, closed after the test file. */
+export async function startSite(options: Omit<DemoSiteOptions, "port"> = {}): Promise<DemoSite> {
   const site = await startDemoSite({ port: 0, ...options });
-  cleanups[scope].push(() => site.close());
+  cleanups.push(() => site.close());
   return site;
 }
 

@@ -1,7 +1,7 @@
 /**
  * `trawl run examples/bookshop.yaml --json` against the demo site, exactly as a user runs it, then
  * everything that reads the result back: show, logs, runs, export, datasets, datasets verify.
- * The run happens once (beforeAll); the tests read it in order, the byte-flipping one last.
+ * The run happens once (beforeAll); the tests read it concurrently, and the byte-flipping one last.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -34,8 +34,8 @@ let run: CliResult;
 let summary: Summary;
 
 beforeAll(async () => {
-  site = await startSite({}, "file");
-  ({ dir, home } = await makeWorkDir("file"));
+  site = await startSite({});
+  ({ dir, home } = await makeWorkDir());
   const file = await writeExample(dir, "bookshop", site);
   run = await runCli(["run", file, "--json"], { home, timeoutMs: 60_000 });
   summary = parseJson<Summary>(run);
@@ -145,7 +145,7 @@ describe("trawl run examples/bookshop.yaml --json", () => {
   });
 });
 
-describe("trawl show, logs, runs", () => {
+describe.concurrent("reading the run back: show, logs, runs, export, datasets", () => {
   it("show --json prints the same summary as the run", async () => {
     const shown = await runCli(["show", summary.id, "--json"], { home });
     expect(shown.code, shown.stderr).toBe(0);
@@ -201,44 +201,37 @@ describe("trawl show, logs, runs", () => {
     expect(missing.code).toBe(2);
     expect(parseJson(missing)).toMatchObject({ error: { code: expect.stringMatching(/NOT_FOUND$/) } });
   });
-});
 
-describe("trawl export", () => {
   it("exports the run as jsonl, json and csv files holding the same 118 books", async () => {
     const contents: Record<string, string> = {};
-    for (const format of ["jsonl", "json", "csv"]) {
-      const out = join(dir, `run.${format}`);
-      const result = await runCli(["export", summary.id, "--format", format, "--out", out], { home });
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toBe("");
-      expect(result.stderr).toContain(`wrote 118 records to ${out}`);
-      contents[format] = await readFile(out, "utf8");
-    }
+    await Promise.all(
+      ["jsonl", "json", "csv"].map(async (format) => {
+        const out = join(dir, `run.${format}`);
+        const result = await runCli(["export", summary.id, "--format", format, "--out", out], { home });
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toContain(`wrote 118 records to ${out}`);
+        contents[format] = await readFile(out, "utf8");
+      }),
+    );
     const fromJsonl = jsonlToBooks(contents.jsonl!);
     expectTheBooks(fromJsonl);
     expect(JSON.parse(contents.json!)).toEqual(fromJsonl);
     expect(csvToBooks(contents.csv!)).toEqual(fromJsonl);
   });
 
-  it("exports the books dataset as csv to stdout, the same rows as the run's export", async () => {
-    const result = await runCli(["export", "books", "--format", "csv"], { home });
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toBe(await readFile(join(dir, "run.csv"), "utf8"));
+  it("exports the books dataset as csv to stdout: the run's records, the same rows", async () => {
+    const [dataset, ofRun] = await Promise.all([
+      runCli(["export", "books", "--format", "csv"], { home }),
+      runCli(["export", summary.id, "--format", "csv"], { home }),
+    ]);
+    expect(dataset.code, dataset.stderr).toBe(0);
+    expect(ofRun.code, ofRun.stderr).toBe(0);
+    expectTheBooks(csvToBooks(dataset.stdout));
+    expect(dataset.stdout).toBe(ofRun.stdout);
   });
 
-  it("rejects an unknown format and an unknown dataset with exit 2", async () => {
-    const format = await runCli(["export", summary.id, "--format", "xml"], { home });
-    expect(format.code).toBe(2);
-    expect(format.stderr).toMatch(/xml/);
-    expect(format.stdout).toBe("");
-    const dataset = await runCli(["export", "no-such-dataset"], { home });
-    expect(dataset.code).toBe(2);
-    expect(dataset.stderr).toMatch(/no-such-dataset/);
-  });
-});
-
-describe("trawl datasets", () => {
-  it("--json lists books v1 from the run", async () => {
+  it("datasets --json lists books v1 from the run", async () => {
     const listed = await runCli(["datasets", "--json"], { home });
     expect(listed.code, listed.stderr).toBe(0);
     expect(parseJson(listed)).toEqual({
@@ -260,6 +253,18 @@ describe("trawl datasets", () => {
     });
   });
 
+  it("rejects an unknown format and an unknown dataset with exit 2", async () => {
+    const format = await runCli(["export", summary.id, "--format", "xml"], { home });
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/xml/);
+    expect(format.stdout).toBe("");
+    const dataset = await runCli(["export", "no-such-dataset"], { home });
+    expect(dataset.code).toBe(2);
+    expect(dataset.stderr).toMatch(/no-such-dataset/);
+  });
+});
+
+describe("trawl datasets verify (last: it damages the dataset)", () => {
   it("verify exits 0 on the published version and 1 once a byte of it changed", async () => {
     const ok = await runCli(["datasets", "verify", "books", "--json"], { home });
     expect(ok.code, ok.stderr).toBe(0);
