@@ -3,6 +3,7 @@ import type { LogLevel, TrawlEvent } from "../core/events.ts";
 import type { Fetcher } from "../fetch/types.ts";
 import type { CompiledScraper, DiscoveredLink, ScraperContext } from "../pipeline/types.ts";
 import type { NewRequest, QueuedRequest, RequestOutcome, Store } from "../store/types.ts";
+import { CompletionBatch } from "./completion-batch.ts";
 import { failureOf } from "./failure.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 import type { RunControls } from "./run-controls.ts";
@@ -39,10 +40,16 @@ export interface CrawlDeps {
 export class CrawlStep {
   private readonly inFlight = new Set<Promise<void>>();
   private limitLogged = false;
+  /** Requests ended in this session; tells the loop whether the queue may have grown. */
+  private ended = 0;
   /** A storage failure inside a request task; it fails the crawl. */
   private fatal: unknown;
 
-  constructor(private readonly deps: CrawlDeps) {}
+  private readonly completions: CompletionBatch;
+
+  constructor(private readonly deps: CrawlDeps) {
+    this.completions = new CompletionBatch(deps.store, deps.runId, () => deps.clock.now());
+  }
 
   async run(): Promise<CrawlOutcome> {
     await this.enqueueStartUrls();
@@ -57,14 +64,19 @@ export class CrawlStep {
         continue;
       }
       const slots = this.deps.scraper.politeness.concurrency - this.inFlight.size;
+      const endedBefore = this.ended;
       const batch = slots > 0 && !this.limitReached() ? await this.lease(slots) : [];
       for (const request of batch) this.launch(request);
-      if (this.inFlight.size === 0) {
+      // Done only if no request ended while leasing: its links may have arrived after the query.
+      if (this.inFlight.size === 0 && this.ended === endedBefore) {
         if (this.fatal) throw this.fatal;
         return controls.is("cancel") ? "cancelled" : "finished";
       }
-      if (batch.length === 0 || this.inFlight.size >= this.deps.scraper.politeness.concurrency) {
+      const idle = batch.length === 0 || this.inFlight.size >= this.deps.scraper.politeness.concurrency;
+      if (this.inFlight.size > 0 && idle) {
         await controls.changed();
+        // Requests finishing together free their slots together: lease once for all of them.
+        await nextTurn();
       }
     }
   }
@@ -122,6 +134,7 @@ export class CrawlStep {
       })
       .finally(() => {
         this.inFlight.delete(task);
+        this.ended++;
         this.deps.controls.wake();
       });
     this.inFlight.add(task);
@@ -132,7 +145,7 @@ export class CrawlStep {
   }
 
   private async process(request: QueuedRequest): Promise<void> {
-    const { controls, progress, store, runId, clock } = this.deps;
+    const { controls, progress } = this.deps;
     let outcome: RequestOutcome;
     let records: Record<string, unknown>[] = [];
     let links: NewRequest[] = [];
@@ -147,7 +160,7 @@ export class CrawlStep {
       outcome = { ok: false, ...failureOf(error) };
     }
     const rows = records.map((data) => ({ target: request.target, data }));
-    const added = await store.queue.complete(runId, request.id, outcome, rows, links, clock.now());
+    const added = await this.completions.add({ requestId: request.id, outcome, records: rows, links });
     if (added < 0) return progress.abandoned(request.target);
     progress.ended(request.target, outcome.ok, records.length);
     progress.discovered(request.target, added);
@@ -210,4 +223,8 @@ export class CrawlStep {
       this.deps.log("warn", `${request.url} failed: ${outcome.reason}: ${outcome.error}`);
     }
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -37,6 +37,18 @@ describe("AdaptiveRateLimiter", () => {
     expect(second.done()).toBe(true);
   });
 
+  it("lets a fast host spend 10 ms of its rate at once, since timers cannot wait less than 1 ms", async () => {
+    const { clock, limiter } = setup({ initialRate: 10_000, maxRate: 10_000 });
+    await limiter.acquire("fast.test");
+    clock.advance(5);
+    const waits = Array.from({ length: 50 }, () => track(limiter.acquire("fast.test")));
+    await settle();
+    expect(waits.every((w) => w.done())).toBe(true);
+    const next = track(limiter.acquire("fast.test"));
+    await settle();
+    expect(next.done()).toBe(false);
+  });
+
   it("serves waiters of one host in FIFO order", async () => {
     const { clock, limiter } = setup();
     await limiter.acquire("a.test");

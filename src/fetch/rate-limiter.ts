@@ -21,7 +21,7 @@ export interface RateLimiterOptions {
   recoveryFactor?: number;
   /** Successes (status < 400) in a row before one recovery step. @defaultValue 10 */
   recoverAfter?: number;
-  /** Tokens a host can save up; 1 spaces requests evenly. @defaultValue 1 */
+  /** Tokens a host can save up; 1 spaces requests evenly. Fast hosts get 10 ms of their rate if more (see `capacity`). @defaultValue 1 */
   burst?: number;
   /** Longest block a `Retry-After` can impose, so a hostile value cannot stall a run for days. @defaultValue 300000 */
   maxBlockMs?: number;
@@ -191,11 +191,21 @@ export class AdaptiveRateLimiter {
   private waitMs(bucket: HostBucket): number {
     const now = this.clock.now();
     const refill = ((now - bucket.refilledAt) * bucket.rate) / 1000;
-    bucket.tokens = Math.min(this.settings.burst, bucket.tokens + refill);
+    bucket.tokens = Math.min(this.capacity(bucket), bucket.tokens + refill);
     bucket.refilledAt = now;
     if (now < bucket.blockedUntil) return bucket.blockedUntil - now;
     if (bucket.tokens >= 1) return 0;
     return Math.ceil(((1 - bucket.tokens) * 1000) / bucket.rate);
+  }
+
+  /**
+   * Tokens a host can hold: `burst`, or 10 ms worth of its current rate when that is more. Timers
+   * cannot wait less than a millisecond, so without this a bucket of 1 caps every host near
+   * 1,000 requests/s whatever its rate; at polite rates (≤ 100/s) it changes nothing, and it
+   * shrinks with the rate on backoff.
+   */
+  private capacity(bucket: HostBucket): number {
+    return Math.max(this.settings.burst, bucket.rate / 100);
   }
 
   private grant(bucket: HostBucket): void {

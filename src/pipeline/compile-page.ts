@@ -102,7 +102,8 @@ export function compilePage(name: string, spec: PageSpec, pageNames: ReadonlySet
     name,
     async parse(page, ctx) {
       const $ = loadHtml(page.body);
-      const baseUrl = documentBaseUrl($, page.finalUrl);
+      // A selector query over the whole document costs more than a scan of the text for `<base`.
+      const baseUrl = /<base[\s>]/i.test(page.body) ? documentBaseUrl($, page.finalUrl) : page.finalUrl;
       const facts: PageFacts = { ...page, baseUrl };
       const warnings = newWarnings();
       const output: PageOutput = {

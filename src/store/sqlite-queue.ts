@@ -1,5 +1,12 @@
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
-import type { NewRequest, QueuedRequest, RequestOutcome, RequestQueue, TargetCounts } from "./types.ts";
+import type {
+  Completion,
+  NewRequest,
+  QueuedRequest,
+  RequestOutcome,
+  RequestQueue,
+  TargetCounts,
+} from "./types.ts";
 
 /** Sort key of the n-th record of a page: keeps crawl output in a stable order whatever the timing. */
 export function crawlRecordOrder(url: string, index: number): string {
@@ -11,6 +18,9 @@ export class SqliteRequestQueue implements RequestQueue {
   private readonly insert;
   private readonly insertRecord;
   private readonly finish;
+  private readonly urlOf;
+  private readonly pending;
+  private readonly markLeased;
 
   constructor(private readonly db: SqliteDatabase) {
     // Purpose: add a request unless the run already has its URL. Params: run, url, page type, target, depth, now.
@@ -26,6 +36,17 @@ export class SqliteRequestQueue implements RequestQueue {
       `UPDATE requests SET state = ?, http_status = ?, reason = ?, error = ?, records = ?, lease_owner = NULL, updated_at = ?
        WHERE run_id = ? AND id = ? AND state = 'leased'`,
     );
+    // Purpose: the URL of a request (records are ordered by it). Params: run, id.
+    this.urlOf = db.prepare(`SELECT url FROM requests WHERE run_id = ? AND id = ?`).pluck();
+    // Purpose: the oldest pending requests of a run. Params: run, limit.
+    this.pending = db.prepare(
+      `SELECT id, url, page_type AS pageType, target, depth FROM requests
+       WHERE run_id = ? AND state = 'pending' ORDER BY id LIMIT ?`,
+    );
+    // Purpose: lease one request. Params: owner, now, run, id.
+    this.markLeased = db.prepare(
+      `UPDATE requests SET state = 'leased', lease_owner = ?, updated_at = ? WHERE run_id = ? AND id = ?`,
+    );
   }
 
   async enqueue(runId: string, requests: NewRequest[], now: number): Promise<number> {
@@ -40,18 +61,9 @@ export class SqliteRequestQueue implements RequestQueue {
   }
 
   async lease(runId: string, owner: string, limit: number, now: number): Promise<QueuedRequest[]> {
-    // Purpose: hand the oldest pending requests to one owner.
     return writeTransaction(this.db, () => {
-      const rows = this.db
-        .prepare(
-          `SELECT id, url, page_type AS pageType, target, depth FROM requests
-           WHERE run_id = ? AND state = 'pending' ORDER BY id LIMIT ?`,
-        )
-        .all(runId, limit) as QueuedRequest[];
-      const mark = this.db.prepare(
-        `UPDATE requests SET state = 'leased', lease_owner = ?, updated_at = ? WHERE run_id = ? AND id = ?`,
-      );
-      for (const row of rows) mark.run(owner, now, runId, row.id);
+      const rows = this.pending.all(runId, limit) as QueuedRequest[];
+      for (const row of rows) this.markLeased.run(owner, now, runId, row.id);
       return rows;
     });
   }
@@ -77,35 +89,26 @@ export class SqliteRequestQueue implements RequestQueue {
     links: NewRequest[],
     now: number,
   ): Promise<number> {
-    return writeTransaction(this.db, () => {
-      const row = this.db
-        .prepare(`SELECT url FROM requests WHERE run_id = ? AND id = ?`)
-        .get(runId, requestId) as { url: string } | undefined;
-      if (!row) throw new Error(`request ${requestId} of run ${runId} does not exist`);
-      const changed = outcome.ok
-        ? this.finish.run("done", outcome.httpStatus, null, null, records.length, now, runId, requestId)
-        : this.finish.run(
-            "failed",
-            outcome.httpStatus ?? null,
-            outcome.reason,
-            outcome.error,
-            0,
-            now,
-            runId,
-            requestId,
-          );
-      // Not leased any more: a cancelled or reclaimed lease; storing now would duplicate work.
-      if (changed.changes === 0) return -1;
-      records.forEach((record, index) =>
-        this.insertRecord.run(
-          runId,
-          crawlRecordOrder(row.url, index),
-          record.target,
-          JSON.stringify(record.data),
-        ),
-      );
-      return this.insertAll(runId, links, now);
-    });
+    const [added] = await this.completeMany(runId, [{ requestId, outcome, records, links }], now);
+    return added!;
+  }
+
+  async completeMany(runId: string, completions: Completion[], now: number): Promise<number[]> {
+    return writeTransaction(this.db, () => completions.map((c) => this.completeOne(runId, c, now)));
+  }
+
+  private completeOne(runId: string, { requestId, outcome, records, links }: Completion, now: number): number {
+    const url = this.urlOf.get(runId, requestId) as string | undefined;
+    if (url === undefined) throw new Error(`request ${requestId} of run ${runId} does not exist`);
+    const changed = outcome.ok
+      ? this.finish.run("done", outcome.httpStatus, null, null, records.length, now, runId, requestId)
+      : this.finish.run("failed", outcome.httpStatus ?? null, outcome.reason, outcome.error, 0, now, runId, requestId);
+    // Not leased any more: a cancelled or reclaimed lease; storing now would duplicate work.
+    if (changed.changes === 0) return -1;
+    records.forEach((record, index) =>
+      this.insertRecord.run(runId, crawlRecordOrder(url, index), record.target, JSON.stringify(record.data)),
+    );
+    return this.insertAll(runId, links, now);
   }
 
   async release(runId: string, requestIds: number[], now: number): Promise<void> {

@@ -90,6 +90,14 @@ export interface NewRequest {
 export type RequestOutcome =
   { ok: true; httpStatus: number } | { ok: false; httpStatus?: number; reason: string; error: string };
 
+/** How one leased request ended, with what it produced. */
+export interface Completion {
+  requestId: number;
+  outcome: RequestOutcome;
+  records: { target: string; data: unknown }[];
+  links: NewRequest[];
+}
+
 /** Counters of one target, from the queue. */
 export interface TargetCounts {
   target: string;
@@ -120,6 +128,11 @@ export interface RequestQueue {
     links: NewRequest[],
     now: number,
   ): Promise<number>;
+  /**
+   * `complete` for several requests in one transaction (each one stays all-or-nothing); resolves
+   * to each one's count of new links, -1 where nothing was stored.
+   */
+  completeMany(runId: string, completions: Completion[], now: number): Promise<number[]>;
   /** Returns a leased request to pending without finishing it. */
   release(runId: string, requestIds: number[], now: number): Promise<void>;
   counts(runId: string): Promise<TargetCounts[]>;
