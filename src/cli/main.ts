@@ -19,13 +19,21 @@ export function buildProgram(): Command {
   const program = new Command("trawl")
     .description("local-first web scraping: define, run, resume and trust your scrapers")
     .version("0.1.0")
-    .option("--home <dir>", "data directory (default: $TRAWL_HOME, else ~/.local/share/trawl)")
+    .option("--home <dir>", HOME_HELP)
     .showHelpAfterError()
-    .exitOverride();
-  // The global --home is read by every command through its own options.
+    .exitOverride()
+    // trawl's own options only before the command: `trawl export books --version 2` is export's.
+    .enablePositionalOptions();
+  // --home works before the command and on every command; the nearest one given wins.
   program.hook("preAction", (_root, command) => {
-    const home = program.opts<{ home?: string }>().home;
-    if (home && command.getOptionValue("home") === undefined) command.setOptionValue("home", home);
+    for (
+      let from = command.parent;
+      from && command.getOptionValue("home") === undefined;
+      from = from.parent
+    ) {
+      const home = from.getOptionValue("home") as string | undefined;
+      if (home !== undefined) command.setOptionValue("home", home);
+    }
   });
   for (const register of [
     run,
@@ -43,7 +51,17 @@ export function buildProgram(): Command {
   ]) {
     register(program);
   }
+  addHomeOption(program.commands);
   return program;
+}
+
+const HOME_HELP = "data directory (default: $TRAWL_HOME, else ~/.local/share/trawl)";
+
+function addHomeOption(commands: readonly Command[]): void {
+  for (const command of commands) {
+    command.option("--home <dir>", HOME_HELP);
+    addHomeOption(command.commands);
+  }
 }
 
 async function main(): Promise<void> {

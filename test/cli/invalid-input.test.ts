@@ -39,20 +39,21 @@ limits:
   max_pages: many
 `;
 
-/** Runs `trawl run` and `trawl validate` on `file` in a fresh home, with and without --json. */
+/**
+ * Runs `trawl run --json`, `trawl validate` and `trawl validate --json` on `file` in a fresh home.
+ * The message goes to stderr with or without --json, so `run --json` shows both.
+ */
 async function rejectBoth(file: string, home: string) {
-  const [run, runJson, validate, validateJson] = await Promise.all([
-    runCli(["run", file], { home }),
+  const [run, validate, validateJson] = await Promise.all([
     runCli(["run", file, "--json"], { home }),
     runCli(["validate", file], { home }),
     runCli(["validate", file, "--json"], { home }),
   ]);
-  for (const result of [run, runJson, validate, validateJson]) expect(result.code, result.stderr).toBe(2);
-  expect(run.stdout).toBe("");
+  for (const result of [run, validate, validateJson]) expect(result.code, result.stderr).toBe(2);
   expect(validate.stdout).toBe("");
   return {
     run,
-    runJson: parseJson<JsonError>(runJson),
+    runJson: parseJson<JsonError>(run),
     validate,
     validateJson: parseJson<JsonError>(validateJson),
   };
@@ -152,6 +153,24 @@ describe.concurrent("usage errors", () => {
     expect(argument.code).toBe(2);
     expect(argument.stderr).toContain("missing required argument 'run'");
     for (const result of [command, option, argument]) expect(result.stdout).toBe("");
+  });
+
+  it("option values outside their choices, and unknown runs, exit 2", async () => {
+    const { home } = await makeWorkDir();
+    const results = await Promise.all([
+      runCli(["runs", "--status", "sleeping"], { home }),
+      runCli(["runs", "--limit", "0"], { home }),
+      runCli(["logs", "RUN-20260101-000000", "--level", "loud"], { home }),
+      runCli(["logs", "RUN-20260101-000000"], { home }),
+      runCli(["resume", "RUN-20260101-000000"], { home }),
+    ]);
+    for (const result of results) expect(result.code, result.stderr).toBe(2);
+    const [status, limit, level, logs, resume] = results.map((r) => r.stderr);
+    expect(status).toContain("'sleeping' is invalid");
+    expect(limit).toContain("expected a positive integer");
+    expect(level).toContain("'loud' is invalid");
+    expect(logs).toContain("no run RUN-20260101-000000");
+    expect(resume).toContain("no run RUN-20260101-000000");
   });
 
   it("with --json, a usage error is still one JSON document on stdout", async () => {

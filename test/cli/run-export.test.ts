@@ -253,6 +253,16 @@ describe.concurrent("reading the run back: show, logs, runs, export, datasets", 
     });
   });
 
+  it("takes --version (the dataset's, not trawl's) and --home after the command", async () => {
+    const elsewhere = join(dir, "unused-home");
+    const result = await runCli(["export", "books", "--version", "1", "--home", home], { home: elsewhere });
+    expect(result.code, result.stderr).toBe(0);
+    expect(jsonlToBooks(result.stdout)).toHaveLength(118);
+    const missing = await runCli(["export", "books", "--version", "2"], { home });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no version 2");
+  });
+
   it("rejects an unknown format and an unknown dataset with exit 2", async () => {
     const format = await runCli(["export", summary.id, "--format", "xml"], { home });
     expect(format.code).toBe(2);

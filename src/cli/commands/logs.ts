@@ -1,4 +1,5 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { NotFoundError } from "../../core/errors.ts";
 import type { LogLevel } from "../../core/events.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printJson } from "../output.ts";
@@ -13,10 +14,17 @@ export function register(program: Command): void {
     .command("logs")
     .description("print a run's log")
     .argument("<run>", "run id")
-    .option("--level <level>", "lowest level shown: debug, info, warn, error", "info")
+    .addOption(
+      new Option("--level <level>", "lowest level shown")
+        .choices(["debug", "info", "warn", "error"])
+        .default("info"),
+    )
     .option("--json", "print as JSON on stdout")
     .action((runId: string, options: LogsOptions) =>
       withApp(options, async (app) => {
+        if (!(await app.store.runs.get(runId))) {
+          throw new NotFoundError("TRAWL_ERR_CLI_RUN_NOT_FOUND", `no run ${runId}`, { details: { runId } });
+        }
         const lines = await app.store.logs.list(runId, { level: options.level });
         if (options.json) return printJson({ runId, logs: lines });
         for (const line of lines) {

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import type { RunStatus } from "../../core/events.ts";
 import { RESUMABLE } from "../../engine/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
@@ -8,7 +8,23 @@ interface RunsOptions extends GlobalOptions {
   resumable?: boolean;
   scraper?: string;
   status?: RunStatus;
-  limit: string;
+  limit: number;
+}
+
+const STATUSES: readonly RunStatus[] = [
+  "queued",
+  "running",
+  "paused",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "interrupted",
+];
+
+function positiveInteger(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
+  return n;
 }
 
 /** `trawl runs`: lists runs, newest first. */
@@ -18,8 +34,8 @@ export function register(program: Command): void {
     .description("list runs, newest first")
     .option("--resumable", "only runs that `trawl resume` can continue (paused, stopped, interrupted)")
     .option("--scraper <name>", "only runs of this scraper")
-    .option("--status <status>", "only runs in this status")
-    .option("--limit <n>", "at most this many", "50")
+    .addOption(new Option("--status <status>", "only runs in this status").choices(STATUSES))
+    .option("--limit <n>", "at most this many", positiveInteger, 50)
     .option("--json", "print the list as JSON on stdout")
     .action((options: RunsOptions) =>
       withApp(options, async (app) => {
@@ -28,7 +44,7 @@ export function register(program: Command): void {
         const runs = await app.store.runs.list({
           ...(options.scraper && { scraper: options.scraper }),
           ...(statuses && { statuses }),
-          limit: Number(options.limit),
+          limit: options.limit,
         });
         const rows = runs.map((run) => ({
           id: run.id,
