@@ -6,12 +6,18 @@ import { onInterrupt } from "./interrupt.ts";
 import { formatDuration, printJson, printTable } from "./output.ts";
 import { showProgress } from "./progress-view.ts";
 
+/**
+ * How `executeRun` reports the finished run on stdout: the summary table, the JSON summary, or
+ * nothing (a caller that prints one document for several runs).
+ */
+export type RunOutput = "text" | "json" | "none";
+
 /** Executes a run in this process with live progress and Ctrl-C handling; returns the exit code. */
 export async function executeRun(
   app: App,
   runId: string,
   scraper: CompiledScraper,
-  json: boolean,
+  output: RunOutput,
 ): Promise<number> {
   const hideProgress = showProgress(app.engine.bus, runId);
   const releaseInterrupt = onInterrupt(() => void app.engine.stop(runId).catch(() => {}));
@@ -22,8 +28,8 @@ export async function executeRun(
     releaseInterrupt();
     hideProgress();
   }
-  if (json) printJson(summary);
-  else printRunSummary(summary);
+  if (output === "json") printJson(summary);
+  else if (output === "text") printRunSummary(summary);
   return exitCodeOf(summary);
 }
 

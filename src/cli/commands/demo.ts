@@ -39,7 +39,7 @@ export function register(program: Command): void {
             const scraper = await loadScraper(file);
             const run = await app.engine.create(scraper);
             process.stderr.write(`\n== ${name}: run ${run.id}\n`);
-            worst = Math.max(worst, await executeRun(app, run.id, scraper, false));
+            worst = Math.max(worst, await executeRun(app, run.id, scraper, options.json ? "none" : "text"));
             summaries.push(await describeRun(app.store, (await app.store.runs.get(run.id))!));
             if (worst === 130) break;
           }

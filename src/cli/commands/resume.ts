@@ -38,7 +38,7 @@ export function register(program: Command): void {
           );
         }
         const scraper = await loadScraper(file);
-        return executeRun(app, runId, scraper, options.json ?? false);
+        return executeRun(app, runId, scraper, options.json ? "json" : "text");
       }),
     );
 }

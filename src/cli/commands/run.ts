@@ -29,7 +29,7 @@ export function register(program: Command): void {
       await withApp(options, async (app) => {
         const run = await app.engine.create(scraper, { breakpoints: options.breakpoint ?? [] });
         if (!options.json) process.stderr.write(`run ${run.id} (${scraper.name})\n`);
-        return executeRun(app, run.id, scraper, options.json ?? false);
+        return executeRun(app, run.id, scraper, options.json ? "json" : "text");
       });
     });
 }
