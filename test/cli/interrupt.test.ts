@@ -29,8 +29,8 @@ interface Summary {
 
 /** 20 books per category: 45 pages at the default 10 requests/s, a few seconds per run. */
 const BOOKS_PER_CATEGORY = 20;
-/** A progress line with at least one record: the crawl is well under way. */
-const PROGRESS = /: \d+\/\d+ pages, [1-9]\d* records/;
+/** A progress line with at least one page done: the crawl is under way, most of it still ahead. */
+const PROGRESS = /: [1-9]\d*\/\d+ pages/;
 
 let site: DemoSite;
 let file: string;
@@ -78,7 +78,6 @@ async function expectResumable(
   if (samePages) expect(summary.pages).toEqual(expected.summary.pages);
   // Nothing lost, nothing duplicated: the very same records.
   expect(await exportedRecords(runId, home, dir)).toEqual(expected.records);
-  expect(parseJson(await runCli(["runs", "--resumable", "--json"], { home }))).toEqual({ runs: [] });
 }
 
 describe.concurrent("Ctrl-C during trawl run", () => {

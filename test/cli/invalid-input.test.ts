@@ -162,15 +162,13 @@ describe.concurrent("usage errors", () => {
       runCli(["runs", "--limit", "0"], { home }),
       runCli(["logs", "RUN-20260101-000000", "--level", "loud"], { home }),
       runCli(["logs", "RUN-20260101-000000"], { home }),
-      runCli(["resume", "RUN-20260101-000000"], { home }),
     ]);
     for (const result of results) expect(result.code, result.stderr).toBe(2);
-    const [status, limit, level, logs, resume] = results.map((r) => r.stderr);
+    const [status, limit, level, logs] = results.map((r) => r.stderr);
     expect(status).toContain("'sleeping' is invalid");
     expect(limit).toContain("expected a positive integer");
     expect(level).toContain("'loud' is invalid");
     expect(logs).toContain("no run RUN-20260101-000000");
-    expect(resume).toContain("no run RUN-20260101-000000");
   });
 
   it("with --json, a usage error is still one JSON document on stdout", async () => {

@@ -193,7 +193,6 @@ describe.concurrent("reading the run back: show, logs, runs, export, datasets", 
         },
       ],
     });
-    expect(parseJson(await runCli(["runs", "--resumable", "--json"], { home }))).toEqual({ runs: [] });
   });
 
   it("show of an unknown run exits 2 with a JSON error", async () => {
@@ -276,9 +275,9 @@ describe.concurrent("reading the run back: show, logs, runs, export, datasets", 
 
 describe("trawl datasets verify (last: it damages the dataset)", () => {
   it("verify exits 0 on the published version and 1 once a byte of it changed", async () => {
-    const ok = await runCli(["datasets", "verify", "books", "--json"], { home });
+    const ok = await runCli(["datasets", "verify", "books"], { home });
     expect(ok.code, ok.stderr).toBe(0);
-    expect(parseJson(ok)).toEqual({ name: "books", version: 1, ok: true, problems: [] });
+    expect(ok.stdout).toBe("books v1: ok\n");
 
     const file = join(home, "datasets", "books", "v000001", "records.jsonl");
     const bytes = await readFile(file);
@@ -288,11 +287,9 @@ describe("trawl datasets verify (last: it damages the dataset)", () => {
 
     const bad = await runCli(["datasets", "verify", "books", "--json"], { home });
     expect(bad.code).toBe(1);
-    const result = parseJson<{ ok: boolean; problems: string[] }>(bad);
+    const result = parseJson<{ name: string; version: number; ok: boolean; problems: string[] }>(bad);
     expect(result.ok).toBe(false);
+    expect(result).toMatchObject({ name: "books", version: 1 });
     expect(result.problems.join("\n")).toMatch(/records\.jsonl: SHA-256/);
-    const text = await runCli(["datasets", "verify", "books"], { home });
-    expect(text.code).toBe(1);
-    expect(text.stdout).toContain("books v1: FAILED");
   });
 });
