@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // Most integration tests wait on sockets and child processes, not CPU: two files at once fit 2 cores.
+    maxWorkers: 2,
     allowOnly: false,
   },
 });

@@ -23,13 +23,13 @@ interface Summary {
   dataset: { name: string; version: number } | null;
 }
 
-/** 2 × 11 clean pages at 5 requests/s: a run lasts a few seconds, long enough to be steered. */
+/** 2 × 28 clean pages at 5 requests/s: a run lasts about 11 s, long enough to be steered on a busy machine. */
 const SLOW = "\npoliteness:\n  rate_per_host: 5\n";
 
 let file: string;
 
 beforeAll(async () => {
-  const site = await startSite({ booksPerCategory: 10, faults: false });
+  const site = await startSite({ booksPerCategory: 25, faults: false });
   const { dir } = await makeWorkDir();
   file = await writeExample(dir, "bookshop", site, SLOW);
 });
@@ -66,7 +66,7 @@ describe.concurrent("controlling a run from a second process", () => {
 
     const finished = await run.result;
     expect(finished.code, finished.stderr).toBe(0);
-    expect(parseJson(finished)).toMatchObject({ id: runId, status: "succeeded", records: 20 });
+    expect(parseJson(finished)).toMatchObject({ id: runId, status: "succeeded", records: 50 });
   });
 
   it("a breakpoint holds the run before its step until a second process resumes it", async () => {
