@@ -81,11 +81,11 @@ const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
   if (!isObject(def)) return;
   if ((def.start === undefined) === (def.targets === undefined)) {
-    ctx.addIssue({
-      code: "custom",
-      path: [],
-      message: 'give either "start" (one target) or "targets", not both',
-    });
+    const message =
+      def.start === undefined
+        ? 'where to begin is missing: give "start" (one target) or "targets"'
+        : 'give either "start" (one target) or "targets", not both';
+    ctx.addIssue({ code: "custom", path: [], message });
   }
   const pages = isObject(def.pages) ? def.pages : {};
   const pageNames = Object.keys(pages);

@@ -85,7 +85,11 @@ describe("YAML definitions", () => {
     const both =
       "name: s\nstart: http://h.test/\ntargets: [{name: a, start: http://h.test/}]\npages: {p: {}}\n";
     expect((await problemsOf(() => parseDefinitionYaml(both, "b.yaml"))).problems[0]!.message).toContain(
-      '"start"',
+      "not both",
+    );
+    const neither = "name: s\npages: {p: {}}\n";
+    expect((await problemsOf(() => parseDefinitionYaml(neither, "n.yaml"))).problems[0]!.message).toContain(
+      "missing",
     );
     expect((await problemsOf(() => parseDefinitionYaml("", "e.yaml"))).problems[0]).toMatchObject({
       line: 1,
