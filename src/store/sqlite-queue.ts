@@ -97,12 +97,25 @@ export class SqliteRequestQueue implements RequestQueue {
     return writeTransaction(this.db, () => completions.map((c) => this.completeOne(runId, c, now)));
   }
 
-  private completeOne(runId: string, { requestId, outcome, records, links }: Completion, now: number): number {
+  private completeOne(
+    runId: string,
+    { requestId, outcome, records, links }: Completion,
+    now: number,
+  ): number {
     const url = this.urlOf.get(runId, requestId) as string | undefined;
     if (url === undefined) throw new Error(`request ${requestId} of run ${runId} does not exist`);
     const changed = outcome.ok
       ? this.finish.run("done", outcome.httpStatus, null, null, records.length, now, runId, requestId)
-      : this.finish.run("failed", outcome.httpStatus ?? null, outcome.reason, outcome.error, 0, now, runId, requestId);
+      : this.finish.run(
+          "failed",
+          outcome.httpStatus ?? null,
+          outcome.reason,
+          outcome.error,
+          0,
+          now,
+          runId,
+          requestId,
+        );
     // Not leased any more: a cancelled or reclaimed lease; storing now would duplicate work.
     if (changed.changes === 0) return -1;
     records.forEach((record, index) =>
