@@ -40,6 +40,8 @@ export interface CrawlDeps {
 export class CrawlStep {
   private readonly inFlight = new Set<Promise<void>>();
   private limitLogged = false;
+  /** Leased, not started yet (see `take`). */
+  private ready: QueuedRequest[] = [];
   /** Requests ended in this session; tells the loop whether the queue may have grown. */
   private ended = 0;
   /** A storage failure inside a request task; it fails the crawl. */
@@ -59,13 +61,16 @@ export class CrawlStep {
       if (controls.is("cancel")) return "cancelled";
       if (controls.is("pause") || controls.is("stop")) {
         await this.drain();
+        await this.releaseReady();
         if (controls.is("pause")) await this.deps.holdWhilePaused();
         if (controls.is("stop")) return "stopped";
         continue;
       }
       const slots = this.deps.scraper.politeness.concurrency - this.inFlight.size;
       const endedBefore = this.ended;
-      const batch = slots > 0 && !this.limitReached() ? await this.lease(slots) : [];
+      let batch: QueuedRequest[] = [];
+      if (slots > 0 && this.limitReached()) await this.releaseReady();
+      else if (slots > 0) batch = await this.take(slots);
       for (const request of batch) this.launch(request);
       // Done only if no request ended while leasing: its links may have arrived after the query.
       if (this.inFlight.size === 0 && this.ended === endedBefore) {
@@ -96,13 +101,30 @@ export class CrawlStep {
     if (added > 0) for (const r of requests) this.deps.progress.discovered(r.target, 1);
   }
 
-  private async lease(slots: number): Promise<QueuedRequest[]> {
+  /**
+   * The next `slots` requests to start. Leases a whole batch (up to `concurrency`) at a time and
+   * keeps the rest ready: one transaction for many requests. Leased requests not started yet are
+   * released on pause, stop and limits, and reclaimed on resume after a crash.
+   */
+  private async take(slots: number): Promise<QueuedRequest[]> {
     const { store, runId, owner, clock, scraper } = this.deps;
-    const maxPages = scraper.limits.maxPages;
-    const room =
-      maxPages === undefined ? slots : maxPages - this.deps.progress.pagesDone() - this.inFlight.size;
-    if (room <= 0) return [];
-    return store.queue.lease(runId, owner, Math.min(slots, room), clock.now());
+    if (this.ready.length < slots) {
+      const maxPages = scraper.limits.maxPages;
+      const room =
+        maxPages === undefined
+          ? Infinity
+          : maxPages - this.deps.progress.pagesDone() - this.inFlight.size - this.ready.length;
+      const want = Math.min(Math.max(slots, scraper.politeness.concurrency), room);
+      if (want > 0) this.ready.push(...(await store.queue.lease(runId, owner, want, clock.now())));
+    }
+    return this.ready.splice(0, slots);
+  }
+
+  private async releaseReady(): Promise<void> {
+    if (this.ready.length === 0) return;
+    const ids = this.ready.map((request) => request.id);
+    this.ready = [];
+    await this.deps.store.queue.release(this.deps.runId, ids, this.deps.clock.now());
   }
 
   private limitReached(): boolean {
