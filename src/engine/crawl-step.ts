@@ -42,8 +42,10 @@ export class CrawlStep {
   private limitLogged = false;
   /** Leased, not started yet (see `take`). */
   private ready: QueuedRequest[] = [];
-  /** Requests ended in this session; tells the loop whether the queue may have grown. */
+  /** Completions stored in this session; tells the loop whether the queue may have grown. */
   private ended = 0;
+  /** Requests handed to the completion batch and not stored yet. */
+  private uncommitted = 0;
   /** A storage failure inside a request task; it fails the crawl. */
   private fatal: unknown;
 
@@ -72,13 +74,16 @@ export class CrawlStep {
       if (slots > 0 && this.limitReached()) await this.releaseReady();
       else if (slots > 0) batch = await this.take(slots);
       for (const request of batch) this.launch(request);
-      // Done only if no request ended while leasing: its links may have arrived after the query.
-      if (this.inFlight.size === 0 && this.ended === endedBefore) {
+      // Done only if nothing is unstored and nothing was stored while leasing: links may have
+      // arrived after the query.
+      const busy = this.inFlight.size + this.uncommitted;
+      if (busy === 0 && this.ended === endedBefore) {
         if (this.fatal) throw this.fatal;
         return controls.is("cancel") ? "cancelled" : "finished";
       }
       const idle = batch.length === 0 || this.inFlight.size >= this.deps.scraper.politeness.concurrency;
-      if (this.inFlight.size > 0 && idle) {
+      if (busy > 0 && idle) {
+        if (this.inFlight.size === 0) this.completions.hurry();
         await controls.changed();
         // Requests finishing together free their slots together: lease once for all of them.
         await nextTurn();
@@ -113,7 +118,7 @@ export class CrawlStep {
       const room =
         maxPages === undefined
           ? Infinity
-          : maxPages - this.deps.progress.pagesDone() - this.inFlight.size - this.ready.length;
+          : maxPages - this.deps.progress.pagesDone() - this.inFlight.size - this.uncommitted - this.ready.length;
       const want = Math.min(Math.max(slots, scraper.politeness.concurrency), room);
       if (want > 0) this.ready.push(...(await store.queue.lease(runId, owner, want, clock.now())));
     }
@@ -156,14 +161,17 @@ export class CrawlStep {
       })
       .finally(() => {
         this.inFlight.delete(task);
-        this.ended++;
         this.deps.controls.wake();
       });
     this.inFlight.add(task);
   }
 
+  /** Waits until every started request has ended and been stored. */
   private async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
+    while (this.inFlight.size + this.uncommitted > 0) {
+      if (this.inFlight.size === 0) this.completions.hurry();
+      await this.deps.controls.changed();
+    }
   }
 
   private async process(request: QueuedRequest): Promise<void> {
@@ -181,12 +189,35 @@ export class CrawlStep {
       if (controls.signal.aborted) return progress.abandoned(request.target);
       outcome = { ok: false, ...failureOf(error) };
     }
+    this.store(request, outcome, records, links);
+  }
+
+  /**
+   * Hands a finished request to the completion batch. Its slot frees at once; progress and events
+   * follow when the batch is stored (the request stays leased until then, so a crash refetches it).
+   */
+  private store(request: QueuedRequest, outcome: RequestOutcome, records: object[], links: NewRequest[]): void {
+    const { progress, controls } = this.deps;
     const rows = records.map((data) => ({ target: request.target, data }));
-    const added = await this.completions.add({ requestId: request.id, outcome, records: rows, links });
-    if (added < 0) return progress.abandoned(request.target);
-    progress.ended(request.target, outcome.ok, records.length);
-    progress.discovered(request.target, added);
-    this.report(request, outcome, records.length, added);
+    this.uncommitted++;
+    this.completions
+      .add({ requestId: request.id, outcome, records: rows, links })
+      .then(
+        (added) => {
+          if (added < 0) return progress.abandoned(request.target);
+          progress.ended(request.target, outcome.ok, records.length);
+          progress.discovered(request.target, added);
+          this.report(request, outcome, records.length, added);
+        },
+        (error: unknown) => {
+          this.fatal ??= error;
+        },
+      )
+      .finally(() => {
+        this.uncommitted--;
+        this.ended++;
+        controls.wake();
+      });
   }
 
   private async fetchAndParse(request: QueuedRequest) {
