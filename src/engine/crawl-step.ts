@@ -118,7 +118,11 @@ export class CrawlStep {
       const room =
         maxPages === undefined
           ? Infinity
-          : maxPages - this.deps.progress.pagesDone() - this.inFlight.size - this.uncommitted - this.ready.length;
+          : maxPages -
+            this.deps.progress.pagesDone() -
+            this.inFlight.size -
+            this.uncommitted -
+            this.ready.length;
       const want = Math.min(Math.max(slots, scraper.politeness.concurrency), room);
       if (want > 0) this.ready.push(...(await store.queue.lease(runId, owner, want, clock.now())));
     }
@@ -196,7 +200,12 @@ export class CrawlStep {
    * Hands a finished request to the completion batch. Its slot frees at once; progress and events
    * follow when the batch is stored (the request stays leased until then, so a crash refetches it).
    */
-  private store(request: QueuedRequest, outcome: RequestOutcome, records: object[], links: NewRequest[]): void {
+  private store(
+    request: QueuedRequest,
+    outcome: RequestOutcome,
+    records: object[],
+    links: NewRequest[],
+  ): void {
     const { progress, controls } = this.deps;
     const rows = records.map((data) => ({ target: request.target, data }));
     this.uncommitted++;

@@ -19,8 +19,7 @@ export class SqliteRequestQueue implements RequestQueue {
   private readonly insertRecord;
   private readonly finish;
   private readonly urlOf;
-  private readonly pending;
-  private readonly markLeased;
+  private readonly leaseOldest;
 
   constructor(private readonly db: SqliteDatabase) {
     // Purpose: add a request unless the run already has its URL. Params: run, url, page type, target, depth, now.
@@ -38,14 +37,11 @@ export class SqliteRequestQueue implements RequestQueue {
     );
     // Purpose: the URL of a request (records are ordered by it). Params: run, id.
     this.urlOf = db.prepare(`SELECT url FROM requests WHERE run_id = ? AND id = ?`).pluck();
-    // Purpose: the oldest pending requests of a run. Params: run, limit.
-    this.pending = db.prepare(
-      `SELECT id, url, page_type AS pageType, target, depth FROM requests
-       WHERE run_id = ? AND state = 'pending' ORDER BY id LIMIT ?`,
-    );
-    // Purpose: lease one request. Params: owner, now, run, id.
-    this.markLeased = db.prepare(
-      `UPDATE requests SET state = 'leased', lease_owner = ?, updated_at = ? WHERE run_id = ? AND id = ?`,
+    // Purpose: lease the oldest pending requests of a run in one statement. Params: owner, now, run, run, limit.
+    this.leaseOldest = db.prepare(
+      `UPDATE requests SET state = 'leased', lease_owner = ?, updated_at = ?
+       WHERE run_id = ? AND id IN (SELECT id FROM requests WHERE run_id = ? AND state = 'pending' ORDER BY id LIMIT ?)
+       RETURNING id, url, page_type AS pageType, target, depth`,
     );
   }
 
@@ -61,11 +57,9 @@ export class SqliteRequestQueue implements RequestQueue {
   }
 
   async lease(runId: string, owner: string, limit: number, now: number): Promise<QueuedRequest[]> {
-    return writeTransaction(this.db, () => {
-      const rows = this.pending.all(runId, limit) as QueuedRequest[];
-      for (const row of rows) this.markLeased.run(owner, now, runId, row.id);
-      return rows;
-    });
+    return writeTransaction(this.db, () =>
+      (this.leaseOldest.all(owner, now, runId, runId, limit) as QueuedRequest[]).sort((a, b) => a.id - b.id),
+    );
   }
 
   async reclaim(runId: string, now: number): Promise<number> {
@@ -99,10 +93,10 @@ export class SqliteRequestQueue implements RequestQueue {
 
   private completeOne(
     runId: string,
-    { requestId, outcome, records, links }: Completion,
+    { requestId, url: knownUrl, outcome, records, links }: Completion,
     now: number,
   ): number {
-    const url = this.urlOf.get(runId, requestId) as string | undefined;
+    const url = knownUrl ?? (this.urlOf.get(runId, requestId) as string | undefined);
     if (url === undefined) throw new Error(`request ${requestId} of run ${runId} does not exist`);
     const changed = outcome.ok
       ? this.finish.run("done", outcome.httpStatus, null, null, records.length, now, runId, requestId)

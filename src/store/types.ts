@@ -93,6 +93,8 @@ export type RequestOutcome =
 /** How one leased request ended, with what it produced. */
 export interface Completion {
   requestId: number;
+  /** The request's URL when the caller has it at hand (saves a lookup). */
+  url?: string;
   outcome: RequestOutcome;
   records: { target: string; data: unknown }[];
   links: NewRequest[];
