@@ -37,10 +37,12 @@ export class SqliteRequestQueue implements RequestQueue {
     );
     // Purpose: the URL of a request (records are ordered by it). Params: run, id.
     this.urlOf = db.prepare(`SELECT url FROM requests WHERE run_id = ? AND id = ?`).pluck();
-    // Purpose: lease the oldest pending requests of a run in one statement. Params: owner, now, run, run, limit.
+    // Purpose: lease the oldest pending requests of a run in one statement. Params: owner, now, run, limit.
+    // The outer WHERE names only the ids: with `run_id = ?` there too, SQLite scans the run's whole
+    // state index per lease, which made a crawl quadratic.
     this.leaseOldest = db.prepare(
       `UPDATE requests SET state = 'leased', lease_owner = ?, updated_at = ?
-       WHERE run_id = ? AND id IN (SELECT id FROM requests WHERE run_id = ? AND state = 'pending' ORDER BY id LIMIT ?)
+       WHERE id IN (SELECT id FROM requests WHERE run_id = ? AND state = 'pending' ORDER BY id LIMIT ?)
        RETURNING id, url, page_type AS pageType, target, depth`,
     );
   }
@@ -58,7 +60,7 @@ export class SqliteRequestQueue implements RequestQueue {
 
   async lease(runId: string, owner: string, limit: number, now: number): Promise<QueuedRequest[]> {
     return writeTransaction(this.db, () =>
-      (this.leaseOldest.all(owner, now, runId, runId, limit) as QueuedRequest[]).sort((a, b) => a.id - b.id),
+      (this.leaseOldest.all(owner, now, runId, limit) as QueuedRequest[]).sort((a, b) => a.id - b.id),
     );
   }
 
