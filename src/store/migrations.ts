@@ -54,7 +54,9 @@ export const migrations: readonly Migration[] = [
         updated_at INTEGER NOT NULL,
         UNIQUE (run_id, url)
       );
-      CREATE INDEX requests_by_state ON requests (run_id, state, id);
+      -- Only pending requests are looked up by state (to lease them): a partial index is not
+      -- touched when a leased request finishes.
+      CREATE INDEX requests_pending ON requests (run_id, id) WHERE state = 'pending';
 
       CREATE TABLE records (
         run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -63,7 +65,7 @@ export const migrations: readonly Migration[] = [
         target TEXT NOT NULL,
         data TEXT NOT NULL,
         PRIMARY KEY (run_id, stage, ord)
-      );
+      ) WITHOUT ROWID;
 
       CREATE TABLE steps (
         run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
