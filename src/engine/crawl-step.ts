@@ -42,6 +42,10 @@ export class CrawlStep {
   private limitLogged = false;
   /** Leased, not started yet (see `take`). */
   private ready: QueuedRequest[] = [];
+  /** The lease running in the background, if any. */
+  private leasing: Promise<void> | undefined;
+  /** `ended` when the last lease that found nothing was issued; -1 before any. */
+  private emptyLeaseAfter = -1;
   /** Completions stored in this session; tells the loop whether the queue may have grown. */
   private ended = 0;
   /** Requests handed to the completion batch and not stored yet. */
@@ -69,21 +73,26 @@ export class CrawlStep {
         continue;
       }
       const slots = this.deps.scraper.politeness.concurrency - this.inFlight.size;
-      const endedBefore = this.ended;
       let batch: QueuedRequest[] = [];
       if (slots > 0 && this.limitReached()) await this.releaseReady();
       else if (slots > 0) batch = await this.take(slots);
       for (const request of batch) this.launch(request);
-      // Done only if nothing is unstored and nothing was stored while leasing: links may have
-      // arrived after the query.
-      const busy = this.inFlight.size + this.uncommitted;
-      if (busy === 0 && this.ended === endedBefore) {
-        if (this.fatal) throw this.fatal;
-        return controls.is("cancel") ? "cancelled" : "finished";
+      // After the launches, so that `max_pages` counts them.
+      if (batch.length > 0) this.leaseAhead();
+      const busy = this.inFlight.size + this.uncommitted + this.ready.length;
+      if (busy === 0 && !this.leasing) {
+        // Done only if a lease issued after every completion was stored found nothing: links
+        // stored while an earlier lease ran may have added requests.
+        if (this.emptyLeaseAfter === this.ended || this.limitReached()) {
+          if (this.fatal) throw this.fatal;
+          return controls.is("cancel") ? "cancelled" : "finished";
+        }
+        continue;
       }
       const idle = batch.length === 0 || this.inFlight.size >= this.deps.scraper.politeness.concurrency;
-      if (busy > 0 && idle) {
-        if (this.inFlight.size === 0) this.completions.hurry();
+      if (idle) {
+        // Nothing to start: store the finished ones now, their links may be the next requests.
+        if (this.inFlight.size < this.deps.scraper.politeness.concurrency) this.completions.hurry();
         await controls.changed();
         // Requests finishing together free their slots together: lease once for all of them.
         await nextTurn();
@@ -107,29 +116,57 @@ export class CrawlStep {
   }
 
   /**
-   * The next `slots` requests to start. Leases a whole batch (up to `concurrency`) at a time and
-   * keeps the rest ready: one transaction for many requests. Leased requests not started yet are
-   * released on pause, stop and limits, and reclaimed on resume after a crash.
+   * The next `slots` requests to start, at most. Leases a whole batch (`concurrency`) at a time
+   * and one batch ahead, in the background: one transaction for many requests, and a freed slot
+   * rarely waits for the store. Leased requests not started yet are released on pause, stop and
+   * limits, and reclaimed on resume after a crash.
    */
   private async take(slots: number): Promise<QueuedRequest[]> {
-    const { store, runId, owner, clock, scraper } = this.deps;
-    if (this.ready.length < slots) {
-      const maxPages = scraper.limits.maxPages;
-      const room =
-        maxPages === undefined
-          ? Infinity
-          : maxPages -
-            this.deps.progress.pagesDone() -
-            this.inFlight.size -
-            this.uncommitted -
-            this.ready.length;
-      const want = Math.min(Math.max(slots, scraper.politeness.concurrency), room);
-      if (want > 0) this.ready.push(...(await store.queue.lease(runId, owner, want, clock.now())));
+    if (this.ready.length === 0) {
+      this.leaseAhead();
+      await this.leasing;
     }
     return this.ready.splice(0, slots);
   }
 
+  /** Starts a lease of one batch unless one is running or enough requests are ready. */
+  private leaseAhead(): void {
+    const { store, runId, owner, clock, scraper } = this.deps;
+    const { concurrency } = scraper.politeness;
+    if (this.leasing || this.ready.length >= concurrency || this.limitReached()) return;
+    // Nothing was stored since a lease found the queue empty: it still is.
+    if (this.emptyLeaseAfter === this.ended) return;
+    const maxPages = scraper.limits.maxPages;
+    const room =
+      maxPages === undefined
+        ? Infinity
+        : maxPages -
+          this.deps.progress.pagesDone() -
+          this.inFlight.size -
+          this.uncommitted -
+          this.ready.length;
+    const want = Math.min(concurrency, room);
+    if (want <= 0) return;
+    const endedBefore = this.ended;
+    this.leasing = store.queue
+      .lease(runId, owner, want, clock.now())
+      .then(
+        (leased) => {
+          this.ready.push(...leased);
+          if (leased.length === 0) this.emptyLeaseAfter = endedBefore;
+        },
+        (error: unknown) => {
+          this.fatal ??= error;
+        },
+      )
+      .finally(() => {
+        this.leasing = undefined;
+        this.deps.controls.wake();
+      });
+  }
+
   private async releaseReady(): Promise<void> {
+    await this.leasing;
     if (this.ready.length === 0) return;
     const ids = this.ready.map((request) => request.id);
     this.ready = [];

@@ -4,19 +4,29 @@ import { SqliteRecordStore } from "./sqlite-records.ts";
 import { SqliteRunStore } from "./sqlite-run-store.ts";
 import { SqliteLogStore, SqliteStepStore } from "./sqlite-steps-logs.ts";
 import type { Store } from "./types.ts";
+import { WorkerRequestQueue } from "./worker-request-queue.ts";
 
-/** Opens the SQLite store at `path` (see `openDatabase` for what opening checks). */
+/**
+ * Opens the SQLite store at `path` (see `openDatabase` for what opening checks). The queue's
+ * writes run on a worker thread with its own connection (see `WorkerRequestQueue`); `close`
+ * waits for them.
+ */
 export function openSqliteStore(path: string, options: OpenDatabaseOptions = {}): Store {
   const db = openDatabase(path, options);
+  const queue = new WorkerRequestQueue(
+    { path, busyTimeoutMs: options.busyTimeoutMs ?? 10_000 },
+    new SqliteRequestQueue(db),
+  );
   return {
     runs: new SqliteRunStore(db),
-    queue: new SqliteRequestQueue(db),
+    queue,
     records: new SqliteRecordStore(db),
     steps: new SqliteStepStore(db),
     logs: new SqliteLogStore(db),
     integrityCheck: async () =>
       (db.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check),
     close: async () => {
+      await queue.close();
       if (db.open) db.close();
     },
   };
