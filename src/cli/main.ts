@@ -1,21 +1,50 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode } from "../core/errors.ts";
-import { register as cancel } from "./commands/cancel.ts";
-import { register as datasets } from "./commands/datasets.ts";
-import { register as demo } from "./commands/demo.ts";
-import { register as exportCommand } from "./commands/export.ts";
-import { register as logs } from "./commands/logs.ts";
-import { register as pause } from "./commands/pause.ts";
-import { register as resume } from "./commands/resume.ts";
-import { register as run } from "./commands/run.ts";
-import { register as runs } from "./commands/runs.ts";
-import { register as show } from "./commands/show.ts";
-import { register as stop } from "./commands/stop.ts";
-import { register as validate } from "./commands/validate.ts";
 import { printJson } from "./output.ts";
 
-/** Builds the `trawl` command with every subcommand; separate from parsing so tests can use it. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each subcommand's module, loaded on demand: `trawl run` should not pay for loading the demo
+ * site or the export writers at start-up. In the order `--help` lists them.
+ */
+const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
+  run: () => import("./commands/run.ts"),
+  resume: () => import("./commands/resume.ts"),
+  pause: () => import("./commands/pause.ts"),
+  stop: () => import("./commands/stop.ts"),
+  cancel: () => import("./commands/cancel.ts"),
+  runs: () => import("./commands/runs.ts"),
+  show: () => import("./commands/show.ts"),
+  logs: () => import("./commands/logs.ts"),
+  validate: () => import("./commands/validate.ts"),
+  export: () => import("./commands/export.ts"),
+  datasets: () => import("./commands/datasets.ts"),
+  demo: () => import("./commands/demo.ts"),
+};
+
+/**
+ * Loads the subcommands `argv` may need: only the named one when the first word after trawl's
+ * own options names one, else all of them (help, `--version`, an unknown command's suggestions).
+ */
+export async function loadCommands(argv: readonly string[]): Promise<Register[]> {
+  const name = commandName(argv.slice(2));
+  const loaders = name !== undefined && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
+  return (await Promise.all(loaders.map((load) => load()))).map((module) => module.register);
+}
+
+/** The first word that is neither an option nor `--home`'s value. */
+function commandName(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--home") i++;
+    else if (!arg.startsWith("-")) return arg;
+  }
+  return undefined;
+}
+
+/** Builds the `trawl` command with the given subcommands; separate from parsing so tests can use it. */
+export function buildProgram(commands: readonly Register[]): Command {
   const program = new Command("trawl")
     .description("local-first web scraping: define, run, resume and trust your scrapers")
     .version("0.1.0")
@@ -35,22 +64,7 @@ export function buildProgram(): Command {
       if (home !== undefined) command.setOptionValue("home", home);
     }
   });
-  for (const register of [
-    run,
-    resume,
-    pause,
-    stop,
-    cancel,
-    runs,
-    show,
-    logs,
-    validate,
-    exportCommand,
-    datasets,
-    demo,
-  ]) {
-    register(program);
-  }
+  for (const register of commands) register(program);
   addHomeOption(program.commands);
   return program;
 }
@@ -66,7 +80,7 @@ function addHomeOption(commands: readonly Command[]): void {
 
 async function main(): Promise<void> {
   try {
-    await buildProgram().parseAsync(process.argv);
+    await buildProgram(await loadCommands(process.argv)).parseAsync(process.argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not errors; everything else commander rejects is a usage error.
