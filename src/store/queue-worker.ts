@@ -17,6 +17,9 @@ db.pragma("foreign_keys = ON");
 const queue = new SqliteRequestQueue(db);
 const port = parentPort!;
 
+// Until this arrives, the main thread executes calls on its own connection.
+port.postMessage({ id: 0, ok: true, value: "ready" } satisfies QueueReply);
+
 port.on("message", (call: QueueCall) => {
   if (call.method === "close") {
     db.close();

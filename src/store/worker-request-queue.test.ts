@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { openSqliteStore } from "./sqlite-store.ts";
 import type { Store } from "./types.ts";
+import type { WorkerRequestQueue } from "./worker-request-queue.ts";
 
 let dir: string;
 let store: Store | undefined;
@@ -21,8 +22,15 @@ afterEach(async () => {
 const run = { scraper: "s", source: null, definitionHash: "h", targets: ["t"], breakpoints: [] };
 const request = (url: string) => ({ url, pageType: "p", target: "t", depth: 0 });
 
+/** Opens the store with its queue's thread booted, so that calls go to the thread. */
+async function openStarted(path: string): Promise<Store> {
+  const opened = openSqliteStore(path);
+  await (opened.queue as WorkerRequestQueue).started();
+  return opened;
+}
+
 it("executes calls made without waiting in order, each committed before it resolves", async () => {
-  store = openSqliteStore(join(dir, "t.db"));
+  store = await openStarted(join(dir, "t.db"));
   const { id } = await store.runs.create({ ...run, steps: [{ name: "crawl", kind: "crawl" }] }, 1);
   // Not awaited one by one: the lease must see the enqueue issued just before it.
   const added = store.queue.enqueue(id, [request("http://a/1"), request("http://a/2")], 2);
@@ -58,7 +66,7 @@ it("executes calls made without waiting in order, each committed before it resol
 });
 
 it("rejects a failed call with the writer's error and keeps working", async () => {
-  store = openSqliteStore(join(dir, "t.db"));
+  store = await openStarted(join(dir, "t.db"));
   const { id } = await store.runs.create({ ...run, steps: [{ name: "crawl", kind: "crawl" }] }, 1);
   await expect(store.queue.complete(id, 12345, { ok: true, httpStatus: 200 }, [], [], 2)).rejects.toThrow(
     /request 12345 of run .* does not exist/,
@@ -68,7 +76,7 @@ it("rejects a failed call with the writer's error and keeps working", async () =
 
 it("closes with its calls finished, and refuses calls afterwards", async () => {
   const path = join(dir, "t.db");
-  const opened = openSqliteStore(path);
+  const opened = await openStarted(path);
   const { id } = await opened.runs.create({ ...run, steps: [{ name: "crawl", kind: "crawl" }] }, 1);
   const added = opened.queue.enqueue(id, [request("http://a/1")], 2);
   await opened.close();
@@ -76,4 +84,13 @@ it("closes with its calls finished, and refuses calls afterwards", async () => {
   await expect(opened.queue.enqueue(id, [request("http://a/2")], 3)).rejects.toThrow(/closed/);
   store = openSqliteStore(path);
   expect((await store.queue.counts(id))[0]?.pending).toBe(1);
+});
+
+it("executes calls on the main connection until the thread is ready, in order with later ones", async () => {
+  store = openSqliteStore(join(dir, "t.db"));
+  const { id } = await store.runs.create({ ...run, steps: [{ name: "crawl", kind: "crawl" }] }, 1);
+  expect(await store.queue.enqueue(id, [request("http://a/1")], 2)).toBe(1);
+  await (store.queue as WorkerRequestQueue).started();
+  expect(await store.queue.enqueue(id, [request("http://a/1"), request("http://a/2")], 3)).toBe(1);
+  expect((await store.queue.lease(id, "me", 10, 4)).map((r) => r.url)).toEqual(["http://a/1", "http://a/2"]);
 });

@@ -31,9 +31,12 @@ export class WorkerRequestQueue implements RequestQueue {
   /** Set when the worker died: every later call fails with it. */
   private broken: Error | undefined;
   private closed = false;
+  /** Set when the thread has opened its connection. */
+  private ready = false;
 
   /**
-   * @param reads - The main connection's queue, for `counts` and `failures`.
+   * @param reads - The main connection's queue: `counts` and `failures`, and every call made
+   *   before the thread is ready.
    */
   constructor(
     private readonly data: QueueWorkerData,
@@ -79,6 +82,15 @@ export class WorkerRequestQueue implements RequestQueue {
     return this.reads.failures(runId);
   }
 
+  /** Starts the thread if needed; resolves once calls go to it (tests, warm-up). */
+  async started(): Promise<void> {
+    this.worker ??= this.start();
+    while (!this.ready) {
+      if (this.broken) throw this.broken;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   /** Lets every call made so far finish, then closes the worker's connection and ends the thread. */
   async close(): Promise<void> {
     this.closed = true;
@@ -90,6 +102,12 @@ export class WorkerRequestQueue implements RequestQueue {
 
   private call(method: WriteMethod, args: unknown[]): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error("the request queue is closed"));
+    this.worker ??= this.start();
+    // While the thread boots (a few hundred ms), the main connection executes the call. Its
+    // transaction commits before the call returns, so calls sent to the thread later still run
+    // after it.
+    if (!this.ready)
+      return (this.reads[method] as (...a: unknown[]) => Promise<unknown>).apply(this.reads, args);
     return this.send({ id: this.nextId++, method, args } as QueueCall);
   }
 
@@ -117,6 +135,10 @@ export class WorkerRequestQueue implements RequestQueue {
   }
 
   private settle(reply: QueueReply): void {
+    if (reply.id === 0) {
+      this.ready = true;
+      return;
+    }
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
