@@ -15,7 +15,7 @@ import { AdaptiveRateLimiter } from "./rate-limiter.ts";
 import type { HostRateStats } from "./rate-limiter.ts";
 import { DEFAULT_RETRY_POLICY, retryDelay } from "./retry-policy.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
-import { RobotsCache } from "./robots.ts";
+import { RobotsCache, robotsDenied } from "./robots.ts";
 import type { RobotsFile } from "./robots.ts";
 import type { AttemptInfo, FetchRequest, FetchResponse, Fetcher } from "./types.ts";
 import { hostOf, normalizeUrl } from "./url.ts";
@@ -143,7 +143,11 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
 
   async function politeHop(url: string, signal: AbortSignal | undefined): Promise<void> {
     try {
-      if (settings.obeyRobots) await untilAborted(robots.assertAllowed(url, settings.userAgent), signal);
+      if (settings.obeyRobots) {
+        const allowed = robots.allowedNow(url, settings.userAgent);
+        if (allowed === false) throw robotsDenied(url);
+        if (allowed === undefined) await untilAborted(robots.assertAllowed(url, settings.userAgent), signal);
+      }
       await limiter.acquire(hostOf(url), signal);
     } catch (error) {
       if (signal?.aborted || (error instanceof UsageError && error.code === "TRAWL_ERR_FETCH_CLOSED")) {

@@ -10,6 +10,9 @@ describe("normalizeUrl", () => {
     ["http://example.com/?q=a%20b&flag", "http://example.com/?flag&q=a%20b"],
     ["http://example.com/?", "http://example.com/"],
     ["  http://example.com/x  ", "http://example.com/x"],
+    ["http://example.com/x#", "http://example.com/x"],
+    ["http://example.com/x?#", "http://example.com/x"],
+    ["http://example.com/x?a=1", "http://example.com/x?a=1"],
   ])("%s → %s", (raw, expected) => {
     expect(normalizeUrl(raw)).toBe(expected);
   });
@@ -31,5 +34,29 @@ describe("hostOf", () => {
     expect(hostOf("http://Example.com:8080/x")).toBe("example.com:8080");
     expect(hostOf("https://example.com:443/x")).toBe("example.com");
     expect(hostOf("nope")).toBe("");
+  });
+
+  it.each([
+    "http://Example.com:8080/x",
+    "HTTP://example.com/x",
+    "http://user:pw@Example.com:80/x",
+    "http://a.com?x",
+    "http://a.com#x",
+    "http://a.com\\x",
+    "http://a.com ",
+    "http://a.\tcom/",
+    "http://0x7f.1/",
+    "https://[::1]:443/",
+    "http://bad host/",
+    "http:a.com/x",
+  ])("agrees with URL for %j, also when asked again", (url) => {
+    let expected = "";
+    try {
+      expected = new URL(url).host;
+    } catch {
+      // unparsable: ""
+    }
+    expect(hostOf(url)).toBe(expected);
+    expect(hostOf(url)).toBe(expected);
   });
 });

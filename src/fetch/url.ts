@@ -23,8 +23,11 @@ export function normalizeUrl(raw: string, base?: string): string | null {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   if (url.hostname === "") return null;
-  url.hash = "";
-  url.search = sortQuery(url.search);
+  // Each setter re-serialises the whole URL: skip those that would change nothing (an empty `?`
+  // or `#` reads as "" but is still in `href`).
+  if (url.hash !== "" || url.href.endsWith("#")) url.hash = "";
+  const query = sortQuery(url.search);
+  if (query !== url.search || (query === "" && url.href.includes("?"))) url.search = query;
   return url.href;
 }
 
@@ -40,11 +43,43 @@ function sortQuery(search: string): string {
   return `?${keyed.map((entry) => entry.part).join("&")}`;
 }
 
+/** Hosts by `scheme://authority`: a crawl meets few hosts and asks for each one many times. */
+const hosts = new Map<string, string>();
+const MAX_HOSTS = 1000;
+
 /**
  * The rate-limit and robots key of a URL: the lower-cased host name plus the port when it is not
  * the scheme's default (`example.com`, `127.0.0.1:8080`). Returns `""` for an unparsable URL.
  */
 export function hostOf(url: string): string {
+  const key = authorityPrefix(url);
+  if (key === null) return parsedHost(url);
+  let host = hosts.get(key);
+  if (host === undefined) {
+    // The host depends only on the scheme and the authority: parse just those.
+    host = parsedHost(`${key}/`);
+    if (hosts.size >= MAX_HOSTS) hosts.clear();
+    hosts.set(key, host);
+  }
+  return host;
+}
+
+/**
+ * `http://authority` or `https://authority` of a URL written in that exact form (else null): the
+ * authority ends where the WHATWG parser ends it for these schemes, at `/`, `\`, `?` or `#`.
+ */
+function authorityPrefix(url: string): string | null {
+  const start = url.startsWith("http://") ? 7 : url.startsWith("https://") ? 8 : -1;
+  if (start < 0) return null;
+  let end = start;
+  for (; end < url.length && !"/\\?#".includes(url[end]!); end++) {
+    // Controls and spaces are stripped or rejected depending on where they are: let URL decide.
+    if (url.charCodeAt(end) <= 0x20) return null;
+  }
+  return url.slice(0, end);
+}
+
+function parsedHost(url: string): string {
   try {
     return new URL(url).host;
   } catch {
