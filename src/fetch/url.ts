@@ -71,13 +71,17 @@ export function hostOf(url: string): string {
 function authorityPrefix(url: string): string | null {
   const start = url.startsWith("http://") ? 7 : url.startsWith("https://") ? 8 : -1;
   if (start < 0) return null;
-  let end = start;
-  for (; end < url.length && !"/\\?#".includes(url[end]!); end++) {
-    // Controls and spaces are stripped or rejected depending on where they are: let URL decide.
-    if (url.charCodeAt(end) <= 0x20) return null;
-  }
+  AUTHORITY.lastIndex = start;
+  AUTHORITY.exec(url);
+  const end = AUTHORITY.lastIndex;
+  // Controls and spaces are stripped or rejected depending on where they are: let URL decide.
+  if (end < url.length && url.charCodeAt(end) <= 0x20) return null;
   return url.slice(0, end);
 }
+
+/** Everything up to the end of an authority, or to a control or space. Sticky: starts at lastIndex. */
+// eslint-disable-next-line no-control-regex
+const AUTHORITY = /[^/\\?#\x00-\x20]*/y;
 
 function parsedHost(url: string): string {
   try {
