@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "../core/clock.ts";
 import { homePaths, trawlHome } from "../core/paths.ts";
-import { cleanupInterruptedPublishes, listDatasets, publishDataset } from "../datasets/index.ts";
+import { cleanupInterruptedPublishes, listValidVersions, publishDataset } from "../datasets/index.ts";
 import { Engine } from "../engine/index.ts";
 import type { DatasetPublisher } from "../engine/index.ts";
 import { createHttpFetcher, normalizeUrl } from "../fetch/index.ts";
@@ -48,9 +48,8 @@ export class App {
    */
   private publisher(): DatasetPublisher {
     return async ({ name, runId, scraper, records, formats }) => {
-      const existing = (await listDatasets(this.paths.datasets))
-        .find((dataset) => dataset.name === name)
-        ?.versions.find((version) => version.runId === runId);
+      const versions = await listValidVersions(this.paths.datasets, name);
+      const existing = versions.find((version) => version.runId === runId);
       if (existing) {
         // Drain anyway: the step passes records on to later steps as they are read.
         for await (const _record of records);

@@ -7,9 +7,6 @@
 export type RunStatus =
   "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "interrupted";
 
-/** States a run never leaves. `interrupted` and a stopped (`paused`-and-detached) run can resume. */
-export const FINAL_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
-
 /** Counters of one target (or of the whole run). */
 export interface Progress {
   /** Requests finished (successfully or not). */

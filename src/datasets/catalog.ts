@@ -49,7 +49,8 @@ export async function listDatasets(root: string): Promise<DatasetSummary[]> {
   return datasets;
 }
 
-async function listValidVersions(root: string, name: string): Promise<DatasetVersionSummary[]> {
+/** The valid versions of one dataset, oldest first; `[]` when it has none. */
+export async function listValidVersions(root: string, name: string): Promise<DatasetVersionSummary[]> {
   const versions: DatasetVersionSummary[] = [];
   for (const version of await listVersionNumbers(join(root, name))) {
     const manifest = await tryLoadManifest(versionDir(root, name, version), { name, version });

@@ -3,7 +3,7 @@ export type { DatasetManifest, PublishOptions } from "./types.ts";
 export { publishDataset } from "./publish.ts";
 export { cleanupInterruptedPublishes } from "./cleanup.ts";
 export type { CleanupReport } from "./cleanup.ts";
-export { listDatasets, readManifest, readRecords } from "./catalog.ts";
+export { listDatasets, listValidVersions, readManifest, readRecords } from "./catalog.ts";
 export type { DatasetSummary, DatasetVersionSummary } from "./catalog.ts";
 export { verifyDataset } from "./verify.ts";
 export type { VerifyResult } from "./verify.ts";

@@ -258,7 +258,7 @@ export class RunSession {
   }
 
   /** The run's fetch statistics so far. */
-  statsSnapshot(): RunStatsSnapshot {
+  private statsSnapshot(): RunStatsSnapshot {
     return this.stats.snapshot(this.progress?.pagesDone() ?? 0, this.runningSeconds());
   }
 

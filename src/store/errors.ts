@@ -22,10 +22,3 @@ export class SchemaTooNewError extends TrawlError {
     );
   }
 }
-
-/** A write that was refused because its precondition no longer held (e.g. a run changed state). */
-export class ConflictError extends TrawlError {
-  constructor(message: string, details: Record<string, unknown> = {}) {
-    super("TRAWL_ERR_STORE_CONFLICT", message, { details });
-  }
-}
