@@ -11,6 +11,8 @@ export interface AppOptions {
   /** The data directory. @defaultValue `trawlHome()` ($TRAWL_HOME, else the XDG data dir) */
   home?: string;
   clock?: Clock;
+  /** Parse threads of a crawl (see `EngineOptions.parseThreads`). */
+  parseThreads?: number;
 }
 
 /**
@@ -22,12 +24,18 @@ export class App {
   readonly store: Store;
   readonly engine: Engine;
 
-  private constructor(paths: ReturnType<typeof homePaths>, store: Store, clock: Clock) {
+  private constructor(
+    paths: ReturnType<typeof homePaths>,
+    store: Store,
+    clock: Clock,
+    parseThreads: number | undefined,
+  ) {
     this.paths = paths;
     this.store = store;
     this.engine = new Engine({
       store,
       clock,
+      ...(parseThreads !== undefined && { parseThreads }),
       normalizeUrl: (url) => normalizeUrl(url),
       createFetcher: (politeness, onAttempt) => createHttpFetcher({ ...politeness, clock, onAttempt }),
       publish: this.publisher(),
@@ -39,7 +47,7 @@ export class App {
     const paths = homePaths(options.home ?? trawlHome());
     const store = openSqliteStore(paths.database, { backupDir: paths.backups });
     await cleanupInterruptedPublishes(paths.datasets);
-    return new App(paths, store, options.clock ?? systemClock);
+    return new App(paths, store, options.clock ?? systemClock, options.parseThreads);
   }
 
   /**

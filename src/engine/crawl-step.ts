@@ -1,10 +1,20 @@
 import type { Clock } from "../core/clock.ts";
 import type { LogLevel, TrawlEvent } from "../core/events.ts";
 import type { Fetcher } from "../fetch/types.ts";
-import type { CompiledScraper, DiscoveredLink, ScraperContext } from "../pipeline/types.ts";
+import { finishPage } from "../pipeline/compile-page.ts";
+import type {
+  CompiledPage,
+  CompiledScraper,
+  DeclarativePage,
+  DiscoveredLink,
+  PageInput,
+  PageOutput,
+  ScraperContext,
+} from "../pipeline/types.ts";
 import type { NewRequest, QueuedRequest, RequestOutcome, Store } from "../store/types.ts";
 import { CompletionBatch } from "./completion-batch.ts";
 import { failureOf } from "./failure.ts";
+import { ParsePool } from "./parse-pool.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 import type { RunControls } from "./run-controls.ts";
 
@@ -30,7 +40,12 @@ export interface CrawlDeps {
   holdWhilePaused(): Promise<void>;
   emit(event: TrawlEvent): void;
   log(level: LogLevel, message: string): void;
+  /** Threads that parse pages without code (0: all on this thread); see {@link ParsePool}. */
+  parseThreads: number;
 }
+
+/** Pages parsed on this thread before parse threads start: a small crawl never pays for them. */
+const PARSE_THREADS_AFTER = 64;
 
 /**
  * The crawl: leases requests from the run's queue up to the concurrency, fetches and parses
@@ -52,6 +67,9 @@ export class CrawlStep {
   private uncommitted = 0;
   /** A storage failure inside a request task; it fails the crawl. */
   private fatal: unknown;
+  /** Started once the crawl has parsed {@link PARSE_THREADS_AFTER} pages itself. */
+  private parsePool: ParsePool | undefined;
+  private mainThreadParses = 0;
 
   private readonly completions: CompletionBatch;
 
@@ -60,6 +78,14 @@ export class CrawlStep {
   }
 
   async run(): Promise<CrawlOutcome> {
+    try {
+      return await this.crawl();
+    } finally {
+      await this.parsePool?.close();
+    }
+  }
+
+  private async crawl(): Promise<CrawlOutcome> {
     await this.enqueueStartUrls();
     for (;;) {
       const { controls } = this.deps;
@@ -267,15 +293,42 @@ export class CrawlStep {
   }
 
   private async fetchAndParse(request: QueuedRequest) {
-    const { scraper, fetcher, controls, scraperContext } = this.deps;
+    const { scraper, fetcher, controls } = this.deps;
     const page = scraper.pages[request.pageType];
     if (!page) throw new Error(`page type ${request.pageType} is not defined`);
     const response = await fetcher.fetch({ url: request.url, signal: controls.signal });
-    const output = await page.parse(
-      { ...response, depth: request.depth, target: request.target, pageType: request.pageType },
-      scraperContext,
-    );
+    const output = await this.parse(page, {
+      url: response.url,
+      finalUrl: response.finalUrl,
+      status: response.status,
+      headers: response.headers,
+      body: response.body,
+      depth: request.depth,
+      target: request.target,
+      pageType: request.pageType,
+    });
     return { status: response.status, records: output.records, links: output.links };
+  }
+
+  /** Parses on a parse thread when the page type has no code and a thread is ready, else here. */
+  private parse(page: CompiledPage, input: PageInput): Promise<PageOutput> | PageOutput {
+    const { scraperContext } = this.deps;
+    if (page.declarative) {
+      const extraction = this.parsePool?.extract(page.name, input);
+      if (extraction) return extraction.then((found) => finishPage(found, input, scraperContext));
+      if (++this.mainThreadParses === PARSE_THREADS_AFTER) this.startParseThreads();
+    }
+    return page.parse(input, scraperContext);
+  }
+
+  private startParseThreads(): void {
+    const { parseThreads, scraper } = this.deps;
+    if (parseThreads <= 0) return;
+    const pages: Record<string, DeclarativePage> = {};
+    for (const page of Object.values(scraper.pages))
+      if (page.declarative) pages[page.name] = page.declarative;
+    this.parsePool = new ParsePool(pages, parseThreads);
+    this.deps.log("info", `pages without code are parsed on ${parseThreads} parse thread(s) from now on`);
   }
 
   private acceptLinks(links: DiscoveredLink[], from: QueuedRequest): NewRequest[] {

@@ -9,6 +9,7 @@ import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";
 import { RunSession } from "./run-session.ts";
 import { canApply, type RunAction } from "./transitions.ts";
+import { defaultParseThreads } from "./parse-pool.ts";
 import type { EngineOptions } from "./types.ts";
 
 /** Options of a new run. */
@@ -92,6 +93,7 @@ export class Engine {
         bus: this.bus,
         owner: this.owner,
         heartbeatMs: this.options.heartbeatMs ?? 1000,
+        parseThreads: this.options.parseThreads ?? defaultParseThreads(),
       },
       (await this.store.runs.get(runId))!,
       scraper,

@@ -20,6 +20,7 @@ type SessionDeps = Required<
 > & {
   owner: string;
   heartbeatMs: number;
+  parseThreads: number;
 };
 
 /**
@@ -154,6 +155,7 @@ export class RunSession {
         if (event.type === "request.finished" || event.type === "request.failed") this.maybeEmitProgress();
       },
       log: (level, message) => this.log(level, message),
+      parseThreads: this.deps.parseThreads,
     });
     const outcome = await crawl.run();
     if (outcome === "finished") this.progress.finish();

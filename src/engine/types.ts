@@ -33,4 +33,10 @@ export interface EngineOptions {
   heartbeatMs?: number;
   /** A heartbeat older than this means the owner is gone. @defaultValue 10000 */
   staleAfterMs?: number;
+  /**
+   * Threads that parse pages without code, beside the crawl's own. 0 parses everything on the
+   * crawl's thread. @defaultValue `defaultParseThreads()`: `TRAWL_PARSE_THREADS`, else one per
+   * core beyond two, at most 4
+   */
+  parseThreads?: number;
 }

@@ -44,8 +44,12 @@ export function decodeBody(bytes: Uint8Array, contentType?: string): DecodedBody
 }
 
 function decodeWith(bytes: Uint8Array, encoding: string, source: CharsetSource): DecodedBody {
-  // ignoreBOM: the BOM was already handled above; a stray one later stays in the text.
-  let text = new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
+  // ignoreBOM: the BOM was already handled above; a stray one later stays in the text. UTF-8, the
+  // common case, goes through Buffer: same WHATWG replacement, without a decoder per page.
+  let text =
+    encoding === "utf-8"
+      ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8")
+      : new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
   if (encoding === "windows-1252") text = fixWindows1252(text);
   return { text, encoding, source, invalidBytes: countInvalidBytes(bytes, text, encoding) };
 }
@@ -69,12 +73,21 @@ function fixWindows1252(text: string): string {
  */
 export function canonicalEncoding(label: string | undefined): string | undefined {
   if (!label) return undefined;
-  try {
-    return new TextDecoder(label.trim()).encoding;
-  } catch {
-    return undefined;
+  // A crawl sees a handful of labels, once per page each: remember the answers (null: unknown).
+  let known = canonicalNames.get(label);
+  if (known === undefined) {
+    try {
+      known = new TextDecoder(label.trim()).encoding;
+    } catch {
+      known = null;
+    }
+    if (canonicalNames.size >= 256) canonicalNames.clear();
+    canonicalNames.set(label, known);
   }
+  return known ?? undefined;
 }
+
+const canonicalNames = new Map<string, string | null>();
 
 /** The `charset` parameter of a Content-Type value, unquoted, or `undefined`. */
 export function charsetOfContentType(contentType: string | undefined): string | undefined {

@@ -26,9 +26,10 @@ export interface AttemptOptions {
   acceptStatuses?: readonly number[];
   /**
    * Called before every hop (the first request and each redirect); politeness goes here. Its time
-   * does not count against the deadline. Throwing ends the attempt with that error.
+   * does not count against the deadline. A rejection ends the attempt with that error; nothing
+   * returned means go at once.
    */
-  beforeHop?(url: string, signal: AbortSignal | undefined): Promise<void>;
+  beforeHop?(url: string, signal: AbortSignal | undefined): Promise<void> | undefined;
   /** Called with every response status received, redirects included. */
   onHop?(url: string, status: number, retryAfterMs: number | undefined): void;
 }
@@ -52,7 +53,8 @@ export async function fetchOnce(
   let current = url;
   let spentMs = 0;
   for (let redirects = 0; ; redirects++) {
-    await options.beforeHop?.(current, options.signal);
+    const politeness = options.beforeHop?.(current, options.signal);
+    if (politeness) await politeness;
     const started = Date.now();
     const hop = await requestHop(dispatcher, current, options, options.timeoutMs - spentMs);
     spentMs += Date.now() - started;

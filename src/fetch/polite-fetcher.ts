@@ -129,29 +129,39 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
     }
   }
 
+  // Per fetcher, not per request: these run for every page of a crawl.
+  const sharedHopOptions: Omit<AttemptOptions, "headers"> = {
+    timeoutMs: settings.timeoutMs,
+    maxBodyBytes: settings.maxBodyBytes,
+    maxRedirects: settings.maxRedirects,
+    acceptStatuses: settings.acceptStatuses,
+    onHop: (url, status, retryAfterMs) => limiter.onResponse(hostOf(url), status, retryAfterMs),
+  };
+
   function hopOptions(signal: AbortSignal | undefined): Omit<AttemptOptions, "headers"> {
-    const options: Omit<AttemptOptions, "headers"> = {
-      timeoutMs: settings.timeoutMs,
-      maxBodyBytes: settings.maxBodyBytes,
-      maxRedirects: settings.maxRedirects,
-      acceptStatuses: settings.acceptStatuses,
-      onHop: (url, status, retryAfterMs) => limiter.onResponse(hostOf(url), status, retryAfterMs),
-    };
-    if (signal) options.signal = signal;
-    return options;
+    return signal ? { ...sharedHopOptions, signal } : sharedHopOptions;
   }
 
-  async function politeHop(url: string, signal: AbortSignal | undefined): Promise<void> {
+  /** Robots and the rate limiter before a hop; nothing to await when both say go at once. */
+  function politeHop(url: string, signal: AbortSignal | undefined): Promise<void> | undefined {
+    if (signal?.aborted) return Promise.reject(abortedFetch(url, signal.reason));
+    const allowed = settings.obeyRobots ? robots.allowedNow(url, settings.userAgent) : true;
+    if (allowed === false) return Promise.reject(robotsDenied(url));
+    if (allowed === true && limiter.tryAcquire(hostOf(url))) return undefined;
+    return politeWait(url, signal, allowed === undefined);
+  }
+
+  async function politeWait(
+    url: string,
+    signal: AbortSignal | undefined,
+    loadRobots: boolean,
+  ): Promise<void> {
     try {
-      if (settings.obeyRobots) {
-        const allowed = robots.allowedNow(url, settings.userAgent);
-        if (allowed === false) throw robotsDenied(url);
-        if (allowed === undefined) await untilAborted(robots.assertAllowed(url, settings.userAgent), signal);
-      }
+      if (loadRobots) await untilAborted(robots.assertAllowed(url, settings.userAgent), signal);
       await limiter.acquire(hostOf(url), signal);
     } catch (error) {
       if (signal?.aborted || (error instanceof UsageError && error.code === "TRAWL_ERR_FETCH_CLOSED")) {
-        throw new FetchError("aborted", `request aborted: ${url}`, { url, cause: error, retryable: false });
+        throw abortedFetch(url, error);
       }
       throw error;
     }
@@ -159,26 +169,25 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
 
   async function attempt(url: string, request: FetchRequest, attemptNo: number): Promise<FetchResponse> {
     let sentAt: number | undefined;
-    const report = (info: Partial<AttemptInfo>) =>
-      sentAt !== undefined &&
-      options.onAttempt?.({
-        url,
-        host: hostOf(url),
-        bytes: 0,
-        latencyMs: Date.now() - sentAt,
-        attempt: attemptNo,
-        ...info,
-      });
     try {
       const page = await fetchOnce(agent, url, {
         ...hopOptions(request.signal),
-        headers: { ...baseHeaders, ...request.headers },
-        beforeHop: async (hop, signal) => {
-          await politeHop(hop, signal);
-          sentAt ??= Date.now();
+        headers: request.headers ? { ...baseHeaders, ...request.headers } : baseHeaders,
+        beforeHop: (hop, signal) => {
+          const wait = politeHop(hop, signal);
+          if (!wait) sentAt ??= Date.now();
+          return wait?.then(() => {
+            sentAt ??= Date.now();
+          });
         },
       });
-      report({ status: page.status, bytes: page.bytes, latencyMs: page.latencyMs });
+      if (sentAt !== undefined) {
+        reportAttempt(url, attemptNo, sentAt, {
+          status: page.status,
+          bytes: page.bytes,
+          latencyMs: page.latencyMs,
+        });
+      }
       return { ...page, url: request.url, retries: attemptNo };
     } catch (error) {
       const failure = toFetchError(error, {
@@ -186,11 +195,25 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
         phase: "connect",
         aborted: request.signal?.aborted ?? false,
       });
-      const info: Partial<AttemptInfo> = { reason: failure.reason };
-      if (failure.status !== undefined) info.status = failure.status;
-      report(info);
+      if (sentAt !== undefined) {
+        const info: Partial<AttemptInfo> = { reason: failure.reason };
+        if (failure.status !== undefined) info.status = failure.status;
+        reportAttempt(url, attemptNo, sentAt, info);
+      }
       throw failure;
     }
+  }
+
+  /** Tells `onAttempt` about an attempt that reached the network. */
+  function reportAttempt(url: string, attemptNo: number, sentAt: number, info: Partial<AttemptInfo>): void {
+    options.onAttempt?.({
+      url,
+      host: hostOf(url),
+      bytes: 0,
+      latencyMs: Date.now() - sentAt,
+      attempt: attemptNo,
+      ...info,
+    });
   }
 
   async function fetch(request: FetchRequest): Promise<FetchResponse> {
@@ -252,4 +275,8 @@ function checkedUrl(raw: string, maxLength: number): string {
     });
   }
   return url;
+}
+
+function abortedFetch(url: string, cause: unknown): FetchError {
+  return new FetchError("aborted", `request aborted: ${url}`, { url, cause, retryable: false });
 }

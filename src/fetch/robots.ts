@@ -40,10 +40,6 @@ export class RobotsCache {
   constructor(private readonly options: RobotsCacheOptions) {}
 
   /**
-   * Whether `userAgent` may fetch `url`. The user agent is matched on its product token
-   * (`trawl/1.0 (+https://…)` matches `User-agent: trawl`), falling back to `*` groups.
-   */
-  /**
    * Whether robots.txt allows `url`, when its origin's file is loaded already; `undefined` while
    * it is not (then use `isAllowed`). Saves a promise per request on the hot path.
    */
@@ -53,6 +49,10 @@ export class RobotsCache {
     return this.loaded.get(origin)?.isAllowed(url, productToken(userAgent)) ?? true;
   }
 
+  /**
+   * Whether `userAgent` may fetch `url`. The user agent is matched on its product token
+   * (`trawl/1.0 (+https://…)` matches `User-agent: trawl`), falling back to `*` groups.
+   */
   async isAllowed(url: string, userAgent: string): Promise<boolean> {
     const origin = originOf(url);
     let robot = this.cache.get(origin);

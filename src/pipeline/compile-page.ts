@@ -7,11 +7,13 @@ import {
   newWarnings,
   resolveUrl,
 } from "../extract/index.ts";
-import type { CheerioAPI, ExtractWarnings, FieldMap, FollowRule, PageFacts } from "../extract/index.ts";
+import type { CheerioAPI, ExtractWarnings, PageFacts } from "../extract/index.ts";
 import { ParseHookError } from "./errors.ts";
 import type {
   CompiledPage,
+  DeclarativePage,
   DiscoveredLink,
+  Extraction,
   PageInput,
   PageOutput,
   ScrapedRecord,
@@ -28,10 +30,7 @@ export type ParseHook = (
 ) => ParseHookResult | Promise<ParseHookResult>;
 
 /** A page type as the compiler needs it (validated, snake_case keys as in the definition). */
-export interface PageSpec {
-  follow?: FollowRule[];
-  record?: FieldMap;
-  records?: { each: string; fields: FieldMap };
+export interface PageSpec extends DeclarativePage {
   parse?: ParseHook;
 }
 
@@ -40,7 +39,7 @@ const LOGGED_WARNINGS = 3;
 
 function declaredRecords(
   $: CheerioAPI,
-  spec: PageSpec,
+  spec: DeclarativePage,
   facts: PageFacts,
   warnings: ExtractWarnings,
 ): ScrapedRecord[] {
@@ -84,6 +83,36 @@ function mergeHookResult(
   if (result.warnings) output.warnings = (output.warnings ?? 0) + result.warnings;
 }
 
+/**
+ * The declarative part of parsing a page: its record(s) and follow links. A pure function of the
+ * spec and the page, so it may run on a parse thread (see `CompiledPage.declarative`).
+ */
+export function extractPage(spec: DeclarativePage, page: PageInput): Extraction {
+  return extractWith(loadHtml(page.body), spec, page).extraction;
+}
+
+function extractWith(
+  $: CheerioAPI,
+  spec: DeclarativePage,
+  page: PageInput,
+): { extraction: Extraction; baseUrl: string } {
+  // A selector query over the whole document costs more than a scan of the text for `<base`.
+  const baseUrl = /<base[\s>]/i.test(page.body) ? documentBaseUrl($, page.finalUrl) : page.finalUrl;
+  const facts: PageFacts = { ...page, baseUrl };
+  const warnings = newWarnings();
+  const records = declaredRecords($, spec, facts, warnings);
+  return { extraction: { records, links: extractLinks($, spec.follow ?? [], baseUrl), warnings }, baseUrl };
+}
+
+/** Logs an extraction's warnings (the first few) and returns the page's output with their count. */
+export function finishPage(extraction: Extraction, page: PageInput, ctx: ScraperContext): PageOutput {
+  const { records, links, warnings } = extraction;
+  reportWarnings(warnings, page, ctx);
+  const output: PageOutput = { records, links };
+  if (warnings.count > 0) output.warnings = warnings.count;
+  return output;
+}
+
 function reportWarnings(warnings: ExtractWarnings, page: PageInput, ctx: ScraperContext): void {
   if (warnings.count === 0) return;
   const shown = warnings.messages.slice(0, LOGGED_WARNINGS).join("; ");
@@ -98,22 +127,19 @@ function reportWarnings(warnings: ExtractWarnings, page: PageInput, ctx: Scraper
  * @param pageNames - All page types of the scraper, to reject hook links to unknown types.
  */
 export function compilePage(name: string, spec: PageSpec, pageNames: ReadonlySet<string>): CompiledPage {
+  const { parse: hook, ...declarative } = spec;
+  if (hook === undefined) {
+    return { name, declarative, parse: (page, ctx) => finishPage(extractPage(declarative, page), page, ctx) };
+  }
   return {
     name,
     async parse(page, ctx) {
       const $ = loadHtml(page.body);
-      // A selector query over the whole document costs more than a scan of the text for `<base`.
-      const baseUrl = /<base[\s>]/i.test(page.body) ? documentBaseUrl($, page.finalUrl) : page.finalUrl;
-      const facts: PageFacts = { ...page, baseUrl };
-      const warnings = newWarnings();
-      const output: PageOutput = {
-        records: declaredRecords($, spec, facts, warnings),
-        links: extractLinks($, spec.follow ?? [], baseUrl),
-      };
-      if (spec.parse !== undefined)
-        mergeHookResult(output, await spec.parse({ ...page, $ }, ctx), baseUrl, pageNames);
-      reportWarnings(warnings, page, ctx);
-      if (warnings.count > 0) output.warnings = (output.warnings ?? 0) + warnings.count;
+      const { extraction, baseUrl } = extractWith($, declarative, page);
+      const hooked: PageOutput = { records: extraction.records, links: extraction.links };
+      mergeHookResult(hooked, await hook({ ...page, $ }, ctx), baseUrl, pageNames);
+      const output = finishPage({ ...extraction, records: hooked.records, links: hooked.links }, page, ctx);
+      if (hooked.warnings) output.warnings = (output.warnings ?? 0) + hooked.warnings;
       return output;
     },
   };

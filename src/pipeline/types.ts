@@ -2,6 +2,7 @@
  * What a loaded scraper looks like to the engine: a compiled plan, independent of whether it came
  * from YAML or from `defineScraper` in TypeScript.
  */
+import type { ExtractWarnings, FieldMap, FollowRule } from "../extract/index.ts";
 
 /** A scraped record: plain JSON values only. */
 export type ScrapedRecord = Record<string, unknown>;
@@ -42,10 +43,29 @@ export interface ScraperContext {
   signal: AbortSignal;
 }
 
+/** The declarative part of a page type: plain data, no code. */
+export interface DeclarativePage {
+  follow?: FollowRule[];
+  record?: FieldMap;
+  records?: { each: string; fields: FieldMap };
+}
+
+/** What the declarative part found on one page, warnings not yet logged. */
+export interface Extraction {
+  records: ScrapedRecord[];
+  links: DiscoveredLink[];
+  warnings: ExtractWarnings;
+}
+
 /** A page type, compiled. */
 export interface CompiledPage {
   name: string;
   parse(page: PageInput, ctx: ScraperContext): Promise<PageOutput> | PageOutput;
+  /**
+   * Set when the page type has no code (no `parse` hook): then `parse` is exactly
+   * `finishPage(extractPage(declarative, page))`, and the extraction may run on a parse thread.
+   */
+  declarative?: DeclarativePage;
 }
 
 /** Limits of one run; `undefined` means unlimited. */

@@ -1,6 +1,5 @@
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { siblingModule, spawnWorker } from "../core/spawn-worker.ts";
 import type { QueueCall, QueueReply, QueueWorkerData, WriteMethod } from "./queue-protocol.ts";
 import type {
   Completion,
@@ -154,24 +153,6 @@ export class WorkerRequestQueue implements RequestQueue {
   }
 }
 
-/**
- * Starts the writer thread. From TypeScript sources (run through tsx) the thread registers tsx
- * before loading its entry, as a worker does not inherit the loader the main thread registered.
- */
 function spawnQueueWorker(data: QueueWorkerData): Worker {
-  const entry = new URL(
-    import.meta.url.endsWith(".ts") ? "./queue-worker.ts" : "./queue-worker.js",
-    import.meta.url,
-  );
-  if (!entry.pathname.endsWith(".ts")) return new Worker(entry, { workerData: data });
-  const tsx = tsxApiUrl();
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(code, { eval: true, workerData: data });
-}
-
-function tsxApiUrl(): string {
-  if (typeof import.meta.resolve === "function") return import.meta.resolve("tsx/esm/api");
-  // Test runners that transform modules themselves may lack import.meta.resolve.
-  const cjs = createRequire(import.meta.url).resolve("tsx/esm/api");
-  return pathToFileURL(cjs.replace(/\.cjs$/, ".mjs")).href;
+  return spawnWorker(siblingModule(import.meta.url, "queue-worker"), data);
 }

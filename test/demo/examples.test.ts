@@ -63,20 +63,34 @@ describe("example scrapers", () => {
     }
     expect(records.find((r) => r.company_slug === "acme")).toBeDefined();
   });
+
+  it("parse threads give exactly the records and warnings of the crawl's own thread", async () => {
+    // 132 pages: the first 64 are parsed on the crawl's thread, the rest on the parse thread.
+    const site = await startSite({ faults: false });
+    const inline = await runExample("bookshop", site, { parseThreads: 0 });
+    const threaded = await runExample("bookshop", site, { parseThreads: 1 });
+    expect(threaded.summary.pages.done).toBe(132);
+    expect(threaded.logs.some((m) => m.includes("on 1 parse thread"))).toBe(true);
+    expect(inline.logs.some((m) => m.includes("parse thread"))).toBe(false);
+    expect(threaded.records).toEqual(inline.records);
+    expect(threaded.warnings.sort()).toEqual(inline.warnings.sort());
+    const counts = (run: typeof inline) => run.summary.steps.map((s) => [s.name, s.records]);
+    expect(counts(threaded)).toEqual(counts(inline));
+  });
 });
 
 /**
  * Runs an example through the real engine against `site`, at a faster pace than the example's
  * own (the examples are polite on purpose; the test need not wait).
  */
-async function runExample(name: string, site: DemoSite) {
+async function runExample(name: string, site: DemoSite, options: { parseThreads?: number } = {}) {
   const definition = parseDefinitionYaml(await readExample(name, site.url), `${name}.yaml`);
   const scraper = compileValidated({
     ...definition,
     politeness: { ...definition.politeness, rate_per_host: 1000 },
   });
   const home = mkdtempSync(join(tmpdir(), "trawl-example-"));
-  const app = await App.open({ home });
+  const app = await App.open({ home, ...options });
   try {
     const run = await app.engine.run(scraper);
     const summary = await describeRun(app.store, run);
@@ -84,8 +98,9 @@ async function runExample(name: string, site: DemoSite) {
     for await (const record of app.store.records.read(run.id, summary.steps.length - 1)) {
       records.push(record as Record<string, unknown>);
     }
-    const warnings = (await app.store.logs.list(run.id, { level: "warn" })).map((l) => l.message);
-    return { summary, records, warnings };
+    const logs = await app.store.logs.list(run.id);
+    const warnings = logs.filter((l) => l.level === "warn").map((l) => l.message);
+    return { summary, records, warnings, logs: logs.map((l) => l.message) };
   } finally {
     await app.close();
     rmSync(home, { recursive: true, force: true });

@@ -64,9 +64,13 @@ interface Child {
   stderr(): string;
 }
 
+let sessions = 0;
+
+/** Runs the CLI; every other session parses on a parse thread, so kills hit both ways of parsing. */
 function trawl(home: string, args: string[]): Child {
+  const parseThreads = String(sessions++ % 2);
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, TRAWL_HOME: home },
+    env: { ...process.env, TRAWL_HOME: home, TRAWL_PARSE_THREADS: parseThreads },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { extractPage } from "../pipeline/compile-page.ts";
+import type { DeclarativePage, Extraction, PageInput } from "../pipeline/types.ts";
+import { defaultParseThreads, ParsePool } from "./parse-pool.ts";
+
+const pages: Record<string, DeclarativePage> = {
+  product: {
+    record: { title: "h1", price: { css: ".price", type: "number" }, url: { from: "url" } },
+    follow: [{ css: "a.next", page: "product" }],
+  },
+};
+
+function page(n: number): PageInput {
+  return {
+    url: `http://127.0.0.1:1/p/${n}`,
+    finalUrl: `http://127.0.0.1:1/p/${n}`,
+    status: 200,
+    headers: {},
+    body: `<h1>Book ${n}</h1><p class="price">£${n}.50</p><p class="price">x</p><a class="next" href="/p/${n + 1}">next</a>`,
+    depth: 0,
+    target: "t",
+    pageType: "product",
+  };
+}
+
+const pools: ParsePool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+});
+
+/** Offers page 0 until a thread takes it (threads start in the background). */
+async function readyPool(threads: number): Promise<ParsePool> {
+  const pool = new ParsePool(pages, threads);
+  pools.push(pool);
+  for (let i = 0; i < 400; i++) {
+    const pending = pool.extract("product", page(0));
+    if (pending) {
+      await pending;
+      return pool;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("no parse thread became ready in 10 s");
+}
+
+describe("ParsePool", () => {
+  it("extracts on its threads exactly what the crawl's thread would", async () => {
+    const pool = await readyPool(2);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, n) => pool.extract("product", page(n)) as Promise<Extraction>),
+    );
+    expect(results).toEqual(Array.from({ length: 50 }, (_, n) => extractPage(pages.product!, page(n))));
+    expect(results[3]).toMatchObject({
+      records: [{ title: "Book 3", price: 3.5, url: "http://127.0.0.1:1/p/3" }],
+      links: [{ url: "http://127.0.0.1:1/p/4", page: "product" }],
+    });
+  });
+
+  it("declines page types it does not know and pages offered before a thread is ready", async () => {
+    const fresh = new ParsePool(pages, 1);
+    pools.push(fresh);
+    expect(fresh.extract("product", page(1))).toBeUndefined();
+    const pool = await readyPool(1);
+    expect(pool.extract("listing", page(1))).toBeUndefined();
+  });
+
+  it("hands pages of a thread that ends back to the calling thread", async () => {
+    const pool = await readyPool(1);
+    const pending = Array.from({ length: 20 }, (_, n) => pool.extract("product", page(n))!);
+    await pool.close();
+    expect(await Promise.all(pending)).toEqual(
+      Array.from({ length: 20 }, (_, n) => extractPage(pages.product!, page(n))),
+    );
+    expect(pool.extract("product", page(1))).toBeUndefined();
+  });
+});
+
+describe("defaultParseThreads", () => {
+  it("takes TRAWL_PARSE_THREADS, refuses anything but a whole number, else derives from the cores", () => {
+    expect(defaultParseThreads({ TRAWL_PARSE_THREADS: "3" })).toBe(3);
+    expect(defaultParseThreads({ TRAWL_PARSE_THREADS: "0" })).toBe(0);
+    const derived = defaultParseThreads({});
+    expect(derived).toBeGreaterThanOrEqual(0);
+    expect(derived).toBeLessThanOrEqual(4);
+    expect(defaultParseThreads({ TRAWL_PARSE_THREADS: " " })).toBe(derived);
+    expect(() => defaultParseThreads({ TRAWL_PARSE_THREADS: "lots" })).toThrow(
+      /TRAWL_PARSE_THREADS must be a whole number.*"lots"/,
+    );
+  });
+});

@@ -1,0 +1,127 @@
+import { availableParallelism } from "node:os";
+import type { Worker } from "node:worker_threads";
+import { UsageError } from "../core/errors.ts";
+import { siblingModule, spawnWorker } from "../core/spawn-worker.ts";
+import { extractPage } from "../pipeline/compile-page.ts";
+import type { DeclarativePage, Extraction, PageInput } from "../pipeline/types.ts";
+import type { ParseReply, ParseTask, ParseWorkerData } from "./parse-protocol.ts";
+
+/** Most parse threads a crawl starts, whatever the machine. */
+const MAX_PARSE_THREADS = 4;
+
+/**
+ * Parse threads a crawl uses: `TRAWL_PARSE_THREADS` when set (0 turns them off; anything but a
+ * whole number is a usage error), else one per core
+ * beyond the two that the crawl's own thread and the queue's writer thread keep busy, at most
+ * {@link MAX_PARSE_THREADS}. On two cores a parse thread would only take turns with those two.
+ */
+export function defaultParseThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = env.TRAWL_PARSE_THREADS;
+  if (configured !== undefined && configured.trim() !== "") {
+    const threads = Number(configured);
+    if (Number.isInteger(threads) && threads >= 0) return threads;
+    throw new UsageError(
+      "TRAWL_ERR_PARSE_THREADS",
+      `TRAWL_PARSE_THREADS must be a whole number of threads (0 or more), not "${configured}"`,
+    );
+  }
+  return Math.max(0, Math.min(MAX_PARSE_THREADS, availableParallelism() - 2));
+}
+
+interface Pending {
+  task: ParseTask;
+  resolve(extraction: Extraction): void;
+  reject(error: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  ready: boolean;
+  pending: Map<number, Pending>;
+}
+
+/**
+ * Worker threads that extract the declarative part of pages, so that parsing, the crawl's main
+ * CPU cost, runs beside fetching and storing instead of on the same thread. Extraction is a pure
+ * function of the page and its spec, so a page's records and links are the same on any thread.
+ * A thread that dies hands its unfinished pages back to the main thread; nothing is lost.
+ */
+export class ParsePool {
+  private readonly threads: Thread[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly pages: Record<string, DeclarativePage>,
+    size: number,
+  ) {
+    const data: ParseWorkerData = { pages };
+    for (let i = 0; i < size; i++) this.threads.push(this.start(data));
+  }
+
+  /**
+   * The extraction of `page` on the least busy ready thread, or `undefined` when no thread is
+   * ready (still starting, or gone): then the caller extracts on its own thread.
+   */
+  extract(pageType: string, page: PageInput): Promise<Extraction> | undefined {
+    let best: Thread | undefined;
+    for (const thread of this.threads) {
+      if (thread.ready && (!best || thread.pending.size < best.pending.size)) best = thread;
+    }
+    if (!best || this.closed || !this.pages[pageType]) return undefined;
+    const thread = best;
+    const task: ParseTask = { id: this.nextId++, pageType, page };
+    return new Promise<Extraction>((resolve, reject) => {
+      thread.pending.set(task.id, { task, resolve, reject });
+      if (thread.pending.size === 1) thread.worker.ref();
+      thread.worker.postMessage(task);
+    });
+  }
+
+  /** Ends every thread; pages still being extracted finish on the main thread. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
+  }
+
+  private start(data: ParseWorkerData): Thread {
+    const thread: Thread = {
+      worker: spawnWorker(siblingModule(import.meta.url, "parse-worker"), data),
+      ready: false,
+      pending: new Map(),
+    };
+    thread.worker.on("message", (reply: ParseReply) => this.settle(thread, reply));
+    thread.worker.on("error", () => this.lose(thread));
+    thread.worker.on("exit", () => this.lose(thread));
+    // Referenced only while pages wait, so an idle pool never keeps the process alive.
+    thread.worker.unref();
+    return thread;
+  }
+
+  private settle(thread: Thread, reply: ParseReply): void {
+    if ("ready" in reply) {
+      thread.ready = true;
+      return;
+    }
+    const waiting = thread.pending.get(reply.id);
+    if (!waiting) return;
+    thread.pending.delete(reply.id);
+    if (thread.pending.size === 0) thread.worker.unref();
+    if (reply.ok) waiting.resolve(reply.extraction);
+    else waiting.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+  }
+
+  /** A thread ended or crashed: its pages are extracted here, and it gets no new ones. */
+  private lose(thread: Thread): void {
+    thread.ready = false;
+    const orphans = [...thread.pending.values()];
+    thread.pending.clear();
+    for (const { task, resolve, reject } of orphans) {
+      try {
+        resolve(extractPage(this.pages[task.pageType]!, task.page));
+      } catch (error) {
+        reject(error as Error);
+      }
+    }
+  }
+}
