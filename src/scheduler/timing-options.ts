@@ -1,0 +1,98 @@
+/** A `Timing` from the timing flags that `schedule add`, `edit` and `preview` share. */
+import { UsageError } from "../core/errors.ts";
+import { parseDuration } from "./duration.ts";
+import { checkTiming, type Rhythm, type Timing } from "./timing.ts";
+import { minuteOfDay, parseActiveHours, parseDays } from "./window.ts";
+import { checkZone, parseInstant, systemZone } from "./zone.ts";
+
+/** The timing flags, as typed. */
+export interface TimingFlags {
+  cron?: string;
+  every?: string;
+  at?: string;
+  daily?: string;
+  weekly?: string;
+  manual?: boolean;
+  tz?: string;
+  activeHours?: string;
+  days?: string;
+}
+
+const RHYTHM_FLAGS = ["cron", "every", "at", "daily", "weekly", "manual"] as const;
+
+/** Whether any rhythm flag is given (an edit may change only the window or the zone). */
+export function hasRhythmFlag(flags: TimingFlags): boolean {
+  return RHYTHM_FLAGS.some((flag) => flags[flag] !== undefined && flags[flag] !== false);
+}
+
+/**
+ * Builds and checks the timing the flags describe. Exactly one rhythm flag is required unless
+ * `base` is given (an edit: unset parts keep their value). An interval counts from `now`.
+ */
+export function timingFromFlags(flags: TimingFlags, now: number, base?: Timing): Timing {
+  const given = RHYTHM_FLAGS.filter((flag) => flags[flag] !== undefined && flags[flag] !== false);
+  if (given.length > 1) {
+    throw new UsageError(
+      "TRAWL_ERR_SCHEDULE_USAGE",
+      `choose one of --cron, --every, --at, --daily, --weekly, --manual (got ${given.map((f) => `--${f}`).join(", ")})`,
+    );
+  }
+  if (given.length === 0 && !base) {
+    throw new UsageError(
+      "TRAWL_ERR_SCHEDULE_USAGE",
+      "when should it run? Give one of --cron EXPR, --every DUR, --at TIME, --daily HH:MM, --weekly DAYS@HH:MM, --manual",
+    );
+  }
+  const zone = flags.tz !== undefined ? checkZone(flags.tz) : (base?.zone ?? systemZone());
+  const rhythm = given.length === 1 ? rhythmFromFlags(flags, zone, now) : base!.rhythm;
+  return checkTiming(
+    {
+      rhythm,
+      zone,
+      activeHours:
+        flags.activeHours === undefined
+          ? (base?.activeHours ?? null)
+          : flags.activeHours === ""
+            ? null
+            : parseActiveHours(flags.activeHours),
+      days:
+        flags.days === undefined ? (base?.days ?? null) : flags.days === "" ? null : parseDays(flags.days),
+    },
+    now,
+  );
+}
+
+function rhythmFromFlags(flags: TimingFlags, zone: string, now: number): Rhythm {
+  if (flags.cron !== undefined) return { kind: "cron", cron: flags.cron.trim() };
+  if (flags.every !== undefined) {
+    const everyMs = parseDuration(flags.every, "--every");
+    if (everyMs < 1000) {
+      throw new UsageError("TRAWL_ERR_SCHEDULE_DURATION", `--every: "${flags.every}" is shorter than 1s`);
+    }
+    return { kind: "interval", everyMs, anchor: now };
+  }
+  if (flags.at !== undefined) return { kind: "once", at: parseInstant(flags.at, zone, "--at") };
+  if (flags.daily !== undefined) return { kind: "daily", minute: timeOfDay(flags.daily, "--daily") };
+  if (flags.weekly !== undefined) {
+    const [days, time, ...rest] = flags.weekly.split("@");
+    if (days === undefined || time === undefined || rest.length > 0) {
+      throw new UsageError(
+        "TRAWL_ERR_SCHEDULE_USAGE",
+        `--weekly: "${flags.weekly}" is not DAYS@HH:MM (e.g. mon,thu@09:00 or mon-fri@06:30)`,
+      );
+    }
+    return { kind: "weekly", days: parseDays(days, "--weekly"), minute: timeOfDay(time, "--weekly") };
+  }
+  return { kind: "manual" };
+}
+
+function timeOfDay(text: string, field: string): number {
+  const minute = minuteOfDay(text);
+  if (minute === null) {
+    throw new UsageError(
+      "TRAWL_ERR_SCHEDULE_TIME",
+      `${field}: "${text}" is not a time of day (expected HH:MM, 00:00-23:59)`,
+    );
+  }
+  return minute;
+}
