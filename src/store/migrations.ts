@@ -90,4 +90,72 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX logs_by_run ON logs (run_id, id);
     `,
   },
+  {
+    version: 2,
+    name: "schedules, their occurrences, scheduler processes",
+    sql: `
+      CREATE TABLE schedules (
+        id TEXT PRIMARY KEY,
+        scraper TEXT NOT NULL,
+        source TEXT NOT NULL,
+        timing TEXT NOT NULL,
+        catch_up TEXT NOT NULL,
+        grace_ms INTEGER NOT NULL,
+        overlap TEXT NOT NULL,
+        max_failures INTEGER NOT NULL,
+        retries INTEGER NOT NULL,
+        jitter_ms INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active',
+        paused_reason TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        cursor INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      -- One row per occurrence and attempt: the primary key is the claim that keeps two
+      -- schedulers from firing the same occurrence.
+      CREATE TABLE schedule_occurrences (
+        schedule_id TEXT NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+        due_at INTEGER NOT NULL,
+        attempt INTEGER NOT NULL DEFAULT 0,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        run_id TEXT,
+        start_after INTEGER NOT NULL,
+        claimed_by TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        PRIMARY KEY (schedule_id, due_at, attempt)
+      );
+      CREATE INDEX occurrences_open ON schedule_occurrences (status, start_after)
+        WHERE status IN ('waiting', 'running');
+      CREATE INDEX occurrences_by_time ON schedule_occurrences (created_at);
+
+      CREATE TABLE scheduler_processes (
+        owner TEXT PRIMARY KEY,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL,
+        checked_at INTEGER,
+        schedules_checked INTEGER NOT NULL DEFAULT 0,
+        runs_started INTEGER NOT NULL DEFAULT 0,
+        next_due_at INTEGER
+      );
+
+      -- The leader lease: at most one row, held by the scheduler that fires occurrences.
+      CREATE TABLE scheduler_leader (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        owner TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+
+      -- Bumped by every change to a schedule, so a scheduler notices changes made elsewhere.
+      CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      INSERT INTO counters (name, value) VALUES ('schedules', 0);
+    `,
+  },
 ];

@@ -2,6 +2,7 @@ import { openDatabase, type OpenDatabaseOptions } from "./database.ts";
 import { SqliteRequestQueue } from "./sqlite-queue.ts";
 import { SqliteRecordStore } from "./sqlite-records.ts";
 import { SqliteRunStore } from "./sqlite-run-store.ts";
+import { SqliteScheduleStore } from "./sqlite-schedules.ts";
 import { SqliteLogStore, SqliteStepStore } from "./sqlite-steps-logs.ts";
 import type { Store } from "./types.ts";
 import { WorkerRequestQueue } from "./worker-request-queue.ts";
@@ -23,6 +24,7 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
     records: new SqliteRecordStore(db),
     steps: new SqliteStepStore(db),
     logs: new SqliteLogStore(db),
+    schedules: new SqliteScheduleStore(db),
     integrityCheck: async () =>
       (db.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check),
     close: async () => {

@@ -1,4 +1,5 @@
 import type { LogLevel, RunStatus } from "../core/events.ts";
+import type { ScheduleStore } from "./schedule-types.ts";
 
 /**
  * Storage contracts. The engine talks only to these interfaces; SQLite implements them now,
@@ -199,6 +200,7 @@ export interface Store {
   records: RecordStore;
   steps: StepStore;
   logs: LogStore;
+  schedules: ScheduleStore;
   /** Result of `PRAGMA integrity_check` (or the backend's equivalent). */
   integrityCheck(): Promise<string[]>;
   close(): Promise<void>;

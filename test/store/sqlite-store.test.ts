@@ -48,7 +48,18 @@ describe("opening the database", () => {
     store = openSqliteStore(path, { migrations: next });
     const backups = readdirSync(join(dir, "backups"));
     expect(backups).toHaveLength(1);
-    expect(backups[0]).toMatch(/^trawl-v1-.*\.db$/);
+    expect(backups[0]).toMatch(new RegExp(`^trawl-v${migrations.at(-1)!.version}-.*\\.db$`));
+  });
+
+  it("upgrades a database of an older version and keeps its runs", async () => {
+    const path = join(dir, "t.db");
+    const old = openSqliteStore(path, { migrations: migrations.slice(0, 1) });
+    const { id } = await old.runs.create({ ...newRun, steps }, 1000);
+    await old.close();
+    store = openSqliteStore(path);
+    expect((await store.runs.get(id))?.id).toBe(id);
+    expect(await store.schedules.list()).toEqual([]);
+    expect(readdirSync(join(dir, "backups"))).toEqual([expect.stringMatching(/^trawl-v1-.*\.db$/)]);
   });
 });
 
