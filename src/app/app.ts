@@ -4,6 +4,8 @@ import { cleanupInterruptedPublishes, listValidVersions, publishDataset } from "
 import { Engine } from "../engine/index.ts";
 import type { DatasetPublisher } from "../engine/index.ts";
 import { createHttpFetcher, normalizeUrl } from "../fetch/index.ts";
+import { Scheduler, type SchedulerOptions } from "../scheduler/index.ts";
+import { engineScheduleRunner } from "./schedule-runner.ts";
 import { openSqliteStore, type Store } from "../store/index.ts";
 
 /** How to open the app. */
@@ -23,6 +25,7 @@ export class App {
   readonly paths: ReturnType<typeof homePaths>;
   readonly store: Store;
   readonly engine: Engine;
+  readonly clock: Clock;
 
   private constructor(
     paths: ReturnType<typeof homePaths>,
@@ -32,6 +35,7 @@ export class App {
   ) {
     this.paths = paths;
     this.store = store;
+    this.clock = clock;
     this.engine = new Engine({
       store,
       clock,
@@ -73,6 +77,21 @@ export class App {
       });
       return { name, version: manifest.version, records: manifest.records };
     };
+  }
+
+  /**
+   * A scheduler that starts its runs on this process's engine. `owner` defaults to the engine's
+   * identity, so runs and the scheduler answer to the same process.
+   */
+  scheduler(options: Partial<Omit<SchedulerOptions, "schedules" | "runner">> = {}): Scheduler {
+    return new Scheduler({
+      schedules: this.store.schedules,
+      runner: engineScheduleRunner(this.engine, this.store),
+      clock: this.clock,
+      owner: this.engine.owner,
+      log: () => undefined,
+      ...options,
+    });
   }
 
   async close(): Promise<void> {

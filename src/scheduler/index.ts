@@ -1,0 +1,15 @@
+/** Schedules: when scrapers run (timing), and the scheduler that fires them. */
+export { Scheduler, ON_TIME_MS, RETRY_BASE_MS, type SchedulerOptions } from "./scheduler.ts";
+export {
+  Occurrences,
+  checkTiming,
+  describeRhythm,
+  describeWindow,
+  type Rhythm,
+  type Timing,
+} from "./timing.ts";
+export { timingFromFlags, hasRhythmFlag, type TimingFlags } from "./timing-options.ts";
+export { parseDuration, formatDurationSpec } from "./duration.ts";
+export { systemZone, parseInstant, checkZone } from "./zone.ts";
+export type { RunOutcome, ScheduleRunner } from "./types.ts";
+export { newSchedule, policyFromFlags, DEFAULT_POLICY, type PolicyFlags } from "./schedule-settings.ts";

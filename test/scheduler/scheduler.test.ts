@@ -1,0 +1,178 @@
+import { writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { MINUTE, T0, world } from "./helpers.ts";
+
+const HOUR = 60 * MINUTE;
+
+describe("missed occurrences", () => {
+  it("after 2.5 hours down, catch-up none runs nothing and records every miss", async () => {
+    const w = await world();
+    const schedule = await w.schedule({ cron: "*/10 * * * *" }, { catchUp: "none" });
+    const scheduler = w.scheduler();
+    await scheduler.tick();
+    w.clock.advance(2.5 * HOUR + 5 * MINUTE);
+    await scheduler.tick();
+    await scheduler.settled();
+    const history = await w.app.store.schedules.occurrences({ scheduleId: schedule.id });
+    expect(history).toHaveLength(15);
+    expect(history.every((o) => o.status === "skipped" && /catch-up none/.test(o.reason ?? ""))).toBe(true);
+    expect(await w.app.store.runs.list()).toHaveLength(0);
+  });
+
+  it("after 2.5 hours down, catch-up latest runs exactly once for the newest occurrence", async () => {
+    const w = await world();
+    const schedule = await w.schedule({ cron: "*/10 * * * *" }, { catchUp: "latest" });
+    const scheduler = w.scheduler();
+    w.clock.advance(2.5 * HOUR + 5 * MINUTE);
+    await scheduler.tick();
+    await scheduler.settled();
+    const history = await w.app.store.schedules.occurrences({ scheduleId: schedule.id });
+    const fired = history.filter((o) => o.status !== "skipped");
+    expect(fired).toEqual([
+      expect.objectContaining({ dueAt: T0 + 2.5 * HOUR, status: "succeeded", runId: expect.any(String) }),
+    ]);
+    expect(history.filter((o) => o.status === "skipped")).toHaveLength(14);
+    expect(history.find((o) => o.status === "skipped")?.reason).toMatch(
+      /coalesced into the run for 2026-06-01T14:30/,
+    );
+    const runs = await w.app.store.runs.list();
+    expect(runs.map((r) => r.status)).toEqual(["succeeded"]);
+  });
+
+  it("catch-up latest skips the newest too when it was missed by more than the grace period", async () => {
+    const w = await world();
+    await w.schedule({ daily: "06:00" }, { catchUp: "latest", grace: "1h" });
+    const scheduler = w.scheduler();
+    w.clock.advance(20 * HOUR); // 08:00 the next day: 06:00 was two hours ago
+    await scheduler.tick();
+    const [missed] = await w.app.store.schedules.occurrences();
+    expect(missed).toMatchObject({
+      status: "skipped",
+      reason: expect.stringMatching(/missed by 2h, more than the grace period of 1h/),
+    });
+  });
+});
+
+describe("overlap", () => {
+  it("skip never runs two of one schedule at once", async () => {
+    const w = await world({ hold: true });
+    const schedule = await w.schedule({ every: "1m" }, { overlap: "skip" });
+    const scheduler = w.scheduler();
+    w.clock.advance(MINUTE);
+    await scheduler.tick();
+    await until(async () => w.site.hits("/slow") === 1);
+    w.clock.advance(MINUTE);
+    await scheduler.tick();
+    w.clock.advance(MINUTE);
+    await scheduler.tick();
+    expect(scheduler.activeRuns).toBe(1);
+    w.release();
+    await scheduler.settled();
+    w.clock.advance(MINUTE);
+    await scheduler.tick();
+    await scheduler.settled();
+    const history = (await w.app.store.schedules.occurrences({ scheduleId: schedule.id })).reverse();
+    expect(history.map((o) => o.status)).toEqual(["succeeded", "skipped", "skipped", "succeeded"]);
+    expect(history[1]?.reason).toMatch(/previous run RUN-\S+ is still active \(overlap skip\)/);
+  });
+
+  it("queue starts a held occurrence when the previous run ends", async () => {
+    const w = await world({ hold: true });
+    const schedule = await w.schedule({ every: "1m" }, { overlap: "queue" });
+    const scheduler = w.scheduler();
+    w.clock.advance(MINUTE);
+    await scheduler.tick();
+    await until(async () => w.site.hits("/slow") === 1);
+    w.clock.advance(MINUTE);
+    await scheduler.tick();
+    w.clock.advance(MINUTE);
+    await scheduler.tick();
+    w.release();
+    await scheduler.settled();
+    await scheduler.tick();
+    await scheduler.settled();
+    const history = (await w.app.store.schedules.occurrences({ scheduleId: schedule.id })).reverse();
+    expect(history.map((o) => o.status)).toEqual(["succeeded", "succeeded", "skipped"]);
+    expect(history[2]?.reason).toMatch(/already queued/);
+  });
+});
+
+describe("failures", () => {
+  it("pauses a schedule after max-failures in a row, with the reason", async () => {
+    const w = await world();
+    const schedule = await w.schedule({ every: "1m" }, { maxFailures: "3" });
+    writeFileSync(w.scraperFile, "name: tiny\ntargets: [oops\n"); // the definition broke after scheduling
+    const scheduler = w.scheduler();
+    for (let i = 0; i < 4; i++) {
+      w.clock.advance(MINUTE);
+      await scheduler.tick();
+      await scheduler.settled();
+    }
+    const paused = await w.app.store.schedules.get(schedule.id);
+    expect(paused).toMatchObject({ status: "paused", failures: 3 });
+    expect(paused?.pausedReason).toMatch(/paused after 3 failures in a row; last: .*tiny\.yaml/);
+    const history = await w.app.store.schedules.occurrences({ scheduleId: schedule.id });
+    expect(history.map((o) => o.status)).toEqual(["failed", "failed", "failed"]);
+  });
+
+  it("retries a failed occurrence with backoff, and a success resets the count", async () => {
+    const w = await world();
+    const schedule = await w.schedule({ daily: "13:00" }, { retries: "2" });
+    const good =
+      "name: tiny\n" +
+      (await import("node:fs")).readFileSync(w.scraperFile, "utf8").split("\n").slice(1).join("\n");
+    writeFileSync(w.scraperFile, "name: tiny\ntargets: [oops\n");
+    const scheduler = w.scheduler();
+    w.clock.advance(HOUR);
+    await scheduler.tick();
+    await scheduler.settled();
+    expect((await w.app.store.schedules.get(schedule.id))?.failures).toBe(1);
+    w.clock.advance(MINUTE - 1);
+    await scheduler.tick(); // the retry waits a full minute
+    expect(await w.app.store.schedules.occurrences({ statuses: ["waiting"] })).toHaveLength(1);
+    writeFileSync(w.scraperFile, good);
+    w.clock.advance(1);
+    await scheduler.tick();
+    await scheduler.settled();
+    const history = await w.app.store.schedules.occurrences({ scheduleId: schedule.id });
+    expect(history.map((o) => [o.attempt, o.kind, o.status])).toEqual([
+      [1, "retry", "succeeded"],
+      [0, "scheduled", "failed"],
+    ]);
+    expect((await w.app.store.schedules.get(schedule.id))?.failures).toBe(0);
+  });
+});
+
+describe("leadership", () => {
+  it("lets only the leader fire, and another take over when the leader stops renewing", async () => {
+    const w = await world();
+    const schedule = await w.schedule({ every: "1m" });
+    const a = w.scheduler("host:1:a");
+    const b = w.scheduler("host:2:b");
+    for (let i = 0; i < 5; i++) {
+      w.clock.advance(MINUTE);
+      await a.tick();
+      await b.tick();
+      await a.settled();
+    }
+    expect(a.isLeader).toBe(true);
+    expect(b.isLeader).toBe(false);
+    // a dies: b takes over once the lease (10 s) has run out.
+    w.clock.advance(MINUTE);
+    await b.tick();
+    expect(b.isLeader).toBe(true);
+    await b.settled();
+    const history = await w.app.store.schedules.occurrences({ scheduleId: schedule.id });
+    expect(history.map((o) => o.dueAt)).toEqual([6, 5, 4, 3, 2, 1].map((n) => T0 + n * MINUTE));
+    expect(history.map((o) => o.claimedBy)).toEqual(["host:2:b", ...Array(5).fill("host:1:a")]);
+    expect(history.every((o) => o.status === "succeeded")).toBe(true);
+  });
+});
+
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("condition not met in 5 s");
+}
