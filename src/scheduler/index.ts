@@ -13,3 +13,4 @@ export { parseDuration, formatDurationSpec } from "./duration.ts";
 export { systemZone, parseInstant, checkZone } from "./zone.ts";
 export type { RunOutcome, ScheduleRunner } from "./types.ts";
 export { newSchedule, policyFromFlags, DEFAULT_POLICY, type PolicyFlags } from "./schedule-settings.ts";
+export { viewSchedule, viewOccurrence, type ScheduleView, type OccurrenceView } from "./schedule-view.ts";

@@ -26,9 +26,11 @@ export const DEFAULT_POLICY = {
 /** The policy fields the flags set (only those given). */
 export function policyFromFlags(flags: PolicyFlags): SchedulePatch {
   const patch: SchedulePatch = {};
-  if (flags.catchUp !== undefined) patch.catchUp = oneOf<CatchUp>(flags.catchUp, ["none", "latest"], "--catch-up");
+  if (flags.catchUp !== undefined)
+    patch.catchUp = oneOf<CatchUp>(flags.catchUp, ["none", "latest"], "--catch-up");
   if (flags.grace !== undefined) patch.graceMs = parseDuration(flags.grace, "--grace");
-  if (flags.overlap !== undefined) patch.overlap = oneOf<Overlap>(flags.overlap, ["skip", "queue"], "--overlap");
+  if (flags.overlap !== undefined)
+    patch.overlap = oneOf<Overlap>(flags.overlap, ["skip", "queue"], "--overlap");
   if (flags.maxFailures !== undefined) patch.maxFailures = count(flags.maxFailures, "--max-failures", 1);
   if (flags.retries !== undefined) patch.retries = count(flags.retries, "--retries", 0);
   if (flags.jitter !== undefined)

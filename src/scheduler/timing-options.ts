@@ -27,7 +27,7 @@ export function hasRhythmFlag(flags: TimingFlags): boolean {
 
 /**
  * Builds and checks the timing the flags describe. Exactly one rhythm flag is required unless
- * `base` is given (an edit: unset parts keep their value). An interval counts from `now`.
+ * `base` is given (an edit: unset parts keep their value).
  */
 export function timingFromFlags(flags: TimingFlags, now: number, base?: Timing): Timing {
   const given = RHYTHM_FLAGS.filter((flag) => flags[flag] !== undefined && flags[flag] !== false);
@@ -52,11 +52,15 @@ export function timingFromFlags(flags: TimingFlags, now: number, base?: Timing):
       activeHours:
         flags.activeHours === undefined
           ? (base?.activeHours ?? null)
-          : flags.activeHours === ""
+          : flags.activeHours === "" || flags.activeHours === "none"
             ? null
             : parseActiveHours(flags.activeHours),
       days:
-        flags.days === undefined ? (base?.days ?? null) : flags.days === "" ? null : parseDays(flags.days),
+        flags.days === undefined
+          ? (base?.days ?? null)
+          : flags.days === "" || flags.days === "none"
+            ? null
+            : parseDays(flags.days),
     },
     now,
   );
@@ -69,7 +73,9 @@ function rhythmFromFlags(flags: TimingFlags, zone: string, now: number): Rhythm 
     if (everyMs < 1000) {
       throw new UsageError("TRAWL_ERR_SCHEDULE_DURATION", `--every: "${flags.every}" is shorter than 1s`);
     }
-    return { kind: "interval", everyMs, anchor: now };
+    // Aligned to the Unix epoch, so `every 15m` fires at :00, :15, :30 and :45 (UTC), not at
+    // whatever second the schedule was created.
+    return { kind: "interval", everyMs, anchor: now - (now % everyMs) };
   }
   if (flags.at !== undefined) return { kind: "once", at: parseInstant(flags.at, zone, "--at") };
   if (flags.daily !== undefined) return { kind: "daily", minute: timeOfDay(flags.daily, "--daily") };

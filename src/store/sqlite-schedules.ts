@@ -228,7 +228,12 @@ export class SqliteScheduleStore implements ScheduleStore {
   }
 
   async claim(occurrence: NewOccurrence, now: number): Promise<boolean> {
-    return writeTransaction(this.db, () => this.insertOccurrence(occurrence, now));
+    // A new occurrence to start (a manual run, a retry) wakes schedulers like a schedule change.
+    return writeTransaction(this.db, () => {
+      const claimed = this.insertOccurrence(occurrence, now);
+      if (claimed) this.bumpVersion();
+      return claimed;
+    });
   }
 
   private insertOccurrence(o: NewOccurrence, now: number): boolean {
