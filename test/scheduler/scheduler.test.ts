@@ -176,3 +176,28 @@ async function until(condition: () => Promise<boolean>): Promise<void> {
   }
   throw new Error("condition not met in 5 s");
 }
+
+describe("the loop", () => {
+  it("sleeps until the next occurrence and wakes when a schedule is added", async () => {
+    const w = await world();
+    const scheduler = w.scheduler();
+    const stop = new AbortController();
+    const loop = scheduler.run(stop.signal);
+    await until(async () => (await w.app.store.schedules.processes()).length === 1);
+    // Added behind the loop's back, as another process would: due 1.5 s from now.
+    await w.schedule({ at: new Date(T0 + 1500).toISOString() });
+    w.clock.advance(1000); // the loop's change check: it plans, and sleeps until the occurrence
+    await until(async () => (await w.app.store.schedules.processes())[0]?.nextDueAt === T0 + 1500);
+    expect(await w.app.store.schedules.occurrences()).toHaveLength(0);
+    w.clock.advance(500);
+    await until(
+      async () => (await w.app.store.schedules.occurrences({ statuses: ["succeeded"] })).length === 1,
+    );
+    const [fired] = await w.app.store.schedules.occurrences();
+    expect(fired).toMatchObject({ dueAt: T0 + 1500, startedAt: T0 + 1500 });
+    stop.abort();
+    await loop;
+    expect(await w.app.store.schedules.processes()).toEqual([]);
+    expect(await w.app.store.schedules.leader()).toBeNull();
+  });
+});
