@@ -201,3 +201,69 @@ describe("the loop", () => {
     expect(await w.app.store.schedules.leader()).toBeNull();
   });
 });
+
+describe("limits and shutdown", () => {
+  it("caps scheduled runs running at once; a held occurrence starts when a slot frees", async () => {
+    const w = await world({ hold: true });
+    const first = await w.schedule({ every: "1m" });
+    const second = await w.schedule({ every: "1m" });
+    const scheduler = w.app.scheduler({
+      clock: w.clock,
+      owner: "h:1:a",
+      maxConcurrent: 1,
+      log: () => undefined,
+    });
+    w.clock.advance(MINUTE);
+    await scheduler.tick();
+    expect(scheduler.activeRuns).toBe(1);
+    const waiting = await w.app.store.schedules.occurrences({ statuses: ["waiting"] });
+    const running = await w.app.store.schedules.occurrences({ statuses: ["running"] });
+    expect([...waiting, ...running].map((o) => o.scheduleId).sort()).toEqual([first.id, second.id].sort());
+    expect(waiting).toHaveLength(1);
+    w.release();
+    await scheduler.settled();
+    await scheduler.tick();
+    await scheduler.settled();
+    const done = await w.app.store.schedules.occurrences({ statuses: ["succeeded"] });
+    expect(done.map((o) => o.scheduleId).sort()).toEqual([first.id, second.id].sort());
+  });
+
+  it("delays a start by the jitter, drawn per occurrence", async () => {
+    const w = await world();
+    await w.schedule({ every: "1h" }, { jitter: "10m" });
+    const scheduler = w.app.scheduler({
+      clock: w.clock,
+      owner: "h:1:a",
+      random: () => 0.25,
+      log: () => undefined,
+    });
+    w.clock.advance(60 * MINUTE);
+    await scheduler.tick();
+    const [occurrence] = await w.app.store.schedules.occurrences();
+    expect(occurrence).toMatchObject({ status: "waiting", startAfter: T0 + 60 * MINUTE + 2.5 * MINUTE });
+    w.clock.advance(2.5 * MINUTE);
+    await scheduler.tick();
+    await scheduler.settled();
+    expect((await w.app.store.schedules.occurrences())[0]?.status).toBe("succeeded");
+  });
+
+  it("stops its runs gracefully when it stops: they stay resumable", async () => {
+    const w = await world({ hold: true });
+    await w.schedule({ every: "1m" });
+    const scheduler = w.scheduler();
+    const stop = new AbortController();
+    const loop = scheduler.run(stop.signal);
+    await until(async () => (await w.app.store.schedules.processes()).length === 1);
+    w.clock.advance(MINUTE);
+    await until(async () => w.site.hits("/slow") === 1);
+    stop.abort();
+    w.clock.advance(1000); // ends the loop's sleep
+    setTimeout(() => w.release(), 200); // the in-flight request finishes; no new one starts
+    await loop;
+    const [occurrence] = await w.app.store.schedules.occurrences();
+    expect(occurrence).toMatchObject({ status: "stopped" });
+    const run = await w.app.store.runs.get(occurrence!.runId!);
+    expect(run?.status).toBe("paused");
+    expect(run?.owner).toBeNull();
+  });
+});
