@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { timingFromFlags, type TimingFlags } from "./timing-options.ts";
 import { Occurrences } from "./timing.ts";
+import { formatDays, parseDays } from "./window.ts";
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -177,5 +178,17 @@ describe("bad timing input", () => {
     expect(fails({ daily: "09:00", days: "weekdays" })).toThrow(/--days: "weekdays" is not a list of days/);
     expect(fails({})).toThrow(/when should it run/);
     expect(fails({ daily: "09:00", every: "1h" })).toThrow(/choose one of .*--every, --daily/);
+  });
+});
+
+describe("days", () => {
+  it("parses names, lists and wrapping ranges, and prints them Monday first", () => {
+    expect(parseDays("mon-fri")).toEqual([1, 2, 3, 4, 5]);
+    expect(parseDays("fri-mon")).toEqual([0, 1, 5, 6]);
+    expect(parseDays("Sunday,wed")).toEqual([0, 3]);
+    expect(formatDays([0, 6])).toBe("sat,sun");
+    expect(formatDays([1, 2, 3, 4, 5])).toBe("mon-fri");
+    expect(formatDays([0, 1, 5, 6])).toBe("mon,fri-sun");
+    expect(() => parseDays("monkey")).toThrow(/--days: "monkey"/);
   });
 });

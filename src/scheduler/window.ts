@@ -94,13 +94,14 @@ function weekdayOf(name: string | undefined): number | null {
 
 const FULL_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
-/** Compact day list: `mon-fri`, `sat,sun`, `mon,wed,fri`. */
+/** Compact day list, Monday first: `mon-fri`, `sat,sun`, `mon,wed,fri`. */
 export function formatDays(days: readonly number[]): string {
-  const sorted = [...new Set(days)].sort((a, b) => a - b);
+  const mondayFirst = (day: number) => (day + 6) % 7;
+  const sorted = [...new Set(days)].sort((a, b) => mondayFirst(a) - mondayFirst(b));
   const runs: string[] = [];
   for (let i = 0; i < sorted.length;) {
     let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    while (j + 1 < sorted.length && mondayFirst(sorted[j + 1]!) === mondayFirst(sorted[j]!) + 1) j++;
     const [first, last] = [WEEKDAYS[sorted[i]!]!, WEEKDAYS[sorted[j]!]!];
     runs.push(
       j - i >= 2

@@ -155,4 +155,71 @@ describe("schedule commands", () => {
     const shown = await runCli(["schedule", "list"], { home });
     expect(shown.stdout).toMatch(/paused: paused by hand/);
   });
+
+  it("edit, resume, run-now, history, show and rm manage a schedule", async () => {
+    const { dir, home } = await makeWorkDir();
+    const scraper = join(dir, "tiny.yaml");
+    await writeFile(
+      scraper,
+      `name: tiny\ntargets: [{ name: one, start: "http://127.0.0.1:9/" }]\npages:\n  page:\n    record: { title: h1 }\n`,
+    );
+    const { id } = parseJson<{ id: string }>(
+      await runCli(["schedule", "add", scraper, "--daily", "06:30", "--json"], { home }),
+    );
+    const edited = parseJson(
+      await runCli(
+        [
+          "schedule",
+          "edit",
+          id,
+          "--every",
+          "2h",
+          "--tz",
+          "Asia/Tokyo",
+          "--days",
+          "sat,sun",
+          "--retries",
+          "2",
+          "--json",
+        ],
+        { home },
+      ),
+    );
+    expect(edited).toMatchObject({
+      when: "every 2h",
+      zone: "Asia/Tokyo",
+      days: "sat,sun",
+      retries: 2,
+      catchUp: "none",
+    });
+    const nothing = await runCli(["schedule", "edit", id], { home });
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toMatch(/nothing to change/);
+    await runCli(["schedule", "pause", id, "--reason", "site down for maintenance"], { home });
+    const resumed = parseJson(await runCli(["schedule", "resume", id, "--json"], { home }));
+    expect(resumed).toMatchObject({ status: "active", pausedReason: null, next: expect.any(String) });
+
+    const queued = await runCli(["schedule", "run-now", id], { home });
+    expect(queued.code).toBe(0);
+    expect(queued.stderr).toMatch(/no scheduler is running/);
+    const history = parseJson<{ history: { kind: string; status: string }[] }>(
+      await runCli(["schedule", "history", id, "--json"], { home }),
+    );
+    expect(history.history).toEqual([expect.objectContaining({ kind: "manual", status: "waiting" })]);
+    const shown = parseJson(await runCli(["schedule", "show", id, "--json"], { home }));
+    expect(shown).toMatchObject({
+      id,
+      upcoming: expect.any(Array),
+      history: [expect.objectContaining({ kind: "manual" })],
+    });
+    expect(parseJson(await runCli(["scheduler", "status", "--json"], { home }))).toEqual({
+      running: false,
+      schedulers: [],
+    });
+
+    expect(parseJson(await runCli(["schedule", "rm", id, "--json"], { home }))).toEqual({ removed: id });
+    const gone = await runCli(["schedule", "show", id], { home });
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toMatch(new RegExp(`no schedule ${id}`));
+  });
 });
