@@ -129,7 +129,14 @@ export class Scheduler {
     this.options.log("info", `scheduler ${this.options.owner} started`);
     let version = await schedules.version();
     while (!signal.aborted) {
-      let wakeAt = await this.tick();
+      let wakeAt: number;
+      try {
+        wakeAt = await this.tick();
+      } catch (error) {
+        // A locked or briefly unavailable database must not end the daemon: try again shortly.
+        this.options.log("error", `check failed, retrying in ${this.heartbeatMs} ms: ${describeError(error)}`);
+        wakeAt = clock.now() + this.heartbeatMs;
+      }
       while (!signal.aborted && clock.now() < wakeAt) {
         const slept = await this.sleep(
           Math.min(wakeAt, clock.now() + this.changePollMs) - clock.now(),
