@@ -134,7 +134,10 @@ export class Scheduler {
         wakeAt = await this.tick();
       } catch (error) {
         // A locked or briefly unavailable database must not end the daemon: try again shortly.
-        this.options.log("error", `check failed, retrying in ${this.heartbeatMs} ms: ${describeError(error)}`);
+        this.options.log(
+          "error",
+          `check failed, retrying in ${this.heartbeatMs} ms: ${describeError(error)}`,
+        );
         wakeAt = clock.now() + this.heartbeatMs;
       }
       while (!signal.aborted && clock.now() < wakeAt) {
@@ -142,7 +145,7 @@ export class Scheduler {
           Math.min(wakeAt, clock.now() + this.changePollMs) - clock.now(),
           signal,
         );
-        const current = await schedules.version();
+        const current = await schedules.version().catch(() => NaN); // NaN: unknown, so check now
         if (current !== version || slept === "woken") {
           version = current;
           wakeAt = clock.now();
