@@ -42,7 +42,12 @@ export type TrawlEvent =
     }
   | { type: "request.failed"; runId: string; url: string; target: string; reason: string; message: string }
   | { type: "progress.updated"; runId: string; overall: Progress; targets: TargetProgress[] }
-  | { type: "log.written"; runId: string; level: LogLevel; message: string; at: number };
+  | { type: "log.written"; runId: string; level: LogLevel; message: string; at: number }
+  /** A run changed in another process (the CLI, a scheduler daemon), as a watcher saw it. */
+  | { type: "run.changed"; runId: string; status: RunStatus; overall: Progress }
+  | { type: "schedule.fired"; scheduleId: string; dueAt: number; runId: string }
+  | { type: "schedule.skipped"; scheduleId: string; dueAt: number; reason: string }
+  | { type: "schedule.finished"; scheduleId: string; dueAt: number; runId: string | null; status: string };
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { Clock } from "../core/clock.ts";
 import { describeError } from "../core/errors.ts";
-import type { LogLevel } from "../core/events.ts";
+import type { LogLevel, TrawlEvent } from "../core/events.ts";
 import type {
   NewOccurrence,
   OccurrenceRecord,
@@ -21,6 +21,8 @@ export interface SchedulerOptions {
   /** This process, as `host:pid:nonce`. */
   owner: string;
   log(level: LogLevel, message: string): void;
+  /** Told about every occurrence fired, skipped or finished. */
+  emit?(event: TrawlEvent): void;
   /** Scheduled runs running at once, over all schedules. @defaultValue 3 */
   maxConcurrent?: number;
   /** How long the leader lease lasts without renewal. @defaultValue 10000 */
@@ -200,6 +202,16 @@ export class Scheduler {
       now,
     );
     if (!advanced) return;
+    for (const o of decided) {
+      if (o.status === "skipped") {
+        this.options.emit?.({
+          type: "schedule.skipped",
+          scheduleId: o.scheduleId,
+          dueAt: o.dueAt,
+          reason: o.reason ?? "",
+        });
+      }
+    }
     const missed = decided.filter((o) => o.status === "skipped").length + omitted;
     if (missed > 0) {
       this.options.log(
@@ -317,6 +329,12 @@ export class Scheduler {
 
   private async skip(occurrence: OccurrenceRecord, reason: string): Promise<void> {
     await this.options.schedules.settle(occurrence, { status: "skipped", reason }, this.options.clock.now());
+    this.options.emit?.({
+      type: "schedule.skipped",
+      scheduleId: occurrence.scheduleId,
+      dueAt: occurrence.dueAt,
+      reason,
+    });
     this.options.log(
       "info",
       `${occurrence.scheduleId}: occurrence ${iso(occurrence.dueAt)} skipped: ${reason}`,
@@ -337,9 +355,15 @@ export class Scheduler {
     this.status.runsStarted++;
     await schedules.settle(occurrence, { status: "running", runId: started.runId, startedAt }, startedAt);
     log("info", `${schedule.id} (${schedule.scraper}): started run ${started.runId}`);
+    this.options.emit?.({
+      type: "schedule.fired",
+      scheduleId: schedule.id,
+      dueAt: occurrence.dueAt,
+      runId: started.runId,
+    });
     const done = started.finished
       .catch((error: unknown): RunOutcome => ({ status: "failed", error: describeError(error) }))
-      .then((outcome) => this.finish(schedule.id, occurrence, outcome))
+      .then((outcome) => this.finish(schedule.id, { ...occurrence, runId: started.runId }, outcome))
       .catch((error: unknown) =>
         log("error", `${schedule.id}: could not record the end of ${started.runId}: ${describeError(error)}`),
       )
@@ -356,6 +380,17 @@ export class Scheduler {
    * `maxFailures` in a row. A stopped or cancelled run counts neither way.
    */
   private async finish(scheduleId: string, occurrence: OccurrenceRecord, outcome: RunOutcome): Promise<void> {
+    await this.record(scheduleId, occurrence, outcome);
+    this.options.emit?.({
+      type: "schedule.finished",
+      scheduleId,
+      dueAt: occurrence.dueAt,
+      runId: occurrence.runId,
+      status: outcome.status,
+    });
+  }
+
+  private async record(scheduleId: string, occurrence: OccurrenceRecord, outcome: RunOutcome): Promise<void> {
     const { schedules, clock, log } = this.options;
     const now = clock.now();
     const schedule = await schedules.get(scheduleId);
