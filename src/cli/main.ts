@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   validate: () => import("./commands/validate.ts"),
   export: () => import("./commands/export.ts"),
   datasets: () => import("./commands/datasets.ts"),
+  serve: () => import("./commands/serve.ts"),
   schedule: () => import("./commands/schedule.ts"),
   scheduler: () => import("./commands/scheduler.ts"),
   demo: () => import("./commands/demo.ts"),

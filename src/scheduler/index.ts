@@ -14,3 +14,4 @@ export { systemZone, parseInstant, checkZone } from "./zone.ts";
 export type { RunOutcome, ScheduleRunner } from "./types.ts";
 export { newSchedule, policyFromFlags, DEFAULT_POLICY, type PolicyFlags } from "./schedule-settings.ts";
 export { viewSchedule, viewOccurrence, type ScheduleView, type OccurrenceView } from "./schedule-view.ts";
+export { liveSchedulers, schedulerStatus, type SchedulerStatus } from "./status.ts";

@@ -113,7 +113,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   async list(filter: RunFilter = {}): Promise<RunRecord[]> {
-    // Purpose: runs newest first, optionally by scraper and status.
+    // Purpose: runs newest first (or by change time), filtered by scraper, status, id page, dates.
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.scraper) {
@@ -124,7 +124,19 @@ export class SqliteRunStore implements RunStore {
       where.push(`status IN (${filter.statuses.map(() => "?").join(", ")})`);
       params.push(...filter.statuses);
     }
-    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
+    const conditions: [unknown, string][] = [
+      [filter.before, "id < ?"],
+      [filter.createdFrom, "created_at >= ?"],
+      [filter.createdUntil, "created_at < ?"],
+      [filter.updatedAfter, "updated_at > ?"],
+    ];
+    for (const [value, condition] of conditions) {
+      if (value === undefined) continue;
+      where.push(condition);
+      params.push(value);
+    }
+    const order = filter.updatedAfter === undefined ? "id DESC" : "updated_at, id";
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, filter.limit ?? 1000) as RunRow[];
     return rows.map(toRecord);
   }

@@ -53,6 +53,14 @@ export interface RunFilter {
   scraper?: string;
   statuses?: RunStatus[];
   limit?: number;
+  /** Only runs with a smaller id (older): the next page after a page ending with this id. */
+  before?: string;
+  /** Only runs created at or after this instant. */
+  createdFrom?: number;
+  /** Only runs created before this instant. */
+  createdUntil?: number;
+  /** Only runs changed after this instant (by `updated_at`), oldest change first. */
+  updatedAfter?: number;
 }
 
 export interface RunStore {

@@ -5,6 +5,7 @@ import { NotFoundError, UsageError } from "../../core/errors.ts";
 import { loadScraper } from "../../pipeline/index.ts";
 import {
   hasRhythmFlag,
+  liveSchedulers,
   newSchedule,
   Occurrences,
   parseInstant,
@@ -20,7 +21,6 @@ import {
 import type { ScheduleRecord } from "../../store/index.ts";
 import { withApp, withoutApp, type GlobalOptions } from "../context.ts";
 import { printJson, printTable, reportError } from "../output.ts";
-import { liveSchedulers } from "./scheduler.ts";
 
 type Flags = GlobalOptions & TimingFlags & PolicyFlags;
 
@@ -307,7 +307,7 @@ export function register(program: Command): void {
           },
           now,
         );
-        const running = (await liveSchedulers(app)).length > 0;
+        const running = (await liveSchedulers(app.store.schedules, now)).length > 0;
         if (options.json)
           return printJson({
             schedule: found.id,

@@ -1,23 +1,9 @@
-import { hostname } from "node:os";
 import type { Command } from "commander";
-import type { App } from "../../app/index.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { LogLevel } from "../../core/events.ts";
-import { isProcessAlive } from "../../core/process.ts";
-import type { SchedulerProcess } from "../../store/index.ts";
+import { schedulerStatus } from "../../scheduler/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printJson, printTable } from "../output.ts";
-
-/** A scheduler whose heartbeat is older than this is gone. */
-const STALE_AFTER_MS = 15_000;
-
-/** Scheduler processes that are alive: a fresh heartbeat, and on this host a live pid. */
-export async function liveSchedulers(app: App): Promise<SchedulerProcess[]> {
-  const now = app.clock.now();
-  return (await app.store.schedules.processes()).filter(
-    (p) => now - p.heartbeatAt <= STALE_AFTER_MS && (p.host !== hostname() || isProcessAlive(p.pid)),
-  );
-}
 
 /** `trawl scheduler`: the daemon that fires schedules; `trawl scheduler status`: is one running? */
 export function register(program: Command): void {
@@ -63,19 +49,7 @@ export function register(program: Command): void {
     .option("--json", "print as JSON on stdout")
     .action((options: GlobalOptions) =>
       withApp(options, async (app) => {
-        const live = await liveSchedulers(app);
-        const leader = await app.store.schedules.leader();
-        const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
-        const schedulers = live.map((p) => ({
-          pid: p.pid,
-          host: p.host,
-          leader: leader?.owner === p.owner && leader.expiresAt > app.clock.now(),
-          startedAt: iso(p.startedAt),
-          lastCheck: iso(p.checkedAt),
-          schedulesChecked: p.schedulesChecked,
-          runsStarted: p.runsStarted,
-          nextDue: iso(p.nextDueAt),
-        }));
+        const schedulers = await schedulerStatus(app.store.schedules, app.clock.now());
         if (options.json) return printJson({ running: schedulers.length > 0, schedulers });
         if (schedulers.length === 0) {
           process.stdout.write("no scheduler is running (start one with `trawl scheduler`)\n");

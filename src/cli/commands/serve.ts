@@ -1,0 +1,56 @@
+import { InvalidArgumentError, type Command } from "commander";
+import type { LogLevel } from "../../core/events.ts";
+import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "../../server/index.ts";
+import { withApp, type GlobalOptions } from "../context.ts";
+
+interface ServeOptions extends GlobalOptions {
+  host: string;
+  port: number;
+  scheduler: boolean;
+}
+
+function port(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new InvalidArgumentError("expected a port number (0-65535)");
+  return n;
+}
+
+/** `trawl serve`: the API, the live event stream and the web app, until Ctrl-C or SIGTERM. */
+export function register(program: Command): void {
+  program
+    .command("serve")
+    .description("serve the web app and the API (loopback only unless --host says otherwise)")
+    .option("--port <port>", "port to listen on (0: any free port)", port, DEFAULT_PORT)
+    .option(
+      "--host <host>",
+      "address to listen on; anything but loopback exposes trawl to the network",
+      DEFAULT_HOST,
+    )
+    .option("--no-scheduler", "do not run the scheduler in this process")
+    .action((options: ServeOptions) =>
+      withApp(options, async (app) => {
+        const server = await startServer({
+          app,
+          host: options.host,
+          port: options.port,
+          scheduler: options.scheduler,
+          log,
+        });
+        log("info", `trawl is at ${server.url} (API docs at ${server.url}/api/docs); Ctrl-C stops it`);
+        // A scraper's stray asynchronous exception must not take the server (and every other run) down.
+        process.on("uncaughtException", (error) => log("error", `uncaught: ${error.stack ?? error.message}`));
+        const signal = await new Promise<NodeJS.Signals>((resolve) => {
+          process.once("SIGINT", () => resolve("SIGINT"));
+          process.once("SIGTERM", () => resolve("SIGTERM"));
+        });
+        log("info", `${signal}: stopping (runs of this process stop gracefully and stay resumable)`);
+        await server.close();
+        return signal === "SIGINT" ? 130 : 0;
+      }),
+    );
+}
+
+function log(level: LogLevel, message: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${message}\n`);
+}

@@ -1,0 +1,205 @@
+import { resolve } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import { describeRun, type App } from "../../app/index.ts";
+import { describeError, NotFoundError } from "../../core/errors.ts";
+import type { LogLevel, RunStatus } from "../../core/events.ts";
+import { loadScraper } from "../../pipeline/index.ts";
+
+const STATUSES: RunStatus[] = [
+  "queued",
+  "running",
+  "paused",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "interrupted",
+];
+const CONTROLS = ["pause", "resume", "stop", "cancel"] as const;
+
+const RunId = Type.Object({ id: Type.String({ description: "run id, RUN-YYYYMMDD-XXXXXX" }) });
+const Summary = Type.Object(
+  {},
+  { additionalProperties: true, description: "a run summary (as `trawl show --json`)" },
+);
+
+async function requireRun(app: App, id: string) {
+  const run = await app.store.runs.get(id);
+  if (!run) throw new NotFoundError("TRAWL_ERR_ENGINE_RUN_NOT_FOUND", `no run ${id}`);
+  return run;
+}
+
+/**
+ * Runs: list (paged newest first), one run's summary, start one from a definition file, control
+ * one (also when another process executes it), its log and its records. Runs started here are
+ * tracked in `executions` until they end.
+ */
+export function runRoutes(
+  server: FastifyInstance,
+  app: App,
+  executions: Set<Promise<unknown>>,
+  log: (message: string) => void,
+): void {
+  server.get(
+    "/runs",
+    {
+      schema: {
+        summary: "Runs, newest first; page with `before` (the last id of the previous page)",
+        tags: ["runs"],
+        querystring: Type.Object({
+          scraper: Type.Optional(Type.String()),
+          status: Type.Optional(Type.Union(STATUSES.map((s) => Type.Literal(s)))),
+          from: Type.Optional(Type.String({ description: "created at or after (ISO 8601)" })),
+          until: Type.Optional(Type.String({ description: "created before (ISO 8601)" })),
+          before: Type.Optional(Type.String()),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query as {
+        scraper?: string;
+        status?: RunStatus;
+        from?: string;
+        until?: string;
+        before?: string;
+        limit?: number;
+      };
+      await app.engine.detectInterrupted();
+      const limit = q.limit ?? 50;
+      const runs = await app.store.runs.list({
+        ...(q.scraper && { scraper: q.scraper }),
+        ...(q.status && { statuses: [q.status] }),
+        ...(q.before && { before: q.before }),
+        ...(q.from && { createdFrom: Date.parse(q.from) }),
+        ...(q.until && { createdUntil: Date.parse(q.until) }),
+        limit: limit + 1,
+      });
+      const page = runs.slice(0, limit);
+      return {
+        runs: await Promise.all(page.map((run) => describeRun(app.store, run))),
+        next: runs.length > limit ? page.at(-1)!.id : null,
+      };
+    },
+  );
+
+  server.get(
+    "/runs/:id",
+    {
+      schema: {
+        summary: "One run: targets, steps, errors by reason, stats",
+        tags: ["runs"],
+        params: RunId,
+        response: { 200: Summary },
+      },
+    },
+    async (request) => describeRun(app.store, await requireRun(app, (request.params as { id: string }).id)),
+  );
+
+  server.post(
+    "/runs",
+    {
+      schema: {
+        summary: "Start a run of a definition file; it goes on when the browser closes",
+        tags: ["runs"],
+        body: Type.Object({ file: Type.String({ description: "path of a .yaml/.yml/.ts/.js definition" }) }),
+        response: { 202: Summary },
+      },
+    },
+    async (request, reply) => {
+      const { file } = request.body as { file: string };
+      const scraper = await loadScraper(resolve(file));
+      const run = await app.engine.create(scraper);
+      const execution = app.engine
+        .execute(run.id, scraper)
+        .catch((error: unknown) => {
+          // A scraper that crashes fails its run, never the server.
+          log(`run ${run.id} ended with an error: ${describeError(error)}`);
+        })
+        .finally(() => executions.delete(execution));
+      executions.add(execution);
+      reply.code(202);
+      return describeRun(app.store, (await app.store.runs.get(run.id))!);
+    },
+  );
+
+  for (const control of CONTROLS) {
+    server.post(
+      `/runs/:id/${control}`,
+      {
+        schema: {
+          summary: `${control[0]!.toUpperCase()}${control.slice(1)} a run`,
+          tags: ["runs"],
+          params: RunId,
+          response: { 200: Summary },
+        },
+      },
+      async (request) => {
+        const { id } = request.params as { id: string };
+        await requireRun(app, id);
+        const run = await app.engine[control](id);
+        return describeRun(app.store, run);
+      },
+    );
+  }
+
+  server.get(
+    "/runs/:id/logs",
+    {
+      schema: {
+        summary: "A run's log lines, oldest first; follow with `after` (the last id seen)",
+        tags: ["runs"],
+        params: RunId,
+        querystring: Type.Object({
+          level: Type.Optional(Type.Union(["debug", "info", "warn", "error"].map((l) => Type.Literal(l)))),
+          after: Type.Optional(Type.Integer({ minimum: 0 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 500 })),
+        }),
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const q = request.query as { level?: LogLevel; after?: number; limit?: number };
+      await requireRun(app, id);
+      const logs = await app.store.logs.list(id, {
+        ...(q.level && { level: q.level }),
+        ...(q.after !== undefined && { afterId: q.after }),
+        limit: q.limit ?? 500,
+      });
+      return { logs: logs.map((l) => ({ ...l, at: new Date(l.at).toISOString() })) };
+    },
+  );
+
+  server.get(
+    "/runs/:id/records",
+    {
+      schema: {
+        summary: "A run's records (its final stage, or `stage`), paged",
+        tags: ["runs"],
+        params: RunId,
+        querystring: Type.Object({
+          stage: Type.Optional(Type.Integer({ minimum: 0 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        }),
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const q = request.query as { stage?: number; offset?: number; limit?: number };
+      await requireRun(app, id);
+      const steps = await app.store.steps.list(id);
+      const stage = q.stage ?? steps.filter((s) => s.status === "done").at(-1)?.index ?? 0;
+      const offset = q.offset ?? 0;
+      const limit = q.limit ?? 100;
+      const records: unknown[] = [];
+      let index = 0;
+      for await (const record of app.store.records.read(id, stage)) {
+        if (index++ < offset) continue;
+        records.push(record);
+        if (records.length >= limit) break;
+      }
+      return { stage, offset, total: await app.store.records.count(id, stage), records };
+    },
+  );
+}

@@ -1,0 +1,311 @@
+import { resolve } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { Type, type TSchema } from "typebox";
+import type { App } from "../../app/index.ts";
+import { NotFoundError, UsageError } from "../../core/errors.ts";
+import { loadScraper } from "../../pipeline/index.ts";
+import {
+  hasRhythmFlag,
+  newSchedule,
+  Occurrences,
+  parseInstant,
+  policyFromFlags,
+  schedulerStatus,
+  systemZone,
+  timingFromFlags,
+  viewOccurrence,
+  viewSchedule,
+  type PolicyFlags,
+  type Timing,
+  type TimingFlags,
+} from "../../scheduler/index.ts";
+
+const optionalString = (description: string) => Type.Optional(Type.String({ description }));
+
+/** The timing fields, named like the CLI flags (`activeHours` for `--active-hours`). */
+const timingFields = {
+  cron: optionalString("cron expression, 5 fields or 6 with seconds first"),
+  every: optionalString("interval of elapsed time: 90s, 15m, 1h30m"),
+  at: optionalString("once: 2026-11-23T09:00 (in tz) or ISO 8601 with Z or an offset"),
+  daily: optionalString("HH:MM"),
+  weekly: optionalString("DAYS@HH:MM, e.g. mon,thu@09:00"),
+  manual: Type.Optional(Type.Boolean()),
+  tz: optionalString("IANA time zone"),
+  activeHours: optionalString("HH:MM-HH:MM, or none"),
+  days: optionalString("mon-fri, sat,sun, … or none"),
+};
+const policyFields = {
+  catchUp: Type.Optional(Type.Union([Type.Literal("none"), Type.Literal("latest")])),
+  grace: optionalString("duration"),
+  overlap: Type.Optional(Type.Union([Type.Literal("skip"), Type.Literal("queue")])),
+  maxFailures: Type.Optional(Type.Integer({ minimum: 1 })),
+  retries: Type.Optional(Type.Integer({ minimum: 0 })),
+  jitter: optionalString("duration"),
+};
+const ScheduleId = Type.Object({ id: Type.String({ description: "schedule id, SCH-XXXXXX" }) });
+const View: TSchema = Type.Object(
+  {},
+  { additionalProperties: true, description: "a schedule (as `trawl schedule show --json`)" },
+);
+
+type Body = TimingFlags &
+  Omit<PolicyFlags, "maxFailures" | "retries"> & { maxFailures?: number; retries?: number };
+
+function policyFlags(body: Body): PolicyFlags {
+  const { catchUp, grace, overlap, jitter } = body;
+  return {
+    ...(catchUp !== undefined && { catchUp }),
+    ...(grace !== undefined && { grace }),
+    ...(overlap !== undefined && { overlap }),
+    ...(jitter !== undefined && { jitter }),
+    ...(body.maxFailures !== undefined && { maxFailures: String(body.maxFailures) }),
+    ...(body.retries !== undefined && { retries: String(body.retries) }),
+  };
+}
+
+async function requireSchedule(app: App, id: string) {
+  const schedule = await app.store.schedules.get(id);
+  if (!schedule) throw new NotFoundError("TRAWL_ERR_SCHEDULE_NOT_FOUND", `no schedule ${id}`);
+  return schedule;
+}
+
+/** Schedules, as the `trawl schedule` commands manage them, plus the scheduler's status. */
+export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler: () => void): void {
+  const view = async (id: string) => viewSchedule((await app.store.schedules.get(id))!, app.clock.now());
+
+  server.get(
+    "/schedules",
+    { schema: { summary: "Every schedule with its next occurrence", tags: ["schedules"] } },
+    async () => ({
+      schedules: (await app.store.schedules.list()).map((s) => viewSchedule(s, app.clock.now())),
+    }),
+  );
+
+  server.post(
+    "/schedules",
+    {
+      schema: {
+        summary: "Schedule a definition file",
+        tags: ["schedules"],
+        body: Type.Object({ file: Type.String(), ...timingFields, ...policyFields }),
+        response: { 201: View },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as Body & { file: string };
+      const now = app.clock.now();
+      const timing = timingFromFlags(body, now);
+      const source = resolve(body.file);
+      const scraper = await loadScraper(source);
+      const created = await app.store.schedules.create(
+        newSchedule({ name: scraper.name, source }, timing, policyFlags(body), now),
+        now,
+      );
+      wakeScheduler();
+      reply.code(201);
+      return viewSchedule(created, now);
+    },
+  );
+
+  server.post(
+    "/schedules/preview",
+    {
+      schema: {
+        summary: "The next occurrences of a timing, without saving anything",
+        tags: ["schedules"],
+        body: Type.Object({
+          ...timingFields,
+          from: optionalString("start after this instant instead of now"),
+          count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 5 })),
+        }),
+      },
+    },
+    async (request) => {
+      const body = request.body as TimingFlags & { from?: string; count?: number };
+      const from =
+        body.from === undefined ? app.clock.now() : parseInstant(body.from, body.tz ?? systemZone(), "from");
+      const timing = timingFromFlags(body, from);
+      const next = new Occurrences(timing)
+        .upcoming(from, body.count ?? 5)
+        .map((at) => new Date(at).toISOString());
+      return { zone: timing.zone, next };
+    },
+  );
+
+  server.get(
+    "/schedules/:id",
+    {
+      schema: {
+        summary: "A schedule, its next 5 occurrences and its recent history",
+        tags: ["schedules"],
+        params: ScheduleId,
+      },
+    },
+    async (request) => {
+      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const now = app.clock.now();
+      const upcoming =
+        schedule.status === "active"
+          ? new Occurrences(schedule.timing as Timing)
+              .upcoming(Math.max(schedule.cursor, now), 5)
+              .map((at) => new Date(at).toISOString())
+          : [];
+      const history = (await app.store.schedules.occurrences({ scheduleId: schedule.id, limit: 20 })).map(
+        viewOccurrence,
+      );
+      return { ...viewSchedule(schedule, now), upcoming, history };
+    },
+  );
+
+  server.patch(
+    "/schedules/:id",
+    {
+      schema: {
+        summary: "Change a schedule's timing or policies (absent fields keep their value)",
+        tags: ["schedules"],
+        params: ScheduleId,
+        body: Type.Object({ ...timingFields, ...policyFields }),
+        response: { 200: View },
+      },
+    },
+    async (request) => {
+      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const body = request.body as Body;
+      const now = app.clock.now();
+      const patch = policyFromFlags(policyFlags(body));
+      if (
+        hasRhythmFlag(body) ||
+        body.tz !== undefined ||
+        body.activeHours !== undefined ||
+        body.days !== undefined
+      ) {
+        patch.timing = timingFromFlags(body, now, schedule.timing as Timing);
+        patch.cursor = now;
+      }
+      if (Object.keys(patch).length === 0)
+        throw new UsageError("TRAWL_ERR_SCHEDULE_USAGE", "nothing to change");
+      await app.store.schedules.update(schedule.id, patch, now);
+      wakeScheduler();
+      return view(schedule.id);
+    },
+  );
+
+  server.delete(
+    "/schedules/:id",
+    {
+      schema: {
+        summary: "Delete a schedule and its history (its runs stay)",
+        tags: ["schedules"],
+        params: ScheduleId,
+      },
+    },
+    async (request, reply) => {
+      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      await app.store.schedules.remove(schedule.id);
+      reply.code(204);
+    },
+  );
+
+  server.post(
+    "/schedules/:id/pause",
+    {
+      schema: {
+        summary: "Stop firing a schedule until it is resumed",
+        tags: ["schedules"],
+        params: ScheduleId,
+        body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String()) })),
+        response: { 200: View },
+      },
+    },
+    async (request) => {
+      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const reason = (request.body as { reason?: string } | undefined)?.reason ?? "paused by hand";
+      await app.store.schedules.update(
+        schedule.id,
+        { status: "paused", pausedReason: reason },
+        app.clock.now(),
+      );
+      return view(schedule.id);
+    },
+  );
+
+  server.post(
+    "/schedules/:id/resume",
+    {
+      schema: {
+        summary: "Fire a paused schedule again, from now on",
+        tags: ["schedules"],
+        params: ScheduleId,
+        response: { 200: View },
+      },
+    },
+    async (request) => {
+      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const now = app.clock.now();
+      await app.store.schedules.update(
+        schedule.id,
+        { status: "active", pausedReason: null, failures: 0, cursor: now },
+        now,
+      );
+      wakeScheduler();
+      return view(schedule.id);
+    },
+  );
+
+  server.post(
+    "/schedules/:id/run-now",
+    { schema: { summary: "Run a schedule once now", tags: ["schedules"], params: ScheduleId } },
+    async (request, reply) => {
+      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const now = app.clock.now();
+      await app.store.schedules.claim(
+        {
+          scheduleId: schedule.id,
+          dueAt: now,
+          attempt: 0,
+          kind: "manual",
+          status: "waiting",
+          reason: null,
+          startAfter: now,
+          claimedBy: null,
+        },
+        now,
+      );
+      wakeScheduler();
+      reply.code(202);
+      return { schedule: schedule.id, due: new Date(now).toISOString() };
+    },
+  );
+
+  server.get(
+    "/schedules/:id/history",
+    {
+      schema: {
+        summary: "What each occurrence became, newest first",
+        tags: ["schedules"],
+        params: ScheduleId,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+        }),
+      },
+    },
+    async (request) => {
+      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const { limit } = request.query as { limit?: number };
+      return {
+        history: (await app.store.schedules.occurrences({ scheduleId: schedule.id, limit: limit ?? 50 })).map(
+          viewOccurrence,
+        ),
+      };
+    },
+  );
+
+  server.get(
+    "/scheduler",
+    { schema: { summary: "Live scheduler processes and which one leads", tags: ["schedules"] } },
+    async () => {
+      const schedulers = await schedulerStatus(app.store.schedules, app.clock.now());
+      return { running: schedulers.length > 0, schedulers };
+    },
+  );
+}

@@ -1,0 +1,156 @@
+import type { AddressInfo } from "node:net";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { App } from "../app/index.ts";
+import { describeError } from "../core/errors.ts";
+import type { LogLevel, TrawlEvent } from "../core/events.ts";
+import type { Scheduler } from "../scheduler/index.ts";
+import { apiErrorOf, HttpError } from "./api-error.ts";
+import { EventHub } from "./event-hub.ts";
+import { allowedAuthorities, guardRequest } from "./guard.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { runRoutes } from "./routes/runs.ts";
+import { scheduleRoutes } from "./routes/schedules.ts";
+import { RunWatcher } from "./run-watcher.ts";
+
+/** Where `trawl serve` listens unless told otherwise (DESIGN.md §4). */
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_PORT = 7878;
+
+export interface ServerOptions {
+  app: App;
+  /** @defaultValue 127.0.0.1 (loopback only) */
+  host?: string;
+  /** 0 picks a free port. @defaultValue 7878 */
+  port?: number;
+  /** Run the scheduler in this process (it fires only while it holds the lease). @defaultValue true */
+  scheduler?: boolean;
+  /** Comment lines on the event stream this often. @defaultValue 15000 */
+  heartbeatMs?: number;
+  /** How often runs of other processes are looked at. @defaultValue 500 */
+  watchMs?: number;
+  /** The event stream (tests pass one with predictable ids). */
+  hub?: EventHub;
+  log?(level: LogLevel, message: string): void;
+}
+
+/** A listening server. */
+export interface TrawlServer {
+  /** `http://127.0.0.1:7878` */
+  url: string;
+  fastify: FastifyInstance;
+  hub: EventHub;
+  scheduler: Scheduler | undefined;
+  /** Stops the scheduler and every run of this process (gracefully: resumable), the watcher and the HTTP server. */
+  close(): Promise<void>;
+}
+
+/** Events that happen per request: far too many for the stream; progress events summarise them. */
+const NOT_STREAMED = new Set<TrawlEvent["type"]>(["request.finished", "request.failed"]);
+
+/**
+ * Starts the API, the event stream and (when built) the web app on one port. Runs started
+ * through it keep going when the browser closes; runs of other processes appear through the
+ * watcher; a scheduler runs in-process and fires while it holds the lease.
+ */
+export async function startServer(options: ServerOptions): Promise<TrawlServer> {
+  const { app } = options;
+  const host = options.host ?? DEFAULT_HOST;
+  const log = options.log ?? (() => undefined);
+  const hub = options.hub ?? new EventHub();
+  const publish = (event: TrawlEvent) => {
+    if (!NOT_STREAMED.has(event.type)) hub.publish(event);
+  };
+  const unsubscribe = app.engine.bus.subscribe(publish);
+  const watcher = new RunWatcher(app, publish, options.watchMs);
+
+  const fastify = Fastify({
+    logger: false,
+    // Against slow clients: a request must arrive whole within 30 s, headers within 10 s.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 5_000,
+    bodyLimit: 1024 * 1024,
+    http: { headersTimeout: 10_000 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  let authorities: ReturnType<typeof allowedAuthorities> = new Set();
+  fastify.addHook("onRequest", async (request) => guardRequest(request, authorities));
+  fastify.setErrorHandler((error, _request, reply) => {
+    const body = apiErrorOf(error);
+    if (body.statusCode >= 500) log("error", `${_request.method} ${_request.url}: ${describeError(error)}`);
+    void reply.code(body.statusCode).send(body);
+  });
+  fastify.setNotFoundHandler((request, reply) => {
+    const body = apiErrorOf(
+      new HttpError(404, "TRAWL_ERR_HTTP_NOT_FOUND", `no route ${request.method} ${request.url}`),
+    );
+    void reply.code(404).send(body);
+  });
+
+  await fastify.register(swagger, {
+    openapi: {
+      info: {
+        title: "trawl API",
+        version: "0.1.0",
+        description: "Runs, schedules and live events of a local trawl.",
+      },
+    },
+  });
+  await fastify.register(swaggerUi, { routePrefix: "/api/docs" });
+
+  /** Runs started through the API that have not ended. */
+  const executions = new Set<Promise<unknown>>();
+  let scheduler: Scheduler | undefined;
+  const stopScheduler = new AbortController();
+  await fastify.register(
+    async (api) => {
+      healthRoutes(api, app, Date.now());
+      runRoutes(api, app, executions, (message) => log("error", message));
+      scheduleRoutes(api, app, () => scheduler?.wake());
+      eventRoutes(api, hub, options.heartbeatMs ?? 15_000);
+      api.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
+    },
+    { prefix: "/api" },
+  );
+
+  await fastify.listen({ host, port: options.port ?? DEFAULT_PORT });
+  const port = (fastify.server.address() as AddressInfo).port;
+  authorities = allowedAuthorities(host, port);
+  watcher.start();
+
+  let schedulerDone: Promise<void> = Promise.resolve();
+  if (options.scheduler ?? true) {
+    scheduler = app.scheduler({ log, emit: publish });
+    schedulerDone = scheduler.run(stopScheduler.signal).catch((error: unknown) => {
+      log("error", `scheduler stopped: ${describeError(error)}`);
+    });
+  }
+
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost === "0.0.0.0" ? "127.0.0.1" : urlHost}:${port}`,
+    fastify,
+    hub,
+    scheduler,
+    async close() {
+      stopScheduler.abort();
+      scheduler?.wake();
+      // Runs this process executes stop gracefully (in-flight requests finish): resumable later.
+      const running = (await app.store.runs.list({ statuses: ["running", "paused", "queued"] })).filter(
+        (run) => app.engine.session(run.id),
+      );
+      await Promise.all(running.map((run) => app.engine.stop(run.id).catch(() => undefined)));
+      await Promise.allSettled([...executions]);
+      await schedulerDone;
+      watcher.stop();
+      unsubscribe();
+      // Event streams never end by themselves: close their sockets with the server.
+      fastify.server.closeAllConnections();
+      await fastify.close();
+    },
+  };
+}
