@@ -32,6 +32,10 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** How often runs of other processes are looked at. @defaultValue 500 */
   watchMs?: number;
+  /** A client must send its request headers within this. @defaultValue 10000 */
+  headersTimeoutMs?: number;
+  /** … and the whole request within this. @defaultValue 30000 */
+  requestTimeoutMs?: number;
   /** The event stream (tests pass one with predictable ids). */
   hub?: EventHub;
   log?(level: LogLevel, message: string): void;
@@ -69,12 +73,16 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
 
   const fastify = Fastify({
     logger: false,
-    // Against slow clients: a request must arrive whole within 30 s, headers within 10 s.
-    requestTimeout: 30_000,
+    // Against slow clients (slowloris): headers within 10 s, the whole request within 30 s.
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 5_000,
     bodyLimit: 1024 * 1024,
-    http: { headersTimeout: 10_000 },
+    http: {
+      headersTimeout: options.headersTimeoutMs ?? 10_000,
+      // Node looks for expired requests only this often (30 s by default, which defeats the above).
+      connectionsCheckingInterval: Math.min(1000, (options.headersTimeoutMs ?? 10_000) / 2),
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   let authorities: ReturnType<typeof allowedAuthorities> = new Set();
