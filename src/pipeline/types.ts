@@ -127,6 +127,8 @@ export interface CompiledStep {
   /** Unique in the plan; breakpoints name it. */
   name: string;
   kind: string;
+  /** Fields that identify a record from this step on (a dedupe step's key); compare uses them. */
+  identity?: readonly string[];
   run(
     input: AsyncIterable<ScrapedRecord>,
     emit: (record: ScrapedRecord) => void,

@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -10,10 +12,14 @@ import type { Scheduler } from "../scheduler/index.ts";
 import { apiErrorOf, HttpError } from "./api-error.ts";
 import { EventHub } from "./event-hub.ts";
 import { allowedAuthorities, guardRequest } from "./guard.ts";
+import { compareRoutes } from "./routes/compare.ts";
+import { datasetRoutes } from "./routes/datasets.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
+import { scraperRoutes } from "./routes/scrapers.ts";
+import { DEFAULT_UI_DIR, serveApp } from "./web-app.ts";
 import { RunWatcher } from "./run-watcher.ts";
 
 /** Where `trawl serve` listens unless told otherwise (DESIGN.md §4). */
@@ -32,6 +38,10 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** How often runs of other processes are looked at. @defaultValue 500 */
   watchMs?: number;
+  /** Folders whose scraper definitions the app lists. @defaultValue the current directory */
+  scraperFolders?: string[];
+  /** The built web app (index.html and assets); none: the API only. @defaultValue ui/dist of this package */
+  uiDir?: string | null;
   /** A client must send its request headers within this. @defaultValue 10000 */
   headersTimeoutMs?: number;
   /** … and the whole request within this. @defaultValue 30000 */
@@ -120,10 +130,16 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
       runRoutes(api, app, executions, (message) => log("error", message));
       scheduleRoutes(api, app, () => scheduler?.wake());
       eventRoutes(api, hub, options.heartbeatMs ?? 15_000);
+      datasetRoutes(api, app);
+      compareRoutes(api, app);
+      scraperRoutes(api, options.scraperFolders ?? [process.cwd()]);
       api.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: "/api" },
   );
+
+  const uiDir = options.uiDir === undefined ? DEFAULT_UI_DIR : options.uiDir;
+  if (uiDir && existsSync(join(uiDir, "index.html"))) await serveApp(fastify, uiDir);
 
   await fastify.listen({ host, port: options.port ?? DEFAULT_PORT });
   const port = (fastify.server.address() as AddressInfo).port;

@@ -1,4 +1,6 @@
+import { delimiter, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
+import { EXAMPLES_DIR } from "../../demo/index.ts";
 import type { LogLevel } from "../../core/events.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "../../server/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
@@ -7,6 +9,16 @@ interface ServeOptions extends GlobalOptions {
   host: string;
   port: number;
   scheduler: boolean;
+  scrapers?: string[];
+}
+
+/**
+ * The folders whose scrapers the app lists: `--scrapers`, else `TRAWL_SCRAPERS` (separated like
+ * PATH), else the current directory; the bundled examples always.
+ */
+function scraperFolders(given: string[] | undefined): string[] {
+  const configured = given ?? process.env.TRAWL_SCRAPERS?.split(delimiter).filter(Boolean) ?? [process.cwd()];
+  return [...new Set([...configured.map((folder) => resolve(folder)), resolve(EXAMPLES_DIR)])];
 }
 
 function port(raw: string): number {
@@ -28,6 +40,10 @@ export function register(program: Command): void {
       DEFAULT_HOST,
     )
     .option("--no-scheduler", "do not run the scheduler in this process")
+    .option(
+      "--scrapers <dir...>",
+      "folders whose scraper definitions the app lists (default: $TRAWL_SCRAPERS, else .)",
+    )
     .action((options: ServeOptions) =>
       withApp(options, async (app) => {
         const server = await startServer({
@@ -35,6 +51,7 @@ export function register(program: Command): void {
           host: options.host,
           port: options.port,
           scheduler: options.scheduler,
+          scraperFolders: scraperFolders(options.scrapers),
           log,
         });
         log("info", `trawl is at ${server.url} (API docs at ${server.url}/api/docs); Ctrl-C stops it`);

@@ -28,6 +28,7 @@ export const dedupeStep: StepFactory<DedupeConfig> = {
     return {
       name: info.name,
       kind: info.kind,
+      identity: fields,
       async run(input, emit) {
         const seen = new Set<string>();
         let dropped = 0;

@@ -1,0 +1,125 @@
+import { NotFoundError } from "../core/errors.ts";
+import { loadScraper } from "../pipeline/index.ts";
+import type { RunRecord, Store } from "../store/index.ts";
+import { describeRun, type RunSummary } from "./run-summary.ts";
+
+type Json = Record<string, unknown>;
+
+/** A record present in both runs whose fields differ. */
+export interface ChangedRecord {
+  key: string;
+  fields: { field: string; a: unknown; b: unknown }[];
+}
+
+/** Two runs side by side and how their final records differ. */
+export interface RunComparison {
+  a: RunSummary;
+  b: RunSummary;
+  /** The fields that identify a record across runs; null: whole records are compared. */
+  key: string[] | null;
+  /** The differences (at most {@link MAX_LISTED} listed of each kind) and exact counts. */
+  records: {
+    added: Json[];
+    removed: Json[];
+    changed: ChangedRecord[];
+    unchanged: number;
+    counts: { added: number; removed: number; changed: number };
+  };
+}
+
+/** Most records listed per kind of difference; `counts` are exact. */
+const MAX_LISTED = 1000;
+
+/**
+ * Compares the final records of run `a` (older) with run `b` (newer), keyed by `key`: given,
+ * else the dedupe key of b's definition (if it still loads), else `url` when every record has
+ * one, else the whole record (then nothing is "changed", only added or removed).
+ */
+export async function compareRuns(
+  store: Store,
+  aId: string,
+  bId: string,
+  key?: string[],
+): Promise<RunComparison> {
+  const [a, b] = await Promise.all([requireRun(store, aId), requireRun(store, bId)]);
+  const [recordsA, recordsB] = await Promise.all([finalRecords(store, a), finalRecords(store, b)]);
+  const identity =
+    key ?? (await dedupeKeyOf(b)) ?? (everyHas([...recordsA, ...recordsB], "url") ? ["url"] : null);
+  const keyOf = (record: Json) => JSON.stringify(identity ? identity.map((f) => record[f] ?? null) : record);
+  const before = new Map(recordsA.map((record) => [keyOf(record), record]));
+  const added: Json[] = [];
+  const changed: ChangedRecord[] = [];
+  let unchanged = 0;
+  for (const record of recordsB) {
+    const k = keyOf(record);
+    const old = before.get(k);
+    before.delete(k);
+    if (!old) added.push(record);
+    else {
+      const fields = fieldChanges(old, record);
+      if (fields.length === 0) unchanged++;
+      else
+        changed.push({
+          key: identity ? identity.map((f) => String(record[f] ?? "")).join(" / ") : k,
+          fields,
+        });
+    }
+  }
+  return {
+    a: await describeRun(store, a),
+    b: await describeRun(store, b),
+    key: identity,
+    records: {
+      added: added.slice(0, MAX_LISTED),
+      removed: [...before.values()].slice(0, MAX_LISTED),
+      changed: changed.slice(0, MAX_LISTED),
+      unchanged,
+      counts: { added: added.length, removed: before.size, changed: changed.length },
+    },
+  };
+}
+
+/** The run of the same scraper created just before `runId`, or null. */
+export async function previousRun(store: Store, runId: string): Promise<RunRecord | null> {
+  const run = await requireRun(store, runId);
+  const [previous] = await store.runs.list({ scraper: run.scraper, before: run.id, limit: 1 });
+  return previous ?? null;
+}
+
+function fieldChanges(a: Json, b: Json): ChangedRecord["fields"] {
+  const names = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  return names
+    .filter((field) => JSON.stringify(a[field] ?? null) !== JSON.stringify(b[field] ?? null))
+    .map((field) => ({ field, a: a[field] ?? null, b: b[field] ?? null }));
+}
+
+async function requireRun(store: Store, id: string): Promise<RunRecord> {
+  const run = await store.runs.get(id);
+  if (!run) throw new NotFoundError("TRAWL_ERR_ENGINE_RUN_NOT_FOUND", `no run ${id}`);
+  return run;
+}
+
+async function finalRecords(store: Store, run: RunRecord): Promise<Json[]> {
+  const steps = await store.steps.list(run.id);
+  const stage = steps.filter((step) => step.status === "done").at(-1)?.index ?? 0;
+  const records: Json[] = [];
+  for await (const record of store.records.read(run.id, stage)) records.push(record as Json);
+  return records;
+}
+
+async function dedupeKeyOf(run: RunRecord): Promise<string[] | null> {
+  if (!run.source) return null;
+  try {
+    const scraper = await loadScraper(run.source);
+    const step = scraper.steps.findLast((s) => s.identity !== undefined);
+    return step?.identity ? [...step.identity] : null;
+  } catch {
+    return null; // the definition moved or broke since: fall back
+  }
+}
+
+function everyHas(records: Json[], field: string): boolean {
+  return (
+    records.length > 0 && records.every((record) => record[field] !== undefined && record[field] !== null)
+  );
+}

@@ -1,0 +1,110 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import { UsageError } from "../../core/errors.ts";
+import { homePaths, trawlHome } from "../../core/paths.ts";
+import { DEFAULT_PORT } from "../../server/index.ts";
+import { withoutApp, type GlobalOptions } from "../context.ts";
+import { printJson } from "../output.ts";
+
+const BIN = fileURLToPath(new URL("../../../bin/trawl.js", import.meta.url));
+
+/** Chromium-family browsers, by command name (Linux) and by path (macOS, Windows); the first found opens the app. */
+const BROWSERS = [
+  "google-chrome",
+  "google-chrome-stable",
+  "chromium",
+  "chromium-browser",
+  "microsoft-edge",
+  "brave-browser",
+  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+  "/Applications/Chromium.app/Contents/MacOS/Chromium",
+  "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+  "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe",
+  "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe",
+];
+
+async function isTrawlServer(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) });
+    const body = (await response.json()) as { status?: string; version?: string };
+    return response.ok && body.status === "ok" && typeof body.version === "string";
+  } catch {
+    return false;
+  }
+}
+
+function findOnPath(name: string): string | undefined {
+  if (name.includes("/") || name.includes("\\")) return existsSync(name) ? name : undefined;
+  for (const dir of (process.env.PATH ?? "").split(process.platform === "win32" ? ";" : ":")) {
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Opens `url` as an app window of a Chromium-family browser, else in the default browser. */
+function openWindow(url: string): string {
+  for (const name of BROWSERS) {
+    const browser = findOnPath(name);
+    if (!browser) continue;
+    spawn(browser, [`--app=${url}`], { detached: true, stdio: "ignore" }).unref();
+    return browser;
+  }
+  const opener =
+    process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer" : "xdg-open";
+  spawn(opener, [url], { detached: true, stdio: "ignore" })
+    .on("error", () => undefined)
+    .unref();
+  return opener;
+}
+
+/** Starts `trawl serve` in the background, its output in `<home>/logs/server.log`, and waits until it answers. */
+async function startBackgroundServer(url: string, port: number, home: string | undefined): Promise<number> {
+  const logs = join(homePaths(home ?? trawlHome()).home, "logs");
+  mkdirSync(logs, { recursive: true });
+  const out = openSync(join(logs, "server.log"), "a");
+  const args = [BIN, "serve", "--port", String(port), ...(home ? ["--home", home] : [])];
+  const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", out, out] });
+  child.unref();
+  for (let i = 0; i < 150; i++) {
+    if (await isTrawlServer(url)) return child.pid ?? 0;
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new UsageError(
+    "TRAWL_ERR_CLI_SERVE",
+    `the server did not start on port ${port}; see ${join(logs, "server.log")}`,
+  );
+}
+
+function port(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65_535)
+    throw new InvalidArgumentError("expected a port number (1-65535)");
+  return n;
+}
+
+/** `trawl app`: the web app in a window of its own, starting the server when none is running. */
+export function register(program: Command): void {
+  program
+    .command("app")
+    .description("open the web app (starting `trawl serve` in the background when it is not running)")
+    .option("--port <port>", "the server's port", port, DEFAULT_PORT)
+    .option("--no-open", "start the server if needed and print the address, without opening a browser")
+    .option("--json", "print { url, started, pid, browser } on stdout")
+    .action((options: GlobalOptions & { port: number; open: boolean }) =>
+      withoutApp(options, async () => {
+        const url = `http://127.0.0.1:${options.port}`;
+        const running = await isTrawlServer(url);
+        const pid = running ? null : await startBackgroundServer(url, options.port, options.home);
+        const browser = options.open ? openWindow(url) : null;
+        if (options.json) return printJson({ url, started: !running, pid, browser });
+        process.stderr.write(`${running ? "trawl is running" : `started trawl (pid ${pid})`} at ${url}\n`);
+        if (browser) process.stderr.write(`opened with ${browser}\n`);
+      }),
+    );
+}

@@ -1,0 +1,98 @@
+import { PassThrough } from "node:stream";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import type { App } from "../../app/index.ts";
+import {
+  assertDatasetName,
+  assertExportFormat,
+  exportDataset,
+  listDatasets,
+  readManifest,
+  verifyDataset,
+} from "../../datasets/index.ts";
+
+const CONTENT_TYPES: Record<string, string> = {
+  jsonl: "application/x-ndjson; charset=utf-8",
+  csv: "text/csv; charset=utf-8",
+  json: "application/json; charset=utf-8",
+};
+
+/** Datasets: versions with their manifests, verification, and downloads in each export format. */
+export function datasetRoutes(server: FastifyInstance, app: App): void {
+  const root = app.paths.datasets;
+
+  server.get(
+    "/datasets",
+    { schema: { summary: "Datasets with their versions and manifests", tags: ["datasets"] } },
+    async () => {
+      const datasets = await listDatasets(root);
+      return {
+        datasets: await Promise.all(
+          datasets.map(async (dataset) => ({
+            name: dataset.name,
+            latest: dataset.current,
+            versions: await Promise.all(
+              dataset.versions.map(async (version) => {
+                const manifest = await readManifest(root, dataset.name, version.version);
+                return {
+                  ...version,
+                  fields: manifest.fields,
+                  files: manifest.files.map((file) => ({
+                    name: file.path,
+                    bytes: file.bytes,
+                    sha256: file.sha256,
+                  })),
+                };
+              }),
+            ),
+          })),
+        ),
+      };
+    },
+  );
+
+  const NameVersion = Type.Object({ name: Type.String() });
+  server.post(
+    "/datasets/:name/verify",
+    {
+      schema: {
+        summary: "Check a version's files against its manifest (default: the current version)",
+        tags: ["datasets"],
+        params: NameVersion,
+        querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+      },
+    },
+    async (request) => {
+      const { name } = request.params as { name: string };
+      const { version } = request.query as { version?: number };
+      return verifyDataset(root, assertDatasetName(name), version);
+    },
+  );
+
+  server.get(
+    "/datasets/:name/versions/:version/download",
+    {
+      schema: {
+        summary: "A version's records as a file: jsonl, csv or json",
+        tags: ["datasets"],
+        params: Type.Object({ name: Type.String(), version: Type.Integer({ minimum: 1 }) }),
+        querystring: Type.Object({ format: Type.Optional(Type.String({ default: "jsonl" })) }),
+      },
+    },
+    async (request, reply) => {
+      const { name, version } = request.params as { name: string; version: number };
+      const format = assertExportFormat((request.query as { format?: string }).format ?? "jsonl");
+      // Fails with 404 before anything is sent when the version does not exist.
+      await readManifest(root, assertDatasetName(name), version);
+      const body = new PassThrough();
+      void exportDataset(root, name, format, body, { version }).then(
+        () => body.end(),
+        (error: unknown) => body.destroy(error as Error),
+      );
+      return reply
+        .header("content-type", CONTENT_TYPES[format])
+        .header("content-disposition", `attachment; filename="${name}-v${version}.${format}"`)
+        .send(body);
+    },
+  );
+}

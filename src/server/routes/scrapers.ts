@@ -1,0 +1,48 @@
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import { checkScraper, findScrapers } from "../../app/index.ts";
+import { NotFoundError } from "../../core/errors.ts";
+
+/** Scrapers: the definitions in the configured folders, and one definition with its problems. */
+export function scraperRoutes(server: FastifyInstance, folders: readonly string[]): void {
+  server.get(
+    "/scrapers",
+    { schema: { summary: "Scraper definitions in the scraper folders, checked", tags: ["scrapers"] } },
+    async () => ({
+      folders,
+      scrapers: await findScrapers(folders),
+    }),
+  );
+
+  server.get(
+    "/scrapers/definition",
+    {
+      schema: {
+        summary: "One definition file: its text, its problems and its pipeline",
+        tags: ["scrapers"],
+        querystring: Type.Object({ file: Type.String() }),
+      },
+    },
+    async (request) => {
+      const file = resolve((request.query as { file: string }).file);
+      // Only definitions in the scraper folders: this route must not read arbitrary files.
+      if (!folders.some((folder) => dirname(file) === resolve(folder))) {
+        throw new NotFoundError("TRAWL_ERR_SCRAPER_NOT_FOUND", `${file} is not in a scraper folder`);
+      }
+      const text = await readFile(file, "utf8").catch(() => {
+        throw new NotFoundError("TRAWL_ERR_SCRAPER_NOT_FOUND", `cannot read ${file}`);
+      });
+      const checked = await checkScraper(file);
+      return {
+        file,
+        text,
+        name: checked.name,
+        valid: checked.valid,
+        problems: checked.problems,
+        steps: checked.steps,
+      };
+    },
+  );
+}

@@ -1,0 +1,62 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { createBrowserRouter, RouterProvider } from "react-router";
+import { Layout } from "./components/Layout.tsx";
+import { connectEvents } from "./live/events.ts";
+import { syncCacheWithEvents } from "./live/cache-sync.ts";
+import { ComparePage } from "./pages/ComparePage.tsx";
+import { DashboardPage } from "./pages/DashboardPage.tsx";
+import { DatasetsPage } from "./pages/DatasetsPage.tsx";
+import { HealthPage } from "./pages/HealthPage.tsx";
+import { NotFoundPage, RouteErrorPage } from "./pages/NotFoundPage.tsx";
+import { RunDetailPage } from "./pages/RunDetailPage.tsx";
+import { RunsPage } from "./pages/RunsPage.tsx";
+import { ScheduleDetailPage } from "./pages/ScheduleDetailPage.tsx";
+import { SchedulesPage } from "./pages/SchedulesPage.tsx";
+import { ScraperViewPage } from "./pages/ScraperViewPage.tsx";
+import { ScrapersPage } from "./pages/ScrapersPage.tsx";
+import "./styles.css";
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Freshness comes from the event stream, not from timers or window focus.
+      staleTime: Infinity,
+      refetchOnWindowFocus: false,
+      retry: 1,
+    },
+  },
+});
+
+connectEvents();
+syncCacheWithEvents(queryClient);
+
+const router = createBrowserRouter([
+  {
+    path: "/",
+    element: <Layout />,
+    errorElement: <RouteErrorPage />,
+    children: [
+      { index: true, element: <DashboardPage /> },
+      { path: "scrapers", element: <ScrapersPage /> },
+      { path: "scrapers/view", element: <ScraperViewPage /> },
+      { path: "runs", element: <RunsPage /> },
+      { path: "runs/:id", element: <RunDetailPage /> },
+      { path: "compare", element: <ComparePage /> },
+      { path: "schedules", element: <SchedulesPage /> },
+      { path: "schedules/:id", element: <ScheduleDetailPage /> },
+      { path: "datasets", element: <DatasetsPage /> },
+      { path: "health", element: <HealthPage /> },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+]);
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  </StrictMode>,
+);
