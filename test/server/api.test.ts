@@ -166,8 +166,15 @@ describe("the rest", () => {
     const spec = (await f.api("GET", "/api/openapi.json")).json;
     expect(Object.keys(spec.paths).sort()).toEqual(
       [
+        "/api/compare",
+        "/api/datasets",
+        "/api/datasets/{name}/verify",
+        "/api/datasets/{name}/versions/{version}/download",
         "/api/events",
         "/api/health",
+        "/api/runs/{id}/changes",
+        "/api/scrapers",
+        "/api/scrapers/definition",
         "/api/runs",
         "/api/runs/{id}",
         "/api/runs/{id}/cancel",

@@ -16,6 +16,8 @@ export interface Fixture {
   /** A scraper of `/slow` pages on the site: 3 targets, held while `hold` is on. */
   scraperFile: string;
   release(): void;
+  /** Gives page `n` another title from now on. */
+  retitle(n: number, title: string): void;
   /** Calls the API; `body` is sent as JSON. */
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
 }
@@ -79,12 +81,15 @@ export async function serve(options: Partial<ServerOptions> & { hold?: boolean }
   const dir = mkdtempSync(join(tmpdir(), "trawl-server-"));
   let holding = options.hold ?? false;
   let held: (() => void)[] = [];
+  const titles = new Map<string, string>();
   const site = await startFaultSite({
     routes: {
       "/slow": (req, res) => {
         const n = new URL(req.url ?? "/", "http://x").searchParams.get("n") ?? "0";
         const answer = () =>
-          res.writeHead(200, { "content-type": "text/html" }).end(`<h1>Item ${n}</h1><p class="k">${n}</p>`);
+          res
+            .writeHead(200, { "content-type": "text/html" })
+            .end(`<h1>${titles.get(n) ?? `Item ${n}`}</h1><p class="k">${n}</p>`);
         if (holding) held.push(answer);
         else answer();
       },
@@ -117,6 +122,7 @@ export async function serve(options: Partial<ServerOptions> & { hold?: boolean }
       for (const answer of held.splice(0)) answer();
       held = [];
     },
+    retitle: (n, title) => void titles.set(String(n), title),
     api: (method, path, body, headers) => request(server.url, method, path, body, headers),
   };
   fixtures.push(fixture);
