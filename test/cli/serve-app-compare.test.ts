@@ -1,0 +1,88 @@
+import { writeFile } from "node:fs/promises";
+import net from "node:net";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { startFaultSite } from "../fixtures/fault-site.ts";
+import { makeWorkDir, parseJson, runCli, startCli } from "./run-cli.ts";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+describe("trawl serve", () => {
+  it("serves the API on loopback and stops cleanly on SIGTERM", async () => {
+    const { home } = await makeWorkDir();
+    const port = await freePort();
+    const server = startCli(["serve", "--port", String(port)], { home });
+    await server.waitForStderr(/trawl is at http:\/\/127\.0\.0\.1:\d+/);
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+    expect(await health.json()).toMatchObject({ status: "ok", scheduler: { running: true } });
+    server.child.kill("SIGTERM");
+    const ended = await server.result;
+    expect(ended.code).toBe(0);
+  });
+
+  it("refuses a bad port with exit 2", async () => {
+    const { home } = await makeWorkDir();
+    const result = await runCli(["serve", "--port", "99999"], { home });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/port number/);
+  });
+});
+
+describe("trawl app", () => {
+  it("starts the server in the background once, and finds it running the next time", async () => {
+    const { home } = await makeWorkDir();
+    const port = await freePort();
+    const first = parseJson<{ url: string; started: boolean; pid: number }>(
+      await runCli(["app", "--port", String(port), "--no-open", "--json"], { home }),
+    );
+    expect(first).toMatchObject({ url: `http://127.0.0.1:${port}`, started: true, browser: null });
+    try {
+      const again = parseJson(await runCli(["app", "--port", String(port), "--no-open", "--json"], { home }));
+      expect(again).toMatchObject({ started: false, pid: null });
+    } finally {
+      process.kill(first.pid, "SIGTERM");
+    }
+  });
+});
+
+describe("trawl compare", () => {
+  it("prints two runs side by side and the record differences", async () => {
+    const site = await startFaultSite();
+    const { dir, home } = await makeWorkDir();
+    const file = join(dir, "pages.yaml");
+    const definition = (paths: string[]) =>
+      [
+        "name: pages",
+        "targets:",
+        ...paths.map((p, i) => `  - { name: t${i}, start: "${site.url}${p}" }`),
+        "pages:",
+        "  page:",
+        "    record: { url: { from: url }, status: { from: status } }",
+        "politeness: { robots: ignore }",
+        "",
+      ].join("\n");
+    await writeFile(file, definition(["/ok", "/redirect/0"]));
+    const a = parseJson<{ id: string }>(await runCli(["run", file, "--json"], { home })).id;
+    await writeFile(file, definition(["/ok", "/latin1"]));
+    const b = parseJson<{ id: string }>(await runCli(["run", file, "--json"], { home })).id;
+    const json = parseJson<{ key: string[]; records: { counts: Record<string, number> } }>(
+      await runCli(["compare", a, b, "--json"], { home }),
+    );
+    expect(json.key).toEqual(["url"]);
+    expect(json.records.counts).toEqual({ added: 1, removed: 1, changed: 0 });
+    const text = await runCli(["compare", a, b], { home });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/records by url: 1 added, 1 removed, 0 changed, 1 unchanged/);
+    expect((await runCli(["compare", a, "RUN-20200101-000000"], { home })).code).toBe(2);
+    await site.close();
+  });
+});
