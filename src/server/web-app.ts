@@ -11,7 +11,7 @@ export const DEFAULT_UI_DIR = fileURLToPath(new URL("../../ui/dist/", import.met
  */
 export async function serveApp(server: FastifyInstance, dir: string): Promise<void> {
   await server.register(fastifyStatic, { root: dir, wildcard: false, index: ["index.html"] });
-  server.get("/*", (request, reply) => {
+  server.get("/*", { schema: { hide: true } }, (request, reply) => {
     if (request.url.startsWith("/api/")) return reply.callNotFound();
     return reply.sendFile("index.html");
   });

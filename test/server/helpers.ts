@@ -110,7 +110,7 @@ export async function serve(options: Partial<ServerOptions> & { hold?: boolean }
     ].join("\n"),
   );
   const app = await App.open({ home: join(dir, "home") });
-  const server = await startServer({ app, port: 0, hub: new EventHub(1000, 0), ...options });
+  const server = await startServer({ app, port: 0, hub: new EventHub(1000, 0), uiDir: null, ...options });
   const fixture: Fixture = {
     dir,
     app,
