@@ -1,0 +1,170 @@
+/**
+ * Query keys and hooks for every API read. Keys are shared with live/cache-sync.ts, which keeps
+ * them fresh from server-sent events, so nothing here polls (except /health, see HealthPage).
+ */
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, query } from "./client.ts";
+import type {
+  Comparison,
+  Dataset,
+  Progress,
+  RecordPage,
+  RunPage,
+  RunSummary,
+  ScheduleDetail,
+  SchedulerStatus,
+  ScheduleView,
+  ScraperDefinition,
+  ScraperInfo,
+  TargetProgress,
+} from "./types.ts";
+
+export const keys = {
+  runs: ["runs"] as const,
+  activeRuns: ["runs", "active"] as const,
+  runList: (filters: RunFilters) => ["runs", "list", filters] as const,
+  run: (id: string) => ["run", id] as const,
+  progress: (id: string) => ["progress", id] as const,
+  logs: (id: string) => ["logs", id] as const,
+  records: (id: string, offset: number, limit: number) => ["records", id, offset, limit] as const,
+  changes: (id: string) => ["changes", id] as const,
+  compare: (a: string, b: string) => ["compare", a, b] as const,
+  schedules: ["schedules"] as const,
+  schedule: (id: string) => ["schedules", id] as const,
+  scheduler: ["scheduler"] as const,
+  scrapers: ["scrapers"] as const,
+  definition: (file: string) => ["scrapers", "definition", file] as const,
+  datasets: ["datasets"] as const,
+  health: ["health"] as const,
+};
+
+export interface RunFilters {
+  scraper?: string;
+  status?: string;
+  from?: string;
+  until?: string;
+  limit?: number;
+}
+
+/** Running, paused and queued runs (at most 50 of each: the dashboard is not a history). */
+export function useActiveRuns() {
+  return useQuery({
+    queryKey: keys.activeRuns,
+    queryFn: async () => {
+      const pages = await Promise.all(
+        ["running", "paused", "queued"].map((status) =>
+          api.get<RunPage>(`/api/runs${query({ status, limit: 50 })}`),
+        ),
+      );
+      return pages.flatMap((page) => page.runs);
+    },
+  });
+}
+
+/** One page of runs (for selects and "recent" lists). */
+export function useRunList(filters: RunFilters) {
+  return useQuery({
+    queryKey: keys.runList(filters),
+    queryFn: () => api.get<RunPage>(`/api/runs${query({ ...filters })}`),
+  });
+}
+
+/** Runs paged with the `next` cursor: only the pages asked for are ever fetched. */
+export function useRunHistory(filters: RunFilters) {
+  return useInfiniteQuery({
+    queryKey: keys.runList({ ...filters, limit: filters.limit ?? 50 }),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      api.get<RunPage>(`/api/runs${query({ ...filters, limit: filters.limit ?? 50, before: pageParam })}`),
+    getNextPageParam: (page) => page.next,
+  });
+}
+
+export function useRun(id: string) {
+  return useQuery({ queryKey: keys.run(id), queryFn: () => api.get<RunSummary>(`/api/runs/${id}`) });
+}
+
+export interface LiveProgress {
+  overall: Progress;
+  targets: TargetProgress[];
+}
+
+/** The latest `progress.updated` of a run; only events fill it (undefined until one arrives). */
+export function useLiveProgress(id: string): LiveProgress | undefined {
+  const client = useQueryClient();
+  const { data } = useQuery({
+    queryKey: keys.progress(id),
+    queryFn: () => client.getQueryData<LiveProgress>(keys.progress(id)) ?? null,
+    enabled: false,
+    staleTime: Infinity,
+  });
+  return data ?? undefined;
+}
+
+export function useRecords(id: string, offset: number, limit: number) {
+  return useQuery({
+    queryKey: keys.records(id, offset, limit),
+    queryFn: () => api.get<RecordPage>(`/api/runs/${id}/records${query({ offset, limit })}`),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useChanges(id: string) {
+  return useQuery({
+    queryKey: keys.changes(id),
+    queryFn: () => api.get<Comparison | { previous: null }>(`/api/runs/${id}/changes`),
+    retry: false,
+  });
+}
+
+export function useComparison(a: string, b: string) {
+  return useQuery({
+    queryKey: keys.compare(a, b),
+    queryFn: () => api.get<Comparison>(`/api/compare${query({ a, b })}`),
+    enabled: a !== "" && b !== "",
+    retry: false,
+  });
+}
+
+export function useSchedules() {
+  return useQuery({
+    queryKey: keys.schedules,
+    queryFn: () => api.get<{ schedules: ScheduleView[] }>("/api/schedules"),
+  });
+}
+
+export function useSchedule(id: string) {
+  return useQuery({
+    queryKey: keys.schedule(id),
+    queryFn: () => api.get<ScheduleDetail>(`/api/schedules/${id}`),
+  });
+}
+
+export function useScheduler() {
+  return useQuery({ queryKey: keys.scheduler, queryFn: () => api.get<SchedulerStatus>("/api/scheduler") });
+}
+
+export function useScrapers() {
+  return useQuery({
+    queryKey: keys.scrapers,
+    queryFn: () => api.get<{ folders: string[]; scrapers: ScraperInfo[] }>("/api/scrapers"),
+    retry: false,
+  });
+}
+
+export function useDefinition(file: string) {
+  return useQuery({
+    queryKey: keys.definition(file),
+    queryFn: () => api.get<ScraperDefinition>(`/api/scrapers/definition${query({ file })}`),
+    enabled: file !== "",
+    retry: false,
+  });
+}
+
+export function useDatasets() {
+  return useQuery({
+    queryKey: keys.datasets,
+    queryFn: () => api.get<{ datasets: Dataset[] }>("/api/datasets"),
+    retry: false,
+  });
+}

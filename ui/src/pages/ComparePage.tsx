@@ -1,0 +1,144 @@
+import { Link, useSearchParams } from "react-router";
+import { useComparison, useRunList } from "../api/queries.ts";
+import type { RunSummary } from "../api/types.ts";
+import { ErrorMessage, Empty, Loading } from "../components/Feedback.tsx";
+import { RecordDiff } from "../components/RecordDiff.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+import { formatDuration, formatNumber, runDuration } from "../lib/format.ts";
+
+const FACTS: { label: string; value: (run: RunSummary) => string }[] = [
+  { label: "Scraper", value: (r) => r.scraper },
+  { label: "Duration", value: (r) => formatDuration(runDuration(r)) },
+  { label: "Pages", value: (r) => formatNumber(r.pages.done) },
+  { label: "Records", value: (r) => formatNumber(r.records) },
+  { label: "Errors", value: (r) => formatNumber(r.pages.failed) },
+  { label: "Requests", value: (r) => formatNumber(r.stats.requests) },
+  {
+    label: "Pages/s",
+    value: (r) => (r.stats.pagesPerSecond === undefined ? "—" : r.stats.pagesPerSecond.toFixed(1)),
+  },
+];
+
+/** Two runs side by side (A = before, B = after) and the difference of their records. */
+export function ComparePage() {
+  const [params, setParams] = useSearchParams();
+  const a = params.get("a") ?? "";
+  const b = params.get("b") ?? "";
+  const recent = useRunList({ limit: 100 });
+  const comparison = useComparison(a, b);
+  const choose = (side: "a" | "b", id: string) =>
+    setParams((previous) => {
+      const next = new URLSearchParams(previous);
+      if (id) next.set(side, id);
+      else next.delete(side);
+      return next;
+    });
+  const options = recent.data?.runs ?? [];
+
+  return (
+    <section className="page">
+      <header className="page-header">
+        <h1>Compare runs</h1>
+      </header>
+      <div className="filters">
+        {(["a", "b"] as const).map((side) => {
+          const value = side === "a" ? a : b;
+          return (
+            <label className="field grow" key={side}>
+              <span>{side === "a" ? "Run A (before)" : "Run B (after)"}</span>
+              <select
+                value={value}
+                onChange={(e) => choose(side, e.target.value)}
+                data-testid={`compare-${side}`}
+              >
+                <option value="">Choose a run…</option>
+                {value && !options.some((run) => run.id === value) && <option value={value}>{value}</option>}
+                {options.map((run) => (
+                  <option key={run.id} value={run.id}>
+                    {run.id} · {run.scraper} · {run.status}
+                  </option>
+                ))}
+              </select>
+            </label>
+          );
+        })}
+      </div>
+      {(!a || !b) && <Empty>Choose two runs to compare (usually two runs of the same scraper).</Empty>}
+      {comparison.isFetching && !comparison.data && <Loading what="Comparing" />}
+      {comparison.error && <ErrorMessage error={comparison.error} />}
+      {comparison.data && (
+        <>
+          <table className="table compare-table" data-testid="compare-meta">
+            <thead>
+              <tr>
+                <th />
+                <th>
+                  A ·{" "}
+                  <Link to={`/runs/${comparison.data.a.id}`} className="mono">
+                    {comparison.data.a.id}
+                  </Link>
+                </th>
+                <th>
+                  B ·{" "}
+                  <Link to={`/runs/${comparison.data.b.id}`} className="mono">
+                    {comparison.data.b.id}
+                  </Link>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <th>Status</th>
+                <td>
+                  <StatusBadge status={comparison.data.a.status} />
+                </td>
+                <td>
+                  <StatusBadge status={comparison.data.b.status} />
+                </td>
+              </tr>
+              {FACTS.map((fact) => (
+                <tr key={fact.label}>
+                  <th>{fact.label}</th>
+                  <td>{fact.value(comparison.data.a)}</td>
+                  <td>{fact.value(comparison.data.b)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>Steps</h2>
+          <StepsSideBySide a={comparison.data.a} b={comparison.data.b} />
+          <h2>Records</h2>
+          <RecordDiff diff={{ ...comparison.data.records, key: comparison.data.key }} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function StepsSideBySide({ a, b }: { a: RunSummary; b: RunSummary }) {
+  const names = [...new Set([...a.steps.map((s) => s.name), ...b.steps.map((s) => s.name)])];
+  const cell = (run: RunSummary, name: string) => {
+    const step = run.steps.find((s) => s.name === name);
+    return step ? `${formatDuration(step.durationMs)} · ${formatNumber(step.records)} rec` : "—";
+  };
+  return (
+    <table className="table compact" data-testid="compare-steps">
+      <thead>
+        <tr>
+          <th>Step</th>
+          <th>A</th>
+          <th>B</th>
+        </tr>
+      </thead>
+      <tbody>
+        {names.map((name) => (
+          <tr key={name}>
+            <td className="mono">{name}</td>
+            <td>{cell(a, name)}</td>
+            <td>{cell(b, name)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

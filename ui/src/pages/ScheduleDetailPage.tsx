@@ -1,0 +1,142 @@
+import { Link, useNavigate, useParams } from "react-router";
+import { useSchedule } from "../api/queries.ts";
+import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+import { formatDate, formatDuration, formatInZone } from "../lib/format.ts";
+import { useScheduleAction } from "./schedules/ScheduleRow.tsx";
+
+/** One schedule: its settings, the next occurrences and what each past occurrence became. */
+export function ScheduleDetailPage() {
+  const id = useParams().id ?? "";
+  const navigate = useNavigate();
+  const { data: schedule, error, isPending } = useSchedule(id);
+  const action = useScheduleAction(id);
+  if (isPending) return <Loading />;
+  if (error || !schedule) return <ErrorMessage error={error} title={`Schedule ${id}`} />;
+  const act = (name: "pause" | "resume" | "run-now" | "delete") =>
+    action.mutate(name, { onSuccess: () => name === "delete" && void navigate("/schedules") });
+  return (
+    <section className="page" data-testid="schedule-detail">
+      <header className="page-header">
+        <h1 className="mono">{schedule.id}</h1>
+        <StatusBadge status={schedule.status} testId="schedule-status" />
+        <span className="spacer" />
+        <div className="actions">
+          {schedule.status === "active" ? (
+            <button
+              type="button"
+              className="button"
+              onClick={() => act("pause")}
+              data-testid="schedule-pause"
+            >
+              Pause
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button"
+              onClick={() => act("resume")}
+              data-testid="schedule-resume"
+            >
+              Resume
+            </button>
+          )}
+          <button
+            type="button"
+            className="button"
+            onClick={() => act("run-now")}
+            data-testid="schedule-run-now"
+          >
+            Run now
+          </button>
+          <button
+            type="button"
+            className="button danger"
+            onClick={() => act("delete")}
+            data-testid="schedule-delete"
+          >
+            Delete
+          </button>
+        </div>
+      </header>
+      {action.error && <ErrorMessage error={action.error} />}
+      {schedule.pausedReason && (
+        <p className="notice notice-warn" data-testid="schedule-paused-reason">
+          Paused: {schedule.pausedReason}
+        </p>
+      )}
+      <dl className="facts">
+        <Fact label="Scraper" value={schedule.scraper} />
+        <Fact label="When" value={schedule.when} />
+        <Fact label="Zone" value={schedule.zone} />
+        <Fact
+          label="Window"
+          value={[schedule.activeHours, schedule.days].filter(Boolean).join(" ") || "any time"}
+        />
+        <Fact label="Missed runs" value={schedule.catchUp} />
+        <Fact label="Overlap" value={schedule.overlap} />
+        <Fact label="Grace" value={schedule.grace} />
+        <Fact label="Retries" value={String(schedule.retries)} />
+        <Fact label="Pause after" value={`${schedule.maxFailures} failures`} />
+        <Fact label="Jitter" value={schedule.jitter ?? "none"} />
+      </dl>
+      <h2>Upcoming</h2>
+      {schedule.upcoming.length === 0 ? (
+        <Empty>
+          {schedule.status === "paused" ? "Paused: nothing upcoming." : "No upcoming occurrence."}
+        </Empty>
+      ) : (
+        <ol className="preview-list" data-testid="schedule-upcoming">
+          {schedule.upcoming.map((iso) => (
+            <li key={iso}>
+              <strong>{formatInZone(iso, schedule.zone)}</strong>{" "}
+              <span className="muted">· {formatDate(iso)} your time</span>
+            </li>
+          ))}
+        </ol>
+      )}
+      <h2>History</h2>
+      {schedule.history.length === 0 ? (
+        <Empty>This schedule has not fired yet.</Empty>
+      ) : (
+        <table className="table compact" data-testid="schedule-history">
+          <thead>
+            <tr>
+              <th>Due</th>
+              <th>Kind</th>
+              <th>Attempt</th>
+              <th>Status</th>
+              <th>Reason</th>
+              <th>Run</th>
+              <th className="num">Duration</th>
+            </tr>
+          </thead>
+          <tbody>
+            {schedule.history.map((o) => (
+              <tr key={`${o.due}-${o.attempt}`} data-testid="occurrence-row">
+                <td>{formatInZone(o.due, schedule.zone)}</td>
+                <td>{o.kind}</td>
+                <td className="num">{o.attempt}</td>
+                <td>
+                  <StatusBadge status={o.status} testId="occurrence-status" />
+                </td>
+                <td className="muted">{o.reason ?? ""}</td>
+                <td className="mono">{o.run ? <Link to={`/runs/${o.run}`}>{o.run}</Link> : "—"}</td>
+                <td className="num">{formatDuration(o.durationMs)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import type { RunSummary } from "../../api/types.ts";
+import { formatBytes, formatNumber } from "../../lib/format.ts";
+
+/** Request statistics of a run: volume, status codes, retries, latency, throughput. */
+export function RunStatsPanel({ run }: { run: RunSummary }) {
+  const stats = run.stats;
+  const codes = Object.entries(stats.statusCodes ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <>
+      <h2>Stats</h2>
+      <div className="stat-grid" data-testid="run-stats">
+        <Stat label="Requests" value={formatNumber(stats.requests)} testId="stat-requests" />
+        <Stat label="Downloaded" value={formatBytes(stats.bytes)} testId="stat-bytes" />
+        <Stat label="Retries" value={formatNumber(stats.retries)} testId="stat-retries" />
+        <Stat label="Latency p50" value={ms(stats.latencyMs?.p50)} testId="stat-p50" />
+        <Stat label="Latency p95" value={ms(stats.latencyMs?.p95)} testId="stat-p95" />
+        <Stat
+          label="Pages/s"
+          value={stats.pagesPerSecond === undefined ? "—" : stats.pagesPerSecond.toFixed(1)}
+          testId="stat-pages-per-second"
+        />
+      </div>
+      {codes.length > 0 && (
+        <div className="chips" data-testid="status-codes">
+          {codes.map(([code, count]) => (
+            <span key={code} className={`chip code-${code[0]}xx`} data-testid="status-code" data-code={code}>
+              {code}: {formatNumber(count)}
+            </span>
+          ))}
+        </div>
+      )}
+    </>
+  );
+}
+
+function ms(value: number | undefined): string {
+  return value === undefined ? "—" : `${Math.round(value)} ms`;
+}
+
+function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <div className="stat">
+      <div className="stat-value" data-testid={testId}>
+        {value}
+      </div>
+      <div className="stat-label">{label}</div>
+    </div>
+  );
+}
+
+/** Failed pages grouped by reason, with one example each. */
+export function RunErrors({ run }: { run: RunSummary }) {
+  if (run.errors.length === 0) return null;
+  return (
+    <>
+      <h2>Errors by reason</h2>
+      <table className="table compact" data-testid="run-errors">
+        <thead>
+          <tr>
+            <th>Reason</th>
+            <th className="num">Count</th>
+            <th>Example</th>
+          </tr>
+        </thead>
+        <tbody>
+          {run.errors.map((group) => (
+            <tr key={group.reason} data-testid="error-group">
+              <td className="mono">{group.reason}</td>
+              <td className="num">{formatNumber(group.count)}</td>
+              <td className="mono wrap">{group.example}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

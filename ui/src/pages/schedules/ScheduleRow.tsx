@@ -1,0 +1,107 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link } from "react-router";
+import { api } from "../../api/client.ts";
+import { keys } from "../../api/queries.ts";
+import type { ScheduleView } from "../../api/types.ts";
+import { StatusBadge } from "../../components/StatusBadge.tsx";
+import { formatInZone } from "../../lib/format.ts";
+
+type Action = "pause" | "resume" | "run-now" | "delete";
+
+export function useScheduleAction(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (action: Action) =>
+      action === "delete"
+        ? api.delete(`/api/schedules/${id}`)
+        : api.post(
+            `/api/schedules/${id}/${action}`,
+            action === "pause" ? { reason: "paused from the web app" } : undefined,
+          ),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: keys.schedules });
+      void client.invalidateQueries({ queryKey: keys.runs });
+    },
+  });
+}
+
+/** One schedule in the list, with its controls. */
+export function ScheduleRow({ schedule, onEdit }: { schedule: ScheduleView; onEdit: () => void }) {
+  const action = useScheduleAction(schedule.id);
+  const window = [schedule.activeHours, schedule.days].filter(Boolean).join(" ") || "any time";
+  return (
+    <>
+      <tr data-testid="schedule-row" data-schedule-id={schedule.id}>
+        <td className="mono">
+          <Link to={`/schedules/${schedule.id}`}>{schedule.id}</Link>
+        </td>
+        <td>{schedule.scraper}</td>
+        <td className="mono">{schedule.when}</td>
+        <td className="muted">{window}</td>
+        <td>
+          <StatusBadge status={schedule.status} testId="schedule-status" />
+          {schedule.pausedReason && (
+            <div className="muted small" data-testid="schedule-paused-reason">
+              {schedule.pausedReason}
+            </div>
+          )}
+          {schedule.failuresInARow > 0 && (
+            <div className="text-bad small">{schedule.failuresInARow} failure(s) in a row</div>
+          )}
+        </td>
+        <td data-testid="schedule-next">
+          {schedule.next ? formatInZone(schedule.next, schedule.zone) : "—"}
+        </td>
+        <td className="actions-cell">
+          <div className="actions">
+            {schedule.status === "active" ? (
+              <button
+                type="button"
+                className="button"
+                onClick={() => action.mutate("pause")}
+                data-testid="schedule-pause"
+              >
+                Pause
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button"
+                onClick={() => action.mutate("resume")}
+                data-testid="schedule-resume"
+              >
+                Resume
+              </button>
+            )}
+            <button
+              type="button"
+              className="button"
+              onClick={() => action.mutate("run-now")}
+              data-testid="schedule-run-now"
+            >
+              Run now
+            </button>
+            <button type="button" className="button" onClick={onEdit} data-testid="schedule-edit">
+              Edit
+            </button>
+            <button
+              type="button"
+              className="button danger"
+              onClick={() => action.mutate("delete")}
+              data-testid="schedule-delete"
+            >
+              Delete
+            </button>
+          </div>
+        </td>
+      </tr>
+      {action.error && (
+        <tr>
+          <td colSpan={7} className="notice notice-error">
+            {action.error.message}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
