@@ -16,7 +16,7 @@ export interface RunSummary {
   /** Records of the run's final stage (after every post-crawl step that ran). */
   records: number;
   pages: { done: number; failed: number; pending: number };
-  targets: Omit<TargetProgress, "pagesDone" | "pagesKnown">[];
+  targets: TargetProgress[];
   steps: {
     name: string;
     kind: string;
@@ -63,6 +63,8 @@ export async function describeRun(store: Store, run: RunRecord): Promise<RunSumm
       return {
         name,
         status: c.done + c.failed + c.pending === 0 ? "pending" : status,
+        pagesDone: c.done + c.failed,
+        pagesKnown: c.done + c.failed + c.pending + c.leased,
         records: c.records,
         errors: c.failed,
       };

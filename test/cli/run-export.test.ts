@@ -127,8 +127,8 @@ describe("trawl run examples/bookshop.yaml --json", () => {
     expect(summary.id).toMatch(/^RUN-\d{8}-[0-9A-F]{6}$/);
     // Per target, the crawl's records: 60 fiction books, 60 poetry books + the cross-listed one.
     expect(summary.targets).toEqual([
-      { name: "fiction", status: "done", records: 60, errors: 0 },
-      { name: "poetry", status: "done", records: 61, errors: 0 },
+      { name: "fiction", status: "done", pagesDone: 66, pagesKnown: 66, records: 60, errors: 0 },
+      { name: "poetry", status: "done", pagesDone: 67, pagesKnown: 67, records: 61, errors: 0 },
     ]);
     expect(summary.steps.map((s) => [s.name, s.status, s.records])).toEqual([
       ["crawl", "done", 121],
