@@ -39,6 +39,7 @@ export class RunSession {
   private runningSince: number | null = null;
   private runningBefore: number;
   private lastProgressAt = 0;
+  private trailingProgress: NodeJS.Timeout | undefined;
   private pauseReason: string | null;
   private dataset: { name: string; version: number } | null = null;
 
@@ -279,11 +280,20 @@ export class RunSession {
     await this.store.runs.update(this.runId, { ...patch, status, updatedAt: this.clock.now() });
   }
 
+  /**
+   * At most one progress event per PROGRESS_EVERY_MS, and always one after the last change: a
+   * burst that ends inside the interval is reported when the interval is over, not left stale
+   * until something else happens.
+   */
   private maybeEmitProgress(): void {
-    if (this.clock.now() - this.lastProgressAt >= PROGRESS_EVERY_MS) this.emitProgress();
+    const wait = this.lastProgressAt + PROGRESS_EVERY_MS - this.clock.now();
+    if (wait <= 0) this.emitProgress();
+    else this.trailingProgress ??= setTimeout(() => this.emitProgress(), wait).unref();
   }
 
   private emitProgress(): void {
+    clearTimeout(this.trailingProgress);
+    this.trailingProgress = undefined;
     this.lastProgressAt = this.clock.now();
     this.emit({
       type: "progress.updated",

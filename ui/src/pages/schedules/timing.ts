@@ -37,7 +37,7 @@ export function emptyDraft(): ScheduleDraft {
     tz: SYSTEM_ZONE,
     activeHours: "",
     days: "",
-    catchUp: "latest",
+    catchUp: "none",
     overlap: "skip",
     grace: "",
     maxFailures: "",

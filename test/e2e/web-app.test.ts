@@ -1,0 +1,241 @@
+/**
+ * End to end: the built web app in a real headless Chromium against a real server, engine and
+ * fixture site. Screenshots of every page go to test-artifacts/e2e/.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { App } from "../../src/app/index.ts";
+import { locateChromium } from "../../src/fetch/browser/locate-chromium.ts";
+import { startServer, type TrawlServer } from "../../src/server/index.ts";
+import { DEFAULT_UI_DIR } from "../../src/server/web-app.ts";
+
+const ARTIFACTS = join(process.cwd(), "test-artifacts", "e2e");
+const ITEMS = 12;
+
+let dir: string;
+let app: App;
+let server: TrawlServer;
+let site: http.Server;
+let siteUrl: string;
+let browser: Browser;
+let page: Page;
+/** Item pages answer only while this is on; a run's progress moves when the test says. */
+let flowing = true;
+let waiting: (() => void)[] = [];
+const titles = new Map<string, string>();
+
+function letThrough(): void {
+  flowing = true;
+  for (const answer of waiting.splice(0)) answer();
+}
+
+/** The fixture site: `/list/T` links to ITEMS items of target T; `/item/T/N` is one record. */
+function startSite(): Promise<void> {
+  site = http.createServer((req, res) => {
+    const [, kind, target, n] = (req.url ?? "/").split("/");
+    if (kind === "list") {
+      const links = Array.from(
+        { length: ITEMS },
+        (_, i) => `<a class="item" href="/item/${target}/${i}">${i}</a>`,
+      );
+      if (target === "east") links.push(`<a class="item" href="/item/east/missing">gone</a>`);
+      res.writeHead(200, { "content-type": "text/html" }).end(links.join(""));
+      return;
+    }
+    if (n === "missing") {
+      res.writeHead(404).end("gone");
+      return;
+    }
+    const answer = () =>
+      res
+        .writeHead(200, { "content-type": "text/html" })
+        .end(
+          `<h1>${titles.get(`${target}/${n}`) ?? `Item ${target}-${n}`}</h1><p class="sku">${target}-${n}</p>`,
+        );
+    if (flowing) answer();
+    else waiting.push(answer);
+  });
+  return new Promise((resolve) =>
+    site.listen(0, "127.0.0.1", () => {
+      siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
+      resolve();
+    }),
+  );
+}
+
+function writeScraper(name: string, targets: string[]): string {
+  const file = join(dir, "scrapers", `${name}.yaml`);
+  writeFileSync(
+    file,
+    [
+      `name: ${name}`,
+      "targets:",
+      ...targets.map((t) => `  - { name: ${t}, start: "${siteUrl}/list/${t}" }`),
+      "pages:",
+      "  list:",
+      '    follow: [{ css: "a.item", page: item }]',
+      "  item:",
+      "    record: { title: h1, sku: .sku }",
+      "politeness: { robots: ignore, rate_per_host: 1000, concurrency: 2 }",
+      "steps:",
+      "  - dedupe: { key: sku }",
+      "",
+    ].join("\n"),
+  );
+  return file;
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+async function waitForRun(id: string, status: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if ((await app.store.runs.get(id))?.status === status) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`run ${id} did not become ${status}`);
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), "trawl-e2e-"));
+  mkdirSync(join(dir, "scrapers"));
+  await startSite();
+  app = await App.open({ home: join(dir, "home") });
+  server = await startServer({
+    app,
+    port: 0,
+    uiDir: DEFAULT_UI_DIR,
+    scraperFolders: [join(dir, "scrapers")],
+  });
+  const found = await locateChromium({ ...process.env, PATH: "/nonexistent" });
+  browser = await chromium.launch({
+    executablePath: found.executablePath,
+    env: { ...process.env, ...found.env },
+  });
+  // A locale of its own: with LANG=C the browser reports "en-US@posix", which Intl (and uPlot) refuse.
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+}, 120_000);
+
+afterAll(async () => {
+  letThrough();
+  await browser?.close();
+  await server?.close();
+  await app?.close();
+  await new Promise((resolve) => site?.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the web app", () => {
+  it("starts a run from the dashboard, shows per-target progress moving, and pauses, resumes and stops it", async () => {
+    const file = writeScraper("shop", ["north", "south"]);
+    flowing = false;
+    await page.goto(server.url);
+    await page.getByTestId("quick-run-file").fill(file);
+    await page.getByTestId("quick-run").click();
+    const card = page.getByTestId("active-run");
+    await card.waitFor();
+    const runId = (await card.getAttribute("data-run-id"))!;
+    const north = card.locator(
+      '[data-testid="target-row"][data-target="north"] [data-testid="target-pages"]',
+    );
+    await expect.poll(() => north.textContent(), { timeout: 15_000 }).toMatch(/^1 \/ 13$/);
+    for (let i = 0; i < 4; i++) waiting.shift()?.();
+    await expect.poll(() => north.textContent(), { timeout: 15_000 }).not.toMatch(/^1 \/ 13$/);
+    await shot("dashboard");
+
+    await card.getByTestId("pause").click();
+    letThrough(); // in-flight requests finish; no new ones start
+    await expect
+      .poll(() => card.getByTestId("run-status").first().getAttribute("data-status"), { timeout: 15_000 })
+      .toBe("paused");
+    flowing = false;
+    await card.getByTestId("resume").click();
+    await expect
+      .poll(() => card.getByTestId("run-status").first().getAttribute("data-status"), { timeout: 15_000 })
+      .toBe("running");
+    await card.getByTestId("stop").click();
+    letThrough();
+    await waitForRun(runId, "paused");
+    expect((await app.store.runs.get(runId))?.owner).toBeNull();
+  }, 90_000);
+
+  it("opens a run and shows its records and logs", async () => {
+    const file = writeScraper("catalogue", ["east"]);
+    letThrough();
+    const run = await app.engine.run(await (await import("../../src/pipeline/index.ts")).loadScraper(file));
+    await page.goto(`${server.url}/runs/${run.id}`);
+    await page.getByTestId("run-detail").waitFor();
+    await expect.poll(() => page.getByTestId("record-row").count(), { timeout: 15_000 }).toBe(ITEMS);
+    // The missing item's failure is logged as a warning.
+    await expect.poll(() => page.getByTestId("log-line").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId("log-line").first().textContent()).toMatch(/missing failed: http_404/);
+    expect(await page.getByTestId("run-status").first().getAttribute("data-status")).toBe("succeeded");
+    await shot("run-detail");
+  }, 60_000);
+
+  it("compares two runs and shows an added and a changed record", async () => {
+    const { loadScraper } = await import("../../src/pipeline/index.ts");
+    const file = writeScraper("versions", ["west"]);
+    letThrough();
+    const first = await app.engine.run(await loadScraper(file));
+    titles.set("west/3", "Item west-3, revised");
+    writeScraper("versions", ["west", "extra"]);
+    const second = await app.engine.run(await loadScraper(file));
+    await page.goto(`${server.url}/compare?a=${first.id}&b=${second.id}`);
+    await expect.poll(() => page.getByTestId("diff-added-row").count(), { timeout: 15_000 }).toBe(ITEMS);
+    const changed = page.getByTestId("diff-changed-row");
+    await expect.poll(() => changed.count()).toBe(1);
+    expect(await changed.textContent()).toContain("Item west-3, revised");
+    await shot("compare");
+  }, 60_000);
+
+  it("creates a schedule and shows its preview in the schedule's zone", async () => {
+    const file = writeScraper("nightly", ["one"]);
+    await page.goto(`${server.url}/schedules`);
+    await page.getByTestId("schedule-new").click();
+    await page.getByTestId("schedule-file").fill(file);
+    await page.getByTestId("schedule-kind").selectOption("cron");
+    await page.getByTestId("schedule-value").fill("30 2 * * *");
+    await page.getByTestId("schedule-tz").fill("Europe/Berlin");
+    await expect.poll(() => page.getByTestId("preview-item").count(), { timeout: 15_000 }).toBe(5);
+    const first = await page.getByTestId("preview-item").first().getAttribute("data-iso");
+    expect(first).toMatch(/^\d{4}-\d{2}-\d{2}T0[01]:30:00\.000Z$/); // 02:30 in Berlin
+    await page.getByTestId("schedule-value").fill("not a cron");
+    await page.getByTestId("schedule-preview-error").waitFor({ timeout: 15_000 });
+    await page.getByTestId("schedule-value").fill("30 2 * * *");
+    await expect.poll(() => page.getByTestId("preview-item").count(), { timeout: 15_000 }).toBe(5);
+    await shot("schedule-form");
+    await page.getByTestId("schedule-save").click();
+    await expect.poll(() => page.getByTestId("schedule-row").count(), { timeout: 15_000 }).toBe(1);
+    expect((await app.store.schedules.list()).map((s) => s.scraper)).toEqual(["nightly"]);
+    await shot("schedules");
+  }, 60_000);
+
+  it("shows live figures on the health page, and every other page renders", async () => {
+    await page.goto(`${server.url}/health`);
+    await page.getByTestId("health-memory").waitFor({ timeout: 15_000 });
+    // The charts draw the samples as they come (every 2 s).
+    await expect
+      .poll(() => page.locator('[data-testid="health-memory"] canvas').count(), { timeout: 15_000 })
+      .toBe(1);
+    const figures = await page.locator(".chart-grid").textContent();
+    expect(figures).toMatch(/\d+ CPUs · now \d+\.\d\d/);
+    expect(figures).toMatch(/server \d+(\.\d+)? [KMG]i?B/);
+    await shot("health");
+    for (const [path, testId] of [
+      ["/runs", "runs-table"],
+      ["/scrapers", "scrapers-table"],
+      ["/datasets", "nav-datasets"],
+    ] as const) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByTestId(testId).waitFor({ timeout: 15_000 });
+      await shot(path.slice(1));
+    }
+  }, 60_000);
+});
