@@ -25,7 +25,7 @@ let browser: Browser;
 let page: Page;
 /** Item pages answer only while this is on; a run's progress moves when the test says. */
 let flowing = true;
-let waiting: (() => void)[] = [];
+const waiting: (() => void)[] = [];
 const titles = new Map<string, string>();
 
 function letThrough(): void {
