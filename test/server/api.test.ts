@@ -41,7 +41,7 @@ describe("runs API", () => {
     expect(second.json.next).toBeNull();
   });
 
-  it("pauses, resumes, stops and refuses what the state forbids with 409", async () => {
+  it("pauses, resumes, stops, cancels and refuses what the state forbids with 409", async () => {
     const f = await serve({ hold: true });
     const id = (await f.api("POST", "/api/runs", { file: f.scraperFile })).json.id as string;
     await until(
@@ -66,6 +66,15 @@ describe("runs API", () => {
     expect((await f.api("POST", `/api/runs/${second}/stop`)).status).toBe(200);
     await until(async () => (await f.app.store.runs.get(second))?.owner === null, "stopped");
     expect((await f.api("GET", `/api/runs/${second}`)).json.status).toMatch(/paused|succeeded/);
+
+    f.hold();
+    const third = (await f.api("POST", "/api/runs", { file: f.scraperFile })).json.id as string;
+    await until(async () => (await f.api("GET", `/api/runs/${third}`)).json.status === "running", "running");
+    expect((await f.api("POST", `/api/runs/${third}/cancel`)).status).toBe(200);
+    await until(
+      async () => (await f.api("GET", `/api/runs/${third}`)).json.status === "cancelled",
+      "cancelled",
+    );
   });
 
   it("answers errors as { statusCode, code, error, message }", async () => {

@@ -16,6 +16,8 @@ export interface Fixture {
   /** A scraper of `/slow` pages on the site: 3 targets, held while `hold` is on. */
   scraperFile: string;
   release(): void;
+  /** Holds `/slow` requests again until `release()`. */
+  hold(): void;
   /** Gives page `n` another title from now on. */
   retitle(n: number, title: string): void;
   /** Calls the API; `body` is sent as JSON. */
@@ -122,6 +124,7 @@ export async function serve(options: Partial<ServerOptions> & { hold?: boolean }
       for (const answer of held.splice(0)) answer();
       held = [];
     },
+    hold: () => void (holding = true),
     retitle: (n, title) => void titles.set(String(n), title),
     api: (method, path, body, headers) => request(server.url, method, path, body, headers),
   };
