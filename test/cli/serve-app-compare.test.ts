@@ -29,6 +29,37 @@ describe("trawl serve", () => {
     expect(ended.code).toBe(0);
   });
 
+  it("survives a scraper that throws where nobody catches it", async () => {
+    const site = await startFaultSite();
+    const { dir, home } = await makeWorkDir();
+    const file = join(dir, "rogue.mjs");
+    await writeFile(
+      file,
+      `export default {
+        name: "rogue",
+        targets: [{ name: "one", start: "${site.url}/ok" }],
+        pages: { page: { record: { title: "h1" } } },
+        politeness: { robots: "ignore" },
+        setup() { setTimeout(() => { throw new Error("rogue timer"); }, 10); },
+      };\n`,
+    );
+    const port = await freePort();
+    const server = startCli(["serve", "--port", String(port), "--no-scheduler"], { home });
+    await server.waitForStderr(/trawl is at/);
+    const started = await fetch(`http://127.0.0.1:${port}/api/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ file }),
+    });
+    expect(started.status).toBe(202);
+    await server.waitForStderr(/uncaught: Error: rogue timer/);
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+    expect(health.status).toBe(200);
+    server.child.kill("SIGTERM");
+    expect((await server.result).code).toBe(0);
+    await site.close();
+  });
+
   it("refuses a bad port with exit 2", async () => {
     const { home } = await makeWorkDir();
     const result = await runCli(["serve", "--port", "99999"], { home });
