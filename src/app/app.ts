@@ -41,7 +41,8 @@ export class App {
       clock,
       ...(parseThreads !== undefined && { parseThreads }),
       normalizeUrl: (url) => normalizeUrl(url),
-      createFetcher: (politeness, onAttempt) => createHttpFetcher({ ...politeness, clock, onAttempt }),
+      createFetcher: (politeness, onAttempt, browser) =>
+        createHttpFetcher({ ...politeness, clock, onAttempt, browser }),
       publish: this.publisher(),
     });
   }

@@ -296,7 +296,11 @@ export class CrawlStep {
     const { scraper, fetcher, controls } = this.deps;
     const page = scraper.pages[request.pageType];
     if (!page) throw new Error(`page type ${request.pageType} is not defined`);
-    const response = await fetcher.fetch({ url: request.url, signal: controls.signal });
+    const response = await fetcher.fetch({
+      url: request.url,
+      signal: controls.signal,
+      ...(page.load && { browser: page.load }),
+    });
     const output = await this.parse(page, {
       url: response.url,
       finalUrl: response.finalUrl,

@@ -137,7 +137,11 @@ export class RunSession {
   }
 
   private async crawl(context: ScraperContext): Promise<CrawlOutcome> {
-    this.fetcher = this.deps.createFetcher(this.scraper.politeness, (attempt) => this.stats.record(attempt));
+    this.fetcher = this.deps.createFetcher(
+      this.scraper.politeness,
+      (attempt) => this.stats.record(attempt),
+      this.scraper.browser,
+    );
     const crawl = new CrawlStep({
       runId: this.runId,
       owner: this.deps.owner,

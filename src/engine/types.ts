@@ -1,11 +1,16 @@
 import type { Clock } from "../core/clock.ts";
 import type { EventBus } from "../core/events.ts";
 import type { AttemptInfo, Fetcher } from "../fetch/types.ts";
-import type { ExportFormat, Politeness, ScrapedRecord } from "../pipeline/types.ts";
+import type { BrowserSettings, ExportFormat, Politeness, ScrapedRecord } from "../pipeline/types.ts";
 import type { Store } from "../store/types.ts";
 
 /** Makes the fetcher of one run session from the scraper's politeness settings. */
-export type FetcherFactory = (politeness: Politeness, onAttempt: (attempt: AttemptInfo) => void) => Fetcher;
+export type FetcherFactory = (
+  politeness: Politeness,
+  onAttempt: (attempt: AttemptInfo) => void,
+  /** The scraper's browser engine, when a page type uses it. */
+  browser: BrowserSettings | null,
+) => Fetcher;
 
 /** Publishes a dataset version; the datasets layer implements it, the app wires it in. */
 export type DatasetPublisher = (options: {

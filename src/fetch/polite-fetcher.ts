@@ -7,7 +7,9 @@ import { Agent } from "undici";
 import { systemClock } from "../core/clock.ts";
 import { UsageError } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
-import type { Politeness } from "../pipeline/types.ts";
+import type { BrowserSettings, Politeness } from "../pipeline/types.ts";
+import { BrowserPool } from "./browser/browser-pool.ts";
+import { fetchInBrowser } from "./browser/fetch-in-browser.ts";
 import { FetchError, toFetchError } from "./errors.ts";
 import { fetchOnce } from "./http-fetcher.ts";
 import type { AttemptOptions } from "./http-fetcher.ts";
@@ -39,6 +41,8 @@ export interface HttpFetcherOptions extends Partial<Politeness> {
   maxUrlLength?: number;
   /** Headers sent with every request (a request's own headers win). */
   headers?: Record<string, string>;
+  /** The browser engine for requests that ask for it; none: such requests fail. */
+  browser?: BrowserSettings | null;
   /** Where warnings (unreadable robots.txt) and retry notes go. */
   log?(level: "debug" | "warn", message: string): void;
 }
@@ -170,7 +174,7 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
   async function attempt(url: string, request: FetchRequest, attemptNo: number): Promise<FetchResponse> {
     let sentAt: number | undefined;
     try {
-      const page = await fetchOnce(agent, url, {
+      const attemptOptions: AttemptOptions = {
         ...hopOptions(request.signal),
         headers: request.headers ? { ...baseHeaders, ...request.headers } : baseHeaders,
         beforeHop: (hop, signal) => {
@@ -180,7 +184,10 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
             sentAt ??= Date.now();
           });
         },
-      });
+      };
+      const page = request.browser
+        ? await fetchInBrowser(browserPool(), url, request.browser, attemptOptions)
+        : await fetchOnce(agent, url, attemptOptions);
       if (sentAt !== undefined) {
         reportAttempt(url, attemptNo, sentAt, {
           status: page.status,
@@ -233,12 +240,20 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
     }
   }
 
+  let pool: BrowserPool | undefined;
+  function browserPool(): BrowserPool {
+    if (!options.browser) {
+      throw new UsageError("TRAWL_ERR_FETCH_NO_BROWSER", "this fetcher has no browser engine configured");
+    }
+    return (pool ??= new BrowserPool(options.browser, settings.userAgent));
+  }
+
   return {
     fetch,
     hostStats: () => limiter.stats(),
     close: async () => {
       limiter.close();
-      await agent.close();
+      await Promise.all([agent.close(), pool?.close()]);
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { BrowserLoad } from "../pipeline/types.ts";
+
 /**
  * The contract between the engine and whatever fetches pages. The engine only sees `Fetcher`;
  * HTTP (undici) now, a browser later.
@@ -27,6 +29,8 @@ export interface FetchRequest {
   headers?: Record<string, string>;
   /** Aborting it ends the request at once with reason `aborted` (cancel). */
   signal?: AbortSignal;
+  /** Load the page in the browser, this way, instead of over HTTP. */
+  browser?: BrowserLoad;
 }
 
 /** A fetched page, decoded to text. */

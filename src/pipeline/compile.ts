@@ -88,8 +88,16 @@ function compileSteps(def: AnyDefinition): CompiledStep[] {
 export function compileValidated(def: AnyDefinition, options: CompileOptions = {}): CompiledScraper {
   const pageNames = new Set(Object.keys(def.pages));
   const pages = Object.fromEntries(
-    Object.entries(def.pages).map(([name, page]) => [name, compilePage(name, page as PageSpec, pageNames)]),
+    Object.entries(def.pages).map(([name, page]) => {
+      const { engine, wait_for: waitFor, wait_until: waitUntil, ...spec } = page;
+      const compiled = compilePage(name, spec as PageSpec, pageNames);
+      if ((engine ?? def.engine) === "browser") {
+        compiled.load = { waitUntil: waitUntil ?? "load", ...(waitFor !== undefined && { waitFor }) };
+      }
+      return [name, compiled];
+    }),
   );
+  const usesBrowser = Object.values(pages).some((page) => page.load !== undefined);
   const hooks = def as Partial<Pick<CompiledScraper, "setup" | "cleanup">>;
   return {
     name: def.name,
@@ -101,6 +109,14 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
     steps: compileSteps(def),
     limits: compileLimits(def.limits),
     politeness: compilePoliteness(def.politeness),
+    browser: usesBrowser
+      ? {
+          maxPages: def.browser.max_pages,
+          recycleAfter: def.browser.recycle_after,
+          block: def.browser.block,
+          viewport: def.browser.viewport,
+        }
+      : null,
     ...(hooks.setup !== undefined && { setup: hooks.setup }),
     ...(hooks.cleanup !== undefined && { cleanup: hooks.cleanup }),
   };

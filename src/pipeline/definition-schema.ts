@@ -49,6 +49,16 @@ export const politenessSchema = z.strictObject({
   max_redirects: z.number().int().min(0).max(50).default(10),
 });
 
+/** The browser engine: how many pages at once, when contexts are renewed, what is not loaded. */
+export const browserSchema = z.strictObject({
+  max_pages: z.number().int().min(1).max(64).default(4),
+  recycle_after: z.number().int().min(1).max(100_000).default(50),
+  block: z.array(z.enum(["image", "font", "media", "stylesheet"])).default([]),
+  viewport: z
+    .strictObject({ width: z.number().int().min(200).max(8000), height: z.number().int().min(200).max(8000) })
+    .default({ width: 1280, height: 800 }),
+});
+
 type Hook = (...args: never[]) => unknown;
 const hookSchema = z.custom<Hook>((v) => typeof v === "function", { message: "expected a function" });
 
@@ -67,6 +77,9 @@ function topLevelShape<P extends z.ZodType>(page: P) {
     pages: z.record(pageNameSchema, page),
     limits: limitsSchema.prefault({}),
     politeness: politenessSchema.prefault({}),
+    /** How pages are fetched unless a page type says otherwise. */
+    engine: z.enum(["http", "browser"]).default("http"),
+    browser: browserSchema.prefault({}),
     steps: z.array(stepEntrySchema).default([]),
   };
 }
@@ -93,6 +106,13 @@ function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: "custom", path: ["pages"], message: "at least one page type is needed" });
   }
   for (const [pageName, page] of Object.entries(pages)) {
+    const engine = (isObject(page) ? page.engine : undefined) ?? def.engine ?? "http";
+    for (const key of ["wait_for", "wait_until"] as const) {
+      if (engine !== "browser" && isObject(page) && page[key] !== undefined) {
+        const message = `"${key}" needs engine: browser (this page type is fetched over HTTP)`;
+        ctx.addIssue({ code: "custom", path: ["pages", pageName, key], message });
+      }
+    }
     asArray(isObject(page) ? page.follow : undefined).forEach((rule, i) => {
       const target = isObject(rule) ? rule.page : undefined;
       if (typeof target === "string" && !pageNames.includes(target)) {

@@ -50,8 +50,12 @@ export const pageShape = {
   follow: z.array(followRuleSchema).optional(),
   record: fieldMapSchema.optional(),
   records: recordsSchema.optional(),
-  /** Only `http` for now; `browser` comes with the browser fetcher. */
-  engine: z.enum(["http"]).optional(),
+  /** How pages of this type are fetched; default: the scraper's `engine`. */
+  engine: z.enum(["http", "browser"]).optional(),
+  /** Browser pages: wait until this selector is in the page before reading it. */
+  wait_for: cssSchema.optional(),
+  /** Browser pages: `load` (the default) or `networkidle` (no requests for 500 ms). */
+  wait_until: z.enum(["load", "networkidle"]).optional(),
 };
 
 /** Rejects a page type with both `record` and `records`. */

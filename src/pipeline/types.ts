@@ -57,6 +57,26 @@ export interface Extraction {
   warnings: ExtractWarnings;
 }
 
+/** How a browser page loads before it is read. */
+export interface BrowserLoad {
+  /** Wait until this selector is in the page. */
+  waitFor?: string;
+  waitUntil: "load" | "networkidle";
+}
+
+/** Resources a browser page does not load. */
+export type BlockedResource = "image" | "font" | "media" | "stylesheet";
+
+/** The browser engine of a scraper. */
+export interface BrowserSettings {
+  /** Pages open at once. @defaultValue 4 */
+  maxPages: number;
+  /** A browser context serves this many pages, then a fresh one takes over. @defaultValue 50 */
+  recycleAfter: number;
+  block: BlockedResource[];
+  viewport: { width: number; height: number };
+}
+
 /** A page type, compiled. */
 export interface CompiledPage {
   name: string;
@@ -66,6 +86,8 @@ export interface CompiledPage {
    * `finishPage(extractPage(declarative, page))`, and the extraction may run on a parse thread.
    */
   declarative?: DeclarativePage;
+  /** Set when pages of this type are loaded in the browser. */
+  load?: BrowserLoad;
 }
 
 /** Limits of one run; `undefined` means unlimited. */
@@ -157,6 +179,8 @@ export interface CompiledScraper {
   steps: CompiledStep[];
   limits: RunLimits;
   politeness: Politeness;
+  /** The browser engine's settings; null when no page type uses the browser. */
+  browser: BrowserSettings | null;
   setup?(ctx: ScraperContext): Promise<void> | void;
   cleanup?(ctx: ScraperContext): Promise<void> | void;
 }

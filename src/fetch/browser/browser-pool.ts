@@ -1,0 +1,122 @@
+import { freemem, totalmem } from "node:os";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserSettings } from "../../pipeline/types.ts";
+import { locateChromium } from "./locate-chromium.ts";
+
+/** Below this share of free memory, contexts are renewed early (their caches and leaks go with them). */
+const LOW_MEMORY = 0.1;
+
+interface Context {
+  context: BrowserContext;
+  /** Pages opened in it so far. */
+  served: number;
+  open: number;
+  retiring: boolean;
+}
+
+/**
+ * One headless Chromium with a few contexts: at most `maxPages` pages open at once; a context is
+ * retired after `recycleAfter` pages (or when memory runs low) and closed once its last page is,
+ * while a fresh one takes the new pages. The browser starts at the first page.
+ */
+export class BrowserPool {
+  private browser: Promise<Browser> | undefined;
+  private current: Context | undefined;
+  private open = 0;
+  private readonly waiting: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly settings: BrowserSettings,
+    private readonly userAgent: string,
+  ) {}
+
+  /** Runs `work` on a fresh page (closed afterwards), waiting for a free slot first. */
+  async withPage<T>(work: (page: Page) => Promise<T>): Promise<T> {
+    await this.slot();
+    let context: Context | undefined;
+    let page: Page | undefined;
+    try {
+      context = await this.context();
+      context.open++;
+      page = await context.context.newPage();
+      return await work(page);
+    } finally {
+      await page?.close().catch(() => undefined);
+      if (context) {
+        context.open--;
+        if (context.retiring && context.open === 0) await context.context.close().catch(() => undefined);
+      }
+      this.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const browser = this.browser;
+    this.browser = undefined;
+    if (browser) await (await browser.catch(() => undefined))?.close();
+  }
+
+  private async slot(): Promise<void> {
+    if (this.closed) throw new Error("the browser pool is closed");
+    if (this.open < this.settings.maxPages) {
+      this.open++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.open--;
+  }
+
+  private async context(): Promise<Context> {
+    const current = this.current;
+    const lowMemory = freemem() / totalmem() < LOW_MEMORY;
+    if (current && current.served < this.settings.recycleAfter && !lowMemory) {
+      current.served++;
+      return current;
+    }
+    if (current) {
+      current.retiring = true;
+      if (current.open === 0) await current.context.close().catch(() => undefined);
+    }
+    const fresh: Context = { context: await this.newContext(), served: 1, open: 0, retiring: false };
+    this.current = fresh;
+    return fresh;
+  }
+
+  private async newContext(): Promise<BrowserContext> {
+    this.browser ??= launch();
+    const context = await (
+      await this.browser
+    ).newContext({
+      userAgent: this.userAgent,
+      viewport: this.settings.viewport,
+      locale: "en-US",
+    });
+    // Automation announces itself through navigator.webdriver; sites that check it get nothing.
+    await context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, "webdriver", { get: () => undefined });
+    });
+    const blocked = new Set<string>(this.settings.block);
+    if (blocked.size > 0) {
+      await context.route("**/*", (route) =>
+        blocked.has(route.request().resourceType()) ? route.abort() : route.continue(),
+      );
+    }
+    return context;
+  }
+}
+
+async function launch(): Promise<Browser> {
+  const found = await locateChromium();
+  return chromium.launch({
+    executablePath: found.executablePath,
+    env: { ...process.env, ...found.env } as Record<string, string>,
+    args: ["--disable-blink-features=AutomationControlled"],
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * One attempt of a page in the browser, with the same contract as `fetchOnce` over HTTP: the
+ * politeness hook before the navigation, a total deadline, `onHop` with every status, 2xx (or an
+ * accepted status) resolves and anything else rejects with a `FetchError` and its reason code.
+ */
+import type { Response } from "playwright-core";
+import type { BrowserLoad } from "../../pipeline/types.ts";
+import { FetchError, httpStatusError } from "../errors.ts";
+import type { AttemptOptions, AttemptResult } from "../http-fetcher.ts";
+import { parseRetryAfter } from "../retry-after.ts";
+import type { BrowserPool } from "./browser-pool.ts";
+
+/** Chromium's network errors, by the reason code the crawl core uses for the same failure over HTTP. */
+const NET_ERRORS: [RegExp, FetchError["reason"]][] = [
+  [/ERR_NAME_NOT_RESOLVED|ERR_NAME_RESOLUTION_FAILED/, "dns"],
+  [/ERR_CONNECTION_REFUSED/, "refused"],
+  [/ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_EMPTY_RESPONSE/, "reset"],
+  [/ERR_TOO_MANY_REDIRECTS/, "redirect_limit"],
+  [/ERR_CONTENT_LENGTH_MISMATCH|ERR_INCOMPLETE_CHUNKED_ENCODING/, "truncated"],
+];
+
+export async function fetchInBrowser(
+  pool: BrowserPool,
+  url: string,
+  load: BrowserLoad,
+  options: AttemptOptions,
+): Promise<AttemptResult> {
+  const politeness = options.beforeHop?.(url, options.signal);
+  if (politeness) await politeness;
+  options.signal?.throwIfAborted();
+  return pool.withPage(async (page) => {
+    const started = Date.now();
+    const remaining = () => Math.max(1, options.timeoutMs - (Date.now() - started));
+    // Cancel closes the page, which ends whatever it was waiting for.
+    const onAbort = () => void page.close().catch(() => undefined);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const response = await page.goto(url, { waitUntil: load.waitUntil, timeout: remaining() });
+      if (!response) throw new FetchError("network", `no response for ${url}`, { url });
+      const status = response.status();
+      const headers = response.headers();
+      const retryAfterMs = parseRetryAfter(headers["retry-after"], Date.now());
+      options.onHop?.(url, status, retryAfterMs);
+      if ((status < 200 || status > 299) && !options.acceptStatuses?.includes(status)) {
+        throw httpStatusError(status, url, retryAfterMs);
+      }
+      if (load.waitFor) await page.waitForSelector(load.waitFor, { state: "attached", timeout: remaining() });
+      const body = await page.content();
+      const bytes = Buffer.byteLength(body);
+      if (bytes > options.maxBodyBytes) {
+        throw new FetchError("too_large", `page of ${url} exceeds ${options.maxBodyBytes} bytes`, { url });
+      }
+      return {
+        url,
+        finalUrl: page.url(),
+        status,
+        headers,
+        body,
+        bytes,
+        encoding: "utf-8",
+        invalidBytes: 0,
+        redirects: redirectsOf(response),
+        latencyMs: Date.now() - started,
+      };
+    } catch (error) {
+      throw classify(error, url, options.signal?.aborted ?? false);
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  });
+}
+
+function redirectsOf(response: Response): number {
+  let count = 0;
+  for (let request = response.request().redirectedFrom(); request; request = request.redirectedFrom())
+    count++;
+  return count;
+}
+
+function classify(error: unknown, url: string, aborted: boolean): FetchError {
+  if (error instanceof FetchError) return error;
+  if (aborted)
+    return new FetchError("aborted", `request aborted: ${url}`, { url, cause: error, retryable: false });
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as Error)?.name === "TimeoutError") {
+    return new FetchError("timeout", `deadline exceeded for ${url} (in the browser)`, { url, cause: error });
+  }
+  for (const [pattern, reason] of NET_ERRORS) {
+    if (pattern.test(message))
+      return new FetchError(reason, `${reason} for ${url}: ${message.split("\n")[0]}`, { url, cause: error });
+  }
+  return new FetchError("network", `the browser could not load ${url}: ${message.split("\n")[0]}`, {
+    url,
+    cause: error,
+  });
+}
