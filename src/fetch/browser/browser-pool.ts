@@ -8,16 +8,20 @@ const LOW_MEMORY = 0.1;
 
 interface Context {
   context: BrowserContext;
-  /** Pages opened in it so far. */
+  /** Pages loaded in it so far. */
   served: number;
+  /** Pages in use. */
   open: number;
+  /** Pages that finished their work and can load the next one (a new page costs a renderer). */
+  idle: Page[];
   retiring: boolean;
 }
 
 /**
- * One headless Chromium with a few contexts: at most `maxPages` pages open at once; a context is
- * retired after `recycleAfter` pages (or when memory runs low) and closed once its last page is,
- * while a fresh one takes the new pages. The browser starts at the first page.
+ * One headless Chromium with a few contexts: at most `maxPages` pages in use at once, each reused
+ * for the next page; a context is retired after `recycleAfter` pages (or when memory runs low) and
+ * closed once its last page is done, while a fresh one takes the new pages. The browser starts at
+ * the first page.
  */
 export class BrowserPool {
   private browser: Promise<Browser> | undefined;
@@ -31,20 +35,27 @@ export class BrowserPool {
     private readonly userAgent: string,
   ) {}
 
-  /** Runs `work` on a fresh page (closed afterwards), waiting for a free slot first. */
+  /**
+   * Runs `work` on a page, waiting for a free slot first. Pages are reused within their context
+   * (a page that `work` closed, or that failed, is not); the context goes when it retires.
+   */
   async withPage<T>(work: (page: Page) => Promise<T>): Promise<T> {
     await this.slot();
     let context: Context | undefined;
     let page: Page | undefined;
+    let reusable = false;
     try {
       context = await this.context();
       context.open++;
-      page = await context.context.newPage();
-      return await work(page);
+      page = context.idle.pop() ?? (await context.context.newPage());
+      const result = await work(page);
+      reusable = !page.isClosed();
+      return result;
     } finally {
-      await page?.close().catch(() => undefined);
       if (context) {
         context.open--;
+        if (page && reusable && !context.retiring) context.idle.push(page);
+        else await page?.close().catch(() => undefined);
         if (context.retiring && context.open === 0) await context.context.close().catch(() => undefined);
       }
       this.release();
@@ -84,7 +95,7 @@ export class BrowserPool {
       current.retiring = true;
       if (current.open === 0) await current.context.close().catch(() => undefined);
     }
-    const fresh: Context = { context: await this.newContext(), served: 1, open: 0, retiring: false };
+    const fresh: Context = { context: await this.newContext(), served: 1, open: 0, idle: [], retiring: false };
     this.current = fresh;
     return fresh;
   }
