@@ -1,5 +1,6 @@
 /** Schedules: when scrapers run (timing), and the scheduler that fires them. */
-export { Scheduler, ON_TIME_MS, RETRY_BASE_MS, type SchedulerOptions } from "./scheduler.ts";
+export { Scheduler, RETRY_BASE_MS, type SchedulerOptions } from "./scheduler.ts";
+export { ON_TIME_MS } from "./decide-due.ts";
 export {
   Occurrences,
   checkTiming,

@@ -3,12 +3,12 @@ import type { Clock } from "../core/clock.ts";
 import { describeError } from "../core/errors.ts";
 import type { LogLevel, TrawlEvent } from "../core/events.ts";
 import type {
-  NewOccurrence,
   OccurrenceRecord,
   ScheduleRecord,
   ScheduleStore,
   SchedulerProcess,
 } from "../store/index.ts";
+import { decideDue } from "./decide-due.ts";
 import { formatDurationSpec } from "./duration.ts";
 import { Occurrences, type Timing } from "./timing.ts";
 import type { RunOutcome, ScheduleRunner } from "./types.ts";
@@ -35,8 +35,6 @@ export interface SchedulerOptions {
   random?: () => number;
 }
 
-/** An occurrence noticed later than this after its time counts as missed (the daemon was down, the machine asleep). */
-export const ON_TIME_MS = 15_000;
 /** Most missed occurrences recorded one by one per check; older ones are only counted in the log. */
 const MAX_RECORDED_MISSES = 100;
 /** Backoff of the first retry of a failed occurrence; each further retry waits twice as long. */
@@ -193,7 +191,7 @@ export class Scheduler {
       MAX_RECORDED_MISSES,
     );
     if (due.length === 0) return;
-    const decided = this.decide(schedule, due, now);
+    const decided = decideDue(schedule, due, now, this.options.owner, this.random);
     const advanced = await this.options.schedules.advance(
       schedule.id,
       schedule.cursor,
@@ -224,40 +222,6 @@ export class Scheduler {
         this.options.log("info", `${schedule.id} (${schedule.scraper}): occurrence ${iso(o.dueAt)} is due`);
       }
     }
-  }
-
-  /**
-   * What becomes of due occurrences (oldest first): the newest fires when it is on time, or with
-   * catch-up `latest` when it was missed by less than the grace period; every other one is
-   * recorded as skipped with the reason.
-   */
-  private decide(schedule: ScheduleRecord, due: number[], now: number): NewOccurrence[] {
-    const newest = due.at(-1)!;
-    const lateBy = now - newest;
-    const fires = lateBy <= ON_TIME_MS || (schedule.catchUp === "latest" && lateBy <= schedule.graceMs);
-    const skipReason = (at: number): string => {
-      if (fires) return `coalesced into the run for ${iso(newest)}`;
-      if (schedule.catchUp === "latest" && at === newest) {
-        return `missed by ${formatDurationSpec(lateBy)}, more than the grace period of ${formatDurationSpec(schedule.graceMs)}`;
-      }
-      return schedule.catchUp === "latest"
-        ? `missed: a newer occurrence was missed too`
-        : "missed: the scheduler was not running at the time (catch-up none)";
-    };
-    return due.map((dueAt) => {
-      const base = {
-        scheduleId: schedule.id,
-        dueAt,
-        attempt: 0,
-        kind: "scheduled" as const,
-        claimedBy: this.options.owner,
-      };
-      if (dueAt === newest && fires) {
-        const jitter = Math.floor(this.random() * schedule.jitterMs);
-        return { ...base, status: "waiting", reason: null, startAfter: Math.max(now, dueAt) + jitter };
-      }
-      return { ...base, status: "skipped", reason: skipReason(dueAt), startAfter: dueAt };
-    });
   }
 
   /** Starts waiting occurrences whose time has come, within the overlap policy and the global cap. */
