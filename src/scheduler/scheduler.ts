@@ -2,12 +2,7 @@ import { hostname } from "node:os";
 import type { Clock } from "../core/clock.ts";
 import { describeError } from "../core/errors.ts";
 import type { LogLevel, TrawlEvent } from "../core/events.ts";
-import type {
-  OccurrenceRecord,
-  ScheduleRecord,
-  ScheduleStore,
-  SchedulerProcess,
-} from "../store/index.ts";
+import type { OccurrenceRecord, ScheduleRecord, ScheduleStore, SchedulerProcess } from "../store/index.ts";
 import { decideDue } from "./decide-due.ts";
 import { formatDurationSpec } from "./duration.ts";
 import { Occurrences, type Timing } from "./timing.ts";

@@ -95,7 +95,13 @@ export class BrowserPool {
       current.retiring = true;
       if (current.open === 0) await current.context.close().catch(() => undefined);
     }
-    const fresh: Context = { context: await this.newContext(), served: 1, open: 0, idle: [], retiring: false };
+    const fresh: Context = {
+      context: await this.newContext(),
+      served: 1,
+      open: 0,
+      idle: [],
+      retiring: false,
+    };
     this.current = fresh;
     return fresh;
   }
