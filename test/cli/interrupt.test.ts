@@ -80,7 +80,8 @@ async function expectResumable(
   expect(await exportedRecords(runId, home, dir)).toEqual(expected.records);
 }
 
-describe.concurrent("Ctrl-C during trawl run", () => {
+// Each test runs two or three real crawls (with the baseline beside it): minutes on a busy machine.
+describe.concurrent("Ctrl-C during trawl run", { timeout: 150_000 }, () => {
   it("once: stops gracefully with exit 130, the run paused; resume finishes it like an uninterrupted run", async () => {
     const { dir, home } = await makeWorkDir();
     const run = startCli(["run", file, "--json"], { home, timeoutMs: 60_000 });
