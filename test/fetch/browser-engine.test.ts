@@ -112,7 +112,7 @@ politeness: { robots: ignore, rate_per_host: 100 }
       `name: polite
 targets:
   - { name: fast, start: "${site.url}/four" }
-  - { name: slow, start: "${site.url}/delay/5000" }
+  - { name: slow, start: "${site.url}/delay/2500" }
   - { name: broken, start: "${site.url}/status/404" }
 engine: browser
 pages:
@@ -120,7 +120,7 @@ pages:
     follow: [{ css: a, page: page }]
   page:
     record: { url: { from: url } }
-politeness: { robots: ignore, rate_per_host: 2, timeout: 1s, retries: 0, concurrency: 4 }
+politeness: { robots: ignore, rate_per_host: 2, timeout: 1500ms, retries: 0, concurrency: 4 }
 `,
     );
     const hits = site
@@ -133,7 +133,7 @@ politeness: { robots: ignore, rate_per_host: 2, timeout: 1s, retries: 0, concurr
     // 2 requests per second for the host, a bucket of 2: the 4th starts about 1 s after the 1st.
     expect(hits[3]! - hits[0]!).toBeGreaterThanOrEqual(900);
     expect(summary.errors.map((e) => e.reason).sort()).toEqual(["http_404", "timeout"]);
-  }, 60_000);
+  }, 120_000);
 
   it("rejects wait_for on a page type fetched over HTTP", async () => {
     const file = join(dir, "invalid.yaml");

@@ -5,6 +5,21 @@ import { locateChromium } from "./locate-chromium.ts";
 
 /** Below this share of free memory, contexts are renewed early (their caches and leaks go with them). */
 const LOW_MEMORY = 0.1;
+/** Closing a page, a context or the browser never waits longer than this: a hung renderer must not hold a run. */
+const CLOSE_WITHIN_MS = 5_000;
+
+/** Settles when `work` does or after `ms`, whichever comes first; never rejects. */
+function within(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    work
+      .then(
+        () => resolve(),
+        () => resolve(),
+      )
+      .finally(() => clearTimeout(timer));
+  });
+}
 
 interface Context {
   context: BrowserContext;
@@ -55,8 +70,8 @@ export class BrowserPool {
       if (context) {
         context.open--;
         if (page && reusable && !context.retiring) context.idle.push(page);
-        else await page?.close().catch(() => undefined);
-        if (context.retiring && context.open === 0) await context.context.close().catch(() => undefined);
+        else if (page) await within(page.close(), CLOSE_WITHIN_MS);
+        if (context.retiring && context.open === 0) await within(context.context.close(), CLOSE_WITHIN_MS);
       }
       this.release();
     }
@@ -66,7 +81,8 @@ export class BrowserPool {
     this.closed = true;
     const browser = this.browser;
     this.browser = undefined;
-    if (browser) await (await browser.catch(() => undefined))?.close();
+    const launched = await browser?.catch(() => undefined);
+    if (launched) await within(launched.close(), 2 * CLOSE_WITHIN_MS);
   }
 
   private async slot(): Promise<void> {
@@ -93,7 +109,7 @@ export class BrowserPool {
     }
     if (current) {
       current.retiring = true;
-      if (current.open === 0) await current.context.close().catch(() => undefined);
+      if (current.open === 0) await within(current.context.close(), CLOSE_WITHIN_MS);
     }
     const fresh: Context = {
       context: await this.newContext(),

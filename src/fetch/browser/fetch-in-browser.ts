@@ -45,7 +45,15 @@ export async function fetchInBrowser(
         throw httpStatusError(status, url, retryAfterMs);
       }
       if (load.waitFor) await page.waitForSelector(load.waitFor, { state: "attached", timeout: remaining() });
-      const body = await page.content();
+      const body = await Promise.race([
+        page.content(),
+        new Promise<never>((_, reject) =>
+          setTimeout(
+            () => reject(new FetchError("timeout", `deadline exceeded reading ${url}`, { url })),
+            remaining(),
+          ).unref(),
+        ),
+      ]);
       const bytes = Buffer.byteLength(body);
       if (bytes > options.maxBodyBytes) {
         throw new FetchError("too_large", `page of ${url} exceeds ${options.maxBodyBytes} bytes`, { url });
