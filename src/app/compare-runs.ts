@@ -82,8 +82,12 @@ export async function compareRuns(
 /** The run of the same scraper created just before `runId`, or null. */
 export async function previousRun(store: Store, runId: string): Promise<RunRecord | null> {
   const run = await requireRun(store, runId);
-  const [previous] = await store.runs.list({ scraper: run.scraper, before: run.id, limit: 1 });
-  return previous ?? null;
+  // By creation time, not by id: ids order runs only to the tenth of a second.
+  const earlier = await store.runs.list({ scraper: run.scraper, createdUntil: run.createdAt, limit: 50 });
+  return earlier.reduce<RunRecord | null>(
+    (latest, r) => (!latest || r.createdAt > latest.createdAt ? r : latest),
+    null,
+  );
 }
 
 function fieldChanges(a: Json, b: Json): ChangedRecord["fields"] {
