@@ -118,8 +118,8 @@ beforeAll(async () => {
     executablePath: found.executablePath,
     env: { ...process.env, ...found.env },
   });
-  // A locale of its own: with LANG=C the browser reports "en-US@posix", which Intl (and uPlot) refuse.
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+  // No locale of its own: under LANG=C the browser reports "en-US@posix", which the app must survive.
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 120_000);
 
 afterAll(async () => {
