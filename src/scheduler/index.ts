@@ -16,3 +16,11 @@ export type { RunOutcome, ScheduleRunner } from "./types.ts";
 export { newSchedule, policyFromFlags, DEFAULT_POLICY, type PolicyFlags } from "./schedule-settings.ts";
 export { viewSchedule, viewOccurrence, type ScheduleView, type OccurrenceView } from "./schedule-view.ts";
 export { liveSchedulers, schedulerStatus, type SchedulerStatus } from "./status.ts";
+export {
+  requireSchedule,
+  editSchedule,
+  pauseSchedule,
+  resumeSchedule,
+  runScheduleNow,
+  upcomingOf,
+} from "./schedule-actions.ts";

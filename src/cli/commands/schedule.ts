@@ -1,17 +1,20 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import type { App } from "../../app/index.ts";
-import { NotFoundError, UsageError } from "../../core/errors.ts";
 import { loadScraper } from "../../pipeline/index.ts";
 import {
-  hasRhythmFlag,
+  editSchedule,
   liveSchedulers,
   newSchedule,
   Occurrences,
   parseInstant,
-  policyFromFlags,
+  pauseSchedule,
+  requireSchedule,
+  resumeSchedule,
+  runScheduleNow,
   systemZone,
   timingFromFlags,
+  upcomingOf,
   viewOccurrence,
   viewSchedule,
   type PolicyFlags,
@@ -56,13 +59,6 @@ function policyOptions(command: Command): Command {
     .option("--max-failures <n>", "pause the schedule after this many failures in a row (default 5)")
     .option("--retries <n>", "retry a failed occurrence this many times, backing off from 1 min (default 0)")
     .option("--jitter <duration>", "start up to this much later, at random (spreads load)");
-}
-
-async function requireSchedule(app: App, id: string): Promise<ScheduleRecord> {
-  const schedule = await app.store.schedules.get(id);
-  if (!schedule)
-    throw new NotFoundError("TRAWL_ERR_SCHEDULE_NOT_FOUND", `no schedule ${id}`, { details: { id } });
-  return schedule;
 }
 
 function isoList(instants: number[]): string[] {
@@ -159,14 +155,11 @@ export function register(program: Command): void {
     .option("--json", "print as JSON on stdout")
     .action((id: string, options: GlobalOptions) =>
       withApp(options, async (app) => {
-        const found = await requireSchedule(app, id);
+        const found = await requireSchedule(app.store.schedules, id);
         const now = app.clock.now();
         const view = viewSchedule(found, now);
         const timing = found.timing as Timing;
-        const next =
-          found.status === "active"
-            ? isoList(new Occurrences(timing).upcoming(Math.max(found.cursor, now), 5))
-            : [];
+        const next = upcomingOf(found, now, 5);
         const history = (await app.store.schedules.occurrences({ scheduleId: found.id, limit: 10 })).map(
           viewOccurrence,
         );
@@ -191,23 +184,9 @@ export function register(program: Command): void {
     .option("--json", "print the schedule as JSON on stdout")
     .action((id: string, flags: Flags) =>
       withApp(flags, async (app) => {
-        const found = await requireSchedule(app, id);
+        const found = await requireSchedule(app.store.schedules, id);
         const now = app.clock.now();
-        const timingChanged =
-          hasRhythmFlag(flags) ||
-          flags.tz !== undefined ||
-          flags.activeHours !== undefined ||
-          flags.days !== undefined;
-        const patch = policyFromFlags(flags);
-        if (timingChanged) {
-          patch.timing = timingFromFlags(flags, now, found.timing as Timing);
-          // Occurrences of the new timing count from now: nothing from the past fires.
-          patch.cursor = now;
-        }
-        if (!timingChanged && Object.keys(patch).length === 0) {
-          throw new UsageError("TRAWL_ERR_SCHEDULE_USAGE", "nothing to change: give a timing or policy flag");
-        }
-        await app.store.schedules.update(found.id, patch, now);
+        await editSchedule(app.store.schedules, found, flags, now);
         const view = viewSchedule((await app.store.schedules.get(found.id))!, now);
         if (flags.json) return printJson(view);
         process.stdout.write(`schedule ${view.id}: ${view.when} (${view.zone}); next ${view.next ?? "-"}\n`);
@@ -222,12 +201,8 @@ export function register(program: Command): void {
     .option("--json", "print the schedule as JSON on stdout")
     .action((id: string, options: GlobalOptions & { reason: string }) =>
       withApp(options, async (app) => {
-        const found = await requireSchedule(app, id);
-        await app.store.schedules.update(
-          found.id,
-          { status: "paused", pausedReason: options.reason },
-          app.clock.now(),
-        );
+        const found = await requireSchedule(app.store.schedules, id);
+        await pauseSchedule(app.store.schedules, found.id, options.reason, app.clock.now());
         return printChanged(app, found.id, options, "paused");
       }),
     );
@@ -239,13 +214,8 @@ export function register(program: Command): void {
     .option("--json", "print the schedule as JSON on stdout")
     .action((id: string, options: GlobalOptions) =>
       withApp(options, async (app) => {
-        const found = await requireSchedule(app, id);
-        const now = app.clock.now();
-        await app.store.schedules.update(
-          found.id,
-          { status: "active", pausedReason: null, failures: 0, cursor: now },
-          now,
-        );
+        const found = await requireSchedule(app.store.schedules, id);
+        await resumeSchedule(app.store.schedules, found.id, app.clock.now());
         return printChanged(app, found.id, options, "resumed");
       }),
     );
@@ -257,7 +227,7 @@ export function register(program: Command): void {
     .option("--json", "print the result as JSON on stdout")
     .action((id: string, options: GlobalOptions) =>
       withApp(options, async (app) => {
-        const found = await requireSchedule(app, id);
+        const found = await requireSchedule(app.store.schedules, id);
         await app.store.schedules.remove(found.id);
         if (options.json) return printJson({ removed: found.id });
         process.stdout.write(`schedule ${found.id} removed\n`);
@@ -272,7 +242,7 @@ export function register(program: Command): void {
     .option("--json", "print as JSON on stdout")
     .action((id: string | undefined, options: GlobalOptions & { limit: number }) =>
       withApp(options, async (app) => {
-        if (id !== undefined) await requireSchedule(app, id);
+        if (id !== undefined) await requireSchedule(app.store.schedules, id);
         const history = (
           await app.store.schedules.occurrences({
             ...(id !== undefined && { scheduleId: id }),
@@ -292,21 +262,9 @@ export function register(program: Command): void {
     .option("--json", "print the queued occurrence as JSON on stdout")
     .action((id: string, options: GlobalOptions) =>
       withApp(options, async (app) => {
-        const found = await requireSchedule(app, id);
+        const found = await requireSchedule(app.store.schedules, id);
         const now = app.clock.now();
-        await app.store.schedules.claim(
-          {
-            scheduleId: found.id,
-            dueAt: now,
-            attempt: 0,
-            kind: "manual",
-            status: "waiting",
-            reason: null,
-            startAfter: now,
-            claimedBy: null,
-          },
-          now,
-        );
+        await runScheduleNow(app.store.schedules, found.id, now);
         const running = (await liveSchedulers(app.store.schedules, now)).length > 0;
         if (options.json)
           return printJson({
@@ -328,12 +286,12 @@ export function register(program: Command): void {
     .option("--json", 'print { "next": [ISO instants] } on stdout')
     .action((id: string, options: GlobalOptions & { count: number }) =>
       withApp(options, async (app) => {
-        const found = await requireSchedule(app, id);
-        const timing = found.timing as Timing;
-        const from = Math.max(found.cursor, app.clock.now());
-        const next =
-          found.status === "active" ? isoList(new Occurrences(timing).upcoming(from, options.count)) : [];
-        printNext(next, timing.zone, options.json);
+        const found = await requireSchedule(app.store.schedules, id);
+        printNext(
+          upcomingOf(found, app.clock.now(), options.count),
+          (found.timing as Timing).zone,
+          options.json,
+        );
       }),
     );
 

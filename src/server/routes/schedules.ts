@@ -2,21 +2,23 @@ import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Type, type TSchema } from "typebox";
 import type { App } from "../../app/index.ts";
-import { NotFoundError, UsageError } from "../../core/errors.ts";
 import { loadScraper } from "../../pipeline/index.ts";
 import {
-  hasRhythmFlag,
+  editSchedule,
   newSchedule,
   Occurrences,
   parseInstant,
-  policyFromFlags,
+  pauseSchedule,
+  requireSchedule,
+  resumeSchedule,
+  runScheduleNow,
   schedulerStatus,
   systemZone,
   timingFromFlags,
+  upcomingOf,
   viewOccurrence,
   viewSchedule,
   type PolicyFlags,
-  type Timing,
   type TimingFlags,
 } from "../../scheduler/index.ts";
 
@@ -61,12 +63,6 @@ function policyFlags(body: Body): PolicyFlags {
     ...(body.maxFailures !== undefined && { maxFailures: String(body.maxFailures) }),
     ...(body.retries !== undefined && { retries: String(body.retries) }),
   };
-}
-
-async function requireSchedule(app: App, id: string) {
-  const schedule = await app.store.schedules.get(id);
-  if (!schedule) throw new NotFoundError("TRAWL_ERR_SCHEDULE_NOT_FOUND", `no schedule ${id}`);
-  return schedule;
 }
 
 /** Schedules, as the `trawl schedule` commands manage them, plus the scheduler's status. */
@@ -142,14 +138,9 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       },
     },
     async (request) => {
-      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
       const now = app.clock.now();
-      const upcoming =
-        schedule.status === "active"
-          ? new Occurrences(schedule.timing as Timing)
-              .upcoming(Math.max(schedule.cursor, now), 5)
-              .map((at) => new Date(at).toISOString())
-          : [];
+      const upcoming = upcomingOf(schedule, now, 5);
       const history = (await app.store.schedules.occurrences({ scheduleId: schedule.id, limit: 20 })).map(
         viewOccurrence,
       );
@@ -169,22 +160,11 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       },
     },
     async (request) => {
-      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
       const body = request.body as Body;
       const now = app.clock.now();
-      const patch = policyFromFlags(policyFlags(body));
-      if (
-        hasRhythmFlag(body) ||
-        body.tz !== undefined ||
-        body.activeHours !== undefined ||
-        body.days !== undefined
-      ) {
-        patch.timing = timingFromFlags(body, now, schedule.timing as Timing);
-        patch.cursor = now;
-      }
-      if (Object.keys(patch).length === 0)
-        throw new UsageError("TRAWL_ERR_SCHEDULE_USAGE", "nothing to change");
-      await app.store.schedules.update(schedule.id, patch, now);
+      const flags = { ...body, maxFailures: undefined, retries: undefined, ...policyFlags(body) };
+      await editSchedule(app.store.schedules, schedule, flags, now);
       wakeScheduler();
       return view(schedule.id);
     },
@@ -200,7 +180,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       },
     },
     async (request, reply) => {
-      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
       await app.store.schedules.remove(schedule.id);
       reply.code(204);
     },
@@ -218,13 +198,9 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       },
     },
     async (request) => {
-      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
       const reason = (request.body as { reason?: string } | undefined)?.reason ?? "paused by hand";
-      await app.store.schedules.update(
-        schedule.id,
-        { status: "paused", pausedReason: reason },
-        app.clock.now(),
-      );
+      await pauseSchedule(app.store.schedules, schedule.id, reason, app.clock.now());
       return view(schedule.id);
     },
   );
@@ -240,13 +216,8 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       },
     },
     async (request) => {
-      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
-      const now = app.clock.now();
-      await app.store.schedules.update(
-        schedule.id,
-        { status: "active", pausedReason: null, failures: 0, cursor: now },
-        now,
-      );
+      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
+      await resumeSchedule(app.store.schedules, schedule.id, app.clock.now());
       wakeScheduler();
       return view(schedule.id);
     },
@@ -256,21 +227,9 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
     "/schedules/:id/run-now",
     { schema: { summary: "Run a schedule once now", tags: ["schedules"], params: ScheduleId } },
     async (request, reply) => {
-      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
       const now = app.clock.now();
-      await app.store.schedules.claim(
-        {
-          scheduleId: schedule.id,
-          dueAt: now,
-          attempt: 0,
-          kind: "manual",
-          status: "waiting",
-          reason: null,
-          startAfter: now,
-          claimedBy: null,
-        },
-        now,
-      );
+      await runScheduleNow(app.store.schedules, schedule.id, now);
       wakeScheduler();
       reply.code(202);
       return { schedule: schedule.id, due: new Date(now).toISOString() };
@@ -290,7 +249,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       },
     },
     async (request) => {
-      const schedule = await requireSchedule(app, (request.params as { id: string }).id);
+      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
       const { limit } = request.query as { limit?: number };
       return {
         history: (await app.store.schedules.occurrences({ scheduleId: schedule.id, limit: limit ?? 50 })).map(
