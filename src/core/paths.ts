@@ -18,5 +18,9 @@ export function homePaths(home: string) {
     database: join(home, "trawl.db"),
     backups: join(home, "backups"),
     datasets: join(home, "datasets"),
+    /** Recorded bodies and screenshots, by SHA-256. */
+    blobs: join(home, "blobs"),
+    /** Browser cookies and storage, one file per scraper. */
+    sessions: join(home, "sessions"),
   };
 }

@@ -87,3 +87,67 @@ export interface Fetcher {
     blockedUntil: number | null;
   }[];
 }
+
+/** What a fetcher captures (see {@link CaptureSink}). */
+export type FetchCapture =
+  /** What the crawl got for a request (a browser page: the DOM after its actions), or how it failed. */
+  | {
+      kind: "page";
+      at: number;
+      url: string;
+      engine: "http" | "browser";
+      finalUrl?: string;
+      status?: number;
+      headers?: Record<string, string>;
+      body?: string;
+      /** Set when the request failed: replay fails it the same way. */
+      error?: { reason: ReasonCode; message: string; status?: number };
+    }
+  /** A network response of a browser page. */
+  | {
+      kind: "response";
+      at: number;
+      url: string;
+      pageUrl: string;
+      method: string;
+      status: number;
+      statusText: string;
+      headers: Record<string, string>;
+      requestHeaders: Record<string, string>;
+      resourceType: string;
+      /** null when the browser kept no body (redirects, aborted loads). */
+      body: Buffer | null;
+      /** Milliseconds from the request to the end of the response. */
+      durationMs: number;
+    }
+  /** A browser action done on a page, with a screenshot of its result when recording. */
+  | {
+      kind: "action";
+      at: number;
+      pageUrl: string;
+      /** As written, templates unresolved. */
+      action: string;
+      durationMs: number;
+      error?: string;
+      screenshot?: Buffer;
+    }
+  | {
+      kind: "screenshot";
+      at: number;
+      pageUrl: string;
+      image: Buffer;
+      reason: "failed" | "page";
+      error?: string;
+    };
+
+/** Where a fetcher's captures go, and which it is asked for. */
+export interface CaptureSink {
+  /** Pages, browser responses, actions and their screenshots (a recorded run). */
+  readonly record: boolean;
+  /** Browser network responses (recording, or a HAR). */
+  readonly network: boolean;
+  /** A screenshot of every browser page, not only of failed ones. */
+  readonly screenshotAll: boolean;
+  /** Stores a capture; the fetcher awaits it before handing the page on, so a crash loses none. */
+  add(capture: FetchCapture): Promise<void>;
+}

@@ -1,4 +1,5 @@
 /** The compiler: validated definition → `CompiledScraper`, the plan the engine runs. */
+import { compileAction, compileLogin, envNamesOf } from "./compile-actions.ts";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { compilePage } from "./compile-page.ts";
@@ -89,15 +90,24 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
   const pageNames = new Set(Object.keys(def.pages));
   const pages = Object.fromEntries(
     Object.entries(def.pages).map(([name, page]) => {
-      const { engine, wait_for: waitFor, wait_until: waitUntil, ...spec } = page;
+      const { engine, wait_for: waitFor, wait_until: waitUntil, actions, ...spec } = page;
       const compiled = compilePage(name, spec as PageSpec, pageNames);
       if ((engine ?? def.engine) === "browser") {
-        compiled.load = { waitUntil: waitUntil ?? "load", ...(waitFor !== undefined && { waitFor }) };
+        compiled.load = {
+          waitUntil: waitUntil ?? "load",
+          ...(waitFor !== undefined && { waitFor }),
+          actions: (actions ?? []).map(compileAction),
+        };
       }
       return [name, compiled];
     }),
   );
   const usesBrowser = Object.values(pages).some((page) => page.load !== undefined);
+  const login = def.browser.login && compileLogin(def.browser.login);
+  const actions = [
+    ...Object.values(pages).flatMap((page) => page.load?.actions ?? []),
+    ...(login?.actions ?? []),
+  ];
   const hooks = def as Partial<Pick<CompiledScraper, "setup" | "cleanup">>;
   return {
     name: def.name,
@@ -115,8 +125,13 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
           recycleAfter: def.browser.recycle_after,
           block: def.browser.block,
           viewport: def.browser.viewport,
+          screenshots: def.browser.screenshots,
+          har: def.browser.har,
+          ...(login && { login }),
         }
       : null,
+    record: def.record,
+    envNames: [...new Set(envNamesOf(actions))],
     ...(hooks.setup !== undefined && { setup: hooks.setup }),
     ...(hooks.cleanup !== undefined && { cleanup: hooks.cleanup }),
   };

@@ -4,6 +4,7 @@
  * Keys are snake_case in both. Objects are strict: an unknown key is an error naming the key.
  */
 import { z } from "zod";
+import { loginSchema } from "./action-schema.ts";
 import { checkOneRecordKind, pageShape } from "./page-schema.ts";
 import {
   durationSchema,
@@ -57,6 +58,12 @@ export const browserSchema = z.strictObject({
   viewport: z
     .strictObject({ width: z.number().int().min(200).max(8000), height: z.number().int().min(200).max(8000) })
     .default({ width: 1280, height: 800 }),
+  /** Logs in once per session; the session (cookies, storage) is kept per scraper between runs. */
+  login: loginSchema.optional(),
+  /** `failed`: a screenshot of every failed browser page; `all`: of every browser page. */
+  screenshots: z.enum(["failed", "all"]).default("failed"),
+  /** Capture the network responses of browser pages, for a HAR of each run. */
+  har: z.boolean().default(false),
 });
 
 type Hook = (...args: never[]) => unknown;
@@ -80,6 +87,8 @@ function topLevelShape<P extends z.ZodType>(page: P) {
     /** How pages are fetched unless a page type says otherwise. */
     engine: z.enum(["http", "browser"]).default("http"),
     browser: browserSchema.prefault({}),
+    /** Record every run: responses, browser actions and screenshots, for offline replay. */
+    record: z.boolean().default(false),
     steps: z.array(stepEntrySchema).default([]),
   };
 }
@@ -107,7 +116,7 @@ function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
   }
   for (const [pageName, page] of Object.entries(pages)) {
     const engine = (isObject(page) ? page.engine : undefined) ?? def.engine ?? "http";
-    for (const key of ["wait_for", "wait_until"] as const) {
+    for (const key of ["wait_for", "wait_until", "actions"] as const) {
       if (engine !== "browser" && isObject(page) && page[key] !== undefined) {
         const message = `"${key}" needs engine: browser (this page type is fetched over HTTP)`;
         ctx.addIssue({ code: "custom", path: ["pages", pageName, key], message });

@@ -1,6 +1,7 @@
 /** Schemas of `pages:` entries: fields, records, follow rules. */
 import { z } from "zod";
 import { FIELD_SOURCES, FIELD_TYPES } from "../extract/index.ts";
+import { actionSchema } from "./action-schema.ts";
 import { cssSchema, pageNameSchema, regexSchema } from "./schema-primitives.ts";
 
 /** The long form of a field; see docs/scraper-format.md § Fields. */
@@ -56,6 +57,8 @@ export const pageShape = {
   wait_for: cssSchema.optional(),
   /** Browser pages: `load` (the default) or `networkidle` (no requests for 500 ms). */
   wait_until: z.enum(["load", "networkidle"]).optional(),
+  /** Browser pages: actions done in order after the page loaded, before it is read. */
+  actions: z.array(actionSchema).optional(),
 };
 
 /** Rejects a page type with both `record` and `records`. */

@@ -62,6 +62,30 @@ export interface BrowserLoad {
   /** Wait until this selector is in the page. */
   waitFor?: string;
   waitUntil: "load" | "networkidle";
+  /** Done in order after the page loaded, before it is read. */
+  actions: PageAction[];
+}
+
+/**
+ * A browser action. `value`s may hold `{{ env.NAME }}`, resolved when the action runs (see
+ * `resolveTemplate`); descriptions, logs and recordings keep the template.
+ */
+export type PageAction =
+  | { type: "click"; selector: string }
+  | { type: "fill"; selector: string; value: string }
+  | { type: "select"; selector: string; value: string }
+  | { type: "press"; key: string; selector?: string }
+  /** Scrolls to the bottom up to `times` times; with `untilStable`, stops once the page stops growing. */
+  | { type: "scroll"; times: number; untilStable: boolean; waitMs: number }
+  | { type: "wait"; selector?: string; ms?: number }
+  | { type: "evaluate"; script: string };
+
+/** A login sequence, run once per browser session (see `BrowserSettings.login`). */
+export interface LoginSequence {
+  url: string;
+  actions: PageAction[];
+  /** Present only when logged in: a saved session that shows it is reused without logging in. */
+  loggedIn?: string;
 }
 
 /** Resources a browser page does not load. */
@@ -75,6 +99,12 @@ export interface BrowserSettings {
   recycleAfter: number;
   block: BlockedResource[];
   viewport: { width: number; height: number };
+  /** Logs in once per session before the first browser page. */
+  login?: LoginSequence;
+  /** Screenshot every browser page (`all`) or only failed ones (`failed`, the default). */
+  screenshots: "failed" | "all";
+  /** Capture the network responses of browser pages, for a HAR of the run. */
+  har: boolean;
 }
 
 /** A page type, compiled. */
@@ -181,6 +211,10 @@ export interface CompiledScraper {
   politeness: Politeness;
   /** The browser engine's settings; null when no page type uses the browser. */
   browser: BrowserSettings | null;
+  /** Record every run of this scraper (as `trawl run --record`). */
+  record: boolean;
+  /** Environment variables the actions read through `{{ env.NAME }}`; a run needs them set. */
+  envNames: string[];
   setup?(ctx: ScraperContext): Promise<void> | void;
   cleanup?(ctx: ScraperContext): Promise<void> | void;
 }

@@ -3,3 +3,4 @@ export * from "./schedule-types.ts";
 export * from "./errors.ts";
 export { openSqliteStore } from "./sqlite-store.ts";
 export type { OpenDatabaseOptions } from "./database.ts";
+export { FileBlobStore, type BlobRef } from "./blob-store.ts";

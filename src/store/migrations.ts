@@ -158,4 +158,27 @@ export const migrations: readonly Migration[] = [
       INSERT INTO counters (name, value) VALUES ('schedules', 0);
     `,
   },
+  {
+    version: 3,
+    name: "run options, captures (recorded responses, actions, screenshots)",
+    sql: `
+      -- How a run was asked to run (record, replay source); JSON, kept across resumes.
+      ALTER TABLE runs ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+
+      -- What a run captured: the pages it parsed, browser network responses, actions, screenshots.
+      -- Bodies and images live in the blob store, named by their SHA-256.
+      CREATE TABLE captures (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        url TEXT,
+        detail TEXT NOT NULL,
+        blob TEXT,
+        size INTEGER
+      );
+      CREATE INDEX captures_by_run ON captures (run_id, kind, id);
+      CREATE INDEX captures_by_url ON captures (run_id, url, kind, id);
+    `,
+  },
 ];

@@ -2,7 +2,7 @@ import type { RunStatus } from "../core/events.ts";
 import { formatRunId } from "../core/ids.ts";
 import { randomInt } from "node:crypto";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
-import type { NewRun, RunControl, RunFilter, RunRecord, RunStore } from "./types.ts";
+import type { NewRun, RunControl, RunFilter, RunOptions, RunRecord, RunStore } from "./types.ts";
 
 interface RunRow {
   id: string;
@@ -25,6 +25,7 @@ interface RunRow {
   stats: string;
   dataset_name: string | null;
   dataset_version: number | null;
+  options: string;
 }
 
 /** Column of each `RunRecord` field that `update` may set. */
@@ -67,6 +68,7 @@ function toRecord(row: RunRow): RunRecord {
     stats: JSON.parse(row.stats) as Record<string, unknown>,
     datasetName: row.dataset_name,
     datasetVersion: row.dataset_version,
+    options: JSON.parse(row.options) as RunOptions,
   };
 }
 
@@ -77,8 +79,8 @@ export class SqliteRunStore implements RunStore {
   async create(run: NewRun, now: number): Promise<RunRecord> {
     // Purpose: insert a queued run and its pending steps. A taken id bumps the tie-breaker.
     const insertRun = this.db.prepare(
-      `INSERT OR IGNORE INTO runs (id, scraper, source, definition_hash, status, created_at, updated_at, breakpoints, targets, steps)
-       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO runs (id, scraper, source, definition_hash, status, created_at, updated_at, breakpoints, targets, steps, options)
+       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
     );
     const insertStep = this.db.prepare(`INSERT INTO steps (run_id, idx, name, kind) VALUES (?, ?, ?, ?)`);
     const id = writeTransaction(this.db, () => {
@@ -95,6 +97,7 @@ export class SqliteRunStore implements RunStore {
           JSON.stringify(run.breakpoints),
           JSON.stringify(run.targets),
           JSON.stringify(run.steps.map((step) => step.name)),
+          JSON.stringify(run.options ?? {}),
         );
         if (inserted.changes === 1) {
           run.steps.forEach((step, index) => insertStep.run(candidate, index, step.name, step.kind));

@@ -1,4 +1,5 @@
 import { openDatabase, type OpenDatabaseOptions } from "./database.ts";
+import { SqliteCaptureStore } from "./sqlite-captures.ts";
 import { SqliteRequestQueue } from "./sqlite-queue.ts";
 import { SqliteRecordStore } from "./sqlite-records.ts";
 import { SqliteRunStore } from "./sqlite-run-store.ts";
@@ -25,6 +26,7 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
     steps: new SqliteStepStore(db),
     logs: new SqliteLogStore(db),
     schedules: new SqliteScheduleStore(db),
+    captures: new SqliteCaptureStore(db),
     integrityCheck: async () =>
       (db.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check),
     close: async () => {

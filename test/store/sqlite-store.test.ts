@@ -54,8 +54,17 @@ describe("opening the database", () => {
   it("upgrades a database of an older version and keeps its runs", async () => {
     const path = join(dir, "t.db");
     const old = openSqliteStore(path, { migrations: migrations.slice(0, 1) });
-    const { id } = await old.runs.create({ ...newRun, steps }, 1000);
     await old.close();
+    // Written as version 1 wrote runs (today's code writes columns version 1 lacks).
+    const id = "RUN-19700101-000000";
+    const raw = new Database(path);
+    raw
+      .prepare(
+        `INSERT INTO runs (id, scraper, definition_hash, status, created_at, updated_at, breakpoints, targets, steps)
+         VALUES (?, 'shop', 'h', 'queued', 1000, 1000, '[]', '[]', '[]')`,
+      )
+      .run(id);
+    raw.close();
     store = openSqliteStore(path);
     expect((await store.runs.get(id))?.id).toBe(id);
     expect(await store.schedules.list()).toEqual([]);

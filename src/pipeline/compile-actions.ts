@@ -1,0 +1,83 @@
+/** Browser actions and the login sequence, from their schema form to `PageAction`s. */
+import type { z } from "zod";
+import type { actionSchema, loginSchema } from "./action-schema.ts";
+import { envNamesIn } from "./template.ts";
+import type { LoginSequence, PageAction } from "./types.ts";
+import { DURATION_PATTERN, parseDuration } from "./units.ts";
+
+type ActionEntry = z.output<typeof actionSchema>;
+
+/** How long a scroll waits for the page to grow when nothing is said. */
+const SCROLL_WAIT_MS = 1000;
+/** Scrolls at most, when scrolling until the page stops growing. */
+const SCROLL_MAX = 50;
+
+export function compileAction(entry: ActionEntry): PageAction {
+  if ("click" in entry) return { type: "click", selector: entry.click };
+  if ("fill" in entry) return { type: "fill", ...entry.fill };
+  if ("select" in entry) return { type: "select", ...entry.select };
+  if ("press" in entry) {
+    return typeof entry.press === "string"
+      ? { type: "press", key: entry.press }
+      : { type: "press", ...entry.press };
+  }
+  if ("scroll" in entry) {
+    const scroll = entry.scroll === "bottom" ? {} : entry.scroll;
+    const untilStable = scroll.until === "no_new_content";
+    return {
+      type: "scroll",
+      times: scroll.times ?? scroll.max ?? (untilStable ? SCROLL_MAX : 1),
+      untilStable,
+      waitMs: scroll.wait !== undefined ? parseDuration(scroll.wait) : SCROLL_WAIT_MS,
+    };
+  }
+  if ("wait" in entry) {
+    const wait = entry.wait;
+    if (typeof wait === "number") return { type: "wait", ms: wait };
+    if (typeof wait === "string")
+      return DURATION_PATTERN.test(wait.trim())
+        ? { type: "wait", ms: parseDuration(wait) }
+        : { type: "wait", selector: wait };
+    return {
+      type: "wait",
+      ...(wait.selector !== undefined && { selector: wait.selector }),
+      ...(wait.time !== undefined && { ms: parseDuration(wait.time) }),
+    };
+  }
+  return { type: "evaluate", script: entry.evaluate };
+}
+
+export function compileLogin(login: z.output<typeof loginSchema>): LoginSequence {
+  return {
+    url: login.url,
+    actions: login.actions.map(compileAction),
+    ...(login.logged_in !== undefined && { loggedIn: login.logged_in }),
+  };
+}
+
+/** The environment variables some actions read. */
+export function envNamesOf(actions: readonly PageAction[]): string[] {
+  return actions.flatMap((action) => ("value" in action ? envNamesIn(action.value) : []));
+}
+
+/** Describes an action for logs and recordings: templates shown as written, never their values. */
+export function describeAction(action: PageAction): string {
+  switch (action.type) {
+    case "click":
+      return `click ${action.selector}`;
+    case "fill":
+      return `fill ${action.selector} with ${JSON.stringify(action.value)}`;
+    case "select":
+      return `select ${JSON.stringify(action.value)} in ${action.selector}`;
+    case "press":
+      return `press ${action.key}${action.selector ? ` in ${action.selector}` : ""}`;
+    case "scroll":
+      return action.untilStable
+        ? `scroll until no new content (at most ${action.times})`
+        : `scroll to the bottom ×${action.times}`;
+    case "wait":
+      return action.selector ? `wait for ${action.selector}` : `wait ${action.ms} ms`;
+    case "evaluate":
+      return `evaluate ${action.script.length > 60 ? `${action.script.slice(0, 57)}…` : action.script}`;
+  }
+}

@@ -1,0 +1,91 @@
+import { writeTransaction, type SqliteDatabase } from "./database.ts";
+import type { CaptureKind, CaptureRecord, CaptureStore, NewCapture } from "./types.ts";
+
+interface CaptureRow {
+  id: number;
+  run_id: string;
+  at: number;
+  kind: CaptureKind;
+  url: string | null;
+  detail: string;
+  blob: string | null;
+  size: number | null;
+}
+
+function toRecord(row: CaptureRow): CaptureRecord {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    at: row.at,
+    kind: row.kind,
+    url: row.url,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+    blob: row.blob,
+    size: row.size,
+  };
+}
+
+/** Captures in SQLite. */
+export class SqliteCaptureStore implements CaptureStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async add(runId: string, captures: NewCapture[]): Promise<number[]> {
+    // Purpose: store captures. Params: run, time, kind, URL, detail JSON, blob, size.
+    const insert = this.db.prepare(
+      `INSERT INTO captures (run_id, at, kind, url, detail, blob, size) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    return writeTransaction(this.db, () =>
+      captures.map((capture) =>
+        Number(
+          insert.run(
+            runId,
+            capture.at,
+            capture.kind,
+            capture.url,
+            JSON.stringify(capture.detail),
+            capture.blob ?? null,
+            capture.size ?? null,
+          ).lastInsertRowid,
+        ),
+      ),
+    );
+  }
+
+  async list(
+    runId: string,
+    options: { kinds?: CaptureKind[]; afterId?: number; limit?: number } = {},
+  ): Promise<CaptureRecord[]> {
+    // Purpose: a run's captures in order, of some kinds, paged by id.
+    const kinds = options.kinds?.length ? `AND kind IN (${options.kinds.map(() => "?").join(", ")})` : "";
+    const sql = `SELECT * FROM captures WHERE run_id = ? AND id > ? ${kinds} ORDER BY id LIMIT ?`;
+    const rows = this.db
+      .prepare(sql)
+      .all(runId, options.afterId ?? 0, ...(options.kinds ?? []), options.limit ?? 1000) as CaptureRow[];
+    return rows.map(toRecord);
+  }
+
+  async get(runId: string, id: number): Promise<CaptureRecord | null> {
+    // Purpose: one capture of a run.
+    const row = this.db.prepare(`SELECT * FROM captures WHERE run_id = ? AND id = ?`).get(runId, id) as
+      CaptureRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  async latestPage(runId: string, url: string): Promise<CaptureRecord | null> {
+    // Purpose: the page capture replay serves for a URL: the last one stored.
+    const row = this.db
+      .prepare(
+        `SELECT * FROM captures WHERE run_id = ? AND url = ? AND kind = 'page' ORDER BY id DESC LIMIT 1`,
+      )
+      .get(runId, url) as CaptureRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  async counts(runId: string): Promise<Partial<Record<CaptureKind, number>>> {
+    // Purpose: how many captures of each kind a run has.
+    const rows = this.db
+      .prepare(`SELECT kind, COUNT(*) AS n FROM captures WHERE run_id = ? GROUP BY kind`)
+      .all(runId) as { kind: CaptureKind; n: number }[];
+    return Object.fromEntries(rows.map((row) => [row.kind, row.n]));
+  }
+}
