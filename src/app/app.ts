@@ -3,7 +3,8 @@ import { homePaths, trawlHome } from "../core/paths.ts";
 import { cleanupInterruptedPublishes, listValidVersions, publishDataset } from "../datasets/index.ts";
 import { Engine } from "../engine/index.ts";
 import type { DatasetPublisher } from "../engine/index.ts";
-import { createHttpFetcher, normalizeUrl } from "../fetch/index.ts";
+import { normalizeUrl } from "../fetch/index.ts";
+import { liveFetcher } from "./live-fetcher.ts";
 import { Scheduler, type SchedulerOptions } from "../scheduler/index.ts";
 import { engineScheduleRunner } from "./schedule-runner.ts";
 import { openSqliteStore, type Store } from "../store/index.ts";
@@ -41,8 +42,7 @@ export class App {
       clock,
       ...(parseThreads !== undefined && { parseThreads }),
       normalizeUrl: (url) => normalizeUrl(url),
-      createFetcher: (politeness, onAttempt, browser) =>
-        createHttpFetcher({ ...politeness, clock, onAttempt, browser }),
+      createFetcher: liveFetcher(paths, store, clock),
       publish: this.publisher(),
     });
   }

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from "../core/clock.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { isProcessAlive } from "../core/process.ts";
 import { EventBus } from "../core/events.ts";
+import { requireEnv } from "../pipeline/template.ts";
 import type { CompiledScraper } from "../pipeline/types.ts";
 import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";
@@ -16,6 +17,8 @@ import type { EngineOptions } from "./types.ts";
 export interface StartOptions {
   /** Step names to pause before (`crawl`, or a post-crawl step's name). */
   breakpoints?: string[];
+  /** Record the run for offline replay (also when the scraper does not say `record: true`). */
+  record?: boolean;
 }
 
 /**
@@ -40,6 +43,7 @@ export class Engine {
 
   /** Creates a queued run of `scraper`. */
   async create(scraper: CompiledScraper, options: StartOptions = {}): Promise<RunRecord> {
+    requireEnv(scraper.envNames);
     const breakpoints = options.breakpoints ?? [];
     const steps = [
       { name: "crawl", kind: "crawl" },
@@ -59,6 +63,7 @@ export class Engine {
         targets: scraper.targets.map((t) => t.name),
         steps,
         breakpoints,
+        options: { ...((options.record || scraper.record) && { record: true }) },
       },
       this.clock.now(),
     );
@@ -77,6 +82,7 @@ export class Engine {
    * one resumes where it stopped. Resolves when the session ends.
    */
   async execute(runId: string, scraper: CompiledScraper): Promise<RunRecord> {
+    requireEnv(scraper.envNames);
     await this.detectInterrupted();
     const run = await this.require(runId);
     if (run.status !== "queued" && !canApply("resume", run.status)) {

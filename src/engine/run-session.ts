@@ -137,11 +137,12 @@ export class RunSession {
   }
 
   private async crawl(context: ScraperContext): Promise<CrawlOutcome> {
-    this.fetcher = this.deps.createFetcher(
-      this.scraper.politeness,
-      (attempt) => this.stats.record(attempt),
-      this.scraper.browser,
-    );
+    this.fetcher = this.deps.createFetcher({
+      run: this.run,
+      scraper: this.scraper,
+      onAttempt: (attempt) => this.stats.record(attempt),
+      log: (level, message) => this.log(level, message),
+    });
     const crawl = new CrawlStep({
       runId: this.runId,
       owner: this.deps.owner,

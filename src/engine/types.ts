@@ -1,16 +1,22 @@
 import type { Clock } from "../core/clock.ts";
-import type { EventBus } from "../core/events.ts";
+import type { EventBus, LogLevel } from "../core/events.ts";
 import type { AttemptInfo, Fetcher } from "../fetch/types.ts";
-import type { BrowserSettings, ExportFormat, Politeness, ScrapedRecord } from "../pipeline/types.ts";
-import type { Store } from "../store/types.ts";
+import type { CompiledScraper, ExportFormat, ScrapedRecord } from "../pipeline/types.ts";
+import type { RunRecord, Store } from "../store/types.ts";
 
-/** Makes the fetcher of one run session from the scraper's politeness settings. */
-export type FetcherFactory = (
-  politeness: Politeness,
-  onAttempt: (attempt: AttemptInfo) => void,
-  /** The scraper's browser engine, when a page type uses it. */
-  browser: BrowserSettings | null,
-) => Fetcher;
+/** What the fetcher of one run session is made for. */
+export interface FetcherSession {
+  run: RunRecord;
+  /** Its politeness, browser settings and whether it records. */
+  scraper: CompiledScraper;
+  /** Called once per attempt, for the run's stats. */
+  onAttempt(attempt: AttemptInfo): void;
+  /** The run's log. */
+  log(level: LogLevel, message: string): void;
+}
+
+/** Makes the fetcher of one run session. */
+export type FetcherFactory = (session: FetcherSession) => Fetcher;
 
 /** Publishes a dataset version; the datasets layer implements it, the app wires it in. */
 export type DatasetPublisher = (options: {

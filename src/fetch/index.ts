@@ -1,5 +1,14 @@
 /** The fetch layer's public API: what the engine and other layers may use. */
-export type { AttemptInfo, FetchRequest, FetchResponse, Fetcher, ReasonCode } from "./types.ts";
+export type {
+  AttemptInfo,
+  CaptureSink,
+  FetchCapture,
+  FetchRequest,
+  FetchResponse,
+  Fetcher,
+  ReasonCode,
+} from "./types.ts";
+export { clearSession, sessionFileOf } from "./browser/session-file.ts";
 export { FetchError, isRetryableReason } from "./errors.ts";
 export { normalizeUrl, hostOf } from "./url.ts";
 export { createHttpFetcher, DEFAULT_USER_AGENT } from "./polite-fetcher.ts";

@@ -19,7 +19,7 @@ import { DEFAULT_RETRY_POLICY, retryDelay } from "./retry-policy.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import { RobotsCache, robotsDenied } from "./robots.ts";
 import type { RobotsFile } from "./robots.ts";
-import type { AttemptInfo, FetchRequest, FetchResponse, Fetcher } from "./types.ts";
+import type { AttemptInfo, CaptureSink, FetchRequest, FetchResponse, Fetcher } from "./types.ts";
 import { hostOf, normalizeUrl } from "./url.ts";
 
 /**
@@ -43,8 +43,12 @@ export interface HttpFetcherOptions extends Partial<Politeness> {
   headers?: Record<string, string>;
   /** The browser engine for requests that ask for it; none: such requests fail. */
   browser?: BrowserSettings | null;
-  /** Where warnings (unreadable robots.txt) and retry notes go. */
-  log?(level: "debug" | "warn", message: string): void;
+  /** Where the browser's cookies and storage are kept between runs; none: not kept. */
+  sessionFile?: string | undefined;
+  /** What to capture (pages, browser responses, actions, screenshots) and where it goes. */
+  capture?: CaptureSink | undefined;
+  /** Where warnings (unreadable robots.txt), retry notes and login progress go. */
+  log?(level: "debug" | "info" | "warn", message: string): void;
 }
 
 /** The HTTP fetcher, with its rate limiter's view of each host. */
@@ -186,7 +190,7 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
         },
       };
       const page = request.browser
-        ? await fetchInBrowser(browserPool(), url, request.browser, attemptOptions)
+        ? await fetchInBrowser(browserPool(), url, request.browser, attemptOptions, options.capture)
         : await fetchOnce(agent, url, attemptOptions);
       if (sentAt !== undefined) {
         reportAttempt(url, attemptNo, sentAt, {
@@ -223,7 +227,28 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
     });
   }
 
+  /** Fetches with retries and, when recording, keeps what the crawl got (or how it failed). */
   async function fetch(request: FetchRequest): Promise<FetchResponse> {
+    const capture = options.capture;
+    if (!capture?.record) return fetchWithRetries(request);
+    const at = Date.now();
+    const engine = request.browser ? "browser" : "http";
+    try {
+      const page = await fetchWithRetries(request);
+      const { url, finalUrl, status, headers, body } = page;
+      await capture.add({ kind: "page", at, url, engine, finalUrl, status, headers, body });
+      return page;
+    } catch (error) {
+      if (error instanceof FetchError && error.reason !== "aborted") {
+        const status = error.status !== undefined ? { status: error.status } : {};
+        const detail = { reason: error.reason, message: error.message, ...status };
+        await capture.add({ kind: "page", at, url: request.url, engine, error: detail });
+      }
+      throw error;
+    }
+  }
+
+  async function fetchWithRetries(request: FetchRequest): Promise<FetchResponse> {
     const url = checkedUrl(request.url, settings.maxUrlLength);
     for (let attemptNo = 0; ; attemptNo++) {
       try {
@@ -245,7 +270,12 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
     if (!options.browser) {
       throw new UsageError("TRAWL_ERR_FETCH_NO_BROWSER", "this fetcher has no browser engine configured");
     }
-    return (pool ??= new BrowserPool(options.browser, settings.userAgent));
+    return (pool ??= new BrowserPool(options.browser, settings.userAgent, {
+      sessionFile: options.sessionFile,
+      capture: options.capture,
+      timeoutMs: settings.timeoutMs,
+      log: (level, message) => options.log?.(level, message),
+    }));
   }
 
   return {

@@ -21,6 +21,12 @@ export type ReasonCode =
   | "decode"
   | "aborted"
   | "network"
+  /** A browser page action failed (its selector never appeared, …). */
+  | "action"
+  /** The browser's login sequence failed. */
+  | "login"
+  /** Replay: the recording has no response for this URL. */
+  | "not_recorded"
   | `http_${number}`;
 
 /** One page to fetch. */

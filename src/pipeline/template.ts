@@ -56,3 +56,17 @@ export function redact(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) result = result.split(secret).join("***");
   return result;
 }
+
+/**
+ * Checks that the variables a scraper reads are set, before anything is stored.
+ *
+ * @throws UsageError TRAWL_ERR_PIPELINE_ENV_MISSING naming every missing variable.
+ */
+export function requireEnv(names: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  const missing = names.filter((name) => env[name] === undefined);
+  if (missing.length === 0) return;
+  throw new UsageError(
+    "TRAWL_ERR_PIPELINE_ENV_MISSING",
+    `environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not set (the scraper reads {{ env.${missing[0]} }})`,
+  );
+}

@@ -1,7 +1,10 @@
 import { freemem, totalmem } from "node:os";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import type { BrowserSettings } from "../../pipeline/types.ts";
+import type { BrowserSettings, LoginSequence } from "../../pipeline/types.ts";
+import type { CaptureSink } from "../types.ts";
 import { locateChromium } from "./locate-chromium.ts";
+import { runActions } from "./page-actions.ts";
+import { readSession, writeSession, type SessionState } from "./session-file.ts";
 
 /** Below this share of free memory, contexts are renewed early (their caches and leaks go with them). */
 const LOW_MEMORY = 0.1;
@@ -20,6 +23,22 @@ function within(work: Promise<unknown>, ms: number): Promise<void> {
       .finally(() => clearTimeout(timer));
   });
 }
+
+/** How a pool keeps its session and reports what it does. */
+export interface BrowserPoolOptions {
+  /** Cookies and storage are read from and saved to this file (per scraper); none: nothing is kept. */
+  sessionFile?: string | undefined;
+  /** Where the login's actions are captured when recording. */
+  capture?: CaptureSink | undefined;
+  /** Deadline of the login sequence. @defaultValue 30000 */
+  timeoutMs?: number;
+  /** Values of `{{ env.NAME }}`. @defaultValue process.env */
+  env?: NodeJS.ProcessEnv;
+  log?(level: "info" | "warn", message: string): void;
+}
+
+/** The login sequence failed; pages waiting for it fail with reason `login`. */
+export class LoginError extends Error {}
 
 interface Context {
   context: BrowserContext;
@@ -44,10 +63,15 @@ export class BrowserPool {
   private open = 0;
   private readonly waiting: (() => void)[] = [];
   private closed = false;
+  /** Cookies and storage every new context starts with: the saved session, then the live one. */
+  private session: SessionState | undefined;
+  private sessionRead = false;
+  private loggedIn: Promise<void> | undefined;
 
   constructor(
     private readonly settings: BrowserSettings,
     private readonly userAgent: string,
+    private readonly options: BrowserPoolOptions = {},
   ) {}
 
   /**
@@ -62,6 +86,7 @@ export class BrowserPool {
     try {
       context = await this.context();
       context.open++;
+      if (this.settings.login) await (this.loggedIn ??= this.logIn(context.context, this.settings.login));
       page = context.idle.pop() ?? (await context.context.newPage());
       const result = await work(page);
       reusable = !page.isClosed();
@@ -77,8 +102,14 @@ export class BrowserPool {
     }
   }
 
+  /** Saves the session (when the pool has a session file) and closes the browser. */
   async close(): Promise<void> {
     this.closed = true;
+    const current = this.current;
+    if (current && this.options.sessionFile) {
+      const state = await current.context.storageState().catch(() => undefined);
+      if (state) await writeSession(this.options.sessionFile, state);
+    }
     const browser = this.browser;
     this.browser = undefined;
     const launched = await browser?.catch(() => undefined);
@@ -122,14 +153,56 @@ export class BrowserPool {
     return fresh;
   }
 
+  /**
+   * Logs in on a page of `context`, unless a saved session still shows `loggedIn` (or, without
+   * that check, unless there is a saved session at all); keeps the resulting session for the
+   * contexts that follow and saves it. A failed login fails every page that waits for it.
+   */
+  private async logIn(context: BrowserContext, login: LoginSequence): Promise<void> {
+    const log = this.options.log ?? (() => undefined);
+    const restored = this.session !== undefined;
+    if (restored && !login.loggedIn) return log("info", "login: reusing the saved session");
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const started = Date.now();
+    const remaining = () => Math.max(1, timeoutMs - (Date.now() - started));
+    const page = await context.newPage();
+    try {
+      await page.goto(login.url, { timeout: remaining() });
+      if (restored && login.loggedIn && (await page.$(login.loggedIn))) {
+        return log("info", "login: the saved session is still logged in");
+      }
+      log("info", `login: signing in at ${login.url}`);
+      await runActions(page, login.actions, {
+        remaining,
+        capture: this.options.capture,
+        env: this.options.env,
+      });
+      if (login.loggedIn)
+        await page.waitForSelector(login.loggedIn, { state: "attached", timeout: remaining() });
+      else await page.waitForLoadState("load", { timeout: remaining() });
+      this.session = await context.storageState();
+      if (this.options.sessionFile) await writeSession(this.options.sessionFile, this.session);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      throw new LoginError(`login at ${login.url} failed: ${message}`);
+    } finally {
+      await within(page.close(), CLOSE_WITHIN_MS);
+    }
+  }
+
   private async newContext(): Promise<BrowserContext> {
     this.browser ??= launch();
+    if (!this.sessionRead) {
+      this.sessionRead = true;
+      if (this.options.sessionFile) this.session = await readSession(this.options.sessionFile);
+    }
     const context = await (
       await this.browser
     ).newContext({
       userAgent: this.userAgent,
       viewport: this.settings.viewport,
       locale: "en-US",
+      ...(this.session && { storageState: this.session }),
     });
     // Automation announces itself through navigator.webdriver; sites that check it get nothing.
     await context.addInitScript(() => {

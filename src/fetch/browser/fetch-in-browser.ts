@@ -3,12 +3,15 @@
  * politeness hook before the navigation, a total deadline, `onHop` with every status, 2xx (or an
  * accepted status) resolves and anything else rejects with a `FetchError` and its reason code.
  */
-import type { Response } from "playwright-core";
+import type { Page, Response } from "playwright-core";
 import type { BrowserLoad } from "../../pipeline/types.ts";
 import { FetchError, httpStatusError } from "../errors.ts";
 import type { AttemptOptions, AttemptResult } from "../http-fetcher.ts";
 import { parseRetryAfter } from "../retry-after.ts";
-import type { BrowserPool } from "./browser-pool.ts";
+import type { CaptureSink } from "../types.ts";
+import { LoginError, type BrowserPool } from "./browser-pool.ts";
+import { captureNetwork } from "./capture-network.ts";
+import { ActionError, runActions } from "./page-actions.ts";
 
 /** Chromium's network errors, by the reason code the crawl core uses for the same failure over HTTP. */
 const NET_ERRORS: [RegExp, FetchError["reason"]][] = [
@@ -24,16 +27,18 @@ export async function fetchInBrowser(
   url: string,
   load: BrowserLoad,
   options: AttemptOptions,
+  capture?: CaptureSink,
 ): Promise<AttemptResult> {
   const politeness = options.beforeHop?.(url, options.signal);
   if (politeness) await politeness;
   options.signal?.throwIfAborted();
-  return pool.withPage(async (page) => {
+  const loaded = pool.withPage(async (page) => {
     const started = Date.now();
     const remaining = () => Math.max(1, options.timeoutMs - (Date.now() - started));
     // Cancel closes the page, which ends whatever it was waiting for.
     const onAbort = () => void page.close().catch(() => undefined);
     options.signal?.addEventListener("abort", onAbort, { once: true });
+    const network = capture?.network ? captureNetwork(page, capture) : undefined;
     try {
       const response = await page.goto(url, { waitUntil: load.waitUntil, timeout: remaining() });
       if (!response) throw new FetchError("network", `no response for ${url}`, { url });
@@ -45,6 +50,7 @@ export async function fetchInBrowser(
         throw httpStatusError(status, url, retryAfterMs);
       }
       if (load.waitFor) await page.waitForSelector(load.waitFor, { state: "attached", timeout: remaining() });
+      await runActions(page, load.actions, { remaining, capture });
       const body = await Promise.race([
         page.content(),
         new Promise<never>((_, reject) =>
@@ -58,6 +64,7 @@ export async function fetchInBrowser(
       if (bytes > options.maxBodyBytes) {
         throw new FetchError("too_large", `page of ${url} exceeds ${options.maxBodyBytes} bytes`, { url });
       }
+      if (capture?.screenshotAll) await screenshot(page, capture, "page");
       return {
         url,
         finalUrl: page.url(),
@@ -71,10 +78,17 @@ export async function fetchInBrowser(
         latencyMs: Date.now() - started,
       };
     } catch (error) {
-      throw classify(error, url, options.signal?.aborted ?? false);
+      const failure = classify(error, url, options.signal?.aborted ?? false);
+      if (capture && failure.reason !== "aborted") await screenshot(page, capture, "failed", failure.message);
+      throw failure;
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
+      await network?.stop();
     }
+  });
+  // The login runs inside `withPage`, before the work: its failure needs a reason code too.
+  return loaded.catch((error: unknown) => {
+    throw classify(error, url, options.signal?.aborted ?? false);
   });
 }
 
@@ -85,8 +99,29 @@ function redirectsOf(response: Response): number {
   return count;
 }
 
+/** Keeps a screenshot of the page; a page that cannot be shot any more (closed, crashed) is skipped. */
+async function screenshot(page: Page, capture: CaptureSink, reason: "failed" | "page", error?: string) {
+  if (page.isClosed()) return;
+  const image = await page.screenshot({ timeout: 5_000 }).catch(() => undefined);
+  if (!image) return;
+  await capture.add({
+    kind: "screenshot",
+    at: Date.now(),
+    pageUrl: page.url() === "about:blank" ? "" : page.url(),
+    image,
+    reason,
+    ...(error !== undefined && { error }),
+  });
+}
+
 function classify(error: unknown, url: string, aborted: boolean): FetchError {
   if (error instanceof FetchError) return error;
+  if (error instanceof ActionError) {
+    return new FetchError("action", `${url}: ${error.message}`, { url, cause: error, retryable: false });
+  }
+  if (error instanceof LoginError) {
+    return new FetchError("login", error.message, { url, cause: error, retryable: false });
+  }
   if (aborted)
     return new FetchError("aborted", `request aborted: ${url}`, { url, cause: error, retryable: false });
   const message = error instanceof Error ? error.message : String(error);

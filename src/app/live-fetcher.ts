@@ -1,0 +1,36 @@
+import type { Clock } from "../core/clock.ts";
+import type { homePaths } from "../core/paths.ts";
+import type { FetcherFactory } from "../engine/index.ts";
+import { createHttpFetcher, sessionFileOf } from "../fetch/index.ts";
+import { CaptureWriter } from "../replay/index.ts";
+import { FileBlobStore, type Store } from "../store/index.ts";
+
+/**
+ * Fetchers of live runs: over HTTP and, for page types that ask, in the browser with the
+ * scraper's saved session. What a run captures goes to the store and the blob folder: everything
+ * when it records, else the browser's screenshots (failed pages always) and its HAR if asked.
+ */
+export function liveFetcher(paths: ReturnType<typeof homePaths>, store: Store, clock: Clock): FetcherFactory {
+  const blobs = new FileBlobStore(paths.blobs);
+  return ({ run, scraper, onAttempt, log }) => {
+    const { browser } = scraper;
+    const record = run.options.record === true;
+    const capture =
+      record || browser
+        ? new CaptureWriter(store, blobs, run.id, {
+            record,
+            network: browser?.har ?? false,
+            screenshotAll: browser?.screenshots === "all",
+          })
+        : undefined;
+    return createHttpFetcher({
+      ...scraper.politeness,
+      clock,
+      onAttempt,
+      browser,
+      capture,
+      ...(browser && { sessionFile: sessionFileOf(paths.sessions, scraper.name) }),
+      log: (level, message) => log(level, message),
+    });
+  };
+}

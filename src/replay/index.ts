@@ -1,0 +1,9 @@
+/** Recording and replay: what runs captured, and replaying a run offline from it. */
+export { CaptureWriter, type CaptureWishes } from "./capture-writer.ts";
+export type {
+  ActionDetail,
+  CaptureDetail,
+  PageDetail,
+  ResponseDetail,
+  ScreenshotDetail,
+} from "./capture-detail.ts";
