@@ -2,7 +2,7 @@ import { systemClock, type Clock } from "../core/clock.ts";
 import { homePaths, trawlHome } from "../core/paths.ts";
 import { cleanupInterruptedPublishes, listValidVersions, publishDataset } from "../datasets/index.ts";
 import { Engine } from "../engine/index.ts";
-import type { DatasetPublisher } from "../engine/index.ts";
+import type { DatasetPublisher, FetcherFactory } from "../engine/index.ts";
 import { normalizeUrl } from "../fetch/index.ts";
 import { liveFetcher } from "./live-fetcher.ts";
 import { Scheduler, type SchedulerOptions } from "../scheduler/index.ts";
@@ -16,6 +16,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Parse threads of a crawl (see `EngineOptions.parseThreads`). */
   parseThreads?: number;
+  /** Fetches the pages of runs. @defaultValue `liveFetcher`: the network, capturing as asked */
+  createFetcher?: FetcherFactory;
 }
 
 /**
@@ -28,21 +30,16 @@ export class App {
   readonly engine: Engine;
   readonly clock: Clock;
 
-  private constructor(
-    paths: ReturnType<typeof homePaths>,
-    store: Store,
-    clock: Clock,
-    parseThreads: number | undefined,
-  ) {
+  private constructor(paths: ReturnType<typeof homePaths>, store: Store, options: AppOptions) {
     this.paths = paths;
     this.store = store;
-    this.clock = clock;
+    const clock = (this.clock = options.clock ?? systemClock);
     this.engine = new Engine({
       store,
       clock,
-      ...(parseThreads !== undefined && { parseThreads }),
+      ...(options.parseThreads !== undefined && { parseThreads: options.parseThreads }),
       normalizeUrl: (url) => normalizeUrl(url),
-      createFetcher: liveFetcher(paths, store, clock),
+      createFetcher: options.createFetcher ?? liveFetcher(paths, store, clock),
       publish: this.publisher(),
     });
   }
@@ -52,7 +49,7 @@ export class App {
     const paths = homePaths(options.home ?? trawlHome());
     const store = openSqliteStore(paths.database, { backupDir: paths.backups });
     await cleanupInterruptedPublishes(paths.datasets);
-    return new App(paths, store, options.clock ?? systemClock, options.parseThreads);
+    return new App(paths, store, options);
   }
 
   /**

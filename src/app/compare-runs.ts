@@ -43,8 +43,26 @@ export async function compareRuns(
 ): Promise<RunComparison> {
   const [a, b] = await Promise.all([requireRun(store, aId), requireRun(store, bId)]);
   const [recordsA, recordsB] = await Promise.all([finalRecords(store, a), finalRecords(store, b)]);
-  const identity =
-    key ?? (await dedupeKeyOf(b)) ?? (everyHas([...recordsA, ...recordsB], "url") ? ["url"] : null);
+  return {
+    a: await describeRun(store, a),
+    b: await describeRun(store, b),
+    ...diffRecords(recordsA, recordsB, key ?? (await dedupeKeyOf(b))),
+  };
+}
+
+/** How two lists of records differ. */
+export interface RecordDiff {
+  /** The fields that identify a record across the lists; null: whole records are compared. */
+  key: string[] | null;
+  records: RunComparison["records"];
+}
+
+/**
+ * Compares records `a` (older) with `b` (newer), identified by `key`, else by `url` when every
+ * record has one, else as whole records (then nothing is "changed", only added or removed).
+ */
+export function diffRecords(recordsA: Json[], recordsB: Json[], key: readonly string[] | null): RecordDiff {
+  const identity = key ? [...key] : everyHas([...recordsA, ...recordsB], "url") ? ["url"] : null;
   const keyOf = (record: Json) => JSON.stringify(identity ? identity.map((f) => record[f] ?? null) : record);
   const before = new Map(recordsA.map((record) => [keyOf(record), record]));
   const added: Json[] = [];
@@ -66,8 +84,6 @@ export async function compareRuns(
     }
   }
   return {
-    a: await describeRun(store, a),
-    b: await describeRun(store, b),
     key: identity,
     records: {
       added: added.slice(0, MAX_LISTED),
@@ -97,13 +113,14 @@ function fieldChanges(a: Json, b: Json): ChangedRecord["fields"] {
     .map((field) => ({ field, a: a[field] ?? null, b: b[field] ?? null }));
 }
 
-async function requireRun(store: Store, id: string): Promise<RunRecord> {
+export async function requireRun(store: Store, id: string): Promise<RunRecord> {
   const run = await store.runs.get(id);
   if (!run) throw new NotFoundError("TRAWL_ERR_ENGINE_RUN_NOT_FOUND", `no run ${id}`);
   return run;
 }
 
-async function finalRecords(store: Store, run: RunRecord): Promise<Json[]> {
+/** The records of a run's last finished step (the crawl's when no later step finished). */
+export async function finalRecords(store: Store, run: RunRecord): Promise<Json[]> {
   const steps = await store.steps.list(run.id);
   const stage = steps.filter((step) => step.status === "done").at(-1)?.index ?? 0;
   const records: Json[] = [];

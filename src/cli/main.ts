@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   show: () => import("./commands/show.ts"),
   logs: () => import("./commands/logs.ts"),
   compare: () => import("./commands/compare.ts"),
+  replay: () => import("./commands/replay.ts"),
   validate: () => import("./commands/validate.ts"),
   export: () => import("./commands/export.ts"),
   datasets: () => import("./commands/datasets.ts"),

@@ -7,3 +7,4 @@ export type {
   ResponseDetail,
   ScreenshotDetail,
 } from "./capture-detail.ts";
+export { ReplayFetcher } from "./replay-fetcher.ts";

@@ -1,0 +1,88 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { UsageError } from "../core/errors.ts";
+import type { RunStatus } from "../core/events.ts";
+import { loadScraper } from "../pipeline/index.ts";
+import { ReplayFetcher } from "../replay/index.ts";
+import { FileBlobStore } from "../store/index.ts";
+import { App } from "./app.ts";
+import { diffRecords, finalRecords, requireRun, type RecordDiff } from "./compare-runs.ts";
+
+/** What replaying a recorded run gave, against what the run itself produced. */
+export interface ReplayReport extends RecordDiff {
+  /** The recorded run. */
+  run: string;
+  scraper: string;
+  /** The definition replayed. */
+  definition: string;
+  /** How the replay ended (`succeeded` unless the definition failed, e.g. in a step). */
+  status: RunStatus;
+  error: string | null;
+  /** Final records of the recorded run and of the replay. */
+  counts: { recorded: number; replayed: number };
+  /** True when the replay produced exactly the recorded run's records. */
+  identical: boolean;
+  /** Requests the replay made that the recording does not have (not fetched: reported). */
+  missing: string[];
+}
+
+/**
+ * Replays a recorded run offline: the scraper (the run's own definition, or `definition`, e.g. a
+ * fixed selector) runs against the recording and nothing else, in a throw-away data directory, so
+ * the replay leaves no run, dataset or session behind. The report diffs its final records with
+ * the recorded run's.
+ *
+ * @throws UsageError TRAWL_ERR_REPLAY_NOT_RECORDED when the run has no recording.
+ */
+export async function replayRun(app: App, runId: string, definition?: string): Promise<ReplayReport> {
+  const run = await requireRun(app.store, runId);
+  const counts = await app.store.captures.counts(runId);
+  if (!counts.page) {
+    throw new UsageError(
+      "TRAWL_ERR_REPLAY_NOT_RECORDED",
+      `run ${runId} was not recorded: run the scraper with \`trawl run --record\` (or \`record: true\`) to replay it`,
+    );
+  }
+  const source = definition ?? run.source;
+  if (!source) {
+    throw new UsageError(
+      "TRAWL_ERR_REPLAY_NO_DEFINITION",
+      `run ${runId} has no definition file on record: give one with --scraper FILE`,
+    );
+  }
+  // Nothing is typed in a replay (actions are not run), so the variables they read need not be set.
+  const scraper = { ...(await loadScraper(source)), envNames: [] };
+  const home = await mkdtemp(join(tmpdir(), "trawl-replay-"));
+  const blobs = new FileBlobStore(app.paths.blobs);
+  let fetcher: ReplayFetcher | undefined;
+  const sandbox = await App.open({
+    home,
+    clock: app.clock,
+    createFetcher: ({ onAttempt }) => (fetcher = new ReplayFetcher(app.store, blobs, runId, onAttempt)),
+  });
+  try {
+    const replayed = await sandbox.engine.run(scraper);
+    const [recordedRecords, replayedRecords] = await Promise.all([
+      finalRecords(app.store, run),
+      finalRecords(sandbox.store, replayed),
+    ]);
+    const key = scraper.steps.findLast((step) => step.identity !== undefined)?.identity ?? null;
+    const diff = diffRecords(recordedRecords, replayedRecords, key);
+    const { added, removed, changed } = diff.records.counts;
+    return {
+      run: runId,
+      scraper: scraper.name,
+      definition: scraper.source ?? source,
+      status: replayed.status,
+      error: replayed.error,
+      counts: { recorded: recordedRecords.length, replayed: replayedRecords.length },
+      identical: added + removed + changed === 0,
+      missing: [...new Set(fetcher?.missing ?? [])],
+      ...diff,
+    };
+  } finally {
+    await sandbox.close();
+    await rm(home, { recursive: true, force: true });
+  }
+}
