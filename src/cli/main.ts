@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   validate: () => import("./commands/validate.ts"),
   export: () => import("./commands/export.ts"),
   datasets: () => import("./commands/datasets.ts"),
+  sessions: () => import("./commands/sessions.ts"),
   serve: () => import("./commands/serve.ts"),
   app: () => import("./commands/app.ts"),
   schedule: () => import("./commands/schedule.ts"),

@@ -8,7 +8,7 @@ export type {
   Fetcher,
   ReasonCode,
 } from "./types.ts";
-export { clearSession, sessionFileOf } from "./browser/session-file.ts";
+export { clearSession, listSessions, sessionFileOf, type SessionSummary } from "./browser/session-file.ts";
 export { FetchError, isRetryableReason } from "./errors.ts";
 export { normalizeUrl, hostOf } from "./url.ts";
 export { createHttpFetcher, DEFAULT_USER_AGENT } from "./polite-fetcher.ts";

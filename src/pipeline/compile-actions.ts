@@ -12,16 +12,17 @@ const SCROLL_WAIT_MS = 1000;
 /** Scrolls at most, when scrolling until the page stops growing. */
 const SCROLL_MAX = 50;
 
+/** Compiles an action the schema checked (exactly one key is set). */
 export function compileAction(entry: ActionEntry): PageAction {
-  if ("click" in entry) return { type: "click", selector: entry.click };
-  if ("fill" in entry) return { type: "fill", ...entry.fill };
-  if ("select" in entry) return { type: "select", ...entry.select };
-  if ("press" in entry) {
+  if (entry.click !== undefined) return { type: "click", selector: entry.click };
+  if (entry.fill !== undefined) return { type: "fill", ...entry.fill };
+  if (entry.select !== undefined) return { type: "select", ...entry.select };
+  if (entry.press !== undefined) {
     return typeof entry.press === "string"
       ? { type: "press", key: entry.press }
       : { type: "press", ...entry.press };
   }
-  if ("scroll" in entry) {
+  if (entry.scroll !== undefined) {
     const scroll = entry.scroll === "bottom" ? {} : entry.scroll;
     const untilStable = scroll.until === "no_new_content";
     return {
@@ -31,7 +32,7 @@ export function compileAction(entry: ActionEntry): PageAction {
       waitMs: scroll.wait !== undefined ? parseDuration(scroll.wait) : SCROLL_WAIT_MS,
     };
   }
-  if ("wait" in entry) {
+  if (entry.wait !== undefined) {
     const wait = entry.wait;
     if (typeof wait === "number") return { type: "wait", ms: wait };
     if (typeof wait === "string")
@@ -44,7 +45,7 @@ export function compileAction(entry: ActionEntry): PageAction {
       ...(wait.time !== undefined && { ms: parseDuration(wait.time) }),
     };
   }
-  return { type: "evaluate", script: entry.evaluate };
+  return { type: "evaluate", script: entry.evaluate! };
 }
 
 export function compileLogin(login: z.output<typeof loginSchema>): LoginSequence {

@@ -130,6 +130,13 @@ function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
       }
     });
   }
+  const browserPages = Object.values(pages).filter(
+    (page) => ((isObject(page) ? page.engine : undefined) ?? def.engine ?? "http") === "browser",
+  );
+  if (isObject(def.browser) && def.browser.login !== undefined && browserPages.length === 0) {
+    const message = "a login needs a page type with engine: browser (the login runs in the browser)";
+    ctx.addIssue({ code: "custom", path: ["browser", "login"], message });
+  }
   reportDuplicates(ctx, "targets", def.targets, "target");
   reportDuplicates(ctx, "steps", def.steps, "step");
 }

@@ -3,14 +3,25 @@
  * its owner only, replaced atomically so a crash never leaves half a session.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { BrowserContext } from "playwright-core";
+import { UsageError } from "../../core/errors.ts";
 
 export type SessionState = Awaited<ReturnType<BrowserContext["storageState"]>>;
 
-/** The file of a scraper's session inside the sessions folder. */
+/**
+ * The file of a scraper's session inside the sessions folder.
+ *
+ * @throws UsageError TRAWL_ERR_FETCH_BAD_SCRAPER_NAME for a name that is not a scraper name (a path).
+ */
 export function sessionFileOf(sessionsDir: string, scraper: string): string {
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(scraper)) {
+    throw new UsageError(
+      "TRAWL_ERR_FETCH_BAD_SCRAPER_NAME",
+      `not a scraper name: ${JSON.stringify(scraper.slice(0, 80))}`,
+    );
+  }
   return join(sessionsDir, `${scraper}.json`);
 }
 
@@ -36,4 +47,34 @@ export async function clearSession(file: string): Promise<boolean> {
   const existed = (await readSession(file)) !== undefined;
   await rm(file, { force: true });
   return existed;
+}
+
+/** What `trawl sessions` shows of a saved session: never a cookie's value. */
+export interface SessionSummary {
+  scraper: string;
+  cookies: number;
+  /** Sites the cookies belong to. */
+  domains: string[];
+  /** Origins with saved local storage. */
+  origins: number;
+  savedAt: string;
+}
+
+/** The saved sessions in the sessions folder, by scraper name. */
+export async function listSessions(sessionsDir: string): Promise<SessionSummary[]> {
+  const names = await readdir(sessionsDir).catch(() => [] as string[]);
+  const summaries: SessionSummary[] = [];
+  for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
+    const file = join(sessionsDir, name);
+    const state = await readSession(file);
+    if (!state) continue;
+    summaries.push({
+      scraper: name.slice(0, -".json".length),
+      cookies: state.cookies.length,
+      domains: [...new Set(state.cookies.map((cookie) => cookie.domain))].sort(),
+      origins: state.origins.length,
+      savedAt: (await stat(file)).mtime.toISOString(),
+    });
+  }
+  return summaries;
 }

@@ -102,14 +102,19 @@ export function runRoutes(
       schema: {
         summary: "Start a run of a definition file; it goes on when the browser closes",
         tags: ["runs"],
-        body: Type.Object({ file: Type.String({ description: "path of a .yaml/.yml/.ts/.js definition" }) }),
+        body: Type.Object({
+          file: Type.String({ description: "path of a .yaml/.yml/.ts/.js definition" }),
+          record: Type.Optional(
+            Type.Boolean({ description: "record responses, actions and screenshots for offline replay" }),
+          ),
+        }),
         response: { 202: Summary },
       },
     },
     async (request, reply) => {
-      const { file } = request.body as { file: string };
+      const { file, record } = request.body as { file: string; record?: boolean };
       const scraper = await loadScraper(resolve(file));
-      const run = await app.engine.create(scraper);
+      const run = await app.engine.create(scraper, { record: record ?? false });
       const execution = app.engine
         .execute(run.id, scraper)
         .catch((error: unknown) => {
