@@ -8,14 +8,12 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { booksForPages, crawlPages } from "./bench-scraper.ts";
 import { startDemoServer } from "./demo-server.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({ options: { pages: { type: "string" } } });
-const PAGES = Number(values.pages ?? 400);
 
 interface Variant {
   name: string;
@@ -99,8 +97,9 @@ async function runVariant(
   }
 }
 
-async function main(): Promise<void> {
-  const books = booksForPages(PAGES * 4); // the bench site has 4 categories; this crawls one
+/** Runs the three variants over about `pages` pages; resolves to a markdown table. */
+export async function browserBench(pages: number): Promise<string> {
+  const books = booksForPages(pages * 4); // the bench site has 4 categories; this crawls one
   const server = await startDemoServer(books);
   try {
     process.stderr.write(`demo site: ${crawlPages(books) / 4} pages in the crawled category\n`);
@@ -112,21 +111,22 @@ async function main(): Promise<void> {
         `| ${variant.name} | ${result.pages} | ${(result.pages / result.seconds).toFixed(1)} | ${Math.round(result.peakMb)} |`,
       );
     }
-    process.stdout.write(
-      [
-        `## browser engine benchmark (one category, concurrency 4, max_pages 4, images/fonts/media blocked)`,
-        "",
-        "| variant | pages | pages/s | peak memory MB (PSS, process tree) |",
-        "|---|--:|--:|--:|",
-        ...rows,
-        "",
-        "- pages/s = pages / wall time of `trawl run` (spawn → exit, browser start-up included)",
-        "",
-      ].join("\n"),
-    );
+    return [
+      `## browser engine benchmark (one category, concurrency 4, max_pages 4, images/fonts/media blocked)`,
+      "",
+      "| variant | pages | pages/s | peak memory MB (PSS, process tree) |",
+      "|---|--:|--:|--:|",
+      ...rows,
+      "",
+      "- pages/s = pages / wall time of `trawl run` (spawn → exit, browser start-up included)",
+      "",
+    ].join("\n");
   } finally {
     await server.stop();
   }
 }
 
-await main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { values } = parseArgs({ options: { pages: { type: "string" } } });
+  process.stdout.write(await browserBench(Number(values.pages ?? 400)));
+}

@@ -1,15 +1,18 @@
 /**
- * `npm run bench [-- --pages N | --quick] [--repeat R]`: crawls a generated demo bookshop served
- * on loopback (in its own process) with a bare undici + cheerio loop and with `trawl run` (full
- * persistence), R times each in alternating order, and prints one markdown table of medians:
- * pages/s, CPU seconds and peak RSS. It reports the goals of the issue but never fails on them;
- * the exit code is non-zero only when a variant could not run. See bench/README.md.
+ * `npm run bench [-- --pages N | --quick] [--repeat R] [--browser-pages N | --no-browser]`: crawls
+ * a generated demo bookshop served on loopback (in its own process) with a bare undici + cheerio
+ * loop and with `trawl run` (full persistence), R times each in alternating order, and prints one
+ * markdown table of medians: pages/s, CPU seconds and peak RSS. Then the browser rows: the browser
+ * engine on a subset (default 60 pages), context pool on and off, beside HTTP on the same pages.
+ * It reports the goals of the issues but never fails on them; the exit code is non-zero only when
+ * a variant could not run. See bench/README.md.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { booksForPages, crawlPages, writeBenchScraper } from "./bench-scraper.ts";
+import { browserBench } from "./browser-bench.ts";
 import { startDemoServer } from "./demo-server.ts";
 import { goalLines, markdownTable, summarize } from "./report.ts";
 import { runBareLoop, runTrawl, type Sample } from "./variants.ts";
@@ -18,11 +21,15 @@ import { runBareLoop, runTrawl, type Sample } from "./variants.ts";
 interface BenchOptions {
   pages: number;
   repeat: number;
+  /** Pages of the browser rows; 0: none. */
+  browserPages: number;
 }
 
 const DEFAULT_PAGES = 20_000;
 const QUICK_PAGES = 2_000;
 const DEFAULT_REPEAT = 3;
+/** Enough to see the pool's effect; the pool-off row runs at about 1 page/s. */
+const DEFAULT_BROWSER_PAGES = 60;
 
 function positiveInt(text: string, flag: string): number {
   const value = Number(text);
@@ -38,12 +45,19 @@ function benchOptions(args: string[]): BenchOptions {
       pages: { type: "string" },
       quick: { type: "boolean", default: false },
       repeat: { type: "string" },
+      "browser-pages": { type: "string" },
+      "no-browser": { type: "boolean", default: false },
     },
   });
   const quickPages = values.quick ? QUICK_PAGES : DEFAULT_PAGES;
   return {
     pages: values.pages === undefined ? quickPages : positiveInt(values.pages, "--pages"),
     repeat: values.repeat === undefined ? DEFAULT_REPEAT : positiveInt(values.repeat, "--repeat"),
+    browserPages: values["no-browser"]
+      ? 0
+      : values["browser-pages"] === undefined
+        ? DEFAULT_BROWSER_PAGES
+        : positiveInt(values["browser-pages"], "--browser-pages"),
   };
 }
 
@@ -110,6 +124,10 @@ async function main(): Promise<void> {
     const scraperFile = await writeBenchScraper(tmp, server.origin);
     const samples = await measureAll(server.origin, scraperFile, tmp, options.repeat);
     process.stdout.write(report(samples, options, argv));
+    if (options.browserPages > 0) {
+      process.stderr.write(`browser rows: about ${options.browserPages} pages of one category\n`);
+      process.stdout.write(`\n${await browserBench(options.browserPages)}`);
+    }
   } finally {
     await server.stop();
     await rm(tmp, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { UsageError } from "../core/errors.ts";
 import type { RunStatus } from "../core/events.ts";
 import { loadScraper } from "../pipeline/index.ts";
-import { ReplayFetcher } from "../replay/index.ts";
+import { NoRecordingError, ReplayFetcher } from "../replay/index.ts";
 import { FileBlobStore } from "../store/index.ts";
 import { App } from "./app.ts";
 import { diffRecords, finalRecords, requireRun, type RecordDiff } from "./compare-runs.ts";
@@ -33,17 +33,12 @@ export interface ReplayReport extends RecordDiff {
  * the replay leaves no run, dataset or session behind. The report diffs its final records with
  * the recorded run's.
  *
- * @throws UsageError TRAWL_ERR_REPLAY_NOT_RECORDED when the run has no recording.
+ * @throws NoRecordingError (TRAWL_ERR_REPLAY_NO_RECORDING) when the run recorded no page.
  */
 export async function replayRun(app: App, runId: string, definition?: string): Promise<ReplayReport> {
   const run = await requireRun(app.store, runId);
   const counts = await app.store.captures.counts(runId);
-  if (!counts.page) {
-    throw new UsageError(
-      "TRAWL_ERR_REPLAY_NOT_RECORDED",
-      `run ${runId} was not recorded: run the scraper with \`trawl run --record\` (or \`record: true\`) to replay it`,
-    );
-  }
+  if (!counts.page) throw new NoRecordingError(runId);
   const source = definition ?? run.source;
   if (!source) {
     throw new UsageError(

@@ -8,3 +8,6 @@ export type {
   ScreenshotDetail,
 } from "./capture-detail.ts";
 export { ReplayFetcher } from "./replay-fetcher.ts";
+export { writeWarc, type WarcExportOptions } from "./warc-export.ts";
+export { writeHar } from "./har-export.ts";
+export { openRecording, NoRecordingError, type Recording, type ExportResult } from "./read-captures.ts";

@@ -146,7 +146,7 @@ describe("replay", () => {
     await app.close();
     const refused = await runCli(["replay", unrecorded.id], { home });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`run ${unrecorded.id} was not recorded`);
+    expect(refused.stderr).toContain(`run ${unrecorded.id} has no recording; run it with --record`);
     expect(siteHits).toBeGreaterThan(0);
   });
 });
