@@ -3,10 +3,11 @@
  * the site gone, a changed selector shows up as the expected diff, and requests the recording
  * lacks are reported, not fetched. Lists come over HTTP, details in the browser.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WARCParser } from "warcio";
 import { App, replayRun } from "../../src/app/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { runCli } from "../cli/run-cli.ts";
@@ -127,6 +128,39 @@ describe("replay", () => {
       fields: [{ field: "title", a: "Product 1", b: "Product number 1" }],
     });
     expect(report.missing).toEqual([`${site.url}/p/extra`]);
+  });
+
+  it("exports the recording as a WARC that a WARC reader reads back with every recorded response", async () => {
+    const file = join(dir, "run.warc.gz");
+    const exported = await runCli(["export", recordedRun, "--format", "warc", "--out", file], { home });
+    expect(exported.code).toBe(0);
+    const read: { type: string | undefined; uri: string | undefined; payload: string }[] = [];
+    for await (const record of new WARCParser(createReadStream(file))) {
+      const payload = Buffer.from(await record.readFully(false)).toString("utf8");
+      read.push({ type: record.warcType, uri: record.warcTargetURI, payload });
+    }
+    const app = await App.open({ home });
+    try {
+      const captures = await app.store.captures.list(recordedRun, { kinds: ["page", "response"] });
+      for (const capture of captures) {
+        const detail = capture.detail as { engine?: string; error?: unknown; finalUrl?: string };
+        if (capture.kind === "page" && detail.error) {
+          expect(read.some((r) => r.type === "metadata" && r.uri === capture.url)).toBe(true);
+          continue;
+        }
+        const type = capture.kind === "page" && detail.engine === "browser" ? "conversion" : "response";
+        const uri = capture.kind === "page" ? (detail.finalUrl ?? capture.url) : capture.url;
+        expect(
+          read.some((r) => r.type === type && r.uri === uri),
+          `${type} ${uri}`,
+        ).toBe(true);
+      }
+      // The rendered product page is there as the crawl parsed it, title and all.
+      const product = read.find((r) => r.type === "conversion" && r.uri === `${site.url}/p/1`);
+      expect(product?.payload).toContain("<h1>Product 1</h1>");
+    } finally {
+      await app.close();
+    }
   });
 
   it("runs from the CLI: --json prints the report; a run without a recording exits 2", async () => {
