@@ -12,10 +12,12 @@ import type { Scheduler } from "../scheduler/index.ts";
 import { apiErrorOf, HttpError } from "./api-error.ts";
 import { EventHub } from "./event-hub.ts";
 import { allowedAuthorities, guardRequest } from "./guard.ts";
+import { captureRoutes } from "./routes/captures.ts";
 import { compareRoutes } from "./routes/compare.ts";
 import { datasetRoutes } from "./routes/datasets.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { recordingExportRoutes } from "./routes/recording-export.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { scraperRoutes } from "./routes/scrapers.ts";
@@ -131,7 +133,9 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
       scheduleRoutes(api, app, () => scheduler?.wake());
       eventRoutes(api, hub, options.heartbeatMs ?? 15_000);
       datasetRoutes(api, app);
+      recordingExportRoutes(api, app);
       compareRoutes(api, app);
+      captureRoutes(api, app);
       scraperRoutes(api, options.scraperFolders ?? [process.cwd()]);
       api.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
     },

@@ -137,7 +137,7 @@ describe("replay", () => {
     const read: { type: string | undefined; uri: string | undefined; payload: string }[] = [];
     for await (const record of new WARCParser(createReadStream(file))) {
       const payload = Buffer.from(await record.readFully(false)).toString("utf8");
-      read.push({ type: record.warcType, uri: record.warcTargetURI, payload });
+      read.push({ type: record.warcType, uri: record.warcTargetURI ?? undefined, payload });
     }
     const app = await App.open({ home });
     try {

@@ -11,6 +11,7 @@ import { ComparePage } from "./pages/ComparePage.tsx";
 import { DashboardPage } from "./pages/DashboardPage.tsx";
 import { DatasetsPage } from "./pages/DatasetsPage.tsx";
 import { NotFoundPage, RouteErrorPage } from "./pages/NotFoundPage.tsx";
+import { ReplayPage } from "./pages/ReplayPage.tsx";
 import { RunDetailPage } from "./pages/RunDetailPage.tsx";
 import { RunsPage } from "./pages/RunsPage.tsx";
 import { ScheduleDetailPage } from "./pages/ScheduleDetailPage.tsx";
@@ -44,6 +45,7 @@ const router = createBrowserRouter([
       { path: "scrapers/view", element: <ScraperViewPage /> },
       { path: "runs", element: <RunsPage /> },
       { path: "runs/:id", element: <RunDetailPage /> },
+      { path: "runs/:id/replay", element: <ReplayPage /> },
       { path: "compare", element: <ComparePage /> },
       { path: "schedules", element: <SchedulesPage /> },
       { path: "schedules/:id", element: <ScheduleDetailPage /> },

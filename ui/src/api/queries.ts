@@ -5,6 +5,10 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, query } from "./client.ts";
 import type {
+  Capture,
+  CaptureKind,
+  CapturePage,
+  CaptureSource,
   Comparison,
   Dataset,
   Progress,
@@ -28,6 +32,12 @@ export const keys = {
   logs: (id: string) => ["logs", id] as const,
   records: (id: string, offset: number, limit: number) => ["records", id, offset, limit] as const,
   changes: (id: string) => ["changes", id] as const,
+  /** Everything under it is refreshed together when a run's captures may have grown. */
+  captures: (id: string) => ["captures", id] as const,
+  captureList: (id: string, kinds: CaptureKind[]) => ["captures", id, "list", kinds.join(",")] as const,
+  captureCounts: (id: string) => ["captures", id, "counts"] as const,
+  captureSource: (id: string, record: number | null, url: string | null) =>
+    ["captures", id, "source", record, url] as const,
   compare: (a: string, b: string) => ["compare", a, b] as const,
   schedules: ["schedules"] as const,
   schedule: (id: string) => ["schedules", id] as const,
@@ -106,6 +116,52 @@ export function useRecords(id: string, offset: number, limit: number) {
     queryKey: keys.records(id, offset, limit),
     queryFn: () => api.get<RecordPage>(`/api/runs/${id}/records${query({ offset, limit })}`),
     placeholderData: (previous) => previous,
+  });
+}
+
+/** The kinds the run page's screenshot gallery shows (actions carry a screenshot when recorded). */
+export const GALLERY_KINDS: CaptureKind[] = ["action", "screenshot"];
+
+/** Pages of captures read one after another: a replay is at most this many. */
+const MAX_CAPTURE_PAGES = 50;
+
+/** Every capture of a run (of `kinds`, all when empty), in the order the server keeps them. */
+export function useCaptures(id: string, kinds: CaptureKind[] = []) {
+  return useQuery({
+    queryKey: keys.captureList(id, kinds),
+    queryFn: async () => {
+      const captures: Capture[] = [];
+      let after: number | null = null;
+      let counts: CapturePage["counts"] | undefined;
+      for (let i = 0; i < MAX_CAPTURE_PAGES; i++) {
+        const page: CapturePage = await api.get<CapturePage>(
+          `/api/runs/${id}/captures${query({ kinds: kinds.join(","), after, limit: 1000 })}`,
+        );
+        captures.push(...page.captures);
+        counts = page.counts;
+        after = page.next;
+        if (after === null) break;
+      }
+      return { captures, counts: counts!, truncated: after !== null };
+    },
+  });
+}
+
+/** How many captures of each kind a run has. */
+export function useCaptureCounts(id: string) {
+  return useQuery({
+    queryKey: keys.captureCounts(id),
+    queryFn: async () => (await api.get<CapturePage>(`/api/runs/${id}/captures?limit=1`)).counts,
+  });
+}
+
+/** The recorded page a record (its position, as /records numbers it) or a URL came from. */
+export function useCaptureSource(id: string, record: number | null, url: string | null) {
+  return useQuery({
+    queryKey: keys.captureSource(id, record, url),
+    queryFn: () => api.get<CaptureSource>(`/api/runs/${id}/source${query({ record, url })}`),
+    enabled: record !== null || url !== null,
+    retry: false,
   });
 }
 

@@ -235,6 +235,67 @@ export interface Comparison {
   };
 }
 
+export type CaptureKind = "page" | "response" | "action" | "screenshot";
+export const CAPTURE_KINDS: CaptureKind[] = ["page", "response", "action", "screenshot"];
+
+/** A capture of GET /api/runs/:id/captures; `detail` depends on the kind (see the *Detail types). */
+export interface Capture {
+  id: number;
+  runId: string;
+  kind: CaptureKind;
+  at: string;
+  url: string | null;
+  detail: Record<string, unknown>;
+  blob: string | null;
+  size: number | null;
+  /** Where the body or image is; null when there is none (a failed page). */
+  bodyUrl: string | null;
+}
+export interface CapturePage {
+  captures: Capture[];
+  next: number | null;
+  counts: Record<CaptureKind, number>;
+}
+export interface PageDetail {
+  engine?: "http" | "browser";
+  finalUrl?: string;
+  status?: number;
+  headers?: Record<string, string>;
+  error?: { reason: string; message: string; status?: number };
+}
+export interface ResponseDetail {
+  pageUrl?: string;
+  method?: string;
+  status?: number;
+  statusText?: string;
+  headers?: Record<string, string>;
+  requestHeaders?: Record<string, string>;
+  resourceType?: string;
+  durationMs?: number;
+}
+export interface ActionDetail {
+  action?: string;
+  durationMs?: number;
+  error?: string;
+}
+export interface ScreenshotDetail {
+  reason?: "failed" | "page";
+  error?: string;
+}
+
+/** GET /api/runs/:id/source: the page a record came from and where its fields were read. */
+export interface CaptureSource {
+  url: string | null;
+  match: "url" | "final-url" | "content";
+  capture: Capture;
+  pageType: string | null;
+  each: string | null;
+  fields: { name: string; selector: string; color: string }[];
+  pageTypes: string[];
+  definitionChanged: boolean;
+  highlightUrl: string | null;
+}
+
 /** Events of GET /api/events (request.* events are not streamed). */
 export type TrawlEvent =
   | { type: "run.queued"; runId: string; scraper: string }

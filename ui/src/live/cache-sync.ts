@@ -4,7 +4,7 @@
  * Bursts (many events per second) are coalesced, so a busy run costs a few requests, not hundreds.
  */
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
-import { keys, type LiveProgress } from "../api/queries.ts";
+import { GALLERY_KINDS, keys, type LiveProgress } from "../api/queries.ts";
 import type { RunSummary } from "../api/types.ts";
 import { recordActivity } from "./activity.ts";
 import { subscribe, type StreamMessage } from "./events.ts";
@@ -51,6 +51,9 @@ export function syncCacheWithEvents(client: QueryClient): () => void {
         if (Date.now() - last > PROGRESS_REFRESH_MS) {
           lastProgressRefresh.set(message.runId, Date.now());
           invalidateSoon(keys.run(message.runId), PROGRESS_REFRESH_MS);
+          // The screenshots and counts are small; the replay's full list waits for the step's end.
+          invalidateSoon(keys.captureCounts(message.runId), PROGRESS_REFRESH_MS);
+          invalidateSoon(keys.captureList(message.runId, GALLERY_KINDS), PROGRESS_REFRESH_MS);
         }
         break;
       }
@@ -74,6 +77,7 @@ export function syncCacheWithEvents(client: QueryClient): () => void {
         if (message.type === "run.finished") {
           setStatus(client, message.runId, message.status);
           invalidateSoon(keys.changes(message.runId));
+          invalidateSoon(keys.captures(message.runId));
           invalidateSoon(keys.datasets);
         }
         runChanged(message.runId);
@@ -81,7 +85,10 @@ export function syncCacheWithEvents(client: QueryClient): () => void {
       case "step.started":
       case "step.finished":
         invalidateSoon(keys.run(message.runId));
-        if (message.type === "step.finished") invalidateSoon(["records", message.runId]);
+        if (message.type === "step.finished") {
+          invalidateSoon(["records", message.runId]);
+          invalidateSoon(keys.captures(message.runId));
+        }
         break;
       case "schedule.fired":
       case "schedule.skipped":

@@ -1,5 +1,5 @@
 import { Link, useParams } from "react-router";
-import { useLiveProgress, useRun } from "../api/queries.ts";
+import { useCaptureCounts, useLiveProgress, useRun } from "../api/queries.ts";
 import { ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { RunActions } from "../components/RunActions.tsx";
@@ -12,12 +12,14 @@ import { LogViewer } from "./run/LogViewer.tsx";
 import { RecordsTable } from "./run/RecordsTable.tsx";
 import { RunChanges } from "./run/RunChanges.tsx";
 import { RunErrors, RunStatsPanel } from "./run/RunStatsPanel.tsx";
+import { ScreenshotGallery } from "./run/ScreenshotGallery.tsx";
 
 /** Everything about one run, live while it runs. */
 export function RunDetailPage() {
   const id = useParams().id ?? "";
   const { data: run, error, isPending } = useRun(id);
   const live = useLiveProgress(id);
+  const captures = useCaptureCounts(id).data;
   if (isPending) return <Loading />;
   if (error || !run) return <ErrorMessage error={error} title={`Run ${id}`} />;
   const overall = overallOf(run, live);
@@ -78,6 +80,20 @@ export function RunDetailPage() {
             <Link to={`/compare?b=${run.id}`}>with another run</Link>
           </dd>
         </div>
+        {captures && captures.page + captures.response + captures.action > 0 && (
+          <div>
+            <dt>Recording</dt>
+            <dd>
+              <Link to={`/runs/${run.id}/replay`} data-testid="replay-link">
+                Replay
+              </Link>{" "}
+              <span className="muted small">
+                {formatNumber(captures.page)} pages · {formatNumber(captures.response)} responses ·{" "}
+                {formatNumber(captures.action)} actions
+              </span>
+            </dd>
+          </div>
+        )}
       </dl>
       {run.error && (
         <p className="notice notice-error" data-testid="run-error">
@@ -100,8 +116,9 @@ export function RunDetailPage() {
       <TargetGrid run={run} live={live} />
       <RunStatsPanel run={run} />
       <RunErrors run={run} />
+      <ScreenshotGallery runId={run.id} />
       <LogViewer runId={run.id} />
-      <RecordsTable runId={run.id} total={run.records} />
+      <RecordsTable runId={run.id} total={run.records} sources={(captures?.page ?? 0) > 0} />
       {["succeeded", "failed", "cancelled", "interrupted"].includes(run.status) && (
         <RunChanges runId={run.id} />
       )}

@@ -8,6 +8,7 @@ import {
   type SortingState,
 } from "@tanstack/react-table";
 import { useMemo, useState } from "react";
+import { Link } from "react-router";
 import { useRecords } from "../../api/queries.ts";
 import { ErrorMessage } from "../../components/Feedback.tsx";
 import { cellText, formatNumber } from "../../lib/format.ts";
@@ -15,8 +16,19 @@ import { cellText, formatNumber } from "../../lib/format.ts";
 type Row = Record<string, unknown>;
 const PAGE_SIZES = [25, 50, 100, 250];
 
-/** The run's records, a page at a time from the server; sorting and search act on that page. */
-export function RecordsTable({ runId, total: totalHint }: { runId: string; total: number }) {
+/**
+ * The run's records, a page at a time from the server; sorting and search act on that page.
+ * With `sources` (the run recorded its pages), each row links to the page it came from.
+ */
+export function RecordsTable({
+  runId,
+  total: totalHint,
+  sources = false,
+}: {
+  runId: string;
+  total: number;
+  sources?: boolean;
+}) {
   const [offset, setOffset] = useState(0);
   const [limit, setLimit] = useState(50);
   const [sorting, setSorting] = useState<SortingState>([]);
@@ -106,6 +118,7 @@ export function RecordsTable({ runId, total: totalHint }: { runId: string; total
           <thead>
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
+                {sources && <th aria-label="Source" />}
                 {group.headers.map((header) => (
                   <th
                     key={header.id}
@@ -130,6 +143,17 @@ export function RecordsTable({ runId, total: totalHint }: { runId: string; total
           <tbody>
             {table.getRowModel().rows.map((row) => (
               <tr key={row.id} data-testid="record-row">
+                {sources && (
+                  <td className="actions-cell">
+                    <Link
+                      to={`/runs/${runId}/replay?record=${offset + row.index}`}
+                      title="The recorded page this record came from, its fields outlined"
+                      data-testid="record-source"
+                    >
+                      source
+                    </Link>
+                  </td>
+                )}
                 {row.getVisibleCells().map((cell) => (
                   <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
                 ))}

@@ -1,0 +1,165 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
+import { useCaptures, useCaptureSource, useRun } from "../api/queries.ts";
+import { CAPTURE_KINDS, type Capture, type CaptureKind, type CaptureSource } from "../api/types.ts";
+import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+import { formatNumber } from "../lib/format.ts";
+import { CapturePreview } from "./replay/CapturePreview.tsx";
+import { PlayerControls } from "./replay/PlayerControls.tsx";
+import { SourcePanel } from "./replay/SourcePanel.tsx";
+import { Timeline } from "./replay/Timeline.tsx";
+import { usePlayer, usePlayerKeys } from "./replay/use-player.ts";
+
+/** The order they happened in (ties: the order they were stored). */
+const byTime = (a: Capture, b: Capture) => Date.parse(a.at) - Date.parse(b.at) || a.id - b.id;
+
+/** Captures of the shown kinds, in order. */
+function visible(captures: Capture[], kinds: ReadonlySet<CaptureKind>): Capture[] {
+  return captures.filter((capture) => kinds.has(capture.kind)).sort(byTime);
+}
+
+/**
+ * `/runs/:id/replay`: what a run fetched and did, step by step. `?capture=ID` opens on a capture;
+ * `?record=N` (or `?url=`) on the page a record came from, its fields outlined.
+ */
+export function ReplayPage() {
+  const id = useParams().id ?? "";
+  const [params] = useSearchParams();
+  const recordParam = params.get("record");
+  const record = recordParam !== null && /^\d+$/.test(recordParam) ? Number(recordParam) : null;
+  const url = params.get("url");
+  const run = useRun(id);
+  const captures = useCaptures(id);
+  const source = useCaptureSource(id, record, url);
+
+  return (
+    <section className="page replay" data-testid="replay-viewer" data-run-id={id}>
+      <header className="page-header">
+        <h1>Replay</h1>
+        <Link className="mono" to={`/runs/${id}`}>
+          {id}
+        </Link>
+        {run.data && <StatusBadge status={run.data.status} />}
+        {run.data && <span className="muted">{run.data.scraper}</span>}
+      </header>
+      {source.error && <ErrorMessage error={source.error} title="Where the record came from" />}
+      {captures.isPending ? (
+        <Loading what="Loading the captures" />
+      ) : captures.error ? (
+        <ErrorMessage error={captures.error} title={`Captures of ${id}`} />
+      ) : captures.data.captures.length === 0 ? (
+        <Empty>
+          This run captured nothing. Record a run with <code>trawl run --record</code> (or{" "}
+          <code>record: true</code> in the definition) to replay it.
+        </Empty>
+      ) : (
+        <ReplayViewer
+          captures={captures.data.captures}
+          truncated={captures.data.truncated}
+          initialCapture={Number(params.get("capture")) || null}
+          source={source.data}
+          record={record}
+        />
+      )}
+    </section>
+  );
+}
+
+function ReplayViewer({
+  captures,
+  truncated,
+  initialCapture,
+  source,
+  record,
+}: {
+  captures: Capture[];
+  truncated: boolean;
+  initialCapture: number | null;
+  source: CaptureSource | undefined;
+  record: number | null;
+}) {
+  const [kinds, setKinds] = useState<ReadonlySet<CaptureKind>>(new Set(CAPTURE_KINDS));
+  const [highlight, setHighlight] = useState(true);
+  const items = useMemo(() => visible(captures, kinds), [captures, kinds]);
+  const player = usePlayer(
+    items,
+    Math.max(
+      0,
+      items.findIndex((capture) => capture.id === initialCapture),
+    ),
+  );
+  usePlayerKeys(player);
+  const selected = items[player.index];
+
+  const show = (captureId: number, within = items) => {
+    const index = within.findIndex((capture) => capture.id === captureId);
+    if (index >= 0) player.select(index);
+  };
+  // The source arrives after the captures: go to it once.
+  const shownSource = useRef<number | null>(null);
+  useEffect(() => {
+    if (!source || shownSource.current === source.capture.id) return;
+    shownSource.current = source.capture.id;
+    show(source.capture.id);
+  });
+
+  const toggleKind = (kind: CaptureKind) => {
+    const next = new Set(kinds);
+    if (!next.delete(kind)) next.add(kind);
+    setKinds(next);
+    // Stay on the selected capture, or (hidden now) on the last one shown before it.
+    if (!selected) return;
+    const shown = visible(captures, next);
+    const before = shown.filter((capture) => byTime(capture, selected) <= 0);
+    player.select(before.length > 0 ? before.length - 1 : 0);
+  };
+  const counts = Object.fromEntries(
+    CAPTURE_KINDS.map((kind) => [kind, captures.filter((c) => c.kind === kind).length]),
+  ) as Record<CaptureKind, number>;
+
+  return (
+    <>
+      {source && (
+        <SourcePanel
+          source={source}
+          record={record}
+          highlight={highlight}
+          onHighlight={setHighlight}
+          onShow={() => show(source.capture.id)}
+        />
+      )}
+      <PlayerControls player={player} count={items.length} />
+      <div className="toolbar">
+        {CAPTURE_KINDS.filter((kind) => counts[kind] > 0).map((kind) => (
+          <label key={kind} className="check">
+            <input
+              type="checkbox"
+              checked={kinds.has(kind)}
+              onChange={() => toggleKind(kind)}
+              data-testid="replay-kind"
+              data-kind={kind}
+            />
+            <span className={`kind kind-${kind}`}>{kind}</span> {formatNumber(counts[kind])}
+          </label>
+        ))}
+        {truncated && <span className="notice notice-warn small">Only the first captures are shown.</span>}
+      </div>
+      <div className="replay-grid">
+        <Timeline
+          items={items}
+          index={player.index}
+          breakpoints={player.breakpoints}
+          onSelect={player.select}
+          onToggleBreakpoint={player.toggleBreakpoint}
+        />
+        <CapturePreview
+          capture={selected}
+          frameUrl={
+            source && highlight && selected?.id === source.capture.id ? source.highlightUrl : undefined
+          }
+        />
+      </div>
+    </>
+  );
+}
