@@ -9,14 +9,21 @@ export interface CaptureWishes {
   screenshotAll: boolean;
 }
 
+/** Rows written in one transaction at most; more wait for the next. */
+const MAX_BATCH = 256;
+
 /**
  * Stores a run's captures: bodies and images in the blob store first, then the row naming them,
- * so a stored capture never points to a missing blob.
+ * so a stored capture never points to a missing blob. Rows that arrive together are written in
+ * one transaction (a recorded crawl captures every page; one write each would contend with the
+ * queue's writes); each `add` resolves once its row is stored.
  */
 export class CaptureWriter implements CaptureSink {
   readonly record: boolean;
   readonly network: boolean;
   readonly screenshotAll: boolean;
+  private pending: { row: NewCapture; done: () => void; failed: (error: unknown) => void }[] = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -30,7 +37,30 @@ export class CaptureWriter implements CaptureSink {
   }
 
   async add(capture: FetchCapture): Promise<void> {
-    await this.store.captures.add(this.runId, [await this.toRow(capture)]);
+    const row = await this.toRow(capture);
+    await new Promise<void>((done, failed) => {
+      this.pending.push({ row, done, failed });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /** Writes what is pending, batch after batch, until nothing is. */
+  private async flush(): Promise<void> {
+    // Let the rows of requests finishing in the same turn join the batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      try {
+        await this.store.captures.add(
+          this.runId,
+          batch.map((entry) => entry.row),
+        );
+        for (const entry of batch) entry.done();
+      } catch (error) {
+        for (const entry of batch) entry.failed(error);
+      }
+    }
+    this.flushing = undefined;
   }
 
   private async toRow(capture: FetchCapture): Promise<NewCapture> {

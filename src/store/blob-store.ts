@@ -20,6 +20,9 @@ export interface BlobRef {
  * all (written aside, then renamed), so a crash leaves no half blob behind a name.
  */
 export class FileBlobStore {
+  /** Fan-out folders known to exist. */
+  private readonly folders = new Set<string>();
+
   constructor(readonly root: string) {}
 
   async put(content: Buffer | string): Promise<BlobRef> {
@@ -27,7 +30,11 @@ export class FileBlobStore {
     const sha256 = createHash("sha256").update(data).digest("hex");
     const path = this.pathOf(sha256);
     if (!(await exists(path))) {
-      await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+      const folder = join(this.root, sha256.slice(0, 2));
+      if (!this.folders.has(folder)) {
+        await mkdir(folder, { recursive: true });
+        this.folders.add(folder);
+      }
       const aside = `${path}.${randomBytes(4).toString("hex")}.tmp`;
       await writeFile(aside, await gzipAsync(data, { level: 6 }));
       await rename(aside, path).catch(async (error: unknown) => {
