@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../core/errors.ts";
-import type { RunStatus } from "../core/events.ts";
+import type { Progress, RunStatus } from "../core/events.ts";
 import { loadScraper } from "../pipeline/index.ts";
 import { NoRecordingError, ReplayFetcher } from "../replay/index.ts";
 import { FileBlobStore } from "../store/index.ts";
@@ -35,7 +35,12 @@ export interface ReplayReport extends RecordDiff {
  *
  * @throws NoRecordingError (TRAWL_ERR_REPLAY_NO_RECORDING) when the run recorded no page.
  */
-export async function replayRun(app: App, runId: string, definition?: string): Promise<ReplayReport> {
+export async function replayRun(
+  app: App,
+  runId: string,
+  definition?: string,
+  onProgress?: (progress: Progress) => void,
+): Promise<ReplayReport> {
   const run = await requireRun(app.store, runId);
   const counts = await app.store.captures.counts(runId);
   if (!counts.page) throw new NoRecordingError(runId);
@@ -55,6 +60,9 @@ export async function replayRun(app: App, runId: string, definition?: string): P
     home,
     clock: app.clock,
     createFetcher: ({ onAttempt }) => (fetcher = new ReplayFetcher(app.store, blobs, runId, onAttempt)),
+  });
+  const unsubscribe = sandbox.engine.bus.subscribe((event) => {
+    if (event.type === "progress.updated") onProgress?.(event.overall);
   });
   try {
     const replayed = await sandbox.engine.run(scraper);
@@ -77,6 +85,7 @@ export async function replayRun(app: App, runId: string, definition?: string): P
       ...diff,
     };
   } finally {
+    unsubscribe();
     await sandbox.close();
     await rm(home, { recursive: true, force: true });
   }

@@ -27,6 +27,8 @@ export interface RunSummary {
   errors: { reason: string; count: number; example: string }[];
   stats: Partial<RunStatsSnapshot>;
   dataset: { name: string; version: number } | null;
+  /** Recorded for offline replay (`trawl run --record`, `record: true`). */
+  recorded: boolean;
 }
 
 /** Reads everything known about a run into one summary. */
@@ -78,6 +80,7 @@ export async function describeRun(store: Store, run: RunRecord): Promise<RunSumm
     })),
     errors,
     stats: run.stats as Partial<RunStatsSnapshot>,
+    recorded: run.options.record === true,
     dataset:
       run.datasetName && run.datasetVersion ? { name: run.datasetName, version: run.datasetVersion } : null,
   };

@@ -221,5 +221,6 @@ describe("schedule commands", () => {
     const gone = await runCli(["schedule", "show", id], { home });
     expect(gone.code).toBe(2);
     expect(gone.stderr).toMatch(new RegExp(`no schedule ${id}`));
-  });
+    // A dozen CLI processes: on a busy 2-core machine each start can take seconds.
+  }, 120_000);
 });

@@ -1,8 +1,16 @@
 import type { Command } from "commander";
 import { replayRun } from "../../app/index.ts";
 import { ExitCode } from "../../core/errors.ts";
+import type { Progress } from "../../core/events.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printJson } from "../output.ts";
+
+/** On a terminal, one line on stderr that counts the pages replayed; elsewhere nothing. */
+function progressLine(): ((progress: Progress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return ({ pagesDone, pagesKnown, records }) =>
+    process.stderr.write(`\rreplaying: ${pagesDone}/${pagesKnown} pages, ${records} records\x1b[K`);
+}
 
 /** Changes listed per kind in text output; `--json` lists them all. */
 const LISTED = 20;
@@ -17,7 +25,8 @@ export function register(program: Command): void {
     .option("--json", "print the report as JSON on stdout")
     .action((runId: string, options: GlobalOptions & { scraper?: string }) =>
       withApp(options, async (app) => {
-        const report = await replayRun(app, runId, options.scraper);
+        const report = await replayRun(app, runId, options.scraper, progressLine());
+        if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
         const failed = report.status !== "succeeded";
         if (options.json) {
           printJson(report);

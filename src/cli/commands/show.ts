@@ -36,6 +36,9 @@ export function register(program: Command): void {
               `status codes: ${codes || "-"}\n`,
           );
         }
+        if (summary.recorded) {
+          process.stdout.write(`\nrecorded: replay it offline with \`trawl replay ${summary.id}\`\n`);
+        }
       }),
     );
 }

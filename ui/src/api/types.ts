@@ -70,6 +70,7 @@ export interface RunSummary {
   errors: { reason: string; count: number; example: string }[];
   stats: RunStats;
   dataset: { name: string; version: number } | null;
+  recorded: boolean;
 }
 
 export interface RunPage {
