@@ -8,8 +8,7 @@ import { systemClock } from "../core/clock.ts";
 import { UsageError } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import type { BrowserSettings, Politeness } from "../pipeline/types.ts";
-import { BrowserPool } from "./browser/browser-pool.ts";
-import { fetchInBrowser } from "./browser/fetch-in-browser.ts";
+import type { BrowserPool } from "./browser/browser-pool.ts";
 import { FetchError, toFetchError } from "./errors.ts";
 import { fetchOnce } from "./http-fetcher.ts";
 import type { AttemptOptions } from "./http-fetcher.ts";
@@ -190,7 +189,9 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
         },
       };
       const page = request.browser
-        ? await fetchInBrowser(browserPool(), url, request.browser, attemptOptions, options.capture)
+        ? await (
+            await browserEngine()
+          ).fetchInBrowser(await browserPool(), url, request.browser, attemptOptions, options.capture)
         : await fetchOnce(agent, url, attemptOptions);
       if (sentAt !== undefined) {
         reportAttempt(url, attemptNo, sentAt, {
@@ -265,17 +266,21 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
     }
   }
 
-  let pool: BrowserPool | undefined;
-  function browserPool(): BrowserPool {
-    if (!options.browser) {
+  let pool: Promise<BrowserPool> | undefined;
+  function browserPool(): Promise<BrowserPool> {
+    const browser = options.browser;
+    if (!browser) {
       throw new UsageError("TRAWL_ERR_FETCH_NO_BROWSER", "this fetcher has no browser engine configured");
     }
-    return (pool ??= new BrowserPool(options.browser, settings.userAgent, {
-      sessionFile: options.sessionFile,
-      capture: options.capture,
-      timeoutMs: settings.timeoutMs,
-      log: (level, message) => options.log?.(level, message),
-    }));
+    return (pool ??= browserEngine().then(
+      ({ BrowserPool }) =>
+        new BrowserPool(browser, settings.userAgent, {
+          sessionFile: options.sessionFile,
+          capture: options.capture,
+          timeoutMs: settings.timeoutMs,
+          log: (level, message) => options.log?.(level, message),
+        }),
+    ));
   }
 
   return {
@@ -283,9 +288,23 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
     hostStats: () => limiter.stats(),
     close: async () => {
       limiter.close();
-      await Promise.all([agent.close(), pool?.close()]);
+      await Promise.all([
+        agent.close(),
+        pool?.then(
+          (p) => p.close(),
+          () => undefined,
+        ),
+      ]);
     },
   };
+}
+
+/**
+ * The browser engine, loaded at the first browser page: playwright-core alone costs about 90 MB
+ * of memory, which a crawl over HTTP should not pay.
+ */
+function browserEngine() {
+  return import("./browser/engine.ts");
 }
 
 /** Settles like `work`, or rejects with the signal's reason as soon as it aborts (work goes on, shared). */

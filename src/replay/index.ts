@@ -1,4 +1,7 @@
-/** Recording and replay: what runs captured, and replaying a run offline from it. */
+/**
+ * Recording and replay: what runs captured, and replaying a run offline from it. The WARC and
+ * HAR writers are imported from their own modules, where needed: they load warcio.
+ */
 export { CaptureWriter, type CaptureWishes } from "./capture-writer.ts";
 export type {
   ActionDetail,
@@ -8,6 +11,4 @@ export type {
   ScreenshotDetail,
 } from "./capture-detail.ts";
 export { ReplayFetcher } from "./replay-fetcher.ts";
-export { writeWarc, type WarcExportOptions } from "./warc-export.ts";
-export { writeHar } from "./har-export.ts";
 export { openRecording, NoRecordingError, type Recording, type ExportResult } from "./read-captures.ts";

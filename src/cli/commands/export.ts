@@ -9,7 +9,7 @@ import { NotFoundError, UsageError } from "../../core/errors.ts";
 import { isRunId } from "../../core/ids.ts";
 import { assertExportFormat, collectFields, exportDataset, writeRecords } from "../../datasets/index.ts";
 import type { ExportFormat, ScrapedRecord } from "../../pipeline/types.ts";
-import { openRecording, writeHar, writeWarc } from "../../replay/index.ts";
+import { openRecording } from "../../replay/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printJson } from "../output.ts";
 
@@ -95,8 +95,10 @@ async function exportRecording(app: App, source: string, format: RecordingFormat
   try {
     const written =
       format === "har"
-        ? await writeHar(recording, out)
-        : await writeWarc(recording, out, { gzip: file.endsWith(".gz"), filename: basename(file) });
+        ? await (await import("../../replay/har-export.ts")).writeHar(recording, out)
+        : await (
+            await import("../../replay/warc-export.ts")
+          ).writeWarc(recording, out, { gzip: file.endsWith(".gz"), filename: basename(file) });
     out.end();
     await finished(out);
     const what = format === "har" ? "HAR entries" : "WARC records";

@@ -2,7 +2,9 @@ import { PassThrough, type Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import type { App } from "../../app/index.ts";
-import { openRecording, writeHar, writeWarc, type ExportResult, type Recording } from "../../replay/index.ts";
+import { writeHar } from "../../replay/har-export.ts";
+import { openRecording, type ExportResult, type Recording } from "../../replay/index.ts";
+import { writeWarc } from "../../replay/warc-export.ts";
 
 const FORMATS = {
   warc: { contentType: "application/warc", write: (r: Recording, out: Writable) => writeWarc(r, out) },
