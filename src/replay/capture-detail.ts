@@ -1,44 +1,24 @@
 /**
- * The `detail` of each kind of stored capture (`CaptureRecord.detail`). The body or image is the
- * capture's blob: a page's body as the crawl parsed it (UTF-8 text; for a browser page, the DOM
- * after its actions), a response's body as received, an action's screenshot (PNG), a screenshot.
+ * The `detail` of each kind of stored capture (`CaptureRecord.detail`): the fetcher's capture
+ * (`FetchCapture`) without its kind, time, URL and body, which are columns or the blob. The body
+ * or image is the capture's blob: a page's body as the crawl parsed it (UTF-8 text; for a browser
+ * page, the DOM after its actions), a response's body as received, an action's screenshot (PNG),
+ * a screenshot.
  */
-import type { ReasonCode } from "../fetch/types.ts";
+import type { FetchCapture } from "../fetch/index.ts";
 
-export interface PageDetail {
-  engine: "http" | "browser";
-  finalUrl?: string;
-  status?: number;
-  /** Lower-case names, as received (an HTTP page's body is stored decoded, as UTF-8). */
-  headers?: Record<string, string>;
-  /** Set when the request failed; such a page has no body. */
-  error?: { reason: ReasonCode; message: string; status?: number };
-}
+type DetailOf<K extends FetchCapture["kind"], Stored extends string> = Omit<
+  Extract<FetchCapture, { kind: K }>,
+  "kind" | "at" | Stored
+>;
 
-export interface ResponseDetail {
-  /** The URL of the page that made the request. */
-  pageUrl: string;
-  method: string;
-  status: number;
-  statusText: string;
-  headers: Record<string, string>;
-  requestHeaders: Record<string, string>;
-  /** Playwright's resource type: document, xhr, fetch, script, stylesheet, image… */
-  resourceType: string;
-  durationMs: number;
-}
-
-export interface ActionDetail {
-  /** As written in the definition: `{{ env.NAME }}` stays a template. */
-  action: string;
-  durationMs: number;
-  error?: string;
-}
-
-export interface ScreenshotDetail {
-  /** `failed`: taken because the page failed; `page`: every page was asked for. */
-  reason: "failed" | "page";
-  error?: string;
-}
+/** `url` is the requested URL. A failed page has `error` and no body. */
+export type PageDetail = DetailOf<"page", "url" | "body">;
+/** `url` is the response's URL; `pageUrl` the page that made the request. */
+export type ResponseDetail = DetailOf<"response", "url" | "body">;
+/** `url` is the page's URL; the action is as written (`{{ env.NAME }}` stays a template). */
+export type ActionDetail = DetailOf<"action", "pageUrl" | "screenshot">;
+/** `url` is the page's URL; `reason` is `failed` (the page failed) or `page` (every page was asked for). */
+export type ScreenshotDetail = DetailOf<"screenshot", "pageUrl" | "image">;
 
 export type CaptureDetail = PageDetail | ResponseDetail | ActionDetail | ScreenshotDetail;

@@ -6,14 +6,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "../../src/app/index.ts";
-import { locateChromium } from "../../src/fetch/browser/locate-chromium.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { startServer, type TrawlServer } from "../../src/server/index.ts";
 import { DEFAULT_UI_DIR } from "../../src/server/web-app.ts";
 import { browserRoutes } from "../fixtures/browser-site.ts";
+import { launchBundledChromium } from "./bundled-browser.ts";
 import { startFaultSite, type FaultRoute, type FaultSite } from "../fixtures/fault-site.ts";
 
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "e2e");
@@ -72,11 +72,7 @@ beforeAll(async () => {
   site = await startFaultSite({ routes: { ...browserRoutes().routes, ...itemRoutes() } });
   app = await App.open({ home: join(dir, "home") });
   server = await startServer({ app, port: 0, uiDir: DEFAULT_UI_DIR, scraperFolders: [dir] });
-  const found = await locateChromium({ ...process.env, PATH: "/nonexistent" });
-  browser = await chromium.launch({
-    executablePath: found.executablePath,
-    env: { ...process.env, ...found.env },
-  });
+  browser = await launchBundledChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 120_000);
 

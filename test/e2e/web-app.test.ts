@@ -6,12 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "../../src/app/index.ts";
-import { locateChromium } from "../../src/fetch/browser/locate-chromium.ts";
 import { startServer, type TrawlServer } from "../../src/server/index.ts";
 import { DEFAULT_UI_DIR } from "../../src/server/web-app.ts";
+import { launchBundledChromium } from "./bundled-browser.ts";
 
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "e2e");
 const ITEMS = 12;
@@ -113,11 +113,7 @@ beforeAll(async () => {
     uiDir: DEFAULT_UI_DIR,
     scraperFolders: [join(dir, "scrapers")],
   });
-  const found = await locateChromium({ ...process.env, PATH: "/nonexistent" });
-  browser = await chromium.launch({
-    executablePath: found.executablePath,
-    env: { ...process.env, ...found.env },
-  });
+  browser = await launchBundledChromium();
   // No locale of its own: under LANG=C the browser reports "en-US@posix", which the app must survive.
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 120_000);
