@@ -59,7 +59,8 @@ export async function replayRun(
   const sandbox = await App.open({
     home,
     clock: app.clock,
-    createFetcher: ({ onAttempt }) => (fetcher = new ReplayFetcher(app.store, blobs, runId, onAttempt)),
+    createFetcher: ({ scraper: replayed, onAttempt }) =>
+      (fetcher = new ReplayFetcher(app.store, blobs, runId, { onAttempt, scraper: replayed })),
   });
   const unsubscribe = sandbox.engine.bus.subscribe((event) => {
     if (event.type === "progress.updated") onProgress?.(event.overall);

@@ -11,7 +11,8 @@ export type {
 export { clearSession, listSessions, sessionFileOf, type SessionSummary } from "./browser/session-file.ts";
 export { FetchError, isRetryableReason } from "./errors.ts";
 export { normalizeUrl, hostOf } from "./url.ts";
-export { createHttpFetcher, DEFAULT_USER_AGENT } from "./polite-fetcher.ts";
+export { browserEngine, createHttpFetcher, DEFAULT_USER_AGENT } from "./polite-fetcher.ts";
+export { loadKey } from "./browser/load-key.ts";
 export type { HttpFetcher, HttpFetcherOptions } from "./polite-fetcher.ts";
 export { AdaptiveRateLimiter } from "./rate-limiter.ts";
 export type { HostRateStats, RateLimiterOptions } from "./rate-limiter.ts";

@@ -9,6 +9,7 @@ import { UsageError } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import type { BrowserSettings, Politeness } from "../pipeline/types.ts";
 import type { BrowserPool } from "./browser/browser-pool.ts";
+import { loadKey } from "./browser/load-key.ts";
 import { FetchError, toFetchError } from "./errors.ts";
 import { fetchOnce } from "./http-fetcher.ts";
 import type { AttemptOptions } from "./http-fetcher.ts";
@@ -234,16 +235,17 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
     if (!capture?.record) return fetchWithRetries(request);
     const at = Date.now();
     const engine = request.browser ? "browser" : "http";
+    const load = request.browser ? { load: loadKey(request.browser) } : {};
     try {
       const page = await fetchWithRetries(request);
       const { url, finalUrl, status, headers, body } = page;
-      await capture.add({ kind: "page", at, url, engine, finalUrl, status, headers, body });
+      await capture.add({ kind: "page", at, url, engine, ...load, finalUrl, status, headers, body });
       return page;
     } catch (error) {
       if (error instanceof FetchError && error.reason !== "aborted") {
         const status = error.status !== undefined ? { status: error.status } : {};
         const detail = { reason: error.reason, message: error.message, ...status };
-        await capture.add({ kind: "page", at, url: request.url, engine, error: detail });
+        await capture.add({ kind: "page", at, url: request.url, engine, ...load, error: detail });
       }
       throw error;
     }
@@ -303,7 +305,7 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
  * The browser engine, loaded at the first browser page: playwright-core alone costs about 90 MB
  * of memory, which a crawl over HTTP should not pay.
  */
-function browserEngine() {
+export function browserEngine() {
   return import("./browser/engine.ts");
 }
 

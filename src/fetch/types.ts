@@ -102,6 +102,8 @@ export type FetchCapture =
       at: number;
       url: string;
       engine: "http" | "browser";
+      /** A browser page: how it was loaded (`loadKey`: wait_for, wait_until, actions). */
+      load?: string;
       finalUrl?: string;
       status?: number;
       headers?: Record<string, string>;

@@ -81,6 +81,17 @@ export class SqliteCaptureStore implements CaptureStore {
     return row ? toRecord(row) : null;
   }
 
+  async latestResponse(runId: string, url: string, method: string): Promise<CaptureRecord | null> {
+    // Purpose: the recorded response a replayed browser gets for a request.
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM captures WHERE run_id = ? AND url = ? AND kind = 'response' ORDER BY id DESC LIMIT 20`,
+      )
+      .all(runId, url) as CaptureRow[];
+    const row = rows.find((r) => (JSON.parse(r.detail) as { method?: string }).method === method);
+    return row ? toRecord(row) : null;
+  }
+
   async counts(runId: string): Promise<Partial<Record<CaptureKind, number>>> {
     // Purpose: how many captures of each kind a run has.
     const rows = this.db

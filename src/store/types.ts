@@ -250,6 +250,8 @@ export interface CaptureStore {
   get(runId: string, id: number): Promise<CaptureRecord | null>;
   /** The latest `page` capture of a URL (a request fetched again after a crash is captured again). */
   latestPage(runId: string, url: string): Promise<CaptureRecord | null>;
+  /** The latest browser network response to `method url` (replay answers the browser with it). */
+  latestResponse(runId: string, url: string, method: string): Promise<CaptureRecord | null>;
   /** How many captures of each kind a run has. */
   counts(runId: string): Promise<Partial<Record<CaptureKind, number>>>;
 }

@@ -1,5 +1,5 @@
 import { freemem, totalmem } from "node:os";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page, type Route } from "playwright-core";
 import type { BrowserSettings, LoginSequence } from "../../pipeline/types.ts";
 import type { CaptureSink } from "../types.ts";
 import { locateChromium } from "./locate-chromium.ts";
@@ -32,6 +32,8 @@ export interface BrowserPoolOptions {
   capture?: CaptureSink | undefined;
   /** Deadline of the login sequence. @defaultValue 30000 */
   timeoutMs?: number;
+  /** Answers every request of the pages instead of the network (replay); blocked types stay blocked. */
+  route?: ((route: Route) => Promise<void>) | undefined;
   /** Values of `{{ env.NAME }}`. @defaultValue process.env */
   env?: NodeJS.ProcessEnv;
   log?(level: "info" | "warn", message: string): void;
@@ -209,9 +211,10 @@ export class BrowserPool {
       Object.defineProperty(Navigator.prototype, "webdriver", { get: () => undefined });
     });
     const blocked = new Set<string>(this.settings.block);
-    if (blocked.size > 0) {
+    const answer = this.options.route ?? ((route: Route) => route.continue());
+    if (blocked.size > 0 || this.options.route) {
       await context.route("**/*", (route) =>
-        blocked.has(route.request().resourceType()) ? route.abort() : route.continue(),
+        blocked.has(route.request().resourceType()) ? route.abort() : answer(route),
       );
     }
     return context;

@@ -1,11 +1,13 @@
 /**
  * Captures the network responses of a browser page: documents, XHR and fetch with their bodies;
- * scripts, styles, images and the rest with headers only (enough for a HAR, cheap to keep).
+ * when recording, scripts and style sheets too (a replay in the browser needs them); images and
+ * the rest with headers only (enough for a HAR, cheap to keep).
  */
 import type { Page, Response } from "playwright-core";
 import type { CaptureSink } from "../types.ts";
 
 const WITH_BODY: ReadonlySet<string> = new Set(["document", "xhr", "fetch"]);
+const WITH_BODY_WHEN_RECORDING: ReadonlySet<string> = new Set([...WITH_BODY, "script", "stylesheet"]);
 
 /** Starts capturing; `stop` stops and waits until every started capture is stored. */
 export function captureNetwork(page: Page, capture: CaptureSink): { stop(): Promise<void> } {
@@ -28,7 +30,8 @@ export function captureNetwork(page: Page, capture: CaptureSink): { stop(): Prom
 async function store(page: Page, response: Response, capture: CaptureSink): Promise<void> {
   const request = response.request();
   const resourceType = request.resourceType();
-  const body = WITH_BODY.has(resourceType) ? await bodyOf(response) : null;
+  const kept = capture.record ? WITH_BODY_WHEN_RECORDING : WITH_BODY;
+  const body = kept.has(resourceType) ? await bodyOf(response) : null;
   const timing = request.timing();
   await capture.add({
     kind: "response",
