@@ -149,6 +149,13 @@ describe("screenshots and replay in the web app", () => {
     const position = page.getByTestId("replay-position");
     expect(await position.textContent()).toBe(`1 / ${1 + ITEMS}`);
 
+    // The recording downloads as a WARC file.
+    const warcHref = await page.getByTestId("download-warc").getAttribute("href");
+    expect(warcHref).toBe(`/api/runs/${run.id}/recording.warc`);
+    const warc = await page.request.get(`${server.url}${warcHref}`);
+    expect(warc.status()).toBe(200);
+    expect((await warc.body()).subarray(0, 8).toString()).toBe("WARC/1.1");
+
     // The recorded page, in a frame that runs no script and loads nothing from the site.
     await page.getByTestId("replay-step-forward").click();
     expect(await selectedId()).toBe(ids[1]);

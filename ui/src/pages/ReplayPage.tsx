@@ -42,6 +42,22 @@ export function ReplayPage() {
         </Link>
         {run.data && <StatusBadge status={run.data.status} />}
         {run.data && <span className="muted">{run.data.scraper}</span>}
+        {run.data?.recorded && (
+          <span className="replay-downloads">
+            Download{" "}
+            <a
+              href={`/api/runs/${encodeURIComponent(id)}/recording.warc`}
+              download
+              data-testid="download-warc"
+            >
+              WARC
+            </a>{" "}
+            ·{" "}
+            <a href={`/api/runs/${encodeURIComponent(id)}/recording.har`} download data-testid="download-har">
+              HAR
+            </a>
+          </span>
+        )}
       </header>
       {source.error && <ErrorMessage error={source.error} title="Where the record came from" />}
       {captures.isPending ? (
