@@ -150,6 +150,24 @@ describe("login and the saved session", () => {
   });
 });
 
+describe("cookies while browsing", () => {
+  it("keeps what a site set across context recycling and into the next run", async () => {
+    const yaml = `name: visits
+start: ${site.url}/visit
+engine: browser
+browser: { recycle_after: 1, max_pages: 2 }
+pages:
+  start:
+    follow: [{ css: a.check, page: check }]
+  check:
+    record: { cookie: p.cookie, url: { from: url } }
+politeness: { robots: ignore, rate_per_host: 100, retries: 0, concurrency: 2 }`;
+    const first = await run("visits", yaml);
+    expect(first.records.map((r) => r.cookie)).toEqual(["yes", "yes", "yes", "yes"]);
+    expect(readFileSync(sessionFileOf(app.paths.sessions, "visits"), "utf8")).toContain("visited");
+  });
+});
+
 describe("screenshots", () => {
   it("keeps a screenshot of every failed browser page: an error status, an action that cannot be done", async () => {
     const { summary, runId } = await run(

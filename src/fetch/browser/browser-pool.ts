@@ -11,14 +11,14 @@ const LOW_MEMORY = 0.1;
 /** Closing a page, a context or the browser never waits longer than this: a hung renderer must not hold a run. */
 const CLOSE_WITHIN_MS = 5_000;
 
-/** Settles when `work` does or after `ms`, whichever comes first; never rejects. */
-function within(work: Promise<unknown>, ms: number): Promise<void> {
+/** Settles with `work`'s value, or undefined when it fails or takes longer than `ms`; never rejects. */
+function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
+    const timer = setTimeout(() => resolve(undefined), ms);
     work
       .then(
-        () => resolve(),
-        () => resolve(),
+        (value) => resolve(value),
+        () => resolve(undefined),
       )
       .finally(() => clearTimeout(timer));
   });
@@ -69,6 +69,7 @@ export class BrowserPool {
   private session: SessionState | undefined;
   private sessionRead = false;
   private loggedIn: Promise<void> | undefined;
+  private renewing: Promise<void> | undefined;
 
   constructor(
     private readonly settings: BrowserSettings,
@@ -109,7 +110,7 @@ export class BrowserPool {
     this.closed = true;
     const current = this.current;
     if (current && this.options.sessionFile) {
-      const state = await current.context.storageState().catch(() => undefined);
+      const state = await within(current.context.storageState(), CLOSE_WITHIN_MS);
       if (state) await writeSession(this.options.sessionFile, state);
     }
     const browser = this.browser;
@@ -133,26 +134,34 @@ export class BrowserPool {
     else this.open--;
   }
 
+  /** The context the next page goes to; renewed (once, whoever asks meanwhile) when it is used up. */
   private async context(): Promise<Context> {
-    const current = this.current;
-    const lowMemory = freemem() / totalmem() < LOW_MEMORY;
-    if (current && current.served < this.settings.recycleAfter && !lowMemory) {
-      current.served++;
-      return current;
+    for (;;) {
+      if (this.renewing) {
+        await this.renewing;
+        continue;
+      }
+      const current = this.current;
+      const lowMemory = freemem() / totalmem() < LOW_MEMORY;
+      if (current && current.served < this.settings.recycleAfter && !lowMemory) {
+        current.served++;
+        return current;
+      }
+      this.renewing = this.renew(current).finally(() => (this.renewing = undefined));
     }
+  }
+
+  /**
+   * Retires `current` (closed once its last page is done) for a fresh context, which starts with
+   * the retiring one's cookies and storage: what a site set while browsing is not lost.
+   */
+  private async renew(current: Context | undefined): Promise<void> {
     if (current) {
       current.retiring = true;
+      this.session = (await within(current.context.storageState(), CLOSE_WITHIN_MS)) ?? this.session;
       if (current.open === 0) await within(current.context.close(), CLOSE_WITHIN_MS);
     }
-    const fresh: Context = {
-      context: await this.newContext(),
-      served: 1,
-      open: 0,
-      idle: [],
-      retiring: false,
-    };
-    this.current = fresh;
-    return fresh;
+    this.current = { context: await this.newContext(), served: 0, open: 0, idle: [], retiring: false };
   }
 
   /**
