@@ -4,9 +4,8 @@
  */
 import type { Dispatcher } from "undici";
 import { decodeBody } from "./charset.ts";
-import { readBody } from "./body-reader.ts";
-import { FetchError, httpStatusError, toFetchError } from "./errors.ts";
-import type { FetchPhase } from "./errors.ts";
+import { dispatchHop } from "./dispatch-hop.ts";
+import { FetchError, httpStatusError } from "./errors.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import type { FetchResponse } from "./types.ts";
 
@@ -97,62 +96,29 @@ async function requestHop(
   options: AttemptOptions,
   budgetMs: number,
 ): Promise<Hop> {
-  const controller = new AbortController();
-  const state = { timedOut: false, aborted: false, phase: "connect" as FetchPhase };
-  const timer = setTimeout(
-    () => {
-      state.timedOut = true;
-      controller.abort(new Error("deadline"));
+  const response = await dispatchHop(
+    dispatcher,
+    url,
+    {
+      headers: options.headers,
+      maxBodyBytes: options.maxBodyBytes,
+      signal: options.signal,
+      wantsBody: (status, headers) =>
+        !(REDIRECT_STATUSES.has(status) && headers.location !== undefined) &&
+        ((status >= 200 && status <= 299) || (options.acceptStatuses?.includes(status) ?? false)),
     },
-    Math.max(0, budgetMs),
+    budgetMs,
   );
-  const onAbort = () => {
-    state.aborted = true;
-    controller.abort(options.signal?.reason);
-  };
-  if (options.signal?.aborted) onAbort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    return await exchange(dispatcher, url, options, controller.signal, state);
-  } catch (error) {
-    throw toFetchError(error, { url, ...state });
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
-  }
-}
-
-async function exchange(
-  dispatcher: Dispatcher,
-  url: string,
-  options: AttemptOptions,
-  signal: AbortSignal,
-  state: { phase: FetchPhase },
-): Promise<Hop> {
-  signal.throwIfAborted();
-  const target = new URL(url);
-  const response = await dispatcher.request({
-    origin: target.origin,
-    path: `${target.pathname}${target.search}`,
-    method: "GET",
-    headers: options.headers,
-    signal,
-  });
-  state.phase = "body";
-  const status = response.statusCode;
-  const headers = flattenHeaders(response.headers);
+  const { status, headers } = response;
   const retryAfterMs = parseRetryAfter(headers["retry-after"], Date.now());
   options.onHop?.(url, status, retryAfterMs);
   if (REDIRECT_STATUSES.has(status) && headers.location !== undefined) {
-    await response.body.dump().catch(() => undefined);
     return { kind: "redirect", location: headers.location };
   }
   if ((status < 200 || status > 299) && !options.acceptStatuses?.includes(status)) {
-    await response.body.dump().catch(() => undefined);
     throw httpStatusError(status, url, retryAfterMs);
   }
-  const read = await readBody(response.body, headers["content-encoding"], options.maxBodyBytes, url);
-  const decoded = decodeBody(read.bytes, headers["content-type"]);
+  const decoded = decodeBody(response.body, headers["content-type"]);
   return {
     kind: "page",
     page: {
@@ -160,20 +126,9 @@ async function exchange(
       status,
       headers,
       body: decoded.text,
-      bytes: read.bytes.length,
+      bytes: response.body.length,
       encoding: decoded.encoding,
       invalidBytes: decoded.invalidBytes,
     },
   };
-}
-
-/** Lower-cased names; repeated headers joined with `, ` (`set-cookie` with `\n`, as it may hold commas). */
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    const key = name.toLowerCase();
-    headers[key] = Array.isArray(value) ? value.join(key === "set-cookie" ? "\n" : ", ") : value;
-  }
-  return headers;
 }
