@@ -26,9 +26,11 @@ export async function runPostStep(
   };
   // Flushing as the step pulls its next input gives natural backpressure without making emit async.
   async function* input(): AsyncIterable<ScrapedRecord> {
-    for await (const record of store.records.read(runId, index - 1)) {
-      if (buffer.length >= FLUSH_EVERY) await flush();
-      yield record as ScrapedRecord;
+    for await (const page of store.records.readPages(runId, index - 1)) {
+      for (const record of page) {
+        if (buffer.length >= FLUSH_EVERY) await flush();
+        yield record as ScrapedRecord;
+      }
     }
   }
   const result = (await step.run(input(), (record) => buffer.push(record), ctx)) ?? {};

@@ -11,16 +11,22 @@ export class SqliteRecordStore implements RecordStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   async *read(runId: string, stage: number, batchSize = 500): AsyncIterable<unknown> {
+    for await (const page of this.readPages(runId, stage, batchSize)) yield* page;
+  }
+
+  async *readPages(runId: string, stage: number, batchSize = 500): AsyncIterable<unknown[]> {
     // Purpose: page through a stage by its order key (keyset pagination; never holds a read cursor across awaits).
-    const page = this.db.prepare(
-      `SELECT ord, data FROM records WHERE run_id = ? AND stage = ? AND ord > ? ORDER BY ord LIMIT ?`,
-    );
+    const page = this.db
+      .prepare(
+        `SELECT ord, data FROM records WHERE run_id = ? AND stage = ? AND ord > ? ORDER BY ord LIMIT ?`,
+      )
+      .raw();
     let after = "";
     for (;;) {
-      const rows = page.all(runId, stage, after, batchSize) as { ord: string; data: string }[];
-      for (const row of rows) yield JSON.parse(row.data);
+      const rows = page.all(runId, stage, after, batchSize) as [string, string][];
+      yield rows.map((row) => JSON.parse(row[1]) as unknown);
       if (rows.length < batchSize) return;
-      after = rows.at(-1)!.ord;
+      after = rows.at(-1)![0];
     }
   }
 

@@ -162,6 +162,8 @@ export interface RequestQueue {
 export interface RecordStore {
   /** Records of a stage in their stable order (crawl stage: by URL, then position on the page). */
   read(runId: string, stage: number, batchSize?: number): AsyncIterable<unknown>;
+  /** The same records a page (of at most `batchSize`) at a time: one await per page, not per record. */
+  readPages(runId: string, stage: number, batchSize?: number): AsyncIterable<unknown[]>;
   count(runId: string, stage: number): Promise<number>;
   /** Appends records of a step's output stage, continuing the stage's order. */
   append(runId: string, stage: number, records: unknown[], firstIndex: number): Promise<void>;
