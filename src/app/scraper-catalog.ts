@@ -19,7 +19,7 @@ const DEFINITION_EXTENSIONS = new Set([".yaml", ".yml", ".ts", ".mts", ".js", ".
 
 /**
  * The scraper definitions directly inside `folders` (not recursive), by path: YAML files with
- * `name:` and `targets:` at the top level, code files that call `defineScraper`. Each is loaded
+ * `name:` and `targets:` or `start:` at the top level, code files that call `defineScraper`. Each is loaded
  * and checked; code files run their top level when loaded, as `trawl run` would.
  */
 export async function findScrapers(folders: readonly string[]): Promise<ScraperEntry[]> {
@@ -44,7 +44,7 @@ export async function findScrapers(folders: readonly string[]): Promise<ScraperE
 async function looksLikeScraper(file: string): Promise<boolean> {
   const text = await readFile(file, "utf8").catch(() => "");
   return /\.(ya?ml)$/.test(file)
-    ? /^name:/m.test(text) && /^targets:/m.test(text)
+    ? /^name:/m.test(text) && /^(targets|start):/m.test(text)
     : text.includes("defineScraper");
 }
 

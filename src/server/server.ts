@@ -21,6 +21,7 @@ import { recordingExportRoutes } from "./routes/recording-export.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { scraperRoutes } from "./routes/scrapers.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
 import { DEFAULT_UI_DIR, serveApp } from "./web-app.ts";
 import { RunWatcher } from "./run-watcher.ts";
 
@@ -137,6 +138,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
       compareRoutes(api, app);
       captureRoutes(api, app);
       scraperRoutes(api, options.scraperFolders ?? [process.cwd()]);
+      sessionRoutes(api, app);
       api.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: "/api" },

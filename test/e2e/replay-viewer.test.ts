@@ -3,7 +3,7 @@
  * real runs (a browser run with a failing page; a recorded HTTP run). Screenshots of the pages go
  * to test-artifacts/e2e/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -13,6 +13,8 @@ import { loadScraper } from "../../src/pipeline/index.ts";
 import { startServer, type TrawlServer } from "../../src/server/index.ts";
 import { DEFAULT_UI_DIR } from "../../src/server/web-app.ts";
 import { browserRoutes } from "../fixtures/browser-site.ts";
+import { writeSession } from "../../src/fetch/browser/session-file.ts";
+import { sessionFileOf } from "../../src/fetch/index.ts";
 import { launchBundledChromium } from "./bundled-browser.ts";
 import { startFaultSite, type FaultRoute, type FaultSite } from "../fixtures/fault-site.ts";
 
@@ -279,4 +281,28 @@ describe("screenshots and replay in the web app", () => {
       expect(await preview.getAttribute("data-kind")).toBe("action");
     }
   }, 90_000);
+
+  it("shows a scraper's kept browser session on the scrapers page and clears it", async () => {
+    writeScraper("kept", [
+      `start: "${site.url}/search"`,
+      "engine: browser",
+      "pages:",
+      "  search:",
+      "    record: { q: h1 }",
+    ]);
+    const cookie = { name: "sid", value: "secret-cookie-value", domain: "127.0.0.1", path: "/", expires: -1 };
+    await writeSession(sessionFileOf(app.paths.sessions, "kept"), {
+      cookies: [{ ...cookie, httpOnly: true, secure: false, sameSite: "Lax" }],
+      origins: [],
+    });
+    await page.goto(`${server.url}/scrapers`);
+    const row = page.locator('[data-testid="scraper-row"][data-scraper="kept"]');
+    await expect
+      .poll(() => row.getByTestId("scraper-session").textContent(), { timeout: 15_000 })
+      .toMatch(/^1 cookie/);
+    expect(await page.content()).not.toContain("secret-cookie-value");
+    await row.getByTestId("session-clear").click();
+    await expect.poll(() => row.getByTestId("scraper-session").count(), { timeout: 15_000 }).toBe(0);
+    expect(existsSync(sessionFileOf(app.paths.sessions, "kept"))).toBe(false);
+  });
 });

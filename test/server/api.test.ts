@@ -189,6 +189,8 @@ describe("the rest", () => {
         "/api/runs/{id}/recording.warc",
         "/api/scrapers",
         "/api/scrapers/definition",
+        "/api/sessions",
+        "/api/sessions/{scraper}",
         "/api/runs",
         "/api/runs/{id}",
         "/api/runs/{id}/cancel",

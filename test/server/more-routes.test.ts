@@ -96,8 +96,18 @@ describe("datasets, compare and scrapers", () => {
       "name: broken\ntargets: []\npages:\n  page:\n    record: { title: 12 }\n",
     );
     writeFileSync(join(scrapers, "notes.yaml"), "just: some yaml\n");
+    // One target given as `start:` is a scraper too.
+    writeFileSync(
+      join(scrapers, "single.yaml"),
+      "name: single\nstart: http://127.0.0.1:9/\npages:\n  page:\n    record: { title: h1 }\n",
+    );
     const { scrapers: found } = (await f.api("GET", "/api/scrapers")).json;
-    expect(found.map((s: { file: string }) => s.file.split("/").pop())).toEqual(["broken.yaml", "good.yaml"]);
+    expect(found.map((s: { file: string }) => s.file.split("/").pop())).toEqual([
+      "broken.yaml",
+      "good.yaml",
+      "single.yaml",
+    ]);
+    expect(found[2]).toMatchObject({ name: "single", valid: true, targets: ["single"] });
     expect(found[1]).toMatchObject({ name: "keyed", valid: true, targets: ["t0", "t1", "t2"] });
     expect(found[1].steps.map((s: { name: string }) => s.name)).toEqual(["crawl", "dedupe", "export"]);
     expect(found[0]).toMatchObject({ valid: false, name: null });

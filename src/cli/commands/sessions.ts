@@ -31,7 +31,7 @@ export function register(program: Command): void {
       return withApp(options, async (app) => {
         const cleared = await clearSession(sessionFileOf(app.paths.sessions, scraper));
         if (!cleared)
-          throw new NotFoundError("TRAWL_ERR_CLI_NO_SESSION", `no saved session of scraper ${scraper}`);
+          throw new NotFoundError("TRAWL_ERR_SESSION_NOT_FOUND", `no saved session of scraper ${scraper}`);
         if (options.json) return printJson({ scraper, cleared });
         process.stdout.write(`cleared the session of ${scraper}\n`);
       });

@@ -20,6 +20,7 @@ import type {
   ScheduleView,
   ScraperDefinition,
   ScraperInfo,
+  SessionSummary,
   TargetProgress,
 } from "./types.ts";
 
@@ -43,6 +44,7 @@ export const keys = {
   schedule: (id: string) => ["schedules", id] as const,
   scheduler: ["scheduler"] as const,
   scrapers: ["scrapers"] as const,
+  sessions: ["sessions"] as const,
   definition: (file: string) => ["scrapers", "definition", file] as const,
   datasets: ["datasets"] as const,
   health: ["health"] as const,
@@ -205,6 +207,13 @@ export function useScrapers() {
     queryKey: keys.scrapers,
     queryFn: () => api.get<{ folders: string[]; scrapers: ScraperInfo[] }>("/api/scrapers"),
     retry: false,
+  });
+}
+
+export function useSessions() {
+  return useQuery({
+    queryKey: keys.sessions,
+    queryFn: () => api.get<{ sessions: SessionSummary[] }>("/api/sessions"),
   });
 }
 

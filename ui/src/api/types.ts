@@ -320,3 +320,12 @@ export type TrawlEvent =
     };
 export type TrawlEventType = TrawlEvent["type"];
 export type EventOf<T extends TrawlEventType> = Extract<TrawlEvent, { type: T }>;
+
+/** A browser session kept for a scraper (`GET /api/sessions`): never a cookie's value. */
+export interface SessionSummary {
+  scraper: string;
+  cookies: number;
+  domains: string[];
+  origins: number;
+  savedAt: string;
+}

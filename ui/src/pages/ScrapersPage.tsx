@@ -1,11 +1,14 @@
 import { Link } from "react-router";
-import { useScrapers } from "../api/queries.ts";
+import { useScrapers, useSessions } from "../api/queries.ts";
 import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { RunNowButton } from "../components/RunNowButton.tsx";
+import { SessionCell } from "../components/SessionCell.tsx";
 
 /** The scraper definitions found in the configured folders, with their validity. */
 export function ScrapersPage() {
   const { data, error, isPending } = useScrapers();
+  const sessions = useSessions();
+  const sessionOf = (name: string) => sessions.data?.sessions.find((s) => s.scraper === name);
   return (
     <section className="page">
       <header className="page-header">
@@ -28,6 +31,7 @@ export function ScrapersPage() {
               <th>Valid</th>
               <th>Targets</th>
               <th>Steps</th>
+              <th title="Cookies and storage of the browser, kept between runs">Session</th>
               <th />
             </tr>
           </thead>
@@ -52,6 +56,9 @@ export function ScrapersPage() {
                 </td>
                 <td>{scraper.targets.join(", ")}</td>
                 <td className="muted">{scraper.steps.map((s) => s.name).join(" → ")}</td>
+                <td>
+                  <SessionCell scraper={scraper.name} session={sessionOf(scraper.name)} />
+                </td>
                 <td className="actions-cell">
                   <RunNowButton file={scraper.file} disabled={!scraper.valid} />
                 </td>

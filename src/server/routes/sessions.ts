@@ -1,0 +1,37 @@
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import type { App } from "../../app/index.ts";
+import { NotFoundError } from "../../core/errors.ts";
+import { clearSession, listSessions, sessionFileOf } from "../../fetch/index.ts";
+
+/** Browser sessions kept per scraper: listed (never a cookie's value) and cleared. */
+export function sessionRoutes(server: FastifyInstance, app: App): void {
+  server.get(
+    "/sessions",
+    {
+      schema: {
+        summary: "Browser sessions kept between runs: cookie counts, sites, storage origins",
+        tags: ["scrapers"],
+      },
+    },
+    async () => ({ sessions: await listSessions(app.paths.sessions) }),
+  );
+
+  server.delete(
+    "/sessions/:scraper",
+    {
+      schema: {
+        summary: "Forget a scraper's browser session: its next run starts logged out",
+        tags: ["scrapers"],
+        params: Type.Object({ scraper: Type.String() }),
+      },
+    },
+    async (request) => {
+      const { scraper } = request.params as { scraper: string };
+      if (!(await clearSession(sessionFileOf(app.paths.sessions, scraper)))) {
+        throw new NotFoundError("TRAWL_ERR_SESSION_NOT_FOUND", `no saved session of scraper ${scraper}`);
+      }
+      return { scraper, cleared: true };
+    },
+  );
+}
