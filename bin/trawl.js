@@ -1,5 +1,35 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npx trawl` works right after `npm ci`.
-import { register } from "tsx/esm/api";
-register();
-await import("../src/cli/main.ts");
+// Runs the bundle `npm ci` built (scripts/build-cli.mjs) while no source is newer than it, else
+// the TypeScript sources through tsx: `npx trawl` works right after `npm ci` and after any edit.
+import { readdirSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bundle = `${root}dist/cli/main.js`;
+
+/** Modification time of the newest file below `dir`. */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile())
+      latest = Math.max(latest, statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs);
+  }
+  return latest;
+}
+
+function bundleIsCurrent() {
+  if (process.env.TRAWL_FROM_SOURCE) return false;
+  try {
+    return statSync(bundle).mtimeMs >= newest(`${root}src`);
+  } catch {
+    return false; // no bundle (yet)
+  }
+}
+
+if (bundleIsCurrent()) {
+  await import(bundle);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../src/cli/main.ts");
+}

@@ -1,6 +1,13 @@
+import { fileURLToPath } from "node:url";
 import { App } from "../app/index.ts";
 import { ExitCode } from "../core/errors.ts";
 import { reportError } from "./output.ts";
+
+/**
+ * The `trawl` command's entry, for starting trawl in another process. Relative to a module two
+ * folders below the root, which holds for the sources (`src/cli/`) and the bundle (`dist/cli/`).
+ */
+export const TRAWL_BIN = fileURLToPath(new URL("../../bin/trawl.js", import.meta.url));
 
 /** Options every command accepts. */
 export interface GlobalOptions {

@@ -1,16 +1,13 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { UsageError } from "../../core/errors.ts";
 import { homePaths, trawlHome } from "../../core/paths.ts";
 import { DEFAULT_PORT } from "../../server/index.ts";
-import { withoutApp, type GlobalOptions } from "../context.ts";
+import { TRAWL_BIN as BIN, withoutApp, type GlobalOptions } from "../context.ts";
 import { printJson } from "../output.ts";
-
-const BIN = fileURLToPath(new URL("../../../bin/trawl.js", import.meta.url));
 
 /** Chromium-family browsers, by command name (Linux) and by path (macOS, Windows); the first found opens the app. */
 const BROWSERS = [
