@@ -16,7 +16,9 @@ export function isCodeFile(file: string): boolean {
  * Imports a definition module and returns its default export, unvalidated, with the file's text.
  *
  * The import URL carries a hash of the text, so a file changed on disk is imported afresh
- * rather than served from the module cache (`.ts` works because trawl runs under tsx).
+ * rather than served from the module cache. TypeScript loads through tsx: registered already
+ * when trawl runs from its sources, registered here at the first `.ts` file when it runs from its
+ * bundle.
  *
  * @throws DefinitionLoadError when the file cannot be read or its module throws on import;
  *   DefinitionError when it has no default export.
@@ -31,7 +33,7 @@ export async function loadCodeModule(file: string): Promise<{ value: unknown; te
   const version = createHash("sha256").update(text).digest("hex").slice(0, 16);
   let module: { default?: unknown };
   try {
-    module = (await import(`${pathToFileURL(file).href}?v=${version}`)) as { default?: unknown };
+    module = await importDefinition(`${pathToFileURL(file).href}?v=${version}`);
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new DefinitionLoadError(file, `cannot import the definition: ${why}`, { cause });
@@ -41,4 +43,17 @@ export async function loadCodeModule(file: string): Promise<{ value: unknown; te
     throw new DefinitionError([{ file, line: 0, column: 0, path: "", message }]);
   }
   return { value: module.default, text };
+}
+
+/** Imports a definition module; a `.ts` file Node cannot load yet gets tsx registered, then a retry. */
+async function importDefinition(url: string): Promise<{ default?: unknown }> {
+  try {
+    return (await import(url)) as { default?: unknown };
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
+    const { register } = await import("tsx/esm/api");
+    register();
+    // Another URL: the failed one may stay cached as failed.
+    return (await import(`${url}&tsx`)) as { default?: unknown };
+  }
 }

@@ -15,12 +15,19 @@ import type { CompiledStep } from "./types.ts";
 /** The step kinds trawl ships with. */
 export const BUILT_IN_STEP_KINDS = ["validate", "dedupe", "transform", "export"] as const;
 
-const factories = new Map<string, StepFactory<never>>([
+/**
+ * One registry per process, however many copies of this module are loaded: the `trawl` command
+ * runs from its bundle while a TypeScript definition's `import { registerStep } from "trawl"`
+ * loads the sources, and both must see the same kinds.
+ */
+const REGISTRY = Symbol.for("trawl.step-factories");
+const shared = globalThis as { [REGISTRY]?: Map<string, StepFactory<never>> };
+const factories = (shared[REGISTRY] ??= new Map<string, StepFactory<never>>([
   ["validate", validateStep as StepFactory<never>],
   ["dedupe", dedupeStep as StepFactory<never>],
   ["transform", transformStep as StepFactory<never>],
   ["export", exportStep as StepFactory<never>],
-]);
+]));
 
 const KIND = /^[a-z][a-z0-9_-]{0,63}$/;
 

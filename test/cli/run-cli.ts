@@ -32,6 +32,8 @@ export interface CliOptions {
   home: string;
   /** Killed (SIGKILL) and rejected after this long. @defaultValue 30 s */
   timeoutMs?: number;
+  /** More environment variables of the command. */
+  env?: Record<string, string>;
 }
 
 /** A command still running, started with {@link startCli}. */
@@ -60,7 +62,7 @@ afterAll(async () => {
 export function startCli(args: string[], options: CliOptions): CliProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, TRAWL_HOME: options.home, TRAWL_DEBUG: "" },
+    env: { ...process.env, TRAWL_HOME: options.home, TRAWL_DEBUG: "", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
