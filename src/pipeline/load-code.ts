@@ -3,6 +3,10 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { DefinitionError, DefinitionLoadError } from "./errors.ts";
+import { replacingSteps } from "./registry.ts";
+
+/** Definition files imported so far in this process (by URL without the version). */
+const imported = new Set<string>();
 
 /** File extensions loaded as code; everything else is read as YAML. */
 export const CODE_EXTENSIONS = [".ts", ".mts", ".js", ".mjs"] as const;
@@ -32,8 +36,13 @@ export async function loadCodeModule(file: string): Promise<{ value: unknown; te
   }
   const version = createHash("sha256").update(text).digest("hex").slice(0, 16);
   let module: { default?: unknown };
+  const url = pathToFileURL(file).href;
   try {
-    module = await importDefinition(`${pathToFileURL(file).href}?v=${version}`);
+    // A new version of a file imported before registers its steps again: they replace the old.
+    module = imported.has(url)
+      ? await replacingSteps(() => importDefinition(`${url}?v=${version}`))
+      : await importDefinition(`${url}?v=${version}`);
+    imported.add(url);
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new DefinitionLoadError(file, `cannot import the definition: ${why}`, { cause });

@@ -31,6 +31,24 @@ const factories = (shared[REGISTRY] ??= new Map<string, StepFactory<never>>([
 
 const KIND = /^[a-z][a-z0-9_-]{0,63}$/;
 
+/** Reloads of definition modules in progress: their steps replace the earlier versions'. */
+const RELOADS = Symbol.for("trawl.step-reloads");
+const reloads = ((globalThis as { [RELOADS]?: { active: number } })[RELOADS] ??= { active: 0 });
+
+/**
+ * Runs `work` (importing a new version of a definition module that was imported before) with
+ * re-registration allowed: a long-running `serve` or `scheduler` picks up an edited file whose
+ * `registerStep` calls would otherwise fail as duplicates.
+ */
+export async function replacingSteps<T>(work: () => Promise<T>): Promise<T> {
+  reloads.active++;
+  try {
+    return await work();
+  } finally {
+    reloads.active--;
+  }
+}
+
 /**
  * Registers a step kind usable in `steps:` as `- <kind>: <config>`.
  *
@@ -49,7 +67,10 @@ export function registerStep<C>(
       `invalid step kind "${kind}": expected a lower-case slug`,
     );
   }
-  if (factories.has(kind)) {
+  if (factories.has(kind) && (BUILT_IN_STEP_KINDS as readonly string[]).includes(kind)) {
+    throw new TrawlError("TRAWL_ERR_PIPELINE_STEP_KIND", `step kind "${kind}" is built in`);
+  }
+  if (factories.has(kind) && reloads.active === 0) {
     throw new TrawlError("TRAWL_ERR_PIPELINE_STEP_KIND", `step kind "${kind}" is already registered`);
   }
   const normalised: StepFactory<unknown> =

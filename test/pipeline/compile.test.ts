@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileDefinition, loadScraper } from "../../src/pipeline/compile.ts";
 import { DefinitionError, DefinitionLoadError } from "../../src/pipeline/errors.ts";
@@ -139,6 +141,40 @@ describe("records: each, and follow by pattern", () => {
 });
 
 describe("TypeScript definitions", () => {
+  it("picks up an edited definition whose registerStep runs again (a long-running serve or scheduler)", async () => {
+    const dir = fileURLToPath(new URL("../../test-artifacts/reload/", import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `reloaded-${process.pid}.ts`);
+    const version = (tag: string) => `import { defineScraper, registerStep } from "trawl";
+registerStep("reload-test", () => ({
+  name: "reload-test",
+  kind: "reload-test",
+  async run(input, emit) {
+    for await (const record of input) emit({ ...record, tag: "${tag}" });
+  },
+}));
+export default defineScraper({
+  name: "reloaded",
+  start: "http://127.0.0.1:9/",
+  pages: { page: { record: { title: "h1" } } },
+  steps: [{ "reload-test": {} }],
+});
+`;
+    const tagOf = async (scraper: Awaited<ReturnType<typeof loadScraper>>) => {
+      const out: ScrapedRecord[] = [];
+      await scraper.steps[0]!.run(stream([{ title: "t" }]), (r) => out.push(r), stepContext());
+      return out[0]!.tag;
+    };
+    try {
+      writeFileSync(file, version("one"));
+      expect(await tagOf(await loadScraper(file))).toBe("one");
+      writeFileSync(file, version("two"));
+      expect(await tagOf(await loadScraper(file))).toBe("two");
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   it("loads a defineScraper module and runs its parse hook after the declared fields", async () => {
     const scraper = await loadScraper(fixture("hooked.ts"));
     expect(scraper.targets).toEqual([
