@@ -113,16 +113,22 @@ function fieldChanges(a: Json, b: Json): ChangedRecord["fields"] {
     .map((field) => ({ field, a: a[field] ?? null, b: b[field] ?? null }));
 }
 
+/** The run, or a `NotFoundError` (`TRAWL_ERR_ENGINE_RUN_NOT_FOUND`; 404 through the API). */
 export async function requireRun(store: Store, id: string): Promise<RunRecord> {
   const run = await store.runs.get(id);
   if (!run) throw new NotFoundError("TRAWL_ERR_ENGINE_RUN_NOT_FOUND", `no run ${id}`);
   return run;
 }
 
+/** The stage of a run's last finished step (0, the crawl's, when no step finished). */
+export async function finalStage(store: Store, runId: string): Promise<number> {
+  const steps = await store.steps.list(runId);
+  return steps.filter((step) => step.status === "done").at(-1)?.index ?? 0;
+}
+
 /** The records of a run's last finished step (the crawl's when no later step finished). */
 export async function finalRecords(store: Store, run: RunRecord): Promise<Json[]> {
-  const steps = await store.steps.list(run.id);
-  const stage = steps.filter((step) => step.status === "done").at(-1)?.index ?? 0;
+  const stage = await finalStage(store, run.id);
   const records: Json[] = [];
   for await (const record of store.records.read(run.id, stage)) records.push(record as Json);
   return records;

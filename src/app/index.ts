@@ -1,5 +1,12 @@
 export { App, type AppOptions } from "./app.ts";
 export { describeRun, type RunSummary } from "./run-summary.ts";
-export { compareRuns, previousRun, type RunComparison, type ChangedRecord } from "./compare-runs.ts";
+export {
+  compareRuns,
+  finalStage,
+  previousRun,
+  requireRun,
+  type RunComparison,
+  type ChangedRecord,
+} from "./compare-runs.ts";
 export { findScrapers, checkScraper, type ScraperEntry } from "./scraper-catalog.ts";
 export { replayRun, type ReplayReport } from "./replay-run.ts";

@@ -1,6 +1,5 @@
 import type { CaptureSink, FetchCapture } from "../fetch/types.ts";
 import type { FileBlobStore, NewCapture, Store } from "../store/index.ts";
-import type { CaptureDetail } from "./capture-detail.ts";
 
 /** What a run captures besides screenshots of failed browser pages, which are always kept. */
 export interface CaptureWishes {
@@ -8,6 +7,14 @@ export interface CaptureWishes {
   network: boolean;
   screenshotAll: boolean;
 }
+
+/** Per kind, the fields stored as the row's URL and as its blob (the rest is the detail). */
+const STORED_APART = {
+  page: ["url", "body"],
+  response: ["url", "body"],
+  action: ["pageUrl", "screenshot"],
+  screenshot: ["pageUrl", "image"],
+} as const satisfies Record<FetchCapture["kind"], readonly [string, string]>;
 
 /** Rows written in one transaction at most; more wait for the next. */
 const MAX_BATCH = 256;
@@ -63,45 +70,27 @@ export class CaptureWriter implements CaptureSink {
     this.flushing = undefined;
   }
 
+  /** The row of a capture: its URL and body (or image) pulled out, the rest as its detail. */
   private async toRow(capture: FetchCapture): Promise<NewCapture> {
-    const blob = await this.blobOf(capture);
-    const row = (url: string, detail: CaptureDetail): NewCapture => ({
-      kind: capture.kind,
-      at: capture.at,
-      url,
-      detail: detail as unknown as Record<string, unknown>,
+    const [urlField, contentField] = STORED_APART[capture.kind];
+    const {
+      kind,
+      at,
+      [urlField]: url,
+      [contentField]: content,
+      ...detail
+    } = capture as FetchCapture & Record<string, unknown>;
+    const blob =
+      content === undefined || content === null
+        ? undefined
+        : await this.blobs.put(content as Buffer | string);
+    return {
+      kind,
+      at,
+      url: url as string,
+      detail,
       blob: blob?.sha256 ?? null,
       size: blob?.size ?? null,
-    });
-    switch (capture.kind) {
-      case "page": {
-        const { kind: _k, at: _a, url, body: _b, ...detail } = capture;
-        return row(url, detail);
-      }
-      case "response": {
-        const { kind: _k, at: _a, url, body: _b, ...detail } = capture;
-        return row(url, detail);
-      }
-      case "action": {
-        const { kind: _k, at: _a, pageUrl, screenshot: _s, ...detail } = capture;
-        return row(pageUrl, detail);
-      }
-      case "screenshot": {
-        const { kind: _k, at: _a, pageUrl, image: _i, ...detail } = capture;
-        return row(pageUrl, detail);
-      }
-    }
-  }
-
-  private blobOf(capture: FetchCapture) {
-    const content =
-      capture.kind === "page"
-        ? capture.body
-        : capture.kind === "response"
-          ? capture.body
-          : capture.kind === "action"
-            ? capture.screenshot
-            : capture.image;
-    return content === undefined || content === null ? undefined : this.blobs.put(content);
+    };
   }
 }

@@ -83,12 +83,12 @@ export class SqliteCaptureStore implements CaptureStore {
 
   async latestResponse(runId: string, url: string, method: string): Promise<CaptureRecord | null> {
     // Purpose: the recorded response a replayed browser gets for a request.
-    const rows = this.db
+    const row = this.db
       .prepare(
-        `SELECT * FROM captures WHERE run_id = ? AND url = ? AND kind = 'response' ORDER BY id DESC LIMIT 20`,
+        `SELECT * FROM captures WHERE run_id = ? AND url = ? AND kind = 'response'
+         AND json_extract(detail, '$.method') = ? ORDER BY id DESC LIMIT 1`,
       )
-      .all(runId, url) as CaptureRow[];
-    const row = rows.find((r) => (JSON.parse(r.detail) as { method?: string }).method === method);
+      .get(runId, url, method) as CaptureRow | undefined;
     return row ? toRecord(row) : null;
   }
 

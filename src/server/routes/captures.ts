@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { Type } from "typebox";
-import type { App } from "../../app/index.ts";
+import { finalStage, requireRun, type App } from "../../app/index.ts";
 import { NotFoundError } from "../../core/errors.ts";
 import { loadScraper, type CompiledScraper } from "../../pipeline/index.ts";
 import { FileBlobStore, type CaptureKind, type CaptureRecord, type RunRecord } from "../../store/index.ts";
@@ -53,7 +53,7 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
     async (request) => {
       const { id } = request.params as { id: string };
       const q = request.query as { kinds?: string; after?: number; limit?: number };
-      await requireRun(app, id);
+      await requireRun(app.store, id);
       const limit = q.limit ?? 500;
       const rows = await app.store.captures.list(id, {
         ...(q.kinds && { kinds: q.kinds.split(",") as CaptureKind[] }),
@@ -89,7 +89,7 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
     async (request, reply) => {
       const { id, captureId } = request.params as { id: string; captureId: number };
       const { highlight } = request.query as { highlight?: string };
-      const run = await requireRun(app, id);
+      const run = await requireRun(app.store, id);
       const capture = await app.store.captures.get(id, captureId);
       if (!capture)
         throw new NotFoundError("TRAWL_ERR_REPLAY_CAPTURE_NOT_FOUND", `no capture ${captureId} in run ${id}`);
@@ -132,7 +132,7 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
     async (request) => {
       const { id } = request.params as { id: string };
       const q = request.query as { url?: string; record?: number; stage?: number };
-      const run = await requireRun(app, id);
+      const run = await requireRun(app.store, id);
       if (q.url === undefined && q.record === undefined)
         throw new HttpError(400, "TRAWL_ERR_HTTP_VALIDATION", "give `url` or `record`");
       const record = q.record === undefined ? undefined : await readRecord(app, id, q.record, q.stage);
@@ -166,12 +166,6 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
       };
     },
   );
-}
-
-async function requireRun(app: App, id: string): Promise<RunRecord> {
-  const run = await app.store.runs.get(id);
-  if (!run) throw new NotFoundError("TRAWL_ERR_ENGINE_RUN_NOT_FOUND", `no run ${id}`);
-  return run;
 }
 
 /** A capture as the API shows it: time as ISO 8601, and where its body is (null: none). */
@@ -218,8 +212,7 @@ function scraperCache() {
 
 /** The record at `index` of a stage (by default the final one, as the records route shows). */
 async function readRecord(app: App, runId: string, index: number, stage?: number) {
-  const steps = await app.store.steps.list(runId);
-  const from = stage ?? steps.filter((s) => s.status === "done").at(-1)?.index ?? 0;
+  const from = stage ?? (await finalStage(app.store, runId));
   let i = 0;
   for await (const record of app.store.records.read(runId, from)) {
     if (i++ === index) return (record ?? {}) as Record<string, unknown>;

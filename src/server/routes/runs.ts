@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { describeRun, type App } from "../../app/index.ts";
-import { describeError, NotFoundError } from "../../core/errors.ts";
+import { describeRun, finalStage, requireRun, type App } from "../../app/index.ts";
+import { describeError } from "../../core/errors.ts";
 import type { LogLevel, RunStatus } from "../../core/events.ts";
 import { loadScraper } from "../../pipeline/index.ts";
 
@@ -22,12 +22,6 @@ const Summary = Type.Object(
   {},
   { additionalProperties: true, description: "a run summary (as `trawl show --json`)" },
 );
-
-async function requireRun(app: App, id: string) {
-  const run = await app.store.runs.get(id);
-  if (!run) throw new NotFoundError("TRAWL_ERR_ENGINE_RUN_NOT_FOUND", `no run ${id}`);
-  return run;
-}
 
 /**
  * Runs: list (paged newest first), one run's summary, start one from a definition file, control
@@ -93,7 +87,8 @@ export function runRoutes(
         response: { 200: Summary },
       },
     },
-    async (request) => describeRun(app.store, await requireRun(app, (request.params as { id: string }).id)),
+    async (request) =>
+      describeRun(app.store, await requireRun(app.store, (request.params as { id: string }).id)),
   );
 
   server.post(
@@ -141,7 +136,7 @@ export function runRoutes(
       },
       async (request) => {
         const { id } = request.params as { id: string };
-        await requireRun(app, id);
+        await requireRun(app.store, id);
         const run = await app.engine[control](id);
         return describeRun(app.store, run);
       },
@@ -165,7 +160,7 @@ export function runRoutes(
     async (request) => {
       const { id } = request.params as { id: string };
       const q = request.query as { level?: LogLevel; after?: number; limit?: number };
-      await requireRun(app, id);
+      await requireRun(app.store, id);
       const logs = await app.store.logs.list(id, {
         ...(q.level && { level: q.level }),
         ...(q.after !== undefined && { afterId: q.after }),
@@ -192,9 +187,8 @@ export function runRoutes(
     async (request) => {
       const { id } = request.params as { id: string };
       const q = request.query as { stage?: number; offset?: number; limit?: number };
-      await requireRun(app, id);
-      const steps = await app.store.steps.list(id);
-      const stage = q.stage ?? steps.filter((s) => s.status === "done").at(-1)?.index ?? 0;
+      await requireRun(app.store, id);
+      const stage = q.stage ?? (await finalStage(app.store, id));
       const offset = q.offset ?? 0;
       const limit = q.limit ?? 100;
       const records: unknown[] = [];

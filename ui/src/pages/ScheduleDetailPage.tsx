@@ -3,6 +3,7 @@ import { useSchedule } from "../api/queries.ts";
 import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatDate, formatDuration, formatInZone } from "../lib/format.ts";
+import { ScheduleControls, type ScheduleAction } from "./schedules/ScheduleControls.tsx";
 import { useScheduleAction } from "./schedules/ScheduleRow.tsx";
 
 /** One schedule: its settings, the next occurrences and what each past occurrence became. */
@@ -13,7 +14,7 @@ export function ScheduleDetailPage() {
   const action = useScheduleAction(id);
   if (isPending) return <Loading />;
   if (error || !schedule) return <ErrorMessage error={error} title={`Schedule ${id}`} />;
-  const act = (name: "pause" | "resume" | "run-now" | "delete") =>
+  const act = (name: ScheduleAction) =>
     action.mutate(name, { onSuccess: () => name === "delete" && void navigate("/schedules") });
   return (
     <section className="page" data-testid="schedule-detail">
@@ -21,43 +22,7 @@ export function ScheduleDetailPage() {
         <h1 className="mono">{schedule.id}</h1>
         <StatusBadge status={schedule.status} testId="schedule-status" />
         <span className="spacer" />
-        <div className="actions">
-          {schedule.status === "active" ? (
-            <button
-              type="button"
-              className="button"
-              onClick={() => act("pause")}
-              data-testid="schedule-pause"
-            >
-              Pause
-            </button>
-          ) : (
-            <button
-              type="button"
-              className="button"
-              onClick={() => act("resume")}
-              data-testid="schedule-resume"
-            >
-              Resume
-            </button>
-          )}
-          <button
-            type="button"
-            className="button"
-            onClick={() => act("run-now")}
-            data-testid="schedule-run-now"
-          >
-            Run now
-          </button>
-          <button
-            type="button"
-            className="button danger"
-            onClick={() => act("delete")}
-            data-testid="schedule-delete"
-          >
-            Delete
-          </button>
-        </div>
+        <ScheduleControls status={schedule.status} onAction={act} />
       </header>
       {action.error && <ErrorMessage error={action.error} />}
       {schedule.pausedReason && (

@@ -5,13 +5,12 @@ import { keys } from "../../api/queries.ts";
 import type { ScheduleView } from "../../api/types.ts";
 import { StatusBadge } from "../../components/StatusBadge.tsx";
 import { formatInZone } from "../../lib/format.ts";
-
-type Action = "pause" | "resume" | "run-now" | "delete";
+import { ScheduleControls, type ScheduleAction } from "./ScheduleControls.tsx";
 
 export function useScheduleAction(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (action: Action) =>
+    mutationFn: (action: ScheduleAction) =>
       action === "delete"
         ? api.delete(`/api/schedules/${id}`)
         : api.post(
@@ -53,46 +52,11 @@ export function ScheduleRow({ schedule, onEdit }: { schedule: ScheduleView; onEd
           {schedule.next ? formatInZone(schedule.next, schedule.zone) : "—"}
         </td>
         <td className="actions-cell">
-          <div className="actions">
-            {schedule.status === "active" ? (
-              <button
-                type="button"
-                className="button"
-                onClick={() => action.mutate("pause")}
-                data-testid="schedule-pause"
-              >
-                Pause
-              </button>
-            ) : (
-              <button
-                type="button"
-                className="button"
-                onClick={() => action.mutate("resume")}
-                data-testid="schedule-resume"
-              >
-                Resume
-              </button>
-            )}
-            <button
-              type="button"
-              className="button"
-              onClick={() => action.mutate("run-now")}
-              data-testid="schedule-run-now"
-            >
-              Run now
-            </button>
-            <button type="button" className="button" onClick={onEdit} data-testid="schedule-edit">
-              Edit
-            </button>
-            <button
-              type="button"
-              className="button danger"
-              onClick={() => action.mutate("delete")}
-              data-testid="schedule-delete"
-            >
-              Delete
-            </button>
-          </div>
+          <ScheduleControls
+            status={schedule.status}
+            onAction={(name) => action.mutate(name)}
+            onEdit={onEdit}
+          />
         </td>
       </tr>
       {action.error && (
