@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { Worker, type ResourceLimits } from "node:worker_threads";
 
 /**
  * Starts a worker thread on `entry`, a module next to the caller. From TypeScript sources (run
@@ -8,12 +8,14 @@ import { Worker } from "node:worker_threads";
  * the loader the main thread registered.
  *
  * @param entry - The entry module's URL, as `new URL("./x.ts", import.meta.url)` in the caller.
+ * @param resourceLimits - The thread's heap sizes, when its defaults would hold more than it needs.
  */
-export function spawnWorker(entry: URL, workerData: unknown): Worker {
-  if (!entry.pathname.endsWith(".ts")) return new Worker(entry, { workerData });
+export function spawnWorker(entry: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+  const options = { workerData, ...(resourceLimits && { resourceLimits }) };
+  if (!entry.pathname.endsWith(".ts")) return new Worker(entry, options);
   const tsx = tsxApiUrl();
   const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(code, { eval: true, workerData });
+  return new Worker(code, { ...options, eval: true });
 }
 
 /** `./name.ts` beside `callerUrl` when running from sources, else `./name.js`. */

@@ -87,4 +87,8 @@ describe("defaultParseThreads", () => {
       /TRAWL_PARSE_THREADS must be a whole number.*"lots"/,
     );
   });
+
+  it("starts none on one core, one on two, one per core beyond two on more, at most 4", () => {
+    expect([1, 2, 3, 4, 6, 16].map((cores) => defaultParseThreads({}, cores))).toEqual([0, 1, 1, 2, 4, 4]);
+  });
 });

@@ -46,8 +46,8 @@ export interface EngineOptions {
   staleAfterMs?: number;
   /**
    * Threads that parse pages without code, beside the crawl's own. 0 parses everything on the
-   * crawl's thread. @defaultValue `defaultParseThreads()`: `TRAWL_PARSE_THREADS`, else one per
-   * core beyond two, at most 4
+   * crawl's thread. @defaultValue `defaultParseThreads()`: `TRAWL_PARSE_THREADS`, else one on
+   * two cores and one per core beyond two on more, at most 4
    */
   parseThreads?: number;
 }
