@@ -1,8 +1,6 @@
 import type { CompiledStep, ScrapedRecord, StepContext, StepResult } from "../pipeline/types.ts";
 import type { Store } from "../store/types.ts";
-
-/** Records buffered before a write: big enough to amortise transactions, small enough for memory. */
-const FLUSH_EVERY = 500;
+import { StageOutput } from "./stage-output.ts";
 
 /**
  * Runs one post-crawl step: reads the previous stage, stores what the step emits as stage
@@ -16,24 +14,18 @@ export async function runPostStep(
   ctx: StepContext,
 ): Promise<{ records: number; result: StepResult }> {
   await store.records.clear(runId, index);
-  let buffer: ScrapedRecord[] = [];
-  let written = 0;
-  const flush = async () => {
-    const batch = buffer;
-    buffer = [];
-    await store.records.append(runId, index, batch, written);
-    written += batch.length;
-  };
-  // Flushing as the step pulls its next input gives natural backpressure without making emit async.
+  const output = new StageOutput(store.records, runId, index - 1, index, step.filter === true);
+  // Writing as the step pulls its next input gives natural backpressure without making emit async.
   async function* input(): AsyncIterable<ScrapedRecord> {
     for await (const page of store.records.readPages(runId, index - 1)) {
       for (const record of page) {
-        if (buffer.length >= FLUSH_EVERY) await flush();
+        const writing = output.offer(record as ScrapedRecord);
+        if (writing) await writing;
         yield record as ScrapedRecord;
       }
     }
   }
-  const result = (await step.run(input(), (record) => buffer.push(record), ctx)) ?? {};
-  await flush();
-  return { records: written, result };
+  const result = (await step.run(input(), (record) => output.emit(record), ctx)) ?? {};
+  await output.finish();
+  return { records: output.count, result };
 }

@@ -181,6 +181,11 @@ export interface CompiledStep {
   kind: string;
   /** Fields that identify a record from this step on (a dedupe step's key); compare uses them. */
   identity?: readonly string[];
+  /**
+   * The step only drops records: it emits records of its input, the very objects, unchanged and
+   * in input order (validate, dedupe, export). Its output then stores no copy while it drops none.
+   */
+  filter?: boolean;
   run(
     input: AsyncIterable<ScrapedRecord>,
     emit: (record: ScrapedRecord) => void,

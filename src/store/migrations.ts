@@ -181,4 +181,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX captures_by_url ON captures (run_id, url, kind, id);
     `,
   },
+  {
+    version: 4,
+    name: "stages that hold the same records as an earlier one",
+    sql: `
+      -- A step that passed every record of its input through unchanged stores no copy: its stage
+      -- reads the records of stage same_as (always a stored stage, never another alias).
+      CREATE TABLE stage_aliases (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        stage INTEGER NOT NULL,
+        same_as INTEGER NOT NULL,
+        PRIMARY KEY (run_id, stage)
+      );
+    `,
+  },
 ];

@@ -1,14 +1,29 @@
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type { RecordStore } from "./types.ts";
 
+/** Digits of a step record's sort key: zero-padded, so text order is numeric order. */
+const ORDER_DIGITS = 12;
+
 /** Sort key of the n-th record a step wrote. */
 function stepRecordOrder(index: number): string {
-  return String(index).padStart(12, "0");
+  return String(index).padStart(ORDER_DIGITS, "0");
 }
 
-/** Records of every stage of a run: stage 0 is the crawl's output, stage n the n-th step's. */
+/**
+ * Records of every stage of a run: stage 0 is the crawl's output, stage n the n-th step's. A stage
+ * is either stored (its rows) or an alias of an earlier stored one (`stage_aliases`).
+ */
 export class SqliteRecordStore implements RecordStore {
   constructor(private readonly db: SqliteDatabase) {}
+
+  /** The stage whose rows hold `stage`'s records: itself, or the stored stage it is an alias of. */
+  private storedStage(runId: string, stage: number): number {
+    // Purpose: follow a stage alias. Params: run, stage.
+    const row = this.db
+      .prepare(`SELECT same_as FROM stage_aliases WHERE run_id = ? AND stage = ?`)
+      .get(runId, stage) as { same_as: number } | undefined;
+    return row?.same_as ?? stage;
+  }
 
   async *read(runId: string, stage: number, batchSize = 500): AsyncIterable<unknown> {
     for await (const page of this.readPages(runId, stage, batchSize)) yield* page;
@@ -21,9 +36,10 @@ export class SqliteRecordStore implements RecordStore {
         `SELECT ord, data FROM records WHERE run_id = ? AND stage = ? AND ord > ? ORDER BY ord LIMIT ?`,
       )
       .raw();
+    const stored = this.storedStage(runId, stage);
     let after = "";
     for (;;) {
-      const rows = page.all(runId, stage, after, batchSize) as [string, string][];
+      const rows = page.all(runId, stored, after, batchSize) as [string, string][];
       yield rows.map((row) => JSON.parse(row[1]) as unknown);
       if (rows.length < batchSize) return;
       after = rows.at(-1)![0];
@@ -34,7 +50,7 @@ export class SqliteRecordStore implements RecordStore {
     // Purpose: how many records a stage holds.
     const row = this.db
       .prepare(`SELECT COUNT(*) AS n FROM records WHERE run_id = ? AND stage = ?`)
-      .get(runId, stage) as { n: number };
+      .get(runId, this.storedStage(runId, stage)) as { n: number };
     return row.n;
   }
 
@@ -50,10 +66,37 @@ export class SqliteRecordStore implements RecordStore {
     );
   }
 
-  async clear(runId: string, stage: number): Promise<void> {
-    // Purpose: forget a stage before a step is re-run.
-    writeTransaction(this.db, () =>
-      this.db.prepare(`DELETE FROM records WHERE run_id = ? AND stage = ?`).run(runId, stage),
+  async alias(runId: string, stage: number, sameAs: number): Promise<void> {
+    const stored = this.storedStage(runId, sameAs);
+    writeTransaction(this.db, () => {
+      this.deleteStage(runId, stage);
+      // Purpose: record that a stage holds the records of a stored one. Params: run, stage, stored stage.
+      this.db
+        .prepare(`INSERT INTO stage_aliases (run_id, stage, same_as) VALUES (?, ?, ?)`)
+        .run(runId, stage, stored);
+    });
+  }
+
+  async copyLeading(runId: string, from: number, to: number, count: number): Promise<void> {
+    if (count <= 0) return;
+    // Purpose: copy a stage's first records into a step's stage, numbered from 0 like `append`.
+    // Params: target stage, run, source stage, count.
+    const copy = this.db.prepare(
+      `INSERT INTO records (run_id, stage, ord, target, data)
+       SELECT run_id, ?, printf('%0${ORDER_DIGITS}d', row_number() OVER (ORDER BY ord) - 1), '', data
+       FROM (SELECT run_id, ord, data FROM records WHERE run_id = ? AND stage = ? ORDER BY ord LIMIT ?)`,
     );
+    const stored = this.storedStage(runId, from);
+    writeTransaction(this.db, () => copy.run(to, runId, stored, count));
+  }
+
+  async clear(runId: string, stage: number): Promise<void> {
+    writeTransaction(this.db, () => this.deleteStage(runId, stage));
+  }
+
+  private deleteStage(runId: string, stage: number): void {
+    // Purpose: forget a stage, stored or aliased, before a step is (re-)run. Params: run, stage.
+    this.db.prepare(`DELETE FROM records WHERE run_id = ? AND stage = ?`).run(runId, stage);
+    this.db.prepare(`DELETE FROM stage_aliases WHERE run_id = ? AND stage = ?`).run(runId, stage);
   }
 }

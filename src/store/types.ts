@@ -167,7 +167,17 @@ export interface RecordStore {
   count(runId: string, stage: number): Promise<number>;
   /** Appends records of a step's output stage, continuing the stage's order. */
   append(runId: string, stage: number, records: unknown[], firstIndex: number): Promise<void>;
-  /** Deletes a stage (a step re-run after an interruption starts from nothing). */
+  /**
+   * Makes `stage` hold exactly the records of `sameAs` without copying them (a step that passed
+   * its input through unchanged). Reads of `stage` then read `sameAs`'s records.
+   */
+  alias(runId: string, stage: number, sameAs: number): Promise<void>;
+  /**
+   * Copies the first `count` records of stage `from` to the start of stage `to`, in the database
+   * (no JSON round trip): a step that passed its first records through, then dropped one.
+   */
+  copyLeading(runId: string, from: number, to: number, count: number): Promise<void>;
+  /** Deletes a stage, stored or aliased (a step re-run after an interruption starts from nothing). */
   clear(runId: string, stage: number): Promise<void>;
 }
 

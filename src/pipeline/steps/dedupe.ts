@@ -28,6 +28,7 @@ export const dedupeStep: StepFactory<DedupeConfig> = {
     return {
       name: info.name,
       kind: info.kind,
+      filter: true,
       identity: fields,
       async run(input, emit) {
         const seen = new Set<string>();

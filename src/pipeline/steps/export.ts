@@ -33,6 +33,7 @@ export const exportStep: StepFactory<ExportConfig> = {
   create: (config, info) => ({
     name: info.name,
     kind: info.kind,
+    filter: true,
     async run(input, emit, ctx) {
       const options =
         config.formats === undefined ? undefined : { formats: config.formats as ExportFormat[] };

@@ -50,6 +50,7 @@ export const validateStep: StepFactory<ValidateConfig> = {
   create: (config, info) => ({
     name: info.name,
     kind: info.kind,
+    filter: true,
     async run(input, emit, ctx) {
       let dropped = 0;
       for await (const record of input) {

@@ -1,0 +1,172 @@
+import Database from "better-sqlite3";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runPostStep } from "../../src/engine/post-step.ts";
+import type { CompiledStep, ScrapedRecord, StepContext } from "../../src/pipeline/types.ts";
+import { openSqliteStore, type Store } from "../../src/store/index.ts";
+
+let dir: string;
+let store: Store;
+let runId: string;
+
+const ctx = {} as StepContext; // the steps below use no context
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "trawl-post-step-"));
+  store = openSqliteStore(join(dir, "t.db"));
+  const steps = [0, 1, 2, 3].map((i) => ({ name: `s${i}`, kind: "test" }));
+  ({ id: runId } = await store.runs.create(
+    { scraper: "t", source: null, definitionHash: "h", targets: ["t"], breakpoints: [], steps },
+    1000,
+  ));
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const numbered = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i }));
+
+/** A step that emits the records `keep` accepts, as they come (a filter unless told otherwise). */
+function keeping(keep: (record: ScrapedRecord) => boolean, filter = true): CompiledStep {
+  return {
+    name: "keep",
+    kind: "test",
+    filter,
+    async run(input, emit) {
+      for await (const record of input) if (keep(record)) emit(record);
+    },
+  };
+}
+
+async function stage(index: number): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const record of store.records.read(runId, index)) out.push(record);
+  return out;
+}
+
+/** Rows stored for `index` itself (an alias stores none). */
+function storedRows(index: number): string[] {
+  const db = new Database(join(dir, "t.db"), { readonly: true });
+  try {
+    const rows = db
+      .prepare("SELECT ord FROM records WHERE run_id = ? AND stage = ? ORDER BY ord")
+      .all(runId, index) as { ord: string }[];
+    return rows.map((row) => row.ord);
+  } finally {
+    db.close();
+  }
+}
+
+describe("post-crawl steps", () => {
+  it("a filter that keeps every record stores no copy; later stages read the same records", async () => {
+    await store.records.append(runId, 0, numbered(1200), 0);
+    expect(
+      await runPostStep(
+        store,
+        runId,
+        keeping(() => true),
+        1,
+        ctx,
+      ),
+    ).toMatchObject({ records: 1200 });
+    expect(
+      await runPostStep(
+        store,
+        runId,
+        keeping(() => true),
+        2,
+        ctx,
+      ),
+    ).toMatchObject({ records: 1200 });
+    expect(storedRows(1)).toEqual([]);
+    expect(storedRows(2)).toEqual([]);
+    expect(await stage(2)).toEqual(numbered(1200));
+    expect(await store.records.count(runId, 2)).toBe(1200);
+  });
+
+  it.each([
+    ["the first", 0],
+    ["one in the middle, after a full buffer", 700],
+    ["the last", 1199],
+  ])("a filter that drops %s record stores the others in order, numbered from 0", async (_, dropped) => {
+    await store.records.append(runId, 0, numbered(1200), 0);
+    await runPostStep(
+      store,
+      runId,
+      keeping(() => true),
+      1,
+      ctx,
+    ); // an alias as input
+    const { records } = await runPostStep(
+      store,
+      runId,
+      keeping((r) => r.n !== dropped),
+      2,
+      ctx,
+    );
+    const expected = numbered(1200).filter((r) => r.n !== dropped);
+    expect(records).toBe(1199);
+    expect(await stage(2)).toEqual(expected);
+    expect(storedRows(2)).toEqual(expected.map((_, i) => String(i).padStart(12, "0")));
+  });
+
+  it("a filter that emits a record twice, or one of its own, is stored as emitted", async () => {
+    await store.records.append(runId, 0, numbered(3), 0);
+    const twice: CompiledStep = {
+      ...keeping(() => true),
+      async run(input, emit) {
+        for await (const record of input) {
+          emit(record);
+          if (record.n === 1) emit(record);
+        }
+        emit({ n: 99 });
+      },
+    };
+    await runPostStep(store, runId, twice, 1, ctx);
+    expect(await stage(1)).toEqual([{ n: 0 }, { n: 1 }, { n: 1 }, { n: 2 }, { n: 99 }]);
+  });
+
+  it("a step that is not a filter is stored even when it changes nothing", async () => {
+    await store.records.append(runId, 0, numbered(3), 0);
+    await runPostStep(
+      store,
+      runId,
+      keeping(() => true, false),
+      1,
+      ctx,
+    );
+    expect(storedRows(1)).toHaveLength(3);
+    expect(await stage(1)).toEqual(numbered(3));
+  });
+
+  it("a re-run step replaces its alias with what it emits now", async () => {
+    await store.records.append(runId, 0, numbered(3), 0);
+    await runPostStep(
+      store,
+      runId,
+      keeping(() => true),
+      1,
+      ctx,
+    );
+    await runPostStep(
+      store,
+      runId,
+      keeping((r) => r.n === 2),
+      1,
+      ctx,
+    );
+    expect(await stage(1)).toEqual([{ n: 2 }]);
+    await runPostStep(
+      store,
+      runId,
+      keeping(() => false),
+      1,
+      ctx,
+    );
+    expect(await stage(1)).toEqual([]);
+    expect(await store.records.count(runId, 1)).toBe(0);
+  });
+});
