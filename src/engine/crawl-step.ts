@@ -273,7 +273,7 @@ export class CrawlStep {
     const rows = records.map((data) => ({ target: request.target, data }));
     this.uncommitted++;
     this.completions
-      .add({ requestId: request.id, outcome, records: rows, links })
+      .add({ requestId: request.id, url: request.url, outcome, records: rows, links })
       .then(
         (added) => {
           if (added < 0) return progress.abandoned(request.target);
