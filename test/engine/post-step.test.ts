@@ -41,6 +41,11 @@ function keeping(keep: (record: ScrapedRecord) => boolean, filter = true): Compi
   };
 }
 
+const keepEvery = keeping(() => true);
+
+/** Runs `step` as stage `index` of the test run. */
+const runStep = (step: CompiledStep, index: number) => runPostStep(store, runId, step, index, ctx);
+
 async function stage(index: number): Promise<unknown[]> {
   const out: unknown[] = [];
   for await (const record of store.records.read(runId, index)) out.push(record);
@@ -63,24 +68,8 @@ function storedRows(index: number): string[] {
 describe("post-crawl steps", () => {
   it("a filter that keeps every record stores no copy; later stages read the same records", async () => {
     await store.records.append(runId, 0, numbered(1200), 0);
-    expect(
-      await runPostStep(
-        store,
-        runId,
-        keeping(() => true),
-        1,
-        ctx,
-      ),
-    ).toMatchObject({ records: 1200 });
-    expect(
-      await runPostStep(
-        store,
-        runId,
-        keeping(() => true),
-        2,
-        ctx,
-      ),
-    ).toMatchObject({ records: 1200 });
+    expect(await runStep(keepEvery, 1)).toMatchObject({ records: 1200 });
+    expect(await runStep(keepEvery, 2)).toMatchObject({ records: 1200 });
     expect(storedRows(1)).toEqual([]);
     expect(storedRows(2)).toEqual([]);
     expect(await stage(2)).toEqual(numbered(1200));
@@ -93,20 +82,9 @@ describe("post-crawl steps", () => {
     ["the last", 1199],
   ])("a filter that drops %s record stores the others in order, numbered from 0", async (_, dropped) => {
     await store.records.append(runId, 0, numbered(1200), 0);
-    await runPostStep(
-      store,
-      runId,
-      keeping(() => true),
-      1,
-      ctx,
-    ); // an alias as input
-    const { records } = await runPostStep(
-      store,
-      runId,
-      keeping((r) => r.n !== dropped),
-      2,
-      ctx,
-    );
+    await runStep(keepEvery, 1); // an alias as input
+    const dropOne = keeping((r) => r.n !== dropped);
+    const { records } = await runStep(dropOne, 2);
     const expected = numbered(1200).filter((r) => r.n !== dropped);
     expect(records).toBe(1199);
     expect(await stage(2)).toEqual(expected);
@@ -125,47 +103,26 @@ describe("post-crawl steps", () => {
         emit({ n: 99 });
       },
     };
-    await runPostStep(store, runId, twice, 1, ctx);
+    await runStep(twice, 1);
     expect(await stage(1)).toEqual([{ n: 0 }, { n: 1 }, { n: 1 }, { n: 2 }, { n: 99 }]);
   });
 
   it("a step that is not a filter is stored even when it changes nothing", async () => {
     await store.records.append(runId, 0, numbered(3), 0);
-    await runPostStep(
-      store,
-      runId,
-      keeping(() => true, false),
-      1,
-      ctx,
-    );
+    const notAFilter = keeping(() => true, false);
+    await runStep(notAFilter, 1);
     expect(storedRows(1)).toHaveLength(3);
     expect(await stage(1)).toEqual(numbered(3));
   });
 
   it("a re-run step replaces its alias with what it emits now", async () => {
+    const onlyTwo = keeping((r) => r.n === 2);
+    const none = keeping(() => false);
     await store.records.append(runId, 0, numbered(3), 0);
-    await runPostStep(
-      store,
-      runId,
-      keeping(() => true),
-      1,
-      ctx,
-    );
-    await runPostStep(
-      store,
-      runId,
-      keeping((r) => r.n === 2),
-      1,
-      ctx,
-    );
+    await runStep(keepEvery, 1);
+    await runStep(onlyTwo, 1);
     expect(await stage(1)).toEqual([{ n: 2 }]);
-    await runPostStep(
-      store,
-      runId,
-      keeping(() => false),
-      1,
-      ctx,
-    );
+    await runStep(none, 1);
     expect(await stage(1)).toEqual([]);
     expect(await store.records.count(runId, 1)).toBe(0);
   });
