@@ -32,6 +32,31 @@ export class StepFailedError extends TrawlError {
   }
 }
 
+/** Failed requests of one reason, with one of their URLs (as `RequestQueue.failures`). */
+interface FailureGroup {
+  reason: string;
+  count: number;
+  example: string;
+}
+
+/**
+ * Every request of a crawl failed (the site is down, the start URL is wrong): the run fails
+ * before its steps, which would otherwise publish an empty dataset as the latest version.
+ */
+export class NothingFetchedError extends TrawlError {
+  constructor(failures: FailureGroup[]) {
+    const total = failures.reduce((sum, f) => sum + f.count, 0);
+    const reasons = failures.map((f) => `${f.reason} ×${f.count}`).join(", ");
+    const example = failures[0] ? `, e.g. ${failures[0].example}` : "";
+    super(
+      "TRAWL_ERR_ENGINE_NOTHING_FETCHED",
+      `no page could be fetched: all ${total} requests failed (${reasons}${example}); ` +
+        "the steps did not run, so no dataset was published",
+      { details: { failures } },
+    );
+  }
+}
+
 /** A breakpoint names a step the scraper does not have. */
 export class UnknownStepError extends UsageError {
   constructor(unknown: string[], known: string[]) {

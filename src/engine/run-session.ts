@@ -5,7 +5,7 @@ import type { Fetcher } from "../fetch/types.ts";
 import type { CompiledScraper, ScraperContext, StepContext } from "../pipeline/types.ts";
 import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
-import { StepFailedError } from "./errors.ts";
+import { NothingFetchedError, StepFailedError } from "./errors.ts";
 import { runPostStep } from "./post-step.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { RunControls } from "./run-controls.ts";
@@ -116,6 +116,7 @@ export class RunSession {
   private async runStep(index: number, context: ScraperContext) {
     if (index === 0) {
       const outcome = await this.crawl(context);
+      if (outcome === "finished") await this.requireAPage();
       return { outcome, records: await this.store.records.count(this.runId, 0), result: {} };
     }
     const step = this.scraper.steps[index - 1];
@@ -134,6 +135,13 @@ export class RunSession {
       if (this.controls.is("cancel")) return { outcome: "cancelled" as const, records: 0, result: {} };
       throw new StepFailedError(step.name, error);
     }
+  }
+
+  /** Fails the run when the crawl requested pages and got none (see {@link NothingFetchedError}). */
+  private async requireAPage(): Promise<void> {
+    const { pagesDone, errors } = this.progress.overall();
+    if (pagesDone === 0 || errors < pagesDone) return;
+    throw new NothingFetchedError(await this.store.queue.failures(this.runId));
   }
 
   private async crawl(context: ScraperContext): Promise<CrawlOutcome> {

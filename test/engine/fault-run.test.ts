@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App, describeRun } from "../../src/app/index.ts";
+import { resolveVersion } from "../../src/datasets/catalog.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
 
@@ -82,4 +83,39 @@ steps:
     expect(host).toMatchObject({ throttled: 2 }); // the 429 and its one retry
     expect(host!.requests).toBeGreaterThan(Object.keys(FAULTS).length);
   }, 60_000);
+});
+
+describe("a run that gets no page at all", () => {
+  const scraper = (name: string, starts: string[]) => {
+    const file = join(dir, `${name}.yaml`);
+    const start = starts.map((path) => `  - ${site.url}${path}`).join("\n");
+    writeFileSync(
+      file,
+      `name: ${name}\nstart:\n${start}\npages:\n  page:\n    record:\n      url: { from: url }\n` +
+        `politeness: { rate_per_host: 1000, retries: 0 }\nsteps:\n  - export: { dataset: down }\n`,
+    );
+    return loadScraper(file);
+  };
+
+  it("fails before its steps, naming why, and leaves the dataset's latest version as it was", async () => {
+    const good = await app.engine.run(await scraper("up", ["/ok"]));
+    expect(good).toMatchObject({ status: "succeeded", datasetVersion: 1 });
+
+    const run = await app.engine.run(await scraper("down", ["/status/404?a", "/status/404?b"]));
+    expect(run.status).toBe("failed");
+    expect(run.error).toMatch(
+      /^no page could be fetched: all 2 requests failed \(http_404 ×2, e\.g\. http:\/\/.*\/status\/404\?a\); the steps did not run/,
+    );
+    expect(run.datasetVersion).toBeNull();
+    const steps = await app.store.steps.list(run.id);
+    expect(steps.map((s) => s.status)).toEqual(["running", "pending"]);
+    expect(await resolveVersion(app.paths.datasets, "down")).toBe(1);
+  });
+
+  it("still succeeds when one page of many was fetched", async () => {
+    const run = await app.engine.run(await scraper("partly", ["/status/404?c", "/ok"]));
+    expect(run.status).toBe("succeeded");
+    expect(run.datasetVersion).not.toBeNull();
+    expect(await resolveVersion(app.paths.datasets, "down")).toBe(run.datasetVersion);
+  });
 });
