@@ -39,6 +39,14 @@ interface FailureGroup {
   example: string;
 }
 
+/** `refused ×5, timeout ×1, e.g. http://…`: the reasons, most frequent first, and one URL. */
+function describeFailures(failures: FailureGroup[]): string {
+  const reasons = failures.map((f) => `${f.reason} ×${f.count}`).join(", ");
+  return failures[0] ? `${reasons}, e.g. ${failures[0].example}` : reasons;
+}
+
+const STEPS_SKIPPED = "the steps did not run, so no dataset was published";
+
 /**
  * Every request of a crawl failed (the site is down, the start URL is wrong): the run fails
  * before its steps, which would otherwise publish an empty dataset as the latest version.
@@ -46,13 +54,24 @@ interface FailureGroup {
 export class NothingFetchedError extends TrawlError {
   constructor(failures: FailureGroup[]) {
     const total = failures.reduce((sum, f) => sum + f.count, 0);
-    const reasons = failures.map((f) => `${f.reason} ×${f.count}`).join(", ");
-    const example = failures[0] ? `, e.g. ${failures[0].example}` : "";
     super(
       "TRAWL_ERR_ENGINE_NOTHING_FETCHED",
-      `no page could be fetched: all ${total} requests failed (${reasons}${example}); ` +
-        "the steps did not run, so no dataset was published",
+      `no page could be fetched: all ${total} requests failed (${describeFailures(failures)}); ${STEPS_SKIPPED}`,
       { details: { failures } },
+    );
+  }
+}
+
+/** More requests failed than the scraper's `limits.max_failed` allows; the steps did not run. */
+export class TooManyFailedError extends TrawlError {
+  constructor(failures: FailureGroup[], requests: number, allowed: string) {
+    const failed = failures.reduce((sum, f) => sum + f.count, 0);
+    const percent = Math.round((failed / requests) * 1000) / 10;
+    super(
+      "TRAWL_ERR_ENGINE_TOO_MANY_FAILED",
+      `${failed} of ${requests} requests failed (${percent} %), more than max_failed allows ` +
+        `(${allowed}): ${describeFailures(failures)}; ${STEPS_SKIPPED}`,
+      { details: { failures, requests, allowed } },
     );
   }
 }

@@ -5,7 +5,7 @@ import type { Fetcher } from "../fetch/types.ts";
 import type { CompiledScraper, ScraperContext, StepContext } from "../pipeline/types.ts";
 import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
-import { NothingFetchedError, StepFailedError } from "./errors.ts";
+import { NothingFetchedError, StepFailedError, TooManyFailedError } from "./errors.ts";
 import { runPostStep } from "./post-step.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { RunControls } from "./run-controls.ts";
@@ -116,7 +116,7 @@ export class RunSession {
   private async runStep(index: number, context: ScraperContext) {
     if (index === 0) {
       const outcome = await this.crawl(context);
-      if (outcome === "finished") await this.requireAPage();
+      if (outcome === "finished") await this.checkFailures();
       return { outcome, records: await this.store.records.count(this.runId, 0), result: {} };
     }
     const step = this.scraper.steps[index - 1];
@@ -137,11 +137,20 @@ export class RunSession {
     }
   }
 
-  /** Fails the run when the crawl requested pages and got none (see {@link NothingFetchedError}). */
-  private async requireAPage(): Promise<void> {
-    const { pagesDone, errors } = this.progress.overall();
-    if (pagesDone === 0 || errors < pagesDone) return;
-    throw new NothingFetchedError(await this.store.queue.failures(this.runId));
+  /**
+   * Fails the run before its steps when the crawl got no page at all, or more failed requests
+   * than `limits.max_failed` allows: its steps would publish a partial dataset as the latest.
+   */
+  private async checkFailures(): Promise<void> {
+    const { pagesDone: requests, errors: failed } = this.progress.overall();
+    if (failed === 0) return;
+    const max = this.scraper.limits.maxFailed;
+    const allowed = max === undefined ? Infinity : "count" in max ? max.count : max.share * requests;
+    if (failed < requests && failed <= allowed) return;
+    const failures = await this.store.queue.failures(this.runId);
+    if (failed === requests || max === undefined) throw new NothingFetchedError(failures);
+    const limit = "count" in max ? String(max.count) : `${Math.round(max.share * 1e6) / 1e4}%`;
+    throw new TooManyFailedError(failures, requests, limit);
   }
 
   private async crawl(context: ScraperContext): Promise<CrawlOutcome> {

@@ -44,7 +44,12 @@ function compileLimits(limits: AnyDefinition["limits"]): RunLimits {
     ...(limits.max_pages !== undefined && { maxPages: limits.max_pages }),
     ...(limits.max_depth !== undefined && { maxDepth: limits.max_depth }),
     ...(limits.max_runtime !== undefined && { maxRuntimeMs: parseDuration(limits.max_runtime) }),
+    ...(limits.max_failed !== undefined && { maxFailed: compileMaxFailed(limits.max_failed) }),
   };
+}
+
+function compileMaxFailed(max: number | string): NonNullable<RunLimits["maxFailed"]> {
+  return typeof max === "number" ? { count: max } : { share: Number.parseFloat(max) / 100 };
 }
 
 /** A plain `rate_per_host: n` adapts between n/10 and n: it never goes faster than asked. */

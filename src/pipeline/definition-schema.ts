@@ -10,6 +10,7 @@ import {
   durationSchema,
   httpUrlSchema,
   pageNameSchema,
+  percentSchema,
   sizeSchema,
   slugSchema,
 } from "./schema-primitives.ts";
@@ -29,6 +30,12 @@ export const limitsSchema = z.strictObject({
   max_depth: z.number().int().nonnegative().optional(),
   max_runtime: durationSchema.optional(),
   max_url_length: z.number().int().min(64).max(65536).default(2048),
+  /** Failed requests a run tolerates, as a count or a share of all its requests ("10%"). */
+  max_failed: z
+    .union([z.number().int().nonnegative(), percentSchema], {
+      error: 'expected a number of requests like 50, or a percentage like "10%"',
+    })
+    .optional(),
 });
 
 /** Adaptive per-host rate: where it starts, and the bounds it moves between. */

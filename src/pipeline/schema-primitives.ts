@@ -28,6 +28,11 @@ export const durationSchema = z.union([
   z.string().regex(DURATION_PATTERN, 'expected a duration like "500ms", "30s", "10m", "1h" or milliseconds'),
 ]);
 
+/** A share in percent, `"0%"` to `"100%"` (decimals allowed). */
+export const percentSchema = z
+  .string()
+  .regex(/^(100(\.0+)?|\d{1,2}(\.\d+)?)%$/, 'expected a percentage from "0%" to "100%"');
+
 /** A byte size: bytes, or `"512KB"`, `"10MB"`… (binary units). */
 export const sizeSchema = z.union([
   z.number().int().positive(),

@@ -127,6 +127,11 @@ export interface RunLimits {
   maxRuntimeMs?: number;
   /** @defaultValue 2048 */
   maxUrlLength: number;
+  /**
+   * Failed requests the run tolerates: a count, or a share (0–1) of its requests. More fail the
+   * run when the crawl ends, before its steps. A crawl that fetched no page at all always fails.
+   */
+  maxFailed?: { count: number } | { share: number };
 }
 
 /** Politeness and fetch settings of one scraper. */

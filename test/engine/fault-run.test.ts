@@ -85,14 +85,15 @@ steps:
   }, 60_000);
 });
 
-describe("a run that gets no page at all", () => {
-  const scraper = (name: string, starts: string[]) => {
+describe("a run that gets no page at all, or more failures than max_failed", () => {
+  const scraper = (name: string, starts: string[], limits = "{}") => {
     const file = join(dir, `${name}.yaml`);
     const start = starts.map((path) => `  - ${site.url}${path}`).join("\n");
     writeFileSync(
       file,
       `name: ${name}\nstart:\n${start}\npages:\n  page:\n    record:\n      url: { from: url }\n` +
-        `politeness: { rate_per_host: 1000, retries: 0 }\nsteps:\n  - export: { dataset: down }\n`,
+        `politeness: { rate_per_host: 1000, retries: 0 }\nlimits: ${limits}\n` +
+        `steps:\n  - export: { dataset: down }\n`,
     );
     return loadScraper(file);
   };
@@ -117,5 +118,18 @@ describe("a run that gets no page at all", () => {
     expect(run.status).toBe("succeeded");
     expect(run.datasetVersion).not.toBeNull();
     expect(await resolveVersion(app.paths.datasets, "down")).toBe(run.datasetVersion);
+  });
+
+  it("fails when more requests failed than max_failed allows, as a share or as a count", async () => {
+    const starts = ["/ok", "/status/500?a", "/status/500?b", "/status/404?d"];
+    const share = await app.engine.run(await scraper("share", starts, '{ max_failed: "50%" }'));
+    expect(share.status).toBe("failed");
+    expect(share.error).toMatch(
+      /^3 of 4 requests failed \(75 %\), more than max_failed allows \(50%\): http_500 ×2, http_404 ×1, e\.g\. .*; the steps did not run/,
+    );
+    const count = await app.engine.run(await scraper("count", starts, "{ max_failed: 2 }"));
+    expect(count.error).toMatch(/^3 of 4 requests failed \(75 %\), more than max_failed allows \(2\)/);
+    const enough = await app.engine.run(await scraper("enough", starts, "{ max_failed: 3 }"));
+    expect(enough).toMatchObject({ status: "succeeded", error: null });
   });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DefinitionError } from "../../src/pipeline/errors.ts";
+import { compileValidated } from "../../src/pipeline/compile.ts";
 import { loadYamlDefinition, parseDefinitionYaml } from "../../src/pipeline/load-yaml.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
@@ -79,6 +80,19 @@ describe("YAML definitions", () => {
     expect(error.problems).toEqual([
       expect.objectContaining({ line: 5, column: 14, path: "pages.list.records.fields" }),
     ]);
+  });
+
+  it("takes max_failed as a count or a percentage, and names anything else", async () => {
+    const limits = (value: string) =>
+      `name: shop\nstart: http://h.test/\nlimits:\n  max_failed: ${value}\npages: { page: { follow: [] } }\n`;
+    const compiled = (value: string) => compileValidated(parseDefinitionYaml(limits(value), "m.yaml"));
+    expect(compiled("25").limits.maxFailed).toEqual({ count: 25 });
+    expect(compiled('"12.5%"').limits.maxFailed).toEqual({ share: 0.125 });
+    expect(compiled("0%").limits.maxFailed).toEqual({ share: 0 });
+    for (const bad of ['"10"', "-1", '"150%"', '"ten%"']) {
+      const error = await problemsOf(() => parseDefinitionYaml(limits(bad), "m.yaml"));
+      expect(error.problems[0], bad).toMatchObject({ line: 4, path: "limits.max_failed" });
+    }
   });
 
   it("rejects start with targets, an empty document, and alias bombs", async () => {
