@@ -17,12 +17,16 @@ export async function runPostStep(
   const output = new StageOutput(store.records, runId, index - 1, index, step.filter === true);
   // Writing as the step pulls its next input gives natural backpressure without making emit async.
   async function* input(): AsyncIterable<ScrapedRecord> {
-    for await (const page of store.records.readPages(runId, index - 1)) {
-      for (const record of page) {
-        const writing = output.offer(record as ScrapedRecord);
-        if (writing) await writing;
-        yield record as ScrapedRecord;
+    try {
+      for await (const page of store.records.readSourcedPages(runId, index - 1)) {
+        for (const { data, source } of page) {
+          const writing = output.offer(data as ScrapedRecord, source);
+          if (writing) await writing;
+          yield data as ScrapedRecord;
+        }
       }
+    } finally {
+      output.endOfInput(); // also when the step stops reading early
     }
   }
   const result = (await step.run(input(), (record) => output.emit(record), ctx)) ?? {};

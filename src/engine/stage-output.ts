@@ -9,10 +9,15 @@ const FLUSH_EVERY = 500;
  * itself a filter (emits some of its input records, unchanged, in order), the output stays an
  * alias of the input for as long as the step drops nothing, and nothing is written: a filter that
  * keeps every record stores no copy. At its first drop, the records it passed so far are copied
- * inside the database, and the rest is written as usual.
+ * inside the database, and the rest is written as usual. Each record written keeps the page it
+ * came from: the source of the input the step was handling when it emitted the record.
  */
 export class StageOutput {
   private buffer: ScrapedRecord[] = [];
+  /** The source page of each buffered record. */
+  private sources: (string | null)[] = [];
+  /** The source of the input the step is handling; null once the input has ended. */
+  private currentSource: string | null = null;
   private written = 0;
   /** Still the same records as the input, so far. */
   private mirroring: boolean;
@@ -41,10 +46,11 @@ export class StageOutput {
    * The step is about to receive `record`. Returns the write of a full buffer when there is one
    * to wait for (backpressure), else nothing: no promise per record.
    */
-  offer(record: ScrapedRecord): Promise<void> | undefined {
+  offer(record: ScrapedRecord, source: string | null): Promise<void> | undefined {
     if (this.mirroring && !this.lastEmitted) this.diverge(); // the previous one was dropped
     this.lastOffered = record;
     this.lastEmitted = false;
+    this.currentSource = source;
     return this.buffer.length >= FLUSH_EVERY ? this.flush() : undefined;
   }
 
@@ -56,6 +62,12 @@ export class StageOutput {
     }
     if (this.mirroring) this.diverge();
     this.buffer.push(record);
+    this.sources.push(this.currentSource);
+  }
+
+  /** The step has read all its input: what it emits from now on comes from no one page. */
+  endOfInput(): void {
+    this.currentSource = null;
   }
 
   /** Stores the rest: the alias when the output never diverged, else the last buffer. */
@@ -78,10 +90,10 @@ export class StageOutput {
       this.copyPending = false;
       await this.records.copyLeading(this.runId, this.input, this.stage, this.mirrored);
     }
-    const batch = this.buffer;
-    this.buffer = [];
+    const [batch, sources] = [this.buffer, this.sources];
+    [this.buffer, this.sources] = [[], []];
     if (batch.length === 0) return;
-    await this.records.append(this.runId, this.stage, batch, this.mirrored + this.written);
+    await this.records.append(this.runId, this.stage, batch, this.mirrored + this.written, sources);
     this.written += batch.length;
   }
 }

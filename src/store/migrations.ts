@@ -195,4 +195,13 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "the page a step's record came from",
+    sql: `
+      -- The URL of the request whose page produced a record of a step's stage (NULL: unknown, or
+      -- a crawl row, whose order key begins with that URL).
+      ALTER TABLE records ADD COLUMN source TEXT;
+    `,
+  },
 ];

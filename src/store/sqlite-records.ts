@@ -1,5 +1,5 @@
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
-import type { RecordStore } from "./types.ts";
+import type { RecordStore, SourcedRecord } from "./types.ts";
 
 /** Digits of a step record's sort key: zero-padded, so text order is numeric order. */
 const ORDER_DIGITS = 12;
@@ -8,6 +8,12 @@ const ORDER_DIGITS = 12;
 function stepRecordOrder(index: number): string {
   return String(index).padStart(ORDER_DIGITS, "0");
 }
+
+/**
+ * A row's source page: its `source`, else, for a crawl row, the URL its order key begins with
+ * (`crawlRecordOrder`: the URL, a NUL, the position on the page).
+ */
+const SOURCE = `COALESCE(source, CASE WHEN stage = 0 THEN substr(ord, 1, instr(ord, char(0)) - 1) END)`;
 
 /**
  * Records of every stage of a run: stage 0 is the crawl's output, stage n the n-th step's. A stage
@@ -30,20 +36,39 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async *readPages(runId: string, stage: number, batchSize = 500): AsyncIterable<unknown[]> {
+    for await (const rows of this.rowPages(runId, stage, batchSize)) yield rows.map((row) => row.data);
+  }
+
+  readSourcedPages(runId: string, stage: number, batchSize = 500): AsyncIterable<SourcedRecord[]> {
+    return this.rowPages(runId, stage, batchSize);
+  }
+
+  private async *rowPages(runId: string, stage: number, batchSize: number): AsyncIterable<SourcedRecord[]> {
     // Purpose: page through a stage by its order key (keyset pagination; never holds a read cursor across awaits).
     const page = this.db
       .prepare(
-        `SELECT ord, data FROM records WHERE run_id = ? AND stage = ? AND ord > ? ORDER BY ord LIMIT ?`,
+        `SELECT ord, data, ${SOURCE} FROM records WHERE run_id = ? AND stage = ? AND ord > ? ORDER BY ord LIMIT ?`,
       )
       .raw();
     const stored = this.storedStage(runId, stage);
     let after = "";
     for (;;) {
-      const rows = page.all(runId, stored, after, batchSize) as [string, string][];
-      yield rows.map((row) => JSON.parse(row[1]) as unknown);
+      const rows = page.all(runId, stored, after, batchSize) as [string, string, string | null][];
+      yield rows.map(([, data, source]) => ({ data: JSON.parse(data) as unknown, source }));
       if (rows.length < batchSize) return;
       after = rows.at(-1)![0];
     }
+  }
+
+  async at(runId: string, stage: number, position: number): Promise<SourcedRecord | undefined> {
+    // Purpose: one record by its position in the stage's order. Params: run, stage, position.
+    const row = this.db
+      .prepare(
+        `SELECT data, ${SOURCE} FROM records WHERE run_id = ? AND stage = ? ORDER BY ord LIMIT 1 OFFSET ?`,
+      )
+      .raw()
+      .get(runId, this.storedStage(runId, stage), position) as [string, string | null] | undefined;
+    return row && { data: JSON.parse(row[0]) as unknown, source: row[1] };
   }
 
   async count(runId: string, stage: number): Promise<number> {
@@ -54,14 +79,26 @@ export class SqliteRecordStore implements RecordStore {
     return row.n;
   }
 
-  async append(runId: string, stage: number, records: unknown[], firstIndex: number): Promise<void> {
-    // Purpose: store a batch of a step's output. Params: run, stage, order key, JSON data.
+  async append(
+    runId: string,
+    stage: number,
+    records: unknown[],
+    firstIndex: number,
+    sources: readonly (string | null)[] = [],
+  ): Promise<void> {
+    // Purpose: store a batch of a step's output. Params: run, stage, order key, JSON data, source page.
     const insert = this.db.prepare(
-      `INSERT INTO records (run_id, stage, ord, target, data) VALUES (?, ?, ?, '', ?)`,
+      `INSERT INTO records (run_id, stage, ord, target, data, source) VALUES (?, ?, ?, '', ?, ?)`,
     );
     writeTransaction(this.db, () =>
       records.forEach((record, offset) =>
-        insert.run(runId, stage, stepRecordOrder(firstIndex + offset), JSON.stringify(record)),
+        insert.run(
+          runId,
+          stage,
+          stepRecordOrder(firstIndex + offset),
+          JSON.stringify(record),
+          sources[offset] ?? null,
+        ),
       ),
     );
   }
@@ -82,9 +119,10 @@ export class SqliteRecordStore implements RecordStore {
     // Purpose: copy a stage's first records into a step's stage, numbered from 0 like `append`.
     // Params: target stage, run, source stage, count.
     const copy = this.db.prepare(
-      `INSERT INTO records (run_id, stage, ord, target, data)
-       SELECT run_id, ?, printf('%0${ORDER_DIGITS}d', row_number() OVER (ORDER BY ord) - 1), '', data
-       FROM (SELECT run_id, ord, data FROM records WHERE run_id = ? AND stage = ? ORDER BY ord LIMIT ?)`,
+      `INSERT INTO records (run_id, stage, ord, target, data, source)
+       SELECT run_id, ?, printf('%0${ORDER_DIGITS}d', row_number() OVER (ORDER BY ord) - 1), '', data, source
+       FROM (SELECT run_id, ord, data, ${SOURCE} AS source FROM records
+             WHERE run_id = ? AND stage = ? ORDER BY ord LIMIT ?)`,
     );
     const stored = this.storedStage(runId, from);
     writeTransaction(this.db, () => copy.run(to, runId, stored, count));

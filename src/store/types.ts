@@ -159,14 +159,33 @@ export interface RequestQueue {
   failures(runId: string): Promise<{ reason: string; count: number; example: string }[]>;
 }
 
+/** A stored record with the URL of the page it came from (null: unknown). */
+export interface SourcedRecord {
+  data: unknown;
+  source: string | null;
+}
+
 export interface RecordStore {
   /** Records of a stage in their stable order (crawl stage: by URL, then position on the page). */
   read(runId: string, stage: number, batchSize?: number): AsyncIterable<unknown>;
   /** The same records a page (of at most `batchSize`) at a time: one await per page, not per record. */
   readPages(runId: string, stage: number, batchSize?: number): AsyncIterable<unknown[]>;
+  /** The same pages, each record with the URL of the page it came from. */
+  readSourcedPages(runId: string, stage: number, batchSize?: number): AsyncIterable<SourcedRecord[]>;
+  /** The record at `position` in the stage's order, with its source; undefined past the end. */
+  at(runId: string, stage: number, position: number): Promise<SourcedRecord | undefined>;
   count(runId: string, stage: number): Promise<number>;
-  /** Appends records of a step's output stage, continuing the stage's order. */
-  append(runId: string, stage: number, records: unknown[], firstIndex: number): Promise<void>;
+  /**
+   * Appends records of a step's output stage, continuing the stage's order; `sources[i]` is the
+   * page `records[i]` came from, when known.
+   */
+  append(
+    runId: string,
+    stage: number,
+    records: unknown[],
+    firstIndex: number,
+    sources?: readonly (string | null)[],
+  ): Promise<void>;
   /**
    * Makes `stage` hold exactly the records of `sameAs` without copying them (a step that passed
    * its input through unchanged). Reads of `stage` then read `sameAs`'s records.

@@ -27,6 +27,25 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Stores `pages` as the crawl does: each page's request done, with its records, in one transaction. */
+async function crawled(pages: Record<string, ScrapedRecord[]>): Promise<void> {
+  const urls = Object.keys(pages);
+  await store.queue.enqueue(
+    runId,
+    urls.map((url) => ({ url, pageType: "p", target: "t", depth: 0 })),
+    1,
+  );
+  const leased = await store.queue.lease(runId, "test", urls.length, 2);
+  const completions = leased.map((request) => ({
+    requestId: request.id,
+    url: request.url,
+    outcome: { ok: true as const, httpStatus: 200 },
+    records: pages[request.url]!.map((data) => ({ target: "t", data })),
+    links: [],
+  }));
+  await store.queue.completeMany(runId, completions, 3);
+}
+
 const numbered = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i }));
 
 /** A step that emits the records `keep` accepts, as they come (a filter unless told otherwise). */
@@ -125,5 +144,28 @@ describe("post-crawl steps", () => {
     await runStep(none, 1);
     expect(await stage(1)).toEqual([]);
     expect(await store.records.count(runId, 1)).toBe(0);
+  });
+
+  it("keeps the page each record came from through filters, changes and aliases", async () => {
+    const at = async (stage: number) =>
+      Promise.all([0, 1, 2].map(async (i) => (await store.records.at(runId, stage, i))?.source));
+    await crawled({ "http://s.test/a?x=1": [{ n: 0 }, { n: 1 }], "http://s.test/b": [{ n: 2 }, { n: 3 }] });
+    const dropOne = keeping((r) => r.n !== 1);
+    const relabel: CompiledStep = {
+      name: "relabel",
+      kind: "test",
+      async run(input, emit) {
+        for await (const record of input) emit({ label: `#${String(record.n)}` });
+        emit({ label: "total" });
+      },
+    };
+    await runStep(dropOne, 1);
+    await runStep(relabel, 2);
+    await runStep(keepEvery, 3);
+    expect(await at(0)).toEqual(["http://s.test/a?x=1", "http://s.test/a?x=1", "http://s.test/b"]);
+    expect(await at(1)).toEqual(["http://s.test/a?x=1", "http://s.test/b", "http://s.test/b"]);
+    expect(await at(3)).toEqual(["http://s.test/a?x=1", "http://s.test/b", "http://s.test/b"]);
+    expect(await store.records.at(runId, 3, 3)).toEqual({ data: { label: "total" }, source: null });
+    expect(await store.records.at(runId, 3, 4)).toBeUndefined();
   });
 });

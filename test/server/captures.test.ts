@@ -175,12 +175,12 @@ describe("captures API", () => {
   it("finds the page a record or a URL came from, with its selectors, and outlines them", async () => {
     const f = await serve();
     const { runId, ids } = await recordedRun(f);
-    // The tiny scraper's records hold no URL: the page is found by the record's values.
+    // The tiny scraper's records hold no URL: the page is the one their request fetched.
     const byRecord = await f.api("GET", `/api/runs/${runId}/source?record=1`);
     expect(byRecord.status).toBe(200);
     expect(byRecord.json).toMatchObject({
       url: `${f.site.url}/slow?n=1`,
-      match: "content",
+      match: "request",
       capture: { id: ids[1], kind: "page" },
       pageType: "page",
       each: null,
@@ -194,6 +194,13 @@ describe("captures API", () => {
         ["key", ".k"],
       ],
     );
+
+    // A record whose page is not known (a step made it from several) is found by its values.
+    const crawled: unknown[] = [];
+    for await (const record of f.app.store.records.read(runId, 0)) crawled.push(record);
+    await f.app.store.records.append(runId, 9, [crawled[2]], 0);
+    const byContent = await f.api("GET", `/api/runs/${runId}/source?record=0&stage=9`);
+    expect(byContent.json).toMatchObject({ match: "content", capture: { id: ids[2] } });
 
     const byUrl = await f.api(
       "GET",

@@ -135,11 +135,14 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
       const run = await requireRun(app.store, id);
       if (q.url === undefined && q.record === undefined)
         throw new HttpError(400, "TRAWL_ERR_HTTP_VALIDATION", "give `url` or `record`");
-      const record = q.record === undefined ? undefined : await readRecord(app, id, q.record, q.stage);
+      const sourced = q.record === undefined ? undefined : await readRecord(app, id, q.record, q.stage);
+      const record = sourced?.data;
       const found =
         q.url !== undefined
           ? await byUrl(app, id, q.url)
-          : ((await byRecordUrl(app, id, record!)) ?? (await byContent(app, blobs, id, record!)));
+          : ((await bySource(app, id, sourced!.source)) ??
+            (await byRecordUrl(app, id, record!)) ??
+            (await byContent(app, blobs, id, record!)));
       if (!found)
         throw new NotFoundError(
           "TRAWL_ERR_REPLAY_SOURCE_NOT_FOUND",
@@ -211,21 +214,27 @@ function scraperCache() {
 }
 
 /** The record at `index` of a stage (by default the final one, as the records route shows). */
+/** The record at `index` of `stage` (default: the final one), with the page it came from. */
 async function readRecord(app: App, runId: string, index: number, stage?: number) {
   const from = stage ?? (await finalStage(app.store, runId));
-  let i = 0;
-  for await (const record of app.store.records.read(runId, from)) {
-    if (i++ === index) return (record ?? {}) as Record<string, unknown>;
-  }
-  throw new NotFoundError(
-    "TRAWL_ERR_REPLAY_SOURCE_NOT_FOUND",
-    `run ${runId} has no record ${index} in stage ${from}`,
-  );
+  const found = await app.store.records.at(runId, from, index);
+  if (!found)
+    throw new NotFoundError(
+      "TRAWL_ERR_REPLAY_SOURCE_NOT_FOUND",
+      `run ${runId} has no record ${index} in stage ${from}`,
+    );
+  return { data: (found.data ?? {}) as Record<string, unknown>, source: found.source };
 }
 
 interface Found {
   capture: CaptureRecord;
-  match: "url" | "final-url" | "content";
+  match: "request" | "url" | "final-url" | "content";
+}
+
+/** The page of the request that produced the record, as the store kept it. */
+async function bySource(app: App, runId: string, source: string | null): Promise<Found | null> {
+  const capture = source === null ? undefined : await app.store.captures.latestPage(runId, source);
+  return capture ? { capture, match: "request" } : null;
 }
 
 /** The latest page capture of a URL, requested or (after redirects) final. */

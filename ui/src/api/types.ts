@@ -287,7 +287,7 @@ export interface ScreenshotDetail {
 /** GET /api/runs/:id/source: the page a record came from and where its fields were read. */
 export interface CaptureSource {
   url: string | null;
-  match: "url" | "final-url" | "content";
+  match: "request" | "url" | "final-url" | "content";
   capture: Capture;
   pageType: string | null;
   each: string | null;

@@ -1,6 +1,7 @@
 import type { CaptureSource } from "../../api/types.ts";
 
 const MATCHES: Record<CaptureSource["match"], string> = {
+  request: "by the request that produced it",
   url: "by the URL it holds",
   "final-url": "by the final URL it holds",
   content: "by its values, found in the page",
