@@ -213,8 +213,7 @@ function scraperCache() {
   };
 }
 
-/** The record at `index` of a stage (by default the final one, as the records route shows). */
-/** The record at `index` of `stage` (default: the final one), with the page it came from. */
+/** The record at `index` of `stage` (default: the final one, as `/records` shows), with its page. */
 async function readRecord(app: App, runId: string, index: number, stage?: number) {
   const from = stage ?? (await finalStage(app.store, runId));
   const found = await app.store.records.at(runId, from, index);
