@@ -376,9 +376,21 @@ export class CrawlStep {
         reason: outcome.reason,
         message: outcome.error,
       });
-      this.deps.log("warn", `${request.url} failed: ${outcome.reason}: ${outcome.error}`);
+      this.deps.log(
+        "warn",
+        `${request.url} failed: ${outcome.reason} (${failureDetail(request.url, outcome)})`,
+      );
     }
   }
+}
+
+/**
+ * What an error message adds to its URL and reason code: fetch errors name both
+ * (`refused for URL: connect ECONNREFUSED …`), which a log line already shows.
+ */
+function failureDetail(url: string, { reason, error }: { reason: string; error: string }): string {
+  const detail = error.replace(` for ${url}`, "");
+  return detail.startsWith(`${reason}: `) ? detail.slice(reason.length + 2) : detail;
 }
 
 function nextTurn(): Promise<void> {

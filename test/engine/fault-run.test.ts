@@ -108,6 +108,8 @@ describe("a run that gets no page at all, or more failures than max_failed", () 
       /^no page could be fetched: all 2 requests failed \(http_404 ×2, e\.g\. http:\/\/.*\/status\/404\?a\); the steps did not run/,
     );
     expect(run.datasetVersion).toBeNull();
+    const warnings = (await app.store.logs.list(run.id, { level: "warn" })).map((l) => l.message);
+    expect(warnings).toContain(`${site.url}/status/404?a failed: http_404 (HTTP 404)`);
     const steps = await app.store.steps.list(run.id);
     expect(steps.map((s) => s.status)).toEqual(["running", "pending"]);
     expect(await resolveVersion(app.paths.datasets, "down")).toBe(1);
