@@ -1,4 +1,5 @@
 import { TrawlError, UsageError } from "../core/errors.ts";
+import { describeShare } from "../pipeline/units.ts";
 
 /** A command that the run's current state does not allow (e.g. resuming a succeeded run). */
 export class InvalidTransitionError extends UsageError {
@@ -66,10 +67,9 @@ export class NothingFetchedError extends TrawlError {
 export class TooManyFailedError extends TrawlError {
   constructor(failures: FailureGroup[], requests: number, allowed: string) {
     const failed = failures.reduce((sum, f) => sum + f.count, 0);
-    const percent = Math.round((failed / requests) * 1000) / 10;
     super(
       "TRAWL_ERR_ENGINE_TOO_MANY_FAILED",
-      `${failed} of ${requests} requests failed (${percent} %), more than max_failed allows ` +
+      `${describeShare(failed, requests, "requests")} failed, more than max_failed allows ` +
         `(${allowed}): ${describeFailures(failures)}; ${STEPS_SKIPPED}`,
       { details: { failures, requests, allowed } },
     );

@@ -3,6 +3,7 @@ import { describeError } from "../core/errors.ts";
 import type { EventBus, LogLevel, RunStatus, TrawlEvent } from "../core/events.ts";
 import type { Fetcher } from "../fetch/types.ts";
 import type { CompiledScraper, ScraperContext, StepContext } from "../pipeline/types.ts";
+import { describeTolerance, tolerated } from "../pipeline/units.ts";
 import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
 import { NothingFetchedError, StepFailedError, TooManyFailedError } from "./errors.ts";
@@ -145,12 +146,10 @@ export class RunSession {
     const { pagesDone: requests, errors: failed } = this.progress.overall();
     if (failed === 0) return;
     const max = this.scraper.limits.maxFailed;
-    const allowed = max === undefined ? Infinity : "count" in max ? max.count : max.share * requests;
-    if (failed < requests && failed <= allowed) return;
+    if (failed < requests && (max === undefined || failed <= tolerated(max, requests))) return;
     const failures = await this.store.queue.failures(this.runId);
     if (failed === requests || max === undefined) throw new NothingFetchedError(failures);
-    const limit = "count" in max ? String(max.count) : `${Math.round(max.share * 1e6) / 1e4}%`;
-    throw new TooManyFailedError(failures, requests, limit);
+    throw new TooManyFailedError(failures, requests, describeTolerance(max));
   }
 
   private async crawl(context: ScraperContext): Promise<CrawlOutcome> {

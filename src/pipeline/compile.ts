@@ -13,7 +13,7 @@ import { issuesToProblems, noPositions } from "./problems.ts";
 import { getStepFactory } from "./registry.ts";
 import type { StepEntry } from "./step-schema.ts";
 import type { CompiledScraper, CompiledStep, CompiledTarget, Politeness, RunLimits } from "./types.ts";
-import { parseDuration, parseSize } from "./units.ts";
+import { parseDuration, parseSize, parseTolerance } from "./units.ts";
 
 /** Where a definition came from. */
 export interface CompileOptions {
@@ -44,12 +44,8 @@ function compileLimits(limits: AnyDefinition["limits"]): RunLimits {
     ...(limits.max_pages !== undefined && { maxPages: limits.max_pages }),
     ...(limits.max_depth !== undefined && { maxDepth: limits.max_depth }),
     ...(limits.max_runtime !== undefined && { maxRuntimeMs: parseDuration(limits.max_runtime) }),
-    ...(limits.max_failed !== undefined && { maxFailed: compileMaxFailed(limits.max_failed) }),
+    ...(limits.max_failed !== undefined && { maxFailed: parseTolerance(limits.max_failed) }),
   };
-}
-
-function compileMaxFailed(max: number | string): NonNullable<RunLimits["maxFailed"]> {
-  return typeof max === "number" ? { count: max } : { share: Number.parseFloat(max) / 100 };
 }
 
 /** A plain `rate_per_host: n` adapts between n/10 and n: it never goes faster than asked. */

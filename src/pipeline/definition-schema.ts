@@ -10,9 +10,9 @@ import {
   durationSchema,
   httpUrlSchema,
   pageNameSchema,
-  percentSchema,
   sizeSchema,
   slugSchema,
+  toleranceSchema,
 } from "./schema-primitives.ts";
 import { stepEntrySchema } from "./step-schema.ts";
 
@@ -31,11 +31,7 @@ export const limitsSchema = z.strictObject({
   max_runtime: durationSchema.optional(),
   max_url_length: z.number().int().min(64).max(65536).default(2048),
   /** Failed requests a run tolerates, as a count or a share of all its requests ("10%"). */
-  max_failed: z
-    .union([z.number().int().nonnegative(), percentSchema], {
-      error: 'expected a number of requests like 50, or a percentage like "10%"',
-    })
-    .optional(),
+  max_failed: toleranceSchema("requests").optional(),
 });
 
 /** Adaptive per-host rate: where it starts, and the bounds it moves between. */

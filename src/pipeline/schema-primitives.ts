@@ -1,7 +1,7 @@
 /** Small zod schemas shared by the definition schema. */
 import { z } from "zod";
 import { loadHtml } from "../extract/index.ts";
-import { DURATION_PATTERN, SIZE_PATTERN } from "./units.ts";
+import { DURATION_PATTERN, PERCENT_PATTERN, SIZE_PATTERN } from "./units.ts";
 
 /** Scraper, target, dataset and step names: lower-case slug. */
 export const slugSchema = z
@@ -28,10 +28,16 @@ export const durationSchema = z.union([
   z.string().regex(DURATION_PATTERN, 'expected a duration like "500ms", "30s", "10m", "1h" or milliseconds'),
 ]);
 
-/** A share in percent, `"0%"` to `"100%"` (decimals allowed). */
-export const percentSchema = z
-  .string()
-  .regex(/^(100(\.0+)?|\d{1,2}(\.\d+)?)%$/, 'expected a percentage from "0%" to "100%"');
+/** A tolerance: a count, or a percentage of the total from `"0%"` to `"100%"`. */
+export function toleranceSchema(what: string) {
+  return z.union(
+    [
+      z.number().int().nonnegative(),
+      z.string().regex(PERCENT_PATTERN, `expected a number of ${what} like 50, or a percentage like "10%"`),
+    ],
+    { error: `expected a number of ${what} like 50, or a percentage like "10%"` },
+  );
+}
 
 /** A byte size: bytes, or `"512KB"`, `"10MB"`… (binary units). */
 export const sizeSchema = z.union([

@@ -3,6 +3,7 @@
  * from YAML or from `defineScraper` in TypeScript.
  */
 import type { ExtractWarnings, FieldMap, FollowRule } from "../extract/index.ts";
+import type { Tolerance } from "./units.ts";
 
 /** A scraped record: plain JSON values only. */
 export type ScrapedRecord = Record<string, unknown>;
@@ -131,7 +132,7 @@ export interface RunLimits {
    * Failed requests the run tolerates: a count, or a share (0–1) of its requests. More fail the
    * run when the crawl ends, before its steps. A crawl that fetched no page at all always fails.
    */
-  maxFailed?: { count: number } | { share: number };
+  maxFailed?: Tolerance;
 }
 
 /** Politeness and fetch settings of one scraper. */

@@ -1,10 +1,16 @@
-/** Durations and byte sizes as written in definitions: `"30s"`, `"10m"`, `"10MB"`, or plain numbers. */
+/**
+ * Durations, byte sizes and tolerances as written in definitions: `"30s"`, `"10m"`, `"10MB"`,
+ * `"10%"`, or plain numbers.
+ */
 
 /** `250ms`, `30s`, `1.5m`, `2h`, `1d` (whitespace between number and unit allowed). */
 export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 
 /** `512`, `64KB`, `10MB`, `1GB`, `2MiB`; units are binary (1 KB = 1024 bytes), case-insensitive. */
 export const SIZE_PATTERN = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i;
+
+/** `0%` to `100%`, decimals allowed. */
+export const PERCENT_PATTERN = /^(100(\.0+)?|\d{1,2}(\.\d+)?)%$/;
 
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SIZE_BYTES: Record<string, number> = {
@@ -40,4 +46,33 @@ export function parseSize(value: number | string): number {
   const match = SIZE_PATTERN.exec(value.trim());
   if (!match) throw new RangeError(`not a size: ${value}`);
   return Math.round(Number(match[1]) * SIZE_BYTES[(match[2] ?? "b").toLowerCase()]!);
+}
+
+/** How many of something (failed requests, dropped records) is tolerated. */
+export type Tolerance = { count: number } | { share: number };
+
+/**
+ * A tolerance as written: a count (`50`), or a percentage of the total (`"10%"`).
+ *
+ * @throws RangeError when the text does not match {@link PERCENT_PATTERN}.
+ */
+export function parseTolerance(value: number | string): Tolerance {
+  if (typeof value === "number") return { count: value };
+  if (!PERCENT_PATTERN.test(value)) throw new RangeError(`not a percentage: ${value}`);
+  return { share: Number.parseFloat(value) / 100 };
+}
+
+/** The most `tolerance` allows out of `total`. */
+export function tolerated(tolerance: Tolerance, total: number): number {
+  return "count" in tolerance ? tolerance.count : tolerance.share * total;
+}
+
+/** `50` or `10%`, the way it was written. */
+export function describeTolerance(tolerance: Tolerance): string {
+  return "count" in tolerance ? String(tolerance.count) : `${Math.round(tolerance.share * 1e6) / 1e4}%`;
+}
+
+/** `3 of 4 requests (75 %)`. */
+export function describeShare(part: number, total: number, noun: string): string {
+  return `${part} of ${total} ${noun} (${Math.round((part / total) * 1000) / 10} %)`;
 }

@@ -127,10 +127,10 @@ describe("a run that gets no page at all, or more failures than max_failed", () 
     const share = await app.engine.run(await scraper("share", starts, '{ max_failed: "50%" }'));
     expect(share.status).toBe("failed");
     expect(share.error).toMatch(
-      /^3 of 4 requests failed \(75 %\), more than max_failed allows \(50%\): http_500 ×2, http_404 ×1, e\.g\. .*; the steps did not run/,
+      /^3 of 4 requests \(75 %\) failed, more than max_failed allows \(50%\): http_500 ×2, http_404 ×1, e\.g\. .*; the steps did not run/,
     );
     const count = await app.engine.run(await scraper("count", starts, "{ max_failed: 2 }"));
-    expect(count.error).toMatch(/^3 of 4 requests failed \(75 %\), more than max_failed allows \(2\)/);
+    expect(count.error).toMatch(/^3 of 4 requests \(75 %\) failed, more than max_failed allows \(2\)/);
     const enough = await app.engine.run(await scraper("enough", starts, "{ max_failed: 3 }"));
     expect(enough).toMatchObject({ status: "succeeded", error: null });
   });

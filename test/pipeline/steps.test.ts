@@ -70,6 +70,18 @@ describe("built-in steps", () => {
     expect(ctx.lines[5]).toBe("warn: check: dropped 8 records in all");
   });
 
+  it("validate fails when it drops more than max_dropped allows, as a share or a count", async () => {
+    const records = [{ id: 1 }, { id: null }, { id: null }, { id: 4 }];
+    const validate = (max: number | string) =>
+      withSteps([{ validate: { required: ["id"], max_dropped: max } }]).steps[0]!;
+    await expect(runStep(validate("25%"), records)).rejects.toThrow(
+      "dropped 2 of 4 records (50 %) as invalid, more than max_dropped allows (25%); did the pages change shape?",
+    );
+    await expect(runStep(validate(1), records)).rejects.toThrow(/more than max_dropped allows \(1\)/);
+    expect((await runStep(validate("50%"), records)).result).toEqual({ dropped: 2 });
+    expect((await runStep(validate(2), records)).result).toEqual({ dropped: 2 });
+  });
+
   it("names unnamed steps after their kind, uniquely", () => {
     const names = withSteps([
       { transform: {} },

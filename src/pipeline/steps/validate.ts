@@ -2,8 +2,10 @@
 import { z } from "zod";
 import { FIELD_TYPES } from "../../extract/index.ts";
 import type { FieldType } from "../../extract/index.ts";
+import { toleranceSchema } from "../schema-primitives.ts";
 import type { StepFactory } from "../step-factory.ts";
 import type { ScrapedRecord } from "../types.ts";
+import { describeShare, describeTolerance, parseTolerance, tolerated } from "../units.ts";
 
 /** Config of `validate`. */
 export const validateConfigSchema = z.strictObject({
@@ -11,6 +13,12 @@ export const validateConfigSchema = z.strictObject({
   required: z.array(z.string().min(1)).default([]),
   /** Field → expected type; checked only when the value is present. */
   types: z.record(z.string().min(1), z.enum(FIELD_TYPES as [FieldType, ...FieldType[]])).optional(),
+  /**
+   * Invalid records tolerated, as a count or a share of the records ("10%"). More fail the step,
+   * so the steps after it (an export) do not run: a site whose pages changed shape does not get
+   * a dataset of the few records that still passed.
+   */
+  max_dropped: toleranceSchema("records").optional(),
 });
 
 /** Validated config of `validate`. */
@@ -53,7 +61,9 @@ export const validateStep: StepFactory<ValidateConfig> = {
     filter: true,
     async run(input, emit, ctx) {
       let dropped = 0;
+      let seen = 0;
       for await (const record of input) {
+        seen += 1;
         const reason = invalidReason(record, config);
         if (reason === null) {
           emit(record);
@@ -63,6 +73,13 @@ export const validateStep: StepFactory<ValidateConfig> = {
         if (dropped <= LOGGED_REASONS) ctx.log("warn", `${info.name}: dropped a record: ${reason}`);
       }
       if (dropped > LOGGED_REASONS) ctx.log("warn", `${info.name}: dropped ${dropped} records in all`);
+      const max = config.max_dropped === undefined ? undefined : parseTolerance(config.max_dropped);
+      if (max && dropped > tolerated(max, seen)) {
+        throw new Error(
+          `dropped ${describeShare(dropped, seen, "records")} as invalid, more than max_dropped ` +
+            `allows (${describeTolerance(max)}); did the pages change shape?`,
+        );
+      }
       return { dropped };
     },
   }),
