@@ -55,32 +55,34 @@ export function invalidReason(record: ScrapedRecord, config: ValidateConfig): st
 /** The built-in `validate` step kind. */
 export const validateStep: StepFactory<ValidateConfig> = {
   config: validateConfigSchema,
-  create: (config, info) => ({
-    name: info.name,
-    kind: info.kind,
-    filter: true,
-    async run(input, emit, ctx) {
-      let dropped = 0;
-      let seen = 0;
-      for await (const record of input) {
-        seen += 1;
-        const reason = invalidReason(record, config);
-        if (reason === null) {
-          emit(record);
-          continue;
+  create: (config, info) => {
+    const maxDropped = config.max_dropped === undefined ? undefined : parseTolerance(config.max_dropped);
+    return {
+      name: info.name,
+      kind: info.kind,
+      filter: true,
+      async run(input, emit, ctx) {
+        let dropped = 0;
+        let seen = 0;
+        for await (const record of input) {
+          seen += 1;
+          const reason = invalidReason(record, config);
+          if (reason === null) {
+            emit(record);
+            continue;
+          }
+          dropped += 1;
+          if (dropped <= LOGGED_REASONS) ctx.log("warn", `${info.name}: dropped a record: ${reason}`);
         }
-        dropped += 1;
-        if (dropped <= LOGGED_REASONS) ctx.log("warn", `${info.name}: dropped a record: ${reason}`);
-      }
-      if (dropped > LOGGED_REASONS) ctx.log("warn", `${info.name}: dropped ${dropped} records in all`);
-      const max = config.max_dropped === undefined ? undefined : parseTolerance(config.max_dropped);
-      if (max && dropped > tolerated(max, seen)) {
-        throw new Error(
-          `dropped ${describeShare(dropped, seen, "records")} as invalid, more than max_dropped ` +
-            `allows (${describeTolerance(max)}); did the pages change shape?`,
-        );
-      }
-      return { dropped };
-    },
-  }),
+        if (dropped > LOGGED_REASONS) ctx.log("warn", `${info.name}: dropped ${dropped} records in all`);
+        if (maxDropped && dropped > tolerated(maxDropped, seen)) {
+          throw new Error(
+            `dropped ${describeShare(dropped, seen, "records")} as invalid, more than max_dropped ` +
+              `allows (${describeTolerance(maxDropped)}); did the pages change shape?`,
+          );
+        }
+        return { dropped };
+      },
+    };
+  },
 };
