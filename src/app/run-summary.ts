@@ -1,6 +1,6 @@
 import type { RunStatus, TargetProgress } from "../core/events.ts";
 import type { RunStatsSnapshot } from "../engine/index.ts";
-import type { RunRecord, StepRecord, Store } from "../store/index.ts";
+import type { FailureGroup, RunRecord, StepRecord, Store } from "../store/index.ts";
 
 /** A run as commands and the API report it (`trawl run --json`, `trawl show`). */
 export interface RunSummary {
@@ -24,7 +24,7 @@ export interface RunSummary {
     records: number | null;
     durationMs: number | null;
   }[];
-  errors: { reason: string; count: number; example: string }[];
+  errors: FailureGroup[];
   stats: Partial<RunStatsSnapshot>;
   dataset: { name: string; version: number } | null;
   /** Recorded for offline replay (`trawl run --record`, `record: true`). */

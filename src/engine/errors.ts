@@ -1,5 +1,6 @@
 import { TrawlError, UsageError } from "../core/errors.ts";
 import { describeShare } from "../pipeline/units.ts";
+import type { FailureGroup } from "../store/types.ts";
 
 /** A command that the run's current state does not allow (e.g. resuming a succeeded run). */
 export class InvalidTransitionError extends UsageError {
@@ -31,13 +32,6 @@ export class StepFailedError extends TrawlError {
       },
     );
   }
-}
-
-/** Failed requests of one reason, with one of their URLs (as `RequestQueue.failures`). */
-interface FailureGroup {
-  reason: string;
-  count: number;
-  example: string;
 }
 
 /** `refused ×5, timeout ×1, e.g. http://…`: the reasons, most frequent first, and one URL. */

@@ -148,8 +148,9 @@ export class RunSession {
     const max = this.scraper.limits.maxFailed;
     if (failed < requests && (max === undefined || failed <= tolerated(max, requests))) return;
     const failures = await this.store.queue.failures(this.runId);
-    if (failed === requests || max === undefined) throw new NothingFetchedError(failures);
-    throw new TooManyFailedError(failures, requests, describeTolerance(max));
+    if (failed === requests) throw new NothingFetchedError(failures);
+    // Some pages were fetched, so max_failed is set and was exceeded.
+    throw new TooManyFailedError(failures, requests, describeTolerance(max!));
   }
 
   private async crawl(context: ScraperContext): Promise<CrawlOutcome> {

@@ -1,6 +1,7 @@
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type {
   Completion,
+  FailureGroup,
   NewRequest,
   QueuedRequest,
   RequestOutcome,
@@ -140,13 +141,13 @@ export class SqliteRequestQueue implements RequestQueue {
       .all(runId) as TargetCounts[];
   }
 
-  async failures(runId: string): Promise<{ reason: string; count: number; example: string }[]> {
+  async failures(runId: string): Promise<FailureGroup[]> {
     // Purpose: errors grouped by reason code, with one URL each.
     return this.db
       .prepare(
         `SELECT reason, COUNT(*) AS count, MIN(url) AS example FROM requests
          WHERE run_id = ? AND state = 'failed' GROUP BY reason ORDER BY count DESC`,
       )
-      .all(runId) as { reason: string; count: number; example: string }[];
+      .all(runId) as FailureGroup[];
   }
 }

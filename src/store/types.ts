@@ -127,6 +127,13 @@ export interface TargetCounts {
   records: number;
 }
 
+/** Failed requests of one reason code, with one of their URLs. */
+export interface FailureGroup {
+  reason: string;
+  count: number;
+  example: string;
+}
+
 export interface RequestQueue {
   /** Adds requests; resolves to how many were new. */
   enqueue(runId: string, requests: NewRequest[], now: number): Promise<number>;
@@ -156,7 +163,7 @@ export interface RequestQueue {
   release(runId: string, requestIds: number[], now: number): Promise<void>;
   counts(runId: string): Promise<TargetCounts[]>;
   /** Failed requests grouped by reason. */
-  failures(runId: string): Promise<{ reason: string; count: number; example: string }[]>;
+  failures(runId: string): Promise<FailureGroup[]>;
 }
 
 /** A stored record with the URL of the page it came from (null: unknown). */

@@ -3,6 +3,7 @@ import { siblingModule, spawnWorker } from "../core/spawn-worker.ts";
 import type { QueueCall, QueueReply, QueueWorkerData, WriteMethod } from "./queue-protocol.ts";
 import type {
   Completion,
+  FailureGroup,
   NewRequest,
   QueuedRequest,
   RequestOutcome,
@@ -77,7 +78,7 @@ export class WorkerRequestQueue implements RequestQueue {
     return this.reads.counts(runId);
   }
 
-  failures(runId: string): Promise<{ reason: string; count: number; example: string }[]> {
+  failures(runId: string): Promise<FailureGroup[]> {
     return this.reads.failures(runId);
   }
 
