@@ -18,6 +18,8 @@ import { datasetRoutes } from "./routes/datasets.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { recordingExportRoutes } from "./routes/recording-export.ts";
+import { runLogRoutes } from "./routes/run-logs.ts";
+import { runRecordRoutes } from "./routes/run-records.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { scraperRoutes } from "./routes/scrapers.ts";
@@ -131,6 +133,8 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
     async (api) => {
       healthRoutes(api, app, Date.now());
       runRoutes(api, app, executions, (message) => log("error", message));
+      runLogRoutes(api, app);
+      runRecordRoutes(api, app);
       scheduleRoutes(api, app, () => scheduler?.wake());
       eventRoutes(api, hub, options.heartbeatMs ?? 15_000);
       datasetRoutes(api, app);

@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { describeRun, finalStage, requireRun, type App } from "../../app/index.ts";
+import { describeRun, requireRun, type App } from "../../app/index.ts";
 import { describeError } from "../../core/errors.ts";
-import type { LogLevel, RunStatus } from "../../core/events.ts";
+import type { RunStatus } from "../../core/events.ts";
 import { loadScraper } from "../../pipeline/index.ts";
+import { RunId } from "./run-id.ts";
 
 const STATUSES: RunStatus[] = [
   "queued",
@@ -17,7 +18,6 @@ const STATUSES: RunStatus[] = [
 ];
 const CONTROLS = ["pause", "resume", "stop", "cancel"] as const;
 
-const RunId = Type.Object({ id: Type.String({ description: "run id, RUN-YYYYMMDD-XXXXXX" }) });
 const Summary = Type.Object(
   {},
   { additionalProperties: true, description: "a run summary (as `trawl show --json`)" },
@@ -25,7 +25,7 @@ const Summary = Type.Object(
 
 /**
  * Runs: list (paged newest first), one run's summary, start one from a definition file, control
- * one (also when another process executes it), its log and its records. Runs started here are
+ * one (also when another process executes it). Runs started here are
  * tracked in `executions` until they end.
  */
 export function runRoutes(
@@ -142,63 +142,4 @@ export function runRoutes(
       },
     );
   }
-
-  server.get(
-    "/runs/:id/logs",
-    {
-      schema: {
-        summary: "A run's log lines, oldest first; follow with `after` (the last id seen)",
-        tags: ["runs"],
-        params: RunId,
-        querystring: Type.Object({
-          level: Type.Optional(Type.Union(["debug", "info", "warn", "error"].map((l) => Type.Literal(l)))),
-          after: Type.Optional(Type.Integer({ minimum: 0 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 500 })),
-        }),
-      },
-    },
-    async (request) => {
-      const { id } = request.params as { id: string };
-      const q = request.query as { level?: LogLevel; after?: number; limit?: number };
-      await requireRun(app.store, id);
-      const logs = await app.store.logs.list(id, {
-        ...(q.level && { level: q.level }),
-        ...(q.after !== undefined && { afterId: q.after }),
-        limit: q.limit ?? 500,
-      });
-      return { logs: logs.map((l) => ({ ...l, at: new Date(l.at).toISOString() })) };
-    },
-  );
-
-  server.get(
-    "/runs/:id/records",
-    {
-      schema: {
-        summary: "A run's records (its final stage, or `stage`), paged",
-        tags: ["runs"],
-        params: RunId,
-        querystring: Type.Object({
-          stage: Type.Optional(Type.Integer({ minimum: 0 })),
-          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-        }),
-      },
-    },
-    async (request) => {
-      const { id } = request.params as { id: string };
-      const q = request.query as { stage?: number; offset?: number; limit?: number };
-      await requireRun(app.store, id);
-      const stage = q.stage ?? (await finalStage(app.store, id));
-      const offset = q.offset ?? 0;
-      const limit = q.limit ?? 100;
-      const records: unknown[] = [];
-      let index = 0;
-      for await (const record of app.store.records.read(id, stage)) {
-        if (index++ < offset) continue;
-        records.push(record);
-        if (records.length >= limit) break;
-      }
-      return { stage, offset, total: await app.store.records.count(id, stage), records };
-    },
-  );
 }
