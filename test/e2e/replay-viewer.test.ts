@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "../../src/app/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { startServer, type TrawlServer } from "../../src/server/index.ts";
-import { DEFAULT_UI_DIR } from "../../src/server/web-app.ts";
+import { E2E_UI_DIR } from "./ui-dir.ts";
 import { browserRoutes } from "../fixtures/browser-site.ts";
 import { writeSession } from "../../src/fetch/browser/session-file.ts";
 import { sessionFileOf } from "../../src/fetch/index.ts";
@@ -73,7 +73,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "trawl-e2e-replay-"));
   site = await startFaultSite({ routes: { ...browserRoutes().routes, ...itemRoutes() } });
   app = await App.open({ home: join(dir, "home") });
-  server = await startServer({ app, port: 0, uiDir: DEFAULT_UI_DIR, scraperFolders: [dir] });
+  server = await startServer({ app, port: 0, uiDir: E2E_UI_DIR, scraperFolders: [dir] });
   browser = await launchBundledChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 120_000);

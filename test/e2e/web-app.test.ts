@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "../../src/app/index.ts";
 import { startServer, type TrawlServer } from "../../src/server/index.ts";
-import { DEFAULT_UI_DIR } from "../../src/server/web-app.ts";
+import { E2E_UI_DIR } from "./ui-dir.ts";
 import { launchBundledChromium } from "./bundled-browser.ts";
 
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "e2e");
@@ -110,7 +110,7 @@ beforeAll(async () => {
   server = await startServer({
     app,
     port: 0,
-    uiDir: DEFAULT_UI_DIR,
+    uiDir: E2E_UI_DIR,
     scraperFolders: [join(dir, "scrapers")],
   });
   browser = await launchBundledChromium();
