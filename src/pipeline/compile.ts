@@ -10,6 +10,7 @@ import { DefinitionError } from "./errors.ts";
 import { isCodeFile, loadCodeModule } from "./load-code.ts";
 import { loadYamlDefinition } from "./load-yaml.ts";
 import { issuesToProblems, noPositions } from "./problems.ts";
+import { resolveRecordKey } from "./record-key.ts";
 import { getStepFactory } from "./registry.ts";
 import type { StepEntry } from "./step-schema.ts";
 import type { CompiledScraper, CompiledStep, CompiledTarget, Politeness, RunLimits } from "./types.ts";
@@ -110,6 +111,8 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
     ...(login?.actions ?? []),
   ];
   const hooks = def as Partial<Pick<CompiledScraper, "setup" | "cleanup">>;
+  const steps = compileSteps(def);
+  const key = resolveRecordKey(def.key, steps);
   return {
     name: def.name,
     ...(options.source !== undefined && { source: resolve(options.source) }),
@@ -117,7 +120,8 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
     targets: compileTargets(def),
     startPage: [...pageNames][0]!,
     pages,
-    steps: compileSteps(def),
+    steps,
+    ...(key !== undefined && { key }),
     limits: compileLimits(def.limits),
     politeness: compilePoliteness(def.politeness),
     browser: usesBrowser

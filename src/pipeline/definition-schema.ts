@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { loginSchema } from "./action-schema.ts";
 import { checkOneRecordKind, pageShape } from "./page-schema.ts";
+import { checkKeyFields, keySchema } from "./record-key.ts";
 import {
   durationSchema,
   httpUrlSchema,
@@ -93,6 +94,8 @@ function topLevelShape<P extends z.ZodType>(page: P) {
     /** Record every run: responses, browser actions and screenshots, for offline replay. */
     record: z.boolean().default(false),
     steps: z.array(stepEntrySchema).default([]),
+    /** The fields identifying a record across runs; default: the last dedupe step's key. */
+    key: keySchema.optional(),
   };
 }
 
@@ -142,6 +145,7 @@ function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
   }
   reportDuplicates(ctx, "targets", def.targets, "target");
   reportDuplicates(ctx, "steps", def.steps, "step");
+  checkKeyFields(def, ctx);
 }
 
 function reportDuplicates(ctx: z.RefinementCtx, key: string, list: unknown, what: string): void {

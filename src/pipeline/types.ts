@@ -218,6 +218,11 @@ export interface CompiledScraper {
   pages: Record<string, CompiledPage>;
   /** Post-crawl steps, in order. The engine runs an implicit `crawl` step before them. */
   steps: CompiledStep[];
+  /**
+   * The fields identifying a record across runs: the declared `key:`, else the last dedupe
+   * step's key. Absent: runs of this scraper are compared record by record, by position.
+   */
+  key?: readonly string[];
   limits: RunLimits;
   politeness: Politeness;
   /** The browser engine's settings; null when no page type uses the browser. */
