@@ -64,6 +64,7 @@ export class Engine {
         steps,
         breakpoints,
         options: { ...((options.record || scraper.record) && { record: true }) },
+        recordKey: scraper.key ?? null,
       },
       this.clock.now(),
     );

@@ -204,4 +204,13 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE records ADD COLUMN source TEXT;
     `,
   },
+  {
+    version: 6,
+    name: "the record key of a run",
+    sql: `
+      -- The fields identifying a record across runs (JSON list), fixed when the run is created:
+      -- the definition's key: or its last dedupe key. NULL: none (records compare by position).
+      ALTER TABLE runs ADD COLUMN record_key TEXT;
+    `,
+  },
 ];

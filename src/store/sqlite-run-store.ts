@@ -26,6 +26,7 @@ interface RunRow {
   dataset_name: string | null;
   dataset_version: number | null;
   options: string;
+  record_key: string | null;
 }
 
 /** Column of each `RunRecord` field that `update` may set. */
@@ -69,6 +70,7 @@ function toRecord(row: RunRow): RunRecord {
     datasetName: row.dataset_name,
     datasetVersion: row.dataset_version,
     options: JSON.parse(row.options) as RunOptions,
+    recordKey: row.record_key === null ? null : (JSON.parse(row.record_key) as string[]),
   };
 }
 
@@ -79,8 +81,8 @@ export class SqliteRunStore implements RunStore {
   async create(run: NewRun, now: number): Promise<RunRecord> {
     // Purpose: insert a queued run and its pending steps. A taken id bumps the tie-breaker.
     const insertRun = this.db.prepare(
-      `INSERT OR IGNORE INTO runs (id, scraper, source, definition_hash, status, created_at, updated_at, breakpoints, targets, steps, options)
-       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO runs (id, scraper, source, definition_hash, status, created_at, updated_at, breakpoints, targets, steps, options, record_key)
+       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertStep = this.db.prepare(`INSERT INTO steps (run_id, idx, name, kind) VALUES (?, ?, ?, ?)`);
     const id = writeTransaction(this.db, () => {
@@ -98,6 +100,7 @@ export class SqliteRunStore implements RunStore {
           JSON.stringify(run.targets),
           JSON.stringify(run.steps.map((step) => step.name)),
           JSON.stringify(run.options ?? {}),
+          run.recordKey ? JSON.stringify(run.recordKey) : null,
         );
         if (inserted.changes === 1) {
           run.steps.forEach((step, index) => insertStep.run(candidate, index, step.name, step.kind));

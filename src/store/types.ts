@@ -37,6 +37,11 @@ export interface RunRecord {
   datasetName: string | null;
   datasetVersion: number | null;
   options: RunOptions;
+  /**
+   * The fields identifying a record across runs, fixed at creation (the definition's `key:`, else
+   * its last dedupe key); null: none, records are compared by position.
+   */
+  recordKey: string[] | null;
 }
 
 /** How a run was asked to run; fixed at creation, kept across resumes. */
@@ -54,6 +59,8 @@ export interface NewRun {
   steps: { name: string; kind: string }[];
   breakpoints: string[];
   options?: RunOptions;
+  /** See {@link RunRecord.recordKey}. @defaultValue null */
+  recordKey?: readonly string[] | null;
 }
 
 /** Filter for listing runs; newest first. */
