@@ -7,7 +7,11 @@ import { normalizeUrl } from "../fetch/index.ts";
 import { liveFetcher } from "./live-fetcher.ts";
 import { Scheduler, type SchedulerOptions } from "../scheduler/index.ts";
 import { engineScheduleRunner } from "./schedule-runner.ts";
-import { openSqliteStore, type Store } from "../store/index.ts";
+import { openSqliteStore, type RunRecord, type Store } from "../store/index.ts";
+import { UsageError } from "../core/errors.ts";
+import { loadScraper, type CompiledScraper } from "../pipeline/index.ts";
+import { requireRun } from "./compare-runs.ts";
+import { describeRun, type RunSummary } from "./run-summary.ts";
 
 /** How to open the app. */
 export interface AppOptions {
@@ -29,6 +33,8 @@ export class App {
   readonly store: Store;
   readonly engine: Engine;
   readonly clock: Clock;
+  /** Runs this process executes in the background (started or resumed through the API). */
+  private readonly background = new Set<Promise<unknown>>();
 
   private constructor(paths: ReturnType<typeof homePaths>, store: Store, options: AppOptions) {
     this.paths = paths;
@@ -90,6 +96,57 @@ export class App {
       log: () => undefined,
       ...options,
     });
+  }
+
+  /** The run's summary, with the live statistics of its session when this process executes it. */
+  describe(run: RunRecord): Promise<RunSummary> {
+    return describeRun(this.store, run, this.engine.session(run.id)?.statsSnapshot());
+  }
+
+  /**
+   * Executes a run in the background: a queued one starts, a stopped or interrupted one resumes.
+   * Resolves once it runs here; rejects with what kept it from starting (its state, another
+   * process holding it, unset variables). `onError` hears of an execution that broke later.
+   */
+  async launch(runId: string, scraper: CompiledScraper, onError: (error: unknown) => void): Promise<void> {
+    let unsubscribe = () => {};
+    const started = new Promise<void>((resolve) => {
+      unsubscribe = this.engine.bus.subscribe((event) => {
+        if (event.type === "run.started" && event.runId === runId) resolve();
+      });
+    });
+    const execution = this.engine.execute(runId, scraper);
+    const tracked = execution.catch(onError).finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+    try {
+      await Promise.race([started, execution]);
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  /**
+   * Resumes a run: one paused by a process that still holds it is resumed by that process; a
+   * stopped or interrupted one, which nobody holds, is executed here from its definition file.
+   */
+  async resume(runId: string, onError: (error: unknown) => void): Promise<RunRecord> {
+    await this.engine.detectInterrupted();
+    const run = await requireRun(this.store, runId);
+    if (!(run.status === "interrupted" || (run.status === "paused" && !run.owner)))
+      return this.engine.resume(runId);
+    if (!run.source) {
+      throw new UsageError(
+        "TRAWL_ERR_APP_NO_DEFINITION",
+        `run ${runId} has no definition file to resume from; resume it with \`trawl resume ${runId} --scraper FILE\``,
+      );
+    }
+    await this.launch(runId, await loadScraper(run.source), onError);
+    return (await this.store.runs.get(runId))!;
+  }
+
+  /** Runs executing in the background here; they stop with `engine.stop` and settle here. */
+  async settleBackground(): Promise<void> {
+    await Promise.allSettled([...this.background]);
   }
 
   async close(): Promise<void> {

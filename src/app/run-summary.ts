@@ -1,38 +1,16 @@
-import type { RunStatus, TargetProgress } from "../core/events.ts";
-import type { RunStatsSnapshot } from "../engine/index.ts";
-import type { FailureGroup, RunRecord, StepRecord, Store } from "../store/index.ts";
+import type { RunStats, RunSummary, TargetStatus } from "../core/contract/runs.ts";
+import type { RunStatus } from "../core/events.ts";
+import { controlsFor } from "../engine/index.ts";
+import type { RunRecord, Store, TargetCounts } from "../store/index.ts";
 
 /** A run as commands and the API report it (`trawl run --json`, `trawl show`). */
-export interface RunSummary {
-  id: string;
-  status: RunStatus;
-  scraper: string;
-  source: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  error: string | null;
-  pauseReason: string | null;
-  /** Records of the run's final stage (after every post-crawl step that ran). */
-  records: number;
-  pages: { done: number; failed: number; pending: number };
-  targets: TargetProgress[];
-  steps: {
-    name: string;
-    kind: string;
-    status: StepRecord["status"];
-    records: number | null;
-    durationMs: number | null;
-  }[];
-  errors: FailureGroup[];
-  stats: Partial<RunStatsSnapshot>;
-  dataset: { name: string; version: number } | null;
-  /** Recorded for offline replay (`trawl run --record`, `record: true`). */
-  recorded: boolean;
-}
+export type { RunSummary } from "../core/contract/runs.ts";
 
-/** Reads everything known about a run into one summary. */
-export async function describeRun(store: Store, run: RunRecord): Promise<RunSummary> {
+/**
+ * Reads everything known about a run into one summary. `liveStats`: the statistics of the session
+ * executing the run in this process, fresher than the stored ones (saved every heartbeat).
+ */
+export async function describeRun(store: Store, run: RunRecord, liveStats?: RunStats): Promise<RunSummary> {
   const [steps, counts, errors] = await Promise.all([
     store.steps.list(run.id),
     store.queue.counts(run.id),
@@ -45,6 +23,7 @@ export async function describeRun(store: Store, run: RunRecord): Promise<RunSumm
   return {
     id: run.id,
     status: run.status,
+    controls: controlsFor(run),
     scraper: run.scraper,
     source: run.source,
     createdAt: iso(run.createdAt)!,
@@ -60,11 +39,9 @@ export async function describeRun(store: Store, run: RunRecord): Promise<RunSumm
     },
     targets: run.targets.map((name) => {
       const c = byTarget.get(name) ?? { pending: 0, leased: 0, done: 0, failed: 0, records: 0 };
-      const open = c.pending + c.leased > 0;
-      const status = crawlDone || !open ? (c.done === 0 && c.failed > 0 ? "failed" : "done") : "running";
       return {
         name,
-        status: c.done + c.failed + c.pending === 0 ? "pending" : status,
+        status: targetStatus(run.status, c, crawlDone),
         pagesDone: c.done + c.failed,
         pagesKnown: c.done + c.failed + c.pending + c.leased,
         records: c.records,
@@ -79,11 +56,36 @@ export async function describeRun(store: Store, run: RunRecord): Promise<RunSumm
       durationMs: step.startedAt && step.finishedAt ? step.finishedAt - step.startedAt : null,
     })),
     errors,
-    stats: run.stats as Partial<RunStatsSnapshot>,
+    stats: liveStats ?? (run.stats as RunStats),
     recorded: run.options.record === true,
     dataset:
       run.datasetName && run.datasetVersion ? { name: run.datasetName, version: run.datasetVersion } : null,
   };
+}
+
+/**
+ * A target's state, read with its run's: a target with requests left runs only while its run
+ * does; when the run paused, stopped or was interrupted it is paused, when the run ended it
+ * ended the same way. A target with nothing left is done, or failed when no page of it worked.
+ */
+function targetStatus(run: RunStatus, c: Omit<TargetCounts, "target">, crawlDone: boolean): TargetStatus {
+  const open = c.pending + c.leased > 0 || (c.done + c.failed === 0 && !crawlDone);
+  if (!open) return c.done === 0 && c.failed > 0 ? "failed" : "done";
+  switch (run) {
+    case "queued":
+      return "pending";
+    case "running":
+      return c.done + c.failed + c.pending + c.leased === 0 ? "pending" : "running";
+    case "paused":
+    case "interrupted":
+      return "paused";
+    case "succeeded":
+      return "done";
+    case "failed":
+      return "failed";
+    case "cancelled":
+      return "cancelled";
+  }
 }
 
 function iso(ms: number | null): string | null {

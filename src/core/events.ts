@@ -3,25 +3,10 @@
  * The CLI, the server's event stream and tests subscribe; nobody polls.
  */
 
-/** The lifecycle states of a run. `interrupted` is what a crash leaves behind: resumable. */
-export type RunStatus =
-  "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "interrupted";
+import type { HealthSample } from "./contract/health.ts";
+import type { Progress, RunStatus, RunSummary, TargetProgress } from "./contract/runs.ts";
 
-/** Counters of one target (or of the whole run). */
-export interface Progress {
-  /** Requests finished (successfully or not). */
-  pagesDone: number;
-  /** Requests known: done, pending and in flight. */
-  pagesKnown: number;
-  records: number;
-  errors: number;
-}
-
-/** Progress of one target, as listed in `targets:` of a definition. */
-export interface TargetProgress extends Progress {
-  name: string;
-  status: "pending" | "running" | "done" | "failed";
-}
+export type { Progress, RunStatus, TargetProgress } from "./contract/runs.ts";
 
 export type TrawlEvent =
   | { type: "run.queued"; runId: string; scraper: string }
@@ -43,13 +28,43 @@ export type TrawlEvent =
   | { type: "request.failed"; runId: string; url: string; target: string; reason: string; message: string }
   | { type: "progress.updated"; runId: string; overall: Progress; targets: TargetProgress[] }
   | { type: "log.written"; runId: string; level: LogLevel; message: string; at: number }
-  /** A run changed in another process (the CLI, a scheduler daemon), as a watcher saw it. */
-  | { type: "run.changed"; runId: string; status: RunStatus; overall: Progress }
+  /**
+   * A run's whole summary after it changed (status, steps, targets, counts, stats), read at once
+   * so that every figure agrees: published by the server, for runs of this process and of others.
+   */
+  | { type: "run.updated"; runId: string; summary: RunSummary }
   | { type: "schedule.fired"; scheduleId: string; dueAt: number; runId: string }
   | { type: "schedule.skipped"; scheduleId: string; dueAt: number; reason: string }
-  | { type: "schedule.finished"; scheduleId: string; dueAt: number; runId: string | null; status: string };
+  | { type: "schedule.finished"; scheduleId: string; dueAt: number; runId: string | null; status: string }
+  /** The server stored a health sample (every 10 s; see GET /api/health/samples). */
+  | { type: "health.sampled"; sample: HealthSample };
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Every event type, as `satisfies` checks: the event stream's subscribers list them from here. */
+export const EVENT_TYPES = [
+  "run.queued",
+  "run.started",
+  "run.paused",
+  "run.resumed",
+  "run.finished",
+  "run.updated",
+  "step.started",
+  "step.finished",
+  "request.finished",
+  "request.failed",
+  "progress.updated",
+  "log.written",
+  "schedule.fired",
+  "schedule.skipped",
+  "schedule.finished",
+  "health.sampled",
+] as const satisfies readonly TrawlEvent["type"][];
+
+// Fails to compile when a type of the union is missing from EVENT_TYPES.
+type Missing = Exclude<TrawlEvent["type"], (typeof EVENT_TYPES)[number]>;
+const _everyType: [Missing] extends [never] ? true : Missing = true;
+void _everyType;
 
 export type TrawlEventType = TrawlEvent["type"];
 export type EventOf<T extends TrawlEventType> = Extract<TrawlEvent, { type: T }>;

@@ -3,13 +3,13 @@ import { hostname } from "node:os";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { isProcessAlive } from "../core/process.ts";
-import { EventBus } from "../core/events.ts";
+import { EventBus, type LogLevel } from "../core/events.ts";
 import { requireEnv } from "../pipeline/template.ts";
 import type { CompiledScraper } from "../pipeline/types.ts";
 import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";
 import { RunSession } from "./run-session.ts";
-import { canApply, type RunAction } from "./transitions.ts";
+import { canApply, STEPS_ON_STATUS, type RunAction } from "./transitions.ts";
 import { defaultParseThreads } from "./parse-pool.ts";
 import type { EngineOptions } from "./types.ts";
 
@@ -154,11 +154,12 @@ export class Engine {
   /** Commands for runs nobody executes: only cancel changes anything; the rest need a process. */
   private async applyDetached(run: RunRecord, command: RunControl): Promise<void> {
     if (command === "cancel") {
-      await this.store.runs.update(run.id, {
-        status: "cancelled",
-        finishedAt: this.clock.now(),
-        owner: null,
+      const now = this.clock.now();
+      await this.store.runs.transition(run.id, {
+        patch: { status: "cancelled", finishedAt: now, owner: null, updatedAt: now },
+        steps: STEPS_ON_STATUS.cancelled,
       });
+      await this.log(run.id, "warn", `cancelled while ${run.status}: the run cannot be resumed`);
       this.bus.emit({ type: "run.finished", runId: run.id, status: "cancelled" });
       return;
     }
@@ -175,14 +176,28 @@ export class Engine {
     const found: string[] = [];
     for (const run of candidates) {
       if (!run.owner || this.isAlive(run) || this.sessions.has(run.id)) continue;
-      const updated = await this.store.runs.update(run.id, { status: "interrupted", owner: null }, [
-        run.status,
-      ]);
+      const updated = await this.store.runs.transition(run.id, {
+        patch: { status: "interrupted", owner: null, updatedAt: this.clock.now() },
+        expect: [run.status],
+        steps: STEPS_ON_STATUS.interrupted,
+      });
       if (!updated) continue;
       found.push(run.id);
+      await this.log(
+        run.id,
+        "warn",
+        `interrupted: the process executing it (${run.owner}) is gone; it can be resumed`,
+      );
       this.bus.emit({ type: "run.finished", runId: run.id, status: "interrupted" });
     }
     return found;
+  }
+
+  /** A log line of a run nobody executes (a session logs its own). */
+  private async log(runId: string, level: LogLevel, message: string): Promise<void> {
+    const at = this.clock.now();
+    this.bus.emit({ type: "log.written", runId, level, message, at });
+    await this.store.logs.append(runId, level, message, at);
   }
 
   private isAlive(run: RunRecord): boolean {

@@ -1,5 +1,5 @@
 export { Engine, type StartOptions } from "./engine.ts";
 export type { EngineOptions, FetcherFactory, FetcherSession, DatasetPublisher } from "./types.ts";
 export type { RunStatsSnapshot } from "./run-stats.ts";
-export { RESUMABLE, canApply } from "./transitions.ts";
+export { RESUMABLE, canApply, controlsFor } from "./transitions.ts";
 export * from "./errors.ts";

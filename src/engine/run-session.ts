@@ -11,6 +11,7 @@ import { runPostStep } from "./post-step.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { RunControls } from "./run-controls.ts";
 import { RunStats, type RunStatsSnapshot } from "./run-stats.ts";
+import { STEPS_ON_STATUS } from "./transitions.ts";
 import type { EngineOptions } from "./types.ts";
 
 /** How often progress events go out at most, in ms: enough for a live bar, cheap at 1000 pages/s. */
@@ -73,6 +74,7 @@ export class RunSession {
       this.progress = new ProgressTracker(this.run.targets, await this.store.queue.counts(this.runId));
       await this.setStatus("running", { startedAt: this.run.startedAt ?? this.clock.now(), error: null });
       this.emit({ type: "run.started", runId: this.runId, resumed });
+      if (resumed) this.log("info", `resumed (it was ${this.describePause()})`);
       if (resumed && this.run.definitionHash !== this.scraper.hash) {
         this.log(
           "warn",
@@ -238,6 +240,8 @@ export class RunSession {
   }
 
   private async end(status: RunStatus, error?: string): Promise<void> {
+    if (status === "cancelled") this.log("warn", "cancelled: the run cannot be resumed");
+    if (status === "succeeded") this.log("info", "succeeded");
     this.accountRunningTime();
     await this.setStatus(status, {
       finishedAt: this.clock.now(),
@@ -250,6 +254,12 @@ export class RunSession {
     this.emit({ type: "run.finished", runId: this.runId, status, ...(error && { error }) });
   }
 
+  /** How the run stood before this session: `interrupted`, `stopped`, `paused (user)`. */
+  private describePause(): string {
+    if (this.run.status !== "paused") return this.run.status;
+    return this.run.pauseReason === "stopped" ? "stopped" : `paused (${this.run.pauseReason ?? "user"})`;
+  }
+
   private async release(context: ScraperContext): Promise<void> {
     clearInterval(this.heartbeat);
     try {
@@ -258,7 +268,6 @@ export class RunSession {
       this.log("error", `cleanup hook failed: ${describeError(error)}`);
     }
     await this.fetcher?.close();
-    await this.saveStats();
   }
 
   private startHeartbeat(): void {
@@ -277,13 +286,16 @@ export class RunSession {
   }
 
   private async saveStats(): Promise<void> {
-    const rates = this.fetcher?.hostStats?.();
-    if (rates) this.stats.recordHostRates(rates);
     await this.store.runs.update(this.runId, { stats: { ...this.statsSnapshot() } });
   }
 
-  /** The run's fetch statistics so far. */
-  private statsSnapshot(): RunStatsSnapshot {
+  /**
+   * The run's fetch statistics so far. Every status change stores them with the status, so the
+   * stored run's last statistics are those of the moment it ended or paused.
+   */
+  statsSnapshot(): RunStatsSnapshot {
+    const rates = this.fetcher?.hostStats?.();
+    if (rates) this.stats.recordHostRates(rates);
     return this.stats.snapshot(this.progress?.pagesDone() ?? 0, this.runningSeconds());
   }
 
@@ -297,9 +309,13 @@ export class RunSession {
     this.runningSince = null;
   }
 
+  /** Stores a new status with its steps' states and the statistics so far, in one transaction. */
   private async setStatus(status: RunStatus, patch: Partial<RunRecord> = {}): Promise<void> {
     if (status === "running" && this.runningSince === null) this.runningSince = this.clock.now();
-    await this.store.runs.update(this.runId, { ...patch, status, updatedAt: this.clock.now() });
+    await this.store.runs.transition(this.runId, {
+      patch: { ...patch, status, stats: { ...this.statsSnapshot() }, updatedAt: this.clock.now() },
+      steps: STEPS_ON_STATUS[status],
+    });
   }
 
   /**

@@ -1,4 +1,6 @@
+import type { RunControl, StepStatus } from "../core/contract/runs.ts";
 import type { RunStatus } from "../core/events.ts";
+import type { RunRecord, StepSettlement } from "../store/types.ts";
 
 /**
  * Which states each action may start from. Only the engine applies them; everybody else asks.
@@ -22,3 +24,49 @@ export function canApply(action: RunAction, status: RunStatus): boolean {
 
 /** States from which `trawl resume` continues a run. */
 export const RESUMABLE: readonly RunStatus[] = ["paused", "interrupted"];
+
+/**
+ * What a run's steps become when the run enters a status, in the same transaction: a run that
+ * ends or pauses leaves no step `running`, and one that runs again takes its paused step along.
+ */
+export const STEPS_ON_STATUS: Record<RunStatus, readonly StepSettlement[]> = {
+  queued: [],
+  running: [{ from: ["paused"], to: "running" }],
+  paused: [{ from: ["running"], to: "paused" }],
+  interrupted: [{ from: ["running"], to: "paused" }],
+  succeeded: [],
+  failed: [
+    { from: ["running", "paused"], to: "failed" },
+    { from: ["pending"], to: "skipped" },
+  ],
+  cancelled: [
+    { from: ["running", "paused"], to: "cancelled" },
+    { from: ["pending"], to: "skipped" },
+  ],
+};
+
+/** Steps that ended with their run: `failed`, `cancelled`, `skipped`. A resumed run never has them. */
+export const ENDED_STEP_STATES: readonly StepStatus[] = ["failed", "cancelled", "skipped"];
+
+/**
+ * The commands that will work on a run as stored, and only those: a paused run some process still
+ * holds (paused by a user or at a breakpoint) can be resumed, stopped or cancelled; a stopped or
+ * interrupted one (nobody holds it) can be resumed by whoever asks (when its definition file is
+ * known) or cancelled; a finished one takes none.
+ */
+export function controlsFor(run: Pick<RunRecord, "status" | "owner" | "source">): RunControl[] {
+  // Nobody holds a stopped or interrupted run: whoever resumes it needs its definition file.
+  const orphanResume: RunControl[] = run.source ? ["resume", "cancel"] : ["cancel"];
+  switch (run.status) {
+    case "queued":
+      return ["cancel"];
+    case "running":
+      return ["pause", "stop", "cancel"];
+    case "paused":
+      return run.owner ? ["resume", "stop", "cancel"] : orphanResume;
+    case "interrupted":
+      return orphanResume;
+    default:
+      return [];
+  }
+}

@@ -1,25 +1,33 @@
 import type { App } from "../app/index.ts";
-import type { Progress, TrawlEvent } from "../core/events.ts";
+import type { TrawlEvent } from "../core/events.ts";
 import type { RunRecord } from "../store/index.ts";
+
+/** Log lines of one run read per look, at most: a run that logs faster catches up over the next looks. */
+const LOG_BATCH = 500;
 
 /**
  * Brings runs that other processes execute (the CLI, a scheduler daemon) into the event stream:
- * their events never reach this process's bus, so their rows are read every `intervalMs` and a
- * `run.changed` event is published when a status or a counter moved.
+ * their events never reach this process's bus, so the database is read every `intervalMs`. A run
+ * whose row or counters moved is handed to `changed` (which publishes its summary), and its new
+ * log lines are published as `log.written`, as if it ran here.
  */
 export class RunWatcher {
   private timer: NodeJS.Timeout | undefined;
   private since: number;
-  /** Last published state of each watched run, to publish changes only. */
+  private readonly startedAt: number;
+  /** Last state seen of each watched run (its row's change time and its counters). */
   private readonly seen = new Map<string, string>();
+  /** Id of the last log line published of each watched run. */
+  private readonly lastLog = new Map<string, number>();
   private polling = false;
 
   constructor(
     private readonly app: App,
     private readonly publish: (event: TrawlEvent) => void,
+    private readonly changed: (runId: string) => void,
     private readonly intervalMs = 500,
   ) {
-    this.since = app.clock.now();
+    this.since = this.startedAt = app.clock.now();
   }
 
   start(): void {
@@ -39,18 +47,18 @@ export class RunWatcher {
     try {
       const { store } = this.app;
       const changed = await store.runs.list({ updatedAfter: this.since, limit: 1000 });
-      const live = await store.runs.list({ statuses: ["running", "queued"], limit: 1000 });
+      const live = await store.runs.list({ statuses: ["running", "queued", "paused"], limit: 1000 });
       const runs = new Map<string, RunRecord>([...live, ...changed].map((run) => [run.id, run]));
       for (const run of changed) this.since = Math.max(this.since, run.updatedAt);
       for (const run of runs.values()) {
         if (this.app.engine.session(run.id)) continue; // this process's bus reports it already
-        const overall = await this.progress(run.id);
-        const state = `${run.status}:${overall.pagesDone}:${overall.pagesKnown}:${overall.records}:${overall.errors}`;
-        if (this.seen.get(run.id) === state) continue;
-        this.seen.set(run.id, state);
-        this.publish({ type: "run.changed", runId: run.id, status: run.status, overall });
+        await this.look(run);
       }
-      for (const id of this.seen.keys()) if (!runs.has(id)) this.seen.delete(id);
+      for (const id of this.seen.keys()) {
+        if (runs.has(id)) continue;
+        this.seen.delete(id);
+        this.lastLog.delete(id);
+      }
     } catch {
       // The next poll tries again (a busy or briefly locked database).
     } finally {
@@ -58,14 +66,28 @@ export class RunWatcher {
     }
   }
 
-  private async progress(runId: string): Promise<Progress> {
-    const overall: Progress = { pagesDone: 0, pagesKnown: 0, records: 0, errors: 0 };
-    for (const target of await this.app.store.queue.counts(runId)) {
-      overall.pagesDone += target.done + target.failed;
-      overall.pagesKnown += target.pending + target.leased + target.done + target.failed;
-      overall.records += target.records ?? 0;
-      overall.errors += target.failed;
+  private async look(run: RunRecord): Promise<void> {
+    await this.publishLogs(run.id);
+    const counts = await this.app.store.queue.counts(run.id);
+    const state = `${run.updatedAt}:${JSON.stringify(counts)}`;
+    if (this.seen.get(run.id) === state) return;
+    this.seen.set(run.id, state);
+    this.changed(run.id);
+  }
+
+  /** The run's log lines written since the last look (on the first, those since the watcher started). */
+  private async publishLogs(runId: string): Promise<void> {
+    const first = !this.lastLog.has(runId);
+    let after = this.lastLog.get(runId) ?? 0;
+    for (;;) {
+      const lines = await this.app.store.logs.list(runId, { afterId: after, limit: LOG_BATCH });
+      for (const line of lines) {
+        if (!first || line.at >= this.startedAt)
+          this.publish({ type: "log.written", runId, level: line.level, message: line.message, at: line.at });
+      }
+      after = lines.at(-1)?.id ?? after;
+      this.lastLog.set(runId, after);
+      if (lines.length < LOG_BATCH) return;
     }
-    return overall;
   }
 }

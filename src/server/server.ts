@@ -11,7 +11,9 @@ import type { LogLevel, TrawlEvent } from "../core/events.ts";
 import type { Scheduler } from "../scheduler/index.ts";
 import { apiErrorOf, HttpError } from "./api-error.ts";
 import { EventHub } from "./event-hub.ts";
+import { HealthSampler } from "./health-sampler.ts";
 import { allowedAuthorities, guardRequest } from "./guard.ts";
+import { activityRoutes } from "./routes/activity.ts";
 import { captureRoutes } from "./routes/captures.ts";
 import { compareRoutes } from "./routes/compare.ts";
 import { datasetRoutes } from "./routes/datasets.ts";
@@ -25,6 +27,7 @@ import { scheduleRoutes } from "./routes/schedules.ts";
 import { scraperRoutes } from "./routes/scrapers.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { DEFAULT_UI_DIR, serveApp } from "./web-app.ts";
+import { RunFeed } from "./run-feed.ts";
 import { RunWatcher } from "./run-watcher.ts";
 
 /** Where `trawl serve` listens unless told otherwise (DESIGN.md §4). */
@@ -51,6 +54,10 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** … and the whole request within this. @defaultValue 30000 */
   requestTimeoutMs?: number;
+  /** Health samples are taken and stored this often. @defaultValue 10000 */
+  healthSampleMs?: number;
+  /** … and kept this long. @defaultValue 24 hours */
+  healthRetentionMs?: number;
   /** The event stream (tests pass one with predictable ids). */
   hub?: EventHub;
   log?(level: LogLevel, message: string): void;
@@ -63,6 +70,8 @@ export interface TrawlServer {
   fastify: FastifyInstance;
   hub: EventHub;
   scheduler: Scheduler | undefined;
+  /** Takes and stores the health samples (tests call `sample()` with an injected clock). */
+  sampler: HealthSampler;
   /** Stops the scheduler and every run of this process (gracefully: resumable), the watcher and the HTTP server. */
   close(): Promise<void>;
 }
@@ -83,8 +92,18 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   const publish = (event: TrawlEvent) => {
     if (!NOT_STREAMED.has(event.type)) hub.publish(event);
   };
-  const unsubscribe = app.engine.bus.subscribe(publish);
-  const watcher = new RunWatcher(app, publish, options.watchMs);
+  const feed = new RunFeed(app, publish, (message) => log("warn", message));
+  const unsubscribe = [app.engine.bus.subscribe(publish), app.engine.bus.subscribe(feed.listener())];
+  const watcher = new RunWatcher(app, publish, (runId) => feed.touch(runId), options.watchMs);
+  const sampler = new HealthSampler({
+    store: app.store,
+    clock: app.clock,
+    owner: app.engine.owner,
+    home: app.paths.home,
+    publish,
+    ...(options.healthSampleMs !== undefined && { intervalMs: options.healthSampleMs }),
+    ...(options.healthRetentionMs !== undefined && { retentionMs: options.healthRetentionMs }),
+  });
 
   const fastify = Fastify({
     logger: false,
@@ -125,14 +144,13 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   });
   await fastify.register(swaggerUi, { routePrefix: "/api/docs" });
 
-  /** Runs started through the API that have not ended. */
-  const executions = new Set<Promise<unknown>>();
   let scheduler: Scheduler | undefined;
   const stopScheduler = new AbortController();
   await fastify.register(
     async (api) => {
-      healthRoutes(api, app, Date.now());
-      runRoutes(api, app, executions, (message) => log("error", message));
+      healthRoutes(api, app, Date.now(), sampler);
+      activityRoutes(api, app);
+      runRoutes(api, app, (message) => log("error", message));
       runLogRoutes(api, app);
       runRecordRoutes(api, app);
       scheduleRoutes(api, app, () => scheduler?.wake());
@@ -155,6 +173,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   const port = (fastify.server.address() as AddressInfo).port;
   authorities = allowedAuthorities(host, port);
   watcher.start();
+  sampler.start();
 
   let schedulerDone: Promise<void> = Promise.resolve();
   if (options.scheduler ?? true) {
@@ -170,6 +189,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
     fastify,
     hub,
     scheduler,
+    sampler,
     async close() {
       stopScheduler.abort();
       scheduler?.wake();
@@ -178,10 +198,12 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
         (run) => app.engine.session(run.id),
       );
       await Promise.all(running.map((run) => app.engine.stop(run.id).catch(() => undefined)));
-      await Promise.allSettled([...executions]);
+      await app.settleBackground();
       await schedulerDone;
       watcher.stop();
-      unsubscribe();
+      await sampler.stop();
+      feed.stop();
+      for (const stop of unsubscribe) stop();
       // Event streams never end by themselves: close their sockets with the server.
       fastify.server.closeAllConnections();
       await fastify.close();

@@ -213,4 +213,66 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN record_key TEXT;
     `,
   },
+  {
+    version: 7,
+    name: "health samples; indexes of the activity feed and recent errors",
+    sql: `
+      -- What a process measured every few seconds (itself, its machine, the runs), kept 24 hours.
+      -- One series per role ('serve', later the scheduler daemon): only the process holding the
+      -- role's lease in health_samplers writes it, so two servers on one database never interleave.
+      CREATE TABLE health_samples (
+        role TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        process TEXT NOT NULL,
+        rss INTEGER NOT NULL,
+        heap_used INTEGER NOT NULL,
+        cpu_percent REAL NOT NULL,
+        load1 REAL NOT NULL,
+        load5 REAL NOT NULL,
+        load15 REAL NOT NULL,
+        memory_total INTEGER NOT NULL,
+        memory_free INTEGER NOT NULL,
+        disk_total INTEGER,
+        disk_free INTEGER,
+        active_runs INTEGER NOT NULL,
+        queued_runs INTEGER NOT NULL,
+        requests_per_second REAL NOT NULL,
+        PRIMARY KEY (role, at)
+      ) WITHOUT ROWID;
+      CREATE INDEX health_samples_by_time ON health_samples (at);
+
+      -- The sampler lease of each role: at most one row per role.
+      CREATE TABLE health_samplers (
+        role TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+
+      -- The activity feed is derived from runs and occurrences (see sqlite-activity.ts): these
+      -- let it read the newest of each kind without sorting whole tables.
+      CREATE INDEX runs_by_start ON runs (started_at) WHERE started_at IS NOT NULL;
+      CREATE INDEX runs_by_finish ON runs (finished_at) WHERE finished_at IS NOT NULL;
+      CREATE INDEX occurrences_by_activity ON schedule_occurrences (COALESCE(started_at, created_at));
+      -- Recent errors look up runs' failed requests; only failed rows are indexed, so a crawl's
+      -- successful requests cost nothing more to write.
+      CREATE INDEX requests_failed ON requests (run_id, reason, url) WHERE state = 'failed';
+    `,
+  },
+  {
+    version: 9,
+    name: "no ended run keeps a running step",
+    sql: `
+      -- Until now a run that failed, was cancelled, stopped or interrupted left its current step
+      -- 'running' and later ones 'pending'. Give them the states the engine now sets with the
+      -- run's status (engine/transitions.ts, STEPS_ON_STATUS).
+      UPDATE steps SET status = 'paused'
+        WHERE status = 'running' AND run_id IN (SELECT id FROM runs WHERE status IN ('paused', 'interrupted'));
+      UPDATE steps SET status = 'failed'
+        WHERE status = 'running' AND run_id IN (SELECT id FROM runs WHERE status = 'failed');
+      UPDATE steps SET status = 'cancelled'
+        WHERE status = 'running' AND run_id IN (SELECT id FROM runs WHERE status = 'cancelled');
+      UPDATE steps SET status = 'skipped'
+        WHERE status = 'pending' AND run_id IN (SELECT id FROM runs WHERE status IN ('failed', 'cancelled'));
+    `,
+  },
 ];

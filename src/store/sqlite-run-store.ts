@@ -2,7 +2,15 @@ import type { RunStatus } from "../core/events.ts";
 import { formatRunId } from "../core/ids.ts";
 import { randomInt } from "node:crypto";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
-import type { NewRun, RunControl, RunFilter, RunOptions, RunRecord, RunStore } from "./types.ts";
+import type {
+  NewRun,
+  RunControl,
+  RunFilter,
+  RunOptions,
+  RunRecord,
+  RunStore,
+  RunTransition,
+} from "./types.ts";
 
 interface RunRow {
   id: string;
@@ -119,12 +127,18 @@ export class SqliteRunStore implements RunStore {
   }
 
   async list(filter: RunFilter = {}): Promise<RunRecord[]> {
-    // Purpose: runs newest first (or by change time), filtered by scraper, status, id page, dates.
+    // Purpose: runs newest first (or by change time), filtered by scraper (exact or a part of its
+    // name), status, id page, dates.
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.scraper) {
       where.push("scraper = ?");
       params.push(filter.scraper);
+    }
+    if (filter.scraperContains) {
+      // LIKE ignores the case of ASCII letters; %, _ and \ in the text are matched as themselves.
+      where.push("scraper LIKE ? ESCAPE '\\'");
+      params.push(`%${filter.scraperContains.replace(/[\\%_]/g, "\\$&")}%`);
     }
     if (filter.statuses?.length) {
       where.push(`status IN (${filter.statuses.map(() => "?").join(", ")})`);
@@ -148,6 +162,26 @@ export class SqliteRunStore implements RunStore {
   }
 
   async update(id: string, patch: Partial<RunRecord>, expect?: RunStatus[]): Promise<boolean> {
+    return writeTransaction(this.db, () => this.updateRow(id, patch, expect));
+  }
+
+  async transition(id: string, { patch, expect, steps }: RunTransition): Promise<boolean> {
+    return writeTransaction(this.db, () => {
+      if (!this.updateRow(id, patch, expect)) return false;
+      for (const { from, to } of steps) {
+        // Purpose: move the run's steps in states `from` to `to` (ended, paused or resumed with the run).
+        this.db
+          .prepare(
+            `UPDATE steps SET status = ? WHERE run_id = ? AND status IN (${from.map(() => "?").join(", ")})`,
+          )
+          .run(to, id, ...from);
+      }
+      return true;
+    });
+  }
+
+  /** Sets some columns of a run, optionally only from the expected statuses; true if it did. */
+  private updateRow(id: string, patch: Partial<RunRecord>, expect?: RunStatus[]): boolean {
     // Purpose: set some columns of a run, optionally only from the expected statuses.
     const sets: string[] = ["updated_at = ?"];
     const params: unknown[] = [patch.updatedAt ?? Date.now()];
@@ -163,7 +197,7 @@ export class SqliteRunStore implements RunStore {
       sql += ` AND status IN (${expect.map(() => "?").join(", ")})`;
       params.push(...expect);
     }
-    return writeTransaction(this.db, () => this.db.prepare(sql).run(...params).changes === 1);
+    return this.db.prepare(sql).run(...params).changes === 1;
   }
 
   async claim(id: string, owner: string, now: number, staleBefore: number): Promise<boolean> {

@@ -1,3 +1,5 @@
+import type { ActivityKind } from "../core/contract/activity.ts";
+import type { FailureGroup, RunControl, StepStatus } from "../core/contract/runs.ts";
 import type { LogLevel, RunStatus } from "../core/events.ts";
 import type { ScheduleStore } from "./schedule-types.ts";
 
@@ -7,7 +9,7 @@ import type { ScheduleStore } from "./schedule-types.ts";
  */
 
 /** A control command written by any process and obeyed by the process that executes the run. */
-export type RunControl = "pause" | "resume" | "stop" | "cancel";
+export type { RunControl } from "../core/contract/runs.ts";
 
 /** A stored run. */
 export interface RunRecord {
@@ -63,9 +65,24 @@ export interface NewRun {
   recordKey?: readonly string[] | null;
 }
 
+/** Steps in one of the states `from` move to `to` (see {@link RunStore.transition}). */
+export interface StepSettlement {
+  from: StepStatus[];
+  to: StepStatus;
+}
+
+/** A change of a run's status: the new fields, the statuses it may come from, its steps' moves. */
+export interface RunTransition {
+  patch: Partial<RunRecord> & { status: RunStatus };
+  expect?: RunStatus[];
+  steps: readonly StepSettlement[];
+}
+
 /** Filter for listing runs; newest first. */
 export interface RunFilter {
   scraper?: string;
+  /** Only runs whose scraper name contains this text, ignoring case (ASCII letters). */
+  scraperContains?: string;
   statuses?: RunStatus[];
   limit?: number;
   /** Only runs with a smaller id (older): the next page after a page ending with this id. */
@@ -85,6 +102,12 @@ export interface RunStore {
   list(filter?: RunFilter): Promise<RunRecord[]>;
   /** Sets fields of a run; when `expect` is given the update only happens from those statuses. Resolves true if updated. */
   update(id: string, patch: Partial<RunRecord>, expect?: RunStatus[]): Promise<boolean>;
+  /**
+   * Changes a run's status with other fields, and its steps' states as `steps` says, in one
+   * transaction: no reader ever sees an ended run with a running step. Only from `expect` when
+   * given. Resolves true if the run was updated.
+   */
+  transition(id: string, change: RunTransition): Promise<boolean>;
   /** Takes ownership if nobody owns the run or the owner's heartbeat is older than `staleBefore`. */
   claim(id: string, owner: string, now: number, staleBefore: number): Promise<boolean>;
   /** Records a heartbeat and returns the pending control command (clearing it), if any. */
@@ -135,11 +158,7 @@ export interface TargetCounts {
 }
 
 /** Failed requests of one reason code, with one of their URLs. */
-export interface FailureGroup {
-  reason: string;
-  count: number;
-  example: string;
-}
+export type { FailureGroup } from "../core/contract/runs.ts";
 
 export interface RequestQueue {
   /** Adds requests; resolves to how many were new. */
@@ -220,7 +239,7 @@ export interface StepRecord {
   index: number;
   name: string;
   kind: string;
-  status: "pending" | "running" | "done";
+  status: StepStatus;
   startedAt: number | null;
   finishedAt: number | null;
   recordsOut: number | null;
@@ -301,6 +320,87 @@ export interface CaptureStore {
   counts(runId: string): Promise<Partial<Record<CaptureKind, number>>>;
 }
 
+/** One entry of the activity feed, derived from what is stored (runs, schedule occurrences). */
+export interface ActivityRecord {
+  /** Stable across reads: the kind and what it is about (`run.finished:RUN-…`). */
+  id: string;
+  at: number;
+  kind: ActivityKind;
+  runId: string | null;
+  scheduleId: string | null;
+  scraper: string | null;
+  /** The run's status (run entries), the occurrence's (schedule entries), `paused` (schedule.paused). */
+  status: string | null;
+  /** Records of a finished run's last completed step; null when none completed. */
+  records: number | null;
+  /** A failed run's error, why an occurrence was skipped or failed, why a schedule is paused. */
+  message: string | null;
+}
+
+/** Where a page of the activity feed ends: the next page is strictly older. */
+export interface ActivityCursor {
+  at: number;
+  id: string;
+}
+
+/** A run that failed or has failed requests, as the recent errors list it. */
+export interface RunErrorRecord {
+  runId: string;
+  scraper: string;
+  status: RunStatus;
+  /** When it ended, or last changed while it runs. */
+  at: number;
+  error: string | null;
+  failedRequests: number;
+  failures: FailureGroup[];
+}
+
+/**
+ * What happened, read from the stored runs and schedule history: nothing of its own is stored,
+ * so the feed covers every process that shares the database, and the past before it existed.
+ */
+export interface ActivityStore {
+  /** Entries newest first (by `at`, then `id`), older than `before`; at most `limit` (default 50). */
+  feed(options?: { before?: ActivityCursor; limit?: number }): Promise<ActivityRecord[]>;
+  /** Runs that failed or have failed requests, newest run first, older than run `before`. */
+  errors(options?: { before?: string; limit?: number }): Promise<RunErrorRecord[]>;
+}
+
+/** What a process measured at one instant: itself, its machine and the runs of the database. */
+export interface HealthSampleRecord {
+  /** The series: `serve` for `trawl serve`. */
+  role: string;
+  at: number;
+  /** The process that measured (`host:pid:nonce`). */
+  process: string;
+  rss: number;
+  heapUsed: number;
+  /** CPU time of the process since the previous sample, in % of one core. */
+  cpuPercent: number;
+  load: [number, number, number];
+  memoryTotal: number;
+  memoryFree: number;
+  diskTotal: number | null;
+  diskFree: number | null;
+  activeRuns: number;
+  queuedRuns: number;
+  /** Fetch attempts per second over every running run since the previous sample. */
+  requestsPerSecond: number;
+}
+
+/** Health samples over time, one series per role, written by the holder of the role's lease. */
+export interface HealthStore {
+  /** Takes or renews the sampler lease of `role` until `now + ttlMs`; false while another owner holds it. */
+  lead(role: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up, if `owner` holds it, so another process samples at once. */
+  resign(role: string, owner: string): Promise<void>;
+  add(sample: HealthSampleRecord): Promise<void>;
+  /** Samples with `from <= at < until`, oldest first, at most `limit` (the newest kept). */
+  list(filter: { role?: string; from: number; until: number; limit?: number }): Promise<HealthSampleRecord[]>;
+  /** Deletes every sample older than `before`; resolves to how many. */
+  prune(before: number): Promise<number>;
+}
+
 /** Every repository of one database. */
 export interface Store {
   runs: RunStore;
@@ -310,6 +410,8 @@ export interface Store {
   logs: LogStore;
   schedules: ScheduleStore;
   captures: CaptureStore;
+  activity: ActivityStore;
+  health: HealthStore;
   /** Result of `PRAGMA integrity_check` (or the backend's equivalent). */
   integrityCheck(): Promise<string[]>;
   close(): Promise<void>;

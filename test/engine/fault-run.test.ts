@@ -111,7 +111,8 @@ describe("a run that gets no page at all, or more failures than max_failed", () 
     const warnings = (await app.store.logs.list(run.id, { level: "warn" })).map((l) => l.message);
     expect(warnings).toContain(`${site.url}/status/404?a failed: http_404 (HTTP 404)`);
     const steps = await app.store.steps.list(run.id);
-    expect(steps.map((s) => s.status)).toEqual(["running", "pending"]);
+    // The run ended inside its crawl; the export never ran.
+    expect(steps.map((s) => s.status)).toEqual(["failed", "skipped"]);
     expect(await resolveVersion(app.paths.datasets, "down")).toBe(1);
   });
 

@@ -101,19 +101,36 @@ describe("the event stream", () => {
     expect(stream.text()).toContain("event: progress.updated");
     expect(stream.text()).toContain("event: step.started");
     expect(stream.text()).not.toContain("event: request.finished");
+    // The whole summary follows, read at once: the same as the stored run's.
+    const stored = (await f.api("GET", `/api/runs/${id}`)).json;
+    await stream.waitFor(`"summary":{"id":"${id}","status":"succeeded"`);
+    expect(lastSummary(stream.text(), id)).toEqual(stored);
 
-    // Another process on the same data directory: its events never reach this server's bus.
+    // Another process on the same data directory: its events never reach this server's bus, but
+    // its summary and log lines come through the watcher.
     const other = await App.open({ home: join(f.dir, "home") });
     try {
       const run = await other.engine.run(await loadScraper(f.scraperFile));
+      await stream.waitFor(`"summary":{"id":"${run.id}","status":"succeeded"`);
       await stream.waitFor(
         new RegExp(
-          `event: run.changed\\ndata: \\{"type":"run.changed","runId":"${run.id}","status":"succeeded"`,
+          `event: log.written\\ndata: \\{"type":"log.written","runId":"${run.id}","level":"info","message":"succeeded"`,
         ),
       );
+      const summary = lastSummary(stream.text(), run.id);
+      expect(summary).toEqual((await f.api("GET", `/api/runs/${run.id}`)).json);
+      expect(summary.controls).toEqual([]);
     } finally {
       await other.close();
     }
     stream.close();
   });
 });
+
+/** The summary of the last `run.updated` event of `runId` in a stream's text. */
+function lastSummary(text: string, runId: string): Record<string, unknown> {
+  const frames = text
+    .split("\n")
+    .filter((line) => line.startsWith(`data: {"type":"run.updated","runId":"${runId}"`));
+  return (JSON.parse(frames.at(-1)!.slice("data: ".length)) as { summary: Record<string, unknown> }).summary;
+}

@@ -1,39 +1,30 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { describeRun, requireRun, type App } from "../../app/index.ts";
+import { requireRun, type App } from "../../app/index.ts";
+import {
+  RunPageSchema,
+  RunStatusSchema,
+  RunSummarySchema,
+  type RunControl,
+} from "../../core/contract/runs.ts";
 import { describeError } from "../../core/errors.ts";
 import type { RunStatus } from "../../core/events.ts";
 import { loadScraper } from "../../pipeline/index.ts";
 import { RunId } from "./run-id.ts";
 
-const STATUSES: RunStatus[] = [
-  "queued",
-  "running",
-  "paused",
-  "succeeded",
-  "failed",
-  "cancelled",
-  "interrupted",
-];
-const CONTROLS = ["pause", "resume", "stop", "cancel"] as const;
-
-const Summary = Type.Object(
-  {},
-  { additionalProperties: true, description: "a run summary (as `trawl show --json`)" },
-);
+const CONTROLS: readonly RunControl[] = ["pause", "resume", "stop", "cancel"];
 
 /**
  * Runs: list (paged newest first), one run's summary, start one from a definition file, control
- * one (also when another process executes it). Runs started here are
- * tracked in `executions` until they end.
+ * one (also when another process executes it; a stopped or interrupted run resumes here). Runs
+ * started or resumed here go on in the background (see `App.launch`).
  */
-export function runRoutes(
-  server: FastifyInstance,
-  app: App,
-  executions: Set<Promise<unknown>>,
-  log: (message: string) => void,
-): void {
+export function runRoutes(server: FastifyInstance, app: App, log: (message: string) => void): void {
+  // A scraper that crashes fails its run, never the server.
+  const onError = (runId: string) => (error: unknown) =>
+    log(`run ${runId} ended with an error: ${describeError(error)}`);
+
   server.get(
     "/runs",
     {
@@ -41,18 +32,21 @@ export function runRoutes(
         summary: "Runs, newest first; page with `before` (the last id of the previous page)",
         tags: ["runs"],
         querystring: Type.Object({
-          scraper: Type.Optional(Type.String()),
-          status: Type.Optional(Type.Union(STATUSES.map((s) => Type.Literal(s)))),
+          scraper: Type.Optional(Type.String({ description: "the scraper's name, exactly" })),
+          q: Type.Optional(Type.String({ description: "the scraper's name contains this, any case" })),
+          status: Type.Optional(RunStatusSchema),
           from: Type.Optional(Type.String({ description: "created at or after (ISO 8601)" })),
           until: Type.Optional(Type.String({ description: "created before (ISO 8601)" })),
           before: Type.Optional(Type.String()),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
         }),
+        response: { 200: RunPageSchema },
       },
     },
     async (request) => {
       const q = request.query as {
         scraper?: string;
+        q?: string;
         status?: RunStatus;
         from?: string;
         until?: string;
@@ -63,6 +57,7 @@ export function runRoutes(
       const limit = q.limit ?? 50;
       const runs = await app.store.runs.list({
         ...(q.scraper && { scraper: q.scraper }),
+        ...(q.q?.trim() && { scraperContains: q.q.trim() }),
         ...(q.status && { statuses: [q.status] }),
         ...(q.before && { before: q.before }),
         ...(q.from && { createdFrom: Date.parse(q.from) }),
@@ -71,7 +66,7 @@ export function runRoutes(
       });
       const page = runs.slice(0, limit);
       return {
-        runs: await Promise.all(page.map((run) => describeRun(app.store, run))),
+        runs: await Promise.all(page.map((run) => app.describe(run))),
         next: runs.length > limit ? page.at(-1)!.id : null,
       };
     },
@@ -84,11 +79,10 @@ export function runRoutes(
         summary: "One run: targets, steps, errors by reason, stats",
         tags: ["runs"],
         params: RunId,
-        response: { 200: Summary },
+        response: { 200: RunSummarySchema },
       },
     },
-    async (request) =>
-      describeRun(app.store, await requireRun(app.store, (request.params as { id: string }).id)),
+    async (request) => app.describe(await requireRun(app.store, (request.params as { id: string }).id)),
   );
 
   server.post(
@@ -103,23 +97,16 @@ export function runRoutes(
             Type.Boolean({ description: "record responses, actions and screenshots for offline replay" }),
           ),
         }),
-        response: { 202: Summary },
+        response: { 202: RunSummarySchema },
       },
     },
     async (request, reply) => {
       const { file, record } = request.body as { file: string; record?: boolean };
       const scraper = await loadScraper(resolve(file));
       const run = await app.engine.create(scraper, { record: record ?? false });
-      const execution = app.engine
-        .execute(run.id, scraper)
-        .catch((error: unknown) => {
-          // A scraper that crashes fails its run, never the server.
-          log(`run ${run.id} ended with an error: ${describeError(error)}`);
-        })
-        .finally(() => executions.delete(execution));
-      executions.add(execution);
+      await app.launch(run.id, scraper, onError(run.id));
       reply.code(202);
-      return describeRun(app.store, (await app.store.runs.get(run.id))!);
+      return app.describe((await app.store.runs.get(run.id))!);
     },
   );
 
@@ -131,14 +118,14 @@ export function runRoutes(
           summary: `${control[0]!.toUpperCase()}${control.slice(1)} a run`,
           tags: ["runs"],
           params: RunId,
-          response: { 200: Summary },
+          response: { 200: RunSummarySchema },
         },
       },
       async (request) => {
         const { id } = request.params as { id: string };
         await requireRun(app.store, id);
-        const run = await app.engine[control](id);
-        return describeRun(app.store, run);
+        const run = control === "resume" ? await app.resume(id, onError(id)) : await app.engine[control](id);
+        return app.describe(run);
       },
     );
   }
