@@ -246,6 +246,7 @@ export class CrawlStep {
     let outcome: RequestOutcome;
     let records: Record<string, unknown>[] = [];
     let links: NewRequest[] = [];
+    let retried: RetryNote | undefined;
     try {
       const parsed = await this.fetchAndParse(request);
       outcome = { ok: true, httpStatus: parsed.status };
@@ -255,8 +256,9 @@ export class CrawlStep {
       // Cancelled: the request stays leased; a cancelled run is never resumed.
       if (controls.signal.aborted) return progress.abandoned(request.target);
       outcome = { ok: false, ...failureOf(error) };
+      retried = retryNoteOf(error);
     }
-    this.store(request, outcome, records, links);
+    this.store(request, outcome, records, links, retried);
   }
 
   /**
@@ -268,6 +270,7 @@ export class CrawlStep {
     outcome: RequestOutcome,
     records: object[],
     links: NewRequest[],
+    retried?: RetryNote,
   ): void {
     const { progress, controls } = this.deps;
     const rows = records.map((data) => ({ target: request.target, data }));
@@ -279,7 +282,7 @@ export class CrawlStep {
           if (added < 0) return progress.abandoned(request.target);
           progress.ended(request.target, outcome.ok, records.length);
           progress.discovered(request.target, added);
-          this.report(request, outcome, records.length, added);
+          this.report(request, outcome, records.length, added, retried);
         },
         (error: unknown) => {
           this.fatal ??= error;
@@ -355,7 +358,13 @@ export class CrawlStep {
     return accepted;
   }
 
-  private report(request: QueuedRequest, outcome: RequestOutcome, records: number, links: number): void {
+  private report(
+    request: QueuedRequest,
+    outcome: RequestOutcome,
+    records: number,
+    links: number,
+    retried?: RetryNote,
+  ): void {
     const { runId } = this.deps;
     if (outcome.ok) {
       this.deps.emit({
@@ -376,12 +385,34 @@ export class CrawlStep {
         reason: outcome.reason,
         message: outcome.error,
       });
-      this.deps.log(
-        "warn",
-        `${request.url} failed: ${outcome.reason} (${failureDetail(request.url, outcome)})`,
-      );
+      this.deps.log("warn", failureLine(request.url, outcome, retried));
     }
   }
+}
+
+/** What the fetcher noted on a request it gave up: attempts made, and why no more. */
+interface RetryNote {
+  attempts?: number;
+  gaveUpBecause?: string;
+}
+
+function retryNoteOf(error: unknown): RetryNote | undefined {
+  const { attempts, gaveUpBecause } = error as RetryNote;
+  if (typeof attempts !== "number" && typeof gaveUpBecause !== "string") return undefined;
+  return {
+    ...(typeof attempts === "number" && { attempts }),
+    ...(typeof gaveUpBecause === "string" && { gaveUpBecause }),
+  };
+}
+
+/**
+ * The one line of a failed request: `URL failed after 4 attempts: http_503 (HTTP 503)`; the
+ * retries before it have their own lines (from the fetcher).
+ */
+function failureLine(url: string, outcome: { reason: string; error: string }, retried?: RetryNote): string {
+  const after = retried?.attempts ? ` after ${retried.attempts} attempts` : "";
+  const because = retried?.gaveUpBecause ? `; ${retried.gaveUpBecause}` : "";
+  return `${url} failed${after}: ${outcome.reason} (${failureDetail(url, outcome)}${because})`;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
-import { FetchError } from "./errors.ts";
+import { FetchError, tooLargeError } from "./errors.ts";
 
 /** A body read to the end. */
 export interface ReadBody {
@@ -38,14 +38,14 @@ export async function readBody(
   async function* countWire(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
       wireBytes += chunk.length;
-      if (wireBytes > maxBytes) throw tooLarge(url, maxBytes);
+      if (wireBytes > maxBytes) throw tooLargeError(url, maxBytes, "body");
       yield chunk;
     }
   }
   async function collect(source: AsyncIterable<Buffer>): Promise<void> {
     for await (const chunk of source) {
       decoded += chunk.length;
-      if (decoded > maxBytes) throw tooLarge(url, maxBytes);
+      if (decoded > maxBytes) throw tooLargeError(url, maxBytes, "decoded");
       chunks.push(chunk);
     }
   }
@@ -65,15 +65,11 @@ async function readPlain(body: Readable, maxBytes: number, url: string): Promise
     size += chunk.length;
     if (size > maxBytes) {
       body.destroy();
-      throw tooLarge(url, maxBytes);
+      throw tooLargeError(url, maxBytes, "body");
     }
     chunks.push(chunk);
   }
   return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), wireBytes: size };
-}
-
-function tooLarge(url: string, maxBytes: number): FetchError {
-  return new FetchError("too_large", `body of ${url} exceeds ${maxBytes} bytes`, { url });
 }
 
 function decodersFor(contentEncoding: string | undefined, url: string): Transform[] {

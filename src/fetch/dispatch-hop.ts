@@ -8,7 +8,7 @@
 import { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { readBody } from "./body-reader.ts";
-import { FetchError, toFetchError } from "./errors.ts";
+import { toFetchError, tooLargeError } from "./errors.ts";
 import type { FetchPhase } from "./errors.ts";
 import { onAbort } from "./abort-listeners.ts";
 
@@ -128,9 +128,7 @@ export function dispatchHop(
               return;
             }
             if (size > options.maxBodyBytes) {
-              return abort(
-                new FetchError("too_large", `body of ${url} exceeds ${options.maxBodyBytes} bytes`, { url }),
-              );
+              return abort(tooLargeError(url, options.maxBodyBytes, "body"));
             }
             chunks.push(chunk);
           },

@@ -28,6 +28,10 @@ export class FetchError extends TrawlError {
   readonly status?: number;
   readonly retryAfterMs?: number;
   readonly url?: string;
+  /** Attempts made before the retrier gave up (set by it; absent: one). */
+  attempts?: number;
+  /** Why the retrier gave up early, when that is not obvious from the reason (set by it). */
+  gaveUpBecause?: string;
 
   constructor(reason: ReasonCode, message: string, options: FetchErrorOptions = {}) {
     super(`TRAWL_ERR_FETCH_${reason.toUpperCase()}`, message, {
@@ -81,6 +85,25 @@ export function httpStatusError(status: number, url: string, retryAfterMs?: numb
   const options: FetchErrorOptions = { status, url };
   if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
   return new FetchError(`http_${status}`, `HTTP ${status} for ${url}`, options);
+}
+
+/**
+ * The `too_large` error of a body over `max_body`. `decoded`: the cap was hit while decompressing
+ * (a small download inflating past the cap: a decompression bomb, or a page that is really big).
+ */
+export function tooLargeError(url: string, maxBytes: number, what: "body" | "decoded" | "page"): FetchError {
+  const subject = what === "decoded" ? "decompressed body" : what;
+  return new FetchError("too_large", `${subject} exceeds max_body (${describeSize(maxBytes)}) for ${url}`, {
+    url,
+  });
+}
+
+/** A byte count as a definition would write it: `1MB`, `512KB` (binary units), else `N bytes`. */
+export function describeSize(bytes: number): string {
+  const KB = 1024;
+  if (bytes >= KB * KB && bytes % (KB * KB) === 0) return `${bytes / (KB * KB)}MB`;
+  if (bytes >= KB && bytes % KB === 0) return `${bytes / KB}KB`;
+  return `${bytes} bytes`;
 }
 
 /** Where a request was when it failed; a socket closing mid-body means a truncated body. */

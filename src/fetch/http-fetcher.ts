@@ -51,6 +51,8 @@ export async function fetchOnce(
 ): Promise<AttemptResult> {
   let current = url;
   let spentMs = 0;
+  /** The hops so far, kept only once a redirect happens: they tell a loop from a long chain. */
+  let chain: string[] | undefined;
   for (let redirects = 0; ; redirects++) {
     const politeness = options.beforeHop?.(current, options.signal);
     if (politeness) await politeness;
@@ -58,14 +60,30 @@ export async function fetchOnce(
     const hop = await requestHop(dispatcher, current, options, options.timeoutMs - spentMs);
     spentMs += Date.now() - started;
     if (hop.kind === "page") return { ...hop.page, url, redirects, latencyMs: spentMs };
-    if (redirects >= options.maxRedirects) {
-      throw new FetchError("redirect_limit", `more than ${options.maxRedirects} redirects from ${url}`, {
-        url,
-        retryable: false,
-      });
-    }
-    current = resolveRedirect(hop.location, current);
+    const next = resolveRedirect(hop.location, current);
+    (chain ??= [url]).push(next);
+    if (redirects >= options.maxRedirects) throw redirectLimit(url, chain, options.maxRedirects);
+    current = next;
   }
+}
+
+/**
+ * The `redirect_limit` error, saying whether the chain went round in a loop (a URL came back) or
+ * was just longer than `max_redirects` allows.
+ */
+function redirectLimit(url: string, chain: string[], maxRedirects: number): FetchError {
+  const last = chain.at(-1)!;
+  const from = chain.at(-2)!;
+  if (chain.indexOf(last) === chain.length - 1) {
+    return new FetchError(
+      "redirect_limit",
+      `more than ${maxRedirects} redirects for ${url} (max_redirects), the last to ${last}`,
+      { url, retryable: false },
+    );
+  }
+  const back = from === last ? "itself" : `${last}, an earlier hop`;
+  const message = `redirect loop for ${url}: ${from} redirects back to ${back}; gave up after ${maxRedirects} redirects, max_redirects`;
+  return new FetchError("redirect_limit", message, { url, retryable: false });
 }
 
 function resolveRedirect(location: string, from: string): string {

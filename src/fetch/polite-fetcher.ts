@@ -15,9 +15,10 @@ import { fetchOnce } from "./http-fetcher.ts";
 import type { AttemptOptions } from "./http-fetcher.ts";
 import { AdaptiveRateLimiter } from "./rate-limiter.ts";
 import type { HostRateStats } from "./rate-limiter.ts";
-import { DEFAULT_RETRY_POLICY, retryDelay } from "./retry-policy.ts";
+import { rateChangeLine, retryAfterTooLong, retryLine } from "./decision-log.ts";
+import { DEFAULT_RETRY_POLICY, decideRetry } from "./retry-policy.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
-import { RobotsCache, robotsDenied } from "./robots.ts";
+import { RobotsCache } from "./robots.ts";
 import type { RobotsFile } from "./robots.ts";
 import type { AttemptInfo, CaptureSink, FetchRequest, FetchResponse, Fetcher } from "./types.ts";
 import { hostOf, normalizeUrl } from "./url.ts";
@@ -47,7 +48,11 @@ export interface HttpFetcherOptions extends Partial<Politeness> {
   sessionFile?: string | undefined;
   /** What to capture (pages, browser responses, actions, screenshots) and where it goes. */
   capture?: CaptureSink | undefined;
-  /** Where warnings (unreadable robots.txt), retry notes and login progress go. */
+  /**
+   * Where the fetcher's decisions go: each retry and its wait (info), a host's rate cut or
+   * `Retry-After` block (warn), an unreadable robots.txt (warn), login progress. A request given
+   * up is not logged here: it fails, and its caller logs that once (see `FetchError.attempts`).
+   */
   log?(level: "debug" | "info" | "warn", message: string): void;
 }
 
@@ -143,7 +148,13 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
     maxBodyBytes: settings.maxBodyBytes,
     maxRedirects: settings.maxRedirects,
     acceptStatuses: settings.acceptStatuses,
-    onHop: (url, status, retryAfterMs) => limiter.onResponse(hostOf(url), status, retryAfterMs),
+    onHop: (url, status, retryAfterMs) => {
+      const change = limiter.onResponse(hostOf(url), status, retryAfterMs);
+      if (change && options.log) {
+        const line = rateChangeLine(change);
+        options.log(line.level, line.message);
+      }
+    },
   };
 
   function hopOptions(signal: AbortSignal | undefined): Omit<AttemptOptions, "headers"> {
@@ -154,7 +165,7 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
   function politeHop(url: string, signal: AbortSignal | undefined): Promise<void> | undefined {
     if (signal?.aborted) return Promise.reject(abortedFetch(url, signal.reason));
     const allowed = settings.obeyRobots ? robots.allowedNow(url, settings.userAgent) : true;
-    if (allowed === false) return Promise.reject(robotsDenied(url));
+    if (allowed === false) return Promise.reject(robots.denial(url, settings.userAgent));
     if (allowed === true && limiter.tryAcquire(hostOf(url))) return undefined;
     return politeWait(url, signal, allowed === undefined);
   }
@@ -258,14 +269,29 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
         return await attempt(url, request, attemptNo);
       } catch (error) {
         const failure = error as FetchError;
-        const delay = retryDelay(settings.policy, failure, attemptNo);
-        if (delay === null || failure.reason === "aborted") throw failure;
-        options.log?.("debug", `retry ${attemptNo + 1} of ${url} in ${delay} ms after ${failure.reason}`);
-        await clock.sleep(delay, request.signal).catch((cause: unknown) => {
+        if (failure.reason === "aborted") throw failure;
+        const decision = decideRetry(settings.policy, failure, attemptNo);
+        if (!decision.retry) throw gaveUp(failure, attemptNo + 1, decision.why);
+        if (options.log) {
+          const line = retryLine(url, failure, attemptNo, settings.policy, decision);
+          options.log(line.level, line.message);
+        }
+        await clock.sleep(decision.delayMs, request.signal).catch((cause: unknown) => {
           throw new FetchError("aborted", `request aborted: ${url}`, { url, cause });
         });
       }
     }
+  }
+
+  /** Notes on the final failure how many attempts were made, and why no more when that is not obvious. */
+  function gaveUp(
+    failure: FetchError,
+    attempts: number,
+    why: "spent" | "permanent" | "retry-after",
+  ): FetchError {
+    if (attempts > 1) failure.attempts = attempts;
+    if (why === "retry-after") failure.gaveUpBecause = retryAfterTooLong(failure, settings.policy);
+    return failure;
   }
 
   let pool: Promise<BrowserPool> | undefined;

@@ -72,6 +72,30 @@ describe("AdaptiveRateLimiter", () => {
     expect(limiter.stats()[0]).toMatchObject({ host: "a.test", rate: 0.5, throttled: 3 });
   });
 
+  it("tells what a response changed: a cut, a new or longer block, a recovery step; else nothing", () => {
+    const { clock, limiter } = setup({ recoverAfter: 2 });
+    expect(limiter.onResponse("a.test", 200)).toBeUndefined();
+    expect(limiter.onResponse("a.test", 429, 3000)).toEqual({
+      host: "a.test",
+      status: 429,
+      previousRate: 2,
+      rate: 1,
+      blockedForMs: 3000,
+    });
+    clock.advance(500);
+    // Same end of block within a second, rate still above the minimum: only the cut is news.
+    expect(limiter.onResponse("a.test", 503, 2800)).toEqual({
+      host: "a.test",
+      status: 503,
+      previousRate: 1,
+      rate: 0.5,
+    });
+    expect(limiter.onResponse("a.test", 503)).toBeUndefined(); // at the minimum, no block
+    expect(limiter.onResponse("a.test", 429, 10_000)).toMatchObject({ rate: 0.5, blockedForMs: 10_000 });
+    limiter.onResponse("a.test", 200);
+    expect(limiter.onResponse("a.test", 200)).toEqual({ host: "a.test", previousRate: 0.5, rate: 0.55 });
+  });
+
   it("blocks a host for Retry-After while another host goes on at full speed", async () => {
     const { clock, limiter } = setup();
     await limiter.acquire("slow.test");

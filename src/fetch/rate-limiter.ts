@@ -42,6 +42,22 @@ export interface HostRateStats {
   blockedUntil: number | null;
 }
 
+/**
+ * What a response changed about a host's pace (see {@link AdaptiveRateLimiter.onResponse}): a rate
+ * cut on 429/503, a `Retry-After` block, or a recovery step.
+ */
+export interface RateChange {
+  host: string;
+  /** The throttling status, or `undefined` for a recovery step. */
+  status?: number;
+  /** Requests/second before the response. */
+  previousRate: number;
+  /** Requests/second now. */
+  rate: number;
+  /** Set when a `Retry-After` blocked the host, or blocked it a second or more longer: ms from now. */
+  blockedForMs?: number;
+}
+
 interface Waiter {
   resolve(): void;
   reject(reason: unknown): void;
@@ -132,23 +148,42 @@ export class AdaptiveRateLimiter {
    * Feeds back a response status of `host`. 429/503: the rate is multiplied by `backoffFactor`
    * (not below `minRate`) and, with `retryAfterMs`, the host is blocked until now + that (capped
    * by `maxBlockMs`; an earlier block is never shortened). Status < 400: counts toward recovery.
-   * Other statuses change nothing.
+   * Other statuses change nothing. Returns what changed, if anything (the hot path returns nothing).
    */
-  onResponse(host: string, status: number, retryAfterMs?: number): void {
+  onResponse(host: string, status: number, retryAfterMs?: number): RateChange | undefined {
     const bucket = this.bucket(host);
-    const { backoffFactor, minRate, maxRate, recoverAfter, recoveryFactor, maxBlockMs } = this.settings;
+    const { backoffFactor, minRate, maxRate, recoverAfter, recoveryFactor } = this.settings;
+    const previousRate = bucket.rate;
     if (THROTTLE_STATUSES.has(status)) {
       bucket.throttled++;
       bucket.successes = 0;
       bucket.rate = Math.max(minRate, bucket.rate * backoffFactor);
-      if (retryAfterMs !== undefined && retryAfterMs > 0) {
-        const until = this.clock.now() + Math.min(retryAfterMs, maxBlockMs);
-        bucket.blockedUntil = Math.max(bucket.blockedUntil, until);
-      }
-    } else if (status < 400 && ++bucket.successes >= recoverAfter) {
+      const blockedForMs = this.block(bucket, retryAfterMs);
+      if (bucket.rate === previousRate && blockedForMs === undefined) return undefined;
+      const change: RateChange = { host, status, previousRate, rate: bucket.rate };
+      if (blockedForMs !== undefined) change.blockedForMs = blockedForMs;
+      return change;
+    }
+    if (status < 400 && ++bucket.successes >= recoverAfter) {
       bucket.successes = 0;
       bucket.rate = Math.min(maxRate, bucket.rate * recoveryFactor);
+      if (bucket.rate !== previousRate) return { host, previousRate, rate: bucket.rate };
     }
+    return undefined;
+  }
+
+  /**
+   * Blocks `bucket` for `retryAfterMs` (capped), never shortening a block. Returns the block from
+   * now when it is new or a second or more longer than before, else `undefined`.
+   */
+  private block(bucket: HostBucket, retryAfterMs: number | undefined): number | undefined {
+    if (retryAfterMs === undefined || retryAfterMs <= 0) return undefined;
+    const now = this.clock.now();
+    const until = now + Math.min(retryAfterMs, this.settings.maxBlockMs);
+    const before = Math.max(bucket.blockedUntil, now);
+    if (until <= bucket.blockedUntil) return undefined;
+    bucket.blockedUntil = until;
+    return until - before >= 1000 || before === now ? until - now : undefined;
   }
 
   /** A snapshot per host seen so far, sorted by host. */

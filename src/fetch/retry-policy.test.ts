@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRY_POLICY, retryDelay } from "./retry-policy.ts";
+import { DEFAULT_RETRY_POLICY, decideRetry, retryDelay } from "./retry-policy.ts";
 
 const policy = { ...DEFAULT_RETRY_POLICY, retries: 3, baseDelayMs: 100, maxDelayMs: 1000 };
 
@@ -37,5 +37,30 @@ describe("retryDelay", () => {
     );
     const tooLong = { reason: "http_429" as const, status: 429, retryAfterMs: policy.maxRetryAfterMs + 1 };
     expect(retryDelay(policy, tooLong, 0)).toBeNull();
+  });
+});
+
+describe("decideRetry", () => {
+  it("says what the wait is, and why it gives up", () => {
+    const slow = { reason: "http_429" as const, status: 429, retryAfterMs: 5000 };
+    expect(decideRetry(policy, slow, 0, () => 0.1)).toEqual({
+      retry: true,
+      delayMs: 5000,
+      basis: "retry-after",
+      ceilingMs: 100,
+    });
+    expect(decideRetry(policy, { reason: "timeout" }, 1, () => 0.5)).toEqual({
+      retry: true,
+      delayMs: 100,
+      basis: "backoff",
+      ceilingMs: 200,
+    });
+    expect(decideRetry(policy, { reason: "timeout" }, 3)).toEqual({ retry: false, why: "spent" });
+    expect(decideRetry(policy, { reason: "http_404", status: 404 }, 3)).toEqual({
+      retry: false,
+      why: "permanent",
+    });
+    const tooLong = { ...slow, retryAfterMs: policy.maxRetryAfterMs + 1 };
+    expect(decideRetry(policy, tooLong, 0)).toEqual({ retry: false, why: "retry-after" });
   });
 });

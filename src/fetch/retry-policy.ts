@@ -40,12 +40,54 @@ export interface RetryableFailure {
   retryable?: boolean;
 }
 
+/** What {@link decideRetry} decided: wait and try again, or give up and why. */
+export type RetryDecision =
+  | {
+      retry: true;
+      /** Milliseconds to wait before the next attempt. */
+      delayMs: number;
+      /** What the delay is: the backoff drawn, or the server's `Retry-After` when longer. */
+      basis: "backoff" | "retry-after";
+      /** The backoff's ceiling this time (the delay is drawn at random below it). */
+      ceilingMs: number;
+    }
+  | {
+      retry: false;
+      /** `spent`: no retries left; `permanent`: not worth another try; `retry-after`: too long. */
+      why: "spent" | "permanent" | "retry-after";
+    };
+
 /**
- * Milliseconds to wait before retry number `attempt + 1` (attempt 0 = the first try failed), or
- * `null` to give up: when retries are spent, when neither the reason nor the status is in the
- * policy (an explicit `retryable: true` also qualifies; `false` never retries), or when
- * `Retry-After` exceeds `maxRetryAfterMs`. The delay is exponential backoff with full jitter,
+ * Whether to try again after attempt `attempt` (0 = the first try) failed, and after how long.
+ * Gives up when retries are spent, when neither the reason nor the status is in the policy (an
+ * explicit `retryable: true` also qualifies; `false` never retries), or when `Retry-After` exceeds
+ * `maxRetryAfterMs`. The delay is exponential backoff with full jitter,
  * `random() * min(maxDelayMs, baseDelayMs * 2^attempt)`, but never less than `Retry-After`.
+ */
+export function decideRetry(
+  policy: RetryPolicy,
+  failure: RetryableFailure,
+  attempt: number,
+  random: () => number = Math.random,
+): RetryDecision {
+  if (failure.retryable === false) return { retry: false, why: "permanent" };
+  const listed =
+    policy.retryReasons.includes(failure.reason) ||
+    (failure.status !== undefined && policy.retryStatuses.includes(failure.status));
+  if (!listed && failure.retryable !== true) return { retry: false, why: "permanent" };
+  if (attempt >= policy.retries) return { retry: false, why: "spent" };
+  const retryAfter = failure.retryAfterMs ?? 0;
+  if (retryAfter > policy.maxRetryAfterMs) return { retry: false, why: "retry-after" };
+  const ceilingMs = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  const backoff = Math.floor(random() * ceilingMs);
+  return retryAfter > backoff
+    ? { retry: true, delayMs: retryAfter, basis: "retry-after", ceilingMs }
+    : { retry: true, delayMs: backoff, basis: "backoff", ceilingMs };
+}
+
+/**
+ * Milliseconds to wait before retry number `attempt + 1`, or `null` to give up: the delay of
+ * {@link decideRetry}.
  */
 export function retryDelay(
   policy: RetryPolicy,
@@ -53,13 +95,6 @@ export function retryDelay(
   attempt: number,
   random: () => number = Math.random,
 ): number | null {
-  if (attempt >= policy.retries || failure.retryable === false) return null;
-  const listed =
-    policy.retryReasons.includes(failure.reason) ||
-    (failure.status !== undefined && policy.retryStatuses.includes(failure.status));
-  if (!listed && failure.retryable !== true) return null;
-  const retryAfter = failure.retryAfterMs ?? 0;
-  if (retryAfter > policy.maxRetryAfterMs) return null;
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  return Math.max(retryAfter, Math.floor(random() * ceiling));
+  const decision = decideRetry(policy, failure, attempt, random);
+  return decision.retry ? decision.delayMs : null;
 }

@@ -16,8 +16,8 @@ export interface RobotsFile {
 export interface RobotsCacheOptions {
   /** Fetches the robots.txt at `url`; resolves with any status, rejects on network failure. */
   fetchRobots(url: string): Promise<RobotsFile>;
-  /** Told when a robots.txt could not be read and everything is allowed instead. */
-  log?(level: "warn", message: string): void;
+  /** Told when a robots.txt could not be read and everything is allowed instead, and (debug) what was read. */
+  log?(level: "debug" | "warn", message: string): void;
 }
 
 // The package is CommonJS (`module.exports = fn`) but its typings declare an ES default export,
@@ -26,6 +26,14 @@ type RobotsParser = typeof robotsParserModule.default;
 const robotsParser = robotsParserModule as unknown as RobotsParser;
 type Robot = ReturnType<RobotsParser>;
 
+/** An origin's parsed rules, with the text they came from (to quote the rule that refused a URL). */
+interface Rules {
+  robot: Robot;
+  body: string;
+  /** `body` split into lines, at the first refusal. */
+  lines?: string[];
+}
+
 /**
  * Answers "may this user agent fetch this URL?". Rules: 2xx → the file's rules; 4xx → allow all
  * (no robots.txt); 5xx or a network failure → allow all and log a warning (stricter crawlers
@@ -33,9 +41,9 @@ type Robot = ReturnType<RobotsParser>;
  * origin share one fetch.
  */
 export class RobotsCache {
-  private readonly cache = new Map<string, Promise<Robot | null>>();
+  private readonly cache = new Map<string, Promise<Rules | null>>();
   /** The same rules once loaded (null: allow all). */
-  private readonly loaded = new Map<string, Robot | null>();
+  private readonly loaded = new Map<string, Rules | null>();
 
   constructor(private readonly options: RobotsCacheOptions) {}
 
@@ -46,7 +54,7 @@ export class RobotsCache {
   allowedNow(url: string, userAgent: string): boolean | undefined {
     const origin = originOf(url);
     if (!this.loaded.has(origin)) return undefined;
-    return this.loaded.get(origin)?.isAllowed(url, productToken(userAgent)) ?? true;
+    return this.loaded.get(origin)?.robot.isAllowed(url, productToken(userAgent)) ?? true;
   }
 
   /**
@@ -64,21 +72,37 @@ export class RobotsCache {
       this.cache.set(origin, robot);
     }
     const rules = await robot;
-    return rules?.isAllowed(url, productToken(userAgent)) ?? true;
+    return rules?.robot.isAllowed(url, productToken(userAgent)) ?? true;
   }
 
   /** Throws a non-retryable `FetchError` with reason `robots` when `url` is disallowed. */
   async assertAllowed(url: string, userAgent: string): Promise<void> {
-    if (!(await this.isAllowed(url, userAgent))) throw robotsDenied(url);
+    if (!(await this.isAllowed(url, userAgent))) throw this.denial(url, userAgent);
   }
 
-  private async load(origin: string): Promise<Robot | null> {
+  /**
+   * The `robots` error of a URL found disallowed, quoting the rule that matched
+   * (`line 2 "Disallow: /private"`) once the origin's file is loaded.
+   */
+  denial(url: string, userAgent: string): FetchError {
+    const rules = this.loaded.get(originOf(url));
+    const line = rules?.robot.getMatchingLineNumber(url, productToken(userAgent)) ?? -1;
+    if (!rules || line < 1) return robotsDenied(url);
+    const text = (rules.lines ??= rules.body.split(/\r\n|\r|\n/))[line - 1]?.trim() ?? "";
+    return robotsDenied(url, `line ${line} "${text.slice(0, 200)}"`);
+  }
+
+  private async load(origin: string): Promise<Rules | null> {
     const robotsUrl = `${origin}/robots.txt`;
     try {
       const file = await this.options.fetchRobots(robotsUrl);
-      if (file.status >= 200 && file.status < 300) return robotsParser(robotsUrl, file.body);
+      if (file.status >= 200 && file.status < 300) {
+        this.options.log?.("debug", `${robotsUrl} read (HTTP ${file.status}): obeying it`);
+        return { robot: robotsParser(robotsUrl, file.body), body: file.body };
+      }
       if (file.status >= 500)
         this.options.log?.("warn", `${robotsUrl} answered ${file.status}; allowing all`);
+      else this.options.log?.("debug", `${robotsUrl} answered ${file.status}: no rules, allowing all`);
       return null;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -88,9 +112,10 @@ export class RobotsCache {
   }
 }
 
-/** The `robots` failure of a disallowed URL. */
-export function robotsDenied(url: string): FetchError {
-  return new FetchError("robots", `robots.txt disallows ${url}`, { url, retryable: false });
+/** The `robots` failure of a disallowed URL; `rule` says which (`line 2 "Disallow: /private"`). */
+export function robotsDenied(url: string, rule?: string): FetchError {
+  const message = `disallowed by robots.txt for ${url}${rule ? `: ${rule}` : ""}`;
+  return new FetchError("robots", message, { url, retryable: false });
 }
 
 function originOf(url: string): string {

@@ -102,7 +102,10 @@ describe("the bookshop definition", () => {
     expect(results).toEqual([{ dropped: 1 }, { dropped: 1 }, { dataset: { name: "books", version: 1 } }]);
     expect(ctx.published.books!.map((r) => r.sku)).toEqual(["a", "c"]);
     expect(records).toHaveLength(2);
-    expect(ctx.lines).toEqual(['warn: validate: dropped a record: missing required field "title"']);
+    expect(ctx.lines).toEqual([
+      'warn: validate: dropped a record: missing required field "title" (record 2, price 2)',
+      'info: dedupe: dropped a record: same sku "a" as record 1 (record 2, title "A again")',
+    ]);
   });
 });
 

@@ -47,16 +47,19 @@ describe("built-in steps", () => {
   it("dedupe keeps the first record per composite key and never merges key-less records", async () => {
     const [step] = withSteps([{ dedupe: { key: ["a", "b"] } }]).steps;
     const input = [{ a: 1, b: 1, n: 1 }, { a: 1, b: 2, n: 2 }, { a: 1, b: 1, n: 3 }, { n: 4 }, { n: 5 }];
-    const { out, result } = await runStep(step!, input);
+    const { out, result, ctx } = await runStep(step!, input);
     expect(out.map((r) => r.n)).toEqual([1, 2, 4, 5]);
     expect(result).toEqual({ dropped: 1 });
+    expect(ctx.lines).toEqual([
+      "info: dedupe: dropped a record: same a, b [1,1] as record 1 (record 3, a 1)",
+    ]);
   });
 
-  it("validate checks types of present values and logs only the first reasons", async () => {
+  it("validate checks types of present values, logs the first drops and sums up the rest per rule", async () => {
     const [step] = withSteps([
       { name: "check", validate: { required: ["id"], types: { id: "integer", when: "date" } } },
     ]).steps;
-    const bad = Array.from({ length: 7 }, (_, i) => ({ id: `x${i}` }));
+    const bad = Array.from({ length: 25 }, (_, i) => ({ id: `x${i}` }));
     const { out, result, ctx } = await runStep(step!, [
       { id: 1, when: "2024-01-02" },
       { id: 2, when: null },
@@ -64,10 +67,15 @@ describe("built-in steps", () => {
       { id: 3, when: "soon" },
     ]);
     expect(out.map((r) => r.id)).toEqual([1, 2]);
-    expect(result).toEqual({ dropped: 8 });
-    expect(ctx.lines).toHaveLength(6);
-    expect(ctx.lines[0]).toBe('warn: check: dropped a record: field "id" is not a integer: "x0"');
-    expect(ctx.lines[5]).toBe("warn: check: dropped 8 records in all");
+    expect(result).toEqual({ dropped: 26 });
+    expect(ctx.lines).toHaveLength(21);
+    expect(ctx.lines[0]).toBe(
+      'warn: check: dropped a record: field "id" is not a integer: "x0" (record 3, id "x0")',
+    );
+    expect(ctx.lines[20]).toBe(
+      "warn: check: dropped 26 records in all, the first 20 logged one by one; " +
+        'by rule: field "id" is not a integer ×25, field "when" is not a date ×1',
+    );
   });
 
   it("validate fails when it drops more than max_dropped allows, as a share or a count", async () => {

@@ -5,7 +5,7 @@
  */
 import type { Page, Response } from "playwright-core";
 import type { BrowserLoad } from "../../pipeline/types.ts";
-import { FetchError, httpStatusError } from "../errors.ts";
+import { FetchError, httpStatusError, tooLargeError } from "../errors.ts";
 import type { AttemptOptions, AttemptResult } from "../http-fetcher.ts";
 import { parseRetryAfter } from "../retry-after.ts";
 import type { CaptureSink } from "../types.ts";
@@ -62,7 +62,7 @@ export async function fetchInBrowser(
       ]);
       const bytes = Buffer.byteLength(body);
       if (bytes > options.maxBodyBytes) {
-        throw new FetchError("too_large", `page of ${url} exceeds ${options.maxBodyBytes} bytes`, { url });
+        throw tooLargeError(url, options.maxBodyBytes, "page");
       }
       if (capture?.screenshotAll) await screenshot(page, capture, "page");
       return {

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { StepFactory } from "../step-factory.ts";
 import type { ScrapedRecord } from "../types.ts";
+import { DropLog } from "./drop-log.ts";
 
 /** Config of `dedupe`: the key field, or several fields forming one key. */
 export const dedupeConfigSchema = z.strictObject({
@@ -20,6 +21,12 @@ export function dedupeKey(record: ScrapedRecord, fields: readonly string[]): str
   return values.every((v) => v === null) ? null : JSON.stringify(values);
 }
 
+/** A key as a log line shows it: the value of a one-field key (`"S2"`), else the values' JSON array. */
+function describeKey(record: ScrapedRecord, fields: readonly string[], key: string): string {
+  const text = fields.length === 1 ? (JSON.stringify(record[fields[0]!] ?? null) ?? "") : key;
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
 /** The built-in `dedupe` step kind. Memory grows with the number of distinct keys. */
 export const dedupeStep: StepFactory<DedupeConfig> = {
   config: dedupeConfigSchema,
@@ -30,18 +37,29 @@ export const dedupeStep: StepFactory<DedupeConfig> = {
       kind: info.kind,
       filter: true,
       identity: fields,
-      async run(input, emit) {
-        const seen = new Set<string>();
-        let dropped = 0;
+      async run(input, emit, ctx) {
+        // Key → position of the record kept for it (memory grows with the distinct keys).
+        const kept = new Map<string, number>();
+        const drops = new DropLog(info.name, "info", ctx.log);
+        const rule = `same ${fields.join(", ")}`;
+        let index = 0;
         for await (const record of input) {
+          index += 1;
           const key = dedupeKey(record, fields);
-          if (key !== null && seen.has(key)) {
-            dropped += 1;
+          const first = key === null ? undefined : kept.get(key);
+          if (first !== undefined) {
+            drops.drop(
+              record,
+              index,
+              rule,
+              `${rule} ${describeKey(record, fields, key!)} as record ${first}`,
+            );
             continue;
           }
-          if (key !== null) seen.add(key);
+          if (key !== null) kept.set(key, index);
           emit(record);
         }
+        const dropped = drops.finish();
         return { dropped };
       },
     };

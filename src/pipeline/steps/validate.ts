@@ -6,6 +6,7 @@ import { toleranceSchema } from "../schema-primitives.ts";
 import type { StepFactory } from "../step-factory.ts";
 import type { ScrapedRecord } from "../types.ts";
 import { describeShare, describeTolerance, parseTolerance, tolerated } from "../units.ts";
+import { DropLog } from "./drop-log.ts";
 
 /** Config of `validate`. */
 export const validateConfigSchema = z.strictObject({
@@ -24,9 +25,6 @@ export const validateConfigSchema = z.strictObject({
 /** Validated config of `validate`. */
 export type ValidateConfig = z.infer<typeof validateConfigSchema>;
 
-/** Reasons logged per step; the count covers all of them. */
-const LOGGED_REASONS = 5;
-
 const isAbsent = (v: unknown): boolean => v === undefined || v === null || v === "";
 
 const TYPE_CHECKS: Record<FieldType, (v: unknown) => boolean> = {
@@ -38,18 +36,31 @@ const TYPE_CHECKS: Record<FieldType, (v: unknown) => boolean> = {
   url: (v) => typeof v === "string" && URL.canParse(v),
 };
 
-/** Why `record` is invalid, or `null` when it is valid. */
-export function invalidReason(record: ScrapedRecord, config: ValidateConfig): string | null {
+/** The rule a record breaks: `rule` names it (drops are counted per rule), `value` is what failed it. */
+export interface Violation {
+  rule: string;
+  value?: string;
+}
+
+/** The first rule `record` breaks, or `null` when it is valid. */
+export function violationOf(record: ScrapedRecord, config: ValidateConfig): Violation | null {
   for (const field of config.required) {
-    if (isAbsent(record[field])) return `missing required field "${field}"`;
+    if (isAbsent(record[field])) return { rule: `missing required field "${field}"` };
   }
   for (const [field, type] of Object.entries(config.types ?? {})) {
     const value = record[field];
     if (!isAbsent(value) && !TYPE_CHECKS[type](value)) {
-      return `field "${field}" is not a ${type}: ${JSON.stringify(value)?.slice(0, 80)}`;
+      return { rule: `field "${field}" is not a ${type}`, value: JSON.stringify(value)?.slice(0, 80) ?? "" };
     }
   }
   return null;
+}
+
+/** Why `record` is invalid (the rule and the value that broke it), or `null` when it is valid. */
+export function invalidReason(record: ScrapedRecord, config: ValidateConfig): string | null {
+  const violation = violationOf(record, config);
+  if (!violation) return null;
+  return violation.value === undefined ? violation.rule : `${violation.rule}: ${violation.value}`;
 }
 
 /** The built-in `validate` step kind. */
@@ -62,19 +73,20 @@ export const validateStep: StepFactory<ValidateConfig> = {
       kind: info.kind,
       filter: true,
       async run(input, emit, ctx) {
-        let dropped = 0;
+        const drops = new DropLog(info.name, "warn", ctx.log);
         let seen = 0;
         for await (const record of input) {
           seen += 1;
-          const reason = invalidReason(record, config);
-          if (reason === null) {
+          const violation = violationOf(record, config);
+          if (violation === null) {
             emit(record);
             continue;
           }
-          dropped += 1;
-          if (dropped <= LOGGED_REASONS) ctx.log("warn", `${info.name}: dropped a record: ${reason}`);
+          const detail =
+            violation.value === undefined ? violation.rule : `${violation.rule}: ${violation.value}`;
+          drops.drop(record, seen, violation.rule, detail);
         }
-        if (dropped > LOGGED_REASONS) ctx.log("warn", `${info.name}: dropped ${dropped} records in all`);
+        const dropped = drops.finish();
         if (maxDropped && dropped > tolerated(maxDropped, seen)) {
           throw new Error(
             `dropped ${describeShare(dropped, seen, "records")} as invalid, more than max_dropped ` +
