@@ -11,8 +11,10 @@ import type {
   CaptureSource,
   Comparison,
   Dataset,
+  OccurrenceView,
   Progress,
   RecordPage,
+  RunChanges,
   RunPage,
   RunSummary,
   ScheduleDetail,
@@ -195,6 +197,14 @@ export function useSchedule(id: string) {
   return useQuery({
     queryKey: keys.schedule(id),
     queryFn: () => api.get<ScheduleDetail>(`/api/schedules/${id}`),
+  });
+}
+
+/** A schedule's latest occurrences (refreshed by the schedule.* events, as all of keys.schedules). */
+export function useScheduleHistory(id: string, limit = 10) {
+  return useQuery({
+    queryKey: [...keys.schedule(id), "history", limit] as const,
+    queryFn: () => api.get<{ history: OccurrenceView[] }>(`/api/schedules/${id}/history${query({ limit })}`),
   });
 }
 

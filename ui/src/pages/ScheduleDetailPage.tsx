@@ -1,9 +1,13 @@
+import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useSchedule } from "../api/queries.ts";
 import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatDate, formatDuration, formatInZone } from "../lib/format.ts";
+import { usePageTitle } from "../lib/use-page-title.ts";
+import { RunNowOutcome } from "./schedules/RunNowOutcome.tsx";
 import { ScheduleControls, type ScheduleAction } from "./schedules/ScheduleControls.tsx";
+import { ScheduleForm } from "./schedules/ScheduleForm.tsx";
 import { useScheduleAction } from "./schedules/ScheduleRow.tsx";
 
 /** One schedule: its settings, the next occurrences and what each past occurrence became. */
@@ -12,6 +16,8 @@ export function ScheduleDetailPage() {
   const navigate = useNavigate();
   const { data: schedule, error, isPending } = useSchedule(id);
   const action = useScheduleAction(id);
+  const [editing, setEditing] = useState(false);
+  usePageTitle(schedule ? `Schedule ${schedule.id} (${schedule.scraper})` : `Schedule ${id}`);
   if (isPending) return <Loading />;
   if (error || !schedule) return <ErrorMessage error={error} title={`Schedule ${id}`} />;
   const act = (name: ScheduleAction) =>
@@ -22,9 +28,17 @@ export function ScheduleDetailPage() {
         <h1 className="mono">{schedule.id}</h1>
         <StatusBadge status={schedule.status} testId="schedule-status" />
         <span className="spacer" />
-        <ScheduleControls status={schedule.status} onAction={act} />
+        <ScheduleControls
+          id={schedule.id}
+          status={schedule.status}
+          onAction={act}
+          onEdit={() => setEditing(true)}
+          busy={action.isPending}
+        />
       </header>
+      {editing && <ScheduleForm schedule={schedule} onDone={() => setEditing(false)} />}
       {action.error && <ErrorMessage error={action.error} />}
+      {action.queuedDue && <RunNowOutcome scheduleId={schedule.id} due={action.queuedDue} />}
       {schedule.pausedReason && (
         <p className="notice notice-warn" data-testid="schedule-paused-reason">
           Paused: {schedule.pausedReason}

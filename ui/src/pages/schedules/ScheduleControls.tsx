@@ -1,18 +1,31 @@
+import { ConfirmButton } from "../../components/ConfirmButton.tsx";
+
 /** The controls of a schedule: pause or resume, run now, (edit,) delete. */
 export type ScheduleAction = "pause" | "resume" | "run-now" | "delete";
 
 export function ScheduleControls({
+  id,
   status,
   onAction,
   onEdit,
+  busy = false,
 }: {
+  id: string;
   status: string;
   onAction: (action: ScheduleAction) => void;
   /** Shown between "Run now" and "Delete" when given. */
   onEdit?: () => void;
+  /** An action is under way: the buttons wait for it. */
+  busy?: boolean;
 }) {
-  const button = (action: ScheduleAction, label: string, testId: string, className = "button") => (
-    <button type="button" className={className} onClick={() => onAction(action)} data-testid={testId}>
+  const button = (action: ScheduleAction, label: string, testId: string) => (
+    <button
+      type="button"
+      className="button"
+      onClick={() => onAction(action)}
+      disabled={busy}
+      data-testid={testId}
+    >
       {label}
     </button>
   );
@@ -27,7 +40,20 @@ export function ScheduleControls({
           Edit
         </button>
       )}
-      {button("delete", "Delete", "schedule-delete", "button danger")}
+      <ConfirmButton
+        question={
+          <>
+            Delete schedule <span className="mono">{id}</span>? It stops firing and its occurrence history is
+            removed; its runs stay in History.
+          </>
+        }
+        cancelLabel="Keep it"
+        onConfirm={() => onAction("delete")}
+        disabled={busy}
+        testId="schedule-delete"
+      >
+        Delete
+      </ConfirmButton>
     </div>
   );
 }

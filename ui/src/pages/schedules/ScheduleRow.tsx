@@ -5,15 +5,23 @@ import { keys } from "../../api/queries.ts";
 import type { ScheduleView } from "../../api/types.ts";
 import { StatusBadge } from "../../components/StatusBadge.tsx";
 import { formatInZone } from "../../lib/format.ts";
+import { RunNowOutcome } from "./RunNowOutcome.tsx";
 import { ScheduleControls, type ScheduleAction } from "./ScheduleControls.tsx";
 
+/** The answer of POST /api/schedules/:id/run-now (other actions answer differently or not at all). */
+interface RunNowAnswer {
+  schedule: string;
+  due: string;
+}
+
+/** Runs a schedule action; after "run-now", `queuedDue` is the due time of the occurrence it queued. */
 export function useScheduleAction(id: string) {
   const client = useQueryClient();
-  return useMutation({
-    mutationFn: (action: ScheduleAction) =>
+  const mutation = useMutation({
+    mutationFn: (action: ScheduleAction): Promise<RunNowAnswer | undefined> =>
       action === "delete"
-        ? api.delete(`/api/schedules/${id}`)
-        : api.post(
+        ? api.delete<undefined>(`/api/schedules/${id}`)
+        : api.post<RunNowAnswer | undefined>(
             `/api/schedules/${id}/${action}`,
             action === "pause" ? { reason: "paused from the web app" } : undefined,
           ),
@@ -22,6 +30,8 @@ export function useScheduleAction(id: string) {
       void client.invalidateQueries({ queryKey: keys.runs });
     },
   });
+  const queued = mutation.variables === "run-now" && mutation.data;
+  return { ...mutation, queuedDue: queued ? queued.due : null };
 }
 
 /** One schedule in the list, with its controls. */
@@ -53,12 +63,21 @@ export function ScheduleRow({ schedule, onEdit }: { schedule: ScheduleView; onEd
         </td>
         <td className="actions-cell">
           <ScheduleControls
+            id={schedule.id}
             status={schedule.status}
             onAction={(name) => action.mutate(name)}
             onEdit={onEdit}
+            busy={action.isPending}
           />
         </td>
       </tr>
+      {action.queuedDue && (
+        <tr>
+          <td colSpan={7}>
+            <RunNowOutcome scheduleId={schedule.id} due={action.queuedDue} />
+          </td>
+        </tr>
+      )}
       {action.error && (
         <tr>
           <td colSpan={7} className="notice notice-error">
