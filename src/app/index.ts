@@ -3,10 +3,13 @@ export { describeRun, type RunSummary } from "./run-summary.ts";
 export {
   compareRuns,
   finalStage,
+  notFinalState,
   previousRun,
   requireRun,
+  runChanges,
+  type RunChanges,
   type RunComparison,
-  type ChangedRecord,
 } from "./compare-runs.ts";
+export { diffRecords } from "./record-diff.ts";
 export { findScrapers, checkScraper, type ScraperEntry } from "./scraper-catalog.ts";
 export { replayRun, type ReplayReport } from "./replay-run.ts";

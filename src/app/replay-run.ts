@@ -7,7 +7,9 @@ import { loadScraper } from "../pipeline/index.ts";
 import { NoRecordingError, ReplayFetcher } from "../replay/index.ts";
 import { FileBlobStore } from "../store/index.ts";
 import { App } from "./app.ts";
-import { diffRecords, finalRecords, requireRun, type RecordDiff } from "./compare-runs.ts";
+import type { RecordDiff } from "../core/contract/compare.ts";
+import { finalRecords, requireRun } from "./compare-runs.ts";
+import { diffRecords } from "./record-diff.ts";
 
 /** What replaying a recorded run gave, against what the run itself produced. */
 export interface ReplayReport extends RecordDiff {
@@ -71,8 +73,7 @@ export async function replayRun(
       finalRecords(app.store, run),
       finalRecords(sandbox.store, replayed),
     ]);
-    const key = scraper.steps.findLast((step) => step.identity !== undefined)?.identity ?? null;
-    const diff = diffRecords(recordedRecords, replayedRecords, key);
+    const diff = diffRecords(recordedRecords, replayedRecords, scraper.key ?? null);
     const { added, removed, changed } = diff.records.counts;
     return {
       run: runId,

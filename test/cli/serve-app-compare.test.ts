@@ -99,6 +99,7 @@ describe("trawl compare", () => {
         "  page:",
         "    record: { url: { from: url }, status: { from: status } }",
         "politeness: { robots: ignore }",
+        "key: url",
         "",
       ].join("\n");
     await writeFile(file, definition(["/ok", "/redirect/0"]));
@@ -112,7 +113,14 @@ describe("trawl compare", () => {
     expect(json.records.counts).toEqual({ added: 1, removed: 1, changed: 0 });
     const text = await runCli(["compare", a, b], { home });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/records by url: 1 added, 1 removed, 0 changed, 1 unchanged/);
+    expect(text.stdout).toMatch(/records by key url: 1 added, 1 removed, 0 changed, 1 unchanged/);
+    // Runs of another scraper: compared, with a warning on stderr.
+    await writeFile(file, definition(["/ok"]).replace("name: pages", "name: other"));
+    const other = parseJson<{ id: string }>(await runCli(["run", file, "--json"], { home })).id;
+    const across = await runCli(["compare", a, other], { home });
+    expect(across.stderr).toContain(
+      "warning: A is a run of pages, B of other: runs of different scrapers rarely describe the same records",
+    );
     expect((await runCli(["compare", a, "RUN-20200101-000000"], { home })).code).toBe(2);
     await site.close();
   });

@@ -123,9 +123,9 @@ describe("replay", () => {
     const report = await replay(file);
     expect(report.identical).toBe(false);
     expect(report.records.counts).toEqual({ added: 0, removed: 0, changed: 5 });
-    expect(report.records.changed[0]).toEqual({
+    expect(report.records.changed[0]).toMatchObject({
       key: `${site.url}/p/1`,
-      fields: [{ field: "title", a: "Product 1", b: "Product number 1" }],
+      fields: [{ field: "title", change: "changed", a: "Product 1", b: "Product number 1" }],
     });
     expect(report.missing).toEqual([`${site.url}/p/extra`]);
   });

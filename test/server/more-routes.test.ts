@@ -74,7 +74,12 @@ describe("datasets, compare and scrapers", () => {
     expect(comparison.records.added).toEqual([{ title: "Item 3", key: "3" }]);
     expect(comparison.records.removed).toEqual([{ title: "Item 2", key: "2" }]);
     expect(comparison.records.changed).toEqual([
-      { key: "1", fields: [{ field: "title", a: "Item 1", b: "Item 1, second edition" }] },
+      {
+        key: "1",
+        position: 1,
+        record: { title: "Item 1, second edition", key: "1" },
+        fields: [{ field: "title", change: "changed", a: "Item 1", b: "Item 1, second edition" }],
+      },
     ]);
     expect(comparison.records).toMatchObject({ unchanged: 1, counts: { added: 1, removed: 1, changed: 1 } });
 
@@ -82,8 +87,14 @@ describe("datasets, compare and scrapers", () => {
     expect(byTitle.key).toEqual(["title"]);
     const changes = (await f.api("GET", `/api/runs/${second}/changes`)).json;
     expect(changes.previous).toBe(first);
-    expect(changes.records.counts).toEqual({ added: 1, removed: 1, changed: 1 });
-    expect((await f.api("GET", `/api/runs/${first}/changes`)).json).toEqual({ previous: null });
+    expect(changes.comparison.records.counts).toEqual({ added: 1, removed: 1, changed: 1 });
+    expect((await f.api("GET", `/api/runs/${first}/changes`)).json).toEqual({
+      run: first,
+      comparable: false,
+      reason: "no earlier succeeded run of keyed: nothing to compare with",
+      previous: null,
+      comparison: null,
+    });
   });
 
   it("lists the scrapers of the scraper folders with their problems, and shows only those definitions", async () => {
@@ -110,7 +121,7 @@ describe("datasets, compare and scrapers", () => {
     expect(found[2]).toMatchObject({ name: "single", valid: true, targets: ["single"] });
     expect(found[1]).toMatchObject({ name: "keyed", valid: true, targets: ["t0", "t1", "t2"] });
     expect(found[1].steps.map((s: { name: string }) => s.name)).toEqual(["crawl", "dedupe", "export"]);
-    expect(found[0]).toMatchObject({ valid: false, name: null });
+    expect(found[0]).toMatchObject({ valid: false, name: "broken.yaml" });
     expect(found[0].problems[0]).toMatchObject({ line: expect.any(Number), message: expect.any(String) });
 
     const shown = (

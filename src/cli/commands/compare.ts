@@ -1,7 +1,12 @@
 import type { Command } from "commander";
 import { compareRuns } from "../../app/index.ts";
+import type { RunSummary } from "../../core/contract/runs.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
+import { changedRecordText, matchText } from "../diff-text.ts";
 import { printJson, printTable } from "../output.ts";
+
+/** Changed records printed in text output; `--json` has them all (up to 1,000). */
+const LISTED = 20;
 
 /** `trawl compare RUN_A RUN_B`: two runs side by side and a record diff. */
 export function register(program: Command): void {
@@ -12,7 +17,7 @@ export function register(program: Command): void {
     .argument("<b>", "the newer run")
     .option(
       "--key <fields>",
-      "comma-separated fields identifying a record (default: the dedupe key, else url)",
+      "comma-separated fields identifying a record (default: the runs' record key; without one, by position)",
     )
     .option("--json", "print the comparison as JSON on stdout")
     .action((aId: string, bId: string, options: GlobalOptions & { key?: string }) =>
@@ -22,15 +27,18 @@ export function register(program: Command): void {
           .map((f) => f.trim())
           .filter(Boolean);
         const comparison = await compareRuns(app.store, aId, bId, key);
+        // Warnings go to stderr in both modes, so a script reading the JSON sees them too.
+        for (const warning of comparison.warnings) process.stderr.write(`warning: ${warning}\n`);
         if (options.json) return printJson(comparison);
         const { a, b, records } = comparison;
-        const seconds = (run: typeof a) =>
+        const seconds = (run: RunSummary) =>
           run.startedAt && run.finishedAt
             ? `${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`
             : null;
         printTable(
           ["", a.id, b.id],
           [
+            ["scraper", a.scraper, b.scraper],
             ["status", a.status, b.status],
             ["duration", seconds(a), seconds(b)],
             ["pages", a.pages.done, b.pages.done],
@@ -40,17 +48,13 @@ export function register(program: Command): void {
           ],
         );
         process.stdout.write(
-          `\nrecords by ${comparison.key?.join(", ") ?? "whole record"}: ${records.counts.added} added, ` +
+          `\nrecords ${matchText(comparison)}: ${records.counts.added} added, ` +
             `${records.counts.removed} removed, ${records.counts.changed} changed, ${records.unchanged} unchanged\n`,
         );
-        for (const change of records.changed.slice(0, 20)) {
-          const fields = change.fields.map(
-            (f) => `${f.field}: ${JSON.stringify(f.a)} → ${JSON.stringify(f.b)}`,
-          );
-          process.stdout.write(`  ~ ${change.key}: ${fields.join("; ")}\n`);
-        }
-        if (records.counts.changed > 20)
-          process.stdout.write(`  … and ${records.counts.changed - 20} more (--json for all)\n`);
+        for (const change of records.changed.slice(0, LISTED))
+          process.stdout.write(`${changedRecordText(change)}\n`);
+        if (records.counts.changed > LISTED)
+          process.stdout.write(`  … and ${records.counts.changed - LISTED} more (--json for all)\n`);
       }),
     );
 }

@@ -3,6 +3,7 @@ import { replayRun } from "../../app/index.ts";
 import { ExitCode } from "../../core/errors.ts";
 import type { Progress } from "../../core/events.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
+import { changedRecordText, matchText } from "../diff-text.ts";
 import { printJson } from "../output.ts";
 
 /** On a terminal, one line on stderr that counts the pages replayed; elsewhere nothing. */
@@ -36,17 +37,12 @@ export function register(program: Command): void {
         const { counts, records } = report;
         out(`replayed ${report.run} offline with ${report.definition}`);
         out(
-          `${counts.replayed} records (the recorded run had ${counts.recorded}), by ${report.key?.join(", ") ?? "whole record"}: ` +
+          `${counts.replayed} records (the recorded run had ${counts.recorded}), ${matchText(report)}: ` +
             `${records.counts.added} added, ${records.counts.removed} removed, ${records.counts.changed} changed, ${records.unchanged} unchanged`,
         );
         for (const record of records.added.slice(0, LISTED)) out(`  + ${JSON.stringify(record)}`);
         for (const record of records.removed.slice(0, LISTED)) out(`  - ${JSON.stringify(record)}`);
-        for (const change of records.changed.slice(0, LISTED)) {
-          const fields = change.fields.map(
-            (f) => `${f.field}: ${JSON.stringify(f.a)} → ${JSON.stringify(f.b)}`,
-          );
-          out(`  ~ ${change.key}: ${fields.join("; ")}`);
-        }
+        for (const change of records.changed.slice(0, LISTED)) out(changedRecordText(change));
         const more =
           Math.max(0, records.counts.added - LISTED) +
           Math.max(0, records.counts.removed - LISTED) +
