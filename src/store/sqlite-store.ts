@@ -1,5 +1,7 @@
 import { openDatabase, type OpenDatabaseOptions } from "./database.ts";
+import { SqliteActivityStore } from "./sqlite-activity.ts";
 import { SqliteCaptureStore } from "./sqlite-captures.ts";
+import { SqliteHealthStore } from "./sqlite-health.ts";
 import { SqliteRequestQueue } from "./sqlite-queue.ts";
 import { SqliteRecordStore } from "./sqlite-records.ts";
 import { SqliteRunStore } from "./sqlite-run-store.ts";
@@ -27,6 +29,8 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
     logs: new SqliteLogStore(db),
     schedules: new SqliteScheduleStore(db),
     captures: new SqliteCaptureStore(db),
+    activity: new SqliteActivityStore(db),
+    health: new SqliteHealthStore(db),
     integrityCheck: async () =>
       (db.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check),
     close: async () => {

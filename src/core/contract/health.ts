@@ -1,0 +1,95 @@
+/**
+ * The server's health as the API serves it (GET /api/health, GET /api/health/samples) and the
+ * web app reads it. Imports nothing but TypeBox.
+ */
+import { Type, type Static } from "typebox";
+
+const Instant = Type.String({ format: "date-time" });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const Space = Type.Object({ total: Type.Number(), free: Type.Number() });
+
+/** A live scheduler process. */
+export const SchedulerInstanceSchema = Type.Object({
+  pid: Type.Integer(),
+  host: Type.String(),
+  leader: Type.Boolean(),
+  startedAt: Instant,
+  lastCheck: Nullable(Instant),
+  schedulesChecked: Type.Integer(),
+  runsStarted: Type.Integer(),
+  nextDue: Nullable(Instant),
+});
+export type SchedulerInstance = Static<typeof SchedulerInstanceSchema>;
+
+/** Every live scheduler process; `running` when there is one. */
+export const SchedulerStatusSchema = Type.Object({
+  running: Type.Boolean(),
+  schedulers: Type.Array(SchedulerInstanceSchema),
+});
+export type SchedulerStatus = Static<typeof SchedulerStatusSchema>;
+
+/** GET /api/health: the server, its machine, the engine and the schedulers, now. */
+export const HealthSchema = Type.Object({
+  status: Type.Literal("ok"),
+  version: Type.String(),
+  uptimeSeconds: Type.Integer(),
+  machine: Type.Object({
+    cpus: Type.Integer(),
+    /** 1, 5 and 15 minute load averages (zeros on Windows). */
+    load: Type.Array(Type.Number()),
+    memory: Space,
+    /** The data directory's file system; null when it cannot be read. */
+    disk: Nullable(Space),
+  }),
+  process: Type.Object({
+    rss: Type.Number(),
+    heapUsed: Type.Number(),
+    /** CPU time used since the process started, in microseconds. */
+    cpu: Type.Object({ user: Type.Number(), system: Type.Number() }),
+  }),
+  engine: Type.Object({ activeRuns: Type.Array(Type.String()), queuedRuns: Type.Array(Type.String()) }),
+  scheduler: SchedulerStatusSchema,
+});
+export type Health = Static<typeof HealthSchema>;
+
+/** What the serving process measured at one instant (stored, kept at least 24 hours). */
+export const HealthSampleSchema = Type.Object({
+  /** Unix time in milliseconds. */
+  at: Type.Integer(),
+  /** The series: `serve`, sampled by the `trawl serve` process holding its lease. */
+  role: Type.String(),
+  process: Type.Object({
+    /** The process that measured (`host:pid:nonce`); it changes when the server restarts. */
+    id: Type.String(),
+    rss: Type.Number(),
+    heapUsed: Type.Number(),
+    /** CPU time since the previous sample, in % of one core. */
+    cpuPercent: Type.Number(),
+  }),
+  machine: Type.Object({
+    /** 1, 5 and 15 minute load averages. */
+    load: Type.Array(Type.Number()),
+    memory: Space,
+    disk: Nullable(Space),
+  }),
+  runs: Type.Object({
+    active: Type.Integer(),
+    queued: Type.Integer(),
+    /** Fetch attempts per second over every running run, since the previous sample. */
+    requestsPerSecond: Type.Number(),
+  }),
+});
+export type HealthSample = Static<typeof HealthSampleSchema>;
+
+/** GET /api/health/samples: the stored samples of a time range, oldest first. */
+export const HealthSamplesSchema = Type.Object({
+  /** The range asked for (Unix ms): `from <= at < until`. */
+  from: Type.Integer(),
+  until: Type.Integer(),
+  /** How often the server samples, and how long samples are kept. */
+  intervalMs: Type.Integer(),
+  retentionMs: Type.Integer(),
+  samples: Type.Array(HealthSampleSchema),
+});
+export type HealthSamples = Static<typeof HealthSamplesSchema>;

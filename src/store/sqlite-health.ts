@@ -1,0 +1,121 @@
+import { writeTransaction, type SqliteDatabase } from "./database.ts";
+import type { HealthSampleRecord, HealthStore } from "./types.ts";
+
+interface SampleRow {
+  role: string;
+  at: number;
+  process: string;
+  rss: number;
+  heap_used: number;
+  cpu_percent: number;
+  load1: number;
+  load5: number;
+  load15: number;
+  memory_total: number;
+  memory_free: number;
+  disk_total: number | null;
+  disk_free: number | null;
+  active_runs: number;
+  queued_runs: number;
+  requests_per_second: number;
+}
+
+function toSample(row: SampleRow): HealthSampleRecord {
+  return {
+    role: row.role,
+    at: row.at,
+    process: row.process,
+    rss: row.rss,
+    heapUsed: row.heap_used,
+    cpuPercent: row.cpu_percent,
+    load: [row.load1, row.load5, row.load15],
+    memoryTotal: row.memory_total,
+    memoryFree: row.memory_free,
+    diskTotal: row.disk_total,
+    diskFree: row.disk_free,
+    activeRuns: row.active_runs,
+    queuedRuns: row.queued_runs,
+    requestsPerSecond: row.requests_per_second,
+  };
+}
+
+/** Health samples and their samplers' leases, in SQLite. */
+export class SqliteHealthStore implements HealthStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async lead(role: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    // Purpose: take the role's sampler lease when it is free or expired, or renew it when held.
+    return writeTransaction(this.db, () => {
+      const taken = this.db
+        .prepare(
+          `INSERT INTO health_samplers (role, owner, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (role) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+           WHERE health_samplers.owner = excluded.owner OR health_samplers.expires_at <= ?`,
+        )
+        .run(role, owner, now + ttlMs, now).changes;
+      return taken === 1;
+    });
+  }
+
+  async resign(role: string, owner: string): Promise<void> {
+    // Purpose: give up the role's lease so another process samples without waiting for it to expire.
+    writeTransaction(this.db, () =>
+      this.db.prepare(`DELETE FROM health_samplers WHERE role = ? AND owner = ?`).run(role, owner),
+    );
+  }
+
+  async add(s: HealthSampleRecord): Promise<void> {
+    // Purpose: store one sample (a second one at the same instant of the role replaces it).
+    writeTransaction(this.db, () =>
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO health_samples (role, at, process, rss, heap_used, cpu_percent, load1, load5, load15,
+             memory_total, memory_free, disk_total, disk_free, active_runs, queued_runs, requests_per_second)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          s.role,
+          s.at,
+          s.process,
+          s.rss,
+          s.heapUsed,
+          s.cpuPercent,
+          ...s.load,
+          s.memoryTotal,
+          s.memoryFree,
+          s.diskTotal,
+          s.diskFree,
+          s.activeRuns,
+          s.queuedRuns,
+          s.requestsPerSecond,
+        ),
+    );
+  }
+
+  async list(filter: {
+    role?: string;
+    from: number;
+    until: number;
+    limit?: number;
+  }): Promise<HealthSampleRecord[]> {
+    // Purpose: samples of a time range (of one role, or all), the newest `limit`, returned oldest first.
+    const role = filter.role === undefined ? "" : "AND role = ?";
+    const rows = this.db
+      .prepare(`SELECT * FROM health_samples WHERE at >= ? AND at < ? ${role} ORDER BY at DESC, role LIMIT ?`)
+      .all(
+        filter.from,
+        filter.until,
+        ...(filter.role === undefined ? [] : [filter.role]),
+        filter.limit ?? 10_000,
+      ) as SampleRow[];
+    return rows.reverse().map(toSample);
+  }
+
+  async prune(before: number): Promise<number> {
+    // Purpose: forget samples older than the retention.
+    return writeTransaction(
+      this.db,
+      () => this.db.prepare(`DELETE FROM health_samples WHERE at < ?`).run(before).changes,
+    );
+  }
+}
