@@ -1,19 +1,10 @@
 import { readdir, readFile } from "node:fs/promises";
-import { extname, join, resolve } from "node:path";
+import { basename, extname, join, resolve } from "node:path";
+import type { ScraperEntry } from "../core/contract/scrapers.ts";
 import { describeError } from "../core/errors.ts";
-import { DefinitionError, loadScraper, type DefinitionProblem } from "../pipeline/index.ts";
+import { DefinitionError, loadScraper } from "../pipeline/index.ts";
 
-/** A definition file found in a scraper folder, checked. */
-export interface ScraperEntry {
-  file: string;
-  /** The scraper's name; null when the file does not load. */
-  name: string | null;
-  valid: boolean;
-  problems: Omit<DefinitionProblem, "file">[];
-  targets: string[];
-  /** The pipeline: `crawl`, then the post-crawl steps. */
-  steps: { name: string; kind: string }[];
-}
+export type { ScraperEntry } from "../core/contract/scrapers.ts";
 
 const DEFINITION_EXTENSIONS = new Set([".yaml", ".yml", ".ts", ".mts", ".js", ".mjs"]);
 
@@ -48,7 +39,10 @@ async function looksLikeScraper(file: string): Promise<boolean> {
     : text.includes("defineScraper");
 }
 
-/** Loads one definition file and reports what it is, or every problem it has. */
+/**
+ * Loads one definition file and reports what it is, or every problem it has. A file that does
+ * not load is named by its file name (`shop.yaml`): its declared name may be the very thing broken.
+ */
 export async function checkScraper(file: string): Promise<ScraperEntry> {
   try {
     const scraper = await loadScraper(file);
@@ -68,6 +62,6 @@ export async function checkScraper(file: string): Promise<ScraperEntry> {
       error instanceof DefinitionError
         ? error.problems.map(({ line, column, path, message }) => ({ line, column, path, message }))
         : [{ line: 0, column: 0, path: "", message: describeError(error) }];
-    return { file, name: null, valid: false, problems, targets: [], steps: [] };
+    return { file, name: basename(file), valid: false, problems, targets: [], steps: [] };
   }
 }

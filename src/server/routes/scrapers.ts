@@ -3,15 +3,27 @@ import { dirname, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { checkScraper, findScrapers } from "../../app/index.ts";
+import {
+  ScraperDefinitionSchema,
+  ScraperListSchema,
+  type ScraperDefinition,
+  type ScraperList,
+} from "../../core/contract/scrapers.ts";
 import { NotFoundError } from "../../core/errors.ts";
 
 /** Scrapers: the definitions in the configured folders, and one definition with its problems. */
 export function scraperRoutes(server: FastifyInstance, folders: readonly string[]): void {
   server.get(
     "/scrapers",
-    { schema: { summary: "Scraper definitions in the scraper folders, checked", tags: ["scrapers"] } },
-    async () => ({
-      folders,
+    {
+      schema: {
+        summary: "Scraper definitions in the scraper folders, checked",
+        tags: ["scrapers"],
+        response: { 200: ScraperListSchema },
+      },
+    },
+    async (): Promise<ScraperList> => ({
+      folders: [...folders],
       scrapers: await findScrapers(folders),
     }),
   );
@@ -23,9 +35,10 @@ export function scraperRoutes(server: FastifyInstance, folders: readonly string[
         summary: "One definition file: its text, its problems and its pipeline",
         tags: ["scrapers"],
         querystring: Type.Object({ file: Type.String() }),
+        response: { 200: ScraperDefinitionSchema },
       },
     },
-    async (request) => {
+    async (request): Promise<ScraperDefinition> => {
       const file = resolve((request.query as { file: string }).file);
       // Only definitions in the scraper folders: this route must not read arbitrary files.
       if (!folders.some((folder) => dirname(file) === resolve(folder))) {

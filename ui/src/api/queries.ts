@@ -21,7 +21,7 @@ import type {
   SchedulerStatus,
   ScheduleView,
   ScraperDefinition,
-  ScraperInfo,
+  ScraperList,
   SessionSummary,
   TargetProgress,
 } from "./types.ts";
@@ -215,7 +215,7 @@ export function useScheduler() {
 export function useScrapers() {
   return useQuery({
     queryKey: keys.scrapers,
-    queryFn: () => api.get<{ folders: string[]; scrapers: ScraperInfo[] }>("/api/scrapers"),
+    queryFn: () => api.get<ScraperList>("/api/scrapers"),
     retry: false,
   });
 }

@@ -183,27 +183,12 @@ export interface Health {
   scheduler: SchedulerStatus;
 }
 
-export interface Problem {
-  line?: number;
-  column?: number;
-  path?: string;
-  message: string;
-}
-export interface ScraperInfo {
-  file: string;
-  name: string;
-  valid: boolean;
-  problems: Problem[];
-  targets: string[];
-  steps: { name: string; kind: string }[];
-}
-export interface ScraperDefinition {
-  file: string;
-  text: string;
-  valid: boolean;
-  problems: Problem[];
-  steps: { name: string; kind: string }[];
-}
+export type {
+  DefinitionProblem as Problem,
+  ScraperEntry as ScraperInfo,
+  ScraperList,
+  ScraperDefinition,
+} from "../../../src/core/contract/scrapers.ts";
 
 export interface DatasetVersion {
   version: number;

@@ -5,11 +5,7 @@ import { ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { RunNowButton } from "../components/RunNowButton.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { StepPipeline, type PipelineStep } from "../components/StepPipeline.tsx";
-
-/** Name of the scraper in a definition's text (`name: bookshop`), to find its runs. */
-function nameOf(text: string): string | undefined {
-  return /^name:\s*["']?([^"'\s#]+)/m.exec(text)?.[1];
-}
+import { usePageTitle } from "../lib/use-page-title.ts";
 
 /** The definition's steps (crawl first), coloured by the latest run's step states. */
 function pipeline(definition: ScraperDefinition, latest: RunSummary | undefined): PipelineStep[] {
@@ -27,16 +23,20 @@ function pipeline(definition: ScraperDefinition, latest: RunSummary | undefined)
 export function ScraperViewPage() {
   const file = useSearchParams()[0].get("file") ?? "";
   const definition = useDefinition(file);
-  const name = definition.data ? nameOf(definition.data.text) : undefined;
-  const latest = useRunList({ scraper: name ?? "", limit: 1 });
-  const latestRun = name ? latest.data?.runs[0] : undefined;
+  // The server names it (YAML or TypeScript); an invalid one by its file, and it has no runs.
+  const name = definition.data?.name;
+  const runName = definition.data?.valid ? name : undefined;
+  const latest = useRunList({ scraper: runName ?? "", limit: 1 });
+  const latestRun = runName ? latest.data?.runs[0] : undefined;
+  const title = name || file.split(/[\\/]/).pop() || "Scraper";
+  usePageTitle(title);
   return (
     <section className="page">
       <header className="page-header">
-        <h1>{name ?? "Scraper"}</h1>
+        <h1 data-testid="scraper-title">{title}</h1>
         <span className="mono muted">{file}</span>
         <span className="spacer" />
-        <RunNowButton file={file} disabled={!file || definition.data?.valid === false} />
+        <RunNowButton file={file} disabled={!file || definition.data?.valid === false} recordOption />
       </header>
       {definition.isPending && file && <Loading />}
       {definition.error && <ErrorMessage error={definition.error} title="The definition cannot be read" />}

@@ -3,9 +3,11 @@ import { useScrapers, useSessions } from "../api/queries.ts";
 import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { RunNowButton } from "../components/RunNowButton.tsx";
 import { SessionCell } from "../components/SessionCell.tsx";
+import { usePageTitle } from "../lib/use-page-title.ts";
 
 /** The scraper definitions found in the configured folders, with their validity. */
 export function ScrapersPage() {
+  usePageTitle("Scrapers");
   const { data, error, isPending } = useScrapers();
   const sessions = useSessions();
   const sessionOf = (name: string) => sessions.data?.sessions.find((s) => s.scraper === name);
@@ -39,7 +41,14 @@ export function ScrapersPage() {
             {data.scrapers.map((scraper) => (
               <tr key={scraper.file} data-testid="scraper-row" data-scraper={scraper.name}>
                 <td>
-                  <Link to={`/scrapers/view?file=${encodeURIComponent(scraper.file)}`}>{scraper.name}</Link>
+                  {/* An invalid definition is named by its file: it is the one to open and fix. */}
+                  <Link
+                    to={`/scrapers/view?file=${encodeURIComponent(scraper.file)}`}
+                    className={scraper.valid ? undefined : "mono"}
+                    data-testid="scraper-link"
+                  >
+                    {scraper.name}
+                  </Link>
                 </td>
                 <td className="mono muted">{scraper.file}</td>
                 <td>
