@@ -1,30 +1,21 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link } from "react-router";
-import { api } from "../../api/client.ts";
-import { keys, useScrapers } from "../../api/queries.ts";
-import type { RunSummary } from "../../api/types.ts";
+import { useScrapers } from "../../api/queries.ts";
 import { ErrorMessage } from "../../components/Feedback.tsx";
+import { RecordOption, RunStarted, useStartRun } from "../../components/RunNowButton.tsx";
 
-/** Start a run: pick a known scraper or type the path of a definition file. */
+/** Start a run: pick a known scraper or type the path of a definition file; record it if asked. */
 export function QuickRun() {
-  const client = useQueryClient();
   const scrapers = useScrapers();
   const [file, setFile] = useState("");
-  const start = useMutation({
-    mutationFn: (path: string) => api.post<RunSummary>("/api/runs", { file: path }),
-    onSuccess: (run) => {
-      client.setQueryData(keys.run(run.id), run);
-      void client.invalidateQueries({ queryKey: keys.runs });
-    },
-  });
+  const [record, setRecord] = useState(false);
+  const start = useStartRun();
   const known = scrapers.data?.scrapers ?? [];
   return (
     <form
       className="card quick-run"
       onSubmit={(event) => {
         event.preventDefault();
-        if (file.trim()) start.mutate(file.trim());
+        if (file.trim()) start.mutate({ file: file.trim(), record });
       }}
     >
       <label className="field grow">
@@ -58,6 +49,7 @@ export function QuickRun() {
           </select>
         </label>
       )}
+      <RecordOption checked={record} onChange={setRecord} testId="quick-run-record" />
       <button
         type="submit"
         className="button primary"
@@ -67,11 +59,7 @@ export function QuickRun() {
         {start.isPending ? "Starting…" : "Run"}
       </button>
       {start.error && <ErrorMessage error={start.error} />}
-      {start.data && !start.isPending && (
-        <p className="notice" data-testid="quick-run-started">
-          Started <Link to={`/runs/${start.data.id}`}>{start.data.id}</Link>
-        </p>
-      )}
+      {start.data && !start.isPending && <RunStarted run={start.data} testId="quick-run-started" />}
     </form>
   );
 }
