@@ -53,7 +53,10 @@ export const keys = {
 };
 
 export interface RunFilters {
+  /** The scraper's name, exactly. */
   scraper?: string;
+  /** A part of the scraper's name, any case (the `q` of GET /api/runs). */
+  q?: string;
   status?: string;
   from?: string;
   until?: string;

@@ -1,10 +1,12 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useRunHistory, type RunFilters } from "../api/queries.ts";
 import { RUN_STATUSES } from "../api/types.ts";
 import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatDate, formatDuration, formatNumber, runDuration } from "../lib/format.ts";
+import { useDebounced } from "../lib/use-debounced.ts";
+import { usePageTitle } from "../lib/use-page-title.ts";
 
 /** A local date input ("2026-05-01") as the ISO instant of its local midnight. */
 function startOfDay(date: string | null, plusDays = 0): string | undefined {
@@ -15,14 +17,18 @@ function startOfDay(date: string | null, plusDays = 0): string | undefined {
 
 /**
  * Every run, newest first, filtered on the server and paged with its cursor: only the pages the
- * user asks for are loaded, so this stays fast with 100,000 runs. Filters live in the URL.
+ * user asks for are loaded, so this stays fast with 100,000 runs. Filters live in the URL; the
+ * scraper filter matches a part of the name, as it is typed.
  */
 export function RunsPage() {
+  usePageTitle("History");
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const [selected, setSelected] = useState<string[]>([]);
+  const [scraperText, setScraperText] = useState(params.get("scraper") ?? "");
+  const typedScraper = useDebounced(scraperText.trim(), 250);
   const filters: RunFilters = {
-    ...(params.get("scraper") && { scraper: params.get("scraper")! }),
+    ...(params.get("scraper") && { q: params.get("scraper")! }),
     ...(params.get("status") && { status: params.get("status")! }),
     ...(params.get("from") && { from: startOfDay(params.get("from")) }),
     // "until" is inclusive for the user: runs created before the next midnight.
@@ -41,6 +47,10 @@ export function RunsPage() {
       },
       { replace: true },
     );
+  useEffect(() => {
+    if (typedScraper !== (params.get("scraper") ?? "")) setFilter("scraper", typedScraper);
+    // Only typing changes the filter: the URL it writes must not re-run this.
+  }, [typedScraper]);
   const toggle = (id: string) =>
     setSelected((current) =>
       current.includes(id) ? current.filter((x) => x !== id) : [...current, id].slice(-2),
@@ -66,10 +76,10 @@ export function RunsPage() {
         <label className="field">
           <span>Scraper</span>
           <input
-            defaultValue={params.get("scraper") ?? ""}
-            onBlur={(e) => setFilter("scraper", e.target.value.trim())}
-            onKeyDown={(e) => e.key === "Enter" && setFilter("scraper", e.currentTarget.value.trim())}
-            placeholder="name"
+            type="search"
+            value={scraperText}
+            onChange={(e) => setScraperText(e.target.value)}
+            placeholder="part of a name"
             data-testid="filter-scraper"
           />
         </label>
