@@ -56,7 +56,7 @@ beforeAll(async () => {
     "{ robots: ignore, rate_per_host: 4, concurrency: 1 }",
   );
   files.jobs = await writeExample("jobs", "jobs", demo.url, fast);
-  ran.first = await run(files.books);
+  ran.first = await run(files.books!);
   ran.failed = await run(files.down);
 }, 120_000);
 
@@ -113,7 +113,7 @@ describe("changes since the previous run", () => {
   }, 60_000);
 
   it("a succeeded run is compared with the previous succeeded run, by the scraper's key", async () => {
-    const latest = await run(files.books);
+    const latest = await run(files.books!);
     const changes = await api(`/api/runs/${latest}/changes`);
     expect(changes).toMatchObject({ run: latest, comparable: true, reason: null, previous: ran.first });
     const books = (await app.store.runs.get(ran.first!))!;
@@ -128,7 +128,7 @@ describe("changes since the previous run", () => {
   });
 
   it("comparing runs of two scrapers warns, and never merges records that lack the key", async () => {
-    const jobs = await run(files.jobs);
+    const jobs = await run(files.jobs!);
     const comparison = await api(`/api/compare?a=${ran.first}&b=${jobs}`);
     const [booksCount, jobsCount] = [comparison.a.records, comparison.b.records];
     expect(jobsCount).toBe(105);
