@@ -175,12 +175,15 @@ describe("the rest", () => {
     const spec = (await f.api("GET", "/api/openapi.json")).json;
     expect(Object.keys(spec.paths).sort()).toEqual(
       [
+        "/api/activity",
         "/api/compare",
         "/api/datasets",
         "/api/datasets/{name}/verify",
         "/api/datasets/{name}/versions/{version}/download",
         "/api/events",
+        "/api/errors",
         "/api/health",
+        "/api/health/samples",
         "/api/runs/{id}/changes",
         "/api/runs/{id}/captures",
         "/api/runs/{id}/captures/{captureId}/body",
