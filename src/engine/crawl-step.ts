@@ -55,6 +55,8 @@ const PARSE_THREADS_AFTER = 64;
 export class CrawlStep {
   private readonly inFlight = new Set<Promise<void>>();
   private limitLogged = false;
+  /** Links not followed in this session, by limit: summed up in one line when the crawl ends. */
+  private readonly unfollowed = { depth: 0, length: 0 };
   /** Leased, not started yet (see `take`). */
   private ready: QueuedRequest[] = [];
   /** The lease running in the background, if any. */
@@ -81,6 +83,7 @@ export class CrawlStep {
     try {
       return await this.crawl();
     } finally {
+      this.logUnfollowed();
       await this.parsePool?.close();
     }
   }
@@ -341,12 +344,16 @@ export class CrawlStep {
   private acceptLinks(links: DiscoveredLink[], from: QueuedRequest): NewRequest[] {
     const { limits } = this.deps.scraper;
     const depth = from.depth + 1;
-    if (limits.maxDepth !== undefined && depth > limits.maxDepth) return [];
+    if (limits.maxDepth !== undefined && depth > limits.maxDepth) {
+      this.unfollowed.depth += links.length;
+      return [];
+    }
     const accepted: NewRequest[] = [];
     for (const link of links) {
       const url = this.deps.normalizeUrl(link.url);
       if (!url) continue;
       if (url.length > limits.maxUrlLength) {
+        this.unfollowed.length += 1;
         this.deps.log(
           "debug",
           `skipped a link longer than max_url_length (${limits.maxUrlLength}): ${url.slice(0, 80)}…`,
@@ -356,6 +363,16 @@ export class CrawlStep {
       accepted.push({ url, pageType: link.page, target: from.target, depth });
     }
     return accepted;
+  }
+
+  /** One line for the links the limits kept out of the queue (a user asks why a page was never fetched). */
+  private logUnfollowed(): void {
+    const { depth, length } = this.unfollowed;
+    const { limits } = this.deps.scraper;
+    const parts: string[] = [];
+    if (depth > 0) parts.push(`${depth} found on pages at max_depth (${limits.maxDepth})`);
+    if (length > 0) parts.push(`${length} longer than max_url_length (${limits.maxUrlLength})`);
+    if (parts.length > 0) this.deps.log("info", `links not followed: ${parts.join("; ")}`);
   }
 
   private report(

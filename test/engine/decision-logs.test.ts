@@ -50,10 +50,15 @@ beforeAll(async () => {
     },
   });
   app = await App.open({ home: join(dir, "home") });
-  const file = join(dir, "decisions.yaml");
+  logs = await runLogged("decisions", "");
+}, 60_000);
+
+/** Runs the scraper over the site with `extra` YAML appended; returns the run's stored log. */
+async function runLogged(name: string, extra: string): Promise<LogRecord[]> {
+  const file = join(dir, `${name}.yaml`);
   writeFileSync(
     file,
-    `name: decisions
+    `name: ${name}
 start: ${site.url}/index
 pages:
   index:
@@ -71,12 +76,12 @@ politeness: { concurrency: 8, rate_per_host: 1000, timeout: 5s, retries: 1, max_
 steps:
   - validate: { required: [title], types: { code: url } }
   - dedupe: { key: sku }
-`,
+${extra}`,
   );
   const run = await app.engine.run(await loadScraper(file));
   expect(run.status).toBe("succeeded");
-  logs = await app.store.logs.list(run.id);
-}, 60_000);
+  return app.store.logs.list(run.id);
+}
 
 afterAll(async () => {
   await app.close();
@@ -169,5 +174,15 @@ describe("the log of a run over a hostile site", () => {
         ),
       ),
     ).toHaveLength(1);
+  });
+});
+
+describe("the log of a run that limits its crawl", () => {
+  it("says how many links max_depth kept out of the queue", async () => {
+    const limited = await runLogged("shallow", "limits: { max_depth: 0 }\n");
+    const lines = limited.filter((l) => l.message.startsWith("links not followed"));
+    expect(lines.map((l) => [l.level, l.message])).toEqual([
+      ["info", `links not followed: ${FAULTS.length + ITEMS} found on pages at max_depth (0)`],
+    ]);
   });
 });
