@@ -4,6 +4,7 @@
  */
 import { NotFoundError, UsageError } from "../core/errors.ts";
 import type { ScheduleRecord, ScheduleStore } from "../store/index.ts";
+import { FLAG_NAMES, type FieldNames } from "./field-names.ts";
 import { policyFromFlags, type PolicyFlags } from "./schedule-settings.ts";
 import { hasRhythmFlag, timingFromFlags, type TimingFlags } from "./timing-options.ts";
 import { Occurrences, type Timing } from "./timing.ts";
@@ -17,26 +18,31 @@ export async function requireSchedule(store: ScheduleStore, id: string): Promise
 
 /**
  * Applies timing and policy flags to a schedule (unset ones keep their value). A new timing
- * counts from `now`: nothing from the past fires. Usage error when the flags change nothing.
+ * counts from `now`: nothing from the past fires. Usage error when the flags change nothing;
+ * errors name the settings by `names`.
  */
 export async function editSchedule(
   store: ScheduleStore,
   schedule: ScheduleRecord,
   flags: TimingFlags & PolicyFlags,
   now: number,
+  names: FieldNames = FLAG_NAMES,
 ): Promise<void> {
-  const patch = policyFromFlags(flags);
+  const patch = policyFromFlags(flags, names);
   const timingChanged =
     hasRhythmFlag(flags) ||
     flags.tz !== undefined ||
     flags.activeHours !== undefined ||
     flags.days !== undefined;
   if (timingChanged) {
-    patch.timing = timingFromFlags(flags, now, schedule.timing as Timing);
+    patch.timing = timingFromFlags(flags, now, schedule.timing as Timing, names);
     patch.cursor = now;
   }
   if (Object.keys(patch).length === 0) {
-    throw new UsageError("TRAWL_ERR_SCHEDULE_USAGE", "nothing to change: give a timing or policy flag");
+    throw new UsageError(
+      "TRAWL_ERR_SCHEDULE_USAGE",
+      `nothing to change: give a timing or policy ${names.noun}`,
+    );
   }
   await store.update(schedule.id, patch, now);
 }

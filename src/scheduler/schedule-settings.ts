@@ -1,7 +1,9 @@
 /** The policy flags of a schedule (catch-up, overlap, failures, retries, jitter) and their defaults. */
+import { SCHEDULE_DEFAULTS } from "../core/contract/schedule-defaults.ts";
 import { UsageError } from "../core/errors.ts";
 import type { CatchUp, NewSchedule, Overlap, SchedulePatch } from "../store/index.ts";
 import { parseDuration } from "./duration.ts";
+import { FLAG_NAMES, type FieldNames } from "./field-names.ts";
 import type { Timing } from "./timing.ts";
 
 /** The policy flags, as typed. */
@@ -14,27 +16,29 @@ export interface PolicyFlags {
   jitter?: string;
 }
 
+/** The stored policy of a schedule whose flags are not given: {@link SCHEDULE_DEFAULTS}, parsed. */
 export const DEFAULT_POLICY = {
-  catchUp: "none" as CatchUp,
-  graceMs: 3_600_000,
-  overlap: "skip" as Overlap,
-  maxFailures: 5,
-  retries: 0,
-  jitterMs: 0,
+  catchUp: SCHEDULE_DEFAULTS.catchUp as CatchUp,
+  graceMs: parseDuration(SCHEDULE_DEFAULTS.grace, "grace"),
+  overlap: SCHEDULE_DEFAULTS.overlap as Overlap,
+  maxFailures: SCHEDULE_DEFAULTS.maxFailures as number,
+  retries: SCHEDULE_DEFAULTS.retries as number,
+  jitterMs: policyFromFlags({ jitter: SCHEDULE_DEFAULTS.jitter }).jitterMs!,
 };
 
-/** The policy fields the flags set (only those given). */
-export function policyFromFlags(flags: PolicyFlags): SchedulePatch {
+/** The policy fields the flags set (only those given); errors name the settings by `names`. */
+export function policyFromFlags(flags: PolicyFlags, names: FieldNames = FLAG_NAMES): SchedulePatch {
   const patch: SchedulePatch = {};
   if (flags.catchUp !== undefined)
-    patch.catchUp = oneOf<CatchUp>(flags.catchUp, ["none", "latest"], "--catch-up");
-  if (flags.grace !== undefined) patch.graceMs = parseDuration(flags.grace, "--grace");
+    patch.catchUp = oneOf<CatchUp>(flags.catchUp, ["none", "latest"], names.of("catchUp"));
+  if (flags.grace !== undefined) patch.graceMs = parseDuration(flags.grace, names.of("grace"));
   if (flags.overlap !== undefined)
-    patch.overlap = oneOf<Overlap>(flags.overlap, ["skip", "queue"], "--overlap");
-  if (flags.maxFailures !== undefined) patch.maxFailures = count(flags.maxFailures, "--max-failures", 1);
-  if (flags.retries !== undefined) patch.retries = count(flags.retries, "--retries", 0);
+    patch.overlap = oneOf<Overlap>(flags.overlap, ["skip", "queue"], names.of("overlap"));
+  if (flags.maxFailures !== undefined)
+    patch.maxFailures = count(flags.maxFailures, names.of("maxFailures"), 1);
+  if (flags.retries !== undefined) patch.retries = count(flags.retries, names.of("retries"), 0);
   if (flags.jitter !== undefined)
-    patch.jitterMs = flags.jitter === "0" ? 0 : parseDuration(flags.jitter, "--jitter");
+    patch.jitterMs = flags.jitter === "0" ? 0 : parseDuration(flags.jitter, names.of("jitter"));
   return patch;
 }
 
@@ -44,13 +48,14 @@ export function newSchedule(
   timing: Timing,
   flags: PolicyFlags,
   now: number,
+  names: FieldNames = FLAG_NAMES,
 ): NewSchedule {
   return {
     scraper: scraper.name,
     source: scraper.source,
     timing,
     ...DEFAULT_POLICY,
-    ...policyFromFlags(flags),
+    ...policyFromFlags(flags, names),
     cursor: now,
   } as NewSchedule;
 }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { SCHEDULE_DEFAULTS } from "../core/contract/schedule-defaults.ts";
+import { BODY_NAMES } from "./field-names.ts";
+import { DEFAULT_POLICY, policyFromFlags } from "./schedule-settings.ts";
 import { timingFromFlags, type TimingFlags } from "./timing-options.ts";
 import { Occurrences } from "./timing.ts";
 import { formatDays, parseDays } from "./window.ts";
@@ -178,6 +181,33 @@ describe("bad timing input", () => {
     expect(fails({ daily: "09:00", days: "weekdays" })).toThrow(/--days: "weekdays" is not a list of days/);
     expect(fails({})).toThrow(/when should it run/);
     expect(fails({ daily: "09:00", every: "1h" })).toThrow(/choose one of .*--every, --daily/);
+  });
+
+  it("names the API's body fields instead of flags when asked, for timing and policies alike", () => {
+    const api = (flags: TimingFlags) => () => timingFromFlags(flags, NOW, undefined, BODY_NAMES);
+    expect(api({ cron: "61 * * * *" })).toThrow(/^cron: "61 \* \* \* \*" is invalid/);
+    expect(api({ daily: "09:00", activeHours: "9-17" })).toThrow(/^activeHours: "9-17" is not a window/);
+    expect(api({ daily: "09:00", tz: "Mars/Olympus" })).toThrow(/^tz: unknown time zone/);
+    expect(api({ daily: "09:00", every: "1h" })).toThrow(
+      /choose one of cron, every, at, daily, weekly, manual/,
+    );
+    expect(() => policyFromFlags({ grace: "soon" }, BODY_NAMES)).toThrow(/^grace: "soon" is not a duration/);
+    expect(() => policyFromFlags({ maxFailures: "0" }, BODY_NAMES)).toThrow(/^maxFailures: "0"/);
+    expect(() => policyFromFlags({ maxFailures: "0" })).toThrow(/^--max-failures: "0"/);
+  });
+});
+
+describe("policy defaults", () => {
+  it("are saved as the contract's SCHEDULE_DEFAULTS, which the web app shows", () => {
+    expect(DEFAULT_POLICY).toEqual({
+      catchUp: SCHEDULE_DEFAULTS.catchUp,
+      graceMs: 3_600_000,
+      overlap: SCHEDULE_DEFAULTS.overlap,
+      maxFailures: SCHEDULE_DEFAULTS.maxFailures,
+      retries: SCHEDULE_DEFAULTS.retries,
+      jitterMs: 0,
+    });
+    expect(SCHEDULE_DEFAULTS.grace).toBe("1h");
   });
 });
 

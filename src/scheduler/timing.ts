@@ -5,6 +5,7 @@
  */
 import { Cron } from "croner";
 import { UsageError } from "../core/errors.ts";
+import { FLAG_NAMES, type FieldNames } from "./field-names.ts";
 import { formatDurationSpec } from "./duration.ts";
 import { admits, formatActiveHours, formatDays, formatMinute, type Admission } from "./window.ts";
 
@@ -111,7 +112,7 @@ export class Occurrences {
  * rejects, one that can never match (`0 0 30 2 *`), a past `--at`, or a window that no occurrence
  * falls into are usage errors naming the field.
  */
-export function checkTiming(timing: Timing, now: number): Timing {
+export function checkTiming(timing: Timing, now: number, names: FieldNames = FLAG_NAMES): Timing {
   let occurrences: Occurrences;
   try {
     occurrences = new Occurrences(timing);
@@ -119,7 +120,7 @@ export function checkTiming(timing: Timing, now: number): Timing {
     const reason = error instanceof Error ? error.message.replace(/^CronPattern: /, "") : String(error);
     throw new UsageError(
       "TRAWL_ERR_SCHEDULE_CRON",
-      `--cron: "${describeRhythm(timing.rhythm)}" is invalid: ${reason}`,
+      `${names.of("cron")}: "${describeRhythm(timing.rhythm)}" is invalid: ${reason}`,
     );
   }
   if (timing.rhythm.kind === "manual" || occurrences.next(now) !== null) return timing;
@@ -127,12 +128,12 @@ export function checkTiming(timing: Timing, now: number): Timing {
   if (rhythm.kind === "once" && rhythm.at <= now) {
     throw new UsageError(
       "TRAWL_ERR_SCHEDULE_TIME",
-      `--at: ${new Date(rhythm.at).toISOString()} is in the past`,
+      `${names.of("at")}: ${new Date(rhythm.at).toISOString()} is in the past`,
     );
   }
   const unrestricted = new Occurrences({ ...timing, activeHours: null, days: null });
   if (unrestricted.next(now) !== null) {
-    const field = timing.activeHours ? "--active-hours" : "--days";
+    const field = names.of(timing.activeHours ? "activeHours" : "days");
     throw new UsageError(
       "TRAWL_ERR_SCHEDULE_NEVER",
       `${field}: no occurrence of "${describeRhythm(rhythm)}" falls inside ${describeWindow(timing)}, so it would never run`,
@@ -140,7 +141,7 @@ export function checkTiming(timing: Timing, now: number): Timing {
   }
   throw new UsageError(
     "TRAWL_ERR_SCHEDULE_NEVER",
-    `--cron: "${describeRhythm(rhythm)}" can never fire (no date matches it)`,
+    `${names.of("cron")}: "${describeRhythm(rhythm)}" can never fire (no date matches it)`,
   );
 }
 

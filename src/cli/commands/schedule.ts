@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import type { App } from "../../app/index.ts";
+import { SCHEDULE_DEFAULTS } from "../../core/contract/schedule-defaults.ts";
 import { loadScraper } from "../../pipeline/index.ts";
 import {
   editSchedule,
@@ -53,12 +54,30 @@ function timingOptions(command: Command): Command {
 /** The flags of a schedule's policies. */
 function policyOptions(command: Command): Command {
   return command
-    .option("--catch-up <policy>", "missed occurrences: none (skip them) or latest (run once if recent)")
-    .option("--grace <duration>", "with catch-up latest: how late a missed run may still start (default 1h)")
-    .option("--overlap <policy>", "while the previous run is active: skip (default) or queue")
-    .option("--max-failures <n>", "pause the schedule after this many failures in a row (default 5)")
-    .option("--retries <n>", "retry a failed occurrence this many times, backing off from 1 min (default 0)")
-    .option("--jitter <duration>", "start up to this much later, at random (spreads load)");
+    .option(
+      "--catch-up <policy>",
+      `missed occurrences: none (skip them) or latest (run once if recent) (default ${SCHEDULE_DEFAULTS.catchUp})`,
+    )
+    .option(
+      "--grace <duration>",
+      `with catch-up latest: how late a missed run may still start (default ${SCHEDULE_DEFAULTS.grace})`,
+    )
+    .option(
+      "--overlap <policy>",
+      `while the previous run is active: skip or queue (default ${SCHEDULE_DEFAULTS.overlap})`,
+    )
+    .option(
+      "--max-failures <n>",
+      `pause the schedule after this many failures in a row (default ${SCHEDULE_DEFAULTS.maxFailures})`,
+    )
+    .option(
+      "--retries <n>",
+      `retry a failed occurrence this many times, backing off from 1 min (default ${SCHEDULE_DEFAULTS.retries})`,
+    )
+    .option(
+      "--jitter <duration>",
+      `start up to this much later, at random (spreads load) (default ${SCHEDULE_DEFAULTS.jitter})`,
+    );
 }
 
 function isoList(instants: number[]): string[] {

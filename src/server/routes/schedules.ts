@@ -15,6 +15,7 @@ import {
   schedulerStatus,
   systemZone,
   timingFromFlags,
+  BODY_NAMES,
   upcomingOf,
   viewOccurrence,
   viewSchedule,
@@ -24,7 +25,7 @@ import {
 
 const optionalString = (description: string) => Type.Optional(Type.String({ description }));
 
-/** The timing fields, named like the CLI flags (`activeHours` for `--active-hours`). */
+/** The timing fields, named like the CLI flags (`activeHours` for `--active-hours`); errors name these fields. */
 const timingFields = {
   cron: optionalString("cron expression, 5 fields or 6 with seconds first"),
   every: optionalString("interval of elapsed time: 90s, 15m, 1h30m"),
@@ -90,11 +91,11 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
     async (request, reply) => {
       const body = request.body as Body & { file: string };
       const now = app.clock.now();
-      const timing = timingFromFlags(body, now);
+      const timing = timingFromFlags(body, now, undefined, BODY_NAMES);
       const source = resolve(body.file);
       const scraper = await loadScraper(source);
       const created = await app.store.schedules.create(
-        newSchedule({ name: scraper.name, source }, timing, policyFlags(body), now),
+        newSchedule({ name: scraper.name, source }, timing, policyFlags(body), now, BODY_NAMES),
         now,
       );
       wakeScheduler();
@@ -120,7 +121,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       const body = request.body as TimingFlags & { from?: string; count?: number };
       const from =
         body.from === undefined ? app.clock.now() : parseInstant(body.from, body.tz ?? systemZone(), "from");
-      const timing = timingFromFlags(body, from);
+      const timing = timingFromFlags(body, from, undefined, BODY_NAMES);
       const next = new Occurrences(timing)
         .upcoming(from, body.count ?? 5)
         .map((at) => new Date(at).toISOString());
@@ -164,7 +165,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       const body = request.body as Body;
       const now = app.clock.now();
       const flags = { ...body, maxFailures: undefined, retries: undefined, ...policyFlags(body) };
-      await editSchedule(app.store.schedules, schedule, flags, now);
+      await editSchedule(app.store.schedules, schedule, flags, now, BODY_NAMES);
       wakeScheduler();
       return view(schedule.id);
     },

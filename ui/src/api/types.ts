@@ -1,4 +1,5 @@
 /** Shapes of the trawl API (src/server/routes/**), as the web app reads them. */
+export { SCHEDULE_DEFAULTS } from "../../../src/core/contract/schedule-defaults.ts";
 
 export type RunStatus =
   "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "interrupted";

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../../api/client.ts";
 import { keys, useScrapers } from "../../api/queries.ts";
-import type { ScheduleView } from "../../api/types.ts";
+import { SCHEDULE_DEFAULTS, type ScheduleView } from "../../api/types.ts";
 import { ErrorMessage } from "../../components/Feedback.tsx";
 import { SchedulePreview } from "./SchedulePreview.tsx";
 import {
@@ -137,11 +137,12 @@ export function ScheduleForm({ schedule, onDone }: { schedule?: ScheduleView; on
               </select>
             </label>
           </div>
+          {/* Placeholders are the values saved when a field is left empty. */}
           <div className="field-row">
-            {text("grace", "Grace", "10m")}
-            {text("jitter", "Jitter", "30s")}
-            {text("retries", "Retries", "0")}
-            {text("maxFailures", "Pause after failures", "3")}
+            {text("grace", "Grace", SCHEDULE_DEFAULTS.grace)}
+            {text("jitter", "Jitter", SCHEDULE_DEFAULTS.jitter)}
+            {text("retries", "Retries", String(SCHEDULE_DEFAULTS.retries))}
+            {text("maxFailures", "Pause after failures", String(SCHEDULE_DEFAULTS.maxFailures))}
           </div>
         </div>
         <SchedulePreview timing={timingOf(draft)} ready={ready} />

@@ -1,4 +1,4 @@
-import type { ScheduleFields, ScheduleView } from "../../api/types.ts";
+import { SCHEDULE_DEFAULTS, type ScheduleFields, type ScheduleView } from "../../api/types.ts";
 
 export type RhythmKind = "cron" | "every" | "at" | "daily" | "weekly" | "manual";
 
@@ -37,8 +37,8 @@ export function emptyDraft(): ScheduleDraft {
     tz: SYSTEM_ZONE,
     activeHours: "",
     days: "",
-    catchUp: "none",
-    overlap: "skip",
+    catchUp: SCHEDULE_DEFAULTS.catchUp,
+    overlap: SCHEDULE_DEFAULTS.overlap,
     grace: "",
     maxFailures: "",
     retries: "",
