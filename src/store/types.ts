@@ -268,9 +268,27 @@ export interface LogRecord {
   message: string;
 }
 
+/** Which of a run's log lines to list. */
+export interface LogListOptions {
+  /** Lines after this id. @defaultValue 0 */
+  afterId?: number;
+  /** @defaultValue 10000 */
+  limit?: number;
+  /** Lines at or above this level. @defaultValue "debug" */
+  level?: LogLevel;
+  /** Lines of exactly these levels (wins over `level`). */
+  levels?: LogLevel[];
+}
+
+/** Stored log lines of a run per level. */
+export type LogCounts = Record<LogLevel, number>;
+
+/** Run logs. Appends may be batched; reads see every line appended before them. */
 export interface LogStore {
   append(runId: string, level: LogLevel, message: string, at: number): Promise<void>;
-  list(runId: string, options?: { afterId?: number; limit?: number; level?: LogLevel }): Promise<LogRecord[]>;
+  list(runId: string, options?: LogListOptions): Promise<LogRecord[]>;
+  /** How many lines the run has stored at each level (every level present, 0 when none). */
+  counts(runId: string): Promise<LogCounts>;
 }
 
 /** What a run captured; see {@link CaptureStore}. */

@@ -1,4 +1,5 @@
-import { NavLink, Outlet } from "react-router";
+import { useEffect, useRef, useState } from "react";
+import { NavLink, Outlet, useLocation } from "react-router";
 import { useConnectionState } from "../live/events.ts";
 
 const NAV = [
@@ -13,14 +14,41 @@ const NAV = [
 
 const CONNECTION_TEXT = { open: "Live", connecting: "Reconnecting…", closed: "Offline" };
 
-/** The app frame: a fixed sidebar (navigation, live connection) and the page. */
+/**
+ * The app frame: a fixed sidebar (navigation, live connection) and the page. At 900 px and
+ * narrower the sidebar is a top bar whose Menu button shows the navigation (styles.css).
+ */
 export function Layout() {
   const connection = useConnectionState();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const { pathname } = useLocation();
+  // Following a link closes the menu: the page, not the menu, is what was asked for.
+  useEffect(() => setMenuOpen(false), [pathname]);
   return (
     <div className="app">
-      <aside className="sidebar">
+      <aside
+        className={menuOpen ? "sidebar menu-open" : "sidebar"}
+        onKeyDown={(event) => {
+          if (event.key === "Escape" && menuOpen) {
+            setMenuOpen(false);
+            menuButton.current?.focus();
+          }
+        }}
+      >
         <div className="brand">trawl</div>
-        <nav>
+        <button
+          ref={menuButton}
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((open) => !open)}
+          data-testid="menu-button"
+        >
+          <span aria-hidden="true">☰</span> Menu
+        </button>
+        <nav id="main-nav" aria-label="Pages">
           {NAV.map((item) => (
             <NavLink
               key={item.to}

@@ -5,6 +5,7 @@ import { ErrorMessage, Empty, Loading } from "../components/Feedback.tsx";
 import { RecordDiff } from "../components/RecordDiff.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatDuration, formatNumber, runDuration } from "../lib/format.ts";
+import { usePageTitle } from "../lib/use-page-title.ts";
 
 const FACTS: { label: string; value: (run: RunSummary) => string }[] = [
   { label: "Scraper", value: (r) => r.scraper },
@@ -24,6 +25,7 @@ export function ComparePage() {
   const [params, setParams] = useSearchParams();
   const a = params.get("a") ?? "";
   const b = params.get("b") ?? "";
+  usePageTitle(a && b ? `Compare ${a} and ${b}` : "Compare");
   const recent = useRunList({ limit: 100 });
   const comparison = useComparison(a, b);
   const choose = (side: "a" | "b", id: string) =>

@@ -3,9 +3,11 @@ import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { ActiveRunCard } from "./dashboard/ActiveRunCard.tsx";
 import { QuickRun } from "./dashboard/QuickRun.tsx";
 import { RecentActivity } from "./dashboard/RecentActivity.tsx";
+import { usePageTitle } from "../lib/use-page-title.ts";
 
 /** What is happening now: active runs with live progress, a quick-run box, recent activity. */
 export function DashboardPage() {
+  usePageTitle("Dashboard");
   const active = useActiveRuns();
   return (
     <section className="page">

@@ -6,11 +6,13 @@ import { useDatasets } from "../api/queries.ts";
 import type { Dataset, DatasetVersion } from "../api/types.ts";
 import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { formatBytes, formatDate, formatNumber } from "../lib/format.ts";
+import { usePageTitle } from "../lib/use-page-title.ts";
 
 const FORMATS = ["jsonl", "csv", "json"] as const;
 
 /** Exported datasets: each version's manifest (files, sizes, checksums), verification, downloads. */
 export function DatasetsPage() {
+  usePageTitle("Datasets");
   const { data, error, isPending } = useDatasets();
   const { hash } = useLocation();
   useEffect(() => {

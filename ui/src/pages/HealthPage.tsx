@@ -9,6 +9,7 @@ import { SchedulerStatusBox } from "../components/SchedulerStatusBox.tsx";
 import { TimeChart } from "../components/TimeChart.tsx";
 import { useRecentErrors } from "../live/activity.ts";
 import { formatBytes, formatDuration, formatRelative } from "../lib/format.ts";
+import { usePageTitle } from "../lib/use-page-title.ts";
 
 /** Samples kept for the charts: 5 minutes at one sample every 2 s. */
 const SAMPLES = 150;
@@ -24,6 +25,7 @@ const DISK_SERIES = [{ label: "disk used %", color: "#d97706" }];
  * fetches periodically (every 2 s, only while it is open).
  */
 export function HealthPage() {
+  usePageTitle("Health");
   const health = useQuery({
     queryKey: keys.health,
     queryFn: () => api.get<Health>("/api/health"),

@@ -1,7 +1,9 @@
 import { Link, useRouteError } from "react-router";
 import { messageOf } from "../api/client.ts";
+import { usePageTitle } from "../lib/use-page-title.ts";
 
 export function NotFoundPage() {
+  usePageTitle("Not found");
   return (
     <section className="page">
       <h1>Not found</h1>
@@ -15,6 +17,7 @@ export function NotFoundPage() {
 /** Shown instead of a blank screen when a page crashes while rendering. */
 export function RouteErrorPage() {
   const error = useRouteError();
+  usePageTitle("Error");
   return (
     <section className="page">
       <h1>Something went wrong</h1>

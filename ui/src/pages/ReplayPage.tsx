@@ -10,6 +10,7 @@ import { PlayerControls } from "./replay/PlayerControls.tsx";
 import { SourcePanel } from "./replay/SourcePanel.tsx";
 import { Timeline } from "./replay/Timeline.tsx";
 import { usePlayer, usePlayerKeys } from "./replay/use-player.ts";
+import { usePageTitle } from "../lib/use-page-title.ts";
 
 /** The order they happened in (ties: the order they were stored). */
 const byTime = (a: Capture, b: Capture) => Date.parse(a.at) - Date.parse(b.at) || a.id - b.id;
@@ -25,6 +26,7 @@ function visible(captures: Capture[], kinds: ReadonlySet<CaptureKind>): Capture[
  */
 export function ReplayPage() {
   const id = useParams().id ?? "";
+  usePageTitle(`Replay ${id}`);
   const [params] = useSearchParams();
   const recordParam = params.get("record");
   const record = recordParam !== null && /^\d+$/.test(recordParam) ? Number(recordParam) : null;

@@ -13,10 +13,12 @@ import { RecordsTable } from "./run/RecordsTable.tsx";
 import { RunChanges } from "./run/RunChanges.tsx";
 import { RunErrors, RunStatsPanel } from "./run/RunStatsPanel.tsx";
 import { ScreenshotGallery } from "./run/ScreenshotGallery.tsx";
+import { usePageTitle } from "../lib/use-page-title.ts";
 
 /** Everything about one run, live while it runs. */
 export function RunDetailPage() {
   const id = useParams().id ?? "";
+  usePageTitle(`Run ${id}`);
   const { data: run, error, isPending } = useRun(id);
   const live = useLiveProgress(id);
   const captures = useCaptureCounts(id).data;

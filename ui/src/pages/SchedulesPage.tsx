@@ -5,9 +5,11 @@ import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { SchedulerStatusBox } from "../components/SchedulerStatusBox.tsx";
 import { ScheduleForm } from "./schedules/ScheduleForm.tsx";
 import { ScheduleRow } from "./schedules/ScheduleRow.tsx";
+import { usePageTitle } from "../lib/use-page-title.ts";
 
 /** Every schedule with its next occurrence and controls, the create/edit form, the scheduler. */
 export function SchedulesPage() {
+  usePageTitle("Schedules");
   const schedules = useSchedules();
   const scheduler = useScheduler();
   const [editing, setEditing] = useState<ScheduleView | "new" | null>(null);
