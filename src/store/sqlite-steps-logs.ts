@@ -1,6 +1,7 @@
 import type { LogLevel } from "../core/events.ts";
+import type { Statement } from "better-sqlite3";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
-import type { LogRecord, LogStore, StepRecord, StepStore } from "./types.ts";
+import type { LogCounts, LogListOptions, LogRecord, LogStore, StepRecord, StepStore } from "./types.ts";
 
 interface StepRow {
   run_id: string;
@@ -65,30 +66,81 @@ export class SqliteStepStore implements StepStore {
 
 const LEVELS: LogLevel[] = ["debug", "info", "warn", "error"];
 
-/** Run logs in SQLite. */
+interface PendingLine {
+  runId: string;
+  level: LogLevel;
+  message: string;
+  at: number;
+}
+
+/**
+ * Run logs in SQLite. Appends are batched: the lines appended during one turn of the event loop
+ * are written in one transaction at the next (`setImmediate`), so a run that logs a lot does not
+ * pay a transaction per line, nor hold the write lock the queue's writer thread needs. Reads and
+ * `flush()` write what is pending first, so they see every line appended before them.
+ */
 export class SqliteLogStore implements LogStore {
+  private pending: PendingLine[] = [];
+  /** Settles when the pending lines are written; one per batch. */
+  private batch: Promise<void> | undefined;
+  private insert: Statement | undefined;
+
   constructor(private readonly db: SqliteDatabase) {}
 
-  async append(runId: string, level: LogLevel, message: string, at: number): Promise<void> {
-    // Purpose: one log line of a run.
-    writeTransaction(this.db, () =>
-      this.db
-        .prepare(`INSERT INTO logs (run_id, at, level, message) VALUES (?, ?, ?, ?)`)
-        .run(runId, at, level, message),
-    );
+  append(runId: string, level: LogLevel, message: string, at: number): Promise<void> {
+    this.pending.push({ runId, level, message, at });
+    return (this.batch ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.batch = undefined;
+        try {
+          this.flush();
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      });
+    }));
   }
 
-  async list(
-    runId: string,
-    options: { afterId?: number; limit?: number; level?: LogLevel } = {},
-  ): Promise<LogRecord[]> {
-    // Purpose: a run's log lines from a position, at or above a level.
-    const levels = LEVELS.slice(LEVELS.indexOf(options.level ?? "debug"));
+  /**
+   * Writes the pending lines now, in one transaction (nothing when the database is closed). The
+   * store's `close` calls it. A failed write loses that batch and throws: the lines have gone out
+   * as `log.written` events already, and logging must never fail a run.
+   */
+  flush(): void {
+    if (this.pending.length === 0 || !this.db.open) return;
+    const lines = this.pending;
+    this.pending = [];
+    // Purpose: a batch of log lines of runs. Parameters: run id, epoch ms, level, message.
+    const insert = (this.insert ??= this.db.prepare(
+      `INSERT INTO logs (run_id, at, level, message) VALUES (?, ?, ?, ?)`,
+    ));
+    writeTransaction(this.db, () => {
+      for (const line of lines) insert.run(line.runId, line.at, line.level, line.message);
+    });
+  }
+
+  async list(runId: string, options: LogListOptions = {}): Promise<LogRecord[]> {
+    this.flush();
+    // Purpose: a run's log lines from a position, at or above a level (or of the given levels).
+    const levels = options.levels ?? LEVELS.slice(LEVELS.indexOf(options.level ?? "debug"));
+    if (levels.length === 0) return [];
     return this.db
       .prepare(
         `SELECT id, run_id AS runId, at, level, message FROM logs
          WHERE run_id = ? AND id > ? AND level IN (${levels.map(() => "?").join(", ")}) ORDER BY id LIMIT ?`,
       )
       .all(runId, options.afterId ?? 0, ...levels, options.limit ?? 10_000) as LogRecord[];
+  }
+
+  async counts(runId: string): Promise<LogCounts> {
+    this.flush();
+    // Purpose: how many lines a run has stored at each level.
+    const rows = this.db
+      .prepare(`SELECT level, COUNT(*) AS n FROM logs WHERE run_id = ? GROUP BY level`)
+      .all(runId) as { level: LogLevel; n: number }[];
+    const counts: LogCounts = { debug: 0, info: 0, warn: 0, error: 0 };
+    for (const row of rows) if (row.level in counts) counts[row.level] = row.n;
+    return counts;
   }
 }

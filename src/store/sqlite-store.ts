@@ -21,12 +21,13 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
     { path, busyTimeoutMs: options.busyTimeoutMs ?? 10_000 },
     new SqliteRequestQueue(db),
   );
+  const logs = new SqliteLogStore(db);
   return {
     runs: new SqliteRunStore(db),
     queue,
     records: new SqliteRecordStore(db),
     steps: new SqliteStepStore(db),
-    logs: new SqliteLogStore(db),
+    logs,
     schedules: new SqliteScheduleStore(db),
     captures: new SqliteCaptureStore(db),
     activity: new SqliteActivityStore(db),
@@ -35,6 +36,11 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
       (db.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check),
     close: async () => {
       await queue.close();
+      try {
+        logs.flush(); // lines appended in this turn
+      } catch {
+        // They went out as events; closing the database matters more.
+      }
       if (db.open) db.close();
     },
   };
