@@ -175,7 +175,7 @@ export function useCaptureSource(id: string, record: number | null, url: string 
 export function useChanges(id: string) {
   return useQuery({
     queryKey: keys.changes(id),
-    queryFn: () => api.get<Comparison | { previous: null }>(`/api/runs/${id}/changes`),
+    queryFn: () => api.get<RunChanges>(`/api/runs/${id}/changes`),
     retry: false,
   });
 }

@@ -205,22 +205,13 @@ export interface Dataset {
   versions: DatasetVersion[];
 }
 
-export interface FieldChange {
-  field: string;
-  a: unknown;
-  b: unknown;
-}
-export interface Comparison {
-  a: RunSummary;
-  b: RunSummary;
-  key: string | null;
-  records: {
-    added: Record<string, unknown>[];
-    removed: Record<string, unknown>[];
-    changed: { key: string; fields: FieldChange[] }[];
-    unchanged: number;
-  };
-}
+export type {
+  ChangedRecord,
+  FieldChange,
+  RecordChanges,
+  RunChanges,
+  RunComparison as Comparison,
+} from "../../../src/core/contract/compare.ts";
 
 export type CaptureKind = "page" | "response" | "action" | "screenshot";
 export const CAPTURE_KINDS: CaptureKind[] = ["page", "response", "action", "screenshot"];

@@ -2,21 +2,31 @@ import { Link, useSearchParams } from "react-router";
 import { useComparison, useRunList } from "../api/queries.ts";
 import type { RunSummary } from "../api/types.ts";
 import { ErrorMessage, Empty, Loading } from "../components/Feedback.tsx";
-import { RecordDiff } from "../components/RecordDiff.tsx";
+import { DiffWarnings, RecordDiff } from "../components/RecordDiff.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatDuration, formatNumber, runDuration } from "../lib/format.ts";
 import { usePageTitle } from "../lib/use-page-title.ts";
 
-const FACTS: { label: string; value: (run: RunSummary) => string }[] = [
+/** A fact of both runs; `amount` makes a difference show as a signed delta in B's cell. */
+interface Fact {
+  label: string;
+  value: (run: RunSummary) => string;
+  amount?: (run: RunSummary) => number | null | undefined;
+  /** Differs between any two runs (timings): not marked. */
+  varies?: true;
+}
+
+const FACTS: Fact[] = [
   { label: "Scraper", value: (r) => r.scraper },
-  { label: "Duration", value: (r) => formatDuration(runDuration(r)) },
-  { label: "Pages", value: (r) => formatNumber(r.pages.done) },
-  { label: "Records", value: (r) => formatNumber(r.records) },
-  { label: "Errors", value: (r) => formatNumber(r.pages.failed) },
-  { label: "Requests", value: (r) => formatNumber(r.stats.requests) },
+  { label: "Duration", value: (r) => formatDuration(runDuration(r)), varies: true },
+  { label: "Pages", value: (r) => formatNumber(r.pages.done), amount: (r) => r.pages.done },
+  { label: "Records", value: (r) => formatNumber(r.records), amount: (r) => r.records },
+  { label: "Errors", value: (r) => formatNumber(r.pages.failed), amount: (r) => r.pages.failed },
+  { label: "Requests", value: (r) => formatNumber(r.stats.requests), amount: (r) => r.stats.requests },
   {
     label: "Pages/s",
     value: (r) => (r.stats.pagesPerSecond === undefined ? "—" : r.stats.pagesPerSecond.toFixed(1)),
+    varies: true,
   },
 ];
 
@@ -70,6 +80,7 @@ export function ComparePage() {
       {comparison.error && <ErrorMessage error={comparison.error} />}
       {comparison.data && (
         <>
+          <DiffWarnings warnings={comparison.data.warnings} />
           <table className="table compare-table" data-testid="compare-meta">
             <thead>
               <tr>
@@ -89,7 +100,7 @@ export function ComparePage() {
               </tr>
             </thead>
             <tbody>
-              <tr>
+              <tr className={comparison.data.a.status === comparison.data.b.status ? undefined : "differs"}>
                 <th>Status</th>
                 <td>
                   <StatusBadge status={comparison.data.a.status} />
@@ -99,21 +110,40 @@ export function ComparePage() {
                 </td>
               </tr>
               {FACTS.map((fact) => (
-                <tr key={fact.label}>
-                  <th>{fact.label}</th>
-                  <td>{fact.value(comparison.data.a)}</td>
-                  <td>{fact.value(comparison.data.b)}</td>
-                </tr>
+                <FactRow key={fact.label} fact={fact} a={comparison.data.a} b={comparison.data.b} />
               ))}
             </tbody>
           </table>
           <h2>Steps</h2>
           <StepsSideBySide a={comparison.data.a} b={comparison.data.b} />
           <h2>Records</h2>
-          <RecordDiff diff={{ ...comparison.data.records, key: comparison.data.key }} />
+          <RecordDiff diff={comparison.data} />
         </>
       )}
     </section>
+  );
+}
+
+/** A fact of A and B; a row whose values differ is marked, with B's change as a delta. */
+function FactRow({ fact, a, b }: { fact: Fact; a: RunSummary; b: RunSummary }) {
+  const [before, after] = [fact.value(a), fact.value(b)];
+  const [x, y] = [fact.amount?.(a), fact.amount?.(b)];
+  const delta = typeof x === "number" && typeof y === "number" && x !== y ? y - x : null;
+  const differs = !fact.varies && before !== after;
+  return (
+    <tr className={differs ? "differs" : undefined} data-testid="compare-fact" data-differs={differs}>
+      <th>{fact.label}</th>
+      <td>{before}</td>
+      <td>
+        {after}
+        {delta !== null && (
+          <span className="delta">
+            ({delta > 0 ? "+" : "−"}
+            {formatNumber(Math.abs(delta))})
+          </span>
+        )}
+      </td>
+    </tr>
   );
 }
 
@@ -123,6 +153,8 @@ function StepsSideBySide({ a, b }: { a: RunSummary; b: RunSummary }) {
     const step = run.steps.find((s) => s.name === name);
     return step ? `${formatDuration(step.durationMs)} · ${formatNumber(step.records)} rec` : "—";
   };
+  // Timings always differ: a step is marked when its record count (or presence) does.
+  const records = (run: RunSummary, name: string) => run.steps.find((s) => s.name === name)?.records;
   return (
     <table className="table compact" data-testid="compare-steps">
       <thead>
@@ -134,7 +166,7 @@ function StepsSideBySide({ a, b }: { a: RunSummary; b: RunSummary }) {
       </thead>
       <tbody>
         {names.map((name) => (
-          <tr key={name}>
+          <tr key={name} className={records(a, name) === records(b, name) ? undefined : "differs"}>
             <td className="mono">{name}</td>
             <td>{cell(a, name)}</td>
             <td>{cell(b, name)}</td>
