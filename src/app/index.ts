@@ -3,13 +3,11 @@ export { describeRun, type RunSummary } from "./run-summary.ts";
 export {
   compareRuns,
   finalStage,
-  notFinalState,
   previousRun,
   requireRun,
   runChanges,
   type RunChanges,
   type RunComparison,
 } from "./compare-runs.ts";
-export { diffRecords } from "./record-diff.ts";
 export { findScrapers, checkScraper, type ScraperEntry } from "./scraper-catalog.ts";
 export { replayRun, type ReplayReport } from "./replay-run.ts";
