@@ -47,6 +47,11 @@ export const keys = {
   scheduler: ["scheduler"] as const,
   scrapers: ["scrapers"] as const,
   sessions: ["sessions"] as const,
+  /** Stored health samples of the last `rangeMs`. */
+  healthSamples: (rangeMs: number) => ["health-samples", rangeMs] as const,
+  /** The activity feed (every page size under it) and recent errors: refreshed on run and schedule events. */
+  activity: ["activity"] as const,
+  errors: ["errors"] as const,
   definition: (file: string) => ["scrapers", "definition", file] as const,
   datasets: ["datasets"] as const,
   health: ["health"] as const,

@@ -169,20 +169,14 @@ export interface ScheduleFields {
   jitter?: string;
 }
 
-export interface Health {
-  status: string;
-  version: string;
-  uptimeSeconds: number;
-  machine: {
-    cpus: number;
-    load: number[];
-    memory: { total: number; free: number };
-    disk: { total: number; free: number } | null;
-  };
-  process: { rss: number; heapUsed: number; cpu: { user: number; system: number } };
-  engine: { activeRuns: string[]; queuedRuns: string[] };
-  scheduler: SchedulerStatus;
-}
+export type { Health, HealthSample, HealthSamples } from "../../../src/core/contract/health.ts";
+export type {
+  ActivityItem,
+  ActivityKind,
+  ActivityPage,
+  RunError,
+  RunErrorPage,
+} from "../../../src/core/contract/activity.ts";
 
 export type {
   DefinitionProblem as Problem,

@@ -2,53 +2,103 @@ import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
-/** The time span the charts show (the health page keeps that many samples). */
-const WINDOW_SECONDS = 300;
-
 export interface Series {
   label: string;
   color: string;
 }
 
 /**
- * A small live line chart (uPlot): `data[0]` are unix seconds, the other arrays one series each.
- * The plot is created once and only given new data afterwards, which keeps 2 s updates cheap.
+ * The x range of a chart: the `windowSeconds` before now (or before the last point, if later).
+ * Computed from the window, never from uPlot's own auto range: with a single point uPlot spans
+ * `86400 / ms` units after it, which in seconds is 1000 days, so the first sample was drawn at
+ * the far left of a range labelled three years ahead ("8/31/29").
+ */
+export function xRange(
+  xs: ArrayLike<number>,
+  windowSeconds: number,
+  nowSeconds = Date.now() / 1000,
+): [number, number] {
+  const last = xs.length > 0 ? xs[xs.length - 1]! : nowSeconds;
+  const end = Math.max(nowSeconds, last);
+  return [end - windowSeconds, end];
+}
+
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const dayOfMonth = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
+
+/** Tick labels: the time of day, with the date under the first tick and under each new day. */
+export function timeLabels(ticks: number[]): string[] {
+  let previousDay = "";
+  return ticks.map((seconds) => {
+    const date = new Date(seconds * 1000);
+    const day = dayOfMonth.format(date);
+    const label = day === previousDay ? timeOfDay.format(date) : `${timeOfDay.format(date)}\n${day}`;
+    previousDay = day;
+    return label;
+  });
+}
+
+/**
+ * A line chart of a time series (uPlot). `data[0]` are Unix **seconds** (uPlot's unit; convert
+ * from the API's milliseconds before), the other arrays one series each (null: a gap). The plot
+ * shows the last `windowSeconds`; it is created once per window and only given new data after,
+ * which keeps live updates cheap. The element carries what is drawn for tests and tools:
+ * `data-points`, `data-x-min`/`data-x-max` (ISO) and `data-x-labels` (tick labels, `|`-separated).
  */
 export function TimeChart(props: {
   series: Series[];
-  data: number[][];
+  data: (number | null)[][];
+  windowSeconds: number;
   height?: number;
   max?: number;
   unit?: string;
   testId: string;
 }) {
-  const { series, data, height = 160, max, unit = "", testId } = props;
+  const { series, data, windowSeconds, height = 160, max, unit = "", testId } = props;
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const latest = useRef(data);
+  latest.current = data;
 
   useEffect(() => {
     const element = box.current;
     if (!element) return;
+    let labels: string[] = [];
     const options: uPlot.Options = {
       width: element.clientWidth || 400,
       height,
       legend: { show: series.length > 1, live: false },
       cursor: { drag: { x: false, y: false } },
       scales: {
-        // Always the last 5 minutes, so a new chart does not stretch its first samples over the width.
-        x: { time: true, auto: true, range: (_u, _min, dataMax) => [dataMax - WINDOW_SECONDS, dataMax] },
-        y: { range: (_u, _min, dataMax) => [0, max ?? Math.max(1, dataMax * 1.2)] },
+        x: { time: true, range: (u) => xRange(u.data[0], windowSeconds) },
+        y: { range: (_u, _min, dataMax) => [0, max ?? Math.max(1, (dataMax ?? 0) * 1.2)] },
       },
       axes: [
-        { stroke: "#6b7280", space: 80 },
+        {
+          stroke: "#6b7280",
+          space: 80,
+          values: (_u, ticks) => (labels = timeLabels(ticks)),
+        },
         { stroke: "#6b7280", size: 50, values: (_u, ticks) => ticks.map((t) => `${+t.toFixed(2)}${unit}`) },
       ],
       series: [
         {},
         ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, fill: `${s.color}22` })),
       ],
+      hooks: {
+        draw: [
+          (u) => {
+            const iso = (seconds: number | undefined) =>
+              seconds === undefined ? "" : new Date(seconds * 1000).toISOString();
+            element.dataset.points = String(u.data[0].length);
+            element.dataset.xMin = iso(u.scales.x!.min);
+            element.dataset.xMax = iso(u.scales.x!.max);
+            element.dataset.xLabels = labels.join("|");
+          },
+        ],
+      },
     };
-    plot.current = new uPlot(options, [[], ...series.map(() => [])] as uPlot.AlignedData, element);
+    plot.current = new uPlot(options, latest.current as uPlot.AlignedData, element);
     // Follow the width of the page (the sidebar layout is fluid).
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: element.clientWidth, height }));
     resize.observe(element);
@@ -57,8 +107,8 @@ export function TimeChart(props: {
       plot.current?.destroy();
       plot.current = null;
     };
-    // The series and scale are fixed per chart; data changes go through setData below.
-  }, [series.length, height, max, unit]);
+    // The series and scales are fixed per chart and window; data changes go through setData below.
+  }, [series.length, height, max, unit, windowSeconds]);
 
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);

@@ -1,102 +1,110 @@
 /**
- * A short memory of what happened since the app was opened: finished runs and schedule events
- * (dashboard "recent activity") and errors (health page). Filled from the event stream.
+ * The activity feed and the recent errors as the server remembers them (GET /api/activity, GET
+ * /api/errors): loaded when a page shows them, so a page opened later shows the past, and
+ * refreshed when the event stream says something they list changed (see `staleActivity`, called
+ * by cache-sync), so a page left open follows. Entries have stable ids: a refreshed first page
+ * replaces what was shown, never adds a copy.
  */
-import { useSyncExternalStore } from "react";
+import { useInfiniteQuery, useQuery, type QueryKey } from "@tanstack/react-query";
+import { api, query } from "../api/client.ts";
+import { keys } from "../api/queries.ts";
+import type { ActivityItem, ActivityPage, RunErrorPage } from "../api/types.ts";
+import { formatNumber } from "../lib/format.ts";
 import type { StreamMessage } from "./events.ts";
 
-export interface ActivityItem {
-  key: number;
-  at: number;
-  kind: "run" | "schedule" | "error";
-  tone: "ok" | "bad" | "warn" | "info";
-  text: string;
-  runId?: string;
-  scheduleId?: string;
+/** The feed, newest first, a page at a time (`loadMore` fetches older entries). */
+export function useActivityFeed(pageSize = 20) {
+  const feed = useInfiniteQuery({
+    queryKey: [...keys.activity, pageSize],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      api.get<ActivityPage>(`/api/activity${query({ limit: pageSize, before: pageParam })}`),
+    getNextPageParam: (page) => page.next,
+  });
+  return {
+    items: uniqueById(feed.data?.pages.flatMap((page) => page.items) ?? []),
+    isPending: feed.isPending,
+    error: feed.error,
+    hasMore: feed.hasNextPage,
+    loadingMore: feed.isFetchingNextPage,
+    loadMore: () => void feed.fetchNextPage(),
+  };
 }
 
-const LIMIT = 100;
-let nextKey = 1;
-let activity: ActivityItem[] = [];
-let errors: ActivityItem[] = [];
-const changeListeners = new Set<() => void>();
-
-function push(list: ActivityItem[], item: Omit<ActivityItem, "key" | "at">, at = Date.now()): ActivityItem[] {
-  return [{ ...item, key: nextKey++, at }, ...list].slice(0, LIMIT);
+/** Runs that failed or have failed requests, newest first. */
+export function useRecentErrors(limit = 20) {
+  return useQuery({
+    queryKey: [...keys.errors, limit],
+    queryFn: () => api.get<RunErrorPage>(`/api/errors${query({ limit })}`),
+  });
 }
 
-function instant(value: number | string): number {
-  return typeof value === "number" ? value : Date.parse(value);
+/** A page refetched while older ones were loaded may repeat an entry that moved: keep the newest. */
+function uniqueById(items: ActivityItem[]): ActivityItem[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(item.id) && seen.add(item.id));
 }
 
-/** Keeps the interesting events and tells the components showing them. */
-export function recordActivity(message: StreamMessage): void {
-  const before = [activity, errors];
+/** Last status seen of each run (from `run.updated`), to refresh only when one changes. */
+const statuses = new Map<string, string>();
+
+/**
+ * The queries an event makes stale: a run that started, paused, ended or changed status (of this
+ * process or another) changes the feed and maybe the errors; a schedule event changes the feed.
+ */
+export function staleActivity(message: StreamMessage): QueryKey[] {
   switch (message.type) {
-    case "run.finished": {
-      const tone = message.status === "succeeded" ? "ok" : message.status === "failed" ? "bad" : "warn";
-      activity = push(activity, {
-        kind: "run",
-        tone,
-        text: `Run ${message.status}${message.error ? `: ${message.error}` : ""}`,
-        runId: message.runId,
-      });
-      if (message.status === "failed") {
-        errors = push(errors, {
-          kind: "error",
-          tone: "bad",
-          text: `Run failed${message.error ? `: ${message.error}` : ""}`,
-          runId: message.runId,
-        });
-      }
-      break;
+    case "reset":
+      statuses.clear();
+      return [keys.activity, keys.errors];
+    case "run.started":
+    case "run.paused":
+    case "run.finished":
+      return [keys.activity, keys.errors];
+    case "run.updated": {
+      const { status, pages } = message.summary;
+      const state = `${status}:${pages.failed}`;
+      const before = statuses.get(message.runId);
+      if (statuses.size > 1000) statuses.clear(); // a long-open tab: forget old runs
+      statuses.set(message.runId, state);
+      if (before === state) return [];
+      return before?.split(":")[0] === status ? [keys.errors] : [keys.activity, keys.errors];
     }
     case "schedule.fired":
-      activity = push(
-        activity,
-        {
-          kind: "schedule",
-          tone: "info",
-          text: "Schedule fired",
-          scheduleId: message.scheduleId,
-          runId: message.runId,
-        },
-        instant(message.dueAt),
-      );
-      break;
     case "schedule.skipped":
-      activity = push(
-        activity,
-        {
-          kind: "schedule",
-          tone: "warn",
-          text: `Schedule skipped: ${message.reason}`,
-          scheduleId: message.scheduleId,
-        },
-        instant(message.dueAt),
-      );
-      break;
-    case "log.written":
-      if (message.level === "error") {
-        errors = push(
-          errors,
-          { kind: "error", tone: "bad", text: message.message, runId: message.runId },
-          instant(message.at),
-        );
-      }
-      break;
+    case "schedule.finished":
+      return [keys.activity];
     default:
-      break;
+      return [];
   }
-  if (before[0] !== activity || before[1] !== errors) changeListeners.forEach((listener) => listener());
 }
 
-function useStore<T>(read: () => T): T {
-  return useSyncExternalStore((onChange) => {
-    changeListeners.add(onChange);
-    return () => changeListeners.delete(onChange);
-  }, read);
+/** How an entry reads in a feed: its tone and its sentence (the links are added by the view). */
+export function describeActivity(item: ActivityItem): { tone: "ok" | "bad" | "warn" | "info"; text: string } {
+  const who = item.scraper ?? "a scraper";
+  const why = item.message ? `: ${item.message}` : "";
+  switch (item.kind) {
+    case "run.started":
+      return { tone: "info", text: `${who} started` };
+    case "run.finished": {
+      const records =
+        item.records === null
+          ? ""
+          : ` · ${formatNumber(item.records)} record${item.records === 1 ? "" : "s"}`;
+      const tone = item.status === "succeeded" ? "ok" : item.status === "failed" ? "bad" : "warn";
+      return { tone, text: `${who} ${item.status}${records}${item.status === "failed" ? why : ""}` };
+    }
+    case "run.stopped":
+      return { tone: "warn", text: `${who} stopped (resumable)` };
+    case "run.interrupted":
+      return { tone: "warn", text: `${who} interrupted: its process ended (resumable)` };
+    case "schedule.fired":
+      return { tone: "info", text: `Schedule of ${who} fired` };
+    case "schedule.skipped":
+      return { tone: "warn", text: `Schedule of ${who} skipped${why}` };
+    case "schedule.failed":
+      return { tone: "bad", text: `Schedule of ${who} failed${why}` };
+    case "schedule.paused":
+      return { tone: "warn", text: `Schedule of ${who} paused${why}` };
+  }
 }
-
-export const useActivity = () => useStore(() => activity);
-export const useRecentErrors = () => useStore(() => errors);

@@ -6,7 +6,7 @@
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { GALLERY_KINDS, keys, type LiveProgress } from "../api/queries.ts";
 import type { RunSummary } from "../api/types.ts";
-import { recordActivity } from "./activity.ts";
+import { staleActivity } from "./activity.ts";
 import { subscribe, type StreamMessage } from "./events.ts";
 
 /** Lifecycle changes are shown quickly, but a burst of them triggers one refetch. */
@@ -37,7 +37,7 @@ export function syncCacheWithEvents(client: QueryClient): () => void {
   };
 
   const handle = (message: StreamMessage) => {
-    recordActivity(message);
+    for (const key of staleActivity(message)) invalidateSoon(key);
     switch (message.type) {
       case "reset":
         void client.invalidateQueries();
