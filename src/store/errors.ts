@@ -1,4 +1,4 @@
-import { TrawlError, type TrawlErrorOptions } from "../core/errors.ts";
+import { TrawlError, UsageError, type TrawlErrorOptions } from "../core/errors.ts";
 
 /** The database file exists but fails `PRAGMA integrity_check`: refused, never recreated. */
 export class CorruptDatabaseError extends TrawlError {
@@ -20,5 +20,19 @@ export class SchemaTooNewError extends TrawlError {
       `database ${path} has schema version ${found}, this trawl knows up to ${known}; upgrade trawl`,
       { details: { path, found, known } },
     );
+  }
+}
+
+/**
+ * A record query the store cannot answer: a sort or filter field no record has (or one it cannot
+ * address), a filter without its value, a cursor it did not issue for this query. API: 400.
+ */
+export class RecordQueryError extends UsageError {
+  constructor(
+    code: "TRAWL_ERR_RECORDS_BAD_SORT" | "TRAWL_ERR_RECORDS_BAD_FILTER" | "TRAWL_ERR_RECORDS_BAD_CURSOR",
+    message: string,
+    options: TrawlErrorOptions = {},
+  ) {
+    super(code, message, options);
   }
 }

@@ -259,6 +259,23 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: "sort indexes of large stages, built when first sorted",
+    sql: `
+      -- A partial index on one field of one stored stage (records_sort_<hash>), made when a large
+      -- stage is first sorted by that field (sqlite-sort-indexes.ts). Listed here so that clearing
+      -- the stage drops it and the oldest are dropped beyond a few.
+      CREATE TABLE record_sort_indexes (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        run_id TEXT NOT NULL,
+        stage INTEGER NOT NULL,
+        field TEXT NOT NULL
+      );
+      CREATE INDEX record_sort_indexes_by_stage ON record_sort_indexes (run_id, stage);
+    `,
+  },
+  {
     version: 9,
     name: "no ended run keeps a running step",
     sql: `

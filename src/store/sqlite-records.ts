@@ -1,4 +1,7 @@
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
+import type { QueriedRecord, RecordQuery, RecordQueryPage, RecordSelection } from "./record-query.ts";
+import { SOURCE, stageScope } from "./sqlite-record-predicates.ts";
+import { SqliteRecordQuery } from "./sqlite-record-query.ts";
 import type { RecordStore, SourcedRecord } from "./types.ts";
 
 /** Digits of a step record's sort key: zero-padded, so text order is numeric order. */
@@ -10,17 +13,15 @@ function stepRecordOrder(index: number): string {
 }
 
 /**
- * A row's source page: its `source`, else, for a crawl row, the URL its order key begins with
- * (`crawlRecordOrder`: the URL, a NUL, the position on the page).
- */
-const SOURCE = `COALESCE(source, CASE WHEN stage = 0 THEN substr(ord, 1, instr(ord, char(0)) - 1) END)`;
-
-/**
  * Records of every stage of a run: stage 0 is the crawl's output, stage n the n-th step's. A stage
  * is either stored (its rows) or an alias of an earlier stored one (`stage_aliases`).
  */
 export class SqliteRecordStore implements RecordStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly queries: SqliteRecordQuery;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.queries = new SqliteRecordQuery(db);
+  }
 
   /** The stage whose rows hold `stage`'s records: itself, or the stored stage it is an alias of. */
   private storedStage(runId: string, stage: number): number {
@@ -72,11 +73,21 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async count(runId: string, stage: number): Promise<number> {
-    // Purpose: how many records a stage holds.
-    const row = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM records WHERE run_id = ? AND stage = ?`)
-      .get(runId, this.storedStage(runId, stage)) as { n: number };
-    return row.n;
+    // Counted once per state of the database: a large finished run is not counted on every read.
+    return this.queries.count(stageScope(runId, this.storedStage(runId, stage)));
+  }
+
+  async query(runId: string, stage: number, query: RecordQuery): Promise<RecordQueryPage> {
+    return this.queries.page(runId, this.storedStage(runId, stage), query);
+  }
+
+  async *queryPages(
+    runId: string,
+    stage: number,
+    selection: RecordSelection,
+    batchSize = 500,
+  ): AsyncIterable<QueriedRecord[]> {
+    yield* this.queries.pages(runId, this.storedStage(runId, stage), selection, batchSize);
   }
 
   async append(
@@ -134,6 +145,7 @@ export class SqliteRecordStore implements RecordStore {
 
   private deleteStage(runId: string, stage: number): void {
     // Purpose: forget a stage, stored or aliased, before a step is (re-)run. Params: run, stage.
+    this.queries.sortIndexes.dropStage(runId, stage);
     this.db.prepare(`DELETE FROM records WHERE run_id = ? AND stage = ?`).run(runId, stage);
     this.db.prepare(`DELETE FROM stage_aliases WHERE run_id = ? AND stage = ?`).run(runId, stage);
   }

@@ -1,7 +1,16 @@
 import type { ActivityKind } from "../core/contract/activity.ts";
 import type { FailureGroup, RunControl, StepStatus } from "../core/contract/runs.ts";
 import type { LogLevel, RunStatus } from "../core/events.ts";
+import type { QueriedRecord, RecordQuery, RecordQueryPage, RecordSelection } from "./record-query.ts";
 import type { ScheduleStore } from "./schedule-types.ts";
+export type {
+  QueriedRecord,
+  RecordFilter,
+  RecordQuery,
+  RecordQueryPage,
+  RecordSelection,
+  RecordSort,
+} from "./record-query.ts";
 
 /**
  * Storage contracts. The engine talks only to these interfaces; SQLite implements them now,
@@ -208,6 +217,21 @@ export interface RecordStore {
   /** The record at `position` in the stage's order, with its source; undefined past the end. */
   at(runId: string, stage: number, position: number): Promise<SourcedRecord | undefined>;
   count(runId: string, stage: number): Promise<number>;
+  /**
+   * One page of a stage's records matching `query`: sorted, searched and filtered over all the
+   * stage's records (not a page of them), with the matching total and a cursor for the next page
+   * (see record-query.ts for the exact meaning of each part, which every backend keeps).
+   * @throws {RecordQueryError} a sort or filter field no record has, a filter without its value,
+   *   a cursor of another query.
+   */
+  query(runId: string, stage: number, query: RecordQuery): Promise<RecordQueryPage>;
+  /** Every record `selection` matches, in its order, a page (of at most `batchSize`) at a time. */
+  queryPages(
+    runId: string,
+    stage: number,
+    selection: RecordSelection,
+    batchSize?: number,
+  ): AsyncIterable<QueriedRecord[]>;
   /**
    * Appends records of a step's output stage, continuing the stage's order; `sources[i]` is the
    * page `records[i]` came from, when known.

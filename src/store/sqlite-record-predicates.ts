@@ -1,0 +1,134 @@
+/**
+ * The SQL of a record query's parts over the `records` table: where a stage's rows are, a field's
+ * value, the search and the filters. Each part is an SQL fragment with named parameters; the
+ * meaning of each is documented in record-query.ts and contract/records.ts.
+ */
+import type { SqliteDatabase } from "./database.ts";
+import { valuesInclude, type CheckedSelection, type RecordFilter } from "./record-query.ts";
+
+/** SQL conditions (ANDed) and the values of their named parameters. */
+export interface Predicates {
+  sql: string[];
+  params: Record<string, unknown>;
+}
+
+/**
+ * A row's source page: its `source`, else, for a crawl row, the URL its order key begins with
+ * (`crawlRecordOrder`: the URL, a NUL, the position on the page).
+ */
+export const SOURCE = `COALESCE(source, CASE WHEN stage = 0 THEN substr(ord, 1, instr(ord, char(0)) - 1) END)`;
+
+/** An SQL string literal. */
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * The rows of a stored stage, with the run and stage written as literals: a partial sort index
+ * (`WHERE` this same text) is only usable by a query that names them the same way.
+ */
+export function stageScope(runId: string, stage: number): string {
+  if (!Number.isInteger(stage) || stage < 0) throw new RangeError(`bad stage ${stage}`);
+  return `run_id = ${literal(runId)} AND stage = ${stage}`;
+}
+
+/** The JSON path of a top-level field (checked by `checkSelection`: no quote or backslash). */
+function fieldPath(field: string): string {
+  return literal(`$."${field}"`);
+}
+
+/** A field's value: a number, text (objects and arrays as JSON text), 1/0 for booleans, or NULL. */
+export function fieldValue(field: string): string {
+  return `json_extract(data, ${fieldPath(field)})`;
+}
+
+/** Whether a record has a field (null counts: it has a value, null). */
+export function hasField(field: string): string {
+  return `json_type(data, ${fieldPath(field)}) IS NOT NULL`;
+}
+
+/** The same value as compared for sorting: text ignoring ASCII case. */
+export function sortKey(field: string): string {
+  return `${fieldValue(field)} COLLATE NOCASE`;
+}
+
+/** A field's value as filters see it: booleans as 'true'/'false', others as `fieldValue`. */
+function filterValue(field: string): string {
+  const path = fieldPath(field);
+  return `(CASE json_type(data, ${path}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE json_extract(data, ${path}) END)`;
+}
+
+/** Whether a field is missing, null, '', [] or {}. */
+function emptyTest(field: string): string {
+  const path = fieldPath(field);
+  return `(CASE coalesce(json_type(data, ${path}), 'null') WHEN 'null' THEN 1
+    WHEN 'text' THEN json_extract(data, ${path}) = '' WHEN 'array' THEN json_array_length(data, ${path}) = 0
+    WHEN 'object' THEN json_extract(data, ${path}) = '{}' ELSE 0 END)`;
+}
+
+/**
+ * A LIKE pattern (escape `!`) that every text holding `needle` (ignoring case) matches: the
+ * needle's runs of plain ASCII joined by `%`. LIKE folds ASCII case only, and JSON escapes quotes,
+ * backslashes and control characters, so those and non-ASCII characters become gaps; an exact
+ * test (a function) follows it. Null when nothing of the needle can narrow the match.
+ */
+export function likePattern(needle: string): string | null {
+  const runs = needle.split(/[^\x20-\x7e]|["\\]/).filter((run) => run.length > 0);
+  if (runs.length === 0) return null;
+  return `%${runs.map((run) => run.replace(/[!%_]/g, "!$&")).join("%")}%`;
+}
+
+const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+/** Names the functions the predicates call; idempotent, per connection. */
+export function registerRecordFunctions(db: SqliteDatabase): void {
+  // Whether a record (its JSON text) has a value holding the (lower-cased) needle.
+  db.function("trawl_search", { deterministic: true }, (data: unknown, needle: unknown) =>
+    typeof data === "string" && valuesInclude(JSON.parse(data), String(needle)) ? 1 : 0,
+  );
+  // Whether one value (text, a number, NULL) holds the (lower-cased) needle.
+  db.function("trawl_contains", { deterministic: true }, (value: unknown, needle: unknown) =>
+    value !== null && String(value).toLowerCase().includes(String(needle)) ? 1 : 0,
+  );
+}
+
+/** The conditions of a selection's search and filters. */
+export function predicatesOf(selection: CheckedSelection): Predicates {
+  const predicates: Predicates = { sql: [], params: {} };
+  const param = (value: unknown) => {
+    const name = `p${Object.keys(predicates.params).length}`;
+    predicates.params[name] = value;
+    return `@${name}`;
+  };
+  if (selection.search) {
+    const needle = selection.search.toLowerCase();
+    const pattern = likePattern(needle);
+    if (pattern) predicates.sql.push(`data LIKE ${param(pattern)} ESCAPE '!'`);
+    predicates.sql.push(`trawl_search(data, ${param(needle)})`);
+  }
+  for (const filter of selection.filters) predicates.sql.push(filterSql(filter, param));
+  return predicates;
+}
+
+function filterSql(filter: RecordFilter, param: (value: unknown) => string): string {
+  const value = filterValue(filter.field);
+  const text = filter.value ?? "";
+  const equal = () =>
+    `(${value} = ${param(text)} OR ${value} = ${param(NUMBER.test(text) ? Number(text) : null)})`;
+  switch (filter.op) {
+    case "eq":
+      return equal();
+    case "ne":
+      return `NOT coalesce(${equal()}, 0)`;
+    case "contains": {
+      const needle = text.toLowerCase();
+      const pattern = likePattern(needle);
+      const like = pattern ? `${value} LIKE ${param(pattern)} ESCAPE '!' AND ` : "";
+      return `(${like}trawl_contains(${value}, ${param(needle)}))`;
+    }
+    case "empty":
+      return emptyTest(filter.field);
+    case "notempty":
+      return `NOT ${emptyTest(filter.field)}`;
+  }
+}
