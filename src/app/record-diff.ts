@@ -72,7 +72,11 @@ function diffByKey(a: readonly Json[], b: readonly Json[], key: string[]): Recor
     if (k === null) {
       unkeyed.a++;
       diff.remove(record);
-    } else before.set(k, [...(before.get(k) ?? []), record]);
+    } else {
+      const list = before.get(k);
+      if (list) list.push(record);
+      else before.set(k, [record]);
+    }
   }
   const duplicates = { a: [...before.values()].filter((list) => list.length > 1).length, b: 0 };
   const seen = new Map<string, number>();
