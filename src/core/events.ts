@@ -61,6 +61,14 @@ export const EVENT_TYPES = [
   "health.sampled",
 ] as const satisfies readonly TrawlEvent["type"][];
 
+/**
+ * The events the server's stream carries: all but the per-request ones, far too many for it
+ * (progress and summary events sum them up).
+ */
+export const STREAMED_EVENT_TYPES: readonly TrawlEventType[] = EVENT_TYPES.filter(
+  (type) => type !== "request.finished" && type !== "request.failed",
+);
+
 // Fails to compile when a type of the union is missing from EVENT_TYPES.
 type Missing = Exclude<TrawlEvent["type"], (typeof EVENT_TYPES)[number]>;
 const _everyType: [Missing] extends [never] ? true : Missing = true;

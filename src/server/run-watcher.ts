@@ -4,12 +4,18 @@ import type { RunRecord } from "../store/index.ts";
 
 /** Log lines of one run read per look, at most: a run that logs faster catches up over the next looks. */
 const LOG_BATCH = 500;
+/**
+ * A run stays watched this long after its last change: the lines its process logs while letting
+ * go (appended after its final status) still come through.
+ */
+const LINGER_MS = 3000;
 
 /**
  * Brings runs that other processes execute (the CLI, a scheduler daemon) into the event stream:
  * their events never reach this process's bus, so the database is read every `intervalMs`. A run
  * whose row or counters moved is handed to `changed` (which publishes its summary), and its new
- * log lines are published as `log.written`, as if it ran here.
+ * log lines are published as `log.written`, as if it ran here. A run whose process died is marked
+ * interrupted on the next look.
  */
 export class RunWatcher {
   private timer: NodeJS.Timeout | undefined;
@@ -19,6 +25,8 @@ export class RunWatcher {
   private readonly seen = new Map<string, string>();
   /** Id of the last log line published of each watched run. */
   private readonly lastLog = new Map<string, number>();
+  /** Until when each run is watched although it neither runs nor changed. */
+  private readonly lingerUntil = new Map<string, number>();
   private polling = false;
 
   constructor(
@@ -46,24 +54,30 @@ export class RunWatcher {
     this.polling = true;
     try {
       const { store } = this.app;
+      // A run whose process died is interrupted (resumable) as soon as that shows.
+      await this.app.engine.detectInterrupted();
       const changed = await store.runs.list({ updatedAfter: this.since, limit: 1000 });
       const live = await store.runs.list({ statuses: ["running", "queued", "paused"], limit: 1000 });
       const runs = new Map<string, RunRecord>([...live, ...changed].map((run) => [run.id, run]));
       for (const run of changed) this.since = Math.max(this.since, run.updatedAt);
-      for (const run of runs.values()) {
-        if (this.app.engine.session(run.id)) continue; // this process's bus reports it already
-        await this.look(run);
-      }
-      for (const id of this.seen.keys()) {
-        if (runs.has(id)) continue;
-        this.seen.delete(id);
-        this.lastLog.delete(id);
+      const now = this.app.clock.now();
+      for (const id of runs.keys()) this.lingerUntil.set(id, now + LINGER_MS);
+      for (const [id, until] of this.lingerUntil) {
+        const run = runs.get(id) ?? (await store.runs.get(id));
+        if (until < now || !run) this.forget(id);
+        else if (!this.app.engine.session(id)) await this.look(run); // else this process's bus reports it
       }
     } catch {
       // The next poll tries again (a busy or briefly locked database).
     } finally {
       this.polling = false;
     }
+  }
+
+  private forget(runId: string): void {
+    this.lingerUntil.delete(runId);
+    this.seen.delete(runId);
+    this.lastLog.delete(runId);
   }
 
   private async look(run: RunRecord): Promise<void> {

@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { App } from "../app/index.ts";
 import { describeError } from "../core/errors.ts";
-import type { LogLevel, TrawlEvent } from "../core/events.ts";
+import { STREAMED_EVENT_TYPES, type LogLevel, type TrawlEvent } from "../core/events.ts";
 import type { Scheduler } from "../scheduler/index.ts";
 import { apiErrorOf, HttpError } from "./api-error.ts";
 import { EventHub } from "./event-hub.ts";
@@ -54,7 +54,7 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** … and the whole request within this. @defaultValue 30000 */
   requestTimeoutMs?: number;
-  /** Health samples are taken and stored this often. @defaultValue 10000 */
+  /** Health samples are taken and stored this often; 0: never. @defaultValue 10000 */
   healthSampleMs?: number;
   /** … and kept this long. @defaultValue 24 hours */
   healthRetentionMs?: number;
@@ -77,7 +77,7 @@ export interface TrawlServer {
 }
 
 /** Events that happen per request: far too many for the stream; progress events summarise them. */
-const NOT_STREAMED = new Set<TrawlEvent["type"]>(["request.finished", "request.failed"]);
+const STREAMED = new Set(STREAMED_EVENT_TYPES);
 
 /**
  * Starts the API, the event stream and (when built) the web app on one port. Runs started
@@ -90,7 +90,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   const log = options.log ?? (() => undefined);
   const hub = options.hub ?? new EventHub();
   const publish = (event: TrawlEvent) => {
-    if (!NOT_STREAMED.has(event.type)) hub.publish(event);
+    if (STREAMED.has(event.type)) hub.publish(event);
   };
   const feed = new RunFeed(app, publish, (message) => log("warn", message));
   const unsubscribe = [app.engine.bus.subscribe(publish), app.engine.bus.subscribe(feed.listener())];

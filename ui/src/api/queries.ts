@@ -11,8 +11,8 @@ import type {
   CaptureSource,
   Comparison,
   Dataset,
+  DatasetRecordPage,
   OccurrenceView,
-  Progress,
   RecordPage,
   RunChanges,
   RunPage,
@@ -23,7 +23,6 @@ import type {
   ScraperDefinition,
   ScraperList,
   SessionSummary,
-  TargetProgress,
 } from "./types.ts";
 
 export const keys = {
@@ -31,9 +30,11 @@ export const keys = {
   activeRuns: ["runs", "active"] as const,
   runList: (filters: RunFilters) => ["runs", "list", filters] as const,
   run: (id: string) => ["run", id] as const,
-  progress: (id: string) => ["progress", id] as const,
   logs: (id: string) => ["logs", id] as const,
-  records: (id: string, offset: number, limit: number) => ["records", id, offset, limit] as const,
+  /** A page of a run's records by its query string; cache-sync refreshes `["records", id]`. */
+  records: (id: string, params: string) => ["records", id, params] as const,
+  datasetRecords: (name: string, version: number, params: string) =>
+    ["dataset-records", name, version, params] as const,
   changes: (id: string) => ["changes", id] as const,
   /** Everything under it is refreshed together when a run's captures may have grown. */
   captures: (id: string) => ["captures", id] as const,
@@ -47,14 +48,14 @@ export const keys = {
   scheduler: ["scheduler"] as const,
   scrapers: ["scrapers"] as const,
   sessions: ["sessions"] as const,
+  definition: (file: string) => ["scrapers", "definition", file] as const,
+  datasets: ["datasets"] as const,
+  health: ["health"] as const,
   /** Stored health samples of the last `rangeMs`. */
   healthSamples: (rangeMs: number) => ["health-samples", rangeMs] as const,
   /** The activity feed (every page size under it) and recent errors: refreshed on run and schedule events. */
   activity: ["activity"] as const,
   errors: ["errors"] as const,
-  definition: (file: string) => ["scrapers", "definition", file] as const,
-  datasets: ["datasets"] as const,
-  health: ["health"] as const,
 };
 
 export interface RunFilters {
@@ -106,28 +107,16 @@ export function useRun(id: string) {
   return useQuery({ queryKey: keys.run(id), queryFn: () => api.get<RunSummary>(`/api/runs/${id}`) });
 }
 
-export interface LiveProgress {
-  overall: Progress;
-  targets: TargetProgress[];
-}
-
-/** The latest `progress.updated` of a run; only events fill it (undefined until one arrives). */
-export function useLiveProgress(id: string): LiveProgress | undefined {
-  const client = useQueryClient();
-  const { data } = useQuery({
-    queryKey: keys.progress(id),
-    queryFn: () => client.getQueryData<LiveProgress>(keys.progress(id)) ?? null,
-    enabled: false,
-    staleTime: Infinity,
-  });
-  return data ?? undefined;
-}
-
-export function useRecords(id: string, offset: number, limit: number) {
+/**
+ * A page of records (a run's or a dataset version's) at `path` (with its query string), under
+ * `queryKey`; the previous page stays shown while the next loads.
+ */
+export function useRecordPage<T extends RecordPage | DatasetRecordPage>(queryKey: readonly unknown[], path: string) {
   return useQuery({
-    queryKey: keys.records(id, offset, limit),
-    queryFn: () => api.get<RecordPage>(`/api/runs/${id}/records${query({ offset, limit })}`),
+    queryKey,
+    queryFn: () => api.get<T>(path),
     placeholderData: (previous) => previous,
+    retry: false,
   });
 }
 

@@ -1,98 +1,29 @@
 /** Shapes of the trawl API (src/server/routes/**), as the web app reads them. */
 export { SCHEDULE_DEFAULTS } from "../../../src/core/contract/schedule-defaults.ts";
 
-export type RunStatus =
-  "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "interrupted";
-export const RUN_STATUSES: RunStatus[] = [
-  "queued",
-  "running",
-  "paused",
-  "succeeded",
-  "failed",
-  "cancelled",
-  "interrupted",
-];
-export type TargetStatus = "pending" | "running" | "done" | "failed";
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type {
+  FailureGroup,
+  Progress,
+  RunControl,
+  RunPage,
+  RunStats,
+  RunStatus,
+  RunStep,
+  RunSummary,
+  StepStatus,
+  TargetProgress,
+  TargetStatus,
+} from "../../../src/core/contract/runs.ts";
+export { RUN_STATUSES } from "../../../src/core/contract/runs.ts";
+export type { LogCounts, LogLevel, LogLine, LogPage } from "../../../src/core/contract/logs.ts";
 
-export interface Progress {
-  pagesDone: number;
-  pagesKnown: number;
-  records: number;
-  errors: number;
-}
-export interface TargetProgress extends Progress {
-  name: string;
-  status: TargetStatus;
-}
-
-export interface RunStep {
-  name: string;
-  kind: string;
-  status: "pending" | "running" | "done";
-  records: number | null;
-  durationMs: number | null;
-}
-
-export interface RunStats {
-  requests?: number;
-  bytes?: number;
-  retries?: number;
-  statusCodes?: Record<string, number>;
-  reasons?: Record<string, number>;
-  latencyMs?: { p50: number; p95: number; max?: number };
-  pagesPerSecond?: number;
-  runningSeconds?: number;
-  hosts?: Record<string, { requests: number; bytes: number; rate?: number; throttled?: number }>;
-}
-
-export interface RunSummary {
-  id: string;
-  status: RunStatus;
-  scraper: string;
-  source: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  error: string | null;
-  pauseReason: string | null;
-  records: number;
-  pages: { done: number; failed: number; pending: number };
-  /** pagesDone/pagesKnown appear only if the server adds them; live values come from events. */
-  targets: {
-    name: string;
-    status: TargetStatus;
-    records: number;
-    errors: number;
-    pagesDone?: number;
-    pagesKnown?: number;
-  }[];
-  steps: RunStep[];
-  errors: { reason: string; count: number; example: string }[];
-  stats: RunStats;
-  dataset: { name: string; version: number } | null;
-  recorded: boolean;
-}
-
-export interface RunPage {
-  runs: RunSummary[];
-  next: string | null;
-}
-
-export interface LogLine {
-  id: number;
-  runId: string;
-  level: LogLevel;
-  message: string;
-  at: string;
-}
-
-export interface RecordPage {
-  stage: number;
-  offset: number;
-  total: number;
-  records: Record<string, unknown>[];
-}
+export type {
+  RunRecordPage as RecordPage,
+  DatasetRecordPage,
+  RecordFilterOp,
+  SortOrder,
+} from "../../../src/core/contract/records.ts";
+export { RECORD_FILTER_OPS } from "../../../src/core/contract/records.ts";
 
 export interface ScheduleView {
   id: string;
@@ -269,28 +200,8 @@ export interface CaptureSource {
 }
 
 /** Events of GET /api/events (request.* events are not streamed). */
-export type TrawlEvent =
-  | { type: "run.queued"; runId: string; scraper: string }
-  | { type: "run.started"; runId: string; resumed: boolean }
-  | { type: "run.paused"; runId: string; reason: string; step?: string }
-  | { type: "run.resumed"; runId: string }
-  | { type: "run.finished"; runId: string; status: RunStatus; error?: string }
-  | { type: "run.changed"; runId: string; status: RunStatus; overall: Progress }
-  | { type: "step.started"; runId: string; step: string; index: number }
-  | { type: "step.finished"; runId: string; step: string; index: number; records: number }
-  | { type: "progress.updated"; runId: string; overall: Progress; targets: TargetProgress[] }
-  | { type: "log.written"; runId: string; level: LogLevel; message: string; at: number | string }
-  | { type: "schedule.fired"; scheduleId: string; dueAt: number | string; runId: string }
-  | { type: "schedule.skipped"; scheduleId: string; dueAt: number | string; reason: string }
-  | {
-      type: "schedule.finished";
-      scheduleId: string;
-      dueAt: number | string;
-      runId: string | null;
-      status: string;
-    };
-export type TrawlEventType = TrawlEvent["type"];
-export type EventOf<T extends TrawlEventType> = Extract<TrawlEvent, { type: T }>;
+export type { EventOf, TrawlEvent, TrawlEventType } from "../../../src/core/events.ts";
+export { STREAMED_EVENT_TYPES } from "../../../src/core/events.ts";
 
 /** A browser session kept for a scraper (`GET /api/sessions`): never a cookie's value. */
 export interface SessionSummary {

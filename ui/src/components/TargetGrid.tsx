@@ -1,28 +1,10 @@
-import type { LiveProgress } from "../api/queries.ts";
-import type { RunSummary, TargetStatus } from "../api/types.ts";
+import type { RunSummary } from "../api/types.ts";
 import { formatNumber, percent } from "../lib/format.ts";
 import { StatusBadge } from "./StatusBadge.tsx";
 
-interface TargetRow {
-  name: string;
-  status: TargetStatus;
-  pagesDone?: number;
-  pagesKnown?: number;
-  records: number;
-  errors: number;
-}
-
-/** The stored targets, overlaid with the live counters of the latest progress event. */
-function mergeTargets(run: RunSummary, live: LiveProgress | undefined): TargetRow[] {
-  const liveByName = new Map((live?.targets ?? []).map((t) => [t.name, t]));
-  const rows: TargetRow[] = run.targets.map((t) => ({ ...t, ...liveByName.get(t.name) }));
-  for (const t of live?.targets ?? []) if (!run.targets.some((r) => r.name === t.name)) rows.push(t);
-  return rows;
-}
-
 /** One row per target (like a status board per site): status, pages, records, errors. */
-export function TargetGrid({ run, live }: { run: RunSummary; live: LiveProgress | undefined }) {
-  const rows = mergeTargets(run, live);
+export function TargetGrid({ run }: { run: RunSummary }) {
+  const rows = run.targets;
   if (rows.length === 0) return null;
   return (
     <table className="table compact target-grid" data-testid="target-grid">
@@ -44,16 +26,12 @@ export function TargetGrid({ run, live }: { run: RunSummary; live: LiveProgress 
               <StatusBadge status={t.status} testId="target-status" />
             </td>
             <td className="num" data-testid="target-pages">
-              {t.pagesDone === undefined
-                ? "—"
-                : `${formatNumber(t.pagesDone)} / ${formatNumber(t.pagesKnown)}`}
+              {formatNumber(t.pagesDone)} / {formatNumber(t.pagesKnown)}
             </td>
             <td className="bar-cell">
-              {t.pagesDone !== undefined && (
-                <div className={`mini-bar status-${t.status}`}>
-                  <div style={{ width: `${percent(t.pagesDone, t.pagesKnown ?? 0)}%` }} />
-                </div>
-              )}
+              <div className={`mini-bar status-${t.status}`}>
+                <div style={{ width: `${percent(t.pagesDone, t.pagesKnown)}%` }} />
+              </div>
             </td>
             <td className="num" data-testid="target-records">
               {formatNumber(t.records)}

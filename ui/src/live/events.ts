@@ -4,28 +4,13 @@
  * when it cannot, it sends `reset` and subscribers reload everything.
  */
 import { useEffect, useRef, useSyncExternalStore } from "react";
-import type { TrawlEvent, TrawlEventType } from "../api/types.ts";
+import { STREAMED_EVENT_TYPES, type TrawlEvent, type TrawlEventType } from "../api/types.ts";
 
 export type ConnectionState = "connecting" | "open" | "closed";
 /** `reset` is not a trawl event: it tells the client it missed events and must reload. */
 export type StreamMessage = TrawlEvent | { type: "reset"; reason?: string };
 
-const EVENT_TYPES: (TrawlEventType | "reset")[] = [
-  "run.queued",
-  "run.started",
-  "run.paused",
-  "run.resumed",
-  "run.finished",
-  "run.changed",
-  "step.started",
-  "step.finished",
-  "progress.updated",
-  "log.written",
-  "schedule.fired",
-  "schedule.skipped",
-  "schedule.finished",
-  "reset",
-];
+const STREAMED: (TrawlEventType | "reset")[] = [...STREAMED_EVENT_TYPES, "reset"];
 
 const listeners = new Set<(message: StreamMessage) => void>();
 const stateListeners = new Set<() => void>();
@@ -45,7 +30,7 @@ export function connectEvents(url = "/api/events"): void {
   source.onopen = () => setState("open");
   // The browser retries by itself; CLOSED only happens when it gave up (e.g. a 4xx answer).
   source.onerror = () => setState(source?.readyState === EventSource.CLOSED ? "closed" : "connecting");
-  for (const type of EVENT_TYPES) {
+  for (const type of STREAMED) {
     source.addEventListener(type, (frame) => {
       let message: StreamMessage;
       try {

@@ -1,5 +1,5 @@
 import { Link, useParams } from "react-router";
-import { useCaptureCounts, useLiveProgress, useRun } from "../api/queries.ts";
+import { useCaptureCounts, useRun } from "../api/queries.ts";
 import { ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { RunActions } from "../components/RunActions.tsx";
@@ -20,11 +20,10 @@ export function RunDetailPage() {
   const id = useParams().id ?? "";
   usePageTitle(`Run ${id}`);
   const { data: run, error, isPending } = useRun(id);
-  const live = useLiveProgress(id);
   const captures = useCaptureCounts(id).data;
   if (isPending) return <Loading />;
   if (error || !run) return <ErrorMessage error={error} title={`Run ${id}`} />;
-  const overall = overallOf(run, live);
+  const overall = overallOf(run);
   return (
     <section className="page" data-testid="run-detail" data-run-id={run.id}>
       <header className="page-header">
@@ -115,7 +114,7 @@ export function RunDetailPage() {
       <h2>Steps</h2>
       <StepPipeline steps={run.steps} />
       <h2>Targets</h2>
-      <TargetGrid run={run} live={live} />
+      <TargetGrid run={run} />
       <RunStatsPanel run={run} />
       <RunErrors run={run} />
       <ScreenshotGallery runId={run.id} />

@@ -1,5 +1,4 @@
 import { Link } from "react-router";
-import { useLiveProgress } from "../../api/queries.ts";
 import type { RunSummary } from "../../api/types.ts";
 import { ProgressBar } from "../../components/ProgressBar.tsx";
 import { RunActions } from "../../components/RunActions.tsx";
@@ -7,9 +6,8 @@ import { StatusBadge } from "../../components/StatusBadge.tsx";
 import { TargetGrid } from "../../components/TargetGrid.tsx";
 import { formatNumber, percent } from "../../lib/format.ts";
 
-/** The overall counters: live from events when there are any, else from the stored summary. */
-export function overallOf(run: RunSummary, live: ReturnType<typeof useLiveProgress>) {
-  if (live) return live.overall;
+/** The overall counters of a run's summary (live: summaries arrive as the run changes). */
+export function overallOf(run: RunSummary) {
   const done = run.pages.done + run.pages.failed;
   return {
     pagesDone: done,
@@ -21,8 +19,7 @@ export function overallOf(run: RunSummary, live: ReturnType<typeof useLiveProgre
 
 /** An active run on the dashboard: status, live progress, per-target grid and controls. */
 export function ActiveRunCard({ run }: { run: RunSummary }) {
-  const live = useLiveProgress(run.id);
-  const overall = overallOf(run, live);
+  const overall = overallOf(run);
   return (
     <article className="card" data-testid="active-run" data-run-id={run.id}>
       <header className="card-header">
@@ -44,7 +41,7 @@ export function ActiveRunCard({ run }: { run: RunSummary }) {
           <span className={overall.errors > 0 ? "text-bad" : ""}>{formatNumber(overall.errors)} errors</span>
         </span>
       </div>
-      <TargetGrid run={run} live={live} />
+      <TargetGrid run={run} />
     </article>
   );
 }
