@@ -69,6 +69,7 @@ export function syncCacheWithEvents(client: QueryClient): () => void {
       case "run.resumed":
       case "run.paused":
       case "run.finished":
+        if (message.type === "run.paused") invalidateSoon(keys.changes(message.runId));
         if (message.type === "run.finished") {
           invalidateSoon(keys.changes(message.runId));
           invalidateSoon(keys.captures(message.runId));

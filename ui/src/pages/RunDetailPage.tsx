@@ -120,9 +120,8 @@ export function RunDetailPage() {
       <ScreenshotGallery runId={run.id} />
       <LogViewer runId={run.id} />
       <RecordsTable runId={run.id} total={run.records} sources={(captures?.page ?? 0) > 0} />
-      {["succeeded", "failed", "cancelled", "interrupted"].includes(run.status) && (
-        <RunChanges runId={run.id} />
-      )}
+      {/* A live run changes under the comparison; any other says what it compares, or why not. */}
+      {run.status !== "queued" && run.status !== "running" && <RunChanges runId={run.id} />}
     </section>
   );
 }
