@@ -19,7 +19,7 @@ export interface HealthSamplerOptions {
   home: string;
   /** The series this process writes. @defaultValue "serve" */
   role?: string;
-  /** @defaultValue {@link DEFAULT_SAMPLE_MS} */
+  /** 0: no sampling on a timer (`sample()` still works). @defaultValue {@link DEFAULT_SAMPLE_MS} */
   intervalMs?: number;
   /** @defaultValue {@link DEFAULT_RETENTION_MS} */
   retentionMs?: number;
@@ -50,9 +50,9 @@ export class HealthSampler {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
   }
 
-  /** Samples now, then every interval. */
+  /** Samples now, then every interval (unless the interval is 0). */
   start(): void {
-    if (this.timer) return;
+    if (this.timer || this.intervalMs <= 0) return;
     let busy = false;
     const tick = () => {
       if (busy) return; // a slow sample (a locked database) is not stacked up

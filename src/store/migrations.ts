@@ -253,6 +253,8 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX runs_by_start ON runs (started_at) WHERE started_at IS NOT NULL;
       CREATE INDEX runs_by_finish ON runs (finished_at) WHERE finished_at IS NOT NULL;
       CREATE INDEX occurrences_by_activity ON schedule_occurrences (COALESCE(started_at, created_at));
+      -- Recent errors list runs by when they ended (or last changed, while they run).
+      CREATE INDEX runs_by_change ON runs (COALESCE(finished_at, updated_at));
       -- Recent errors look up runs' failed requests; only failed rows are indexed, so a crawl's
       -- successful requests cost nothing more to write.
       CREATE INDEX requests_failed ON requests (run_id, reason, url) WHERE state = 'failed';

@@ -93,19 +93,22 @@ export class SqliteActivityStore implements ActivityStore {
     return this.db.prepare(sql).all(before.at, before.at, before.id, limit) as FeedRow[];
   }
 
-  async errors(options: { before?: string; limit?: number } = {}): Promise<RunErrorRecord[]> {
-    // Purpose: runs that failed or have failed requests, newest first, before a run id (paging).
-    // The EXISTS reads the partial index of failed requests: runs without any cost one lookup.
+  async errors(options: { before?: ActivityCursor; limit?: number } = {}): Promise<RunErrorRecord[]> {
+    const before = options.before ?? { at: Number.MAX_SAFE_INTEGER, id: "\uffff" };
+    // Purpose: runs that failed or have failed requests, newest first by when they ended (or last
+    // changed), strictly before (at, id). Runs are read in that order from runs_by_change; the
+    // EXISTS reads the partial index of failed requests: a run without any costs one lookup.
     const rows = this.db
       .prepare(
         `SELECT id, scraper, status, COALESCE(finished_at, updated_at) AS at, error,
                 (SELECT COUNT(*) FROM requests q WHERE q.run_id = runs.id AND q.state = 'failed') AS failed
          FROM runs
-         WHERE id < ? AND (status = 'failed'
+         WHERE COALESCE(finished_at, updated_at) <= ? AND (COALESCE(finished_at, updated_at) < ? OR id < ?)
+           AND (status = 'failed'
                 OR EXISTS (SELECT 1 FROM requests q WHERE q.run_id = runs.id AND q.state = 'failed'))
-         ORDER BY id DESC LIMIT ?`,
+         ORDER BY COALESCE(finished_at, updated_at) DESC, id DESC LIMIT ?`,
       )
-      .all(options.before ?? "\uffff", options.limit ?? 20) as ErrorRow[];
+      .all(before.at, before.at, before.id, options.limit ?? 20) as ErrorRow[];
     // Purpose: a run's failed requests by reason, most frequent first, with one URL of each.
     const groups = this.db.prepare(
       `SELECT reason, COUNT(*) AS count, MIN(url) AS example FROM requests

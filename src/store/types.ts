@@ -404,8 +404,8 @@ export interface RunErrorRecord {
 export interface ActivityStore {
   /** Entries newest first (by `at`, then `id`), older than `before`; at most `limit` (default 50). */
   feed(options?: { before?: ActivityCursor; limit?: number }): Promise<ActivityRecord[]>;
-  /** Runs that failed or have failed requests, newest run first, older than run `before`. */
-  errors(options?: { before?: string; limit?: number }): Promise<RunErrorRecord[]>;
+  /** Runs that failed or have failed requests, newest first (by `at`, then run id), older than `before`. */
+  errors(options?: { before?: ActivityCursor; limit?: number }): Promise<RunErrorRecord[]>;
 }
 
 /** What a process measured at one instant: itself, its machine and the runs of the database. */

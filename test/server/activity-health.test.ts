@@ -307,8 +307,15 @@ describe("the activity feed and recent errors", () => {
       failedRequests: 1,
       failures: [{ reason: "http_404", count: 1, example: `${site.url}/status/404` }],
     });
-    const second = await request(server.url, "GET", `/api/errors?limit=1&before=${down.id}`);
+    const first = await request(server.url, "GET", "/api/errors?limit=1");
+    expect((first.json.errors as RunError[]).map((e) => e.runId)).toEqual([down.id]);
+    const second = await request(
+      server.url,
+      "GET",
+      `/api/errors?limit=1&before=${encodeURIComponent(first.json.next)}`,
+    );
     expect((second.json.errors as RunError[]).map((e) => e.runId)).toEqual([good.id]);
+    expect(second.json.next).toBeNull();
   });
 
   it("refuses a cursor that is not one", async () => {

@@ -112,7 +112,15 @@ export async function serve(options: Partial<ServerOptions> & { hold?: boolean }
     ].join("\n"),
   );
   const app = await App.open({ home: join(dir, "home") });
-  const server = await startServer({ app, port: 0, hub: new EventHub(1000, 0), uiDir: null, ...options });
+  // No health samples unless asked for: their events would take ids the stream tests expect.
+  const server = await startServer({
+    app,
+    port: 0,
+    hub: new EventHub(1000, 0),
+    uiDir: null,
+    healthSampleMs: 0,
+    ...options,
+  });
   const fixture: Fixture = {
     dir,
     app,

@@ -67,7 +67,7 @@ export const RunErrorSchema = Type.Object({
 });
 export type RunError = Static<typeof RunErrorSchema>;
 
-/** A page of recent errors, newest run first; pass `next` as `before` for the next page. */
+/** A page of recent errors, newest first (by `at`); pass `next` as `before` for the next page. */
 export const RunErrorPageSchema = Type.Object({
   errors: Type.Array(RunErrorSchema),
   next: Nullable(Type.String()),

@@ -7,7 +7,7 @@ import {
   type ActivityPage,
   type RunErrorPage,
 } from "../../core/contract/activity.ts";
-import type { ActivityCursor, ActivityRecord } from "../../store/index.ts";
+import type { ActivityCursor } from "../../store/index.ts";
 import { HttpError } from "../api-error.ts";
 
 /**
@@ -53,9 +53,7 @@ export function activityRoutes(server: FastifyInstance, app: App): void {
         summary: "Runs that failed or have failed requests, newest first, with their errors by reason",
         tags: ["activity"],
         querystring: Type.Object({
-          before: Type.Optional(
-            Type.String({ description: "a run id: older runs only (`next` of the previous page)" }),
-          ),
+          before: Type.Optional(Type.String({ description: "`next` of the previous page" })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
         }),
         response: { 200: RunErrorPageSchema },
@@ -65,20 +63,20 @@ export function activityRoutes(server: FastifyInstance, app: App): void {
       const q = request.query as { before?: string; limit?: number };
       const limit = q.limit ?? 20;
       const runs = await app.store.activity.errors({
-        ...(q.before !== undefined && { before: q.before }),
+        ...(q.before !== undefined && { before: parseCursor(q.before) }),
         limit: limit + 1,
       });
       const page = runs.slice(0, limit);
       return {
         errors: page.map((run) => ({ ...run, at: new Date(run.at).toISOString() })),
-        next: runs.length > limit ? page.at(-1)!.runId : null,
+        next: runs.length > limit ? cursorOf({ at: page.at(-1)!.at, id: page.at(-1)!.runId }) : null,
       };
     },
   );
 }
 
 /** A page's end as `before` takes it: the entry's instant (Unix ms) and id, `1795346181238:run.finished:RUN-…`. */
-function cursorOf(entry: ActivityRecord): string {
+function cursorOf(entry: ActivityCursor): string {
   return `${entry.at}:${entry.id}`;
 }
 
@@ -88,7 +86,7 @@ function parseCursor(value: string): ActivityCursor {
     throw new HttpError(
       400,
       "TRAWL_ERR_HTTP_VALIDATION",
-      `before: not a cursor of the activity feed (pass the \`next\` of the previous page): ${value}`,
+      `before: not a page cursor (pass the \`next\` of the previous page): ${value}`,
     );
   }
   return { at: Number(match[1]), id: match[2]! };
