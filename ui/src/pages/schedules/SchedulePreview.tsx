@@ -14,7 +14,8 @@ export function SchedulePreview({ timing, ready }: { timing: ScheduleFields; rea
         ...JSON.parse(settled),
         count: 5,
       }),
-    enabled: ready,
+    // Only once typing settled: the timing of before the last keystroke would answer a stale error.
+    enabled: ready && settled === JSON.stringify(timing),
     retry: false,
     staleTime: 30_000,
     placeholderData: (previous) => previous,

@@ -1,0 +1,355 @@
+/**
+ * End to end, issue 11 items 7, 8, 10 and 11: the web app's controls, forms, filters and layout,
+ * in a real headless Chromium against a real server, scheduler, engine and fixture site.
+ * Dark-theme screenshots of every page go to test-artifacts/e2e/dark-*.png.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { App } from "../../src/app/index.ts";
+import { loadScraper } from "../../src/pipeline/index.ts";
+import { policyFromFlags } from "../../src/scheduler/index.ts";
+import { startServer, type TrawlServer } from "../../src/server/index.ts";
+import { launchBundledChromium } from "./bundled-browser.ts";
+import { E2E_UI_DIR } from "./ui-dir.ts";
+
+const ARTIFACTS = join(process.cwd(), "test-artifacts", "e2e");
+
+let dir: string;
+let scrapers: string;
+let app: App;
+let server: TrawlServer;
+let site: http.Server;
+let siteUrl: string;
+let browser: Browser;
+let page: Page;
+/** The runs made before the tests, by scraper. */
+const runs: Record<string, string> = {};
+
+/** `/list` links to three items; `/item/N` is one record. */
+function startSite(): Promise<void> {
+  site = http.createServer((req, res) => {
+    const body =
+      req.url === "/list"
+        ? [0, 1, 2].map((n) => `<a class="item" href="/item/${n}">${n}</a>`).join("")
+        : `<h1>Item ${req.url}</h1>`;
+    res.writeHead(200, { "content-type": "text/html" }).end(body);
+  });
+  return new Promise((resolve) =>
+    site.listen(0, "127.0.0.1", () => {
+      siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
+      resolve();
+    }),
+  );
+}
+
+function writeScraper(name: string): string {
+  const file = join(scrapers, `${name}.yaml`);
+  writeFileSync(
+    file,
+    [
+      `name: ${name}`,
+      `start: "${siteUrl}/list"`,
+      "pages:",
+      "  list:",
+      '    follow: [{ css: "a.item", page: item }]',
+      "  item:",
+      "    record: { title: h1 }",
+      "politeness: { robots: ignore, rate_per_host: 1000 }",
+      "",
+    ].join("\n"),
+  );
+  return file;
+}
+
+/** POST to the API as the app does (same origin), answering status and JSON. */
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: { id?: string; message?: string } }> {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+}
+
+async function newSchedule(scraper: string): Promise<string> {
+  const created = await call("POST", "/api/schedules", {
+    file: join(scrapers, `${scraper}.yaml`),
+    daily: "06:30",
+  });
+  expect(created.status).toBe(201);
+  return created.json.id as string;
+}
+
+const activeTestId = (p: Page) => p.evaluate(() => document.activeElement?.getAttribute("data-testid"));
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), "trawl-polish-"));
+  scrapers = join(dir, "scrapers");
+  mkdirSync(scrapers);
+  await startSite();
+  for (const name of ["bookshop", "fleamarket"]) writeScraper(name);
+  // Does not load: `title` must be a selector, not a number.
+  writeFileSync(
+    join(scrapers, "broken.yaml"),
+    "name: shop\nstart: http://127.0.0.1:9/\npages:\n  p:\n    record: { title: 12 }\n",
+  );
+  writeFileSync(
+    join(scrapers, "coded.ts"),
+    [
+      `import { defineScraper } from ${JSON.stringify(pathToFileURL(join(process.cwd(), "src", "index.ts")).href)};`,
+      `export default defineScraper({ name: "coded-shop", start: "${siteUrl}/list", pages: { list: {} } });`,
+      "",
+    ].join("\n"),
+  );
+  app = await App.open({ home: join(dir, "home") });
+  for (const name of ["bookshop", "fleamarket"]) {
+    runs[name] = (await app.engine.run(await loadScraper(join(scrapers, `${name}.yaml`)))).id;
+  }
+  server = await startServer({ app, port: 0, uiDir: E2E_UI_DIR, scraperFolders: [scrapers] });
+  browser = await launchBundledChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(10_000);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await app?.close();
+  await new Promise((resolve) => site?.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the web app's controls, forms and layout", () => {
+  it("names a definition that does not load by its file and opens it; a TypeScript scraper's page has its name", async () => {
+    await page.goto(`${server.url}/scrapers`);
+    await page.getByTestId("scraper-row").first().waitFor();
+    await page.getByRole("link", { name: "broken.yaml", exact: true }).click();
+    expect(await page.locator("h1").textContent()).toBe("broken.yaml");
+    await page.getByTestId("problem").first().waitFor();
+    await expect.poll(() => page.title()).toBe("broken.yaml · trawl");
+
+    await page.goto(`${server.url}/scrapers`);
+    await page.getByRole("link", { name: "coded-shop", exact: true }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toBe("coded-shop");
+  }, 60_000);
+
+  it("asks before deleting a schedule, with the safe choice focused; Escape keeps it", async () => {
+    const id = await newSchedule("fleamarket");
+    await page.goto(`${server.url}/schedules`);
+    const row = page.locator(`[data-testid="schedule-row"][data-schedule-id="${id}"]`);
+    await row.getByTestId("schedule-delete").click();
+    const dialog = row.getByTestId("schedule-delete-dialog");
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await dialog.textContent()).toContain(`Delete schedule ${id}?`);
+    expect(await activeTestId(page)).toBe("schedule-delete-keep");
+    await page.screenshot({ path: join(ARTIFACTS, "confirm-delete.png") });
+    await page.keyboard.press("Escape");
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await app.store.schedules.get(id)).not.toBeNull();
+
+    // From the schedule's own page: confirmed, it is gone and the list is shown.
+    await page.goto(`${server.url}/schedules/${id}`);
+    await page.getByTestId("schedule-delete").click();
+    await page.getByTestId("schedule-delete-confirm").click();
+    await page.waitForURL(/\/schedules$/);
+    expect(await app.store.schedules.get(id)).toBeNull();
+  }, 60_000);
+
+  it("filters History by a part of the scraper's name, in any case, as it is typed", async () => {
+    await page.goto(`${server.url}/runs`);
+    await page.getByTestId("run-row").first().waitFor();
+    await page.getByTestId("filter-scraper").pressSequentially("Book");
+    await expect.poll(() => page.getByTestId("run-row").count()).toBe(1);
+    expect(await page.getByTestId("run-row").getAttribute("data-run-id")).toBe(runs.bookshop);
+  }, 60_000);
+
+  it("shows the defaults the server saves as the schedule form's placeholders, and errors naming the API's fields", async () => {
+    await page.goto(`${server.url}/schedules`);
+    await page.getByTestId("schedule-new").click();
+    const placeholder = (name: string) => page.getByTestId(`schedule-${name}`).getAttribute("placeholder");
+    const shown = {
+      grace: (await placeholder("grace"))!,
+      jitter: (await placeholder("jitter"))!,
+      retries: (await placeholder("retries"))!,
+      maxFailures: (await placeholder("maxFailures"))!,
+    };
+    await page.getByTestId("schedule-kind").selectOption("cron");
+    await page.getByTestId("schedule-value").fill("61 * * * *");
+    const previewError = page.getByTestId("schedule-preview-error");
+    await previewError.waitFor();
+    expect(await previewError.textContent()).toMatch(/^cron: "61 \* \* \* \*" is invalid/);
+
+    await page.getByTestId("schedule-file").fill(join(scrapers, "bookshop.yaml"));
+    await page.getByTestId("schedule-value").fill("30 6 * * *");
+    await page.getByTestId("schedule-save").click();
+    await expect.poll(() => page.getByTestId("schedule-form").count()).toBe(0);
+    const saved = (await app.store.schedules.list()).find((s) => s.scraper === "bookshop")!;
+    expect(policyFromFlags(shown)).toEqual({
+      graceMs: saved.graceMs,
+      jitterMs: saved.jitterMs,
+      retries: saved.retries,
+      maxFailures: saved.maxFailures,
+    });
+
+    const refused = await call("POST", "/api/schedules", {
+      file: join(scrapers, "bookshop.yaml"),
+      daily: "09:00",
+      activeHours: "9-17",
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.message).toMatch(/^activeHours: "9-17" is not a window/);
+    const edit = await call("PATCH", `/api/schedules/${saved.id}`, { grace: "soon" });
+    expect(edit.json.message).toMatch(/^grace: "soon"/);
+    expect(`${refused.json.message} ${edit.json.message}`).not.toContain("--");
+  }, 60_000);
+
+  it("says what Run now did: the started run on the scrapers page, the run a schedule started", async () => {
+    await page.goto(`${server.url}/scrapers`);
+    await page
+      .locator('[data-testid="scraper-row"][data-scraper="fleamarket"]')
+      .getByTestId("run-now")
+      .click();
+    const started = page.getByTestId("run-now-started");
+    expect(await started.textContent()).toMatch(/^Started RUN-\d{8}-[0-9A-F]{6}/);
+    expect(page.url()).toMatch(/\/scrapers$/);
+
+    const id = await newSchedule("fleamarket");
+    await page.goto(`${server.url}/schedules/${id}`);
+    await page.getByTestId("schedule-run-now").click();
+    const link = page.getByTestId("schedule-run-now-run");
+    await link.waitFor({ timeout: 20_000 });
+    const runId = (await link.textContent())!;
+    expect((await app.store.schedules.occurrences({ scheduleId: id, limit: 1 }))[0]?.runId).toBe(runId);
+    await link.click();
+    await page.waitForURL(new RegExp(`/runs/${runId}$`));
+  }, 60_000);
+
+  it("edits a schedule from its page, the form filled with it", async () => {
+    const id = await newSchedule("bookshop");
+    await page.goto(`${server.url}/schedules/${id}`);
+    await page.getByTestId("schedule-edit").click();
+    expect(await page.getByTestId("schedule-kind").inputValue()).toBe("daily");
+    expect(await page.getByTestId("schedule-value").inputValue()).toBe("06:30");
+    await page.getByTestId("schedule-grace").fill("2h");
+    await page.getByTestId("schedule-save").click();
+    await expect.poll(async () => (await app.store.schedules.get(id))?.graceMs).toBe(7_200_000);
+    await expect.poll(() => page.getByTestId("schedule-form").count()).toBe(0);
+    await expect.poll(() => page.locator(".facts").textContent()).toContain("Grace2h");
+  }, 60_000);
+
+  it("starts a run recorded for replay from the dashboard", async () => {
+    await page.goto(server.url);
+    await page.getByTestId("quick-run-file").fill(join(scrapers, "bookshop.yaml"));
+    await page.getByTestId("quick-run-record").check();
+    await page.getByTestId("quick-run").click();
+    const runId = (await page.getByTestId("quick-run-started").locator("a").textContent())!;
+    expect((await app.store.runs.get(runId))?.options.record).toBe(true);
+  }, 60_000);
+
+  it("collapses the sidebar into a top bar with a keyboard-operable menu at 800 px", async () => {
+    const narrow = await browser.newPage({ viewport: { width: 800, height: 900 } });
+    narrow.setDefaultTimeout(10_000);
+    await narrow.goto(`${server.url}/schedules`);
+    const bar = (await narrow.locator(".sidebar").boundingBox())!;
+    expect(bar.height).toBeLessThan(70);
+    const menu = narrow.getByTestId("menu-button");
+    const history = narrow.getByTestId("nav-history");
+    expect(await history.isVisible()).toBe(false);
+    await menu.focus();
+    await narrow.keyboard.press("Enter");
+    expect(await menu.getAttribute("aria-expanded")).toBe("true");
+    expect(await history.isVisible()).toBe(true);
+    await narrow.keyboard.press("Escape");
+    expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    expect(await activeTestId(narrow)).toBe("menu-button");
+    await menu.click();
+    await history.click();
+    await narrow.waitForURL(/\/runs$/);
+    await expect.poll(() => menu.getAttribute("aria-expanded")).toBe("false");
+    await narrow.screenshot({ path: join(ARTIFACTS, "narrow-runs.png") });
+    await narrow.close();
+  }, 60_000);
+
+  it("follows a dark system theme on every page, with readable text", async () => {
+    const context = await browser.newContext({ colorScheme: "dark", viewport: { width: 1280, height: 900 } });
+    const dark = await context.newPage();
+    dark.setDefaultTimeout(10_000);
+    /** Relative luminance (WCAG) of a computed `rgb(…)` colour. */
+    const luminance = (rgb: string) => {
+      const [r, g, b] = rgb
+        .match(/\d+(\.\d+)?/g)!
+        .slice(0, 3)
+        .map((v) => {
+          const c = Number(v) / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const contrast = (a: string, b: string) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return (hi! + 0.05) / (lo! + 0.05);
+    };
+    for (const [name, path, ready] of [
+      ["dashboard", "/", "nav-dashboard"],
+      ["scrapers", "/scrapers", "scrapers-table"],
+      ["history", "/runs", "runs-table"],
+      ["run", `/runs/${runs.bookshop}`, "run-detail"],
+      ["compare", `/compare?a=${runs.bookshop}&b=${runs.fleamarket}`, "nav-compare"],
+      ["schedules", "/schedules", "schedules-table"],
+      ["datasets", "/datasets", "nav-datasets"],
+      ["health", "/health", "health-memory"],
+    ] as const) {
+      await dark.goto(`${server.url}${path}`);
+      await dark.getByTestId(ready).first().waitFor();
+      const colours = await dark.evaluate(() => {
+        const style = (selector: string) => {
+          const element = document.querySelector(selector);
+          return element ? getComputedStyle(element) : null;
+        };
+        return {
+          background: getComputedStyle(document.documentElement).backgroundColor,
+          text: getComputedStyle(document.documentElement).color,
+          muted: style(".muted")?.color ?? null,
+          panel: style(".table, .card, .stat")?.backgroundColor ?? null,
+        };
+      });
+      expect(luminance(colours.background), path).toBeLessThan(0.05);
+      expect(contrast(colours.text, colours.background), path).toBeGreaterThan(7);
+      if (colours.muted) expect(contrast(colours.muted, colours.background), path).toBeGreaterThan(4.5);
+      if (colours.panel) expect(luminance(colours.panel), path).toBeLessThan(0.05);
+      await dark.screenshot({ path: join(ARTIFACTS, `dark-${name}.png`), fullPage: true });
+    }
+    await context.close();
+  }, 90_000);
+
+  it("titles every page's tab", async () => {
+    const schedule = await newSchedule("bookshop");
+    for (const [path, title] of [
+      ["/", "Dashboard · trawl"],
+      ["/scrapers", "Scrapers · trawl"],
+      ["/runs", "History · trawl"],
+      [`/runs/${runs.bookshop}`, `Run ${runs.bookshop} · trawl`],
+      [`/runs/${runs.bookshop}/replay`, `Replay ${runs.bookshop} · trawl`],
+      ["/compare", "Compare · trawl"],
+      ["/schedules", "Schedules · trawl"],
+      [`/schedules/${schedule}`, `Schedule ${schedule} (bookshop) · trawl`],
+      ["/datasets", "Datasets · trawl"],
+      ["/health", "Health · trawl"],
+      ["/no/such/page", "Not found · trawl"],
+    ] as const) {
+      await page.goto(`${server.url}${path}`);
+      await expect.poll(() => page.title(), { timeout: 10_000 }).toBe(title);
+    }
+  }, 60_000);
+});
