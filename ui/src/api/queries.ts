@@ -111,7 +111,10 @@ export function useRun(id: string) {
  * A page of records (a run's or a dataset version's) at `path` (with its query string), under
  * `queryKey`; the previous page stays shown while the next loads.
  */
-export function useRecordPage<T extends RecordPage | DatasetRecordPage>(queryKey: readonly unknown[], path: string) {
+export function useRecordPage<T extends RecordPage | DatasetRecordPage>(
+  queryKey: readonly unknown[],
+  path: string,
+) {
   return useQuery({
     queryKey,
     queryFn: () => api.get<T>(path),

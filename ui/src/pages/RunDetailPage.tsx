@@ -119,7 +119,7 @@ export function RunDetailPage() {
       <RunErrors run={run} />
       <ScreenshotGallery runId={run.id} />
       <LogViewer runId={run.id} />
-      <RecordsTable runId={run.id} total={run.records} sources={(captures?.page ?? 0) > 0} />
+      <RecordsTable runId={run.id} sources={(captures?.page ?? 0) > 0} />
       {/* A live run changes under the comparison; any other says what it compares, or why not. */}
       {run.status !== "queued" && run.status !== "running" && <RunChanges runId={run.id} />}
     </section>

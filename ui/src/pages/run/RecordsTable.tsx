@@ -1,90 +1,124 @@
-import {
-  flexRender,
-  getCoreRowModel,
-  getFilteredRowModel,
-  getSortedRowModel,
-  useReactTable,
-  type ColumnDef,
-  type SortingState,
-} from "@tanstack/react-table";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Link } from "react-router";
-import { useRecords } from "../../api/queries.ts";
+import { ApiError } from "../../api/client.ts";
+import { useRecordPage } from "../../api/queries.ts";
+import type { DatasetRecordPage, RecordPage } from "../../api/types.ts";
 import { ErrorMessage } from "../../components/Feedback.tsx";
 import { cellText, formatNumber } from "../../lib/format.ts";
+import { useDebounced } from "../../lib/use-debounced.ts";
+import { RecordFilters } from "./RecordFilters.tsx";
+import { narrows, nextSort, selectionQuery, type RecordSelection } from "./records-query.ts";
 
-type Row = Record<string, unknown>;
 const PAGE_SIZES = [25, 50, 100, 250];
+const FORMATS = ["jsonl", "csv", "json"] as const;
+const NOTHING: RecordSelection = { sort: null, search: "", filters: [] };
+/** Typing pauses this long before the search is sent. */
+const SEARCH_DELAY_MS = 250;
+
+/** Where a records table reads. */
+export interface RecordsSource {
+  /** The API path of the records, without query string; downloads are `${path}.jsonl` … when offered. */
+  path: string;
+  /** The query key every page is kept under (followed by the page's query string). */
+  queryKey: readonly unknown[];
+  downloads: boolean;
+  /** A link to the page a record came from; none: no source column. */
+  sourceHref?(position: number | null, source: string | null): string | null;
+}
 
 /**
- * The run's records, a page at a time from the server; sorting and search act on that page.
- * With `sources` (the run recorded its pages), each row links to the page it came from.
+ * A run's records (its final stage), explored on the server: sorted, searched and filtered over
+ * all of them, paged by cursor, downloadable as JSONL, CSV or JSON. With `sources` (the run
+ * recorded its pages), each row links to the page it came from. Refreshed when the run's records
+ * change (cache-sync invalidates `["records", runId]`).
  */
-export function RecordsTable({
-  runId,
-  total: totalHint,
-  sources = false,
-}: {
-  runId: string;
-  total: number;
-  sources?: boolean;
-}) {
-  const [offset, setOffset] = useState(0);
+export function RecordsTable({ runId, sources = false }: { runId: string; sources?: boolean }) {
+  const source = useMemo<RecordsSource>(
+    () => ({
+      path: `/api/runs/${encodeURIComponent(runId)}/records`,
+      queryKey: ["records", runId],
+      downloads: true,
+      ...(sources && {
+        sourceHref: (position, url) =>
+          position !== null
+            ? `/runs/${runId}/replay?record=${position}`
+            : url !== null
+              ? `/runs/${runId}/replay?url=${encodeURIComponent(url)}`
+              : null,
+      }),
+    }),
+    [runId, sources],
+  );
+  return <RecordsExplorer source={source} />;
+}
+
+/** The records table over any source (a run's records, a dataset version's). */
+export function RecordsExplorer({ source }: { source: RecordsSource }) {
+  const [selection, setSelection] = useState<RecordSelection>(NOTHING);
+  const [searchText, setSearchText] = useState("");
+  const search = useDebounced(searchText, SEARCH_DELAY_MS);
   const [limit, setLimit] = useState(50);
-  const [sorting, setSorting] = useState<SortingState>([]);
-  const [search, setSearch] = useState("");
-  const page = useRecords(runId, offset, limit);
-  const records = useMemo(() => page.data?.records ?? [], [page.data]);
-  const total = page.data?.total ?? totalHint;
+  const query = useMemo(() => ({ ...selection, search }), [selection, search]);
+  // The cursors of the pages visited, for Previous; a new selection or page size starts over.
+  const pagingKey = `${selectionQuery(query)}|${limit}`;
+  const [paging, setPaging] = useState({ key: pagingKey, cursors: [null] as (string | null)[] });
+  const cursors = paging.key === pagingKey ? paging.cursors : [null];
+  const params = selectionQuery(query, { cursor: cursors.at(-1) ?? null, limit });
+  const page = useRecordPage<RecordPage | DatasetRecordPage>(
+    [...source.queryKey, params],
+    `${source.path}${params}`,
+  );
+  useEffect(() => {
+    // A cursor the server no longer takes (the run's final stage changed under it): start over.
+    if (page.error instanceof ApiError && page.error.code === "TRAWL_ERR_RECORDS_BAD_CURSOR")
+      setPaging({ key: pagingKey, cursors: [null] });
+  }, [page.error, pagingKey]);
 
-  const columns = useMemo<ColumnDef<Row>[]>(() => {
-    const fields = [...new Set(records.flatMap((record) => Object.keys(record)))];
-    return fields.map((field) => ({
-      id: field,
-      header: field,
-      accessorFn: (row) => row[field],
-      cell: (info) => cellText(info.getValue()),
-      sortingFn: (a, b, id) => compareValues(a.getValue(id), b.getValue(id)),
-    }));
-  }, [records]);
+  const data = page.data;
+  const fields = useMemo(() => {
+    const names = data?.fields ?? [];
+    return selection.sort && !names.includes(selection.sort.field) ? [...names, selection.sort.field] : names;
+  }, [data, selection.sort]);
 
-  const table = useReactTable({
-    data: records,
-    columns,
-    state: { sorting, globalFilter: search },
-    onSortingChange: setSorting,
-    onGlobalFilterChange: setSearch,
-    globalFilterFn: (row, _columnId, needle: string) =>
-      JSON.stringify(row.original).toLowerCase().includes(needle.toLowerCase()),
-    getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
-    getFilteredRowModel: getFilteredRowModel(),
-  });
-
-  const last = Math.min(offset + limit, total);
   return (
     <>
       <h2>Records</h2>
       <div className="toolbar">
         <input
           type="search"
-          placeholder="Search this page"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          placeholder="Search all records"
+          aria-label="Search all records"
+          value={searchText}
+          onChange={(e) => setSearchText(e.target.value)}
           data-testid="records-search"
         />
-        <span className="muted" data-testid="records-range">
-          {total === 0
-            ? "no records"
-            : `${formatNumber(offset + 1)}–${formatNumber(last)} of ${formatNumber(total)}`}
+        <span className="muted" data-testid="records-range" aria-live="polite" data-total={data?.total}>
+          {rangeText(data, narrows(query))}
         </span>
         <span className="spacer" />
+        {source.downloads &&
+          FORMATS.map((format) => (
+            <a
+              key={format}
+              className="button"
+              href={`${source.path}.${format}${selectionQuery(query)}`}
+              download
+              title={`Every record ${narrows(query) ? "matching" : "of the run"}, in this order, as ${format.toUpperCase()}`}
+              data-testid={`records-download-${format}`}
+            >
+              {format.toUpperCase()}
+            </a>
+          ))}
+      </div>
+      <RecordFilters
+        fields={fields}
+        filters={selection.filters}
+        onChange={(filters) => setSelection({ ...selection, filters })}
+      />
+      <div className="toolbar">
         <select
           value={limit}
-          onChange={(e) => {
-            setLimit(Number(e.target.value));
-            setOffset(0);
-          }}
+          onChange={(e) => setLimit(Number(e.target.value))}
           aria-label="Records per page"
         >
           {PAGE_SIZES.map((size) => (
@@ -96,8 +130,8 @@ export function RecordsTable({
         <button
           type="button"
           className="button"
-          disabled={offset === 0}
-          onClick={() => setOffset(Math.max(0, offset - limit))}
+          disabled={cursors.length <= 1}
+          onClick={() => setPaging({ key: pagingKey, cursors: cursors.slice(0, -1) })}
           data-testid="records-prev"
         >
           ‹ Previous
@@ -105,60 +139,53 @@ export function RecordsTable({
         <button
           type="button"
           className="button"
-          disabled={last >= total}
-          onClick={() => setOffset(offset + limit)}
+          disabled={!data?.next || page.isPlaceholderData}
+          onClick={() => data?.next && setPaging({ key: pagingKey, cursors: [...cursors, data.next] })}
           data-testid="records-next"
         >
           Next ›
         </button>
       </div>
       {page.error && <ErrorMessage error={page.error} />}
-      <div className="table-scroll">
+      <div className="table-scroll" aria-busy={page.isFetching}>
         <table className="table compact" data-testid="records-table">
           <thead>
-            {table.getHeaderGroups().map((group) => (
-              <tr key={group.id}>
-                {sources && <th aria-label="Source" />}
-                {group.headers.map((header) => (
-                  <th
-                    key={header.id}
-                    className="sortable"
-                    onClick={header.column.getToggleSortingHandler()}
-                    data-testid="records-column"
-                    aria-sort={
-                      header.column.getIsSorted() === "asc"
-                        ? "ascending"
-                        : header.column.getIsSorted() === "desc"
-                          ? "descending"
-                          : "none"
-                    }
-                  >
-                    {flexRender(header.column.columnDef.header, header.getContext())}
-                    {{ asc: " ▲", desc: " ▼" }[header.column.getIsSorted() as string] ?? ""}
-                  </th>
-                ))}
-              </tr>
-            ))}
+            <tr>
+              {source.sourceHref && <th aria-label="Source" />}
+              {fields.map((field) => (
+                <SortHeader
+                  key={field}
+                  field={field}
+                  sort={selection.sort}
+                  onSort={() => setSelection({ ...selection, sort: nextSort(selection.sort, field) })}
+                />
+              ))}
+            </tr>
           </thead>
           <tbody>
-            {table.getRowModel().rows.map((row) => (
-              <tr key={row.id} data-testid="record-row">
-                {sources && (
-                  <td className="actions-cell">
-                    <Link
-                      to={`/runs/${runId}/replay?record=${offset + row.index}`}
-                      title="The recorded page this record came from, its fields outlined"
-                      data-testid="record-source"
-                    >
-                      source
-                    </Link>
-                  </td>
-                )}
-                {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
-                ))}
-              </tr>
-            ))}
+            {data?.records.map((record, i) => {
+              const href = source.sourceHref?.(data.positions[i] ?? null, data.sources[i] ?? null);
+              return (
+                <tr key={`${data.offset + i}`} data-testid="record-row">
+                  {source.sourceHref && (
+                    <td className="actions-cell">
+                      {href && (
+                        <Link
+                          to={href}
+                          title="The recorded page this record came from, its fields outlined"
+                          data-testid="record-source"
+                        >
+                          source
+                        </Link>
+                      )}
+                    </td>
+                  )}
+                  {fields.map((field) => (
+                    <td key={field}>{cellText(record[field])}</td>
+                  ))}
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>
@@ -166,11 +193,36 @@ export function RecordsTable({
   );
 }
 
-/** Numbers as numbers, everything else as text; empty values last. */
-function compareValues(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return 1;
-  if (b === null || b === undefined) return -1;
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  return cellText(a).localeCompare(cellText(b), undefined, { numeric: true });
+/** A column header: a button that sorts by the column (ascending, descending, none), with aria-sort. */
+function SortHeader({
+  field,
+  sort,
+  onSort,
+}: {
+  field: string;
+  sort: RecordSelection["sort"];
+  onSort(): void;
+}) {
+  const order = sort?.field === field ? sort.order : null;
+  return (
+    <th
+      aria-sort={order === "asc" ? "ascending" : order === "desc" ? "descending" : "none"}
+      data-testid="records-column"
+      data-field={field}
+    >
+      <button type="button" className="sort-button" onClick={onSort} data-testid="records-sort">
+        {field}
+        <span aria-hidden="true">{order === "asc" ? " ▲" : order === "desc" ? " ▼" : ""}</span>
+      </button>
+    </th>
+  );
+}
+
+/** "51–87 of 87", "1–37 of 37 matching", "no matching records". */
+function rangeText(data: RecordPage | DatasetRecordPage | undefined, narrowed: boolean): string {
+  if (!data) return "…";
+  if (data.total === 0) return narrowed ? "no matching records" : "no records";
+  const of = `of ${formatNumber(data.total)}${narrowed ? " matching" : ""}`;
+  if (data.records.length === 0) return `none here, ${of}`;
+  return `${formatNumber(data.offset + 1)}–${formatNumber(data.offset + data.records.length)} ${of}`;
 }
