@@ -306,7 +306,7 @@ describe("the web app's controls, forms and layout", () => {
       ["history", "/runs", "runs-table"],
       ["run", `/runs/${runs.bookshop}`, "run-detail"],
       ["compare", `/compare?a=${runs.bookshop}&b=${runs.fleamarket}`, "nav-compare"],
-      ["schedules", "/schedules", "schedules-table"],
+      ["schedules", "/schedules", "schedule-new"],
       ["datasets", "/datasets", "nav-datasets"],
       ["health", "/health", "health-memory"],
     ] as const) {

@@ -1,6 +1,19 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useSyncExternalStore } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+
+/** The system's dark-theme query, made on first use (this module's helpers also run outside a browser). */
+let darkQuery: MediaQueryList | undefined;
+const dark = () => (darkQuery ??= window.matchMedia("(prefers-color-scheme: dark)"));
+const onSchemeChange = (listener: () => void) => {
+  dark().addEventListener("change", listener);
+  return () => dark().removeEventListener("change", listener);
+};
+
+/** A colour of the theme (styles.css), resolved: a canvas cannot read CSS variables. */
+function themeColor(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
 
 export interface Series {
   label: string;
@@ -59,11 +72,15 @@ export function TimeChart(props: {
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);
   latest.current = data;
+  // Drawn again in the theme's colours when the system switches between light and dark.
+  const isDark = useSyncExternalStore(onSchemeChange, () => dark().matches);
 
   useEffect(() => {
     const element = box.current;
     if (!element) return;
     let labels: string[] = [];
+    const text = themeColor("--muted");
+    const lines = { stroke: themeColor("--border"), width: 1 };
     const options: uPlot.Options = {
       width: element.clientWidth || 400,
       height,
@@ -75,11 +92,19 @@ export function TimeChart(props: {
       },
       axes: [
         {
-          stroke: "#6b7280",
+          stroke: text,
+          grid: lines,
+          ticks: lines,
           space: 80,
           values: (_u, ticks) => (labels = timeLabels(ticks)),
         },
-        { stroke: "#6b7280", size: 50, values: (_u, ticks) => ticks.map((t) => `${+t.toFixed(2)}${unit}`) },
+        {
+          stroke: text,
+          grid: lines,
+          ticks: lines,
+          size: 50,
+          values: (_u, ticks) => ticks.map((t) => `${+t.toFixed(2)}${unit}`),
+        },
       ],
       series: [
         {},
@@ -108,7 +133,7 @@ export function TimeChart(props: {
       plot.current = null;
     };
     // The series and scales are fixed per chart and window; data changes go through setData below.
-  }, [series.length, height, max, unit, windowSeconds]);
+  }, [series.length, height, max, unit, windowSeconds, isDark]);
 
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);
