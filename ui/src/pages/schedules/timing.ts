@@ -81,9 +81,12 @@ export function timingOf(draft: ScheduleDraft): ScheduleFields {
   return fields;
 }
 
+/** The body of POST /api/schedules (with `file`) or PATCH /api/schedules/:id (without). */
+export type ScheduleBody = ScheduleFields & { file?: string };
+
 /** The full body of a create (POST) or an edit (PATCH: "none" clears a window that was set). */
-export function bodyOf(draft: ScheduleDraft, editing: ScheduleView | undefined): ScheduleFields {
-  const body: ScheduleFields = { ...timingOf(draft), catchUp: draft.catchUp, overlap: draft.overlap };
+export function bodyOf(draft: ScheduleDraft, editing: ScheduleView | undefined): ScheduleBody {
+  const body: ScheduleBody = { ...timingOf(draft), catchUp: draft.catchUp, overlap: draft.overlap };
   if (!editing) body.file = draft.file.trim();
   if (editing?.activeHours && !draft.activeHours.trim()) body.activeHours = "none";
   if (editing?.days && !draft.days.trim()) body.days = "none";
