@@ -1,7 +1,15 @@
 import type { LogLevel } from "../core/events.ts";
 import type { Statement } from "better-sqlite3";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
-import type { LogCounts, LogListOptions, LogRecord, LogStore, StepRecord, StepStore } from "./types.ts";
+import type {
+  LogCounts,
+  LogListOptions,
+  LogRecord,
+  LogStore,
+  LogTally,
+  StepRecord,
+  StepStore,
+} from "./types.ts";
 
 interface StepRow {
   run_id: string;
@@ -133,14 +141,18 @@ export class SqliteLogStore implements LogStore {
       .all(runId, options.afterId ?? 0, ...levels, options.limit ?? 10_000) as LogRecord[];
   }
 
-  async counts(runId: string): Promise<LogCounts> {
+  async tally(runId: string): Promise<LogTally> {
     this.flush();
-    // Purpose: how many lines a run has stored at each level.
+    // Purpose: how many lines a run has stored at each level, and the time of its newest line.
     const rows = this.db
-      .prepare(`SELECT level, COUNT(*) AS n FROM logs WHERE run_id = ? GROUP BY level`)
-      .all(runId) as { level: LogLevel; n: number }[];
+      .prepare(`SELECT level, COUNT(*) AS n, MAX(at) AS newest FROM logs WHERE run_id = ? GROUP BY level`)
+      .all(runId) as { level: LogLevel; n: number; newest: number }[];
     const counts: LogCounts = { debug: 0, info: 0, warn: 0, error: 0 };
-    for (const row of rows) if (row.level in counts) counts[row.level] = row.n;
-    return counts;
+    let newestAt: number | null = null;
+    for (const row of rows) {
+      if (row.level in counts) counts[row.level] = row.n;
+      newestAt = Math.max(newestAt ?? row.newest, row.newest);
+    }
+    return { counts, newestAt };
   }
 }

@@ -307,16 +307,22 @@ export interface LogListOptions {
 /** Stored log lines of a run per level. */
 export type LogCounts = Record<LogLevel, number>;
 
+/** A run's stored log lines per level, and the time of the newest one (`null`: none). */
+export interface LogTally {
+  counts: LogCounts;
+  newestAt: number | null;
+}
+
 /** Run logs. Appends may be batched; reads see every line appended before them. */
 export interface LogStore {
   append(runId: string, level: LogLevel, message: string, at: number): Promise<void>;
   list(runId: string, options?: LogListOptions): Promise<LogRecord[]>;
-  /** How many lines the run has stored at each level (every level present, 0 when none). */
-  counts(runId: string): Promise<LogCounts>;
+  /** How many lines the run has stored at each level (every level present, 0 when none), and until when. */
+  tally(runId: string): Promise<LogTally>;
 }
 
 /** What a run captured; see {@link CaptureStore}. */
-export type CaptureKind = "page" | "response" | "action" | "screenshot";
+export type { CaptureKind };
 
 /** A capture to store. Bodies and images go to the blob store first; `blob` names them. */
 export interface NewCapture {

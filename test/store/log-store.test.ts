@@ -55,11 +55,17 @@ describe("the log store", () => {
     void store!.logs.append(runId, "error", "b", 2);
     void store!.logs.append(runId, "warn", "c", 3);
     void store!.logs.append(runId, "info", "d", 4);
-    expect(await store!.logs.counts(runId)).toEqual({ debug: 0, info: 2, warn: 1, error: 1 });
+    expect(await store!.logs.tally(runId)).toEqual({
+      counts: { debug: 0, info: 2, warn: 1, error: 1 },
+      newestAt: 4,
+    });
     const errorsAndInfos = await store!.logs.list(runId, { levels: ["error", "info"] });
     expect(errorsAndInfos.map((l) => l.message)).toEqual(["a", "b", "d"]);
     expect((await store!.logs.list(runId, { level: "warn" })).map((l) => l.message)).toEqual(["b", "c"]);
-    expect(await store!.logs.counts("RUN-20260101-NOSUCH")).toEqual({ debug: 0, info: 0, warn: 0, error: 0 });
+    expect(await store!.logs.tally("RUN-20260101-NOSUCH")).toEqual({
+      counts: { debug: 0, info: 0, warn: 0, error: 0 },
+      newestAt: null,
+    });
   });
 
   it("writes pending lines when the store closes", async () => {

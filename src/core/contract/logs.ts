@@ -41,12 +41,14 @@ export type LogCounts = Static<typeof LogCountsSchema>;
 
 /**
  * A page of a run's log: the lines asked for, oldest first, and the run's counts per level over
- * all its stored lines (whatever the page's filter), read together with the lines.
+ * all its stored lines (whatever the page's filter), read after the lines. `newestAt`: the time of
+ * the newest line counted (`null`: none yet); a live line not newer than it is counted already.
  */
 export const LogPageSchema = Type.Object(
   {
     logs: Type.Array(LogLineSchema),
     counts: LogCountsSchema,
+    newestAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   },
   { additionalProperties: false },
 );

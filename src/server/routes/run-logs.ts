@@ -49,8 +49,12 @@ export function runLogRoutes(server: FastifyInstance, app: App): void {
       });
       // After the lines: the counts then cover every line listed (a line stored in between is
       // counted and comes with the next page).
-      const counts = await app.store.logs.counts(id);
-      return { logs: logs.map((l) => ({ ...l, at: new Date(l.at).toISOString() })), counts };
+      const { counts, newestAt } = await app.store.logs.tally(id);
+      return {
+        logs: logs.map((l) => ({ ...l, at: new Date(l.at).toISOString() })),
+        counts,
+        newestAt: newestAt === null ? null : new Date(newestAt).toISOString(),
+      };
     },
   );
 }
