@@ -1,4 +1,5 @@
 import type { ActivityKind } from "../core/contract/activity.ts";
+import type { CaptureKind } from "../core/contract/captures.ts";
 import type { FailureGroup, RunControl, StepStatus } from "../core/contract/runs.ts";
 import type { LogLevel, RunStatus } from "../core/events.ts";
 import type { QueriedRecord, RecordQuery, RecordQueryPage, RecordSelection } from "./record-query.ts";

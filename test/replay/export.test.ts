@@ -383,6 +383,15 @@ describe("GET /api/runs/:id/recording.warc|har", () => {
     const file = join(f.dir, "download.warc");
     await writeFile(file, Buffer.from(await warc.arrayBuffer()));
     expect((await readWarc(file)).map((r) => r.type)).toContain("conversion");
+    // Documented as files of their media types, not as JSON objects.
+    const spec = (await f.api("GET", "/api/openapi.json")).json;
+    for (const [format, type] of [
+      ["warc", "application/warc"],
+      ["har", "application/json"],
+    ] as const)
+      expect(spec.paths[`/api/runs/{id}/recording.${format}`].get.responses["200"].content).toEqual({
+        [type]: { schema: { type: "string", format: "binary" } },
+      });
     const bare = await recordRun(f.app.store, new FileBlobStore(f.app.paths.blobs), false);
     const missing = await f.api("GET", `/api/runs/${bare}/recording.warc`);
     expect(missing.status).toBe(404);

@@ -77,7 +77,11 @@ async function recordedRun(f: Fixture) {
       kind: "page",
       at: at + 600,
       url: `${f.site.url}/gone`,
-      detail: { engine: "browser", error: { reason: "http_500", message: "500" } },
+      detail: {
+        engine: "browser",
+        load: "wait_until=load",
+        error: { reason: "http_500", message: "500", status: 500 },
+      },
     },
     {
       kind: "screenshot",
@@ -89,16 +93,28 @@ async function recordedRun(f: Fixture) {
     },
   );
   const ids = await f.app.store.captures.add(run.id, captures);
-  return { runId: run.id, ids };
+  return { runId: run.id, ids, captures };
 }
 
 describe("captures API", () => {
   it("lists a run's captures in order, by kind, paged, with counts and without bodies", async () => {
     const f = await serve();
-    const { runId, ids } = await recordedRun(f);
+    const { runId, ids, captures } = await recordedRun(f);
     const all = await f.api("GET", `/api/runs/${runId}/captures`);
     expect(all.status).toBe(200);
     expect(all.json.captures.map((c: { id: number }) => c.id)).toEqual(ids);
+    // Each capture whole, every kind's detail as stored: the response schema drops nothing.
+    expect(all.json.captures).toEqual(
+      captures.map(({ at, blob = null, size = null, ...capture }, i) => ({
+        ...capture,
+        id: ids[i],
+        runId,
+        at: new Date(at).toISOString(),
+        blob,
+        size,
+        bodyUrl: blob ? `/api/runs/${runId}/captures/${ids[i]}/body` : null,
+      })),
+    );
     expect(all.json.next).toBeNull();
     expect(all.json.counts).toEqual({ page: 4, response: 1, action: 1, screenshot: 1 });
     const first = all.json.captures[0];
@@ -125,8 +141,16 @@ describe("captures API", () => {
     expect(bad.status).toBe(400);
     expect(bad.json.code).toBe("TRAWL_ERR_HTTP_VALIDATION");
     const spec = (await f.api("GET", "/api/openapi.json")).json;
-    for (const path of ["/captures", "/captures/{captureId}/body", "/source"])
-      expect(Object.keys(spec.paths)).toContain(`/api/runs/{id}${path}`);
+    const ok = (path: string) => spec.paths[`/api/runs/{id}${path}`].get.responses["200"].content;
+    expect(ok("/captures")["application/json"].schema.properties.captures.items.anyOf).toHaveLength(4);
+    expect(ok("/source")["application/json"].schema.required).toContain("highlightUrl");
+    // A body is documented as bytes of its media types, not as JSON.
+    const binary = { schema: { type: "string", format: "binary" } };
+    expect(ok("/captures/{captureId}/body")).toEqual({
+      "text/html": binary,
+      "image/png": binary,
+      "*/*": binary,
+    });
     const none = await f.api("GET", `/api/runs/RUN-20200101-000000/captures`);
     expect(none.status).toBe(404);
     expect(none.json.code).toBe("TRAWL_ERR_ENGINE_RUN_NOT_FOUND");
@@ -188,6 +212,15 @@ describe("captures API", () => {
       definitionChanged: false,
       highlightUrl: `/api/runs/${runId}/captures/${ids[1]}/body?highlight=page`,
     });
+    expect(Object.keys(byRecord.json).sort()).toEqual(
+      [
+        ...["capture", "definitionChanged", "each", "fields", "highlightUrl", "match"],
+        ...["pageType", "pageTypes", "url"],
+      ].sort(),
+    );
+    expect(byRecord.json.capture).toEqual(
+      (await f.api("GET", `/api/runs/${runId}/captures?limit=2`)).json.captures[1],
+    );
     expect(byRecord.json.fields.map((x: { name: string; selector: string }) => [x.name, x.selector])).toEqual(
       [
         ["title", "h1"],

@@ -21,9 +21,10 @@ describe("/api/sessions", () => {
 
     const listed = await f.api("GET", "/api/sessions");
     expect(listed.status).toBe(200);
-    expect(listed.json.sessions).toMatchObject([
-      { scraper: "members", cookies: 1, domains: ["shop.example"] },
+    expect(listed.json.sessions).toEqual([
+      { scraper: "members", cookies: 1, domains: ["shop.example"], origins: 0, savedAt: expect.any(String) },
     ]);
+    expect(Date.parse(listed.json.sessions[0].savedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(JSON.stringify(listed.json)).not.toContain("secret-cookie-value");
 
     const foreign = await f.api("DELETE", "/api/sessions/members", undefined, {

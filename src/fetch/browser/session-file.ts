@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { BrowserContext } from "playwright-core";
+import type { SessionSummary } from "../../core/contract/sessions.ts";
 import { UsageError } from "../../core/errors.ts";
 
 export type SessionState = Awaited<ReturnType<BrowserContext["storageState"]>>;
@@ -49,16 +50,8 @@ export async function clearSession(file: string): Promise<boolean> {
   return existed;
 }
 
-/** What `trawl sessions` shows of a saved session: never a cookie's value. */
-export interface SessionSummary {
-  scraper: string;
-  cookies: number;
-  /** Sites the cookies belong to. */
-  domains: string[];
-  /** Origins with saved local storage. */
-  origins: number;
-  savedAt: string;
-}
+/** What `trawl sessions` and the API show of a saved session: never a cookie's value. */
+export type { SessionSummary };
 
 /** The saved sessions in the sessions folder, by scraper name. */
 export async function listSessions(sessionsDir: string): Promise<SessionSummary[]> {

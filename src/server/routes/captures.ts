@@ -1,14 +1,24 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { Type } from "typebox";
 import { finalStage, requireRun, type App } from "../../app/index.ts";
+import {
+  CAPTURE_KINDS,
+  CapturePageSchema,
+  CaptureSourceSchema,
+  type Capture,
+  type CaptureKind,
+  type CapturePage,
+  type CaptureSource,
+  type SourceMatch,
+} from "../../core/contract/captures.ts";
 import { NotFoundError } from "../../core/errors.ts";
 import { loadScraper, type CompiledScraper } from "../../pipeline/index.ts";
-import { FileBlobStore, type CaptureKind, type CaptureRecord, type RunRecord } from "../../store/index.ts";
+import { FileBlobStore, type CaptureRecord, type RunRecord } from "../../store/index.ts";
 import { HttpError } from "../api-error.ts";
 import { bestPageType, highlightCss, injectStyle, selectorsOf } from "../page-highlight.ts";
+import { binaryResponse } from "./binary-response.ts";
 
-const KINDS: CaptureKind[] = ["page", "response", "action", "screenshot"];
-const KIND = KINDS.join("|");
+const KIND = CAPTURE_KINDS.join("|");
 
 /**
  * Sent with every recorded body: the page becomes an opaque origin that runs no script, loads
@@ -48,9 +58,10 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
           after: Type.Optional(Type.Integer({ minimum: 0 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 500 })),
         }),
+        response: { 200: CapturePageSchema },
       },
     },
-    async (request) => {
+    async (request): Promise<CapturePage> => {
       const { id } = request.params as { id: string };
       const q = request.query as { kinds?: string; after?: number; limit?: number };
       await requireRun(app.store, id);
@@ -65,7 +76,12 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
       return {
         captures: page.map(captureView),
         next: rows.length > limit ? page.at(-1)!.id : null,
-        counts: Object.fromEntries(KINDS.map((kind) => [kind, counts[kind] ?? 0])),
+        counts: {
+          page: counts.page ?? 0,
+          response: counts.response ?? 0,
+          action: counts.action ?? 0,
+          screenshot: counts.screenshot ?? 0,
+        },
       };
     },
   );
@@ -82,6 +98,18 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
             Type.String({ description: "a page type, or `auto` (the one whose selectors match most)" }),
           ),
         }),
+        response: {
+          200: binaryResponse(
+            "The body as recorded: a page as UTF-8 HTML, a screenshot or an action's result as PNG, a " +
+              "response with its own content type (application/octet-stream when it had none usable)",
+            ["text/html", "image/png", "*/*"],
+            {
+              "content-security-policy": "sandbox: the page runs no script and loads nothing",
+              "cache-control": "private, max-age=86400 (a capture never changes); no-store when highlighted",
+              "x-trawl-highlight": "the page type outlined (`none`: none matched); only with `highlight`",
+            },
+          ),
+        },
       },
       // Before anything can fail: an error answer carries them too.
       onRequest: async (_request, reply) => void reply.headers(BODY_SECURITY_HEADERS),
@@ -127,9 +155,10 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
             Type.Integer({ minimum: 0, description: "the record's stage (default: final)" }),
           ),
         }),
+        response: { 200: CaptureSourceSchema },
       },
     },
-    async (request) => {
+    async (request): Promise<CaptureSource> => {
       const { id } = request.params as { id: string };
       const q = request.query as { url?: string; record?: number; stage?: number };
       const run = await requireRun(app.store, id);
@@ -172,11 +201,22 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
 }
 
 /** A capture as the API shows it: time as ISO 8601, and where its body is (null: none). */
-function captureView(capture: CaptureRecord) {
-  const bodyUrl = capture.blob
-    ? `/api/runs/${encodeURIComponent(capture.runId)}/captures/${capture.id}/body`
-    : null;
-  return { ...capture, at: new Date(capture.at).toISOString(), bodyUrl };
+function captureView(capture: CaptureRecord): Capture {
+  const { id, runId, kind, url, detail, blob, size } = capture;
+  const bodyUrl = blob ? `/api/runs/${encodeURIComponent(runId)}/captures/${id}/body` : null;
+  // The store keeps `detail` as plain JSON; its one writer (CaptureWriter) stores each kind's
+  // detail as the contract describes it (src/replay/capture-detail.ts checks that at compile time).
+  return {
+    id,
+    runId,
+    kind,
+    at: new Date(capture.at).toISOString(),
+    url,
+    detail,
+    blob,
+    size,
+    bodyUrl,
+  } as Capture;
 }
 
 function sendBody(reply: FastifyReply, body: Buffer, immutable: boolean) {
@@ -227,7 +267,7 @@ async function readRecord(app: App, runId: string, index: number, stage?: number
 
 interface Found {
   capture: CaptureRecord;
-  match: "request" | "url" | "final-url" | "content";
+  match: SourceMatch;
 }
 
 /** The page of the request that produced the record, as the store kept it. */

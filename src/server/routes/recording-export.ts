@@ -1,10 +1,11 @@
 import { PassThrough, type Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import { Type } from "typebox";
 import type { App } from "../../app/index.ts";
 import { writeHar } from "../../replay/har-export.ts";
 import { openRecording, type ExportResult, type Recording } from "../../replay/index.ts";
 import { writeWarc } from "../../replay/warc-export.ts";
+import { binaryResponse } from "./binary-response.ts";
+import { RunId } from "./run-id.ts";
 
 const FORMATS = {
   warc: { contentType: "application/warc", write: (r: Recording, out: Writable) => writeWarc(r, out) },
@@ -27,7 +28,12 @@ export function recordingExportRoutes(server: FastifyInstance, app: App): void {
         schema: {
           summary: `A recorded run's captures as a ${format === "warc" ? "WARC 1.1" : "HAR 1.2"} file`,
           tags: ["runs"],
-          params: Type.Object({ id: Type.String({ description: "run id, RUN-YYYYMMDD-XXXXXX" }) }),
+          params: RunId,
+          response: {
+            200: binaryResponse(`The ${format.toUpperCase()} file, streamed`, [contentType.split(";")[0]!], {
+              "content-disposition": `attachment; filename="<run id>.${format}"`,
+            }),
+          },
         },
       },
       async (request, reply) => {

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import type { App } from "../../app/index.ts";
+import {
+  SessionClearedSchema,
+  SessionListSchema,
+  type SessionCleared,
+  type SessionList,
+} from "../../core/contract/sessions.ts";
 import { NotFoundError } from "../../core/errors.ts";
 import { clearSession, listSessions, sessionFileOf } from "../../fetch/index.ts";
 
@@ -12,9 +18,10 @@ export function sessionRoutes(server: FastifyInstance, app: App): void {
       schema: {
         summary: "Browser sessions kept between runs: cookie counts, sites, storage origins",
         tags: ["scrapers"],
+        response: { 200: SessionListSchema },
       },
     },
-    async () => ({ sessions: await listSessions(app.paths.sessions) }),
+    async (): Promise<SessionList> => ({ sessions: await listSessions(app.paths.sessions) }),
   );
 
   server.delete(
@@ -24,9 +31,10 @@ export function sessionRoutes(server: FastifyInstance, app: App): void {
         summary: "Forget a scraper's browser session: its next run starts logged out",
         tags: ["scrapers"],
         params: Type.Object({ scraper: Type.String() }),
+        response: { 200: SessionClearedSchema },
       },
     },
-    async (request) => {
+    async (request): Promise<SessionCleared> => {
       const { scraper } = request.params as { scraper: string };
       if (!(await clearSession(sessionFileOf(app.paths.sessions, scraper)))) {
         throw new NotFoundError("TRAWL_ERR_SESSION_NOT_FOUND", `no saved session of scraper ${scraper}`);
