@@ -22,7 +22,7 @@ import type {
   ScheduleView,
   ScraperDefinition,
   ScraperList,
-  SessionSummary,
+  SessionList,
 } from "./types.ts";
 
 export const keys = {
@@ -223,7 +223,7 @@ export function useScrapers() {
 export function useSessions() {
   return useQuery({
     queryKey: keys.sessions,
-    queryFn: () => api.get<{ sessions: SessionSummary[] }>("/api/sessions"),
+    queryFn: () => api.get<SessionList>("/api/sessions"),
   });
 }
 

@@ -138,76 +138,21 @@ export type {
   RunComparison as Comparison,
 } from "../../../src/core/contract/compare.ts";
 
-export type CaptureKind = "page" | "response" | "action" | "screenshot";
-export const CAPTURE_KINDS: CaptureKind[] = ["page", "response", "action", "screenshot"];
-
-/** A capture of GET /api/runs/:id/captures; `detail` depends on the kind (see the *Detail types). */
-export interface Capture {
-  id: number;
-  runId: string;
-  kind: CaptureKind;
-  at: string;
-  url: string | null;
-  detail: Record<string, unknown>;
-  blob: string | null;
-  size: number | null;
-  /** Where the body or image is; null when there is none (a failed page). */
-  bodyUrl: string | null;
-}
-export interface CapturePage {
-  captures: Capture[];
-  next: number | null;
-  counts: Record<CaptureKind, number>;
-}
-export interface PageDetail {
-  engine?: "http" | "browser";
-  finalUrl?: string;
-  status?: number;
-  headers?: Record<string, string>;
-  error?: { reason: string; message: string; status?: number };
-}
-export interface ResponseDetail {
-  pageUrl?: string;
-  method?: string;
-  status?: number;
-  statusText?: string;
-  headers?: Record<string, string>;
-  requestHeaders?: Record<string, string>;
-  resourceType?: string;
-  durationMs?: number;
-}
-export interface ActionDetail {
-  action?: string;
-  durationMs?: number;
-  error?: string;
-}
-export interface ScreenshotDetail {
-  reason?: "failed" | "page";
-  error?: string;
-}
-
-/** GET /api/runs/:id/source: the page a record came from and where its fields were read. */
-export interface CaptureSource {
-  url: string | null;
-  match: "request" | "url" | "final-url" | "content";
-  capture: Capture;
-  pageType: string | null;
-  each: string | null;
-  fields: { name: string; selector: string; color: string }[];
-  pageTypes: string[];
-  definitionChanged: boolean;
-  highlightUrl: string | null;
-}
+export type {
+  ActionDetail,
+  Capture,
+  CaptureKind,
+  CapturePage,
+  CaptureSource,
+  PageDetail,
+  ResponseDetail,
+  ScreenshotDetail,
+} from "../../../src/core/contract/captures.ts";
+export { CAPTURE_KINDS } from "../../../src/core/contract/captures.ts";
 
 /** Events of GET /api/events (request.* events are not streamed). */
 export type { EventOf, TrawlEvent, TrawlEventType } from "../../../src/core/events.ts";
 export { STREAMED_EVENT_TYPES } from "../../../src/core/events.ts";
 
 /** A browser session kept for a scraper (`GET /api/sessions`): never a cookie's value. */
-export interface SessionSummary {
-  scraper: string;
-  cookies: number;
-  domains: string[];
-  origins: number;
-  savedAt: string;
-}
+export type { SessionList, SessionSummary } from "../../../src/core/contract/sessions.ts";
