@@ -3,17 +3,12 @@
  * (scoped by `records.each`) and a style sheet that outlines them, one colour per field.
  */
 import { parse, stringify } from "css-what";
+import type { FieldSelector } from "../core/contract/captures.ts";
 import { loadHtml } from "../extract/index.ts";
 import type { CompiledScraper } from "../pipeline/index.ts";
 
 /** Outline colours of highlighted fields, in field order (the viewer's legend uses the same). */
 const COLORS = ["#e11d48", "#2563eb", "#16a34a", "#d97706", "#9333ea", "#0891b2", "#db2777", "#65a30d"];
-/** A field of a page type and the selector(s) it was read from, scoped by `records.each`. */
-export interface FieldSelector {
-  name: string;
-  selector: string;
-  color: string;
-}
 
 /** What a page type reads: the record scope (`records.each`, else null) and its fields. */
 export interface PageSelectors {
