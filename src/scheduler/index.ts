@@ -15,8 +15,8 @@ export { systemZone, parseInstant, checkZone } from "./zone.ts";
 export type { RunOutcome, ScheduleRunner } from "./types.ts";
 export { newSchedule, policyFromFlags, DEFAULT_POLICY, type PolicyFlags } from "./schedule-settings.ts";
 export { FLAG_NAMES, BODY_NAMES, type FieldNames, type ScheduleField } from "./field-names.ts";
-export { viewSchedule, viewOccurrence, type ScheduleView, type OccurrenceView } from "./schedule-view.ts";
-export { liveSchedulers, schedulerStatus, type SchedulerStatus } from "./status.ts";
+export { viewSchedule, viewOccurrence } from "./schedule-view.ts";
+export { liveSchedulers, schedulerStatus } from "./status.ts";
 export {
   requireSchedule,
   editSchedule,

@@ -1,32 +1,9 @@
-/** Schedules and occurrences as the CLI's `--json` (and later the API) show them. */
+/** Schedules and occurrences as the CLI's `--json` and the API show them (shapes in core/contract). */
+import type { OccurrenceView, ScheduleView } from "../core/contract/schedules.ts";
 import type { OccurrenceRecord, ScheduleRecord } from "../store/index.ts";
 import { formatDurationSpec } from "./duration.ts";
 import { describeRhythm, Occurrences, type Timing } from "./timing.ts";
 import { formatActiveHours, formatDays } from "./window.ts";
-
-export interface ScheduleView {
-  id: string;
-  scraper: string;
-  source: string;
-  kind: Timing["rhythm"]["kind"];
-  /** The rhythm as it would be typed: `30 2 * * *`, `every 15m`, `daily 06:30`, … */
-  when: string;
-  zone: string;
-  activeHours: string | null;
-  days: string | null;
-  catchUp: string;
-  grace: string;
-  overlap: string;
-  maxFailures: number;
-  retries: number;
-  jitter: string | null;
-  status: string;
-  pausedReason: string | null;
-  failuresInARow: number;
-  /** The next occurrence (ISO 8601, UTC), or null (paused, manual, or nothing left). */
-  next: string | null;
-  createdAt: string;
-}
 
 export function viewSchedule(schedule: ScheduleRecord, now: number): ScheduleView {
   const timing = schedule.timing as Timing;
@@ -53,19 +30,6 @@ export function viewSchedule(schedule: ScheduleRecord, now: number): ScheduleVie
     next: next === null ? null : new Date(next).toISOString(),
     createdAt: new Date(schedule.createdAt).toISOString(),
   };
-}
-
-export interface OccurrenceView {
-  schedule: string;
-  due: string;
-  attempt: number;
-  kind: string;
-  status: string;
-  reason: string | null;
-  run: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
 }
 
 export function viewOccurrence(o: OccurrenceRecord): OccurrenceView {

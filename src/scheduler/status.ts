@@ -1,21 +1,10 @@
 import { hostname } from "node:os";
 import { isProcessAlive } from "../core/process.ts";
+import type { SchedulerInstance } from "../core/contract/schedules.ts";
 import type { ScheduleStore, SchedulerProcess } from "../store/index.ts";
 
 /** A scheduler whose heartbeat is older than this is gone. */
 const STALE_AFTER_MS = 15_000;
-
-/** A live scheduler process, as `trawl scheduler status` and the API show it. */
-export interface SchedulerStatus {
-  pid: number;
-  host: string;
-  leader: boolean;
-  startedAt: string;
-  lastCheck: string | null;
-  schedulesChecked: number;
-  runsStarted: number;
-  nextDue: string | null;
-}
 
 /** Scheduler processes that are alive: a fresh heartbeat, and on this host a live pid. */
 export async function liveSchedulers(schedules: ScheduleStore, now: number): Promise<SchedulerProcess[]> {
@@ -25,7 +14,7 @@ export async function liveSchedulers(schedules: ScheduleStore, now: number): Pro
 }
 
 /** Every live scheduler, and which one leads. */
-export async function schedulerStatus(schedules: ScheduleStore, now: number): Promise<SchedulerStatus[]> {
+export async function schedulerStatus(schedules: ScheduleStore, now: number): Promise<SchedulerInstance[]> {
   const live = await liveSchedulers(schedules, now);
   const leader = await schedules.leader();
   const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());

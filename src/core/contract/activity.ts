@@ -3,11 +3,8 @@
  * /api/errors) and the web app reads them. Imports nothing but TypeBox and sibling contracts.
  */
 import { Type, type Static } from "typebox";
+import { Instant, Nullable } from "./shared.ts";
 import { FailureGroupSchema, RunStatusSchema } from "./runs.ts";
-
-const Instant = Type.String({ format: "date-time" });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 /**
  * What an activity entry reports. `run.stopped` and `run.interrupted` are runs left resumable

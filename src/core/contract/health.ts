@@ -3,31 +3,10 @@
  * web app reads it. Imports nothing but TypeBox.
  */
 import { Type, type Static } from "typebox";
+import { SchedulerStatusSchema } from "./schedules.ts";
+import { Nullable } from "./shared.ts";
 
-const Instant = Type.String({ format: "date-time" });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 const Space = Type.Object({ total: Type.Number(), free: Type.Number() });
-
-/** A live scheduler process. */
-export const SchedulerInstanceSchema = Type.Object({
-  pid: Type.Integer(),
-  host: Type.String(),
-  leader: Type.Boolean(),
-  startedAt: Instant,
-  lastCheck: Nullable(Instant),
-  schedulesChecked: Type.Integer(),
-  runsStarted: Type.Integer(),
-  nextDue: Nullable(Instant),
-});
-export type SchedulerInstance = Static<typeof SchedulerInstanceSchema>;
-
-/** Every live scheduler process; `running` when there is one. */
-export const SchedulerStatusSchema = Type.Object({
-  running: Type.Boolean(),
-  schedulers: Type.Array(SchedulerInstanceSchema),
-});
-export type SchedulerStatus = Static<typeof SchedulerStatusSchema>;
 
 /** GET /api/health: the server, its machine, the engine and the schedulers, now. */
 export const HealthSchema = Type.Object({

@@ -1,70 +1,26 @@
 /**
  * The shapes of runs as the API serves them and the web app reads them: one TypeBox schema each,
- * used by the routes as response schemas and by both sides as types. This file imports nothing
- * but TypeBox, so the web app can import it too.
+ * used by the routes as response schemas and by both sides as types. It imports nothing but
+ * TypeBox and its sibling contract files, so the web app can import its types too.
  */
 import { Type, type Static } from "typebox";
+import { Instant, Nullable } from "./shared.ts";
+import { RUN_CONTROLS, RUN_STATUSES, STEP_STATUSES, TARGET_STATUSES } from "./run-states.ts";
 
-/** The lifecycle states of a run. `interrupted` is what a crash leaves behind: resumable. */
-export const RunStatusSchema = Type.Union([
-  Type.Literal("queued"),
-  Type.Literal("running"),
-  Type.Literal("paused"),
-  Type.Literal("succeeded"),
-  Type.Literal("failed"),
-  Type.Literal("cancelled"),
-  Type.Literal("interrupted"),
-]);
+/** A run's state (see {@link RUN_STATUSES}). */
+export const RunStatusSchema = Type.Enum(RUN_STATUSES);
 export type RunStatus = Static<typeof RunStatusSchema>;
 
-/** Every run status, in lifecycle order. */
-export const RUN_STATUSES: readonly RunStatus[] = [
-  "queued",
-  "running",
-  "paused",
-  "succeeded",
-  "failed",
-  "cancelled",
-  "interrupted",
-];
-
-/** Commands a user can give a run. */
-export const RunControlSchema = Type.Union([
-  Type.Literal("pause"),
-  Type.Literal("resume"),
-  Type.Literal("stop"),
-  Type.Literal("cancel"),
-]);
+/** A command a user can give a run. */
+export const RunControlSchema = Type.Enum(RUN_CONTROLS);
 export type RunControl = Static<typeof RunControlSchema>;
 
-/**
- * A step's state. `paused`: the run paused or was interrupted inside it; `failed` and `cancelled`:
- * the run ended inside it; `skipped`: the run ended before reaching it.
- */
-export const StepStatusSchema = Type.Union([
-  Type.Literal("pending"),
-  Type.Literal("running"),
-  Type.Literal("paused"),
-  Type.Literal("done"),
-  Type.Literal("failed"),
-  Type.Literal("cancelled"),
-  Type.Literal("skipped"),
-]);
+/** A step's state (see {@link STEP_STATUSES}). */
+export const StepStatusSchema = Type.Enum(STEP_STATUSES);
 export type StepStatus = Static<typeof StepStatusSchema>;
 
-/**
- * A target's state: `running` only while its run is; a target with requests left when its run
- * paused, stopped or was interrupted is `paused`, when it failed `failed`, when cancelled
- * `cancelled`.
- */
-export const TargetStatusSchema = Type.Union([
-  Type.Literal("pending"),
-  Type.Literal("running"),
-  Type.Literal("paused"),
-  Type.Literal("done"),
-  Type.Literal("failed"),
-  Type.Literal("cancelled"),
-]);
+/** A target's state (see {@link TARGET_STATUSES}). */
+export const TargetStatusSchema = Type.Enum(TARGET_STATUSES);
 export type TargetStatus = Static<typeof TargetStatusSchema>;
 
 /** Counters of one target (or of the whole run). */
@@ -131,10 +87,6 @@ export const FailureGroupSchema = Type.Object({
   example: Type.String(),
 });
 export type FailureGroup = Static<typeof FailureGroupSchema>;
-
-const Instant = Type.String({ format: "date-time" });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 /** A run as commands and the API report it (`trawl run --json`, `trawl show`, GET /api/runs/:id). */
 export const RunSummarySchema = Type.Object({

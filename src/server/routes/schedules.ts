@@ -1,7 +1,19 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { Type, type TSchema } from "typebox";
+import { Type } from "typebox";
 import type { App } from "../../app/index.ts";
+import {
+  NewScheduleSchema,
+  RunNowSchema,
+  ScheduleDetailSchema,
+  ScheduleFieldsSchema,
+  ScheduleHistorySchema,
+  ScheduleListSchema,
+  SchedulePreviewRequestSchema,
+  SchedulePreviewSchema,
+  SchedulerStatusSchema,
+  ScheduleViewSchema,
+} from "../../core/contract/schedules.ts";
 import { loadScraper } from "../../pipeline/index.ts";
 import {
   editSchedule,
@@ -23,33 +35,7 @@ import {
   type TimingFlags,
 } from "../../scheduler/index.ts";
 
-const optionalString = (description: string) => Type.Optional(Type.String({ description }));
-
-/** The timing fields, named like the CLI flags (`activeHours` for `--active-hours`); errors name these fields. */
-const timingFields = {
-  cron: optionalString("cron expression, 5 fields or 6 with seconds first"),
-  every: optionalString("interval of elapsed time: 90s, 15m, 1h30m"),
-  at: optionalString("once: 2026-11-23T09:00 (in tz) or ISO 8601 with Z or an offset"),
-  daily: optionalString("HH:MM"),
-  weekly: optionalString("DAYS@HH:MM, e.g. mon,thu@09:00"),
-  manual: Type.Optional(Type.Boolean()),
-  tz: optionalString("IANA time zone"),
-  activeHours: optionalString("HH:MM-HH:MM, or none"),
-  days: optionalString("mon-fri, sat,sun, … or none"),
-};
-const policyFields = {
-  catchUp: Type.Optional(Type.Union([Type.Literal("none"), Type.Literal("latest")])),
-  grace: optionalString("duration"),
-  overlap: Type.Optional(Type.Union([Type.Literal("skip"), Type.Literal("queue")])),
-  maxFailures: Type.Optional(Type.Integer({ minimum: 1 })),
-  retries: Type.Optional(Type.Integer({ minimum: 0 })),
-  jitter: optionalString("duration"),
-};
 const ScheduleId = Type.Object({ id: Type.String({ description: "schedule id, SCH-XXXXXX" }) });
-const View: TSchema = Type.Object(
-  {},
-  { additionalProperties: true, description: "a schedule (as `trawl schedule show --json`)" },
-);
 
 type Body = TimingFlags &
   Omit<PolicyFlags, "maxFailures" | "retries"> & { maxFailures?: number; retries?: number };
@@ -72,7 +58,13 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
 
   server.get(
     "/schedules",
-    { schema: { summary: "Every schedule with its next occurrence", tags: ["schedules"] } },
+    {
+      schema: {
+        summary: "Every schedule with its next occurrence",
+        tags: ["schedules"],
+        response: { 200: ScheduleListSchema },
+      },
+    },
     async () => ({
       schedules: (await app.store.schedules.list()).map((s) => viewSchedule(s, app.clock.now())),
     }),
@@ -84,8 +76,8 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       schema: {
         summary: "Schedule a definition file",
         tags: ["schedules"],
-        body: Type.Object({ file: Type.String(), ...timingFields, ...policyFields }),
-        response: { 201: View },
+        body: NewScheduleSchema,
+        response: { 201: ScheduleViewSchema },
       },
     },
     async (request, reply) => {
@@ -110,11 +102,8 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       schema: {
         summary: "The next occurrences of a timing, without saving anything",
         tags: ["schedules"],
-        body: Type.Object({
-          ...timingFields,
-          from: optionalString("start after this instant instead of now"),
-          count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 5 })),
-        }),
+        body: SchedulePreviewRequestSchema,
+        response: { 200: SchedulePreviewSchema },
       },
     },
     async (request) => {
@@ -136,6 +125,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
         summary: "A schedule, its next 5 occurrences and its recent history",
         tags: ["schedules"],
         params: ScheduleId,
+        response: { 200: ScheduleDetailSchema },
       },
     },
     async (request) => {
@@ -156,8 +146,8 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
         summary: "Change a schedule's timing or policies (absent fields keep their value)",
         tags: ["schedules"],
         params: ScheduleId,
-        body: Type.Object({ ...timingFields, ...policyFields }),
-        response: { 200: View },
+        body: ScheduleFieldsSchema,
+        response: { 200: ScheduleViewSchema },
       },
     },
     async (request) => {
@@ -178,6 +168,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
         summary: "Delete a schedule and its history (its runs stay)",
         tags: ["schedules"],
         params: ScheduleId,
+        response: { 204: Type.Null({ description: "deleted" }) },
       },
     },
     async (request, reply) => {
@@ -195,7 +186,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
         tags: ["schedules"],
         params: ScheduleId,
         body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String()) })),
-        response: { 200: View },
+        response: { 200: ScheduleViewSchema },
       },
     },
     async (request) => {
@@ -213,7 +204,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
         summary: "Fire a paused schedule again, from now on",
         tags: ["schedules"],
         params: ScheduleId,
-        response: { 200: View },
+        response: { 200: ScheduleViewSchema },
       },
     },
     async (request) => {
@@ -226,7 +217,14 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
 
   server.post(
     "/schedules/:id/run-now",
-    { schema: { summary: "Run a schedule once now", tags: ["schedules"], params: ScheduleId } },
+    {
+      schema: {
+        summary: "Run a schedule once now",
+        tags: ["schedules"],
+        params: ScheduleId,
+        response: { 202: RunNowSchema },
+      },
+    },
     async (request, reply) => {
       const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
       const now = app.clock.now();
@@ -247,6 +245,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
         }),
+        response: { 200: ScheduleHistorySchema },
       },
     },
     async (request) => {
@@ -262,7 +261,13 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
 
   server.get(
     "/scheduler",
-    { schema: { summary: "Live scheduler processes and which one leads", tags: ["schedules"] } },
+    {
+      schema: {
+        summary: "Live scheduler processes and which one leads",
+        tags: ["schedules"],
+        response: { 200: SchedulerStatusSchema },
+      },
+    },
     async () => {
       const schedulers = await schedulerStatus(app.store.schedules, app.clock.now());
       return { running: schedulers.length > 0, schedulers };

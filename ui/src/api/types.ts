@@ -14,7 +14,7 @@ export type {
   TargetProgress,
   TargetStatus,
 } from "../../../src/core/contract/runs.ts";
-export { RUN_STATUSES } from "../../../src/core/contract/runs.ts";
+export { RUN_STATUSES } from "../../../src/core/contract/run-states.ts";
 export type { LogCounts, LogLevel, LogLine, LogPage } from "../../../src/core/contract/logs.ts";
 
 export type {
@@ -25,80 +25,17 @@ export type {
 } from "../../../src/core/contract/records.ts";
 export { RECORD_FILTER_OPS } from "../../../src/core/contract/records.ts";
 
-export interface ScheduleView {
-  id: string;
-  scraper: string;
-  source: string | null;
-  kind: "cron" | "interval" | "once" | "daily" | "weekly" | "manual";
-  when: string;
-  zone: string;
-  activeHours: string | null;
-  days: string | null;
-  catchUp: string;
-  grace: string;
-  overlap: string;
-  maxFailures: number;
-  retries: number;
-  jitter: string | null;
-  status: "active" | "paused";
-  pausedReason: string | null;
-  failuresInARow: number;
-  next: string | null;
-  createdAt: string;
-}
-
-export interface OccurrenceView {
-  schedule: string;
-  due: string;
-  attempt: number;
-  kind: string;
-  status: string;
-  reason: string | null;
-  run: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-}
-
-export interface ScheduleDetail extends ScheduleView {
-  upcoming: string[];
-  history: OccurrenceView[];
-}
-
-export interface SchedulerInstance {
-  pid: number;
-  host: string;
-  leader: boolean;
-  startedAt: string | number;
-  lastCheck: string | number | null;
-  schedulesChecked: number;
-  runsStarted: number;
-  nextDue: string | number | null;
-}
-export interface SchedulerStatus {
-  running: boolean;
-  schedulers: SchedulerInstance[];
-}
-
-/** The timing and policy fields of POST/PATCH /api/schedules (named like the CLI flags). */
-export interface ScheduleFields {
-  file?: string;
-  cron?: string;
-  every?: string;
-  at?: string;
-  daily?: string;
-  weekly?: string;
-  manual?: boolean;
-  tz?: string;
-  activeHours?: string;
-  days?: string;
-  catchUp?: "none" | "latest";
-  grace?: string;
-  overlap?: "skip" | "queue";
-  maxFailures?: number;
-  retries?: number;
-  jitter?: string;
-}
+export type {
+  NewSchedule,
+  OccurrenceView,
+  RunNow,
+  ScheduleDetail,
+  ScheduleFields,
+  SchedulePreview,
+  SchedulerInstance,
+  SchedulerStatus,
+  ScheduleView,
+} from "../../../src/core/contract/schedules.ts";
 
 export type { Health, HealthSample, HealthSamples } from "../../../src/core/contract/health.ts";
 export type {
