@@ -113,8 +113,13 @@ export function predicatesOf(selection: CheckedSelection): Predicates {
 function filterSql(filter: RecordFilter, param: (value: unknown) => string): string {
   const value = filterValue(filter.field);
   const text = filter.value ?? "";
-  const equal = () =>
-    `(${value} = ${param(text)} OR ${value} = ${param(NUMBER.test(text) ? Number(text) : null)})`;
+  const equal = () => {
+    const test = `(${value} = ${param(text)} OR ${value} = ${param(NUMBER.test(text) ? Number(text) : null)})`;
+    // Plain text equal to a field's value is in the record's JSON as that JSON string: a quick
+    // test that spares most rows the JSON functions (not for numbers, booleans, objects, whose text differs).
+    const plain = !NUMBER.test(text) && !["true", "false"].includes(text) && !/^[[{]/.test(text);
+    return plain ? `(instr(data, ${param(JSON.stringify(text))}) > 0 AND ${test})` : test;
+  };
   switch (filter.op) {
     case "eq":
       return equal();

@@ -131,7 +131,8 @@ export class SqliteRecordQuery {
   private stateToken(): string {
     const version = this.db.pragma("data_version", { simple: true }) as number;
     const own = this.db.prepare(`SELECT total_changes()`).pluck().get() as number;
-    return `${version}:${own}`;
+    // Listing a new sort index changes no record: it must not make every total count again.
+    return `${version}:${own - this.sortIndexes.bookkeeping}`;
   }
 
   private plan(runId: string, stage: number, selection: RecordSelection): Plan {
@@ -222,7 +223,8 @@ export class SqliteRecordQuery {
             params: { k: from.key, v: from.value },
           }
         : {
-            where: [`${key} IS NOT NULL`],
+            // Every value sorts above -infinity (numbers, then text): a range the index starts at.
+            where: [`${key} >= -9e999`],
             orderBy: desc ? `${key} DESC, ord DESC` : `${key}, ord`,
             params: {},
           };

@@ -17,6 +17,9 @@ export const MAX_SORT_INDEXES = 12;
 
 /** The sort indexes of one database (see the file's comment). */
 export class SortIndexes {
+  /** Rows this connection changed in `record_sort_indexes` (not records: totals stay valid). */
+  bookkeeping = 0;
+
   constructor(private readonly db: SqliteDatabase) {}
 
   /** The index name of a stage's field (whether it exists or not). */
@@ -49,9 +52,9 @@ export class SortIndexes {
         `CREATE INDEX IF NOT EXISTS ${name} ON records (${sortKey(field)}, ord) WHERE ${stageScope(runId, stage)}`,
       );
       // Purpose: list the index. Params: name, run, stage, field.
-      this.db
+      this.bookkeeping += this.db
         .prepare(`INSERT OR IGNORE INTO record_sort_indexes (name, run_id, stage, field) VALUES (?, ?, ?, ?)`)
-        .run(name, runId, stage, field);
+        .run(name, runId, stage, field).changes;
       // Purpose: the oldest indexes beyond the cap. Params: cap.
       const old = this.db
         .prepare(`SELECT name FROM record_sort_indexes ORDER BY id DESC LIMIT -1 OFFSET ?`)
@@ -77,6 +80,6 @@ export class SortIndexes {
     if (!/^records_sort_[0-9a-f]{20}$/.test(name)) return;
     this.db.exec(`DROP INDEX IF EXISTS ${name}`);
     // Purpose: forget a dropped index. Params: name.
-    this.db.prepare(`DELETE FROM record_sort_indexes WHERE name = ?`).run(name);
+    this.bookkeeping += this.db.prepare(`DELETE FROM record_sort_indexes WHERE name = ?`).run(name).changes;
   }
 }
