@@ -6,17 +6,11 @@ import { hashFile } from "./durable-fs.ts";
 import { readJsonl } from "./jsonl-reader.ts";
 import { MANIFEST_FILE, readdirOrEmpty, versionDir } from "./layout.ts";
 import { loadManifest } from "./manifest.ts";
+import type { VerifyResult } from "../core/contract/datasets.ts";
 import type { DatasetManifest } from "./types.ts";
 
 /** The outcome of {@link verifyDataset}. */
-export interface VerifyResult {
-  name: string;
-  version: number;
-  /** True when `problems` is empty. */
-  ok: boolean;
-  /** One sentence per problem found, in a stable order (manifest, files, records, extra files). */
-  problems: string[];
-}
+export type { VerifyResult } from "../core/contract/datasets.ts";
 
 /**
  * Verifies a version (default: current): the manifest is valid; every file it lists exists with

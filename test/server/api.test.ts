@@ -218,4 +218,21 @@ describe("the rest", () => {
     const docs = await f.api("GET", "/api/docs/");
     expect(docs.status).toBe(200);
   });
+
+  it("documents the response of every operation, so the app's types follow the server's", async () => {
+    const f = await serve();
+    const spec = (await f.api("GET", "/api/openapi.json")).json as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
+    };
+    const undocumented = Object.entries(spec.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => {
+          const success = Object.entries(operation.responses).filter(([code]) => code.startsWith("2"));
+          // A 204 has no body to describe; anything else names its content.
+          return !success.some(([code, response]) => code === "204" || response.content !== undefined);
+        })
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(undocumented).toEqual([]);
+  });
 });

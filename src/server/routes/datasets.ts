@@ -3,6 +3,12 @@ import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import type { App } from "../../app/index.ts";
 import {
+  DatasetListSchema,
+  VerifyResultSchema,
+  type DatasetList,
+  type VerifyResult,
+} from "../../core/contract/datasets.ts";
+import {
   assertDatasetName,
   assertExportFormat,
   exportDataset,
@@ -10,6 +16,7 @@ import {
   readManifest,
   verifyDataset,
 } from "../../datasets/index.ts";
+import { binaryResponse } from "./binary-response.ts";
 
 const CONTENT_TYPES: Record<string, string> = {
   jsonl: "application/x-ndjson; charset=utf-8",
@@ -17,14 +24,22 @@ const CONTENT_TYPES: Record<string, string> = {
   json: "application/json; charset=utf-8",
 };
 
+const MEDIA_TYPES = Object.values(CONTENT_TYPES).map((type) => type.split(";")[0]!);
+
 /** Datasets: versions with their manifests, verification, and downloads in each export format. */
 export function datasetRoutes(server: FastifyInstance, app: App): void {
   const root = app.paths.datasets;
 
   server.get(
     "/datasets",
-    { schema: { summary: "Datasets with their versions and manifests", tags: ["datasets"] } },
-    async () => {
+    {
+      schema: {
+        summary: "Datasets with their versions and manifests",
+        tags: ["datasets"],
+        response: { 200: DatasetListSchema },
+      },
+    },
+    async (): Promise<DatasetList> => {
       const datasets = await listDatasets(root);
       return {
         datasets: await Promise.all(
@@ -60,9 +75,10 @@ export function datasetRoutes(server: FastifyInstance, app: App): void {
         tags: ["datasets"],
         params: NameVersion,
         querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        response: { 200: VerifyResultSchema },
       },
     },
-    async (request) => {
+    async (request): Promise<VerifyResult> => {
       const { name } = request.params as { name: string };
       const { version } = request.query as { version?: number };
       return verifyDataset(root, assertDatasetName(name), version);
@@ -77,6 +93,11 @@ export function datasetRoutes(server: FastifyInstance, app: App): void {
         tags: ["datasets"],
         params: Type.Object({ name: Type.String(), version: Type.Integer({ minimum: 1 }) }),
         querystring: Type.Object({ format: Type.Optional(Type.String({ default: "jsonl" })) }),
+        response: {
+          200: binaryResponse("The version's records in the format asked for, streamed", MEDIA_TYPES, {
+            "content-disposition": 'attachment; filename="NAME-vVERSION.FORMAT"',
+          }),
+        },
       },
     },
     async (request, reply) => {

@@ -23,6 +23,13 @@ export function eventRoutes(server: FastifyInstance, hub: EventHub, heartbeatMs:
         tags: ["events"],
         querystring: Type.Object({ lastEventId: Type.Optional(Type.String()) }),
         headers: Type.Object({ "last-event-id": Type.Optional(Type.String()) }),
+        response: {
+          200: {
+            description:
+              "Frames `id: N`, `event: TYPE`, `data: JSON` (a TrawlEvent of src/core/events.ts), a `reset` event when missed events are gone, and `: heartbeat` comments",
+            content: { "text/event-stream": { schema: Type.String() } },
+          },
+        },
       },
     },
     (request, reply) => {

@@ -53,19 +53,12 @@ export type {
   ScraperDefinition,
 } from "../../../src/core/contract/scrapers.ts";
 
-export interface DatasetVersion {
-  version: number;
-  records: number;
-  runId: string;
-  scraper: string;
-  createdAt: string;
-  files: { name: string; bytes: number; sha256: string }[];
-}
-export interface Dataset {
-  name: string;
-  latest: number;
-  versions: DatasetVersion[];
-}
+export type {
+  Dataset,
+  DatasetList,
+  DatasetVersion,
+  VerifyResult,
+} from "../../../src/core/contract/datasets.ts";
 
 export type {
   ChangedRecord,
