@@ -2,7 +2,7 @@
  * Query keys and hooks for every API read. Keys are shared with live/cache-sync.ts, which keeps
  * them fresh from server-sent events, so nothing here polls (except /health, see HealthPage).
  */
-import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, query } from "./client.ts";
 import type {
   Capture,
