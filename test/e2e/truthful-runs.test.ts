@@ -226,6 +226,11 @@ describe("truthful runs", () => {
       await expect.poll(() => statuses(page.getByTestId("pipeline-step"))).toEqual(want.steps);
       expect(await statuses(page.getByTestId("target-status"))).toEqual(want.targets);
     }
+    // A scraper's page colours its pipeline by its latest run's steps: the cancelled one's.
+    await page.goto(`${server.url}/scrapers/view?file=${encodeURIComponent(join(dir, "cancellable.yaml"))}`);
+    await expect
+      .poll(() => statuses(page.getByTestId("pipeline-step")), { timeout: 10_000 })
+      .toEqual(expected[cancelled]!.steps);
     // The dashboard shows the stopped run (it can be resumed) with paused targets, nothing running.
     await page.goto(server.url);
     const card = page.locator(`[data-testid="active-run"][data-run-id="${stopped}"]`);
