@@ -100,6 +100,7 @@ export const OccurrenceViewSchema = Type.Object({
 export type OccurrenceView = Static<typeof OccurrenceViewSchema>;
 
 export const ScheduleListSchema = Type.Object({ schedules: Type.Array(ScheduleViewSchema) });
+export type ScheduleList = Static<typeof ScheduleListSchema>;
 
 /** A schedule with its next occurrences and recent history. */
 export const ScheduleDetailSchema = Type.Object({
@@ -110,6 +111,7 @@ export const ScheduleDetailSchema = Type.Object({
 export type ScheduleDetail = Static<typeof ScheduleDetailSchema>;
 
 export const ScheduleHistorySchema = Type.Object({ history: Type.Array(OccurrenceViewSchema) });
+export type ScheduleHistory = Static<typeof ScheduleHistorySchema>;
 
 /** A manual occurrence was queued; the scheduler starts it (see the schedule's history). */
 export const RunNowSchema = Type.Object({ schedule: Type.String(), due: Instant });

@@ -10,16 +10,16 @@ import type {
   CapturePage,
   CaptureSource,
   Comparison,
-  Dataset,
+  DatasetList,
   DatasetRecordPage,
-  OccurrenceView,
   RecordPage,
   RunChanges,
   RunPage,
   RunSummary,
   ScheduleDetail,
+  ScheduleHistory,
+  ScheduleList,
   SchedulerStatus,
-  ScheduleView,
   ScraperDefinition,
   ScraperList,
   SessionList,
@@ -189,7 +189,7 @@ export function useComparison(a: string, b: string) {
 export function useSchedules() {
   return useQuery({
     queryKey: keys.schedules,
-    queryFn: () => api.get<{ schedules: ScheduleView[] }>("/api/schedules"),
+    queryFn: () => api.get<ScheduleList>("/api/schedules"),
   });
 }
 
@@ -204,7 +204,7 @@ export function useSchedule(id: string) {
 export function useScheduleHistory(id: string, limit = 10) {
   return useQuery({
     queryKey: [...keys.schedule(id), "history", limit] as const,
-    queryFn: () => api.get<{ history: OccurrenceView[] }>(`/api/schedules/${id}/history${query({ limit })}`),
+    queryFn: () => api.get<ScheduleHistory>(`/api/schedules/${id}/history${query({ limit })}`),
   });
 }
 
@@ -239,7 +239,7 @@ export function useDefinition(file: string) {
 export function useDatasets() {
   return useQuery({
     queryKey: keys.datasets,
-    queryFn: () => api.get<{ datasets: Dataset[] }>("/api/datasets"),
+    queryFn: () => api.get<DatasetList>("/api/datasets"),
     retry: false,
   });
 }

@@ -31,6 +31,8 @@ export type {
   RunNow,
   ScheduleDetail,
   ScheduleFields,
+  ScheduleHistory,
+  ScheduleList,
   SchedulePreview,
   SchedulerInstance,
   SchedulerStatus,

@@ -1,11 +1,12 @@
 import { useMutation } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { Link, useLocation } from "react-router";
 import { api } from "../api/client.ts";
 import { useDatasets } from "../api/queries.ts";
-import type { Dataset, DatasetVersion } from "../api/types.ts";
+import type { Dataset, DatasetVersion, VerifyResult } from "../api/types.ts";
 import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { formatBytes, formatDate, formatNumber } from "../lib/format.ts";
+import { DatasetRecords } from "./run/RecordsTable.tsx";
 import { usePageTitle } from "../lib/use-page-title.ts";
 
 const FORMATS = ["jsonl", "csv", "json"] as const;
@@ -73,11 +74,10 @@ function DatasetVersionRow({
 }) {
   const verify = useMutation({
     mutationFn: () =>
-      api.post<{ ok: boolean; problems: string[] }>(
-        `/api/datasets/${encodeURIComponent(name)}/verify?version=${version.version}`,
-      ),
+      api.post<VerifyResult>(`/api/datasets/${encodeURIComponent(name)}/verify?version=${version.version}`),
   });
   const base = `/api/datasets/${encodeURIComponent(name)}/versions/${version.version}/download`;
+  const [browsing, setBrowsing] = useState(false);
   return (
     <details
       className="dataset-version"
@@ -113,6 +113,15 @@ function DatasetVersionRow({
         >
           {verify.isPending ? "Verifying…" : "Verify"}
         </button>
+        <button
+          type="button"
+          className="button"
+          aria-expanded={browsing}
+          onClick={() => setBrowsing(!browsing)}
+          data-testid="dataset-browse"
+        >
+          {browsing ? "Hide records" : "Browse records"}
+        </button>
         {verify.data && (
           <span
             className={verify.data.ok ? "text-ok" : "text-bad"}
@@ -126,6 +135,7 @@ function DatasetVersionRow({
         )}
       </div>
       {verify.error && <ErrorMessage error={verify.error} />}
+      {browsing && <DatasetRecords name={name} version={version.version} />}
       <table className="table compact" data-testid="manifest">
         <thead>
           <tr>

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/client.ts";
-import type { ScheduleFields } from "../../api/types.ts";
+import type { ScheduleFields, SchedulePreview as Preview } from "../../api/types.ts";
 import { formatDate, formatInZone } from "../../lib/format.ts";
 import { useDebounced } from "../../lib/use-debounced.ts";
 
@@ -10,7 +10,7 @@ export function SchedulePreview({ timing, ready }: { timing: ScheduleFields; rea
   const preview = useQuery({
     queryKey: ["schedule-preview", settled],
     queryFn: () =>
-      api.post<{ zone: string; next: string[] }>("/api/schedules/preview", {
+      api.post<Preview>("/api/schedules/preview", {
         ...JSON.parse(settled),
         count: 5,
       }),
