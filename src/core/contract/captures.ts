@@ -4,18 +4,14 @@
  * the store and the replay code can import it too.
  */
 import { Type, type Static } from "typebox";
+import { CAPTURE_KINDS } from "./values.ts";
 
 const Instant = Type.String({ format: "date-time" });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 const Headers = Type.Record(Type.String(), Type.String());
 
-/**
- * What a run captured: `page` (what the crawl parsed, the source of replay), `response` (a
- * browser's network response), `action` (a browser action, with a screenshot of its result) and
- * `screenshot` (of a failed page, or of every page when asked for).
- */
-export const CAPTURE_KINDS = ["page", "response", "action", "screenshot"] as const;
+export { CAPTURE_KINDS } from "./values.ts";
 export const CaptureKindSchema = Type.Enum(CAPTURE_KINDS);
 export type CaptureKind = Static<typeof CaptureKindSchema>;
 

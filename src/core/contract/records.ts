@@ -5,6 +5,9 @@
  * TypeBox, so the web app and the store can import it too.
  */
 import { Type, type Static } from "typebox";
+import type { RECORD_FILTER_OPS } from "./values.ts";
+
+export { RECORD_FILTER_OPS } from "./values.ts";
 
 /**
  * What a field filter tests, on a record's top-level field:
@@ -15,7 +18,6 @@ import { Type, type Static } from "typebox";
  *   objects and arrays by their JSON text);
  * - `empty`: the field is missing, null, `""`, `[]` or `{}`; `notempty`: it is not.
  */
-export const RECORD_FILTER_OPS = ["eq", "ne", "contains", "empty", "notempty"] as const;
 export type RecordFilterOp = (typeof RECORD_FILTER_OPS)[number];
 
 /** Filter operators that take no value. */

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from "typebox";
 import { Instant, Nullable } from "./shared.ts";
-import { RUN_CONTROLS, RUN_STATUSES, STEP_STATUSES, TARGET_STATUSES } from "./run-states.ts";
+import { RUN_CONTROLS, RUN_STATUSES, STEP_STATUSES, TARGET_STATUSES } from "./values.ts";
 
 /** A run's state (see {@link RUN_STATUSES}). */
 export const RunStatusSchema = Type.Enum(RUN_STATUSES);

@@ -1,7 +1,7 @@
 /**
- * The states of runs, steps and targets, and the commands a run takes, as plain lists: the
- * schemas in runs.ts are built from them, and the web app imports them as values without
- * bundling TypeBox.
+ * The contract's plain lists: the states of runs, steps and targets, the commands a run takes,
+ * capture kinds, record filter operators. The schemas are built from them, and the web app
+ * imports them from here as values: a value import of a schema file would bundle TypeBox.
  */
 
 /** A run's states in lifecycle order. `interrupted` is what a crash leaves behind: resumable. */
@@ -38,3 +38,9 @@ export const STEP_STATUSES = [
  * `cancelled`.
  */
 export const TARGET_STATUSES = ["pending", "running", "paused", "done", "failed", "cancelled"] as const;
+
+/** What a recorded run captured: the parsed page, a browser response, an action, a screenshot. */
+export const CAPTURE_KINDS = ["page", "response", "action", "screenshot"] as const;
+
+/** Operators of a record query's field filters (`field:op[:value]`). */
+export const RECORD_FILTER_OPS = ["eq", "ne", "contains", "empty", "notempty"] as const;

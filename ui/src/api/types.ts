@@ -14,7 +14,7 @@ export type {
   TargetProgress,
   TargetStatus,
 } from "../../../src/core/contract/runs.ts";
-export { RUN_STATUSES } from "../../../src/core/contract/run-states.ts";
+export { CAPTURE_KINDS, RECORD_FILTER_OPS, RUN_STATUSES } from "../../../src/core/contract/values.ts";
 export type { LogCounts, LogLevel, LogLine, LogPage } from "../../../src/core/contract/logs.ts";
 
 export type {
@@ -23,7 +23,6 @@ export type {
   RecordFilterOp,
   SortOrder,
 } from "../../../src/core/contract/records.ts";
-export { RECORD_FILTER_OPS } from "../../../src/core/contract/records.ts";
 
 export type {
   NewSchedule,
@@ -80,7 +79,6 @@ export type {
   ResponseDetail,
   ScreenshotDetail,
 } from "../../../src/core/contract/captures.ts";
-export { CAPTURE_KINDS } from "../../../src/core/contract/captures.ts";
 
 /** Events of GET /api/events (request.* events are not streamed). */
 export type { EventOf, TrawlEvent, TrawlEventType } from "../../../src/core/events.ts";
