@@ -20,4 +20,27 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The app takes the server's shapes as types; a value import of a schema file would bundle
+    // TypeBox into it. Plain values live in values.ts and schedule-defaults.ts.
+    files: ["ui/src/**/*.{ts,tsx}"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "**/src/core/contract/*",
+                "!**/src/core/contract/values.ts",
+                "!**/src/core/contract/schedule-defaults.ts",
+              ],
+              allowTypeImports: true,
+              message: "Import types only from schema files; plain values come from values.ts.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
