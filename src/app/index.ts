@@ -11,3 +11,4 @@ export {
 } from "./compare-runs.ts";
 export { findScrapers, checkScraper, type ScraperEntry } from "./scraper-catalog.ts";
 export { replayRun, type ReplayReport } from "./replay-run.ts";
+export { DatasetRecordSources, type DatasetRecordSource } from "./dataset-records.ts";

@@ -16,6 +16,7 @@ import { allowedAuthorities, guardRequest } from "./guard.ts";
 import { activityRoutes } from "./routes/activity.ts";
 import { captureRoutes } from "./routes/captures.ts";
 import { compareRoutes } from "./routes/compare.ts";
+import { datasetRecordRoutes } from "./routes/dataset-records.ts";
 import { datasetRoutes } from "./routes/datasets.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -156,6 +157,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
       scheduleRoutes(api, app, () => scheduler?.wake());
       eventRoutes(api, hub, options.heartbeatMs ?? 15_000);
       datasetRoutes(api, app);
+      datasetRecordRoutes(api, app);
       recordingExportRoutes(api, app);
       compareRoutes(api, app);
       captureRoutes(api, app);

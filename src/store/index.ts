@@ -4,3 +4,10 @@ export * from "./errors.ts";
 export { openSqliteStore } from "./sqlite-store.ts";
 export type { OpenDatabaseOptions } from "./database.ts";
 export { FileBlobStore, type BlobRef } from "./blob-store.ts";
+export {
+  buildRecordFile,
+  openRecordFile,
+  recordFilePath,
+  RECORD_FILE_RUN,
+  type RecordFile,
+} from "./record-file.ts";

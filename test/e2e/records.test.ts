@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "../../src/app/index.ts";
+import { publishDataset } from "../../src/datasets/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { startServer, type TrawlServer } from "../../src/server/index.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
@@ -133,6 +134,24 @@ describe("the run page's records", () => {
     expect((await download.text()).trimEnd().split("\n")).toHaveLength(36);
     await page.getByTestId("records-filter-remove").click();
     await expect.poll(range).toBe("1–50 of 105");
+  }, 60_000);
+
+  it("explores a published dataset version the same way", async () => {
+    await publishDataset({
+      root: app.paths.datasets,
+      name: "kept",
+      runId: "RUN-20200101-000000", // a run this database never had: read from the version's file
+      scraper: "jobs",
+      records: Array.from({ length: 60 }, (_, i) => ({ title: `Job ${i}`, city: i % 4 ? "Lisbon" : "Oslo" })),
+    });
+    await page.goto(`${server.url}/datasets`);
+    await page.getByTestId("dataset-browse").click();
+    await expect.poll(range, { timeout: 15_000 }).toBe("1–50 of 60");
+    await page.getByTestId("records-search").fill("oslo");
+    await expect.poll(range).toBe("1–15 of 15 matching");
+    await column("title").getByRole("button").click();
+    await column("title").getByRole("button").click();
+    await expect.poll(() => firstCell("title")).toBe("Job 8"); // text order, descending
   }, 60_000);
 
   it("follows a live run: new records join the current query without a reload", async () => {

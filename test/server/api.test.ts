@@ -180,6 +180,7 @@ describe("the rest", () => {
         "/api/datasets",
         "/api/datasets/{name}/verify",
         "/api/datasets/{name}/versions/{version}/download",
+        "/api/datasets/{name}/versions/{version}/records",
         "/api/events",
         "/api/errors",
         "/api/health",

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { publishDataset } from "../../src/datasets/index.ts";
 import { openSqliteStore } from "../../src/store/index.ts";
 import { serve, until, type Fixture } from "./helpers.ts";
 
@@ -345,5 +347,75 @@ describe("GET /api/runs/:id/records.{jsonl,csv,json}: downloads", () => {
     expect(res.status).toBe(400);
     expect(res.json.code).toBe("TRAWL_ERR_RECORDS_BAD_FILTER");
     expect((await f.api("GET", "/api/runs/RUN-20200101-000000/records.json")).status).toBe(404);
+  });
+});
+
+describe("GET /api/datasets/:name/versions/:version/records: a version's records, queried alike", () => {
+  it("reads them through the run that published them", async () => {
+    const f = await serve();
+    const file = join(f.dir, "exported.yaml");
+    writeFileSync(
+      file,
+      [
+        "name: exported",
+        ...["targets:", ...[0, 1, 2].map((n) => `  - { name: t${n}, start: "${f.site.url}/slow?n=${n}" }`)],
+        "pages:",
+        "  page:",
+        "    record: { title: h1, key: .k }",
+        "politeness: { robots: ignore, rate_per_host: 1000 }",
+        "steps:",
+        "  - export: { dataset: exported }",
+        "",
+      ].join("\n"),
+    );
+    const id = (await f.api("POST", "/api/runs", { file })).json.id as string;
+    await until(async () => (await f.api("GET", `/api/runs/${id}`)).json.status === "succeeded", "the run");
+    const page = await f.api(
+      "GET",
+      "/api/datasets/exported/versions/1/records?sort=title&order=desc&limit=2",
+    );
+    expect(page.status, JSON.stringify(page.json)).toBe(200);
+    expect(page.json).toMatchObject({
+      name: "exported",
+      version: 1,
+      runId: id,
+      from: "run",
+      total: 3,
+      offset: 0,
+    });
+    expect(page.json.fields).toEqual(["title", "key"]);
+    expect(page.json.records.map((r: Job) => r.title)).toEqual(["Item 2", "Item 1"]);
+    const rest = await f.api(
+      "GET",
+      `/api/datasets/exported/versions/1/records?sort=title&order=desc&limit=2&cursor=${page.json.next}`,
+    );
+    expect(rest.json.records.map((r: Job) => r.title)).toEqual(["Item 0"]);
+    expect(rest.json.next).toBeNull();
+  });
+
+  it("reads a version whose run is gone from its own file", async () => {
+    const f = await serve();
+    const all = jobs();
+    await publishDataset({
+      root: f.app.paths.datasets,
+      name: "orphan",
+      runId: "RUN-20200101-000000",
+      scraper: "jobs",
+      records: all,
+    });
+    const path = "/api/datasets/orphan/versions/1/records";
+    const first = await f.api("GET", `${path}${q({ search: "berlin", sort: "salary", limit: 10 })}`);
+    expect(first.status, JSON.stringify(first.json)).toBe(200);
+    expect(first.json).toMatchObject({ from: "file", runId: "RUN-20200101-000000", total: 37 });
+    const walked = await walk(f, `${path}${q({ search: "berlin", sort: "salary", limit: 10 })}`);
+    expect(walked.records).toEqual(
+      sortedBy(
+        all.filter((job) => JSON.stringify(Object.values(job)).toLowerCase().includes("berlin")),
+        "salary",
+      ),
+    );
+    const filtered = await f.api("GET", `${path}${q({ filter: "city:eq:Paris", limit: 1000 })}`);
+    expect(filtered.json.records).toEqual(all.filter((job) => job.city === "Paris"));
+    expect((await f.api("GET", "/api/datasets/orphan/versions/2/records")).status).toBe(404);
   });
 });

@@ -6,6 +6,7 @@ import { RecordQueryStringSchema, type RecordQueryString } from "../../core/cont
 import { collectFields, writeRecords } from "../../datasets/index.ts";
 import type { ExportFormat, ScrapedRecord } from "../../pipeline/types.ts";
 import type { RecordSelection, RecordStore } from "../../store/index.ts";
+import { binaryResponse } from "./binary-response.ts";
 import { selectionOf } from "./record-query-params.ts";
 import { RunId } from "./run-id.ts";
 
@@ -46,6 +47,13 @@ export function runRecordDownloadRoutes(server: FastifyInstance, app: App): void
           tags: ["runs"],
           params: RunId,
           querystring: DownloadQuery,
+          response: {
+            200: binaryResponse(
+              `The records as ${format.toUpperCase()}, streamed`,
+              [CONTENT_TYPES[format].split(";")[0]!],
+              { "content-disposition": `attachment; filename="RUN-…-records.${format}"` },
+            ),
+          },
         },
       },
       async (request, reply) => {

@@ -49,11 +49,27 @@ export function RecordsTable({ runId, sources = false }: { runId: string; source
     }),
     [runId, sources],
   );
+  return <RecordsExplorer source={source} title="Records" />;
+}
+
+/**
+ * A published dataset version's records, explored the same way (its files are the downloads).
+ * Their source links would need the publishing run's page, so there are none.
+ */
+export function DatasetRecords({ name, version }: { name: string; version: number }) {
+  const source = useMemo<RecordsSource>(
+    () => ({
+      path: `/api/datasets/${encodeURIComponent(name)}/versions/${version}/records`,
+      queryKey: ["dataset-records", name, version],
+      downloads: false,
+    }),
+    [name, version],
+  );
   return <RecordsExplorer source={source} />;
 }
 
-/** The records table over any source (a run's records, a dataset version's). */
-export function RecordsExplorer({ source }: { source: RecordsSource }) {
+/** The records table over any source (a run's records, a dataset version's), under `title`. */
+export function RecordsExplorer({ source, title }: { source: RecordsSource; title?: string }) {
   const [selection, setSelection] = useState<RecordSelection>(NOTHING);
   const [searchText, setSearchText] = useState("");
   const search = useDebounced(searchText, SEARCH_DELAY_MS);
@@ -82,7 +98,7 @@ export function RecordsExplorer({ source }: { source: RecordsSource }) {
 
   return (
     <>
-      <h2>Records</h2>
+      {title && <h2>{title}</h2>}
       <div className="toolbar">
         <input
           type="search"
