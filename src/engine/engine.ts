@@ -31,6 +31,8 @@ export class Engine {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly sessions = new Map<string, RunSession>();
+  /** When this process last stopped executing each run it executed (see {@link releasedAt}). */
+  private readonly released = new Map<string, number>();
   private readonly staleAfterMs: number;
 
   constructor(private readonly options: EngineOptions) {
@@ -110,7 +112,16 @@ export class Engine {
       return await session.execute();
     } finally {
       this.sessions.delete(runId);
+      this.released.set(runId, this.clock.now());
     }
+  }
+
+  /**
+   * When this process last stopped executing `runId` (undefined: never): what the run logged
+   * until then went out on this process's bus; later lines come from another process.
+   */
+  releasedAt(runId: string): number | undefined {
+    return this.released.get(runId);
   }
 
   /** The session executing `runId` in this process, if any. */

@@ -65,7 +65,8 @@ export class RunWatcher {
       for (const [id, until] of this.lingerUntil) {
         const run = runs.get(id) ?? (await store.runs.get(id));
         if (until < now || !run) this.forget(id);
-        else if (!this.app.engine.session(id)) await this.look(run); // else this process's bus reports it
+        else if (!this.app.engine.session(id)) await this.look(run);
+        else this.lastLog.delete(id); // this process's bus reports it; its lines went out there
       }
     } catch {
       // The next poll tries again (a busy or briefly locked database).
@@ -89,14 +90,18 @@ export class RunWatcher {
     this.changed(run.id);
   }
 
-  /** The run's log lines written since the last look (on the first, those since the watcher started). */
+  /**
+   * The run's log lines written since the last look. On the first, those since the watcher
+   * started, or since this process stopped executing the run (it published the earlier ones).
+   */
   private async publishLogs(runId: string): Promise<void> {
     const first = !this.lastLog.has(runId);
+    const from = Math.max(this.startedAt, (this.app.engine.releasedAt(runId) ?? -Infinity) + 1);
     let after = this.lastLog.get(runId) ?? 0;
     for (;;) {
       const lines = await this.app.store.logs.list(runId, { afterId: after, limit: LOG_BATCH });
       for (const line of lines) {
-        if (!first || line.at >= this.startedAt)
+        if (!first || line.at >= from)
           this.publish({ type: "log.written", runId, level: line.level, message: line.message, at: line.at });
       }
       after = lines.at(-1)?.id ?? after;

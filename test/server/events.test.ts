@@ -105,6 +105,17 @@ describe("the event stream", () => {
     const stored = (await f.api("GET", `/api/runs/${id}`)).json;
     await stream.waitFor(`"summary":{"id":"${id}","status":"succeeded"`);
     expect(lastSummary(stream.text(), id)).toEqual(stored);
+    // The watcher looks at the ended run for a while, but its lines already went out: once each.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const succeededLines = (text: string, runId: string) =>
+      text
+        .split("\n")
+        .filter((line) =>
+          line.startsWith(
+            `data: {"type":"log.written","runId":"${runId}","level":"info","message":"succeeded"`,
+          ),
+        );
+    expect(succeededLines(stream.text(), id)).toHaveLength(1);
 
     // Another process on the same data directory: its events never reach this server's bus, but
     // its summary and log lines come through the watcher.
@@ -118,6 +129,7 @@ describe("the event stream", () => {
         ),
       );
       const summary = lastSummary(stream.text(), run.id);
+      expect(succeededLines(stream.text(), run.id)).toHaveLength(1);
       expect(summary).toEqual((await f.api("GET", `/api/runs/${run.id}`)).json);
       expect(summary.controls).toEqual([]);
     } finally {
