@@ -4,6 +4,7 @@
  */
 
 import type { HealthSample } from "./contract/health.ts";
+import type { LogLevel } from "./contract/logs.ts";
 import type { Progress, RunStatus, RunSummary, TargetProgress } from "./contract/runs.ts";
 
 export type { Progress, RunStatus, TargetProgress } from "./contract/runs.ts";
@@ -39,7 +40,8 @@ export type TrawlEvent =
   /** The server stored a health sample (every 10 s; see GET /api/health/samples). */
   | { type: "health.sampled"; sample: HealthSample };
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+/** The level of a log line: `debug`, `info`, `warn`, `error`. */
+export type { LogLevel } from "./contract/logs.ts";
 
 /** Every event type, as `satisfies` checks: the event stream's subscribers list them from here. */
 export const EVENT_TYPES = [

@@ -1,3 +1,4 @@
+import { LOG_LEVELS } from "../core/contract/values.ts";
 import type { LogLevel } from "../core/events.ts";
 import type { Statement } from "better-sqlite3";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
@@ -72,7 +73,7 @@ export class SqliteStepStore implements StepStore {
   }
 }
 
-const LEVELS: LogLevel[] = ["debug", "info", "warn", "error"];
+const LEVELS: readonly LogLevel[] = LOG_LEVELS;
 
 interface PendingLine {
   runId: string;

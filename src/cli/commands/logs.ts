@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { LOG_LEVELS } from "../../core/contract/values.ts";
 import { NotFoundError } from "../../core/errors.ts";
 import type { LogLevel } from "../../core/events.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
@@ -14,11 +15,7 @@ export function register(program: Command): void {
     .command("logs")
     .description("print a run's log")
     .argument("<run>", "run id")
-    .addOption(
-      new Option("--level <level>", "lowest level shown")
-        .choices(["debug", "info", "warn", "error"])
-        .default("info"),
-    )
+    .addOption(new Option("--level <level>", "lowest level shown").choices(LOG_LEVELS).default("info"))
     .option("--json", "print as JSON on stdout")
     .action((runId: string, options: LogsOptions) =>
       withApp(options, async (app) => {

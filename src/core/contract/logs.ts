@@ -3,14 +3,10 @@
  * imports nothing but TypeBox, so the web app can import it too.
  */
 import { Type, type Static } from "typebox";
+import { LOG_LEVELS } from "./values.ts";
 
-/** The levels of a log line, lowest first. `debug` lines go out as events but are not stored. */
-export const LogLevelSchema = Type.Union([
-  Type.Literal("debug"),
-  Type.Literal("info"),
-  Type.Literal("warn"),
-  Type.Literal("error"),
-]);
+/** The level of a log line (see {@link LOG_LEVELS}). */
+export const LogLevelSchema = Type.Enum(LOG_LEVELS);
 export type LogLevel = Static<typeof LogLevelSchema>;
 
 /** One stored log line of a run. */

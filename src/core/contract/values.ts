@@ -44,3 +44,6 @@ export const CAPTURE_KINDS = ["page", "response", "action", "screenshot"] as con
 
 /** Operators of a record query's field filters (`field:op[:value]`). */
 export const RECORD_FILTER_OPS = ["eq", "ne", "contains", "empty", "notempty"] as const;
+
+/** The levels of a log line, lowest first. `debug` lines go out as events but are not stored. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
