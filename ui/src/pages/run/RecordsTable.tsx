@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { Link } from "react-router";
 import { ApiError } from "../../api/client.ts";
-import { useRecordPage } from "../../api/queries.ts";
+import { keys, useRecordPage } from "../../api/queries.ts";
 import type { DatasetRecordPage, RecordPage } from "../../api/types.ts";
 import { ErrorMessage } from "../../components/Feedback.tsx";
 import { cellText, formatNumber } from "../../lib/format.ts";
@@ -19,8 +19,8 @@ const SEARCH_DELAY_MS = 250;
 export interface RecordsSource {
   /** The API path of the records, without query string; downloads are `${path}.jsonl` … when offered. */
   path: string;
-  /** The query key every page is kept under (followed by the page's query string). */
-  queryKey: readonly unknown[];
+  /** The query key of a page (its query string): under the prefix cache-sync refreshes. */
+  queryKey(params: string): readonly unknown[];
   downloads: boolean;
   /** A link to the page a record came from; none: no source column. */
   sourceHref?(position: number | null, source: string | null): string | null;
@@ -36,7 +36,7 @@ export function RecordsTable({ runId, sources = false }: { runId: string; source
   const source = useMemo<RecordsSource>(
     () => ({
       path: `/api/runs/${encodeURIComponent(runId)}/records`,
-      queryKey: ["records", runId],
+      queryKey: (params) => keys.records(runId, params),
       downloads: true,
       ...(sources && {
         sourceHref: (position, url) =>
@@ -60,7 +60,7 @@ export function DatasetRecords({ name, version }: { name: string; version: numbe
   const source = useMemo<RecordsSource>(
     () => ({
       path: `/api/datasets/${encodeURIComponent(name)}/versions/${version}/records`,
-      queryKey: ["dataset-records", name, version],
+      queryKey: (params) => keys.datasetRecords(name, version, params),
       downloads: false,
     }),
     [name, version],
@@ -81,7 +81,7 @@ export function RecordsExplorer({ source, title }: { source: RecordsSource; titl
   const cursors = paging.key === pagingKey ? paging.cursors : [null];
   const params = selectionQuery(query, { cursor: cursors.at(-1) ?? null, limit });
   const page = useRecordPage<RecordPage | DatasetRecordPage>(
-    [...source.queryKey, params],
+    source.queryKey(params),
     `${source.path}${params}`,
   );
   useEffect(() => {
