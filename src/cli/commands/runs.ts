@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
+import { RUN_STATUSES } from "../../core/contract/values.ts";
 import type { RunStatus } from "../../core/events.ts";
 import { RESUMABLE } from "../../engine/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
@@ -10,16 +11,6 @@ interface RunsOptions extends GlobalOptions {
   status?: RunStatus;
   limit: number;
 }
-
-const STATUSES: readonly RunStatus[] = [
-  "queued",
-  "running",
-  "paused",
-  "succeeded",
-  "failed",
-  "cancelled",
-  "interrupted",
-];
 
 function positiveInteger(raw: string): number {
   const n = Number(raw);
@@ -34,7 +25,7 @@ export function register(program: Command): void {
     .description("list runs, newest first")
     .option("--resumable", "only runs that `trawl resume` can continue (paused, stopped, interrupted)")
     .option("--scraper <name>", "only runs of this scraper")
-    .addOption(new Option("--status <status>", "only runs in this status").choices(STATUSES))
+    .addOption(new Option("--status <status>", "only runs in this status").choices(RUN_STATUSES))
     .option("--limit <n>", "at most this many", positiveInteger, 50)
     .option("--json", "print the list as JSON on stdout")
     .action((options: RunsOptions) =>
