@@ -26,7 +26,13 @@ export const fieldOptionsSchema = z
   });
 
 /** A field: a CSS selector (trimmed text of the first match) or the long form. */
-export const fieldSpecSchema = z.union([cssSchema, fieldOptionsSchema]);
+export const fieldSpecSchema = z.union([cssSchema, fieldOptionsSchema], {
+  // Neither a selector nor an object: say what a field is instead of zod's "Invalid input".
+  error: (issue) =>
+    typeof issue.input === "string" || (typeof issue.input === "object" && issue.input !== null)
+      ? undefined
+      : `a field is a CSS selector ("h1.title") or an object ({ css, attr, type, … }), not ${JSON.stringify(issue.input)}`,
+});
 
 /** Field name → field. */
 export const fieldMapSchema = z.record(z.string().min(1), fieldSpecSchema);

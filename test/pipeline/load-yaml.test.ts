@@ -95,6 +95,20 @@ describe("YAML definitions", () => {
     }
   });
 
+  it("says what a field is when one is neither a selector nor an object", async () => {
+    const field = (value: string) =>
+      `name: shop\nstart: http://h.test/\npages:\n  page:\n    record: { title: ${value} }\n`;
+    const error = await problemsOf(() => parseDefinitionYaml(field("12"), "f.yaml"));
+    expect(error.problems[0]).toMatchObject({
+      line: 5,
+      path: "pages.page.record.title",
+      message: 'a field is a CSS selector ("h1.title") or an object ({ css, attr, type, … }), not 12',
+    });
+    // A selector or an object that is wrong keeps its own, more precise problem.
+    const css = await problemsOf(() => parseDefinitionYaml(field('"h1[["'), "f.yaml"));
+    expect(css.problems[0]?.message).toBe("invalid CSS selector");
+  });
+
   it("rejects start with targets, an empty document, and alias bombs", async () => {
     const both =
       "name: s\nstart: http://h.test/\ntargets: [{name: a, start: http://h.test/}]\npages: {p: {}}\n";
