@@ -3,57 +3,60 @@
  * in a real headless Chromium against a real server, scheduler, engine and fixture site.
  * Dark-theme screenshots of every page go to test-artifacts/e2e/dark-*.png.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App } from "../../src/app/index.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { policyFromFlags } from "../../src/scheduler/index.ts";
-import { startServer, type TrawlServer } from "../../src/server/index.ts";
-import { launchBundledChromium } from "./bundled-browser.ts";
-import { E2E_UI_DIR } from "./ui-dir.ts";
+import { serveSite, useE2e } from "./harness.ts";
 
-const ARTIFACTS = join(process.cwd(), "test-artifacts", "e2e");
-
-let dir: string;
-let scrapers: string;
-let app: App;
-let server: TrawlServer;
-let site: http.Server;
-let siteUrl: string;
-let browser: Browser;
-let page: Page;
 /** The runs made before the tests, by scraper. */
 const runs: Record<string, string> = {};
 
-/** `/list` links to three items; `/item/N` is one record. */
-function startSite(): Promise<void> {
-  site = http.createServer((req, res) => {
-    const body =
-      req.url === "/list"
-        ? [0, 1, 2].map((n) => `<a class="item" href="/item/${n}">${n}</a>`).join("")
-        : `<h1>Item ${req.url}</h1>`;
-    res.writeHead(200, { "content-type": "text/html" }).end(body);
-  });
-  return new Promise((resolve) =>
-    site.listen(0, "127.0.0.1", () => {
-      siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
-      resolve();
+const e2e = useE2e({
+  prefix: "trawl-polish-",
+  // `/list` links to three items; `/item/N` is one record.
+  site: () =>
+    serveSite((req, res) => {
+      const body =
+        req.url === "/list"
+          ? [0, 1, 2].map((n) => `<a class="item" href="/item/${n}">${n}</a>`).join("")
+          : `<h1>Item ${req.url}</h1>`;
+      res.writeHead(200, { "content-type": "text/html" }).end(body);
     }),
-  );
-}
+  scraperFolder: "scrapers",
+  beforeServer: async ({ app, scrapers, site }) => {
+    for (const name of ["bookshop", "fleamarket"]) writeScraper(name);
+    // Does not load: `title` must be a selector, not a number.
+    writeFileSync(
+      join(scrapers, "broken.yaml"),
+      "name: shop\nstart: http://127.0.0.1:9/\npages:\n  p:\n    record: { title: 12 }\n",
+    );
+    writeFileSync(
+      join(scrapers, "coded.ts"),
+      [
+        `import { defineScraper } from ${JSON.stringify(pathToFileURL(join(process.cwd(), "src", "index.ts")).href)};`,
+        `export default defineScraper({ name: "coded-shop", start: "${site.url}/list", pages: { list: {} } });`,
+        "",
+      ].join("\n"),
+    );
+    for (const name of ["bookshop", "fleamarket"]) {
+      runs[name] = (await app.engine.run(await loadScraper(join(scrapers, `${name}.yaml`)))).id;
+    }
+  },
+});
+
+beforeAll(() => e2e.page.setDefaultTimeout(10_000));
 
 function writeScraper(name: string): string {
-  const file = join(scrapers, `${name}.yaml`);
+  const file = join(e2e.scrapers, `${name}.yaml`);
   writeFileSync(
     file,
     [
       `name: ${name}`,
-      `start: "${siteUrl}/list"`,
+      `start: "${e2e.site.url}/list"`,
       "pages:",
       "  list:",
       '    follow: [{ css: "a.item", page: item }]',
@@ -72,7 +75,7 @@ async function call(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; json: { id?: string; message?: string } }> {
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await fetch(`${e2e.server.url}${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -83,7 +86,7 @@ async function call(
 
 async function newSchedule(scraper: string): Promise<string> {
   const created = await call("POST", "/api/schedules", {
-    file: join(scrapers, `${scraper}.yaml`),
+    file: join(e2e.scrapers, `${scraper}.yaml`),
     daily: "06:30",
   });
   expect(created.status).toBe(201);
@@ -92,46 +95,9 @@ async function newSchedule(scraper: string): Promise<string> {
 
 const activeTestId = (p: Page) => p.evaluate(() => document.activeElement?.getAttribute("data-testid"));
 
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), "trawl-polish-"));
-  scrapers = join(dir, "scrapers");
-  mkdirSync(scrapers);
-  await startSite();
-  for (const name of ["bookshop", "fleamarket"]) writeScraper(name);
-  // Does not load: `title` must be a selector, not a number.
-  writeFileSync(
-    join(scrapers, "broken.yaml"),
-    "name: shop\nstart: http://127.0.0.1:9/\npages:\n  p:\n    record: { title: 12 }\n",
-  );
-  writeFileSync(
-    join(scrapers, "coded.ts"),
-    [
-      `import { defineScraper } from ${JSON.stringify(pathToFileURL(join(process.cwd(), "src", "index.ts")).href)};`,
-      `export default defineScraper({ name: "coded-shop", start: "${siteUrl}/list", pages: { list: {} } });`,
-      "",
-    ].join("\n"),
-  );
-  app = await App.open({ home: join(dir, "home") });
-  for (const name of ["bookshop", "fleamarket"]) {
-    runs[name] = (await app.engine.run(await loadScraper(join(scrapers, `${name}.yaml`)))).id;
-  }
-  server = await startServer({ app, port: 0, uiDir: E2E_UI_DIR, scraperFolders: [scrapers] });
-  browser = await launchBundledChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(10_000);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await app?.close();
-  await new Promise((resolve) => site?.close(resolve));
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe("the web app's controls, forms and layout", () => {
   it("names a definition that does not load by its file and opens it; a TypeScript scraper's page has its name", async () => {
+    const { server, page } = e2e;
     await page.goto(`${server.url}/scrapers`);
     await page.getByTestId("scraper-row").first().waitFor();
     await page.getByRole("link", { name: "broken.yaml", exact: true }).click();
@@ -145,6 +111,7 @@ describe("the web app's controls, forms and layout", () => {
   }, 60_000);
 
   it("asks before deleting a schedule, with the safe choice focused; Escape keeps it", async () => {
+    const { app, server, page, shot } = e2e;
     const id = await newSchedule("fleamarket");
     await page.goto(`${server.url}/schedules`);
     const row = page.locator(`[data-testid="schedule-row"][data-schedule-id="${id}"]`);
@@ -153,7 +120,7 @@ describe("the web app's controls, forms and layout", () => {
     expect(await dialog.isVisible()).toBe(true);
     expect(await dialog.textContent()).toContain(`Delete schedule ${id}?`);
     expect(await activeTestId(page)).toBe("schedule-delete-keep");
-    await page.screenshot({ path: join(ARTIFACTS, "confirm-delete.png") });
+    await shot("confirm-delete", { fullPage: false });
     await page.keyboard.press("Escape");
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(await app.store.schedules.get(id)).not.toBeNull();
@@ -167,6 +134,7 @@ describe("the web app's controls, forms and layout", () => {
   }, 60_000);
 
   it("filters History by a part of the scraper's name, in any case, as it is typed", async () => {
+    const { server, page } = e2e;
     await page.goto(`${server.url}/runs`);
     await page.getByTestId("run-row").first().waitFor();
     await page.getByTestId("filter-scraper").pressSequentially("Book");
@@ -175,6 +143,7 @@ describe("the web app's controls, forms and layout", () => {
   }, 60_000);
 
   it("shows the defaults the server saves as the schedule form's placeholders, and errors naming the API's fields", async () => {
+    const { scrapers, app, server, page } = e2e;
     await page.goto(`${server.url}/schedules`);
     await page.getByTestId("schedule-new").click();
     const placeholder = (name: string) => page.getByTestId(`schedule-${name}`).getAttribute("placeholder");
@@ -215,6 +184,7 @@ describe("the web app's controls, forms and layout", () => {
   }, 60_000);
 
   it("says what Run now did: the started run on the scrapers page, the run a schedule started", async () => {
+    const { app, server, page } = e2e;
     await page.goto(`${server.url}/scrapers`);
     await page
       .locator('[data-testid="scraper-row"][data-scraper="fleamarket"]')
@@ -236,6 +206,7 @@ describe("the web app's controls, forms and layout", () => {
   }, 60_000);
 
   it("edits a schedule from its page, the form filled with it", async () => {
+    const { app, server, page } = e2e;
     const id = await newSchedule("bookshop");
     await page.goto(`${server.url}/schedules/${id}`);
     await page.getByTestId("schedule-edit").click();
@@ -249,6 +220,7 @@ describe("the web app's controls, forms and layout", () => {
   }, 60_000);
 
   it("starts a run recorded for replay from the dashboard", async () => {
+    const { scrapers, app, server, page } = e2e;
     await page.goto(server.url);
     await page.getByTestId("quick-run-file").fill(join(scrapers, "bookshop.yaml"));
     await page.getByTestId("quick-run-record").check();
@@ -258,6 +230,7 @@ describe("the web app's controls, forms and layout", () => {
   }, 60_000);
 
   it("collapses the sidebar into a top bar with a keyboard-operable menu at 800 px", async () => {
+    const { server, browser, shot } = e2e;
     const narrow = await browser.newPage({ viewport: { width: 800, height: 900 } });
     narrow.setDefaultTimeout(10_000);
     await narrow.goto(`${server.url}/schedules`);
@@ -277,11 +250,12 @@ describe("the web app's controls, forms and layout", () => {
     await history.click();
     await narrow.waitForURL(/\/runs$/);
     await expect.poll(() => menu.getAttribute("aria-expanded")).toBe("false");
-    await narrow.screenshot({ path: join(ARTIFACTS, "narrow-runs.png") });
+    await shot("narrow-runs", { page: narrow, fullPage: false });
     await narrow.close();
   }, 60_000);
 
   it("follows a dark system theme on every page, with readable text", async () => {
+    const { server, browser, shot } = e2e;
     const context = await browser.newContext({ colorScheme: "dark", viewport: { width: 1280, height: 900 } });
     const dark = await context.newPage();
     dark.setDefaultTimeout(10_000);
@@ -328,12 +302,13 @@ describe("the web app's controls, forms and layout", () => {
       expect(contrast(colours.text, colours.background), path).toBeGreaterThan(7);
       if (colours.muted) expect(contrast(colours.muted, colours.background), path).toBeGreaterThan(4.5);
       if (colours.panel) expect(luminance(colours.panel), path).toBeLessThan(0.05);
-      await dark.screenshot({ path: join(ARTIFACTS, `dark-${name}.png`), fullPage: true });
+      await shot(`dark-${name}`, { page: dark });
     }
     await context.close();
   }, 90_000);
 
   it("titles every page's tab", async () => {
+    const { server, page } = e2e;
     const schedule = await newSchedule("bookshop");
     for (const [path, title] of [
       ["/", "Dashboard · trawl"],

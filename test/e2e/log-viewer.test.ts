@@ -3,64 +3,43 @@
  * stay right while lines arrive live (no reload); a chip, picked with the keyboard, filters the
  * log to its level. A real run over the fault site, a real server and store.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App } from "../../src/app/index.ts";
+import { describe, expect, it } from "vitest";
 import { loadScraper } from "../../src/pipeline/index.ts";
-import { startServer, type TrawlServer } from "../../src/server/index.ts";
-import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
-import { launchBundledChromium } from "./bundled-browser.ts";
-import { E2E_UI_DIR } from "./ui-dir.ts";
+import { startFaultSite } from "../fixtures/fault-site.ts";
+import { useE2e } from "./harness.ts";
 
-let dir: string;
-let app: App;
-let server: TrawlServer;
-let site: FaultSite;
-let browser: Browser;
-let page: Page;
 /** Answers the held `/gate` page; the crawl (and the lines after it) wait for it. */
 let openGate: () => void = () => undefined;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "trawl-log-viewer-"));
-  site = await startFaultSite({
-    routes: {
-      "/index": (_req, res) => {
-        const paths = ["/status/404?a", "/status/404?b", "/status/404?c", "/ok", "/gate"];
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(paths.map((p) => `<a href="${p}">${p}</a>`).join(""));
-      },
-      "/gate": (_req, res) => {
-        openGate = () => {
-          openGate = () => undefined;
+const e2e = useE2e({
+  prefix: "trawl-log-viewer-",
+  site: () =>
+    startFaultSite({
+      routes: {
+        "/index": (_req, res) => {
+          const paths = ["/status/404?a", "/status/404?b", "/status/404?c", "/ok", "/gate"];
           res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-          res.end("<p>through</p>");
-        };
+          res.end(paths.map((p) => `<a href="${p}">${p}</a>`).join(""));
+        },
+        "/gate": (_req, res) => {
+          openGate = () => {
+            openGate = () => undefined;
+            res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+            res.end("<p>through</p>");
+          };
+        },
       },
-    },
-  });
-  app = await App.open({ home: join(dir, "home") });
-  server = await startServer({ app, port: 0, uiDir: E2E_UI_DIR });
-  browser = await launchBundledChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-}, 120_000);
-
-afterAll(async () => {
-  openGate();
-  await browser?.close();
-  await server?.close();
-  await app?.close();
-  await site?.close();
-  rmSync(dir, { recursive: true, force: true });
+    }),
+  beforeClose: () => openGate(),
 });
 
-const chip = (level: string) => page.locator(`[data-testid="log-chip"][data-level="${level}"]`);
+const chip = (level: string) => e2e.page.locator(`[data-testid="log-chip"][data-level="${level}"]`);
 
 describe("the run page's log", () => {
   it("counts lines per level live, and a chip picked with the keyboard filters them", async () => {
+    const { dir, app, server, site, page } = e2e;
     const file = join(dir, "gated.yaml");
     writeFileSync(
       file,

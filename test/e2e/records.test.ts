@@ -4,68 +4,48 @@
  * match, pages follow the cursor, downloads carry the query; and the table follows a live run.
  * A real server and store; the live run crawls the fault site.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App } from "../../src/app/index.ts";
+import { describe, expect, it } from "vitest";
 import { publishDataset } from "../../src/datasets/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
-import { startServer, type TrawlServer } from "../../src/server/index.ts";
-import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
-import { launchBundledChromium } from "./bundled-browser.ts";
-import { E2E_UI_DIR } from "./ui-dir.ts";
+import { startFaultSite } from "../fixtures/fault-site.ts";
+import { useE2e } from "./harness.ts";
 
-let dir: string;
-let app: App;
-let server: TrawlServer;
-let site: FaultSite;
-let browser: Browser;
-let page: Page;
 /** Answers the held `/gate` page of the live run. */
 let openGate: () => void = () => undefined;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "trawl-records-"));
-  site = await startFaultSite({
-    routes: {
-      "/index": (_req, res) => {
-        const paths = [...Array.from({ length: 6 }, (_, i) => `/item?n=${i}`), "/gate"];
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(paths.map((p) => `<a href="${p}">${p}</a>`).join(""));
-      },
-      "/item": (req, res) => {
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(`<h1>Item ${new URL(req.url ?? "/", "http://x").searchParams.get("n")}</h1>`);
-      },
-      "/gate": (_req, res) => {
-        openGate = () => {
-          openGate = () => undefined;
+const e2e = useE2e({
+  prefix: "trawl-records-",
+  site: () =>
+    startFaultSite({
+      routes: {
+        "/index": (_req, res) => {
+          const paths = [...Array.from({ length: 6 }, (_, i) => `/item?n=${i}`), "/gate"];
           res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-          res.end("<h1>Item gate</h1>");
-        };
+          res.end(paths.map((p) => `<a href="${p}">${p}</a>`).join(""));
+        },
+        "/item": (req, res) => {
+          res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+          res.end(`<h1>Item ${new URL(req.url ?? "/", "http://x").searchParams.get("n")}</h1>`);
+        },
+        "/gate": (_req, res) => {
+          openGate = () => {
+            openGate = () => undefined;
+            res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+            res.end("<h1>Item gate</h1>");
+          };
+        },
       },
-    },
-  });
-  app = await App.open({ home: join(dir, "home") });
-  server = await startServer({ app, port: 0, uiDir: E2E_UI_DIR });
-  browser = await launchBundledChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-}, 120_000);
-
-afterAll(async () => {
-  openGate();
-  await browser?.close();
-  await server?.close();
-  await app?.close();
-  await site?.close();
-  rmSync(dir, { recursive: true, force: true });
+    }),
+  page: { locale: "en-US" },
+  beforeClose: () => openGate(),
 });
 
-const range = () => page.getByTestId("records-range").textContent();
-const column = (field: string) => page.locator(`[data-testid="records-column"][data-field="${field}"]`);
+const range = () => e2e.page.getByTestId("records-range").textContent();
+const column = (field: string) => e2e.page.locator(`[data-testid="records-column"][data-field="${field}"]`);
 const firstCell = async (field: string) => {
+  const { page } = e2e;
   const fields = await page
     .getByTestId("records-column")
     .evaluateAll((ths) => ths.map((th) => th.dataset.field));
@@ -74,6 +54,7 @@ const firstCell = async (field: string) => {
 
 /** 105 finished records: 35 in each city, 2 more mention BERLIN; the highest salary is record 100's. */
 async function seededRun(): Promise<string> {
+  const { app } = e2e;
   const run = await app.store.runs.create(
     {
       scraper: "jobs",
@@ -97,6 +78,7 @@ async function seededRun(): Promise<string> {
 
 describe("the run page's records", () => {
   it("searches, sorts and filters all records on the server and says how many match", async () => {
+    const { server, page } = e2e;
     const id = await seededRun();
     await page.goto(`${server.url}/runs/${id}`);
     await expect.poll(range, { timeout: 15_000 }).toBe("1–50 of 105");
@@ -137,6 +119,7 @@ describe("the run page's records", () => {
   }, 60_000);
 
   it("explores a published dataset version the same way", async () => {
+    const { app, server, page } = e2e;
     await publishDataset({
       root: app.paths.datasets,
       name: "kept",
@@ -155,6 +138,7 @@ describe("the run page's records", () => {
   }, 60_000);
 
   it("follows a live run: new records join the current query without a reload", async () => {
+    const { dir, app, server, site, page } = e2e;
     const file = join(dir, "live.yaml");
     writeFileSync(
       file,

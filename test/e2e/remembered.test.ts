@@ -3,30 +3,17 @@
  * browser opens; the dashboard's activity and the health page's recent errors list them; the
  * health charts draw the server's stored samples on a time axis of today, and append live ones.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App } from "../../src/app/index.ts";
+import { describe, expect, it } from "vitest";
 import { loadScraper } from "../../src/pipeline/index.ts";
-import { startServer, type TrawlServer } from "../../src/server/index.ts";
-import { launchBundledChromium } from "./bundled-browser.ts";
-import { E2E_UI_DIR } from "./ui-dir.ts";
+import { serveSite, useE2e } from "./harness.ts";
 
-let dir: string;
-let app: App;
-let server: TrawlServer;
-let site: http.Server;
-let siteUrl: string;
-let browser: Browser;
-let page: Page;
 let good: string;
 let down: string;
 
 function scraper(name: string, starts: string[]): string {
-  const file = join(dir, `${name}.yaml`);
+  const file = join(e2e.dir, `${name}.yaml`);
   writeFileSync(
     file,
     [
@@ -43,44 +30,29 @@ function scraper(name: string, starts: string[]): string {
   return file;
 }
 
-async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-}
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "trawl-remembered-e2e-"));
-  site = http.createServer((req, res) => {
-    if (req.url === "/missing") res.writeHead(404).end("gone");
-    else res.writeHead(200, { "content-type": "text/html" }).end(`<h1>Item ${req.url}</h1>`);
-  });
-  siteUrl = await listen(site);
-  const closed = http.createServer();
-  const nobody = await listen(closed);
-  await new Promise((resolve) => closed.close(resolve));
-
+const e2e = useE2e({
+  prefix: "trawl-remembered-e2e-",
+  site: () =>
+    serveSite((req, res) => {
+      if (req.url === "/missing") res.writeHead(404).end("gone");
+      else res.writeHead(200, { "content-type": "text/html" }).end(`<h1>Item ${req.url}</h1>`);
+    }),
   // What happened before anyone looked: a run with a missing page, and a run against a site that is down.
-  app = await App.open({ home: join(dir, "home") });
-  good = (await app.engine.run(await loadScraper(scraper("shelf", [`${siteUrl}/a`, `${siteUrl}/missing`]))))
-    .id;
-  down = (await app.engine.run(await loadScraper(scraper("outage", [`${nobody}/`])))).id;
+  beforeServer: async ({ app, site }) => {
+    const nobody = await serveSite(() => undefined); // closed again: a port that refuses
+    await nobody.close();
+    good = (
+      await app.engine.run(await loadScraper(scraper("shelf", [`${site.url}/a`, `${site.url}/missing`])))
+    ).id;
+    down = (await app.engine.run(await loadScraper(scraper("outage", [`${nobody.url}/`])))).id;
+  },
   // One sample when the server starts; the test takes the next one.
-  server = await startServer({ app, port: 0, uiDir: E2E_UI_DIR, healthSampleMs: 3_600_000 });
-  browser = await launchBundledChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await app?.close();
-  await new Promise((resolve) => site?.close(resolve));
-  rmSync(dir, { recursive: true, force: true });
+  server: { healthSampleMs: 3_600_000 },
 });
 
 /** What a chart says it draws (see TimeChart). */
 async function chart(testId: string) {
-  const data = await page
+  const data = await e2e.page
     .getByTestId(testId)
     .evaluate((element) => ({ ...(element as HTMLElement).dataset }));
   return {
@@ -93,6 +65,7 @@ async function chart(testId: string) {
 
 describe("a page opened later", () => {
   it("shows the activity and the errors of runs that happened before it was opened, and new ones live", async () => {
+    const { app, server, site, page } = e2e;
     await page.goto(server.url);
     const items = page.getByTestId("activity-item");
     await expect.poll(() => items.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
@@ -105,7 +78,7 @@ describe("a page opened later", () => {
 
     // A run while the page is open: its entries arrive by the event stream, each once.
     const before = await items.count();
-    const live = (await app.engine.run(await loadScraper(scraper("late", [`${siteUrl}/b`])))).id;
+    const live = (await app.engine.run(await loadScraper(scraper("late", [`${site.url}/b`])))).id;
     const liveFinished = page.locator(`[data-testid="activity-item"][data-id="run.finished:${live}"]`);
     await liveFinished.waitFor({ timeout: 15_000 });
     expect(await items.first().getAttribute("data-id")).toBe(`run.finished:${live}`);
@@ -128,6 +101,7 @@ describe("a page opened later", () => {
   }, 90_000);
 
   it("draws the stored health samples on a time axis of today, and appends live ones", async () => {
+    const { server, page } = e2e;
     await page.goto(`${server.url}/health`);
     await expect.poll(async () => (await chart("health-memory")).points, { timeout: 15_000 }).toBe(1);
     // One point: uPlot's own range would span 1000 days after it (labels three years ahead).

@@ -3,30 +3,17 @@
  * real runs (a browser run with a failing page; a recorded HTTP run). Screenshots of the pages go
  * to test-artifacts/e2e/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App } from "../../src/app/index.ts";
+import { describe, expect, it } from "vitest";
 import { loadScraper } from "../../src/pipeline/index.ts";
-import { startServer, type TrawlServer } from "../../src/server/index.ts";
-import { E2E_UI_DIR } from "./ui-dir.ts";
 import { browserRoutes } from "../fixtures/browser-site.ts";
 import { writeSession } from "../../src/fetch/browser/session-file.ts";
 import { sessionFileOf } from "../../src/fetch/index.ts";
-import { launchBundledChromium } from "./bundled-browser.ts";
-import { startFaultSite, type FaultRoute, type FaultSite } from "../fixtures/fault-site.ts";
+import { startFaultSite, type FaultRoute } from "../fixtures/fault-site.ts";
+import { useE2e } from "./harness.ts";
 
-const ARTIFACTS = join(process.cwd(), "test-artifacts", "e2e");
 const ITEMS = 3;
-
-let dir: string;
-let app: App;
-let server: TrawlServer;
-let site: FaultSite;
-let browser: Browser;
-let page: Page;
 
 const html =
   (body: string, status = 200): FaultRoute =>
@@ -53,41 +40,28 @@ function itemRoutes(): Record<string, FaultRoute> {
   return routes;
 }
 
+const e2e = useE2e({
+  prefix: "trawl-e2e-replay-",
+  site: () => startFaultSite({ routes: { ...browserRoutes().routes, ...itemRoutes() } }),
+  scraperFolder: true,
+});
+
 function writeScraper(name: string, lines: string[]): string {
-  const file = join(dir, `${name}.yaml`);
+  const file = join(e2e.dir, `${name}.yaml`);
   writeFileSync(file, [`name: ${name}`, ...lines, ""].join("\n"));
   return file;
 }
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
 /** The `data-capture-id` of the selected timeline item. */
 async function selectedId(): Promise<string | null> {
-  return page.locator('[data-testid="timeline-item"][data-selected="true"]').getAttribute("data-capture-id");
+  return e2e.page
+    .locator('[data-testid="timeline-item"][data-selected="true"]')
+    .getAttribute("data-capture-id");
 }
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), "trawl-e2e-replay-"));
-  site = await startFaultSite({ routes: { ...browserRoutes().routes, ...itemRoutes() } });
-  app = await App.open({ home: join(dir, "home") });
-  server = await startServer({ app, port: 0, uiDir: E2E_UI_DIR, scraperFolders: [dir] });
-  browser = await launchBundledChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await app?.close();
-  await site?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe("screenshots and replay in the web app", () => {
   it("shows the screenshot of a failed browser page in the run's gallery and enlarges it", async () => {
+    const { app, server, site, page, shot } = e2e;
     const file = writeScraper("breakable", [
       "targets:",
       `  - { name: fine, start: "${site.url}/list" }`,
@@ -126,6 +100,7 @@ describe("screenshots and replay in the web app", () => {
   }, 90_000);
 
   it("steps, plays and stops at a breakpoint through a recorded run, showing pages sandboxed", async () => {
+    const { app, server, site, page, shot } = e2e;
     const file = writeScraper("recorded", [
       `start: "${site.url}/list"`,
       "record: true",
@@ -197,6 +172,7 @@ describe("screenshots and replay in the web app", () => {
   }, 90_000);
 
   it("opens the page a record came from with its fields outlined", async () => {
+    const { dir, app, server, page, shot } = e2e;
     const file = join(dir, "recorded.yaml");
     const run = (await app.store.runs.list({ scraper: "recorded", limit: 1 }))[0]!;
     expect(run.source).toBe(file);
@@ -228,6 +204,7 @@ describe("screenshots and replay in the web app", () => {
   }, 60_000);
 
   it("shows a recorded browser page's actions with their screenshots and its network responses", async () => {
+    const { app, server, site, page, shot } = e2e;
     const file = writeScraper("searching", [
       `start: "${site.url}/search"`,
       "engine: browser",
@@ -283,6 +260,7 @@ describe("screenshots and replay in the web app", () => {
   }, 90_000);
 
   it("shows a scraper's kept browser session on the scrapers page and clears it", async () => {
+    const { app, server, site, page } = e2e;
     writeScraper("kept", [
       `start: "${site.url}/search"`,
       "engine: browser",

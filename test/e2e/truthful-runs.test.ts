@@ -4,40 +4,24 @@
  * a running step or target anywhere; a run another process executes is followed live, without a
  * reload, to the very figures stored at its end.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { App } from "../../src/app/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
-import { startServer, type TrawlServer } from "../../src/server/index.ts";
 import { startCli } from "../cli/run-cli.ts";
-import { launchBundledChromium } from "./bundled-browser.ts";
-import { E2E_UI_DIR } from "./ui-dir.ts";
+import { serveSite, useE2e } from "./harness.ts";
+import { HeldAnswers } from "./held-answers.ts";
 
 const ITEMS = 10;
 
-let dir: string;
-let app: App;
-let server: TrawlServer;
-let site: http.Server;
-let siteUrl: string;
-let browser: Browser;
-let page: Page;
-/** Item pages answer only while this is on; the tests hold a run where they want it. */
-let flowing = true;
-const waiting: (() => void)[] = [];
-
-function letThrough(): void {
-  flowing = true;
-  for (const answer of waiting.splice(0)) answer();
-}
+/** Item pages are answered only while not held; the tests hold a run where they want it. */
+const held = new HeldAnswers();
 
 /** `/list/T` links to ITEMS items of target T; `/item/T/N` is one record; `/down/…` refuses. */
-function startSite(): Promise<void> {
-  site = http.createServer((req, res) => {
+const startSite = () =>
+  serveSite((req, res) => {
     const [, kind, target, n] = (req.url ?? "/").split("/");
     if (kind === "down") return void req.socket.destroy();
     if (kind === "list") {
@@ -51,26 +35,26 @@ function startSite(): Promise<void> {
       res
         .writeHead(200, { "content-type": "text/html" })
         .end(`<h1>Item ${target}-${n}</h1><p class="sku">${target}-${n}</p>`);
-    if (flowing) answer();
-    else waiting.push(answer);
+    held.answer(answer);
   });
-  return new Promise((resolve) =>
-    site.listen(0, "127.0.0.1", () => {
-      siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
-      resolve();
-    }),
-  );
-}
+
+const e2e = useE2e({
+  prefix: "trawl-e2e-truth-",
+  site: startSite,
+  scraperFolder: true,
+  server: { watchMs: 100 },
+  beforeClose: () => held.letThrough(),
+});
 
 /** A scraper of two targets (under `base`, `/list` by default) with a dedupe step. */
 function writeScraper(name: string, base = "list"): string {
-  const file = join(dir, `${name}.yaml`);
+  const file = join(e2e.dir, `${name}.yaml`);
   writeFileSync(
     file,
     [
       `name: ${name}`,
       "targets:",
-      ...["north", "south"].map((t) => `  - { name: ${t}, start: "${siteUrl}/${base}/${t}" }`),
+      ...["north", "south"].map((t) => `  - { name: ${t}, start: "${e2e.site.url}/${base}/${t}" }`),
       "pages:",
       "  list:",
       '    follow: [{ css: "a.item", page: item }]',
@@ -85,11 +69,8 @@ function writeScraper(name: string, base = "list"): string {
   return file;
 }
 
-async function waitForRun(id: string, status: string, store = app.store): Promise<void> {
-  await expect.poll(async () => (await store.runs.get(id))?.status, { timeout: 20_000 }).toBe(status);
-}
-
 async function startRun(file: string): Promise<string> {
+  const { server } = e2e;
   const response = await fetch(`${server.url}/api/runs`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: server.url },
@@ -100,10 +81,11 @@ async function startRun(file: string): Promise<string> {
 }
 
 async function summary(id: string): Promise<Record<string, unknown> & { steps: { status: string }[] }> {
-  return (await (await fetch(`${server.url}/api/runs/${id}`)).json()) as never;
+  return (await (await fetch(`${e2e.server.url}/api/runs/${id}`)).json()) as never;
 }
 
 async function finalRecords(id: string): Promise<string[]> {
+  const { app } = e2e;
   const run = (await app.store.runs.get(id))!;
   const stage = run.steps.length - 1;
   const skus: string[] = [];
@@ -113,7 +95,7 @@ async function finalRecords(id: string): Promise<string[]> {
 
 /** The buttons of the run page's header, by test id. */
 async function controls(): Promise<string[]> {
-  const header = page.locator(".page-header > .actions > button");
+  const header = e2e.page.locator(".page-header > .actions > button");
   await header
     .first()
     .waitFor({ timeout: 5000 })
@@ -125,35 +107,18 @@ async function statuses(locator: Locator): Promise<string[]> {
   return locator.evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-status") ?? ""));
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "trawl-e2e-truth-"));
-  await startSite();
-  app = await App.open({ home: join(dir, "home") });
-  server = await startServer({ app, port: 0, uiDir: E2E_UI_DIR, scraperFolders: [dir], watchMs: 100 });
-  browser = await launchBundledChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-}, 120_000);
-
-afterAll(async () => {
-  letThrough();
-  await browser?.close();
-  await server?.close();
-  await app?.close();
-  await new Promise((resolve) => site?.close(resolve));
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe("truthful runs", () => {
   it("stops a run, offers exactly Resume and Cancel, resumes it from the app to the records of an uninterrupted run", async () => {
+    const { app, server, page, waitForRun } = e2e;
     const file = writeScraper("stoppable");
     const uninterrupted = (await app.engine.run(await loadScraper(file))).id;
 
-    flowing = false;
+    held.hold();
     const id = await startRun(file);
     await page.goto(`${server.url}/runs/${id}`);
     await expect.poll(controls, { timeout: 15_000 }).toEqual(["pause", "stop", "cancel"]);
     await page.getByTestId("stop").click();
-    letThrough(); // in-flight requests finish; no new ones start
+    held.letThrough(); // in-flight requests finish; no new ones start
     await waitForRun(id, "paused");
     // A stopped run: nobody holds it, so Stop and Pause would fail; Resume and Cancel work.
     await expect.poll(controls, { timeout: 15_000 }).toEqual(["resume", "cancel"]);
@@ -170,29 +135,31 @@ describe("truthful runs", () => {
   }, 90_000);
 
   it("resumes a run whose process was killed, from the app", async () => {
+    const { dir, server, page, waitForRun } = e2e;
     const file = writeScraper("orphan");
-    flowing = false;
+    held.hold();
     const cli = startCli(["run", file], { home: join(dir, "home"), timeoutMs: 60_000 });
     const id = (await cli.waitForStderr(/(RUN-\d{8}-[0-9A-F]{6}) started/, 30_000))[1]!;
-    await expect.poll(() => waiting.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => held.waiting.length, { timeout: 15_000 }).toBeGreaterThan(0);
     cli.child.kill("SIGKILL");
     await cli.result;
-    waiting.splice(0);
+    held.waiting.splice(0);
     await page.goto(`${server.url}/runs/${id}`);
     await expect.poll(controls, { timeout: 15_000 }).toEqual(["resume", "cancel"]);
     expect(await page.getByTestId("run-status").getAttribute("data-status")).toBe("interrupted");
     expect(await statuses(page.getByTestId("target-status"))).not.toContain("running");
-    letThrough();
+    held.letThrough();
     await page.getByTestId("resume").click();
     await waitForRun(id, "succeeded");
     expect(await finalRecords(id)).toHaveLength(2 * ITEMS);
   }, 90_000);
 
   it("leaves no step or target running once a run failed, was cancelled or stopped: run page, dashboard, API", async () => {
+    const { dir, app, server, page, waitForRun } = e2e;
     const failed = await startRun(writeScraper("down", "down"));
     await waitForRun(failed, "failed");
 
-    flowing = false;
+    held.hold();
     const cancelled = await startRun(writeScraper("cancellable"));
     await page.goto(`${server.url}/runs/${cancelled}`);
     await expect.poll(controls, { timeout: 15_000 }).toContain("cancel");
@@ -202,14 +169,14 @@ describe("truthful runs", () => {
     expect((await app.store.runs.get(cancelled))?.status).toBe("running");
     await page.getByTestId("cancel").click();
     await page.getByTestId("cancel-confirm").click();
-    letThrough();
+    held.letThrough();
     await waitForRun(cancelled, "cancelled");
 
-    flowing = false;
+    held.hold();
     const stopped = await startRun(writeScraper("halted"));
-    await expect.poll(() => waiting.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => held.waiting.length, { timeout: 15_000 }).toBeGreaterThan(0);
     await app.engine.stop(stopped);
-    letThrough();
+    held.letThrough();
     await waitForRun(stopped, "paused");
 
     const expected = {
@@ -240,19 +207,20 @@ describe("truthful runs", () => {
   }, 90_000);
 
   it("follows a run of another process live, to the figures stored at its end, without a reload", async () => {
+    const { dir, server, page } = e2e;
     const file = writeScraper("elsewhere");
     const other = await App.open({ home: join(dir, "home") });
     try {
       const scraper = await loadScraper(file);
       const run = await other.engine.create(scraper);
-      flowing = false;
+      held.hold();
       await page.goto(`${server.url}/runs/${run.id}`);
       await page.getByTestId("run-detail").waitFor();
       const execution = other.engine.execute(run.id, scraper);
       await expect
         .poll(() => page.getByTestId("run-status").getAttribute("data-status"), { timeout: 15_000 })
         .toBe("running");
-      letThrough();
+      held.letThrough();
       const ended = await execution;
       expect(ended.status).toBe("succeeded");
 

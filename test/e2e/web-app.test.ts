@@ -2,40 +2,21 @@
  * End to end: the built web app in a real headless Chromium against a real server, engine and
  * fixture site. Screenshots of every page go to test-artifacts/e2e/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App } from "../../src/app/index.ts";
-import { startServer, type TrawlServer } from "../../src/server/index.ts";
-import { E2E_UI_DIR } from "./ui-dir.ts";
-import { launchBundledChromium } from "./bundled-browser.ts";
+import { describe, expect, it } from "vitest";
+import { serveSite, useE2e } from "./harness.ts";
+import { HeldAnswers } from "./held-answers.ts";
 
-const ARTIFACTS = join(process.cwd(), "test-artifacts", "e2e");
 const ITEMS = 12;
 
-let dir: string;
-let app: App;
-let server: TrawlServer;
-let site: http.Server;
-let siteUrl: string;
-let browser: Browser;
-let page: Page;
-/** Item pages answer only while this is on; a run's progress moves when the test says. */
-let flowing = true;
-const waiting: (() => void)[] = [];
+/** Item pages are answered only while not held; a run's progress moves when the test says. */
+const held = new HeldAnswers();
 const titles = new Map<string, string>();
 
-function letThrough(): void {
-  flowing = true;
-  for (const answer of waiting.splice(0)) answer();
-}
-
 /** The fixture site: `/list/T` links to ITEMS items of target T; `/item/T/N` is one record. */
-function startSite(): Promise<void> {
-  site = http.createServer((req, res) => {
+const startSite = () =>
+  serveSite((req, res) => {
     const [, kind, target, n] = (req.url ?? "/").split("/");
     if (kind === "list") {
       const links = Array.from(
@@ -56,25 +37,23 @@ function startSite(): Promise<void> {
         .end(
           `<h1>${titles.get(`${target}/${n}`) ?? `Item ${target}-${n}`}</h1><p class="sku">${target}-${n}</p>`,
         );
-    if (flowing) answer();
-    else waiting.push(answer);
+    held.answer(answer);
   });
-  return new Promise((resolve) =>
-    site.listen(0, "127.0.0.1", () => {
-      siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
-      resolve();
-    }),
-  );
-}
+
+const e2e = useE2e({
+  site: startSite,
+  scraperFolder: "scrapers",
+  beforeClose: () => held.letThrough(),
+});
 
 function writeScraper(name: string, targets: string[]): string {
-  const file = join(dir, "scrapers", `${name}.yaml`);
+  const file = join(e2e.scrapers, `${name}.yaml`);
   writeFileSync(
     file,
     [
       `name: ${name}`,
       "targets:",
-      ...targets.map((t) => `  - { name: ${t}, start: "${siteUrl}/list/${t}" }`),
+      ...targets.map((t) => `  - { name: ${t}, start: "${e2e.site.url}/list/${t}" }`),
       "pages:",
       "  list:",
       '    follow: [{ css: "a.item", page: item }]',
@@ -89,48 +68,11 @@ function writeScraper(name: string, targets: string[]): string {
   return file;
 }
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-async function waitForRun(id: string, status: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if ((await app.store.runs.get(id))?.status === status) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`run ${id} did not become ${status}`);
-}
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), "trawl-e2e-"));
-  mkdirSync(join(dir, "scrapers"));
-  await startSite();
-  app = await App.open({ home: join(dir, "home") });
-  server = await startServer({
-    app,
-    port: 0,
-    uiDir: E2E_UI_DIR,
-    scraperFolders: [join(dir, "scrapers")],
-  });
-  browser = await launchBundledChromium();
-  // No locale of its own: under LANG=C the browser reports "en-US@posix", which the app must survive.
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-}, 120_000);
-
-afterAll(async () => {
-  letThrough();
-  await browser?.close();
-  await server?.close();
-  await app?.close();
-  await new Promise((resolve) => site?.close(resolve));
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe("the web app", () => {
   it("starts a run from the dashboard, shows per-target progress moving, and pauses, resumes and stops it", async () => {
+    const { app, server, page, shot, waitForRun } = e2e;
     const file = writeScraper("shop", ["north", "south"]);
-    flowing = false;
+    held.hold();
     await page.goto(server.url);
     await page.getByTestId("quick-run-file").fill(file);
     await page.getByTestId("quick-run").click();
@@ -141,29 +83,30 @@ describe("the web app", () => {
       '[data-testid="target-row"][data-target="north"] [data-testid="target-pages"]',
     );
     await expect.poll(() => north.textContent(), { timeout: 15_000 }).toMatch(/^1 \/ 13$/);
-    for (let i = 0; i < 4; i++) waiting.shift()?.();
+    for (let i = 0; i < 4; i++) held.waiting.shift()?.();
     await expect.poll(() => north.textContent(), { timeout: 15_000 }).not.toMatch(/^1 \/ 13$/);
     await shot("dashboard");
 
     await card.getByTestId("pause").click();
-    letThrough(); // in-flight requests finish; no new ones start
+    held.letThrough(); // in-flight requests finish; no new ones start
     await expect
       .poll(() => card.getByTestId("run-status").first().getAttribute("data-status"), { timeout: 15_000 })
       .toBe("paused");
-    flowing = false;
+    held.hold();
     await card.getByTestId("resume").click();
     await expect
       .poll(() => card.getByTestId("run-status").first().getAttribute("data-status"), { timeout: 15_000 })
       .toBe("running");
     await card.getByTestId("stop").click();
-    letThrough();
+    held.letThrough();
     await waitForRun(runId, "paused");
     expect((await app.store.runs.get(runId))?.owner).toBeNull();
   }, 90_000);
 
   it("opens a run and shows its records and logs", async () => {
+    const { app, server, page, shot } = e2e;
     const file = writeScraper("catalogue", ["east"]);
-    letThrough();
+    held.letThrough();
     const run = await app.engine.run(await (await import("../../src/pipeline/index.ts")).loadScraper(file));
     await page.goto(`${server.url}/runs/${run.id}`);
     await page.getByTestId("run-detail").waitFor();
@@ -176,9 +119,10 @@ describe("the web app", () => {
   }, 60_000);
 
   it("compares two runs and shows an added and a changed record", async () => {
+    const { app, server, page, shot } = e2e;
     const { loadScraper } = await import("../../src/pipeline/index.ts");
     const file = writeScraper("versions", ["west"]);
-    letThrough();
+    held.letThrough();
     const first = await app.engine.run(await loadScraper(file));
     titles.set("west/3", "Item west-3, revised");
     writeScraper("versions", ["west", "extra"]);
@@ -192,6 +136,7 @@ describe("the web app", () => {
   }, 60_000);
 
   it("creates a schedule and shows its preview in the schedule's zone", async () => {
+    const { app, server, page, shot } = e2e;
     const file = writeScraper("nightly", ["one"]);
     await page.goto(`${server.url}/schedules`);
     await page.getByTestId("schedule-new").click();
@@ -214,6 +159,7 @@ describe("the web app", () => {
   }, 60_000);
 
   it("shows live figures on the health page, and every other page renders", async () => {
+    const { server, page, shot } = e2e;
     await page.goto(`${server.url}/health`);
     await page.getByTestId("health-memory").waitFor({ timeout: 15_000 });
     // The charts draw the samples as they come (every 2 s).
