@@ -1,16 +1,19 @@
 /**
- * The ceiling of the crawl benchmark: a bare undici + cheerio breadth-first crawl of the demo
- * bookshop, with no persistence, no politeness, no retries. It fetches the same pages as the bench
- * scraper, parses them with the same parser (`loadHtml` of `src/extract`) and extracts the same
- * fields and links, so the gap to `trawl run` is what trawl's engine and storage cost.
+ * The ceiling of the crawl benchmark: a bare undici + cheerio (on htmlparser2) breadth-first
+ * crawl of one catalogue shape, deduplicating links in an in-memory set, with no persistence, no
+ * politeness, no retries. It fetches the same pages as the bench scraper, parses them with the
+ * same parser (`loadHtml` of `src/extract`) and extracts the same fields and links, so the gap to
+ * `trawl run` is what trawl's engine and storage cost.
  *
- * `node --import tsx bench/bare-loop.ts --origin http://127.0.0.1:PORT [--concurrency 16]`
- * prints one JSON document on stdout: {@link BareLoopResult}.
+ * `node --import tsx bench/bare-loop.ts --origin http://127.0.0.1:PORT [--shape forward|links]
+ * [--concurrency 16]` prints one JSON document on stdout: {@link BareLoopResult}.
  */
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { BOOK_CATEGORIES } from "../src/demo/index.ts";
 import { loadHtml, type CheerioAPI } from "../src/extract/index.ts";
+import { linkCatalogueStarts } from "./link-catalogue.ts";
+import type { SiteShape } from "./site-server.ts";
 
 /** What the bare loop prints. */
 export interface BareLoopResult {
@@ -33,7 +36,40 @@ interface Job {
   type: PageType;
 }
 
+/** Where a shape's crawl starts and which links of each page type it follows (as the bench scraper). */
+interface ShapeRules {
+  starts(origin: string): string[];
+  follow: Record<PageType, [selector: string, type: PageType][]>;
+}
+
+const SHAPES: Record<SiteShape, ShapeRules> = {
+  forward: {
+    starts: (origin) => BOOK_CATEGORIES.map((category) => `${origin}/${category}/page/1`),
+    follow: {
+      list: [
+        ["a.next", "list"],
+        ["article a.title", "product"],
+      ],
+      product: [],
+    },
+  },
+  links: {
+    starts: linkCatalogueStarts,
+    follow: {
+      list: [
+        ["a.next", "list"],
+        ["a.product-link", "product"],
+      ],
+      product: [
+        ["a.product-link", "product"],
+        ["nav.breadcrumbs a.list", "list"],
+      ],
+    },
+  },
+};
+
 interface Crawl {
+  rules: ShapeRules;
   pool: Pool;
   seen: Set<string>;
   queue: Job[];
@@ -62,9 +98,9 @@ function enqueue(crawl: Crawl, href: string | undefined, base: string, type: Pag
   crawl.queue.push({ url: key, type });
 }
 
-function handleList(crawl: Crawl, $: CheerioAPI, url: string): void {
-  for (const el of $("a.next").toArray()) enqueue(crawl, $(el).attr("href"), url, "list");
-  for (const el of $("article a.title").toArray()) enqueue(crawl, $(el).attr("href"), url, "product");
+function follow(crawl: Crawl, $: CheerioAPI, url: string, type: PageType): void {
+  for (const [selector, linkType] of crawl.rules.follow[type])
+    for (const el of $(selector).toArray()) enqueue(crawl, $(el).attr("href"), url, linkType);
 }
 
 function handleProduct(crawl: Crawl, $: CheerioAPI, url: string): void {
@@ -91,8 +127,8 @@ async function visit(crawl: Crawl, job: Job): Promise<void> {
       return;
     }
     const $ = loadHtml(html);
-    if (job.type === "list") handleList(crawl, $, job.url);
-    else handleProduct(crawl, $, job.url);
+    if (job.type === "product") handleProduct(crawl, $, job.url);
+    follow(crawl, $, job.url, job.type);
     crawl.pages++;
   } catch {
     crawl.failed++;
@@ -118,11 +154,16 @@ async function worker(crawl: Crawl, busy: { count: number }, wake: Set<() => voi
   wake.clear();
 }
 
-/** Crawls the bookshop's four categories from `origin` and reports counts and rates. */
-export async function bareCrawl(origin: string, concurrency: number): Promise<BareLoopResult> {
+/** Crawls the site of `shape` at `origin` and reports counts and rates. */
+export async function bareCrawl(
+  origin: string,
+  concurrency: number,
+  shape: SiteShape,
+): Promise<BareLoopResult> {
   const pool = new Pool(origin, { connections: concurrency, pipelining: 1 });
-  const crawl: Crawl = { pool, seen: new Set(), queue: [], pages: 0, records: 0, failed: 0 };
-  for (const category of BOOK_CATEGORIES) enqueue(crawl, `/${category}/page/1`, origin, "list");
+  const rules = SHAPES[shape];
+  const crawl: Crawl = { rules, pool, seen: new Set(), queue: [], pages: 0, records: 0, failed: 0 };
+  for (const start of rules.starts(origin)) enqueue(crawl, start, origin, "list");
   const started = performance.now();
   const busy = { count: 0 };
   const wake = new Set<() => void>();
@@ -143,10 +184,16 @@ export async function bareCrawl(origin: string, concurrency: number): Promise<Ba
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { origin: { type: "string" }, concurrency: { type: "string", default: "16" } },
+    options: {
+      origin: { type: "string" },
+      shape: { type: "string", default: "forward" },
+      concurrency: { type: "string", default: "16" },
+    },
   });
   if (values.origin === undefined) throw new Error("--origin is required");
-  const result = await bareCrawl(values.origin, Number(values.concurrency));
+  const shape = values.shape as SiteShape;
+  if (!(shape in SHAPES)) throw new Error(`--shape must be forward or links, not ${shape}`);
+  const result = await bareCrawl(values.origin, Number(values.concurrency), shape);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

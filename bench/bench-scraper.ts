@@ -1,10 +1,14 @@
 /**
- * The scraper `trawl run` executes in the benchmark: `examples/bookshop.yaml` over all four
- * categories, with politeness opened up so that only trawl's own speed limits the crawl.
+ * The scrapers `trawl run` executes in the benchmark, one per catalogue shape, with politeness
+ * opened up so that only trawl's own speed limits the crawl: the forward shape is
+ * `examples/bookshop.yaml` over all four categories; the links shape follows list pagination and
+ * every product link of `link-catalogue.ts` (fields url, title, price, sku).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BOOK_CATEGORIES, BOOKS_PER_LIST_PAGE } from "../src/demo/index.ts";
+import { linkCatalogueStarts } from "./link-catalogue.ts";
+import type { SiteShape } from "./site-server.ts";
 
 /** Requests in flight, for trawl and the bare loop alike. */
 export const BENCH_CONCURRENCY = 16;
@@ -51,10 +55,44 @@ export function benchScraperYaml(origin: string): string {
   ].join("\n");
 }
 
-/** Writes the bench scraper into `dir` and returns its path. */
-export async function writeBenchScraper(dir: string, origin: string): Promise<string> {
+/** The link-heavy shape's scraper: pagination and every product link, records of products. */
+export function linksScraperYaml(origin: string): string {
+  const starts = linkCatalogueStarts(origin).map((url) => `  - ${url}`);
+  return [
+    "name: crawl-bench-links",
+    "start:",
+    ...starts,
+    "pages:",
+    "  list:",
+    "    follow:",
+    '      - { css: "a.next", page: list }',
+    '      - { css: "a.product-link", page: product }',
+    "  product:",
+    "    follow:",
+    '      - { css: "a.product-link", page: product }',
+    '      - { css: "nav.breadcrumbs a.list", page: list }',
+    "    record:",
+    "      title: h1",
+    '      price: { css: ".price", type: number }',
+    '      sku: { css: "[data-sku]", attr: data-sku }',
+    "      url: { from: url }",
+    `politeness: { concurrency: ${BENCH_CONCURRENCY}, rate_per_host: ${UNCAPPED_RATE} }`,
+    "steps:",
+    "  - validate: { required: [title, price] }",
+    "  - dedupe: { key: sku }",
+    "  - export: { dataset: products }",
+    "",
+  ].join("\n");
+}
+
+/** Writes the bench scraper of `shape` into `dir` and returns its path. */
+export async function writeBenchScraper(
+  dir: string,
+  origin: string,
+  shape: SiteShape = "forward",
+): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const file = join(dir, "crawl-bench.yaml");
-  await writeFile(file, benchScraperYaml(origin));
+  const file = join(dir, `crawl-bench-${shape}.yaml`);
+  await writeFile(file, shape === "links" ? linksScraperYaml(origin) : benchScraperYaml(origin));
   return file;
 }

@@ -1,32 +1,56 @@
 /**
- * `npm run bench [-- --pages N | --quick] [--repeat R] [--browser-pages N | --no-browser]`: crawls
- * a generated demo bookshop served on loopback (in its own process) with a bare undici + cheerio
- * loop and with `trawl run` (full persistence), R times each in alternating order, and prints one
- * markdown table of medians: pages/s, CPU seconds and peak RSS. Then the browser rows: the browser
- * engine on a subset (default 60 pages), context pool on and off, beside HTTP on the same pages.
- * It reports the goals of the issues but never fails on them; the exit code is non-zero only when
- * a variant could not run. See bench/README.md.
+ * `npm run bench [-- options]`: crawls two generated catalogues served on loopback (each in its
+ * own process) with a bare undici + cheerio loop and with `trawl run` (full persistence), R times
+ * each in alternating order, at each server latency, and prints one markdown table of medians
+ * (pages/s, CPU, peak RSS median and maximum). The shapes: `forward`, the demo bookshop whose
+ * links point forward only, and `links`, a shop whose product pages carry ~40 links to other
+ * products (`link-catalogue.ts`). Then, if asked, the memory part (trawl alone on the link-heavy
+ * shape at growing sizes) and the browser rows. It reports the goals of the issues but never
+ * fails on them; the exit code is non-zero only when a variant could not run. See bench/README.md.
+ *
+ * Options: `--pages N` (forward shape, default 20,000), `--products N` (links shape, default
+ * 3,000), `--quick` (2,000 pages and 1,000 products), `--repeat R` (default 3), `--shapes
+ * forward,links`, `--latencies 0,20` (ms), `--memory 20000,50000,100000` (products of the memory
+ * part; default none), `--memory-repeat R` (default `--repeat`), `--browser-pages N`,
+ * `--no-browser`.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { booksForPages, crawlPages, writeBenchScraper } from "./bench-scraper.ts";
 import { browserBench } from "./browser-bench.ts";
-import { startDemoServer } from "./demo-server.ts";
-import { goalLines, markdownTable, summarize } from "./report.ts";
+import { startBenchSite } from "./demo-server.ts";
+import { linkCatalogue, linkCataloguePages } from "./link-catalogue.ts";
+import {
+  goalLines,
+  markdownTable,
+  memoryTable,
+  summarize,
+  type MemoryRow,
+  type ScenarioSummary,
+} from "./report.ts";
+import type { SiteShape } from "./site-server.ts";
 import { runBareLoop, runTrawl, type Sample } from "./variants.ts";
 
 /** What the command line asks for. */
 interface BenchOptions {
   pages: number;
+  products: number;
   repeat: number;
+  shapes: SiteShape[];
+  latencies: number[];
+  /** Products of each scale of the memory part; empty: no memory part. */
+  memory: number[];
+  memoryRepeat: number;
   /** Pages of the browser rows; 0: none. */
   browserPages: number;
 }
 
 const DEFAULT_PAGES = 20_000;
+const DEFAULT_PRODUCTS = 3_000;
 const QUICK_PAGES = 2_000;
+const QUICK_PRODUCTS = 1_000;
 const DEFAULT_REPEAT = 3;
 /** Enough to see the pool's effect; the pool-off row runs at about 1 page/s. */
 const DEFAULT_BROWSER_PAGES = 60;
@@ -38,21 +62,62 @@ function positiveInt(text: string, flag: string): number {
   return value;
 }
 
+function intList(text: string, flag: string, min: number): number[] {
+  return text.split(",").map((part) => {
+    const value = Number(part.trim());
+    if (!Number.isInteger(value) || value < min)
+      throw new Error(`${flag} needs a comma-separated list of whole numbers ≥ ${min}, got "${text}"`);
+    return value;
+  });
+}
+
+function shapeList(text: string): SiteShape[] {
+  return text.split(",").map((part) => {
+    const shape = part.trim();
+    if (shape !== "forward" && shape !== "links")
+      throw new Error(`--shapes takes forward and/or links, got "${shape}"`);
+    return shape;
+  });
+}
+
 function benchOptions(args: string[]): BenchOptions {
   const { values } = parseArgs({
     args,
     options: {
       pages: { type: "string" },
+      products: { type: "string" },
       quick: { type: "boolean", default: false },
       repeat: { type: "string" },
+      shapes: { type: "string", default: "forward,links" },
+      latencies: { type: "string", default: "0,20" },
+      memory: { type: "string" },
+      "memory-repeat": { type: "string" },
       "browser-pages": { type: "string" },
       "no-browser": { type: "boolean", default: false },
     },
   });
-  const quickPages = values.quick ? QUICK_PAGES : DEFAULT_PAGES;
+  const repeat = values.repeat === undefined ? DEFAULT_REPEAT : positiveInt(values.repeat, "--repeat");
   return {
-    pages: values.pages === undefined ? quickPages : positiveInt(values.pages, "--pages"),
-    repeat: values.repeat === undefined ? DEFAULT_REPEAT : positiveInt(values.repeat, "--repeat"),
+    pages:
+      values.pages === undefined
+        ? values.quick
+          ? QUICK_PAGES
+          : DEFAULT_PAGES
+        : positiveInt(values.pages, "--pages"),
+    products:
+      values.products === undefined
+        ? values.quick
+          ? QUICK_PRODUCTS
+          : DEFAULT_PRODUCTS
+        : positiveInt(values.products, "--products"),
+    repeat,
+    shapes: shapeList(values.shapes),
+    latencies: intList(values.latencies, "--latencies", 0),
+    memory: values.memory === undefined ? [] : intList(values.memory, "--memory", 1),
+    memoryRepeat:
+      values["memory-repeat"] === undefined
+        ? repeat
+        : positiveInt(values["memory-repeat"], "--memory-repeat"),
     browserPages: values["no-browser"]
       ? 0
       : values["browser-pages"] === undefined
@@ -61,75 +126,142 @@ function benchOptions(args: string[]): BenchOptions {
   };
 }
 
-function describeSample(round: number, repeat: number, sample: Sample): string {
+function describeSample(label: string, sample: Sample): string {
   return (
-    `  ${sample.variant} ${round}/${repeat}: ${sample.pages} pages in ${sample.wallSeconds.toFixed(1)} s ` +
-    `(${sample.pagesPerSecond.toFixed(0)} pages/s), ${sample.cpuSeconds.toFixed(2)} CPU s, ` +
-    `${sample.peakRssMb.toFixed(0)} MB peak RSS\n`
+    `  ${label} ${sample.variant}: ${sample.pages} pages in ${sample.wallSeconds.toFixed(1)} s ` +
+    `(${sample.pagesPerSecond.toFixed(0)} pages/s), ${sample.cpuSeconds.toFixed(2)} CPU s ` +
+    `(${((1000 * sample.cpuSeconds) / sample.pages).toFixed(2)} ms/page), ${sample.peakRssMb.toFixed(0)} MB peak RSS\n`
   );
 }
 
-/** Runs both variants `repeat` times, alternating which goes first so neither always runs cold. */
-async function measureAll(
-  origin: string,
-  scraperFile: string,
+/** The site's size argument for a shape: books per category (forward) or products (links). */
+function siteSize(shape: SiteShape, options: BenchOptions): number {
+  return shape === "links" ? options.products : booksForPages(options.pages);
+}
+
+function siteDescription(shape: SiteShape, size: number): string {
+  if (shape === "forward") return `${size} books per category, ${crawlPages(size)} pages`;
+  const { products, lists } = linkCataloguePages(linkCatalogue(size));
+  return `${products} products + ${lists} list pages`;
+}
+
+/**
+ * Both variants `repeat` times on one site, alternating which goes first so neither always runs
+ * cold.
+ */
+async function measureScenario(
+  shape: SiteShape,
+  latencyMs: number,
+  options: BenchOptions,
   tmp: string,
-  repeat: number,
-): Promise<Sample[]> {
-  const samples: Sample[] = [];
-  for (let round = 1; round <= repeat; round++) {
-    const order = round % 2 === 1 ? ["bare", "trawl"] : ["trawl", "bare"];
-    for (const variant of order) {
-      const sample = variant === "bare" ? await runBareLoop(origin) : await runTrawl(scraperFile, tmp);
-      process.stderr.write(describeSample(round, repeat, sample));
-      samples.push(sample);
+): Promise<ScenarioSummary> {
+  const size = siteSize(shape, options);
+  const server = await startBenchSite({ shape, size, latencyMs });
+  try {
+    process.stderr.write(
+      `${shape} shape, ${latencyMs} ms latency, at ${server.origin}: ${siteDescription(shape, size)}\n`,
+    );
+    const scraperFile = await writeBenchScraper(tmp, server.origin, shape);
+    const samples: Sample[] = [];
+    for (let round = 1; round <= options.repeat; round++) {
+      const order = round % 2 === 1 ? ["bare", "trawl"] : ["trawl", "bare"];
+      for (const variant of order) {
+        const sample =
+          variant === "bare" ? await runBareLoop(server.origin, shape) : await runTrawl(scraperFile, tmp);
+        process.stderr.write(describeSample(`${round}/${options.repeat}`, sample));
+        samples.push(sample);
+      }
+    }
+    return {
+      shape,
+      latencyMs,
+      bare: summarize("bare loop", samples),
+      trawl: summarize("trawl run", samples),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** trawl alone on the link-heavy shape at each size: peak RSS as the crawl grows. */
+async function measureMemory(options: BenchOptions, tmp: string): Promise<MemoryRow[]> {
+  const rows: MemoryRow[] = [];
+  for (const products of options.memory) {
+    const server = await startBenchSite({ shape: "links", size: products, latencyMs: 0 });
+    try {
+      process.stderr.write(`memory: links shape, ${siteDescription("links", products)}\n`);
+      const scraperFile = await writeBenchScraper(tmp, server.origin, "links");
+      const samples: Sample[] = [];
+      for (let run = 1; run <= options.memoryRepeat; run++) {
+        const sample = await runTrawl(scraperFile, tmp);
+        process.stderr.write(describeSample(`${products} ${run}/${options.memoryRepeat}`, sample));
+        samples.push(sample);
+      }
+      rows.push({ products, trawl: summarize("trawl run", samples), peaks: samples.map((s) => s.peakRssMb) });
+    } finally {
+      await server.stop();
     }
   }
-  return samples;
+  return rows;
 }
 
 function machineLine(): string {
   const model = cpus()[0]?.model.trim() ?? "unknown CPU";
-  return `${availableParallelism()} cores (${model}), Node ${process.version}, ${process.platform}-${process.arch}`;
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ");
+  return `${availableParallelism()} cores (${model}), Node ${process.version}, ${process.platform}-${process.arch}, load average at the end ${load}`;
 }
 
-function report(samples: Sample[], options: BenchOptions, argv: string[]): string {
-  const bare = summarize("bare loop", samples);
-  const trawl = summarize("trawl run", samples);
-  return [
-    `## crawl benchmark: ${trawl.pages} pages, concurrency 16, medians of ${options.repeat} runs`,
+function report(
+  scenarios: ScenarioSummary[],
+  memory: MemoryRow[],
+  options: BenchOptions,
+  argv: string[],
+): string {
+  const lines = [
+    `## crawl benchmark: concurrency 16, medians of ${options.repeat} runs (peak RSS: median / max)`,
     "",
-    markdownTable([bare, trawl], bare),
+    markdownTable(scenarios),
     "",
-    ...goalLines(trawl, bare, options.pages),
+    ...scenarios.flatMap(goalLines),
+  ];
+  if (memory.length > 0) {
+    lines.push("", "### memory: trawl run on the link-heavy shape, 0 ms latency", "", memoryTable(memory));
+    for (const row of memory.filter((r) => r.products >= 20_000)) {
+      const met = row.trawl.peakRssMaxMb < 300;
+      lines.push(
+        `- ${row.products} products: peak RSS < 300 MB in every run: ${met ? "met" : "NOT met"} — max ${row.trawl.peakRssMaxMb.toFixed(0)} MB`,
+      );
+    }
+  }
+  lines.push(
     "",
     `- machine: ${machineLine()}`,
     `- command: \`npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}\``,
     "- pages/s = pages / wall time of the process (spawn → exit); own pages/s = the variant's own " +
-      "rate (bare: crawl only; trawl: `stats.pagesPerSecond`)",
+      "rate (bare: crawl only; trawl: `stats.pagesPerSecond`); CPU = user + system of all threads, start-up included",
     "",
-  ].join("\n");
+  );
+  return lines.join("\n");
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = benchOptions(argv);
-  const books = booksForPages(options.pages);
   const tmp = await mkdtemp(join(tmpdir(), "trawl-bench-"));
-  const server = await startDemoServer(books);
   try {
-    process.stderr.write(
-      `demo site at ${server.origin}: ${books} books per category, ${crawlPages(books)} pages to crawl\n`,
-    );
-    const scraperFile = await writeBenchScraper(tmp, server.origin);
-    const samples = await measureAll(server.origin, scraperFile, tmp, options.repeat);
-    process.stdout.write(report(samples, options, argv));
+    const scenarios: ScenarioSummary[] = [];
+    for (const shape of options.shapes)
+      for (const latencyMs of options.latencies)
+        scenarios.push(await measureScenario(shape, latencyMs, options, tmp));
+    const memory = await measureMemory(options, tmp);
+    process.stdout.write(report(scenarios, memory, options, argv));
     if (options.browserPages > 0) {
       process.stderr.write(`browser rows: about ${options.browserPages} pages of one category\n`);
       process.stdout.write(`\n${await browserBench(options.browserPages)}`);
     }
   } finally {
-    await server.stop();
     await rm(tmp, { recursive: true, force: true });
   }
 }

@@ -1,10 +1,12 @@
 /**
- * The demo site in its own process, so the server's CPU never counts against what is measured
- * (and, on a small machine, the two compete for cores the way a real remote site would not).
+ * The bench's site in its own process (`site-server.ts`), so the server's CPU never counts
+ * against what is measured (and, on a small machine, the two compete for cores the way a real
+ * remote site would not).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import type { SiteShape } from "./site-server.ts";
 
 /** A demo site running in a child process. */
 export interface DemoServerProcess {
@@ -14,16 +16,37 @@ export interface DemoServerProcess {
   stop(): Promise<void>;
 }
 
-const SERVE_SCRIPT = fileURLToPath(new URL("../src/demo/serve.ts", import.meta.url));
+/** Which site to serve. */
+export interface BenchSiteOptions {
+  /** forward: the demo bookshop (links point forward only); links: `link-catalogue.ts`. */
+  shape: SiteShape;
+  /** Books per category (forward) or products in all (links). */
+  size: number;
+  /** Every answer is held back this long. @defaultValue 0 */
+  latencyMs?: number;
+}
+
+const SERVE_SCRIPT = fileURLToPath(new URL("./site-server.ts", import.meta.url));
 const LISTENING = /listening on (http:\/\/\S+)/;
 
-/** Starts `src/demo/serve.ts` on a free loopback port, without faults, and waits until it listens. */
-export async function startDemoServer(booksPerCategory: number): Promise<DemoServerProcess> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", SERVE_SCRIPT, "--port", "0", "--books", String(booksPerCategory), "--no-faults"],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
+/** Starts the demo bookshop, without faults and latency (the forward shape). */
+export function startDemoServer(booksPerCategory: number): Promise<DemoServerProcess> {
+  return startBenchSite({ shape: "forward", size: booksPerCategory });
+}
+
+/** Starts `site-server.ts` on a free loopback port and waits until it listens. */
+export async function startBenchSite(options: BenchSiteOptions): Promise<DemoServerProcess> {
+  const args = [
+    "--shape",
+    options.shape,
+    "--size",
+    String(options.size),
+    "--latency",
+    String(options.latencyMs ?? 0),
+  ];
+  const child = spawn(process.execPath, ["--import", "tsx", SERVE_SCRIPT, ...args], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   const origin = await listeningOrigin(child);
   let stopping: Promise<void> | undefined;
   return { origin, stop: () => (stopping ??= stopServer(child)) };

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { BareLoopResult } from "./bare-loop.ts";
 import { BENCH_CONCURRENCY } from "./bench-scraper.ts";
 import { measureProcess, type ProcessMeasurement } from "./measure-process.ts";
+import type { SiteShape } from "./site-server.ts";
 
 /** The variants, in table order. */
 export type VariantName = "bare loop" | "trawl run";
@@ -47,9 +48,20 @@ function sampleOf(variant: VariantName, run: ProcessMeasurement, pages: number, 
   };
 }
 
-/** Runs the bare loop against the demo site at `origin`. */
-export async function runBareLoop(origin: string): Promise<Sample> {
-  const args = ["--import", "tsx", BARE_LOOP, "--origin", origin, "--concurrency", String(BENCH_CONCURRENCY)];
+/** Runs the bare loop against the site of `shape` at `origin`. */
+export async function runBareLoop(origin: string, shape: SiteShape = "forward"): Promise<Sample> {
+  const concurrency = String(BENCH_CONCURRENCY);
+  const args = [
+    "--import",
+    "tsx",
+    BARE_LOOP,
+    "--origin",
+    origin,
+    "--shape",
+    shape,
+    "--concurrency",
+    concurrency,
+  ];
   const run = await measureProcess(process.execPath, args, { cwd: ROOT });
   if (run.exitCode !== 0) throw failure("bare loop", run);
   const result = JSON.parse(run.stdout) as BareLoopResult;
@@ -67,12 +79,15 @@ interface RunSummaryJson {
   stats?: { pagesPerSecond?: number };
 }
 
-/** Runs `trawl run <scraperFile> --json` in a fresh, afterwards deleted, `TRAWL_HOME`. */
-export async function runTrawl(scraperFile: string, tmpDir: string): Promise<Sample> {
+/**
+ * Runs `trawl run <scraperFile> --json` in a fresh, afterwards deleted, `TRAWL_HOME`.
+ * @param trawlBin - The `bin/trawl.js` to run (another checkout's, for an A/B). @defaultValue this checkout's
+ */
+export async function runTrawl(scraperFile: string, tmpDir: string, trawlBin = TRAWL_BIN): Promise<Sample> {
   const home = await mkdtemp(join(tmpDir, "home-"));
   try {
     const env = { ...process.env, TRAWL_HOME: home };
-    const run = await measureProcess(process.execPath, [TRAWL_BIN, "run", scraperFile, "--json"], {
+    const run = await measureProcess(process.execPath, [trawlBin, "run", scraperFile, "--json"], {
       env,
       cwd: ROOT,
     });

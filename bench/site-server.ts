@@ -1,0 +1,75 @@
+/**
+ * The bench's site, run as its own process by `demo-server.ts`: one catalogue shape on a free
+ * loopback port, every answer held back `--latency` ms (a remote site's round trip), keep-alive
+ * and `Content-Length` on every response.
+ *
+ * `node --import tsx bench/site-server.ts --shape forward|links --size N [--latency MS]`, where N
+ * is books per category (forward: the demo bookshop without faults) or products in all (links:
+ * `link-catalogue.ts`). Prints `listening on http://127.0.0.1:PORT` on stderr; SIGINT stops it.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+import { createBookshop } from "../src/demo/bookshop.ts";
+import { notFound, type DemoResponse, type DemoRoutes } from "../src/demo/html.ts";
+import { linkCatalogue, linkCatalogueRoutes } from "./link-catalogue.ts";
+
+/** The two catalogue shapes of the bench. */
+export type SiteShape = "forward" | "links";
+
+const ROBOTS_TXT = "User-agent: *\nAllow: /\n";
+
+function routesOf(shape: SiteShape, size: number): DemoRoutes {
+  if (shape === "links") return linkCatalogueRoutes(linkCatalogue(size));
+  return createBookshop({ seed: 1, faults: false, booksPerCategory: size });
+}
+
+function answer(routes: DemoRoutes, req: IncomingMessage): DemoResponse {
+  const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+  if (path === "/robots.txt") return { status: 200, body: ROBOTS_TXT, contentType: "text/plain" };
+  return routes(path, new URLSearchParams()) ?? notFound(path);
+}
+
+function send(res: ServerResponse, response: DemoResponse): void {
+  if (res.destroyed) return;
+  const body = Buffer.from(response.body, "utf8");
+  res.writeHead(response.status, {
+    "Content-Type": response.contentType ?? "text/html; charset=utf-8",
+    "Content-Length": body.length,
+    ...response.headers,
+  });
+  res.end(body);
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      shape: { type: "string", default: "forward" },
+      size: { type: "string" },
+      latency: { type: "string", default: "0" },
+    },
+  });
+  const shape = values.shape as SiteShape;
+  if (shape !== "forward" && shape !== "links")
+    throw new Error(`--shape must be forward or links, not ${shape}`);
+  const size = Number(values.size);
+  const latency = Number(values.latency);
+  if (!Number.isInteger(size) || size < 1) throw new Error("--size needs a positive integer");
+  const routes = routesOf(shape, size);
+  const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
+    const response = answer(routes, req);
+    if (latency <= 0) return send(res, response);
+    setTimeout(() => send(res, response), latency);
+  });
+  server.keepAliveTimeout = 10_000;
+  server.listen(0, "127.0.0.1", () => {
+    const { port } = server.address() as AddressInfo;
+    process.stderr.write(`listening on http://127.0.0.1:${port}\n`);
+  });
+  process.once("SIGINT", () => {
+    server.close();
+    server.closeAllConnections();
+  });
+}
+
+main();
