@@ -93,6 +93,33 @@ function finish(
   return null;
 }
 
+/** The field's value, or MISSING when nothing was found (before its `default`). */
+function readField(
+  $: CheerioAPI,
+  scope: Cheerio<AnyNode>,
+  name: string,
+  options: FieldOptions,
+  facts: PageFacts,
+  warnings: ExtractWarnings,
+): unknown {
+  if (options.from !== undefined) return finish(name, readFact(options, facts), options, facts, warnings);
+  const matches = options.css === undefined ? scope : scope.find(options.css);
+  if (options.all === true) {
+    const values = matches
+      .toArray()
+      .map((node) => finish(name, readElement($(node), options), options, facts, warnings))
+      .filter((v) => v !== MISSING);
+    return values.length === 0 ? MISSING : values;
+  }
+  return finish(name, readElement(matches.first(), options), options, facts, warnings);
+}
+
+/** What a missing field becomes: its `default`, else `null` (`[]` for `all: true`). */
+function fallbackOf(options: FieldOptions): unknown {
+  if (options.default !== undefined) return options.default;
+  return options.all === true && options.from === undefined ? [] : null;
+}
+
 /**
  * Extracts one field.
  *
@@ -109,21 +136,17 @@ export function extractField(
   warnings: ExtractWarnings,
 ): unknown {
   const options = fieldOptions(spec);
-  const fallback = options.default === undefined ? null : options.default;
-  if (options.from !== undefined) {
-    const value = finish(name, readFact(options, facts), options, facts, warnings);
-    return value === MISSING ? fallback : value;
-  }
-  const matches = options.css === undefined ? scope : scope.find(options.css);
-  if (options.all === true) {
-    const values = matches
-      .toArray()
-      .map((node) => finish(name, readElement($(node), options), options, facts, warnings))
-      .filter((v) => v !== MISSING);
-    return values.length === 0 && options.default !== undefined ? options.default : values;
-  }
-  const value = finish(name, readElement(matches.first(), options), options, facts, warnings);
-  return value === MISSING ? fallback : value;
+  const value = readField($, scope, name, options, facts, warnings);
+  return value === MISSING ? fallbackOf(options) : value;
+}
+
+/**
+ * Where a record's fields count their matches (selector health): `counts[slots[i]]` goes up by
+ * one when the i-th field (declaration order) found a value; a negative slot is not counted.
+ */
+export interface FieldHits {
+  counts: number[];
+  slots: readonly number[];
 }
 
 /** Extracts every field of `fields` into one record, in declaration order. */
@@ -133,10 +156,20 @@ export function extractRecord(
   fields: FieldMap,
   facts: PageFacts,
   warnings: ExtractWarnings,
+  hits?: FieldHits,
 ): Record<string, unknown> {
   const record: Record<string, unknown> = {};
+  let i = 0;
   for (const [name, spec] of Object.entries(fields)) {
-    record[name] = extractField($, scope, name, spec, facts, warnings);
+    const options = fieldOptions(spec);
+    const value = readField($, scope, name, options, facts, warnings);
+    if (value === MISSING) record[name] = fallbackOf(options);
+    else {
+      record[name] = value;
+      const slot = hits?.slots[i] ?? -1;
+      if (slot >= 0) hits!.counts[slot]!++;
+    }
+    i++;
   }
   return record;
 }

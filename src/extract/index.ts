@@ -5,7 +5,7 @@ export { convertValue, parseBoolean, parseDate, parseNumber, resolveUrl, FIELD_T
 export type { Conversion, FieldType } from "./convert.ts";
 export { FIELD_SOURCES } from "./field-spec.ts";
 export type { FieldMap, FieldOptions, FieldSource, FieldSpec, PageFacts } from "./field-spec.ts";
-export { extractField, extractRecord, newWarnings, MAX_WARNING_MESSAGES } from "./fields.ts";
-export type { ExtractWarnings } from "./fields.ts";
+export { extractField, extractRecord, fieldOptions, newWarnings, MAX_WARNING_MESSAGES } from "./fields.ts";
+export type { ExtractWarnings, FieldHits } from "./fields.ts";
 export { documentBaseUrl, extractLinks } from "./links.ts";
 export type { FollowRule, FoundLink } from "./links.ts";

@@ -46,10 +46,19 @@ function absoluteHttpUrl(raw: string | undefined, base: string): string | null {
  *
  * Only `http:`/`https:` URLs are returned (`mailto:`, `javascript:`, empty `href` are skipped).
  * Duplicates are kept: the engine normalises and deduplicates.
+ *
+ * @param found - When given, `found[offset + i]` goes up by the links rule `i` found (selector health).
  */
-export function extractLinks($: CheerioAPI, rules: readonly FollowRule[], baseUrl: string): FoundLink[] {
+export function extractLinks(
+  $: CheerioAPI,
+  rules: readonly FollowRule[],
+  baseUrl: string,
+  found?: number[],
+  offset = 0,
+): FoundLink[] {
   const links: FoundLink[] = [];
-  for (const rule of rules) {
+  rules.forEach((rule, i) => {
+    const before = links.length;
     const pattern = rule.pattern === undefined ? null : new RegExp(rule.pattern);
     const attr = rule.attr ?? "href";
     const selector = rule.css ?? "a[href]";
@@ -57,6 +66,7 @@ export function extractLinks($: CheerioAPI, rules: readonly FollowRule[], baseUr
       const url = absoluteHttpUrl($(node).attr(attr), baseUrl);
       if (url !== null && (pattern === null || pattern.test(url))) links.push({ url, page: rule.page });
     }
-  }
+    if (found) found[offset + i]! += links.length - before;
+  });
   return links;
 }

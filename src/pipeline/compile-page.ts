@@ -7,8 +7,9 @@ import {
   newWarnings,
   resolveUrl,
 } from "../extract/index.ts";
-import type { CheerioAPI, ExtractWarnings, PageFacts } from "../extract/index.ts";
+import type { CheerioAPI, ExtractWarnings, FieldHits, PageFacts } from "../extract/index.ts";
 import { ParseHookError } from "./errors.ts";
+import { selectorSlots } from "./page-selectors.ts";
 import type {
   CompiledPage,
   DeclarativePage,
@@ -37,18 +38,47 @@ export interface PageSpec extends DeclarativePage {
 /** Warning messages logged per page; the count in the output covers all. */
 const LOGGED_WARNINGS = 3;
 
+/** Where a page type's matches go in `Extraction.matches` (see `selectorSlots`). */
+interface MatchLayout {
+  size: number;
+  /** Slot of each field, in declaration order; -1 for fields without a selector. */
+  fieldSlots: number[];
+  /** Slot of the first follow rule; the others follow it. */
+  followAt: number;
+}
+
+const layouts = new WeakMap<DeclarativePage, MatchLayout>();
+
+/** The layout of a spec, computed once per spec object (on each thread). */
+function layoutOf(spec: DeclarativePage): MatchLayout {
+  let layout = layouts.get(spec);
+  if (layout) return layout;
+  const slots = selectorSlots(spec);
+  const fieldSlot = new Map(slots.flatMap((slot, i) => (slot.kind === "field" ? [[slot.name, i]] : [])));
+  const fields = spec.record ?? spec.records?.fields ?? {};
+  layout = {
+    size: slots.length,
+    fieldSlots: Object.keys(fields).map((name) => fieldSlot.get(name) ?? -1),
+    followAt: slots.length - (spec.follow?.length ?? 0),
+  };
+  layouts.set(spec, layout);
+  return layout;
+}
+
 function declaredRecords(
   $: CheerioAPI,
   spec: DeclarativePage,
   facts: PageFacts,
   warnings: ExtractWarnings,
+  hits: FieldHits,
 ): ScrapedRecord[] {
-  if (spec.record !== undefined) return [extractRecord($, $.root(), spec.record, facts, warnings)];
+  if (spec.record !== undefined) return [extractRecord($, $.root(), spec.record, facts, warnings, hits)];
   if (spec.records === undefined) return [];
   const { each, fields } = spec.records;
-  return $(each)
-    .toArray()
-    .map((el) => extractRecord($, $(el), fields, facts, warnings));
+  const elements = $(each).toArray();
+  // `records.each` is the first slot.
+  hits.counts[0] = elements.length;
+  return elements.map((el) => extractRecord($, $(el), fields, facts, warnings, hits));
 }
 
 function hookLinks(
@@ -100,15 +130,18 @@ function extractWith(
   const baseUrl = /<base[\s>]/i.test(page.body) ? documentBaseUrl($, page.finalUrl) : page.finalUrl;
   const facts: PageFacts = { ...page, baseUrl };
   const warnings = newWarnings();
-  const records = declaredRecords($, spec, facts, warnings);
-  return { extraction: { records, links: extractLinks($, spec.follow ?? [], baseUrl), warnings }, baseUrl };
+  const layout = layoutOf(spec);
+  const matches = new Array<number>(layout.size).fill(0);
+  const records = declaredRecords($, spec, facts, warnings, { counts: matches, slots: layout.fieldSlots });
+  const links = extractLinks($, spec.follow ?? [], baseUrl, matches, layout.followAt);
+  return { extraction: { records, links, warnings, matches }, baseUrl };
 }
 
 /** Logs an extraction's warnings (the first few) and returns the page's output with their count. */
 export function finishPage(extraction: Extraction, page: PageInput, ctx: ScraperContext): PageOutput {
-  const { records, links, warnings } = extraction;
+  const { records, links, warnings, matches } = extraction;
   reportWarnings(warnings, page, ctx);
-  const output: PageOutput = { records, links };
+  const output: PageOutput = { records, links, matches };
   if (warnings.count > 0) output.warnings = warnings.count;
   return output;
 }
@@ -128,11 +161,21 @@ function reportWarnings(warnings: ExtractWarnings, page: PageInput, ctx: Scraper
  */
 export function compilePage(name: string, spec: PageSpec, pageNames: ReadonlySet<string>): CompiledPage {
   const { parse: hook, ...declarative } = spec;
+  const selectors = selectorSlots(declarative);
+  const yieldsRecords = hook !== undefined || spec.record !== undefined || spec.records !== undefined;
   if (hook === undefined) {
-    return { name, declarative, parse: (page, ctx) => finishPage(extractPage(declarative, page), page, ctx) };
+    return {
+      name,
+      declarative,
+      selectors,
+      yieldsRecords,
+      parse: (page, ctx) => finishPage(extractPage(declarative, page), page, ctx),
+    };
   }
   return {
     name,
+    selectors,
+    yieldsRecords,
     async parse(page, ctx) {
       const $ = loadHtml(page.body);
       const { extraction, baseUrl } = extractWith($, declarative, page);

@@ -3,6 +3,7 @@ import { compileAction, compileLogin, envNamesOf } from "./compile-actions.ts";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { compilePage } from "./compile-page.ts";
+import { readyChecks } from "./page-selectors.ts";
 import type { ParseHook, PageSpec } from "./compile-page.ts";
 import { codeDefinitionSchema } from "./definition-schema.ts";
 import type { CodeDefinition, Definition } from "./definition-schema.ts";
@@ -13,7 +14,14 @@ import { issuesToProblems, noPositions } from "./problems.ts";
 import { resolveRecordKey } from "./record-key.ts";
 import { getStepFactory } from "./registry.ts";
 import type { StepEntry } from "./step-schema.ts";
-import type { CompiledScraper, CompiledStep, CompiledTarget, Politeness, RunLimits } from "./types.ts";
+import type {
+  BrowserLoad,
+  CompiledScraper,
+  CompiledStep,
+  CompiledTarget,
+  Politeness,
+  RunLimits,
+} from "./types.ts";
 import { parseDuration, parseSize, parseTolerance } from "./units.ts";
 
 /** Where a definition came from. */
@@ -87,6 +95,15 @@ function compileSteps(def: AnyDefinition): CompiledStep[] {
   });
 }
 
+/**
+ * Auto-wait of a browser page type without `wait_for`: for its selectors, else (a `parse` hook
+ * reads the page its own way) for a quiet page; none when it reads nothing from the page.
+ */
+function autoWaitOf(spec: PageSpec): Pick<BrowserLoad, "autoWait"> {
+  const checks = readyChecks(spec);
+  return checks.length > 0 || spec.parse !== undefined ? { autoWait: { checks } } : {};
+}
+
 /** Compiles a definition that already passed the schema. */
 export function compileValidated(def: AnyDefinition, options: CompileOptions = {}): CompiledScraper {
   const pageNames = new Set(Object.keys(def.pages));
@@ -99,6 +116,7 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
           waitUntil: waitUntil ?? "load",
           ...(waitFor !== undefined && { waitFor }),
           actions: (actions ?? []).map(compileAction),
+          ...(waitFor === undefined && autoWaitOf(spec as PageSpec)),
         };
       }
       return [name, compiled];
@@ -136,6 +154,7 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
         }
       : null,
     record: def.record,
+    ...(def.allow_empty && { allowEmpty: true }),
     envNames: [...new Set(envNamesOf(actions))],
     ...(hooks.setup !== undefined && { setup: hooks.setup }),
     ...(hooks.cleanup !== undefined && { cleanup: hooks.cleanup }),

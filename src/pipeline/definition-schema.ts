@@ -96,6 +96,8 @@ function topLevelShape<P extends z.ZodType>(page: P) {
     steps: z.array(stepEntrySchema).default([]),
     /** The fields identifying a record across runs; default: the last dedupe step's key. */
     key: keySchema.optional(),
+    /** A crawl that yields no records succeeds (else it fails before the steps). */
+    allow_empty: z.boolean().default(false),
   };
 }
 

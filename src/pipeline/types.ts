@@ -35,6 +35,8 @@ export interface PageOutput {
   links: DiscoveredLink[];
   /** Non-fatal extraction problems on this page (failed type conversions); absent means 0. */
   warnings?: number;
+  /** What each of the page type's selectors matched on this page (see {@link Extraction.matches}). */
+  matches?: number[];
 }
 
 /** Context handed to hooks and page parsers. */
@@ -56,6 +58,34 @@ export interface Extraction {
   records: ScrapedRecord[];
   links: DiscoveredLink[];
   warnings: ExtractWarnings;
+  /**
+   * Per selector of the page type, in `selectorSlots` order: elements `records.each` matched,
+   * records in which a field found a value, links a follow rule found. Selector health counts them.
+   */
+  matches: number[];
+}
+
+/** One selector of a page type, as selector health reports it. */
+export interface SelectorSlot {
+  /** `each`: `records.each`; `field`: a CSS field; `follow`: a follow rule. */
+  kind: "each" | "field" | "follow";
+  /** The field's name; `each`; the page type a follow rule leads to. */
+  name: string;
+  /** The CSS selector (a follow rule's pattern as `/regex/`). */
+  selector: string;
+}
+
+/**
+ * Something a browser page must contain before auto-wait lets it be read: an element matching
+ * `css` (inside a `within` element when set) that is there (`element`), has text (`text`), has
+ * the attribute `attr` (`attr`), or holds in `attr` a URL matching `pattern` (`link`).
+ */
+export interface ReadyCheck {
+  css: string;
+  want: "element" | "text" | "attr" | "link";
+  within?: string;
+  attr?: string;
+  pattern?: string;
 }
 
 /** How a browser page loads before it is read. */
@@ -65,6 +95,11 @@ export interface BrowserLoad {
   waitUntil: "load" | "networkidle";
   /** Done in order after the page loaded, before it is read. */
   actions: PageAction[];
+  /**
+   * Set when the page type has no `wait_for`: before reading, wait until every check passes or
+   * the page has been quiet for a moment (see `autoWait`). No checks: only the quiet moment.
+   */
+  autoWait?: { checks: ReadyCheck[] };
 }
 
 /**
@@ -119,6 +154,10 @@ export interface CompiledPage {
   declarative?: DeclarativePage;
   /** Set when pages of this type are loaded in the browser. */
   load?: BrowserLoad;
+  /** The selectors selector health counts, in the order of `PageOutput.matches`. */
+  selectors?: SelectorSlot[];
+  /** Whether pages of this type can yield records: declared `record`/`records`, or a `parse` hook. */
+  yieldsRecords?: boolean;
 }
 
 /** Limits of one run; `undefined` means unlimited. */
@@ -229,6 +268,11 @@ export interface CompiledScraper {
   browser: BrowserSettings | null;
   /** Record every run of this scraper (as `trawl run --record`). */
   record: boolean;
+  /**
+   * A crawl that yields no records is a legitimate result: the run succeeds. Otherwise it fails
+   * before its steps (see `EmptyCrawlError`). @defaultValue false
+   */
+  allowEmpty?: boolean;
   /** Environment variables the actions read through `{{ env.NAME }}`; a run needs them set. */
   envNames: string[];
   setup?(ctx: ScraperContext): Promise<void> | void;

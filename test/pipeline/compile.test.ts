@@ -59,10 +59,16 @@ describe("the bookshop definition", () => {
         { url: "http://127.0.0.1:8080/book/1", page: "product" },
         { url: "http://127.0.0.1:8080/fiction/book/2", page: "product" },
       ],
+      // Per selector (selector health): a.next found 1 link, article a.title 2.
+      matches: [1, 2],
     });
     const url = "http://127.0.0.1:8080/book/1";
     const product = await scraper.pages.product!.parse(page(url, productHtml, { pageType: "product" }), ctx);
-    expect(product).toEqual({ records: [{ title: "Dune", price: 1234.5, sku: "D-1", url }], links: [] });
+    expect(product).toEqual({
+      records: [{ title: "Dune", price: 1234.5, sku: "D-1", url }],
+      links: [],
+      matches: [1, 1, 1],
+    });
   });
 
   it("gives the same output every time for malformed HTML", async () => {
@@ -205,6 +211,8 @@ export default defineScraper({
         { url: "http://h.test/item/7", page: "item" },
         { url: "http://h.test/special", page: "item" },
       ],
+      // The follow rule's pattern found one link; the hook's link is its own.
+      matches: [1],
     });
     const item = await scraper.pages.item!.parse(page("http://h.test/item/7", "<h1>Seven</h1>"), ctx);
     expect(item.records).toEqual([{ title: "Seven" }, { from_hook: "http://h.test/item/7" }]);
