@@ -9,6 +9,7 @@ import { FetchError, httpStatusError, tooLargeError } from "../errors.ts";
 import type { AttemptOptions, AttemptResult } from "../http-fetcher.ts";
 import { parseRetryAfter } from "../retry-after.ts";
 import type { CaptureSink } from "../types.ts";
+import { autoWait, NetworkActivity } from "./auto-wait.ts";
 import { LoginError, type BrowserPool } from "./browser-pool.ts";
 import { captureNetwork } from "./capture-network.ts";
 import { ActionError, runActions } from "./page-actions.ts";
@@ -39,6 +40,7 @@ export async function fetchInBrowser(
     const onAbort = () => void page.close().catch(() => undefined);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     const network = capture?.network ? captureNetwork(page, capture) : undefined;
+    const activity = load.autoWait ? new NetworkActivity(page) : undefined;
     try {
       const response = await page.goto(url, { waitUntil: load.waitUntil, timeout: remaining() });
       if (!response) throw new FetchError("network", `no response for ${url}`, { url });
@@ -51,6 +53,7 @@ export async function fetchInBrowser(
       }
       if (load.waitFor) await page.waitForSelector(load.waitFor, { state: "attached", timeout: remaining() });
       await runActions(page, load.actions, { remaining, capture });
+      if (load.autoWait) await autoWait(page, load.autoWait.checks, activity!, remaining);
       const body = await Promise.race([
         page.content(),
         new Promise<never>((_, reject) =>
@@ -83,6 +86,7 @@ export async function fetchInBrowser(
       throw failure;
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
+      activity?.stop();
       await network?.stop();
     }
   });
