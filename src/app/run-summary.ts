@@ -1,4 +1,4 @@
-import type { RunStats, RunSummary, TargetStatus } from "../core/contract/runs.ts";
+import type { PageTypeHealth, RunStats, RunSummary, TargetStatus } from "../core/contract/runs.ts";
 import type { RunStatus } from "../core/events.ts";
 import { controlsFor } from "../engine/index.ts";
 import type { RunRecord, Store, TargetCounts } from "../store/index.ts";
@@ -19,6 +19,8 @@ export async function describeRun(store: Store, run: RunRecord, liveStats?: RunS
   const lastDone = steps.filter((step) => step.status === "done").at(-1);
   const records = await store.records.count(run.id, lastDone?.index ?? 0);
   const byTarget = new Map(counts.map((c) => [c.target, c]));
+  // Selector health is stored beside the fetch statistics; the summary reports it on its own.
+  const { selectors, ...stats } = (liveStats ?? run.stats) as RunStats & { selectors?: PageTypeHealth[] };
   const crawlDone = steps[0]?.status === "done";
   return {
     id: run.id,
@@ -56,7 +58,8 @@ export async function describeRun(store: Store, run: RunRecord, liveStats?: RunS
       durationMs: step.startedAt && step.finishedAt ? step.finishedAt - step.startedAt : null,
     })),
     errors,
-    stats: liveStats ?? (run.stats as RunStats),
+    stats,
+    selectors: selectors ?? [],
     recorded: run.options.record === true,
     dataset:
       run.datasetName && run.datasetVersion ? { name: run.datasetName, version: run.datasetVersion } : null,

@@ -42,6 +42,8 @@ export interface CrawlDeps {
   log(level: LogLevel, message: string): void;
   /** Threads that parse pages without code (0: all on this thread); see {@link ParsePool}. */
   parseThreads: number;
+  /** Told of every page parsed, with what it yielded (selector health counts it). */
+  parsed?(pageType: string, output: PageOutput): void;
 }
 
 /** Pages parsed on this thread before parse threads start: a small crawl never pays for them. */
@@ -317,6 +319,7 @@ export class CrawlStep {
       target: request.target,
       pageType: request.pageType,
     });
+    this.deps.parsed?.(request.pageType, output);
     return { status: response.status, records: output.records, links: output.links };
   }
 

@@ -1,5 +1,7 @@
 import { TrawlError, UsageError } from "../core/errors.ts";
+import type { PageTypeHealth } from "../core/contract/runs.ts";
 import { describeShare } from "../pipeline/units.ts";
+import { describeSelector } from "./selector-tally.ts";
 import type { FailureGroup } from "../store/types.ts";
 
 /** A command that the run's current state does not allow (e.g. resuming a succeeded run). */
@@ -66,6 +68,33 @@ export class TooManyFailedError extends TrawlError {
       `${describeShare(failed, requests, "requests")} failed, more than max_failed allows ` +
         `(${allowed}): ${describeFailures(failures)}; ${STEPS_SKIPPED}`,
       { details: { failures, requests, allowed } },
+    );
+  }
+}
+
+/** `page type "list" (1 page): follow rule a.product → product found nothing`, or how it was never fetched. */
+function describePageType({ pageType, pages, records, selectors }: PageTypeHealth): string {
+  if (pages === 0) return `page type "${pageType}": no page fetched`;
+  const counted = `${pages} ${pages === 1 ? "page" : "pages"}${records > 0 ? `, ${records} records` : ""}`;
+  const missed = selectors.filter((s) => s.pages === 0).map((s) => `${describeSelector(s)} matched nothing`);
+  return `page type "${pageType}" (${counted})${missed.length > 0 ? `: ${missed.join(", ")}` : ""}`;
+}
+
+/**
+ * The crawl fetched pages but yielded no records (or only records none of whose fields found a
+ * value): the selectors no longer match the site, or the page was read before it was rendered.
+ * The run fails before its steps instead of publishing an empty dataset as the latest version,
+ * unless the scraper says `allow_empty: true`.
+ */
+export class EmptyCrawlError extends TrawlError {
+  constructor(fetched: number, hollow: boolean, pageTypes: PageTypeHealth[]) {
+    const what = hollow ? "only records in which no selector found a value" : "no records";
+    const pages = `${fetched} ${fetched === 1 ? "page" : "pages"}`;
+    super(
+      "TRAWL_ERR_ENGINE_EMPTY_CRAWL",
+      `the crawl fetched ${pages} but yielded ${what}: ${pageTypes.map(describePageType).join("; ")}; ` +
+        `${STEPS_SKIPPED} (allow_empty: true accepts an empty result)`,
+      { details: { fetched, pageTypes } },
     );
   }
 }

@@ -6,13 +6,19 @@ import type { CompiledScraper, ScraperContext, StepContext } from "../pipeline/t
 import { describeTolerance, tolerated } from "../pipeline/units.ts";
 import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
-import { NothingFetchedError, StepFailedError, TooManyFailedError } from "./errors.ts";
+import type { PageTypeHealth } from "../core/contract/runs.ts";
+import { emptyCrawlCulprits } from "./empty-crawl.ts";
+import { EmptyCrawlError, NothingFetchedError, StepFailedError, TooManyFailedError } from "./errors.ts";
 import { runPostStep } from "./post-step.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { RunControls } from "./run-controls.ts";
 import { RunStats, type RunStatsSnapshot } from "./run-stats.ts";
+import { SelectorTally, unmatchedSelectors } from "./selector-tally.ts";
 import { STEPS_ON_STATUS } from "./transitions.ts";
 import type { EngineOptions } from "./types.ts";
+
+/** A run's stored statistics: the fetch statistics, and selector health beside them. */
+export type StoredStats = RunStatsSnapshot & { selectors?: PageTypeHealth[] };
 
 /** How often progress events go out at most, in ms: enough for a live bar, cheap at 1000 pages/s. */
 const PROGRESS_EVERY_MS = 200;
@@ -35,6 +41,7 @@ export class RunSession {
   private readonly clock: Clock;
   private readonly bus: EventBus;
   private readonly stats: RunStats;
+  private readonly selectors: SelectorTally;
   private progress!: ProgressTracker;
   private fetcher?: Fetcher;
   private heartbeat?: NodeJS.Timeout;
@@ -55,6 +62,7 @@ export class RunSession {
     this.bus = deps.bus;
     const previous = run.stats as Partial<RunStatsSnapshot>;
     this.stats = new RunStats(previous);
+    this.selectors = new SelectorTally(scraper.pages, (run.stats as Partial<StoredStats>).selectors);
     this.runningBefore = previous.runningSeconds ?? 0;
     this.pauseReason = run.pauseReason;
     if (run.datasetName && run.datasetVersion)
@@ -119,7 +127,11 @@ export class RunSession {
   private async runStep(index: number, context: ScraperContext) {
     if (index === 0) {
       const outcome = await this.crawl(context);
-      if (outcome === "finished") await this.checkFailures();
+      if (outcome === "finished") {
+        for (const line of unmatchedSelectors(this.selectors.snapshot())) this.log("warn", line);
+        await this.checkFailures();
+        this.checkEmpty();
+      }
       return { outcome, records: await this.store.records.count(this.runId, 0), result: {} };
     }
     const step = this.scraper.steps[index - 1];
@@ -155,6 +167,22 @@ export class RunSession {
     throw new TooManyFailedError(failures, requests, describeTolerance(max!));
   }
 
+  /**
+   * Fails the run before its steps when the crawl fetched pages but yielded no records (or only
+   * records in which no selector found a value) because selectors matched nothing: its steps
+   * would publish an empty dataset as the latest. `allow_empty: true` accepts it.
+   */
+  private checkEmpty(): void {
+    if (this.scraper.allowEmpty) return;
+    const { pagesDone, errors, records } = this.progress.overall();
+    const fetched = pagesDone - errors;
+    if (fetched === 0) return;
+    const counted = this.selectors.pages() >= fetched;
+    const health = this.selectors.snapshot();
+    const culprits = emptyCrawlCulprits(health, { pages: this.scraper.pages, records, counted });
+    if (culprits) throw new EmptyCrawlError(fetched, records > 0, culprits);
+  }
+
   private async crawl(context: ScraperContext): Promise<CrawlOutcome> {
     this.fetcher = this.deps.createFetcher({
       run: this.run,
@@ -181,6 +209,7 @@ export class RunSession {
       },
       log: (level, message) => this.log(level, message),
       parseThreads: this.deps.parseThreads,
+      parsed: (pageType, output) => this.selectors.count(pageType, output),
     });
     const outcome = await crawl.run();
     if (outcome === "finished") this.progress.finish();
@@ -293,10 +322,11 @@ export class RunSession {
    * The run's fetch statistics so far. Every status change stores them with the status, so the
    * stored run's last statistics are those of the moment it ended or paused.
    */
-  statsSnapshot(): RunStatsSnapshot {
+  statsSnapshot(): StoredStats {
     const rates = this.fetcher?.hostStats?.();
     if (rates) this.stats.recordHostRates(rates);
-    return this.stats.snapshot(this.progress?.pagesDone() ?? 0, this.runningSeconds());
+    const stats = this.stats.snapshot(this.progress?.pagesDone() ?? 0, this.runningSeconds());
+    return { ...stats, selectors: this.selectors.snapshot() };
   }
 
   private runningSeconds(): number {

@@ -4,6 +4,7 @@ import { NotFoundError } from "../../core/errors.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printRunSummary } from "../execute-run.ts";
 import { formatDuration, printJson, printTable } from "../output.ts";
+import { printSelectorHealth } from "../print-selector-health.ts";
 
 /** `trawl show RUN`: everything about one run: targets, steps, errors by reason, stats. */
 export function register(program: Command): void {
@@ -36,6 +37,7 @@ export function register(program: Command): void {
               `status codes: ${codes || "-"}\n`,
           );
         }
+        printSelectorHealth(summary.selectors);
         if (summary.recorded) {
           process.stdout.write(`\nrecorded: replay it offline with \`trawl replay ${summary.id}\`\n`);
         }

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from "typebox";
 import { Instant, Nullable } from "./shared.ts";
-import { RUN_CONTROLS, RUN_STATUSES, STEP_STATUSES, TARGET_STATUSES } from "./values.ts";
+import { RUN_CONTROLS, RUN_STATUSES, SELECTOR_KINDS, STEP_STATUSES, TARGET_STATUSES } from "./values.ts";
 
 /** A run's state (see {@link RUN_STATUSES}). */
 export const RunStatusSchema = Type.Enum(RUN_STATUSES);
@@ -88,6 +88,33 @@ export const FailureGroupSchema = Type.Object({
 });
 export type FailureGroup = Static<typeof FailureGroupSchema>;
 
+/** What one selector of a page type matched over a run's pages of that type. */
+export const SelectorCountSchema = Type.Object({
+  /** `each`: a `records.each`; `field`: a field read by CSS selector; `follow`: a follow rule. */
+  kind: Type.Enum(SELECTOR_KINDS),
+  /** The field's name; `each`; the page type the follow rule leads to. */
+  name: Type.String(),
+  /** The CSS selector; a follow rule's pattern as `/regex/`. */
+  selector: Type.String(),
+  /** Pages on which it matched (an element for `each`, a value for a field, a link for a rule). */
+  pages: Type.Integer(),
+  /** What it found over those pages: elements (`each`), records with a value (field), links (follow). */
+  found: Type.Integer(),
+});
+export type SelectorCount = Static<typeof SelectorCountSchema>;
+
+/**
+ * Selector health of one page type: its pages parsed, the records they yielded, and what each of
+ * its selectors matched. Counted as pages are parsed and kept with the run's statistics.
+ */
+export const PageTypeHealthSchema = Type.Object({
+  pageType: Type.String(),
+  pages: Type.Integer(),
+  records: Type.Integer(),
+  selectors: Type.Array(SelectorCountSchema),
+});
+export type PageTypeHealth = Static<typeof PageTypeHealthSchema>;
+
 /** A run as commands and the API report it (`trawl run --json`, `trawl show`, GET /api/runs/:id). */
 export const RunSummarySchema = Type.Object({
   id: Type.String({ description: "RUN-YYYYMMDD-XXXXXX" }),
@@ -109,6 +136,8 @@ export const RunSummarySchema = Type.Object({
   steps: Type.Array(RunStepSchema),
   errors: Type.Array(FailureGroupSchema),
   stats: RunStatsSchema,
+  /** Selector health per page type that had pages parsed, in the definition's order. */
+  selectors: Type.Array(PageTypeHealthSchema),
   dataset: Nullable(Type.Object({ name: Type.String(), version: Type.Integer() })),
   /** Recorded for offline replay (`trawl run --record`, `record: true`). */
   recorded: Type.Boolean(),

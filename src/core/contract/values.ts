@@ -15,6 +15,9 @@ export const RUN_STATUSES = [
   "interrupted",
 ] as const;
 
+/** What a selector of a page type is: `records.each`, a CSS field, a follow rule (selector health). */
+export const SELECTOR_KINDS = ["each", "field", "follow"] as const;
+
 /** Commands a user can give a run. */
 export const RUN_CONTROLS = ["pause", "resume", "stop", "cancel"] as const;
 
