@@ -44,7 +44,7 @@ describe("two scheduler processes on one database", () => {
     const scraper = join(dir, "tiny.yaml");
     await writeFile(
       scraper,
-      `name: tiny\ntargets: [{ name: one, start: "${site.url}/ok" }]\npages:\n  page:\n    record: { title: h1 }\npoliteness: { robots: ignore }\n`,
+      `name: tiny\ntargets: [{ name: one, start: "${site.url}/ok" }]\npages:\n  page:\n    record: { text: p }\npoliteness: { robots: ignore }\n`,
     );
     const added = parseJson(
       await runCli(["schedule", "add", scraper, "--cron", "*/2 * * * * *", "--json"], { home }),
