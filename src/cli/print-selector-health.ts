@@ -1,5 +1,5 @@
 import type { PageTypeHealth } from "../core/contract/runs.ts";
-import { describeSelector } from "../engine/index.ts";
+import { describeSelector, pagesOf } from "../engine/index.ts";
 import { printTable } from "./output.ts";
 
 const FOUND_UNIT = { each: "elements", field: "records", follow: "links" } as const;
@@ -10,7 +10,7 @@ const FOUND_UNIT = { each: "elements", field: "records", follow: "links" } as co
  */
 export function printSelectorHealth(health: readonly PageTypeHealth[]): void {
   const rows = health.flatMap(({ pageType, pages, records, selectors }) => [
-    [pageType, `(${pages} pages, ${records} records)`, "", ""],
+    [pageType, `(${pagesOf(pages)}, ${records} records)`, "", ""],
     ...(pages === 0
       ? []
       : selectors.map((s) => [

@@ -1,7 +1,7 @@
 import { TrawlError, UsageError } from "../core/errors.ts";
 import type { PageTypeHealth } from "../core/contract/runs.ts";
 import { describeShare } from "../pipeline/units.ts";
-import { describeSelector } from "./selector-tally.ts";
+import { describeSelector, pagesOf } from "./selector-tally.ts";
 import type { FailureGroup } from "../store/types.ts";
 
 /** A command that the run's current state does not allow (e.g. resuming a succeeded run). */
@@ -75,7 +75,7 @@ export class TooManyFailedError extends TrawlError {
 /** `page type "list" (1 page): follow rule a.product → product found nothing`, or how it was never fetched. */
 function describePageType({ pageType, pages, records, selectors }: PageTypeHealth): string {
   if (pages === 0) return `page type "${pageType}": no page fetched`;
-  const counted = `${pages} ${pages === 1 ? "page" : "pages"}${records > 0 ? `, ${records} records` : ""}`;
+  const counted = `${pagesOf(pages)}${records > 0 ? `, ${records} records` : ""}`;
   const missed = selectors.filter((s) => s.pages === 0).map((s) => `${describeSelector(s)} matched nothing`);
   return `page type "${pageType}" (${counted})${missed.length > 0 ? `: ${missed.join(", ")}` : ""}`;
 }
@@ -89,10 +89,9 @@ function describePageType({ pageType, pages, records, selectors }: PageTypeHealt
 export class EmptyCrawlError extends TrawlError {
   constructor(fetched: number, hollow: boolean, pageTypes: PageTypeHealth[]) {
     const what = hollow ? "only records in which no selector found a value" : "no records";
-    const pages = `${fetched} ${fetched === 1 ? "page" : "pages"}`;
     super(
       "TRAWL_ERR_ENGINE_EMPTY_CRAWL",
-      `the crawl fetched ${pages} but yielded ${what}: ${pageTypes.map(describePageType).join("; ")}; ` +
+      `the crawl fetched ${pagesOf(fetched)} but yielded ${what}: ${pageTypes.map(describePageType).join("; ")}; ` +
         `${STEPS_SKIPPED} (allow_empty: true accepts an empty result)`,
       { details: { fetched, pageTypes } },
     );

@@ -3,4 +3,4 @@ export type { EngineOptions, FetcherFactory, FetcherSession, DatasetPublisher } 
 export type { RunStatsSnapshot } from "./run-stats.ts";
 export { RESUMABLE, canApply, controlsFor } from "./transitions.ts";
 export * from "./errors.ts";
-export { describeSelector } from "./selector-tally.ts";
+export { describeSelector, pagesOf } from "./selector-tally.ts";

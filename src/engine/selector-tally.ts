@@ -72,7 +72,7 @@ export class SelectorTally {
   }
 }
 
-/** `page type "product" (12 pages): field price (.price) matched on none of them`, one per selector. */
+/** `page type "product": field price (.price) matched on none of its 12 pages`, one per selector. */
 export function unmatchedSelectors(health: readonly PageTypeHealth[]): string[] {
   return health.flatMap(({ pageType, pages, selectors }) =>
     pages === 0
@@ -80,9 +80,14 @@ export function unmatchedSelectors(health: readonly PageTypeHealth[]): string[] 
       : selectors
           .filter((s) => s.pages === 0)
           .map(
-            (s) => `page type "${pageType}": ${describeSelector(s)} matched on none of its ${pages} page(s)`,
+            (s) => `page type "${pageType}": ${describeSelector(s)} matched on none of its ${pagesOf(pages)}`,
           ),
   );
+}
+
+/** `1 page`, `12 pages`. */
+export function pagesOf(count: number): string {
+  return `${count} ${count === 1 ? "page" : "pages"}`;
 }
 
 /** `field price (.price)`, `records.each (li.item)`, `follow rule a.next → list`. */

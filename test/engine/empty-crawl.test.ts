@@ -147,7 +147,7 @@ describe("a crawl that yields nothing", () => {
     expect(finished.datasetVersion).toBeNull();
     expect(await latest()).toEqual({ current: 1, versions: 1 });
     expect(logs).toContain(
-      'warn page type "list": follow rule a.product → item matched on none of its 1 page(s)',
+      'warn page type "list": follow rule a.product → item matched on none of its 1 page',
     );
   });
 
@@ -162,7 +162,7 @@ describe("a crawl that yields nothing", () => {
         "nothing, field price (.cost) matched nothing, field sale (.deal) matched nothing",
     );
     expect(logs).toContain(
-      `warn page type "item": field price (.cost) matched on none of its ${ITEMS} page(s)`,
+      `warn page type "item": field price (.cost) matched on none of its ${ITEMS} pages`,
     );
     expect(await latest()).toEqual({ current: 1, versions: 1 });
   });

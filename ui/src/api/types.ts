@@ -3,6 +3,7 @@ export { SCHEDULE_DEFAULTS } from "../../../src/core/contract/schedule-defaults.
 
 export type {
   FailureGroup,
+  PageTypeHealth,
   Progress,
   RunControl,
   RunPage,
@@ -10,6 +11,7 @@ export type {
   RunStatus,
   RunStep,
   RunSummary,
+  SelectorCount,
   StepStatus,
   TargetProgress,
   TargetStatus,

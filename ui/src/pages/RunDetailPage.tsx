@@ -13,6 +13,7 @@ import { RecordsTable } from "./run/RecordsTable.tsx";
 import { RunChanges } from "./run/RunChanges.tsx";
 import { RunErrors, RunStatsPanel } from "./run/RunStatsPanel.tsx";
 import { ScreenshotGallery } from "./run/ScreenshotGallery.tsx";
+import { SelectorHealth } from "./run/SelectorHealth.tsx";
 import { usePageTitle } from "../lib/use-page-title.ts";
 
 /** Everything about one run, live while it runs. */
@@ -117,6 +118,7 @@ export function RunDetailPage() {
       <TargetGrid run={run} />
       <RunStatsPanel run={run} />
       <RunErrors run={run} />
+      <SelectorHealth health={run.selectors} />
       <ScreenshotGallery runId={run.id} />
       <LogViewer runId={run.id} />
       <RecordsTable runId={run.id} sources={(captures?.page ?? 0) > 0} />
