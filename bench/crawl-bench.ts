@@ -12,7 +12,7 @@
  * 3,000), `--quick` (2,000 pages and 1,000 products), `--repeat R` (default 3), `--shapes
  * forward,links`, `--latencies 0,20` (ms), `--memory 20000,50000,100000` (products of the memory
  * part; default none), `--memory-repeat R` (default `--repeat`), `--browser-pages N`,
- * `--no-browser`.
+ * `--no-browser`, `--trawl DIR` (the checkout whose `bin/trawl.js` is measured; default this one).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -31,7 +31,7 @@ import {
   type ScenarioSummary,
 } from "./report.ts";
 import type { SiteShape } from "./site-server.ts";
-import { runBareLoop, runTrawl, type Sample } from "./variants.ts";
+import { runBareLoop, runsFromBundle, runTrawl, trawlBinOf, type Sample } from "./variants.ts";
 
 /** What the command line asks for. */
 interface BenchOptions {
@@ -45,6 +45,10 @@ interface BenchOptions {
   memoryRepeat: number;
   /** Pages of the browser rows; 0: none. */
   browserPages: number;
+  /** The `bin/trawl.js` measured. */
+  trawlBin: string;
+  /** The checkout it belongs to. */
+  trawlCheckout: string | undefined;
 }
 
 const DEFAULT_PAGES = 20_000;
@@ -94,6 +98,7 @@ function benchOptions(args: string[]): BenchOptions {
       "memory-repeat": { type: "string" },
       "browser-pages": { type: "string" },
       "no-browser": { type: "boolean", default: false },
+      trawl: { type: "string" },
     },
   });
   const repeat = values.repeat === undefined ? DEFAULT_REPEAT : positiveInt(values.repeat, "--repeat");
@@ -123,6 +128,8 @@ function benchOptions(args: string[]): BenchOptions {
       : values["browser-pages"] === undefined
         ? DEFAULT_BROWSER_PAGES
         : positiveInt(values["browser-pages"], "--browser-pages"),
+    trawlBin: trawlBinOf(values.trawl),
+    trawlCheckout: values.trawl,
   };
 }
 
@@ -167,7 +174,9 @@ async function measureScenario(
       const order = round % 2 === 1 ? ["bare", "trawl"] : ["trawl", "bare"];
       for (const variant of order) {
         const sample =
-          variant === "bare" ? await runBareLoop(server.origin, shape) : await runTrawl(scraperFile, tmp);
+          variant === "bare"
+            ? await runBareLoop(server.origin, shape)
+            : await runTrawl(scraperFile, tmp, options.trawlBin);
         process.stderr.write(describeSample(`${round}/${options.repeat}`, sample));
         samples.push(sample);
       }
@@ -193,7 +202,7 @@ async function measureMemory(options: BenchOptions, tmp: string): Promise<Memory
       const scraperFile = await writeBenchScraper(tmp, server.origin, "links");
       const samples: Sample[] = [];
       for (let run = 1; run <= options.memoryRepeat; run++) {
-        const sample = await runTrawl(scraperFile, tmp);
+        const sample = await runTrawl(scraperFile, tmp, options.trawlBin);
         process.stderr.write(describeSample(`${products} ${run}/${options.memoryRepeat}`, sample));
         samples.push(sample);
       }
@@ -219,12 +228,19 @@ function report(
   options: BenchOptions,
   argv: string[],
 ): string {
+  const fromSources = runsFromBundle(options.trawlCheckout)
+    ? []
+    : [
+        "",
+        "**trawl ran from its sources through tsx** (a source is newer than `dist/cli`): run `npm run build:cli` first.",
+      ];
   const lines = [
     `## crawl benchmark: concurrency 16, medians of ${options.repeat} runs (peak RSS: median / max)`,
     "",
     markdownTable(scenarios),
     "",
     ...scenarios.flatMap(goalLines),
+    ...fromSources,
   ];
   if (memory.length > 0) {
     lines.push("", "### memory: trawl run on the link-heavy shape, 0 ms latency", "", memoryTable(memory));
@@ -250,6 +266,10 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = benchOptions(argv);
   const tmp = await mkdtemp(join(tmpdir(), "trawl-bench-"));
+  if (!runsFromBundle(options.trawlCheckout))
+    process.stderr.write(
+      "warning: trawl runs from its sources through tsx (run `npm run build:cli` first)\n",
+    );
   try {
     const scenarios: ScenarioSummary[] = [];
     for (const shape of options.shapes)

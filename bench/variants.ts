@@ -2,6 +2,7 @@
  * The two measured variants, each one child process: the bare undici + cheerio loop (the
  * ceiling) and `trawl run --json` with full persistence in a fresh `TRAWL_HOME`.
  */
+import { readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +31,31 @@ export interface Sample {
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BARE_LOOP = join(ROOT, "bench", "bare-loop.ts");
 const TRAWL_BIN = join(ROOT, "bin", "trawl.js");
+
+/** `bin/trawl.js` of a checkout (this one by default). */
+export function trawlBinOf(checkout: string = ROOT): string {
+  return join(checkout, "bin", "trawl.js");
+}
+
+function newestBelow(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return latest;
+}
+
+/**
+ * Whether `bin/trawl.js` of `checkout` will run its bundle (`dist/cli`, `npm run build:cli`) rather
+ * than the sources through tsx, which costs every process ≈ 0.5 s and tens of MB more.
+ */
+export function runsFromBundle(checkout: string = ROOT): boolean {
+  try {
+    return statSync(join(checkout, "dist", "cli", "main.js")).mtimeMs >= newestBelow(join(checkout, "src"));
+  } catch {
+    return false;
+  }
+}
 
 function failure(what: string, run: ProcessMeasurement): Error {
   return new Error(`${what} exited with ${run.exitCode}:\n${run.stderrTail.trim()}`);
