@@ -1,6 +1,6 @@
 /**
  * The log lines of the fetch layer's decisions: a retry and its wait, a host's rate cut or
- * `Retry-After` block, a recovery step. One place for their wording, so the lines read alike.
+ * `Retry-After` block, its rate back at the maximum. One place for their wording, so the lines read alike.
  */
 import type { FetchError } from "./errors.ts";
 import type { RateChange } from "./rate-limiter.ts";
@@ -65,21 +65,30 @@ export function retryAfterTooLong(failure: FetchError, policy: RetryPolicy): str
 
 /**
  * The line of a host's pace change: a cut or block is a warning (the site pushes back: slow
- * down, or expect a long run); a recovery step is debug.
+ * down, or expect a long run); the rate back at its maximum is info.
  */
 export function rateChangeLine(change: RateChange): DecisionLine {
-  const { host, status, previousRate, rate, blockedForMs } = change;
+  const { host, status, previousRate, rate, blockedForMs, verdict, sinceCutMs } = change;
   if (status === undefined) {
+    const after = describeWait(sinceCutMs ?? 0);
     return {
-      level: "debug",
-      message: `${host}: rate back up from ${describeRate(previousRate)} to ${describeRate(rate)} requests/s after a run of successes`,
+      level: "info",
+      message: `${host}: rate back at ${describeRate(rate)} requests/s, its maximum, ${after} after it was cut to ${describeRate(previousRate)}`,
     };
   }
   const parts: string[] = [];
-  if (rate !== previousRate)
+  if (verdict === "cut" && rate !== previousRate)
     parts.push(`rate cut from ${describeRate(previousRate)} to ${describeRate(rate)} requests/s`);
   if (blockedForMs !== undefined)
     parts.push(`no requests to it for ${describeWait(blockedForMs)} (Retry-After)`);
-  if (rate === previousRate) parts.push(`rate stays at ${describeRate(rate)} requests/s, its minimum`);
+  parts.push(...rateKept(verdict, rate, previousRate));
   return { level: "warn", message: `${host} answered HTTP ${status}: ${parts.join("; ")}` };
+}
+
+/** Why a throttle left the rate as it was, if it did. */
+function rateKept(verdict: RateChange["verdict"], rate: number, previousRate: number): string[] {
+  const kept = `rate stays at ${describeRate(rate)} requests/s`;
+  if (verdict === "alone") return [`${kept}: one throttle after a quiet spell, the wait is enough`];
+  if (verdict === "answered") return [`${kept}, cut already for this overload`];
+  return rate === previousRate ? [`${kept}, its minimum`] : [];
 }

@@ -14,7 +14,8 @@ import { FetchError, toFetchError } from "./errors.ts";
 import { fetchOnce } from "./http-fetcher.ts";
 import type { AttemptOptions } from "./http-fetcher.ts";
 import { AdaptiveRateLimiter } from "./rate-limiter.ts";
-import type { HostRateStats } from "./rate-limiter.ts";
+import type { HostRateStats, RateLimiterOptions } from "./rate-limiter.ts";
+import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
 import { rateChangeLine, retryAfterTooLong, retryLine } from "./decision-log.ts";
 import { DEFAULT_RETRY_POLICY, decideRetry } from "./retry-policy.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
@@ -148,14 +149,17 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
     maxBodyBytes: settings.maxBodyBytes,
     maxRedirects: settings.maxRedirects,
     acceptStatuses: settings.acceptStatuses,
-    onHop: (url, status, retryAfterMs) => {
-      const change = limiter.onResponse(hostOf(url), status, retryAfterMs);
-      if (change && options.log) {
-        const line = rateChangeLine(change);
-        options.log(line.level, line.message);
-      }
-    },
+    onHop: (url, status, retryAfterMs) => onHop(url, status, retryAfterMs, undefined),
   };
+
+  /** Tells the rate limiter a hop's status (and when the hop was sent, when known); logs what changed. */
+  function onHop(url: string, status: number, retryAfterMs: number | undefined, sentAt: number | undefined) {
+    const change = limiter.onResponse(hostOf(url), status, retryAfterMs, sentAt);
+    if (change && options.log) {
+      const line = rateChangeLine(change);
+      options.log(line.level, line.message);
+    }
+  }
 
   function hopOptions(signal: AbortSignal | undefined): Omit<AttemptOptions, "headers"> {
     return signal ? { ...sharedHopOptions, signal } : sharedHopOptions;
@@ -188,17 +192,22 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
 
   async function attempt(url: string, request: FetchRequest, attemptNo: number): Promise<FetchResponse> {
     let sentAt: number | undefined;
+    /** When the current hop got its token, on the limiter's clock. */
+    let hopSentAt: number | undefined;
+    const sent = () => {
+      hopSentAt = clock.now();
+      sentAt ??= Date.now();
+    };
     try {
       const attemptOptions: AttemptOptions = {
         ...hopOptions(request.signal),
         headers: request.headers ? { ...baseHeaders, ...request.headers } : baseHeaders,
         beforeHop: (hop, signal) => {
           const wait = politeHop(hop, signal);
-          if (!wait) sentAt ??= Date.now();
-          return wait?.then(() => {
-            sentAt ??= Date.now();
-          });
+          if (!wait) sent();
+          return wait?.then(sent);
         },
+        onHop: (hop, status, retryAfterMs) => onHop(hop, status, retryAfterMs, hopSentAt),
       };
       const page = request.browser
         ? await (
@@ -346,14 +355,14 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
-function limiterOptions(options: HttpFetcherOptions, clock: Clock) {
-  const initialRate = options.ratePerHost ?? 10;
-  return {
-    clock,
-    initialRate,
-    minRate: options.minRatePerHost ?? Math.min(0.1, initialRate),
-    maxRate: options.maxRatePerHost ?? initialRate,
-  };
+/** The limiter's bounds from the fetcher's options, with the defaults' rule for those not given. */
+function limiterOptions(options: HttpFetcherOptions, clock: Clock): RateLimiterOptions {
+  const { start, min, max } = rateBounds(
+    options.ratePerHost ?? FETCH_DEFAULTS.ratePerHost,
+    options.minRatePerHost,
+    options.maxRatePerHost,
+  );
+  return { clock, initialRate: start, minRate: min, maxRate: max };
 }
 
 function checkedUrl(raw: string, maxLength: number): string {

@@ -18,7 +18,7 @@ function track(promise: Promise<void>): { done: () => boolean; error: () => unkn
 
 function setup(options: ConstructorParameters<typeof AdaptiveRateLimiter>[0] = {}) {
   const clock = new ManualClock(1_000_000);
-  const limiter = new AdaptiveRateLimiter({ initialRate: 2, minRate: 0.5, maxRate: 4, ...options, clock });
+  const limiter = new AdaptiveRateLimiter({ initialRate: 2, minRate: 0.5, maxRate: 2, ...options, clock });
   return { clock, limiter };
 }
 
@@ -62,38 +62,112 @@ describe("AdaptiveRateLimiter", () => {
     expect(order).toEqual([1, 2, 3]);
   });
 
-  it("halves the rate on 429 and 503, never below the minimum", () => {
-    const { limiter } = setup();
-    limiter.onResponse("a.test", 429);
-    expect(limiter.stats()[0]?.rate).toBe(1);
-    limiter.onResponse("a.test", 503);
-    expect(limiter.stats()[0]?.rate).toBe(0.5);
-    limiter.onResponse("a.test", 503);
-    expect(limiter.stats()[0]).toMatchObject({ host: "a.test", rate: 0.5, throttled: 3 });
+  it("cuts the rate on a 429 or 503 without Retry-After, once per overload", () => {
+    const { clock, limiter } = setup({ initialRate: 10, minRate: 1, maxRate: 10 });
+    const sentAt = clock.now();
+    clock.advance(100);
+    // Knowing nothing of the host yet: a plain cut to 7, and below it while the rate climbs back to it.
+    const cut = limiter.onResponse("a.test", 429, undefined, sentAt);
+    expect(cut).toMatchObject({ verdict: "cut", previousRate: 10 });
+    expect(cut?.rate).toBeCloseTo(4.9);
+    // A request sent before that cut answers the same overload: no second cut.
+    expect(limiter.onResponse("a.test", 503, undefined, sentAt)).toBeUndefined();
+    expect(limiter.stats()[0]).toMatchObject({ throttled: 2 });
+    clock.advance(2000);
+    expect(limiter.stats()[0]?.rate).toBeCloseTo(7);
+    // One sent after it: the pace is still too fast, cut again.
+    expect(limiter.onResponse("a.test", 503, undefined, clock.now() - 5)).toMatchObject({ verdict: "cut" });
+    expect(limiter.stats()[0]?.rate).toBeCloseTo(7 * 0.49);
   });
 
-  it("tells what a response changed: a cut, a new or longer block, a recovery step; else nothing", () => {
-    const { clock, limiter } = setup({ recoverAfter: 2 });
+  it("without a send time, treats throttles within a second of a cut as the same overload", () => {
+    const { clock, limiter } = setup({ initialRate: 10, minRate: 1, maxRate: 10 });
+    expect(limiter.onResponse("a.test", 429)?.verdict).toBe("cut");
+    clock.advance(999);
+    expect(limiter.onResponse("a.test", 429)).toBeUndefined();
+    clock.advance(1);
+    expect(limiter.onResponse("a.test", 429)?.verdict).toBe("cut");
+  });
+
+  it("never cuts below the minimum", () => {
+    const { clock, limiter } = setup({ initialRate: 10, minRate: 2, maxRate: 10 });
+    for (let i = 0; i < 10; i++) {
+      limiter.onResponse("a.test", 429);
+      clock.advance(1000);
+    }
+    expect(limiter.onResponse("a.test", 429)).toMatchObject({ verdict: "cut", previousRate: 2, rate: 2 });
+  });
+
+  it("answers a throttle that names its wait and comes alone with the wait only; one right after the wait cuts", () => {
+    const { clock, limiter } = setup({ initialRate: 10, minRate: 1, maxRate: 10 });
+    expect(limiter.onResponse("a.test", 429, 1000, clock.now())).toEqual({
+      host: "a.test",
+      status: 429,
+      previousRate: 10,
+      rate: 10,
+      verdict: "alone",
+      blockedForMs: 1000,
+    });
+    expect(limiter.stats()[0]).toMatchObject({ rate: 10, blockedUntil: clock.now() + 1000, blockedMs: 1000 });
+    // 1.5 s or more after the wait ended: alone again.
+    clock.advance(2500);
+    expect(limiter.onResponse("a.test", 429, 1000, clock.now())?.verdict).toBe("alone");
+    // Right after the wait: the pace is too fast.
+    clock.advance(2000);
+    expect(limiter.onResponse("a.test", 429, 1000, clock.now())).toMatchObject({
+      verdict: "cut",
+      previousRate: 10,
+    });
+    expect(limiter.stats()[0]).toMatchObject({ throttled: 3, blockedMs: 3000 });
+    expect(limiter.stats()[0]?.rate).toBeLessThan(10);
+  });
+
+  it("cuts to below the host's goodput: the pace it has been answering at", () => {
+    const { clock, limiter } = setup({ initialRate: 20, minRate: 1, maxRate: 20 });
+    // 40 s of 5 answers a second, while asking for 20: the site serves 5/s.
+    for (let i = 0; i < 200; i++) {
+      clock.advance(200);
+      limiter.onResponse("a.test", 200);
+    }
+    const change = limiter.onResponse("a.test", 429);
+    expect(change).toMatchObject({ verdict: "cut", previousRate: 20 });
+    expect(change?.rate).toBeCloseTo(5 * 0.7, 1);
+  });
+
+  it("tells what a response changed: a cut, a new or longer block, the rate back at its maximum; else nothing", () => {
+    const { clock, limiter } = setup();
     expect(limiter.onResponse("a.test", 200)).toBeUndefined();
     expect(limiter.onResponse("a.test", 429, 3000)).toEqual({
       host: "a.test",
       status: 429,
       previousRate: 2,
-      rate: 1,
+      rate: 2,
+      verdict: "alone",
       blockedForMs: 3000,
     });
     clock.advance(500);
-    // Same end of block within a second, rate still above the minimum: only the cut is news.
+    // Again during the wait: a cut; the block ends 300 ms later, not news.
     expect(limiter.onResponse("a.test", 503, 2800)).toEqual({
       host: "a.test",
       status: 503,
-      previousRate: 1,
-      rate: 0.5,
+      previousRate: 2,
+      rate: expect.closeTo(0.98, 5),
+      verdict: "cut",
     });
-    expect(limiter.onResponse("a.test", 503)).toBeUndefined(); // at the minimum, no block
-    expect(limiter.onResponse("a.test", 429, 10_000)).toMatchObject({ rate: 0.5, blockedForMs: 10_000 });
-    limiter.onResponse("a.test", 200);
-    expect(limiter.onResponse("a.test", 200)).toEqual({ host: "a.test", previousRate: 0.5, rate: 0.55 });
+    // The same overload, with a longer wait: only the block is news.
+    expect(limiter.onResponse("a.test", 429, 10_000)).toMatchObject({
+      verdict: "answered",
+      blockedForMs: 10_000,
+    });
+    expect(limiter.onResponse("a.test", 200)).toBeUndefined();
+    clock.advance(30_000);
+    expect(limiter.onResponse("a.test", 200)).toEqual({
+      host: "a.test",
+      previousRate: expect.closeTo(0.98, 5),
+      rate: 2,
+      sinceCutMs: 30_000,
+    });
+    expect(limiter.onResponse("a.test", 200)).toBeUndefined();
   });
 
   it("blocks a host for Retry-After while another host goes on at full speed", async () => {
@@ -113,23 +187,47 @@ describe("AdaptiveRateLimiter", () => {
   });
 
   it("caps a hostile Retry-After at maxBlockMs", () => {
-    const { clock, limiter } = setup({ maxBlockMs: 60_000 });
+    const { clock, limiter } = setup({ pace: { maxBlockMs: 60_000 } });
     limiter.onResponse("a.test", 503, 86_400_000);
     expect(limiter.stats()[0]?.blockedUntil).toBe(clock.now() + 60_000);
   });
 
-  it("recovers by 10% after every N successes, up to the maximum", () => {
-    const { limiter } = setup({ recoverAfter: 3, initialRate: 3.5 });
-    for (let i = 0; i < 2; i++) limiter.onResponse("a.test", 200);
-    expect(limiter.stats()[0]?.rate).toBe(3.5);
-    limiter.onResponse("a.test", 200);
-    expect(limiter.stats()[0]?.rate).toBeCloseTo(3.85);
-    for (let i = 0; i < 30; i++) limiter.onResponse("a.test", 200);
-    expect(limiter.stats()[0]?.rate).toBe(4);
+  it("is back at its maximum within 30 s after the host stops throttling, however low it was", () => {
+    const { clock, limiter } = setup({ initialRate: 10, minRate: 1, maxRate: 10 });
+    for (let i = 0; i < 20; i++) {
+      limiter.onResponse("a.test", 429);
+      clock.advance(1000);
+    }
+    expect(limiter.stats()[0]?.rate).toBe(1);
+    const rates: number[] = [];
+    for (let s = 0; s < 30; s++) {
+      clock.advance(1000);
+      limiter.onResponse("a.test", 200);
+      rates.push(limiter.stats()[0]!.rate);
+    }
+    expect(rates.at(-1)).toBe(10);
+    // Climbing, never falling, and slowly at first above the pace it was cut from.
+    expect(rates.every((rate, i) => i === 0 || rate >= rates[i - 1]!)).toBe(true);
+    expect(rates[3]).toBeLessThan(2);
   });
 
-  it("does not count errors other than 429/503 toward backoff or recovery", () => {
-    const { limiter } = setup({ recoverAfter: 1 });
+  it("stands still while blocked: blocked time does not count toward the climb", () => {
+    const { clock, limiter } = setup({ initialRate: 10, minRate: 1, maxRate: 10 });
+    const sentAt = clock.now() - 10;
+    limiter.onResponse("a.test", 429);
+    clock.advance(500);
+    // The same overload, now with a wait: no second cut, but a block of 20 s.
+    expect(limiter.onResponse("a.test", 429, 20_000, sentAt)?.verdict).toBe("answered");
+    const blockedAt = limiter.stats()[0]!.rate;
+    clock.advance(20_000);
+    expect(limiter.stats()[0]!.rate).toBeCloseTo(blockedAt);
+    expect(limiter.stats()[0]).toMatchObject({ blockedMs: 20_000, blockedUntil: null });
+    clock.advance(1500);
+    expect(limiter.stats()[0]!.rate).toBeCloseTo(7);
+  });
+
+  it("does not count errors other than 429/503 as throttles", () => {
+    const { limiter } = setup();
     limiter.onResponse("a.test", 404);
     limiter.onResponse("a.test", 500);
     expect(limiter.stats()[0]).toMatchObject({ rate: 2, throttled: 0 });
@@ -175,5 +273,6 @@ describe("AdaptiveRateLimiter", () => {
   it("rejects inconsistent options", () => {
     expect(() => new AdaptiveRateLimiter({ initialRate: 1, minRate: 2, maxRate: 3 })).toThrow(/invalid rate/);
     expect(() => new AdaptiveRateLimiter({ initialRate: 1, minRate: 0 })).toThrow(/invalid rate/);
+    expect(() => new AdaptiveRateLimiter({ pace: { cutFactor: 1 } })).toThrow(/cutFactor/);
   });
 });

@@ -1,30 +1,28 @@
 /**
- * Adaptive per-host rate limiting: a token bucket per host whose rate halves on 429/503, honours
- * `Retry-After` by blocking the host, and creeps back up after a run of successes. Hosts are
- * independent: one host's backoff never delays another's requests.
+ * Adaptive per-host rate limiting: a token bucket per host whose rate follows the host's
+ * {@link HostPace} (cut on 429/503, recovering with time), and a block while a `Retry-After`
+ * runs. Hosts are independent: one host's backoff never delays another's requests.
  */
 import { UsageError } from "../core/errors.ts";
 import { systemClock } from "../core/clock.ts";
 import type { Clock } from "../core/clock.ts";
+import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
+import type { PaceDefaults } from "./fetch-defaults.ts";
+import { HostPace } from "./host-pace.ts";
+import type { ThrottleVerdict } from "./host-pace.ts";
 
 /** Options of {@link AdaptiveRateLimiter}. */
 export interface RateLimiterOptions {
-  /** Starting requests/second of every host. @defaultValue 10 */
+  /** Starting requests/second of every host. @defaultValue `FETCH_DEFAULTS.ratePerHost` (10) */
   initialRate?: number;
-  /** Backoff never goes below this. @defaultValue 0.1 (one request every 10 s) */
+  /** Cuts never go below this. @defaultValue `initialRate × FETCH_DEFAULTS.minRateShare` (a tenth) */
   minRate?: number;
   /** Recovery never goes above this. @defaultValue `initialRate` */
   maxRate?: number;
-  /** Rate multiplier on 429/503. @defaultValue 0.5 */
-  backoffFactor?: number;
-  /** Rate multiplier after `recoverAfter` successes in a row. @defaultValue 1.1 */
-  recoveryFactor?: number;
-  /** Successes (status < 400) in a row before one recovery step. @defaultValue 10 */
-  recoverAfter?: number;
   /** Tokens a host can save up; 1 spaces requests evenly. Fast hosts get 10 ms of their rate if more (see `capacity`). @defaultValue 1 */
   burst?: number;
-  /** Longest block a `Retry-After` can impose, so a hostile value cannot stall a run for days. @defaultValue 300000 */
-  maxBlockMs?: number;
+  /** Pace rules (cut factor, climb and probe times, …). @defaultValue `FETCH_DEFAULTS.pace` */
+  pace?: Partial<PaceDefaults>;
   /** @defaultValue systemClock */
   clock?: Clock;
 }
@@ -34,28 +32,36 @@ export interface HostRateStats {
   host: string;
   /** Current requests/second. */
   rate: number;
+  /** The most it goes up to. */
+  maxRate: number;
   /** Tokens granted so far. */
   requests: number;
   /** 429/503 responses seen. */
   throttled: number;
+  /** Milliseconds the host has been blocked by `Retry-After` so far (a running block counted to its end). */
+  blockedMs: number;
   /** Epoch ms until which the host is blocked by `Retry-After`, or `null`. */
   blockedUntil: number | null;
 }
 
 /**
  * What a response changed about a host's pace (see {@link AdaptiveRateLimiter.onResponse}): a rate
- * cut on 429/503, a `Retry-After` block, or a recovery step.
+ * cut on 429/503, a `Retry-After` block, or the rate back at its maximum.
  */
 export interface RateChange {
   host: string;
-  /** The throttling status, or `undefined` for a recovery step. */
+  /** The throttling status, or `undefined` when the rate is back at its maximum. */
   status?: number;
-  /** Requests/second before the response. */
+  /** Requests/second before the response (back at the maximum: right after the last cut). */
   previousRate: number;
   /** Requests/second now. */
   rate: number;
+  /** What the throttle did to the rate (see {@link ThrottleVerdict}). */
+  verdict?: ThrottleVerdict;
   /** Set when a `Retry-After` blocked the host, or blocked it a second or more longer: ms from now. */
   blockedForMs?: number;
+  /** Back at the maximum: milliseconds since the last cut. */
+  sinceCutMs?: number;
 }
 
 interface Waiter {
@@ -65,11 +71,14 @@ interface Waiter {
 
 interface HostBucket {
   host: string;
-  rate: number;
+  pace: HostPace;
   tokens: number;
   refilledAt: number;
   blockedUntil: number;
-  successes: number;
+  /** Block time of earlier and current blocks, each counted to its end. */
+  blockedMs: number;
+  /** Set by a cut until the rate is back at its maximum: the rate right after the cut, and when. */
+  recovering?: { from: number; at: number };
   requests: number;
   throttled: number;
   queue: Waiter[];
@@ -77,28 +86,33 @@ interface HostBucket {
   wake?: AbortController;
 }
 
-const THROTTLE_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+interface Settings {
+  initialRate: number;
+  minRate: number;
+  maxRate: number;
+  burst: number;
+  pace: PaceDefaults;
+}
 
 /** Per-host token buckets with backoff and recovery. Call `close()` to drop pending waits. */
 export class AdaptiveRateLimiter {
   private readonly buckets = new Map<string, HostBucket>();
   private readonly clock: Clock;
-  private readonly settings: Required<Omit<RateLimiterOptions, "clock">>;
+  private readonly settings: Settings;
+  private readonly throttleStatuses: ReadonlySet<number>;
   private closed = false;
 
   constructor(options: RateLimiterOptions = {}) {
-    const initialRate = options.initialRate ?? 10;
+    const bounds = rateBounds(options.initialRate ?? FETCH_DEFAULTS.ratePerHost);
     this.settings = {
-      initialRate,
-      minRate: options.minRate ?? Math.min(0.1, initialRate),
-      maxRate: options.maxRate ?? initialRate,
-      backoffFactor: options.backoffFactor ?? 0.5,
-      recoveryFactor: options.recoveryFactor ?? 1.1,
-      recoverAfter: options.recoverAfter ?? 10,
+      initialRate: bounds.start,
+      minRate: options.minRate ?? bounds.min,
+      maxRate: options.maxRate ?? bounds.max,
       burst: options.burst ?? 1,
-      maxBlockMs: options.maxBlockMs ?? 300_000,
+      pace: { ...FETCH_DEFAULTS.pace, ...options.pace },
     };
     validate(this.settings);
+    this.throttleStatuses = new Set(this.settings.pace.throttleStatuses);
     this.clock = options.clock ?? systemClock;
   }
 
@@ -145,43 +159,53 @@ export class AdaptiveRateLimiter {
   }
 
   /**
-   * Feeds back a response status of `host`. 429/503: the rate is multiplied by `backoffFactor`
-   * (not below `minRate`) and, with `retryAfterMs`, the host is blocked until now + that (capped
-   * by `maxBlockMs`; an earlier block is never shortened). Status < 400: counts toward recovery.
-   * Other statuses change nothing. Returns what changed, if anything (the hot path returns nothing).
+   * Feeds back a response status of `host`; `sentAt` is when its request was sent (this
+   * limiter's clock), so that throttles of requests sent before a cut do not cut again. 429/503:
+   * with `retryAfterMs`, the host is blocked until now + that (capped by `maxBlockMs`; an earlier
+   * block is never shortened), and the pace decides whether to cut the rate too (see
+   * {@link HostPace.throttle}). Any other status counts toward the host's goodput, and tells when
+   * the rate is back at its maximum after a cut. Returns what changed, if anything (the hot path
+   * returns nothing).
    */
-  onResponse(host: string, status: number, retryAfterMs?: number): RateChange | undefined {
+  onResponse(host: string, status: number, retryAfterMs?: number, sentAt?: number): RateChange | undefined {
     const bucket = this.bucket(host);
-    const { backoffFactor, minRate, maxRate, recoverAfter, recoveryFactor } = this.settings;
-    const previousRate = bucket.rate;
-    if (THROTTLE_STATUSES.has(status)) {
-      bucket.throttled++;
-      bucket.successes = 0;
-      bucket.rate = Math.max(minRate, bucket.rate * backoffFactor);
-      const blockedForMs = this.block(bucket, retryAfterMs);
-      if (bucket.rate === previousRate && blockedForMs === undefined) return undefined;
-      const change: RateChange = { host, status, previousRate, rate: bucket.rate };
-      if (blockedForMs !== undefined) change.blockedForMs = blockedForMs;
-      return change;
+    const now = this.clock.now();
+    if (!this.throttleStatuses.has(status)) {
+      bucket.pace.answered(now);
+      return bucket.recovering ? this.recovered(bucket, now) : undefined;
     }
-    if (status < 400 && ++bucket.successes >= recoverAfter) {
-      bucket.successes = 0;
-      bucket.rate = Math.min(maxRate, bucket.rate * recoveryFactor);
-      if (bucket.rate !== previousRate) return { host, previousRate, rate: bucket.rate };
-    }
-    return undefined;
+    const previousRate = bucket.pace.rateAt(now);
+    bucket.throttled++;
+    const blockedForMs = this.block(bucket, now, retryAfterMs);
+    const waitUntil = retryAfterMs !== undefined && retryAfterMs > 0 ? bucket.blockedUntil : undefined;
+    const verdict = bucket.pace.throttle(now, waitUntil, sentAt);
+    const rate = bucket.pace.rateAt(now);
+    if (verdict === "cut") bucket.recovering = { from: rate, at: now };
+    if (verdict !== "cut" && blockedForMs === undefined) return undefined;
+    const change: RateChange = { host, status, previousRate, rate, verdict };
+    if (blockedForMs !== undefined) change.blockedForMs = blockedForMs;
+    return change;
+  }
+
+  /** The change "back at the maximum" once, after a cut, the rate has climbed all the way back. */
+  private recovered(bucket: HostBucket, now: number): RateChange | undefined {
+    const rate = bucket.pace.rateAt(now);
+    if (!bucket.recovering || rate < this.settings.maxRate) return undefined;
+    const { from, at } = bucket.recovering;
+    bucket.recovering = undefined;
+    return { host: bucket.host, previousRate: from, rate, sinceCutMs: now - at };
   }
 
   /**
    * Blocks `bucket` for `retryAfterMs` (capped), never shortening a block. Returns the block from
    * now when it is new or a second or more longer than before, else `undefined`.
    */
-  private block(bucket: HostBucket, retryAfterMs: number | undefined): number | undefined {
+  private block(bucket: HostBucket, now: number, retryAfterMs: number | undefined): number | undefined {
     if (retryAfterMs === undefined || retryAfterMs <= 0) return undefined;
-    const now = this.clock.now();
-    const until = now + Math.min(retryAfterMs, this.settings.maxBlockMs);
+    const until = now + Math.min(retryAfterMs, this.settings.pace.maxBlockMs);
     const before = Math.max(bucket.blockedUntil, now);
     if (until <= bucket.blockedUntil) return undefined;
+    bucket.blockedMs += until - before;
     bucket.blockedUntil = until;
     return until - before >= 1000 || before === now ? until - now : undefined;
   }
@@ -192,9 +216,11 @@ export class AdaptiveRateLimiter {
     return [...this.buckets.values()]
       .map((b) => ({
         host: b.host,
-        rate: b.rate,
+        rate: b.pace.rateAt(now),
+        maxRate: this.settings.maxRate,
         requests: b.requests,
         throttled: b.throttled,
+        blockedMs: b.blockedMs,
         blockedUntil: b.blockedUntil > now ? b.blockedUntil : null,
       }))
       .sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
@@ -214,14 +240,14 @@ export class AdaptiveRateLimiter {
     let bucket = this.buckets.get(host);
     if (!bucket) {
       const now = this.clock.now();
-      const rate = this.settings.initialRate;
+      const { initialRate, minRate, maxRate, pace } = this.settings;
       bucket = {
         host,
-        rate,
+        pace: new HostPace({ ...pace, minRate, maxRate }, initialRate, now),
         tokens: this.settings.burst,
         refilledAt: now,
         blockedUntil: 0,
-        successes: 0,
+        blockedMs: 0,
         requests: 0,
         throttled: 0,
         queue: [],
@@ -234,12 +260,14 @@ export class AdaptiveRateLimiter {
   /** Milliseconds until `bucket` can grant a token (0 = now), after refilling it. */
   private waitMs(bucket: HostBucket): number {
     const now = this.clock.now();
-    const refill = ((now - bucket.refilledAt) * bucket.rate) / 1000;
-    bucket.tokens = Math.min(this.capacity(bucket), bucket.tokens + refill);
+    // The rate moves with time; refilling at the rate of now is exact enough between two grants.
+    const rate = bucket.pace.rateAt(now);
+    const refill = ((now - bucket.refilledAt) * rate) / 1000;
+    bucket.tokens = Math.min(this.capacity(rate), bucket.tokens + refill);
     bucket.refilledAt = now;
     if (now < bucket.blockedUntil) return bucket.blockedUntil - now;
     if (bucket.tokens >= 1) return 0;
-    return Math.ceil(((1 - bucket.tokens) * 1000) / bucket.rate);
+    return Math.ceil(((1 - bucket.tokens) * 1000) / rate);
   }
 
   /**
@@ -248,8 +276,8 @@ export class AdaptiveRateLimiter {
    * 1,000 requests/s whatever its rate; at polite rates (≤ 100/s) it changes nothing, and it
    * shrinks with the rate on backoff.
    */
-  private capacity(bucket: HostBucket): number {
-    return Math.max(this.settings.burst, bucket.rate / 100);
+  private capacity(rate: number): number {
+    return Math.max(this.settings.burst, rate / 100);
   }
 
   private grant(bucket: HostBucket): void {
@@ -287,20 +315,23 @@ export class AdaptiveRateLimiter {
   }
 }
 
-function validate(settings: Required<Omit<RateLimiterOptions, "clock">>): void {
-  const { initialRate, minRate, maxRate, backoffFactor, burst } = settings;
+function validate(settings: Settings): void {
+  const { initialRate, minRate, maxRate, burst } = settings;
+  const { cutFactor, recoverMs, probeMs } = settings.pace;
   const ok =
     minRate > 0 &&
     minRate <= initialRate &&
     initialRate <= maxRate &&
     Number.isFinite(maxRate) &&
-    backoffFactor > 0 &&
-    backoffFactor <= 1 &&
+    cutFactor > 0 &&
+    cutFactor < 1 &&
+    recoverMs > 0 &&
+    probeMs > 0 &&
     burst >= 1;
   if (!ok) {
     throw new UsageError(
       "TRAWL_ERR_FETCH_RATE_OPTIONS",
-      `invalid rate limits: need 0 < minRate (${minRate}) <= initialRate (${initialRate}) <= maxRate (${maxRate}), finite, 0 < backoffFactor <= 1, burst >= 1`,
+      `invalid rate limits: need 0 < minRate (${minRate}) <= initialRate (${initialRate}) <= maxRate (${maxRate}), finite, 0 < cutFactor < 1, recoverMs and probeMs > 0, burst >= 1`,
     );
   }
 }
