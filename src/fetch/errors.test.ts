@@ -1,25 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { TrawlError } from "../core/errors.ts";
 import { FetchError, httpStatusError, toFetchError } from "./errors.ts";
+import { DEFAULT_RETRY_POLICY, isRetryable } from "./retry-policy.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 
 const url = "http://example.com/";
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
 
 describe("FetchError", () => {
-  it("derives code and retryability from the reason", () => {
+  it("derives its code from the reason, and leaves retrying to the retry policy", () => {
     const error = httpStatusError(503, url, 1000);
     expect(error).toBeInstanceOf(TrawlError);
-    expect(error).toMatchObject({
-      code: "TRAWL_ERR_FETCH_HTTP_503",
-      retryable: true,
-      status: 503,
-      retryAfterMs: 1000,
-    });
-    expect(httpStatusError(429, url).retryable).toBe(true);
-    expect(httpStatusError(408, url).retryable).toBe(true);
-    expect(httpStatusError(403, url).retryable).toBe(false);
-    expect(new FetchError("too_large", "x").retryable).toBe(false);
+    expect(error).toMatchObject({ code: "TRAWL_ERR_FETCH_HTTP_503", status: 503, retryAfterMs: 1000 });
+    expect(error.retryable).toBeUndefined();
+    expect(new FetchError("robots", "no", { retryable: false }).retryable).toBe(false);
   });
 });
 
@@ -35,8 +29,10 @@ describe("toFetchError", () => {
     ["UND_ERR_HEADERS_TIMEOUT", "connect", "timeout", true],
     ["Z_DATA_ERROR", "body", "decode", false],
     ["EWHATEVER", "connect", "network", true],
-  ] as const)("%s during %s → %s", (code, phase, reason, retryable) => {
-    expect(toFetchError(withCode(code), { url, phase })).toMatchObject({ reason, retryable, url });
+  ] as const)("%s during %s → %s (retried by default: %s)", (code, phase, reason, retried) => {
+    const error = toFetchError(withCode(code), { url, phase });
+    expect(error).toMatchObject({ reason, url });
+    expect(isRetryable(DEFAULT_RETRY_POLICY, error)).toBe(retried);
   });
 
   it("finds codes in causes and aggregate errors", () => {

@@ -13,7 +13,10 @@ export interface FetchErrorOptions {
   /** Delay the server asked for (`Retry-After`), in milliseconds. */
   retryAfterMs?: number;
   url?: string;
-  /** Overrides the default retryability of the reason (see {@link isRetryableReason}). */
+  /**
+   * The error's own verdict on a retry, overriding the retry policy: only where it knows
+   * better than any list of statuses and reasons (see `RetryableFailure.retryable`).
+   */
   retryable?: boolean;
 }
 
@@ -23,8 +26,11 @@ export interface FetchErrorOptions {
  */
 export class FetchError extends TrawlError {
   readonly reason: ReasonCode;
-  /** Whether trying again later may succeed (network trouble, 5xx, 408, 429). */
-  readonly retryable: boolean;
+  /**
+   * The error's own verdict on a retry, when it has one (`false`: no retry can fix it; `true`:
+   * a temporary DNS failure). Absent: the retry policy decides (`isRetryable`).
+   */
+  readonly retryable?: boolean;
   readonly status?: number;
   readonly retryAfterMs?: number;
   readonly url?: string;
@@ -44,7 +50,7 @@ export class FetchError extends TrawlError {
       }),
     });
     this.reason = reason;
-    this.retryable = options.retryable ?? isRetryableReason(reason);
+    if (options.retryable !== undefined) this.retryable = options.retryable;
     if (options.status !== undefined) this.status = options.status;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.url !== undefined) this.url = options.url;
@@ -53,31 +59,6 @@ export class FetchError extends TrawlError {
 
 function compact(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
-}
-
-const RETRYABLE_REASONS: ReadonlySet<string> = new Set([
-  "timeout",
-  "refused",
-  "reset",
-  "truncated",
-  "network",
-]);
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429]);
-
-/**
- * Default retryability of a reason: network trouble, timeouts, 5xx, 408 and 429 are retryable;
- * `dns` is not (a missing name rarely appears within seconds; `EAI_AGAIN` overrides this to true).
- */
-export function isRetryableReason(reason: ReasonCode): boolean {
-  if (RETRYABLE_REASONS.has(reason)) return true;
-  const status = httpStatusOf(reason);
-  return status !== undefined && (status >= 500 || RETRYABLE_STATUSES.has(status));
-}
-
-/** The status of an `http_NNN` reason, else `undefined`. */
-export function httpStatusOf(reason: ReasonCode): number | undefined {
-  const match = /^http_(\d{3})$/.exec(reason);
-  return match ? Number(match[1]) : undefined;
 }
 
 /** A non-accepted HTTP status as an error with reason `http_NNN`. */

@@ -9,14 +9,16 @@ export type {
   ReasonCode,
 } from "./types.ts";
 export { clearSession, listSessions, sessionFileOf, type SessionSummary } from "./browser/session-file.ts";
-export { FetchError, isRetryableReason } from "./errors.ts";
+export { FetchError } from "./errors.ts";
 export { normalizeUrl, hostOf } from "./url.ts";
-export { browserEngine, createHttpFetcher, DEFAULT_USER_AGENT } from "./polite-fetcher.ts";
+export { browserEngine, createHttpFetcher } from "./polite-fetcher.ts";
+export { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
+export type { FetchDefaults, PaceDefaults, RateBounds } from "./fetch-defaults.ts";
 export { loadKey } from "./browser/load-key.ts";
 export type { HttpFetcher, HttpFetcherOptions } from "./polite-fetcher.ts";
 export { AdaptiveRateLimiter } from "./rate-limiter.ts";
-export type { HostRateStats, RateLimiterOptions } from "./rate-limiter.ts";
-export { DEFAULT_RETRY_POLICY, retryDelay } from "./retry-policy.ts";
+export type { HostRateStats, RateChange, RateLimiterOptions } from "./rate-limiter.ts";
+export { DEFAULT_RETRY_POLICY, decideRetry, isRetryable, retryDelay } from "./retry-policy.ts";
 export type { RetryPolicy, RetryableFailure } from "./retry-policy.ts";
 export { decodeBody } from "./charset.ts";
 export type { DecodedBody } from "./charset.ts";

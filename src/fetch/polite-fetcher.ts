@@ -17,7 +17,7 @@ import { AdaptiveRateLimiter } from "./rate-limiter.ts";
 import type { HostRateStats, RateLimiterOptions } from "./rate-limiter.ts";
 import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
 import { rateChangeLine, retryAfterTooLong, retryLine } from "./decision-log.ts";
-import { DEFAULT_RETRY_POLICY, decideRetry } from "./retry-policy.ts";
+import { decideRetry } from "./retry-policy.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import { RobotsCache } from "./robots.ts";
 import type { RobotsFile } from "./robots.ts";
@@ -33,13 +33,13 @@ export interface HttpFetcherOptions extends Partial<Politeness> {
   clock?: Clock;
   /** Called once per attempt that reached the network (not for robots denials or cancels before sending). */
   onAttempt?(info: AttemptInfo): void;
-  /** Backoff ceiling of the first retry. @defaultValue 500 */
+  /** Backoff ceiling of the first retry. @defaultValue `FETCH_DEFAULTS.retry.baseDelayMs` (500) */
   retryBaseDelayMs?: number;
-  /** Backoff ceiling of any retry. @defaultValue 30000 */
+  /** Backoff ceiling of any retry. @defaultValue `FETCH_DEFAULTS.retry.maxDelayMs` (30000) */
   retryMaxDelayMs?: number;
   /** Statuses besides 2xx that resolve rather than fail. @defaultValue [] */
   acceptStatuses?: readonly number[];
-  /** Longer URLs fail with `url_too_long`. @defaultValue 2048 */
+  /** Longer URLs fail with `url_too_long`. @defaultValue `FETCH_DEFAULTS.maxUrlLength` (2048) */
   maxUrlLength?: number;
   /** Headers sent with every request (a request's own headers win). */
   headers?: Record<string, string>;
@@ -63,11 +63,6 @@ export interface HttpFetcher extends Fetcher {
   hostStats(): HostRateStats[];
 }
 
-/** Default `User-Agent`. */
-export const DEFAULT_USER_AGENT = "trawl/0.1";
-
-const MiB = 1024 * 1024;
-
 interface Settings {
   userAgent: string;
   obeyRobots: boolean;
@@ -80,21 +75,24 @@ interface Settings {
   policy: RetryPolicy;
 }
 
+/** The fetcher's settings: its options, else the fetch defaults. */
 function settingsOf(options: HttpFetcherOptions): Settings {
+  const defaults = FETCH_DEFAULTS;
   return {
-    userAgent: options.userAgent || DEFAULT_USER_AGENT,
-    obeyRobots: options.obeyRobots ?? true,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    maxBodyBytes: options.maxBodyBytes ?? 10 * MiB,
-    maxRedirects: options.maxRedirects ?? 10,
-    maxUrlLength: options.maxUrlLength ?? 2048,
+    userAgent: options.userAgent || defaults.userAgent,
+    obeyRobots: options.obeyRobots ?? defaults.obeyRobots,
+    timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
+    maxBodyBytes: options.maxBodyBytes ?? defaults.maxBodyBytes,
+    maxRedirects: options.maxRedirects ?? defaults.maxRedirects,
+    maxUrlLength: options.maxUrlLength ?? defaults.maxUrlLength,
     acceptStatuses: options.acceptStatuses ?? [],
     headers: options.headers ?? {},
     policy: {
-      ...DEFAULT_RETRY_POLICY,
-      retries: options.retries ?? DEFAULT_RETRY_POLICY.retries,
-      baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
-      maxDelayMs: options.retryMaxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+      ...defaults.retry,
+      retries: options.retries ?? defaults.retry.retries,
+      baseDelayMs: options.retryBaseDelayMs ?? defaults.retry.baseDelayMs,
+      maxDelayMs: options.retryMaxDelayMs ?? defaults.retry.maxDelayMs,
+      retryStatuses: options.retryStatuses ?? defaults.retry.retryStatuses,
     },
   };
 }

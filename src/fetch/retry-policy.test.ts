@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRY_POLICY, decideRetry, retryDelay } from "./retry-policy.ts";
+import { FetchError, httpStatusError } from "./errors.ts";
+import { DEFAULT_RETRY_POLICY, decideRetry, isRetryable, retryDelay } from "./retry-policy.ts";
 
 const policy = { ...DEFAULT_RETRY_POLICY, retries: 3, baseDelayMs: 100, maxDelayMs: 1000 };
 
@@ -62,5 +63,36 @@ describe("decideRetry", () => {
     });
     const tooLong = { ...slow, retryAfterMs: policy.maxRetryAfterMs + 1 };
     expect(decideRetry(policy, tooLong, 0)).toEqual({ retry: false, why: "retry-after" });
+  });
+});
+
+describe("isRetryable: the one authority on what retries", () => {
+  const url = "http://example.com/";
+
+  it("retries the statuses of the policy and nothing else: 501 and 403 are not retried by default", () => {
+    expect(isRetryable(DEFAULT_RETRY_POLICY, httpStatusError(503, url))).toBe(true);
+    expect(isRetryable(DEFAULT_RETRY_POLICY, httpStatusError(429, url))).toBe(true);
+    expect(isRetryable(DEFAULT_RETRY_POLICY, httpStatusError(501, url))).toBe(false);
+    expect(isRetryable(DEFAULT_RETRY_POLICY, httpStatusError(505, url))).toBe(false);
+    expect(isRetryable(DEFAULT_RETRY_POLICY, httpStatusError(403, url))).toBe(false);
+    expect(decideRetry(DEFAULT_RETRY_POLICY, httpStatusError(501, url), 0)).toEqual({
+      retry: false,
+      why: "permanent",
+    });
+  });
+
+  it("retries a status once the policy lists it, and stops retrying one it drops", () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, retryStatuses: [403, 429] };
+    expect(isRetryable(policy, httpStatusError(403, url))).toBe(true);
+    expect(decideRetry(policy, httpStatusError(403, url), 0, () => 0)).toMatchObject({ retry: true });
+    expect(isRetryable(policy, httpStatusError(503, url))).toBe(false);
+  });
+
+  it("lets a failure's own verdict win over the lists", () => {
+    expect(isRetryable(DEFAULT_RETRY_POLICY, new FetchError("timeout", "t", { retryable: false }))).toBe(
+      false,
+    );
+    expect(isRetryable(DEFAULT_RETRY_POLICY, new FetchError("dns", "d", { retryable: true }))).toBe(true);
+    expect(isRetryable(DEFAULT_RETRY_POLICY, new FetchError("dns", "d"))).toBe(false);
   });
 });

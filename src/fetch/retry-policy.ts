@@ -1,6 +1,8 @@
 /**
- * When to try a failed request again, and after how long. Plain data plus one function, so the
- * policy can be read, logged and changed without touching the fetch loop.
+ * When to try a failed request again, and after how long: the one authority on retries. Plain
+ * data (as Scrapy's `RETRY_HTTP_CODES`: the statuses and reasons that retry) read by one
+ * function, {@link isRetryable}, so the policy can be read, logged and changed without touching
+ * the fetch loop.
  */
 import type { ReasonCode } from "./types.ts";
 
@@ -14,13 +16,17 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A `Retry-After` longer than this gives up instead of waiting. @defaultValue 120000 */
   maxRetryAfterMs: number;
-  /** Failure reasons worth another try. */
+  /** Failure reasons without an HTTP status worth another try. */
   retryReasons: readonly ReasonCode[];
-  /** HTTP statuses worth another try. */
+  /** HTTP statuses worth another try; any other status fails at once. */
   retryStatuses: readonly number[];
 }
 
-/** Network trouble, timeouts, truncated bodies, 5xx, 408 and 429 retry; nothing else does. */
+/**
+ * Network trouble (timeouts, resets, truncated bodies, refused connections), 408, 429 and the
+ * 5xx statuses of an overloaded or unreachable server retry; nothing else does. 501 (not
+ * implemented) and 505 (HTTP version) are not in it: no retry changes them.
+ */
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   retries: 3,
   baseDelayMs: 500,
@@ -36,8 +42,22 @@ export interface RetryableFailure {
   status?: number;
   /** `Retry-After` of the response, in ms. */
   retryAfterMs?: number;
-  /** The error's own verdict (e.g. `EAI_AGAIN` makes a `dns` failure retryable). */
+  /**
+   * The error's own verdict, where it knows better than any list: `true` for a DNS failure
+   * that says it is temporary (`EAI_AGAIN`), `false` for what no retry can fix (robots.txt,
+   * a bad URL, a redirect loop, a cancelled request). Absent: the policy decides.
+   */
   retryable?: boolean;
+}
+
+/**
+ * Whether `failure` is worth another try under `policy`: its own verdict if it has one, else
+ * whether its status is in `retryStatuses` or its reason in `retryReasons`.
+ */
+export function isRetryable(policy: RetryPolicy, failure: RetryableFailure): boolean {
+  if (failure.retryable !== undefined) return failure.retryable;
+  if (failure.status !== undefined && policy.retryStatuses.includes(failure.status)) return true;
+  return policy.retryReasons.includes(failure.reason);
 }
 
 /** What {@link decideRetry} decided: wait and try again, or give up and why. */
@@ -59,10 +79,9 @@ export type RetryDecision =
 
 /**
  * Whether to try again after attempt `attempt` (0 = the first try) failed, and after how long.
- * Gives up when retries are spent, when neither the reason nor the status is in the policy (an
- * explicit `retryable: true` also qualifies; `false` never retries), or when `Retry-After` exceeds
- * `maxRetryAfterMs`. The delay is exponential backoff with full jitter,
- * `random() * min(maxDelayMs, baseDelayMs * 2^attempt)`, but never less than `Retry-After`.
+ * Gives up when the failure is not retryable ({@link isRetryable}), when retries are spent, or
+ * when `Retry-After` exceeds `maxRetryAfterMs`. The delay is exponential backoff with full
+ * jitter, `random() * min(maxDelayMs, baseDelayMs * 2^attempt)`, but never less than `Retry-After`.
  */
 export function decideRetry(
   policy: RetryPolicy,
@@ -70,11 +89,7 @@ export function decideRetry(
   attempt: number,
   random: () => number = Math.random,
 ): RetryDecision {
-  if (failure.retryable === false) return { retry: false, why: "permanent" };
-  const listed =
-    policy.retryReasons.includes(failure.reason) ||
-    (failure.status !== undefined && policy.retryStatuses.includes(failure.status));
-  if (!listed && failure.retryable !== true) return { retry: false, why: "permanent" };
+  if (!isRetryable(policy, failure)) return { retry: false, why: "permanent" };
   if (attempt >= policy.retries) return { retry: false, why: "spent" };
   const retryAfter = failure.retryAfterMs ?? 0;
   if (retryAfter > policy.maxRetryAfterMs) return { retry: false, why: "retry-after" };

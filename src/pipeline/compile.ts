@@ -2,6 +2,7 @@
 import { compileAction, compileLogin, envNamesOf } from "./compile-actions.ts";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
+import { rateBounds } from "../fetch/fetch-defaults.ts";
 import { compilePage } from "./compile-page.ts";
 import { readyChecks } from "./page-selectors.ts";
 import type { ParseHook, PageSpec } from "./compile-page.ts";
@@ -57,18 +58,20 @@ function compileLimits(limits: AnyDefinition["limits"]): RunLimits {
   };
 }
 
-/** A plain `rate_per_host: n` adapts between n/10 and n: it never goes faster than asked. */
+/** A plain `rate_per_host: n` adapts between n/10 and n (see `rateBounds`): never faster than asked. */
 function compilePoliteness(p: AnyDefinition["politeness"]): Politeness {
   const rate = typeof p.rate_per_host === "number" ? { start: p.rate_per_host } : p.rate_per_host;
+  const bounds = rateBounds(rate.start, rate.min, rate.max);
   return {
     concurrency: p.concurrency,
-    ratePerHost: rate.start,
-    minRatePerHost: Math.min(rate.min ?? rate.start / 10, rate.start),
-    maxRatePerHost: Math.max(rate.max ?? rate.start, rate.start),
+    ratePerHost: bounds.start,
+    minRatePerHost: bounds.min,
+    maxRatePerHost: bounds.max,
     obeyRobots: p.robots === "obey",
     userAgent: p.user_agent,
     timeoutMs: parseDuration(p.timeout),
     retries: p.retries,
+    retryStatuses: p.retry_statuses,
     maxBodyBytes: parseSize(p.max_body),
     maxRedirects: p.max_redirects,
   };

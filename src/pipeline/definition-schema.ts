@@ -4,21 +4,22 @@
  * Keys are snake_case in both. Objects are strict: an unknown key is an error naming the key.
  */
 import { z } from "zod";
+import { FETCH_DEFAULTS } from "../fetch/fetch-defaults.ts";
 import { loginSchema } from "./action-schema.ts";
 import { checkOneRecordKind, pageShape } from "./page-schema.ts";
 import { checkKeyFields, keySchema } from "./record-key.ts";
 import {
   durationSchema,
+  durationText,
   httpUrlSchema,
   pageNameSchema,
+  retryStatusesSchema,
   sizeSchema,
+  sizeText,
   slugSchema,
   toleranceSchema,
 } from "./schema-primitives.ts";
 import { stepEntrySchema } from "./step-schema.ts";
-
-/** Default `User-Agent` of every request. */
-export const DEFAULT_USER_AGENT = "trawl/0.1 (+https://github.com/trawl)";
 
 const startSchema = z.union([httpUrlSchema, z.array(httpUrlSchema).min(1)]);
 
@@ -30,7 +31,7 @@ export const limitsSchema = z.strictObject({
   max_pages: z.number().int().positive().optional(),
   max_depth: z.number().int().nonnegative().optional(),
   max_runtime: durationSchema.optional(),
-  max_url_length: z.number().int().min(64).max(65536).default(2048),
+  max_url_length: z.number().int().min(64).max(65536).default(FETCH_DEFAULTS.maxUrlLength),
   /** Failed requests a run tolerates, as a count or a share of all its requests ("10%"). */
   max_failed: toleranceSchema("requests").optional(),
 });
@@ -42,16 +43,18 @@ const rateObjectSchema = z.strictObject({
   max: z.number().positive().optional(),
 });
 
-/** Politeness and fetch settings. */
+/** Politeness and fetch settings; every default is the fetch layer's (`FETCH_DEFAULTS`). */
 export const politenessSchema = z.strictObject({
-  concurrency: z.number().int().min(1).max(1000).default(8),
-  rate_per_host: z.union([z.number().positive(), rateObjectSchema]).default(10),
-  robots: z.enum(["obey", "ignore"]).default("obey"),
-  user_agent: z.string().min(1).default(DEFAULT_USER_AGENT),
-  timeout: durationSchema.default("30s"),
-  retries: z.number().int().min(0).max(20).default(3),
-  max_body: sizeSchema.default("10MB"),
-  max_redirects: z.number().int().min(0).max(50).default(10),
+  concurrency: z.number().int().min(1).max(1000).default(FETCH_DEFAULTS.concurrency),
+  rate_per_host: z.union([z.number().positive(), rateObjectSchema]).default(FETCH_DEFAULTS.ratePerHost),
+  robots: z.enum(["obey", "ignore"]).default(FETCH_DEFAULTS.obeyRobots ? "obey" : "ignore"),
+  user_agent: z.string().min(1).default(FETCH_DEFAULTS.userAgent),
+  timeout: durationSchema.default(durationText(FETCH_DEFAULTS.timeoutMs)),
+  retries: z.number().int().min(0).max(20).default(FETCH_DEFAULTS.retry.retries),
+  /** The HTTP statuses that retry; replaces the default list. */
+  retry_statuses: retryStatusesSchema.default([...FETCH_DEFAULTS.retry.retryStatuses]),
+  max_body: sizeSchema.default(sizeText(FETCH_DEFAULTS.maxBodyBytes)),
+  max_redirects: z.number().int().min(0).max(50).default(FETCH_DEFAULTS.maxRedirects),
 });
 
 /** The browser engine: how many pages at once, when contexts are renewed, what is not loaded. */

@@ -5,7 +5,7 @@ export type { CompileOptions } from "./compile.ts";
 export type { ParseHook, ParseHookResult } from "./compile-page.ts";
 export { defineScraper } from "./define-scraper.ts";
 export type { PageDefinition, ScraperDefinition } from "./define-scraper.ts";
-export { definitionSchema, DEFAULT_USER_AGENT } from "./definition-schema.ts";
+export { definitionSchema } from "./definition-schema.ts";
 export type { Definition, DefinitionInput } from "./definition-schema.ts";
 export { DefinitionError, DefinitionLoadError, ParseHookError, formatProblem } from "./errors.ts";
 export type { DefinitionProblem } from "./errors.ts";

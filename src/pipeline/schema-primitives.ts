@@ -39,6 +39,42 @@ export function toleranceSchema(what: string) {
   );
 }
 
+/** A duration as a definition writes it: `30s`, `2m`, `500ms` (for defaults shown in the schema). */
+export function durationText(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+/** A size as a definition writes it: `10MB`, `512KB`, or bytes (for defaults shown in the schema). */
+export function sizeText(bytes: number): string | number {
+  const KB = 1024;
+  if (bytes % (KB * KB) === 0) return `${bytes / (KB * KB)}MB`;
+  if (bytes % KB === 0) return `${bytes / KB}KB`;
+  return bytes;
+}
+
+/**
+ * The HTTP statuses a scraper retries: error statuses (400–599), each once. An empty list
+ * retries no status (network failures still retry).
+ */
+export const retryStatusesSchema = z
+  .array(
+    z
+      .number({ error: "expected an HTTP status like 503" })
+      .int("expected an HTTP status like 503")
+      .min(400, "expected an HTTP error status, 400 to 599: other statuses never fail a request")
+      .max(599, "expected an HTTP error status, 400 to 599"),
+    { error: "expected a list of HTTP statuses, like [429, 503]" },
+  )
+  .superRefine((statuses, ctx) => {
+    statuses.forEach((status, i) => {
+      if (statuses.indexOf(status) !== i) {
+        ctx.addIssue({ code: "custom", path: [i], message: `${status} is listed twice` });
+      }
+    });
+  });
+
 /** A byte size: bytes, or `"512KB"`, `"10MB"`… (binary units). */
 export const sizeSchema = z.union([
   z.number().int().positive(),

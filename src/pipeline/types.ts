@@ -189,6 +189,8 @@ export interface Politeness {
   timeoutMs: number;
   /** @defaultValue 3 */
   retries: number;
+  /** The HTTP statuses that retry (`retry_statuses`). @defaultValue `DEFAULT_RETRY_POLICY.retryStatuses` */
+  retryStatuses: readonly number[];
   /** Body cap after decompression. @defaultValue 10 MiB */
   maxBodyBytes: number;
   /** @defaultValue 10 */

@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { FetchError } from "../../src/fetch/index.ts";
+import { DEFAULT_RETRY_POLICY, FetchError, isRetryable } from "../../src/fetch/index.ts";
 import type { AttemptInfo } from "../../src/fetch/index.ts";
 import { failureOf, useFaultSite } from "./helpers.ts";
 
@@ -41,7 +41,7 @@ describe("fetch faults end with their reason code", () => {
   it("fails a huge body with too_large", async () => {
     const error = await failureOf(fetcher({ maxBodyBytes: 256 * 1024 }).fetch({ url: `${site().url}/huge` }));
     expect(error.reason).toBe("too_large");
-    expect(error.retryable).toBe(false);
+    expect(isRetryable(DEFAULT_RETRY_POLICY, error)).toBe(false);
   });
 
   // The cap (2 MiB) is above each bomb's compressed size (< 1 MiB), so only the decoded-size check can stop it.
@@ -78,7 +78,7 @@ describe("fetch faults end with their reason code", () => {
     const port = await closedPort();
     const error = await failureOf(fetcher().fetch({ url: `http://127.0.0.1:${port}/` }));
     expect(error.reason).toBe("refused");
-    expect(error.retryable).toBe(true);
+    expect(isRetryable(DEFAULT_RETRY_POLICY, error)).toBe(true);
   });
 
   it("fails a dropped connection with reset", async () => {
@@ -98,9 +98,9 @@ describe("fetch faults end with their reason code", () => {
     expect(error).toMatchObject({
       reason: "http_404",
       status: 404,
-      retryable: false,
       code: "TRAWL_ERR_FETCH_HTTP_404",
     });
+    expect(isRetryable(DEFAULT_RETRY_POLICY, error)).toBe(false);
     expect(attempts).toHaveLength(1);
   });
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_RETRY_POLICY, isRetryable } from "../../src/fetch/index.ts";
 import type { AttemptInfo } from "../../src/fetch/index.ts";
 import { startFaultSite } from "../fixtures/fault-site.ts";
 import type { FaultSite } from "../fixtures/fault-site.ts";
@@ -69,7 +70,8 @@ describe("Retry-After blocks one host only", () => {
     second = await startFaultSite();
     const f = fetcher({ retries: 0 });
     const throttled = await failureOf(f.fetch({ url: `${site().url}/retry-after/2` }));
-    expect(throttled).toMatchObject({ reason: "http_429", retryAfterMs: 2000, retryable: true });
+    expect(throttled).toMatchObject({ reason: "http_429", retryAfterMs: 2000 });
+    expect(isRetryable(DEFAULT_RETRY_POLICY, throttled)).toBe(true);
     const throttledAt = site().log().at(-1)?.at ?? 0;
 
     const blocked = f.fetch({ url: `${site().url}/ok?after=429` });

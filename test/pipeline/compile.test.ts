@@ -43,6 +43,7 @@ describe("the bookshop definition", () => {
       userAgent: "trawl/0.1 (+https://github.com/trawl)",
       timeoutMs: 30_000,
       retries: 3,
+      retryStatuses: [408, 429, 500, 502, 503, 504, 507, 520, 521, 522, 523, 524],
       maxBodyBytes: 10 * 1024 * 1024,
       maxRedirects: 10,
     });
