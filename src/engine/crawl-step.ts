@@ -1,6 +1,6 @@
 import type { Clock } from "../core/clock.ts";
 import type { LogLevel, TrawlEvent } from "../core/events.ts";
-import type { Fetcher } from "../fetch/types.ts";
+import type { Fetcher, FetchResponse } from "../fetch/types.ts";
 import { finishPage } from "../pipeline/compile-page.ts";
 import type {
   CompiledPage,
@@ -50,12 +50,20 @@ export interface CrawlDeps {
 const PARSE_THREADS_AFTER = 64;
 
 /**
- * The crawl: leases requests from the run's queue up to the concurrency, fetches and parses
- * them, and finishes each in one transaction with its records and links (DESIGN.md §3.1).
- * Pause and stop let in-flight requests finish; cancel aborts them.
+ * The crawl: leases requests from the run's queue, fetches them with at most `concurrency`
+ * requests in flight, parses them, and finishes each in one transaction with its records and links
+ * (DESIGN.md §3.1). A request's slot frees once its response has arrived, so the next request
+ * goes out while the page is parsed. What waits in memory is bounded: pages fetched and not yet
+ * parsed, at most `concurrency` more than those in flight; completions not yet committed, by the
+ * store, which runs calls in order (a lease waits behind every completion handed over before it,
+ * so a store that falls behind starves the crawl of requests instead of letting pages pile up).
+ * Pause and stop let started requests finish; cancel aborts them.
  */
 export class CrawlStep {
+  /** Requests started and not yet handed to the store: fetching, or fetched and being parsed. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Of those, the ones whose response has not arrived yet: they take the concurrency's slots. */
+  private fetching = 0;
   private limitLogged = false;
   /** Links not followed in this session, by limit: summed up in one line when the crawl ends. */
   private readonly unfollowed = { depth: 0, length: 0 };
@@ -103,7 +111,7 @@ export class CrawlStep {
         if (controls.is("stop")) return "stopped";
         continue;
       }
-      const slots = this.deps.scraper.politeness.concurrency - this.inFlight.size;
+      const slots = this.freeSlots();
       let batch: QueuedRequest[] = [];
       if (slots > 0 && this.limitReached()) await this.releaseReady();
       else if (slots > 0) batch = await this.take(slots);
@@ -120,15 +128,25 @@ export class CrawlStep {
         }
         continue;
       }
-      const idle = batch.length === 0 || this.inFlight.size >= this.deps.scraper.politeness.concurrency;
+      const idle = batch.length === 0 || this.freeSlots() <= 0;
       if (idle) {
         // Nothing to start: store the finished ones now, their links may be the next requests.
-        if (this.inFlight.size < this.deps.scraper.politeness.concurrency) this.completions.hurry();
+        if (this.freeSlots() > 0) this.completions.hurry();
         await controls.changed();
         // Requests finishing together free their slots together: lease once for all of them.
         await nextTurn();
       }
     }
+  }
+
+  /**
+   * Requests that may start now: free slots of the concurrency (requests in flight at the
+   * servers), as long as started requests (in flight, or fetched and waiting for their parse) stay
+   * under twice the concurrency.
+   */
+  private freeSlots(): number {
+    const { concurrency } = this.deps.scraper.politeness;
+    return Math.min(concurrency - this.fetching, 2 * concurrency - this.inFlight.size);
   }
 
   private async enqueueStartUrls(): Promise<void> {
@@ -227,6 +245,7 @@ export class CrawlStep {
 
   private launch(request: QueuedRequest): void {
     this.deps.progress.started(request.target);
+    this.fetching++;
     const task = this.process(request)
       .catch((error: unknown) => {
         this.fatal ??= error;
@@ -301,14 +320,12 @@ export class CrawlStep {
   }
 
   private async fetchAndParse(request: QueuedRequest) {
-    const { scraper, fetcher, controls } = this.deps;
-    const page = scraper.pages[request.pageType];
-    if (!page) throw new Error(`page type ${request.pageType} is not defined`);
-    const response = await fetcher.fetch({
-      url: request.url,
-      signal: controls.signal,
-      ...(page.load && { browser: page.load }),
-    });
+    const page = this.deps.scraper.pages[request.pageType];
+    if (!page) {
+      this.fetchEnded();
+      throw new Error(`page type ${request.pageType} is not defined`);
+    }
+    const response = await this.fetch(request, page);
     const output = await this.parse(page, {
       url: response.url,
       finalUrl: response.finalUrl,
@@ -321,6 +338,26 @@ export class CrawlStep {
     });
     this.deps.parsed?.(request.pageType, output);
     return { status: response.status, records: output.records, links: output.links };
+  }
+
+  /** Fetches a started request; however that ends, its slot of the concurrency frees. */
+  private async fetch(request: QueuedRequest, page: CompiledPage): Promise<FetchResponse> {
+    const { fetcher, controls } = this.deps;
+    try {
+      return await fetcher.fetch({
+        url: request.url,
+        signal: controls.signal,
+        ...(page.load && { browser: page.load }),
+      });
+    } finally {
+      this.fetchEnded();
+    }
+  }
+
+  /** A request is no longer in flight at the server: the next one may go out while this page is parsed. */
+  private fetchEnded(): void {
+    this.fetching--;
+    this.deps.controls.wake();
   }
 
   /** Parses on a parse thread when the page type has no code and a thread is ready, else here. */
