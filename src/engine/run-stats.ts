@@ -11,7 +11,27 @@ export interface RunStatsSnapshot {
   pagesPerSecond: number;
   /** Seconds spent running (pauses excluded), over all sessions of the run. */
   runningSeconds: number;
-  hosts: Record<string, { requests: number; bytes: number; rate?: number; throttled?: number }>;
+  /** Per host: requests and bytes, and the rate limiter's state (see {@link RunStats.recordHostRates}). */
+  hosts: Record<string, HostStatsSnapshot>;
+}
+
+/** One host's counters and its rate limiter's state: current and maximum rate, throttles, time blocked. */
+export interface HostStatsSnapshot {
+  requests: number;
+  bytes: number;
+  rate?: number;
+  maxRate?: number;
+  throttled?: number;
+  blockedMs?: number;
+}
+
+/** What the fetcher's rate limiter tells about one host (see `Fetcher.hostStats`). */
+export interface HostRate {
+  host: string;
+  rate: number;
+  maxRate?: number;
+  throttled: number;
+  blockedMs?: number;
 }
 
 /** Bounded latency memory: a ring of the most recent samples is plenty for percentiles. */
@@ -56,12 +76,17 @@ export class RunStats {
     this.maxLatency = Math.max(this.maxLatency, attempt.latencyMs);
   }
 
-  /** Adds the rate limiter's view of each host (current rate, 429/503 seen) to the host counters. */
-  recordHostRates(rates: { host: string; rate: number; throttled: number }[]): void {
-    for (const { host, rate, throttled } of rates) {
+  /**
+   * Adds the rate limiter's view of each host to the host counters: its current and maximum
+   * rate (two decimals), the 429/503 responses seen and the time blocked by `Retry-After`.
+   */
+  recordHostRates(rates: readonly HostRate[]): void {
+    for (const { host, rate, maxRate, throttled, blockedMs } of rates) {
       const entry = (this.hosts[host] ??= { requests: 0, bytes: 0 });
-      entry.rate = Math.round(rate * 100) / 100;
+      entry.rate = round(rate);
+      if (maxRate !== undefined) entry.maxRate = round(maxRate);
       entry.throttled = throttled;
+      if (blockedMs !== undefined) entry.blockedMs = Math.round(blockedMs);
     }
   }
 

@@ -84,12 +84,17 @@ export interface Fetcher {
   fetch(request: FetchRequest): Promise<FetchResponse>;
   /** Closes pools and sockets. */
   close(): Promise<void>;
-  /** The politeness state per host (current rate, 429/503 seen, block), when the fetcher keeps one. */
+  /**
+   * The politeness state per host, when the fetcher keeps one: current and maximum rate,
+   * requests granted, 429/503 seen, milliseconds blocked by `Retry-After`, the current block.
+   */
   hostStats?(): {
     host: string;
     rate: number;
+    maxRate: number;
     requests: number;
     throttled: number;
+    blockedMs: number;
     blockedUntil: number | null;
   }[];
 }

@@ -4,9 +4,10 @@ import { NotFoundError } from "../../core/errors.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printRunSummary } from "../execute-run.ts";
 import { formatDuration, printJson, printTable } from "../output.ts";
+import { printHostStats } from "../print-host-stats.ts";
 import { printSelectorHealth } from "../print-selector-health.ts";
 
-/** `trawl show RUN`: everything about one run: targets, steps, errors by reason, stats. */
+/** `trawl show RUN`: everything about one run: targets, steps, errors by reason, stats per run and host. */
 export function register(program: Command): void {
   program
     .command("show")
@@ -36,6 +37,7 @@ export function register(program: Command): void {
               `${stats.pagesPerSecond} pages/s, latency p50 ${stats.latencyMs?.p50} ms p95 ${stats.latencyMs?.p95} ms\n` +
               `status codes: ${codes || "-"}\n`,
           );
+          printHostStats(stats.hosts);
         }
         printSelectorHealth(summary.selectors);
         if (summary.recorded) {

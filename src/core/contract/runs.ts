@@ -55,13 +55,20 @@ export const RunStepSchema = Type.Object({
 });
 export type RunStep = Static<typeof RunStepSchema>;
 
-/** Requests of one host. */
+/** Requests of one host, and its rate limiter's state (absent for a host the limiter never saw). */
 export const HostStatsSchema = Type.Object({
   requests: Type.Integer(),
   bytes: Type.Number(),
+  /** Requests/second the host is paced at now (at the run's end, for a finished run). */
   rate: Type.Optional(Type.Number()),
+  /** The most it goes up to (`rate_per_host`, or its `max`). */
+  maxRate: Type.Optional(Type.Number()),
+  /** 429 and 503 responses seen. */
   throttled: Type.Optional(Type.Integer()),
+  /** Milliseconds the host was blocked by `Retry-After` waits. */
+  blockedMs: Type.Optional(Type.Integer()),
 });
+export type HostStats = Static<typeof HostStatsSchema>;
 
 /** A run's fetch statistics (empty until its first request). */
 export const RunStatsSchema = Type.Partial(

@@ -1,7 +1,7 @@
 import type { RunSummary } from "../../api/types.ts";
-import { formatBytes, formatNumber } from "../../lib/format.ts";
+import { formatBytes, formatDuration, formatNumber } from "../../lib/format.ts";
 
-/** Request statistics of a run: volume, status codes, retries, latency, throughput. */
+/** Request statistics of a run: volume, status codes, retries, latency, throughput, and per host. */
 export function RunStatsPanel({ run }: { run: RunSummary }) {
   const stats = run.stats;
   const codes = Object.entries(stats.statusCodes ?? {}).sort(([a], [b]) => a.localeCompare(b));
@@ -29,7 +29,48 @@ export function RunStatsPanel({ run }: { run: RunSummary }) {
           ))}
         </div>
       )}
+      <HostStatsTable hosts={stats.hosts ?? {}} />
     </>
+  );
+}
+
+/**
+ * Each host's requests and its rate limiter's state: the rate it is paced at out of its
+ * maximum, the 429/503 responses it sent, the time its `Retry-After` waits blocked it.
+ */
+function HostStatsTable({ hosts }: { hosts: NonNullable<RunSummary["stats"]["hosts"]> }) {
+  const entries = Object.entries(hosts).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return null;
+  return (
+    <table className="table compact host-stats" data-testid="host-stats">
+      <caption>Hosts: the pace each was asked at, and how it pushed back</caption>
+      <thead>
+        <tr>
+          <th>Host</th>
+          <th className="num">Requests</th>
+          <th className="num">Rate (requests/s)</th>
+          <th className="num">429/503</th>
+          <th className="num">Blocked</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map(([host, h]) => (
+          <tr key={host} data-testid="host-stat" data-host={host}>
+            <td className="mono">{host}</td>
+            <td className="num">{formatNumber(h.requests)}</td>
+            <td className="num" data-testid="host-rate">
+              {h.rate === undefined ? "—" : h.maxRate === undefined ? h.rate : `${h.rate} of ${h.maxRate}`}
+            </td>
+            <td className="num" data-testid="host-throttled">
+              {h.throttled === undefined ? "—" : formatNumber(h.throttled)}
+            </td>
+            <td className="num" data-testid="host-blocked">
+              {h.blockedMs === undefined ? "—" : formatDuration(h.blockedMs)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
