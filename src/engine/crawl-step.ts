@@ -15,6 +15,7 @@ import type { NewRequest, QueuedRequest, RequestOutcome, Store } from "../store/
 import { CompletionBatch } from "./completion-batch.ts";
 import { failureOf } from "./failure.ts";
 import { ParsePool } from "./parse-pool.ts";
+import { SeenUrls } from "./seen-urls.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 import type { RunControls } from "./run-controls.ts";
 
@@ -32,7 +33,10 @@ export interface CrawlDeps {
   progress: ProgressTracker;
   clock: Clock;
   scraperContext: ScraperContext;
-  /** Normalises a discovered URL; null drops it. */
+  /**
+   * Normalises a discovered URL; null drops it. Must be idempotent (a normalised URL normalises to
+   * itself): links spelled exactly as a stored URL skip it.
+   */
   normalizeUrl(url: string): string | null;
   /** Seconds the run has been running so far, over all sessions (for `max_runtime`). */
   runningSeconds(): number;
@@ -84,6 +88,8 @@ export class CrawlStep {
   private mainThreadParses = 0;
 
   private readonly completions: CompletionBatch;
+  /** URLs known to be in the queue: links to them never reach the store. */
+  private readonly seen = new SeenUrls();
 
   constructor(private readonly deps: CrawlDeps) {
     this.completions = new CompletionBatch(deps.store, deps.runId, () => deps.clock.now());
@@ -162,6 +168,8 @@ export class CrawlStep {
     // Idempotent: a resumed run re-offers its start URLs and the queue ignores known ones.
     const added = await store.queue.enqueue(runId, requests, clock.now());
     if (added > 0) for (const r of requests) this.deps.progress.discovered(r.target, 1);
+    // Links longer than max_url_length are skipped (and counted) even when they name a start URL.
+    for (const r of requests) if (r.url.length <= scraper.limits.maxUrlLength) this.seen.add(r.url);
   }
 
   /**
@@ -304,6 +312,8 @@ export class CrawlStep {
       .then(
         (added) => {
           if (added < 0) return progress.abandoned(request.target);
+          // Committed: every one of these links is in the queue now, new or not.
+          for (const link of links) this.seen.add(link.url);
           progress.ended(request.target, outcome.ok, records.length);
           progress.discovered(request.target, added);
           this.report(request, outcome, records.length, added, retried);
@@ -389,9 +399,14 @@ export class CrawlStep {
       return [];
     }
     const accepted: NewRequest[] = [];
+    const onPage = new Set<string>();
     for (const link of links) {
+      // Known already: most links of a link-heavy site. A stored URL is normalised, and
+      // normalising is idempotent, so a link spelled exactly as one needs no normalising.
+      if (this.seen.has(link.url)) continue;
       const url = this.deps.normalizeUrl(link.url);
-      if (!url) continue;
+      if (!url || onPage.has(url) || (url !== link.url && this.seen.has(url))) continue;
+      onPage.add(url);
       if (url.length > limits.maxUrlLength) {
         this.unfollowed.length += 1;
         this.deps.log(

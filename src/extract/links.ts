@@ -32,13 +32,13 @@ export function documentBaseUrl($: CheerioAPI, finalUrl: string): string {
   return resolveUrl(href, finalUrl) ?? finalUrl;
 }
 
-const CRAWLABLE = /^https?:$/;
+/** A serialised URL starts with its scheme, lower-cased: no second parse to read the protocol. */
+const CRAWLABLE = /^https?:/;
 
 function absoluteHttpUrl(raw: string | undefined, base: string): string | null {
   if (raw === undefined || raw.trim() === "") return null;
   const url = resolveUrl(raw, base);
-  if (url === null) return null;
-  return CRAWLABLE.test(new URL(url).protocol) ? url : null;
+  return url !== null && CRAWLABLE.test(url) ? url : null;
 }
 
 /**

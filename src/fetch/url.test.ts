@@ -60,3 +60,20 @@ describe("hostOf", () => {
     expect(hostOf(url)).toBe(expected);
   });
 });
+
+describe("normalizeUrl is idempotent (the crawl skips normalising links spelled as a stored URL)", () => {
+  it.each([
+    "HTTP://Example.COM:80/a/B?x=1#frag",
+    "http://example.com/?b=2&a=1&b=1",
+    "http://example.com/a/./b/../c?q=a b&Z=%41",
+    "https://bücher.example/ä?ö=ü",
+    "http://example.com/%7Euser/?",
+    "http://user:pw@example.com:8080/x?#",
+    "http://example.com\\a\\b?c",
+    "http://[::1]:80/x?b&a",
+  ])("%s", (raw) => {
+    const once = normalizeUrl(raw);
+    expect(once).not.toBeNull();
+    expect(normalizeUrl(once!)).toBe(once);
+  });
+});
