@@ -5,7 +5,8 @@
  * (pages/s, CPU, peak RSS median and maximum). The shapes: `forward`, the demo bookshop whose
  * links point forward only, and `links`, a shop whose product pages carry ~40 links to other
  * products (`link-catalogue.ts`). Then, if asked, the memory part (trawl alone on the link-heavy
- * shape at growing sizes) and the browser rows. It reports the goals of the issues but never
+ * shape at growing sizes), the browser rows, and the throttling scenarios (throttle-bench.ts,
+ * about 90 s). It reports the goals of the issues but never
  * fails on them; the exit code is non-zero only when a variant could not run. See bench/README.md.
  *
  * Options: `--pages N` (forward shape, default 20,000), `--products N` (links shape, default
@@ -20,6 +21,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { booksForPages, crawlPages, writeBenchScraper } from "./bench-scraper.ts";
 import { browserBench } from "./browser-bench.ts";
+import { throttleBench } from "./throttle-bench.ts";
 import { startBenchSite } from "./demo-server.ts";
 import { linkCatalogue, linkCataloguePages } from "./link-catalogue.ts";
 import {
@@ -281,6 +283,7 @@ async function main(): Promise<void> {
       process.stderr.write(`browser rows: about ${options.browserPages} pages of one category\n`);
       process.stdout.write(`\n${await browserBench(options.browserPages)}`);
     }
+    process.stdout.write(`\n${await throttleBench()}`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
