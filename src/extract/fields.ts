@@ -103,15 +103,18 @@ function readField(
   warnings: ExtractWarnings,
 ): unknown {
   if (options.from !== undefined) return finish(name, readFact(options, facts), options, facts, warnings);
-  const matches = options.css === undefined ? scope : scope.find(options.css);
   if (options.all === true) {
+    const matches = options.css === undefined ? scope : scope.find(options.css);
     const values = matches
       .toArray()
       .map((node) => finish(name, readElement($(node), options), options, facts, warnings))
       .filter((v) => v !== MISSING);
     return values.length === 0 ? MISSING : values;
   }
-  return finish(name, readElement(matches.first(), options), options, facts, warnings);
+  // The first match only: the search stops there (cheerio's own `extract()` does the same)
+  // instead of walking the whole document for every field.
+  const first = options.css === undefined ? scope.first() : scope._findBySelector(options.css, 1).first();
+  return finish(name, readElement(first, options), options, facts, warnings);
 }
 
 /** What a missing field becomes: its `default`, else `null` (`[]` for `all: true`). */
