@@ -13,7 +13,7 @@
  * 3,000), `--quick` (2,000 pages and 1,000 products), `--repeat R` (default 3), `--shapes
  * forward,links`, `--latencies 0,20` (ms), `--memory 20000,50000,100000` (products of the memory
  * part; default none), `--memory-repeat R` (default `--repeat`), `--browser-pages N`,
- * `--no-browser`, `--trawl DIR` (the checkout whose `bin/trawl.js` is measured; default this one).
+ * `--no-browser`, `--no-throttle`, `--trawl DIR` (the checkout whose `bin/trawl.js` is measured; default this one).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -47,6 +47,8 @@ interface BenchOptions {
   memoryRepeat: number;
   /** Pages of the browser rows; 0: none. */
   browserPages: number;
+  /** Whether to run the throttling scenarios (`--no-throttle` skips them). */
+  throttle: boolean;
   /** The `bin/trawl.js` measured. */
   trawlBin: string;
   /** The checkout it belongs to. */
@@ -100,6 +102,7 @@ function benchOptions(args: string[]): BenchOptions {
       "memory-repeat": { type: "string" },
       "browser-pages": { type: "string" },
       "no-browser": { type: "boolean", default: false },
+      "no-throttle": { type: "boolean", default: false },
       trawl: { type: "string" },
     },
   });
@@ -130,6 +133,7 @@ function benchOptions(args: string[]): BenchOptions {
       : values["browser-pages"] === undefined
         ? DEFAULT_BROWSER_PAGES
         : positiveInt(values["browser-pages"], "--browser-pages"),
+    throttle: !values["no-throttle"],
     trawlBin: trawlBinOf(values.trawl),
     trawlCheckout: values.trawl,
   };
@@ -283,7 +287,7 @@ async function main(): Promise<void> {
       process.stderr.write(`browser rows: about ${options.browserPages} pages of one category\n`);
       process.stdout.write(`\n${await browserBench(options.browserPages)}`);
     }
-    process.stdout.write(`\n${await throttleBench()}`);
+    if (options.throttle) process.stdout.write(`\n${await throttleBench()}`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
