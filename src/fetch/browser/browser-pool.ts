@@ -1,6 +1,7 @@
 import { freemem, totalmem } from "node:os";
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from "playwright-core";
 import type { BrowserSettings, LoginSequence } from "../../pipeline/types.ts";
+import { FETCH_DEFAULTS } from "../fetch-defaults.ts";
 import type { CaptureSink } from "../types.ts";
 import { locateChromium } from "./locate-chromium.ts";
 import { runActions } from "./page-actions.ts";
@@ -173,7 +174,7 @@ export class BrowserPool {
     const log = this.options.log ?? (() => undefined);
     const restored = this.session !== undefined;
     if (restored && !login.loggedIn) return log("info", "login: reusing the saved session");
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const timeoutMs = this.options.timeoutMs ?? FETCH_DEFAULTS.timeoutMs;
     const started = Date.now();
     const remaining = () => Math.max(1, timeoutMs - (Date.now() - started));
     const page = await context.newPage();
