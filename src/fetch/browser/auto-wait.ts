@@ -106,6 +106,30 @@ export class NetworkActivity {
 }
 
 /**
+ * One look at the page; undefined when it did not answer within `withinMs` (a script hogging the
+ * page's thread: reading it then times out with the request's deadline).
+ */
+async function lookAt(page: Page, look: string, withinMs: number): Promise<Look | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const answer = page.evaluate(look).then(
+    (value) => value as Look,
+    (error: unknown) => {
+      // A navigation by script replaced the document: its successor is still loading.
+      if (page.isClosed()) throw error;
+      return CHANGING;
+    },
+  );
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(1, withinMs));
+  });
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Waits until `page` is ready to be read (see the module's comment), at most until `remaining()`
  * falls to a second (or a quarter of what was left when it started, on a short deadline).
  */
@@ -118,14 +142,8 @@ export async function autoWait(
   const look = `(${LOOK})(${JSON.stringify(checks)})`;
   const margin = Math.min(READ_MARGIN_MS, remaining() / 4);
   for (;;) {
-    const seen = await page.evaluate(look).then(
-      (value) => value as Look,
-      (error: unknown) => {
-        // A navigation by script replaced the document: its successor is still loading.
-        if (page.isClosed()) throw error;
-        return CHANGING;
-      },
-    );
+    const seen = await lookAt(page, look, remaining() - margin);
+    if (!seen) return "deadline";
     if (seen.known > 0 && seen.passed === seen.known) return "ready";
     const settle = seen.passed > 0 ? PARTIAL_SETTLE_MS : SETTLE_MS;
     const quiet = Math.min(seen.quietMs, network.quietMs(Date.now()));
