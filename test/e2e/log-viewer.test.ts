@@ -49,6 +49,7 @@ pages:
   index: { follow: [{ pattern: ".*", page: leaf }] }
   leaf: { record: { url: { from: url }, title: h1 } }
 politeness: { rate_per_host: 1000, retries: 0, concurrency: 4 }
+allow_empty: true # no leaf has a title: validate drops every record
 steps:
   - validate: { required: [title] }
 `,
@@ -72,16 +73,17 @@ steps:
       record();
       new MutationObserver(record).observe(chips, { subtree: true, attributes: true, childList: true });
     });
-    // The three 404s may be logged before or after the page read the counts; the two records
-    // validate drops (/ok and /gate have no title) are logged after the gate opens: live.
+    // The three 404s may be logged before or after the page read the counts; the selector health
+    // warning (h1 matched on none of the leaves) and the two records validate drops (/ok and
+    // /gate have no title) are logged after the gate opens: live.
     openGate();
     expect((await finished).status).toBe("succeeded");
     const { counts: stored, newestAt } = await app.store.logs.tally(run.id);
-    expect(stored.warn).toBe(5);
-    await expect.poll(() => chip("warn").getAttribute("data-count"), { timeout: 15_000 }).toBe("5");
+    expect(stored.warn).toBe(6);
+    await expect.poll(() => chip("warn").getAttribute("data-count"), { timeout: 15_000 }).toBe("6");
     await new Promise((resolve) => setTimeout(resolve, 2000)); // the watcher's late copies come and go
     const shown = await page.evaluate(() => (window as unknown as { warnCounts: string[] }).warnCounts);
-    expect(Math.max(...shown.map(Number))).toBe(5);
+    expect(Math.max(...shown.map(Number))).toBe(6);
     expect(await chip("error").getAttribute("data-count")).toBe(String(stored.error));
     expect(await chip("info").getAttribute("data-count")).toBe(String(stored.info));
     const all = stored.info + stored.warn + stored.error;
@@ -91,7 +93,7 @@ steps:
     await chip("warn").focus();
     await page.keyboard.press("Enter");
     expect(await chip("warn").getAttribute("aria-pressed")).toBe("true");
-    await expect.poll(() => page.getByTestId("log-line").count()).toBe(5);
+    await expect.poll(() => page.getByTestId("log-line").count()).toBe(6);
     const levels = await page
       .getByTestId("log-line")
       .evaluateAll((lines) => lines.map((l) => l.dataset.level));
@@ -106,6 +108,6 @@ steps:
     };
     expect(body.counts).toEqual(stored);
     expect(body.newestAt).toBe(new Date(newestAt!).toISOString());
-    expect(body.logs.map((l) => l.level)).toEqual(Array(5).fill("warn"));
+    expect(body.logs.map((l) => l.level)).toEqual(Array(6).fill("warn"));
   }, 60_000);
 });
