@@ -1,7 +1,8 @@
 import type { Completion, Store } from "../store/types.ts";
 
 interface Pending {
-  completion: Completion;
+  /** Cleared once stored (see `ParsePool`'s pending pages: a dead old record must not hold it). */
+  completion: Completion | undefined;
   resolve(added: number): void;
   reject(error: unknown): void;
 }
@@ -57,12 +58,14 @@ export class CompletionBatch {
     try {
       const added = await this.store.queue.completeMany(
         this.runId,
-        batch.map((p) => p.completion),
+        batch.map((p) => p.completion!),
         this.now(),
       );
       batch.forEach((p, i) => p.resolve(added[i]!));
     } catch (error) {
       for (const p of batch) p.reject(error);
+    } finally {
+      for (const p of batch) p.completion = undefined;
     }
   }
 }

@@ -40,7 +40,12 @@ export function defaultParseThreads(
 }
 
 interface Pending {
-  task: ParseTask;
+  /**
+   * Kept to extract it here should the thread die; cleared once answered: V8 may allocate these
+   * records in the old generation, and a dead old object still pointing at a page's body kept
+   * the body alive through young collections (most page bodies were promoted, measured).
+   */
+  task: ParseTask | undefined;
   resolve(extraction: Extraction): void;
   reject(error: Error): void;
 }
@@ -117,6 +122,7 @@ export class ParsePool {
     const waiting = thread.pending.get(reply.id);
     if (!waiting) return;
     thread.pending.delete(reply.id);
+    waiting.task = undefined;
     if (thread.pending.size === 0) thread.worker.unref();
     if (reply.ok) waiting.resolve(reply.extraction);
     else waiting.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
@@ -129,7 +135,8 @@ export class ParsePool {
     thread.pending.clear();
     for (const { task, resolve, reject } of orphans) {
       try {
-        resolve(extractPage(this.pages[task.pageType]!, task.page));
+        // Every page still pending has its task (it is cleared only once answered).
+        resolve(extractPage(this.pages[task!.pageType]!, task!.page));
       } catch (error) {
         reject(error as Error);
       }

@@ -27,4 +27,23 @@ describe("SeenUrls", () => {
     expect(seen.has("u1")).toBe(true);
     expect(seen.has("u2")).toBe(false);
   });
+
+  it("tells thousands of similar URLs apart exactly", () => {
+    const seen = new SeenUrls(20_000);
+    const url = (i: number) => `http://127.0.0.1:8080/p/${String(i).padStart(6, "0")}?ref=${i % 7}`;
+    for (let i = 0; i < 5000; i++) seen.add(url(i));
+    expect(seen.size).toBe(5000);
+    for (let i = 0; i < 5000; i++) expect(seen.has(url(i))).toBe(true);
+    for (let i = 5000; i < 10_000; i++) expect(seen.has(url(i))).toBe(false);
+    expect(seen.has(`${url(1)}0`)).toBe(false);
+    expect(seen.has(url(1).slice(0, -1))).toBe(false);
+    expect(seen.has("")).toBe(false);
+  });
+
+  it("keeps no URL with a character beyond ASCII (serialised URLs have none)", () => {
+    const seen = new SeenUrls();
+    seen.add("http://a.test/é");
+    expect(seen.has("http://a.test/é")).toBe(false);
+    expect(seen.size).toBe(0);
+  });
 });
