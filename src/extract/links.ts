@@ -1,4 +1,7 @@
 import type { CheerioAPI } from "cheerio/slim";
+import { compile, selectAll } from "css-select";
+import { isTraversal, parse, type Selector } from "css-what";
+import type { AnyNode, Element } from "domhandler";
 import { resolveUrl } from "./convert.ts";
 
 /**
@@ -41,6 +44,47 @@ function absoluteHttpUrl(raw: string | undefined, base: string): string | null {
   return url !== null && CRAWLABLE.test(url) ? url : null;
 }
 
+type CompiledQuery = ReturnType<typeof compile<AnyNode, Element>>;
+
+/** Compiled follow selectors by text; null: one that cheerio must run (see {@link compiledSelector}). */
+const compiled = new Map<string, CompiledQuery | null>();
+const MAX_COMPILED = 256;
+
+function plainSelector(selector: Selector[]): boolean {
+  const first = selector[0];
+  return (
+    first !== undefined &&
+    !isTraversal(first) &&
+    selector.every((t) => t.type !== "pseudo" && t.type !== "pseudo-element")
+  );
+}
+
+/**
+ * The selector compiled once, when the whole document search of css-select gives exactly what
+ * `$(selector)` gives (no pseudo-class: cheerio adds positional ones like `:first`; no selector
+ * relative to a context); else null. cheerio parses and compiles a selector on every call, which
+ * on a page with ~40 links cost more than matching it.
+ */
+function compiledSelector(selector: string): CompiledQuery | null {
+  let query = compiled.get(selector);
+  if (query !== undefined) return query;
+  try {
+    const parsed = parse(selector);
+    query = parsed.every(plainSelector) ? compile<AnyNode, Element>(parsed, { xmlMode: false }) : null;
+  } catch {
+    query = null; // cheerio reports it
+  }
+  if (compiled.size >= MAX_COMPILED) compiled.clear();
+  compiled.set(selector, query);
+  return query;
+}
+
+/** What `$(selector)` matches, in document order. */
+function selectFromRoot($: CheerioAPI, selector: string): AnyNode[] {
+  const query = compiledSelector(selector);
+  return query === null ? $(selector).toArray() : selectAll<AnyNode, Element>(query, $.root().toArray());
+}
+
 /**
  * Applies follow rules to a page, in rule order then document order.
  *
@@ -62,7 +106,7 @@ export function extractLinks(
     const pattern = rule.pattern === undefined ? null : new RegExp(rule.pattern);
     const attr = rule.attr ?? "href";
     const selector = rule.css ?? "a[href]";
-    for (const node of $(selector).toArray()) {
+    for (const node of selectFromRoot($, selector)) {
       const url = absoluteHttpUrl($(node).attr(attr), baseUrl);
       if (url !== null && (pattern === null || pattern.test(url))) links.push({ url, page: rule.page });
     }
