@@ -65,4 +65,40 @@ describe("follow rule selectors", () => {
     const $ = loadHtml(html);
     expect(() => extractLinks($, [{ css: "a[", page: "p" }], "http://h.test/")).toThrow();
   });
+
+  it("resolves hrefs exactly as the URL parser does, whatever they hold", () => {
+    const alphabet = [..."/aB0.-_~%2eE?# \\'\"<>`{}|^[]:@!$&()*+,;=é", "\t", "//", "/.", "%2e", "%2F"];
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const hrefs = Array.from({ length: 3000 }, () => {
+      const parts = Array.from(
+        { length: 1 + Math.floor(random() * 8) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      );
+      return (random() < 0.8 ? "/" : "") + parts.join("");
+    });
+    const escape = (text: string) =>
+      text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+    const page = loadHtml(hrefs.map((href) => `<a href="${escape(href)}">x</a>`).join("\n"));
+    const raw = page("a")
+      .toArray()
+      .map((el) => page(el).attr("href")!);
+    for (const base of [
+      "http://h.test/a/b?q#f",
+      "https://U:p@H.test:8443/x/",
+      "http://[::1]:80/",
+      "file:///tmp/x",
+    ]) {
+      const expected = raw.flatMap((href) => {
+        if (href.trim() === "") return [];
+        try {
+          const url = new URL(href.trim(), base);
+          return url.protocol === "http:" || url.protocol === "https:" ? [url.href] : [];
+        } catch {
+          return [];
+        }
+      });
+      expect(extractLinks(page, [{ css: "a", page: "p" }], base).map((link) => link.url)).toEqual(expected);
+    }
+  });
 });

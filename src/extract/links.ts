@@ -38,8 +38,36 @@ export function documentBaseUrl($: CheerioAPI, finalUrl: string): string {
 /** A serialised URL starts with its scheme, lower-cased: no second parse to read the protocol. */
 const CRAWLABLE = /^https?:/;
 
+/**
+ * A root-relative path the URL parser keeps exactly as written: printable ASCII it neither
+ * percent-encodes nor rewrites (no space, `"`, `<`, `>`, `` ` ``, `{`, `}`, `?`, `#` or `\`), not
+ * protocol-relative (`//`), with no dot segment (`/.`, also encoded as `%2e`).
+ */
+const PLAIN_PATH = /^\/(?!\/)[\w\-.~!$&'()*+,;=:@%/^|[\]]*$/;
+const DOT_SEGMENT = /\/\.|%2e/i;
+
+/** `scheme://authority` of the last base seen (a page's links share it), or null if not http(s). */
+let lastBase: string | undefined;
+let lastPrefix: string | null = null;
+
+function authorityPrefix(base: string): string | null {
+  if (base !== lastBase) {
+    lastBase = base;
+    const href = resolveUrl(base, base);
+    const afterScheme = href === null || !CRAWLABLE.test(href) ? -1 : href.indexOf("//") + 2;
+    lastPrefix = afterScheme < 2 ? null : href!.slice(0, href!.indexOf("/", afterScheme));
+  }
+  return lastPrefix;
+}
+
 function absoluteHttpUrl(raw: string | undefined, base: string): string | null {
   if (raw === undefined || raw.trim() === "") return null;
+  // Most links of a site are plain root-relative paths: they need no URL parse (one per link
+  // was a tenth of a parse thread's time on a page with 40 links).
+  if (PLAIN_PATH.test(raw) && !DOT_SEGMENT.test(raw)) {
+    const prefix = authorityPrefix(base);
+    if (prefix !== null) return prefix + raw;
+  }
   const url = resolveUrl(raw, base);
   return url !== null && CRAWLABLE.test(url) ? url : null;
 }
