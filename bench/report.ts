@@ -12,7 +12,7 @@ export const RATE_GOAL = 0.7;
 export const RSS_GOAL_MB = 300;
 /** The link-heavy shape at 20 ms latency: 70 % of the ceiling of 16 requests per 20 ms. */
 export const LINKS_RATE_GOAL_20MS = 560;
-/** The link-heavy shape: CPU milliseconds per page (all threads, start-up and steps included). */
+/** The link-heavy shape at 0 ms: CPU milliseconds per page (all threads, start-up and steps included). */
 export const LINKS_CPU_GOAL_MS = 1.5;
 
 /** Medians (and the peak RSS maximum) of one variant's samples. */
@@ -114,7 +114,8 @@ export function goalLines({ shape, latencyMs, bare, trawl }: ScenarioSummary): s
       `- ${where}: ≥ ${LINKS_RATE_GOAL_20MS} pages/s: ${verdict(met)} — ${fixed(trawl.pagesPerSecond, 0)}`,
     );
   }
-  if (shape === "links") {
+  // The issue states CPU per page at 0 ms, where no waiting adds wake-ups.
+  if (shape === "links" && latencyMs === 0) {
     const met = trawl.cpuMsPerPage <= LINKS_CPU_GOAL_MS;
     lines.push(
       `- ${where}: ≤ ${LINKS_CPU_GOAL_MS} CPU ms/page: ${verdict(met)} — ${fixed(trawl.cpuMsPerPage, 2)}`,
