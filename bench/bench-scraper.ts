@@ -41,17 +41,7 @@ export function benchScraperYaml(origin: string): string {
     '      - { css: "a.next", page: list }',
     '      - { css: "article a.title", page: product }',
     "  product:",
-    "    record:",
-    "      title: h1",
-    '      price: { css: ".price", type: number }',
-    '      sku: { css: "[data-sku]", attr: data-sku }',
-    "      url: { from: url }",
-    `politeness: { concurrency: ${BENCH_CONCURRENCY}, rate_per_host: ${UNCAPPED_RATE} }`,
-    "steps:",
-    "  - validate: { required: [title, price] }",
-    "  - dedupe: { key: sku }",
-    "  - export: { dataset: books }",
-    "",
+    ...productTail("books"),
   ].join("\n");
 }
 
@@ -71,17 +61,7 @@ export function linksScraperYaml(origin: string): string {
     "    follow:",
     '      - { css: "a.product-link", page: product }',
     '      - { css: "nav.breadcrumbs a.list", page: list }',
-    "    record:",
-    "      title: h1",
-    '      price: { css: ".price", type: number }',
-    '      sku: { css: "[data-sku]", attr: data-sku }',
-    "      url: { from: url }",
-    `politeness: { concurrency: ${BENCH_CONCURRENCY}, rate_per_host: ${UNCAPPED_RATE} }`,
-    "steps:",
-    "  - validate: { required: [title, price] }",
-    "  - dedupe: { key: sku }",
-    "  - export: { dataset: products }",
-    "",
+    ...productTail("products"),
   ].join("\n");
 }
 
@@ -95,4 +75,21 @@ export async function writeBenchScraper(
   const file = join(dir, `crawl-bench-${shape}.yaml`);
   await writeFile(file, shape === "links" ? linksScraperYaml(origin) : benchScraperYaml(origin));
   return file;
+}
+
+/** What both shapes' product pages record, their politeness and steps, publishing to `dataset`. */
+function productTail(dataset: string): string[] {
+  return [
+    "    record:",
+    "      title: h1",
+    '      price: { css: ".price", type: number }',
+    '      sku: { css: "[data-sku]", attr: data-sku }',
+    "      url: { from: url }",
+    `politeness: { concurrency: ${BENCH_CONCURRENCY}, rate_per_host: ${UNCAPPED_RATE} }`,
+    "steps:",
+    "  - validate: { required: [title, price] }",
+    "  - dedupe: { key: sku }",
+    `  - export: { dataset: ${dataset} }`,
+    "",
+  ];
 }
