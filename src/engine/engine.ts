@@ -4,7 +4,7 @@ import { systemClock, type Clock } from "../core/clock.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { isProcessAlive } from "../core/process.ts";
 import { EventBus, type LogLevel } from "../core/events.ts";
-import { requireEnv } from "../pipeline/template.ts";
+import { requireEnv } from "../fetch/index.ts";
 import type { CompiledScraper } from "../pipeline/types.ts";
 import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";

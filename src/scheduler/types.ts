@@ -1,5 +1,6 @@
-import type { RunStatus } from "../core/events.ts";
-import type { ScheduleRecord } from "../store/index.ts";
+import type { Clock } from "../core/clock.ts";
+import type { LogLevel, RunStatus, TrawlEvent } from "../core/events.ts";
+import type { ScheduleRecord, ScheduleStore } from "../store/index.ts";
 
 /** How a scheduled run ended. */
 export interface RunOutcome {
@@ -18,4 +19,16 @@ export interface ScheduleRunner {
   isActive(runId: string): Promise<boolean>;
   /** Stops every run this runner started, gracefully (they stay resumable), and waits for them. */
   stopAll(): Promise<void>;
+}
+
+/** What the parts of a scheduler share: where schedules live, what starts runs, time and reporting. */
+export interface SchedulerContext {
+  schedules: ScheduleStore;
+  runner: ScheduleRunner;
+  clock: Clock;
+  /** This process, as `host:pid:nonce`. */
+  owner: string;
+  log(level: LogLevel, message: string): void;
+  /** Told about every occurrence fired, skipped or finished. */
+  emit?(event: TrawlEvent): void;
 }
