@@ -3,11 +3,11 @@
  * Everything else is reached through the `trawl` command.
  */
 export { defineScraper, registerStep } from "./pipeline/index.ts";
+export type { ScrapedRecord } from "./core/index.ts";
 export type {
   CompiledStep,
   PageInput,
   PageOutput,
-  ScrapedRecord,
   ScraperContext,
   ScraperDefinition,
   StepContext,

@@ -4,3 +4,4 @@ export * from "./ids.ts";
 export * from "./paths.ts";
 export * from "./events.ts";
 export * from "./process.ts";
+export * from "./records.ts";

@@ -14,7 +14,7 @@ import {
 import { loadManifest, tryLoadManifest } from "./manifest.ts";
 import { readPointer } from "./pointer.ts";
 import type { DatasetManifest } from "./types.ts";
-import type { ScrapedRecord } from "../pipeline/types.ts";
+import type { ScrapedRecord } from "../core/index.ts";
 
 /** One published version, as listed by {@link listDatasets}. */
 export interface DatasetVersionSummary {

@@ -3,7 +3,7 @@ import type { Writable } from "node:stream";
 import { readManifest, readRecords } from "./catalog.ts";
 import { writeRecords } from "./export.ts";
 import type { WriteRecordsOptions, WriteRecordsResult } from "./export.ts";
-import type { ExportFormat } from "../pipeline/types.ts";
+import type { ExportFormat } from "../core/index.ts";
 
 /** Options of {@link exportDataset}. */
 export interface ExportDatasetOptions extends Pick<WriteRecordsOptions, "escapeFormulas"> {

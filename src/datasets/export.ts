@@ -15,7 +15,7 @@ import type { Writable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
 import { CsvFieldsError, DatasetRecordError } from "./errors.ts";
 import { assertExportFormat } from "./layout.ts";
-import type { ExportFormat, ScrapedRecord } from "../pipeline/types.ts";
+import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
 
 /** Options of {@link writeRecords}. */
 export interface WriteRecordsOptions {

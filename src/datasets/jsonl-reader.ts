@@ -2,7 +2,7 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { DatasetCorruptError } from "./errors.ts";
-import type { ScrapedRecord } from "../pipeline/types.ts";
+import type { ScrapedRecord } from "../core/index.ts";
 
 /**
  * Yields the records of a jsonl file one at a time. Empty lines are skipped (a trailing newline

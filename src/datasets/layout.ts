@@ -5,7 +5,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { DatasetNameError, ExportFormatError } from "./errors.ts";
-import type { ExportFormat } from "../pipeline/types.ts";
+import { EXPORT_FORMATS, type ExportFormat } from "../core/index.ts";
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const VERSION_DIR = /^v(\d{6,})$/;
@@ -18,9 +18,6 @@ export const POINTER_FILE = "current";
 export const POINTER_TEMP_FILE = "current.tmp";
 /** Name of the manifest inside a version directory. */
 export const MANIFEST_FILE = "manifest.json";
-/** Every format a dataset can be exported to, in the order files are listed in a manifest. */
-export const EXPORT_FORMATS: readonly ExportFormat[] = ["jsonl", "csv", "json"];
-
 /** True when `name` is a safe dataset name: one path segment, no leading dot, ≤ 100 characters. */
 export function isDatasetName(name: string): boolean {
   return NAME_PATTERN.test(name) && !name.includes("..");

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { EXPORT_FORMATS } from "../core/index.ts";
 import { DatasetCorruptError } from "./errors.ts";
 import { MANIFEST_FILE } from "./layout.ts";
 import type { DatasetManifest } from "./types.ts";
@@ -14,7 +15,7 @@ const fileEntry = z.object({
   path: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  format: z.enum(["jsonl", "csv", "json"]),
+  format: z.enum(EXPORT_FORMATS),
 });
 
 /** The zod schema of a {@link DatasetManifest}; unknown keys from newer versions are ignored. */

@@ -20,7 +20,6 @@ import type { WriteRecordsOptions, WriteRecordsResult } from "./export.ts";
 import { inFlightTempDirs } from "./in-flight.ts";
 import { readJsonl } from "./jsonl-reader.ts";
 import {
-  EXPORT_FORMATS,
   MANIFEST_FILE,
   TEMP_PREFIX,
   assertDatasetName,
@@ -29,10 +28,11 @@ import {
   recordsFileName,
   versionDirName,
 } from "./layout.ts";
+import { EXPORT_FORMATS } from "../core/index.ts";
 import { serializeManifest } from "./manifest.ts";
 import { readPointer, writePointer } from "./pointer.ts";
 import type { DatasetManifest, PublishOptions } from "./types.ts";
-import type { ExportFormat, ScrapedRecord } from "../pipeline/types.ts";
+import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
 
 const MAX_COMMIT_ATTEMPTS = 100;
 

@@ -1,5 +1,5 @@
 import type { Clock } from "../core/clock.ts";
-import type { ExportFormat, ScrapedRecord } from "../pipeline/types.ts";
+import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
 
 /** `manifest.json` of one published dataset version. */
 export interface DatasetManifest {

@@ -1,4 +1,5 @@
-import type { CompiledStep, ScrapedRecord, StepContext, StepResult } from "../pipeline/types.ts";
+import type { CompiledStep, StepContext, StepResult } from "../pipeline/types.ts";
+import type { ScrapedRecord } from "../core/index.ts";
 import type { Store } from "../store/types.ts";
 import { StageOutput } from "./stage-output.ts";
 

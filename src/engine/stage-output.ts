@@ -1,4 +1,4 @@
-import type { ScrapedRecord } from "../pipeline/types.ts";
+import type { ScrapedRecord } from "../core/index.ts";
 import type { RecordStore } from "../store/types.ts";
 
 /** Records buffered before a write: big enough to amortise transactions, small enough for memory. */

@@ -1,7 +1,8 @@
 import type { Clock } from "../core/clock.ts";
 import type { EventBus, LogLevel } from "../core/events.ts";
 import type { AttemptInfo, Fetcher } from "../fetch/types.ts";
-import type { CompiledScraper, ExportFormat, ScrapedRecord } from "../pipeline/types.ts";
+import type { CompiledScraper } from "../pipeline/types.ts";
+import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
 import type { RunRecord, Store } from "../store/types.ts";
 
 /** What the fetcher of one run session is made for. */

@@ -22,3 +22,15 @@ export { DEFAULT_RETRY_POLICY, decideRetry, isRetryable, retryDelay } from "./re
 export type { RetryPolicy, RetryableFailure } from "./retry-policy.ts";
 export { decodeBody } from "./charset.ts";
 export type { DecodedBody } from "./charset.ts";
+export type {
+  BlockedResource,
+  BrowserLoad,
+  BrowserSettings,
+  LoginSequence,
+  PageAction,
+  Politeness,
+  ReadyCheck,
+} from "./settings.ts";
+export { envNamesIn, redact, requireEnv, resolveTemplate, withoutEnvReferences } from "./env-template.ts";
+export type { ResolvedTemplate } from "./env-template.ts";
+export { describeAction } from "./browser/describe-action.ts";

@@ -7,7 +7,7 @@ import { Agent } from "undici";
 import { systemClock } from "../core/clock.ts";
 import { UsageError } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
-import type { BrowserSettings, Politeness } from "../pipeline/types.ts";
+import type { BrowserSettings, Politeness } from "./settings.ts";
 import type { BrowserPool } from "./browser/browser-pool.ts";
 import { loadKey } from "./browser/load-key.ts";
 import { FetchError, toFetchError } from "./errors.ts";

@@ -1,4 +1,4 @@
-import type { BrowserLoad } from "../pipeline/types.ts";
+import type { BrowserLoad } from "./settings.ts";
 
 /**
  * The contract between the engine and whatever fetches pages. The engine only sees `Fetcher`;

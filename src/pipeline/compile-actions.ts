@@ -1,8 +1,8 @@
 /** Browser actions and the login sequence, from their schema form to `PageAction`s. */
 import type { z } from "zod";
 import type { actionSchema, loginSchema } from "./action-schema.ts";
-import { envNamesIn } from "./template.ts";
-import type { LoginSequence, PageAction } from "./types.ts";
+import { envNamesIn } from "../fetch/index.ts";
+import type { LoginSequence, PageAction } from "../fetch/index.ts";
 import { DURATION_PATTERN, parseDuration } from "./units.ts";
 
 type ActionEntry = z.output<typeof actionSchema>;
@@ -59,26 +59,4 @@ export function compileLogin(login: z.output<typeof loginSchema>): LoginSequence
 /** The environment variables some actions read. */
 export function envNamesOf(actions: readonly PageAction[]): string[] {
   return actions.flatMap((action) => ("value" in action ? envNamesIn(action.value) : []));
-}
-
-/** Describes an action for logs and recordings: templates shown as written, never their values. */
-export function describeAction(action: PageAction): string {
-  switch (action.type) {
-    case "click":
-      return `click ${action.selector}`;
-    case "fill":
-      return `fill ${action.selector} with ${JSON.stringify(action.value)}`;
-    case "select":
-      return `select ${JSON.stringify(action.value)} in ${action.selector}`;
-    case "press":
-      return `press ${action.key}${action.selector ? ` in ${action.selector}` : ""}`;
-    case "scroll":
-      return action.untilStable
-        ? `scroll until no new content (at most ${action.times})`
-        : `scroll to the bottom ×${action.times}`;
-    case "wait":
-      return action.selector ? `wait for ${action.selector}` : `wait ${action.ms} ms`;
-    case "evaluate":
-      return `evaluate ${action.script.length > 60 ? `${action.script.slice(0, 57)}…` : action.script}`;
-  }
 }

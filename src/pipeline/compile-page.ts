@@ -17,9 +17,9 @@ import type {
   Extraction,
   PageInput,
   PageOutput,
-  ScrapedRecord,
   ScraperContext,
 } from "./types.ts";
+import type { ScrapedRecord } from "../core/index.ts";
 
 /** What a `parse` hook may return: records, a (partial) page output, or nothing. */
 export type ParseHookResult = ScrapedRecord[] | Partial<PageOutput> | void | undefined;

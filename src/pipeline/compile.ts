@@ -15,14 +15,8 @@ import { issuesToProblems, noPositions } from "./problems.ts";
 import { resolveRecordKey } from "./record-key.ts";
 import { getStepFactory } from "./registry.ts";
 import type { StepEntry } from "./step-schema.ts";
-import type {
-  BrowserLoad,
-  CompiledScraper,
-  CompiledStep,
-  CompiledTarget,
-  Politeness,
-  RunLimits,
-} from "./types.ts";
+import type { CompiledScraper, CompiledStep, CompiledTarget, RunLimits } from "./types.ts";
+import type { BrowserLoad, Politeness } from "../fetch/index.ts";
 import { parseDuration, parseSize, parseTolerance } from "./units.ts";
 
 /** Where a definition came from. */

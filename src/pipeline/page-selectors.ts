@@ -4,7 +4,8 @@
  * page is read). Both are derived once from the declarative spec, in declaration order.
  */
 import { fieldOptions, type FieldMap } from "../extract/index.ts";
-import type { DeclarativePage, ReadyCheck, SelectorSlot } from "./types.ts";
+import type { DeclarativePage, SelectorSlot } from "./types.ts";
+import type { ReadyCheck } from "../fetch/index.ts";
 
 /** Fields read with a CSS selector (`from:` fields and scope-only fields match by construction). */
 function cssFields(fields: FieldMap): { name: string; css: string; attr?: string }[] {

@@ -1,7 +1,13 @@
 import type { Route } from "playwright-core";
 import { browserEngine, FetchError, hostOf, loadKey } from "../fetch/index.ts";
-import type { AttemptInfo, FetchRequest, FetchResponse, Fetcher } from "../fetch/index.ts";
-import type { CompiledScraper } from "../pipeline/index.ts";
+import type {
+  AttemptInfo,
+  BrowserSettings,
+  FetchRequest,
+  FetchResponse,
+  Fetcher,
+  Politeness,
+} from "../fetch/index.ts";
 import type { CaptureRecord, FileBlobStore, Store } from "../store/index.ts";
 import type { PageDetail, ResponseDetail } from "./capture-detail.ts";
 
@@ -20,8 +26,8 @@ const WIRE_HEADERS: ReadonlySet<string> = new Set([
 export interface ReplayFetcherOptions {
   /** Called once per request answered, for the replay's stats. */
   onAttempt?(attempt: AttemptInfo): void;
-  /** The scraper replayed: its browser settings and deadline, for pages replayed in the browser. */
-  scraper?: CompiledScraper;
+  /** The replayed scraper's browser settings and deadline, for pages replayed in the browser. */
+  scraper?: { browser: BrowserSettings | null; politeness: Politeness };
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   collectFields,
   writeRecords,
 } from "../../src/datasets/index.ts";
-import type { ExportFormat, ScrapedRecord } from "../../src/pipeline/types.ts";
+import type { ExportFormat, ScrapedRecord } from "../../src/core/index.ts";
 import { MemorySink } from "./helpers.ts";
 
 const sample: ScrapedRecord[] = [

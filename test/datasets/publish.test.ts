@@ -13,7 +13,7 @@ import {
   verifyDataset,
 } from "../../src/datasets/index.ts";
 import type { PublishOptions } from "../../src/datasets/index.ts";
-import type { ScrapedRecord } from "../../src/pipeline/types.ts";
+import type { ScrapedRecord } from "../../src/core/index.ts";
 import { MemorySink, entries, makeTempRoot, pointerOf, sha256Of } from "./helpers.ts";
 
 let root: string;

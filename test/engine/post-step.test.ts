@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runPostStep } from "../../src/engine/post-step.ts";
-import type { CompiledStep, ScrapedRecord, StepContext } from "../../src/pipeline/types.ts";
+import type { CompiledStep, StepContext } from "../../src/pipeline/types.ts";
+import type { ScrapedRecord } from "../../src/core/index.ts";
 import { openSqliteStore, type Store } from "../../src/store/index.ts";
 
 let dir: string;

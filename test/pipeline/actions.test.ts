@@ -1,10 +1,10 @@
 /** Page actions and the login in definitions: their forms, env references, and the errors of bad ones. */
 import { describe, expect, it } from "vitest";
 import { compileDefinition } from "../../src/pipeline/compile.ts";
-import { describeAction } from "../../src/pipeline/compile-actions.ts";
+import { describeAction } from "../../src/fetch/index.ts";
 import { DefinitionError } from "../../src/pipeline/errors.ts";
 import { parseDefinitionYaml } from "../../src/pipeline/load-yaml.ts";
-import { redact, resolveTemplate } from "../../src/pipeline/template.ts";
+import { redact, resolveTemplate } from "../../src/fetch/index.ts";
 
 const yaml = (pages: string, extra = "") => `name: acts
 start: http://127.0.0.1:9/

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileDefinition, loadScraper } from "../../src/pipeline/compile.ts";
 import { DefinitionError, DefinitionLoadError } from "../../src/pipeline/errors.ts";
-import type { ScrapedRecord } from "../../src/pipeline/types.ts";
+import type { ScrapedRecord } from "../../src/core/index.ts";
 import { page, stepContext, stream, testContext } from "./helpers.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));

@@ -1,4 +1,5 @@
-import type { PageInput, ScrapedRecord, ScraperContext, StepContext } from "../../src/pipeline/types.ts";
+import type { PageInput, ScraperContext, StepContext } from "../../src/pipeline/types.ts";
+import type { ScrapedRecord } from "../../src/core/index.ts";
 
 /** A context that records log lines. */
 export function testContext(): ScraperContext & { lines: string[] } {

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { compileDefinition } from "../../src/pipeline/compile.ts";
 import { DefinitionError } from "../../src/pipeline/errors.ts";
 import { registerStep } from "../../src/pipeline/registry.ts";
-import type { CompiledStep, ScrapedRecord } from "../../src/pipeline/types.ts";
+import type { CompiledStep } from "../../src/pipeline/types.ts";
+import type { ScrapedRecord } from "../../src/core/index.ts";
 import { stepContext, stream } from "./helpers.ts";
 
 function withSteps(steps: unknown[]) {

@@ -8,7 +8,7 @@ import type { App } from "../../app/index.ts";
 import { NotFoundError, UsageError } from "../../core/errors.ts";
 import { isRunId } from "../../core/ids.ts";
 import { assertExportFormat, collectFields, exportDataset, writeRecords } from "../../datasets/index.ts";
-import type { ExportFormat, ScrapedRecord } from "../../pipeline/types.ts";
+import type { ExportFormat, ScrapedRecord } from "../../core/index.ts";
 import { openRecording } from "../../replay/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printJson } from "../output.ts";

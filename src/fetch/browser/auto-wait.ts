@@ -12,7 +12,7 @@
  * then is read, and selector health reports what matched.
  */
 import type { Page, Request } from "playwright-core";
-import type { ReadyCheck } from "../../pipeline/types.ts";
+import type { ReadyCheck } from "../settings.ts";
 
 /** Quiet time before reading a page on which none of the checks passes (or that has none). */
 export const SETTLE_MS = 500;

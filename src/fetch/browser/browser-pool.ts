@@ -1,6 +1,6 @@
 import { freemem, totalmem } from "node:os";
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from "playwright-core";
-import type { BrowserSettings, LoginSequence } from "../../pipeline/types.ts";
+import type { BrowserSettings, LoginSequence } from "../settings.ts";
 import { FETCH_DEFAULTS } from "../fetch-defaults.ts";
 import type { CaptureSink } from "../types.ts";
 import { locateChromium } from "./locate-chromium.ts";

@@ -4,7 +4,7 @@
  * accepted status) resolves and anything else rejects with a `FetchError` and its reason code.
  */
 import type { Page, Response } from "playwright-core";
-import type { BrowserLoad } from "../../pipeline/types.ts";
+import type { BrowserLoad } from "../settings.ts";
 import { FetchError, httpStatusError, tooLargeError } from "../errors.ts";
 import type { AttemptOptions, AttemptResult } from "../http-fetcher.ts";
 import { parseRetryAfter } from "../retry-after.ts";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { BrowserLoad } from "../../pipeline/types.ts";
+import type { BrowserLoad } from "../settings.ts";
 
 /**
  * Names how a browser page was loaded (its `wait_for`, `wait_until` and actions): a recorded page

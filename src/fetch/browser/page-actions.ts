@@ -3,9 +3,9 @@
  * and kept out of every message: descriptions show the template, errors have values redacted.
  */
 import type { Page } from "playwright-core";
-import { describeAction } from "../../pipeline/compile-actions.ts";
-import { redact, resolveTemplate } from "../../pipeline/template.ts";
-import type { PageAction } from "../../pipeline/types.ts";
+import { describeAction } from "./describe-action.ts";
+import { redact, resolveTemplate } from "../env-template.ts";
+import type { PageAction } from "../settings.ts";
 import type { CaptureSink } from "../types.ts";
 
 /** An action that failed, with a message safe to log. */

@@ -1,7 +1,7 @@
 /** `dedupe`: keeps the first record of each key. */
 import { z } from "zod";
 import type { StepFactory } from "../step-factory.ts";
-import type { ScrapedRecord } from "../types.ts";
+import type { ScrapedRecord } from "../../core/index.ts";
 import { DropLog } from "./drop-log.ts";
 
 /** Config of `dedupe`: the key field, or several fields forming one key. */

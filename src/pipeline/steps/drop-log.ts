@@ -3,7 +3,8 @@
  * the rule, then only counted, with a summary per rule at the end. A run that drops thousands of
  * records gets a readable log, not thousands of lines.
  */
-import type { ScrapedRecord, StepContext } from "../types.ts";
+import type { StepContext } from "../types.ts";
+import type { ScrapedRecord } from "../../core/index.ts";
 
 type LogLevel = Parameters<StepContext["log"]>[0];
 

@@ -2,14 +2,14 @@
 import { z } from "zod";
 import { slugSchema } from "../schema-primitives.ts";
 import type { StepFactory } from "../step-factory.ts";
-import type { ExportFormat, ScrapedRecord } from "../types.ts";
+import { EXPORT_FORMATS, type ExportFormat, type ScrapedRecord } from "../../core/index.ts";
 
 /** Config of `export`. */
 export const exportConfigSchema = z.strictObject({
   dataset: slugSchema,
   /** Files written in the dataset version; the datasets layer defaults to `["jsonl"]`. */
   formats: z
-    .array(z.enum(["jsonl", "csv", "json"]))
+    .array(z.enum(EXPORT_FORMATS))
     .min(1)
     .optional(),
 });

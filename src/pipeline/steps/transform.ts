@@ -1,7 +1,7 @@
 /** `transform`: compute, rename and drop fields. */
 import { z } from "zod";
 import type { StepFactory } from "../step-factory.ts";
-import type { ScrapedRecord } from "../types.ts";
+import type { ScrapedRecord } from "../../core/index.ts";
 import { renderTemplate, templateProblem } from "./template.ts";
 
 const templateSchema = z.string().superRefine((text, ctx) => {

@@ -4,7 +4,7 @@ import { FIELD_TYPES } from "../../extract/index.ts";
 import type { FieldType } from "../../extract/index.ts";
 import { toleranceSchema } from "../schema-primitives.ts";
 import type { StepFactory } from "../step-factory.ts";
-import type { ScrapedRecord } from "../types.ts";
+import type { ScrapedRecord } from "../../core/index.ts";
 import { describeShare, describeTolerance, parseTolerance, tolerated } from "../units.ts";
 import { DropLog } from "./drop-log.ts";
 

@@ -4,7 +4,7 @@ import { Type } from "typebox";
 import { finalStage, requireRun, type App } from "../../app/index.ts";
 import { RecordQueryStringSchema, type RecordQueryString } from "../../core/contract/records.ts";
 import { collectFields, writeRecords } from "../../datasets/index.ts";
-import type { ExportFormat, ScrapedRecord } from "../../pipeline/types.ts";
+import type { ExportFormat, ScrapedRecord } from "../../core/index.ts";
 import type { RecordSelection, RecordStore } from "../../store/index.ts";
 import { binaryResponse } from "./binary-response.ts";
 import { selectionOf } from "./record-query-params.ts";
