@@ -8,7 +8,7 @@
 import type { RunChanges, RunComparison } from "../core/contract/compare.ts";
 import { NotFoundError } from "../core/errors.ts";
 import type { RunRecord, Store } from "../store/index.ts";
-import { diffRecords } from "./record-diff.ts";
+import { diffRecords } from "../datasets/index.ts";
 import { describeRun, type RunSummary } from "./run-summary.ts";
 
 type Json = Record<string, unknown>;

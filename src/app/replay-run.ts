@@ -9,7 +9,7 @@ import { FileBlobStore } from "../store/index.ts";
 import { App } from "./app.ts";
 import type { RecordDiff } from "../core/contract/compare.ts";
 import { finalRecords, requireRun } from "./compare-runs.ts";
-import { diffRecords } from "./record-diff.ts";
+import { diffRecords } from "../datasets/index.ts";
 
 /** What replaying a recorded run gave, against what the run itself produced. */
 export interface ReplayReport extends RecordDiff {

@@ -21,3 +21,4 @@ export {
   DatasetRecordError,
   ExportFormatError,
 } from "./errors.ts";
+export { diffRecords, MAX_LISTED } from "./record-diff.ts";
