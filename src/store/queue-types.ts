@@ -1,0 +1,78 @@
+/** Storage contract of a run's request queue: leasing requests and completing them with what they produced. */
+import type { FailureGroup } from "../core/contract/runs.ts";
+
+/** A request in a run's queue. */
+export interface QueuedRequest {
+  id: number;
+  url: string;
+  pageType: string;
+  target: string;
+  depth: number;
+}
+
+/** A URL to enqueue; duplicates of a URL already in the run's queue are ignored. */
+export interface NewRequest {
+  url: string;
+  pageType: string;
+  target: string;
+  depth: number;
+}
+
+/** How one request ended. */
+export type RequestOutcome =
+  { ok: true; httpStatus: number } | { ok: false; httpStatus?: number; reason: string; error: string };
+
+/** How one leased request ended, with what it produced. */
+export interface Completion {
+  requestId: number;
+  /** The request's URL when the caller has it at hand (saves a lookup). */
+  url?: string;
+  outcome: RequestOutcome;
+  records: { target: string; data: unknown }[];
+  links: NewRequest[];
+}
+
+/** Counters of one target, from the queue. */
+export interface TargetCounts {
+  target: string;
+  pending: number;
+  leased: number;
+  done: number;
+  failed: number;
+  records: number;
+}
+
+/** Failed requests of one reason code, with one of their URLs. */
+export type { FailureGroup } from "../core/contract/runs.ts";
+
+export interface RequestQueue {
+  /** Adds requests; resolves to how many were new. */
+  enqueue(runId: string, requests: NewRequest[], now: number): Promise<number>;
+  /** Leases up to `limit` pending requests, oldest first. */
+  lease(runId: string, owner: string, limit: number, now: number): Promise<QueuedRequest[]>;
+  /** Returns every leased request of the run to pending (after a crash or a stop). */
+  reclaim(runId: string, now: number): Promise<number>;
+  /**
+   * Atomically: marks the request finished, stores its records (crawl stage) and enqueues the
+   * links it found. This single transaction is what makes resume exact. Resolves to the number
+   * of links that were new, or -1 when the request was no longer leased (nothing was stored).
+   */
+  complete(
+    runId: string,
+    requestId: number,
+    outcome: RequestOutcome,
+    records: { target: string; data: unknown }[],
+    links: NewRequest[],
+    now: number,
+  ): Promise<number>;
+  /**
+   * `complete` for several requests in one transaction (each one stays all-or-nothing); resolves
+   * to each one's count of new links, -1 where nothing was stored.
+   */
+  completeMany(runId: string, completions: Completion[], now: number): Promise<number[]>;
+  /** Returns a leased request to pending without finishing it. */
+  release(runId: string, requestIds: number[], now: number): Promise<void>;
+  counts(runId: string): Promise<TargetCounts[]>;
+  /** Failed requests grouped by reason. */
+  failures(runId: string): Promise<FailureGroup[]>;
+}

@@ -1,0 +1,111 @@
+/** Storage contract of runs: the stored run, its creation, its status changes and its owner. */
+import type { RunControl, StepStatus } from "../core/contract/runs.ts";
+import type { RunStatus } from "../core/events.ts";
+
+/** A control command written by any process and obeyed by the process that executes the run. */
+export type { RunControl } from "../core/contract/runs.ts";
+
+/** A stored run. */
+export interface RunRecord {
+  id: string;
+  scraper: string;
+  /** Path of the definition file the run was started from. */
+  source: string | null;
+  definitionHash: string;
+  status: RunStatus;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  updatedAt: number;
+  error: string | null;
+  /** The process executing the run (`host:pid:nonce`), or null when nobody does. */
+  owner: string | null;
+  heartbeatAt: number | null;
+  /** A command waiting for the owner. */
+  control: RunControl | null;
+  pauseReason: string | null;
+  breakpoints: string[];
+  /** Target names in definition order. */
+  targets: string[];
+  /** Step names in order, `crawl` first. */
+  steps: string[];
+  stats: Record<string, unknown>;
+  datasetName: string | null;
+  datasetVersion: number | null;
+  options: RunOptions;
+  /**
+   * The fields identifying a record across runs, fixed at creation (the definition's `key:`, else
+   * its last dedupe key); null: none, records are compared by position.
+   */
+  recordKey: string[] | null;
+}
+
+/** How a run was asked to run; fixed at creation, kept across resumes. */
+export interface RunOptions {
+  /** Capture every response the run uses, browser actions and screenshots (`trawl run --record`). */
+  record?: boolean;
+}
+
+/** What creating a run needs. */
+export interface NewRun {
+  scraper: string;
+  source: string | null;
+  definitionHash: string;
+  targets: string[];
+  steps: { name: string; kind: string }[];
+  breakpoints: string[];
+  options?: RunOptions;
+  /** See {@link RunRecord.recordKey}. @defaultValue null */
+  recordKey?: readonly string[] | null;
+}
+
+/** Steps in one of the states `from` move to `to` (see {@link RunStore.transition}). */
+export interface StepSettlement {
+  from: StepStatus[];
+  to: StepStatus;
+}
+
+/** A change of a run's status: the new fields, the statuses it may come from, its steps' moves. */
+export interface RunTransition {
+  patch: Partial<RunRecord> & { status: RunStatus };
+  expect?: RunStatus[];
+  steps: readonly StepSettlement[];
+}
+
+/** Filter for listing runs; newest first. */
+export interface RunFilter {
+  scraper?: string;
+  /** Only runs whose scraper name contains this text, ignoring case (ASCII letters). */
+  scraperContains?: string;
+  statuses?: RunStatus[];
+  limit?: number;
+  /** Only runs with a smaller id (older): the next page after a page ending with this id. */
+  before?: string;
+  /** Only runs created at or after this instant. */
+  createdFrom?: number;
+  /** Only runs created before this instant. */
+  createdUntil?: number;
+  /** Only runs changed after this instant (by `updated_at`), oldest change first. */
+  updatedAfter?: number;
+}
+
+export interface RunStore {
+  /** Creates a run in state `queued` with a fresh id, and its steps as `pending`. */
+  create(run: NewRun, now: number): Promise<RunRecord>;
+  get(id: string): Promise<RunRecord | null>;
+  list(filter?: RunFilter): Promise<RunRecord[]>;
+  /** Sets fields of a run; when `expect` is given the update only happens from those statuses. Resolves true if updated. */
+  update(id: string, patch: Partial<RunRecord>, expect?: RunStatus[]): Promise<boolean>;
+  /**
+   * Changes a run's status with other fields, and its steps' states as `steps` says, in one
+   * transaction: no reader ever sees an ended run with a running step. Only from `expect` when
+   * given. Resolves true if the run was updated.
+   */
+  transition(id: string, change: RunTransition): Promise<boolean>;
+  /** Takes ownership if nobody owns the run or the owner's heartbeat is older than `staleBefore`. */
+  claim(id: string, owner: string, now: number, staleBefore: number): Promise<boolean>;
+  /** Records a heartbeat and returns the pending control command (clearing it), if any. */
+  heartbeat(id: string, owner: string, now: number): Promise<RunControl | null>;
+  /** Queues a control command for whoever executes the run. */
+  requestControl(id: string, control: RunControl): Promise<void>;
+}
