@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { describeRun } from "../app/index.ts";
+import { FINAL_RUN_STATUSES } from "../core/contract/values.ts";
 import type { RunStatus } from "../core/events.ts";
 import type { RunRecord } from "../store/index.ts";
 import { withApp, type GlobalOptions } from "./context.ts";
@@ -14,7 +15,7 @@ type Action = "pause" | "stop" | "cancel";
 const settled: Record<Action, (run: RunRecord) => boolean> = {
   pause: (run) => run.status !== "running",
   stop: (run) => run.status !== "running" && run.owner === null,
-  cancel: (run) => (["cancelled", "succeeded", "failed"] as RunStatus[]).includes(run.status),
+  cancel: (run) => (FINAL_RUN_STATUSES as readonly RunStatus[]).includes(run.status),
 };
 
 /** Registers `trawl pause|stop|cancel RUN`: works on runs of this or any other process. */

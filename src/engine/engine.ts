@@ -9,7 +9,7 @@ import type { CompiledScraper } from "../pipeline/types.ts";
 import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";
 import { RunSession } from "./run-session.ts";
-import { canApply, STEPS_ON_STATUS, type RunAction } from "./transitions.ts";
+import { ALLOWED_FROM, canApply, STEPS_ON_STATUS, type RunAction } from "./transitions.ts";
 import { defaultParseThreads } from "./parse-pool.ts";
 import type { EngineOptions } from "./types.ts";
 
@@ -183,7 +183,7 @@ export class Engine {
    * its heartbeat is stale, or, on this host, when its pid no longer exists.
    */
   async detectInterrupted(): Promise<string[]> {
-    const candidates = await this.store.runs.list({ statuses: ["running", "paused", "queued"] });
+    const candidates = await this.store.runs.list({ statuses: [...ALLOWED_FROM.interrupt] });
     const found: string[] = [];
     for (const run of candidates) {
       if (!run.owner || this.isAlive(run) || this.sessions.has(run.id)) continue;

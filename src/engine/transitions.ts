@@ -1,4 +1,5 @@
 import type { RunControl, StepStatus } from "../core/contract/runs.ts";
+import { LIVE_RUN_STATUSES } from "../core/contract/values.ts";
 import type { RunStatus } from "../core/events.ts";
 import type { RunRecord, StepSettlement } from "../store/types.ts";
 
@@ -12,7 +13,7 @@ export const ALLOWED_FROM = {
   resume: ["paused", "interrupted"],
   stop: ["running", "paused"],
   cancel: ["queued", "running", "paused", "interrupted"],
-  interrupt: ["queued", "running", "paused"],
+  interrupt: LIVE_RUN_STATUSES,
 } as const satisfies Record<string, readonly RunStatus[]>;
 
 export type RunAction = keyof typeof ALLOWED_FROM;
@@ -23,7 +24,7 @@ export function canApply(action: RunAction, status: RunStatus): boolean {
 }
 
 /** States from which `trawl resume` continues a run. */
-export const RESUMABLE: readonly RunStatus[] = ["paused", "interrupted"];
+export const RESUMABLE: readonly RunStatus[] = ALLOWED_FROM.resume;
 
 /**
  * What a run's steps become when the run enters a status, in the same transaction: a run that

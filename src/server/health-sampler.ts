@@ -2,6 +2,7 @@ import { statfs } from "node:fs/promises";
 import { freemem, loadavg, totalmem } from "node:os";
 import type { Clock } from "../core/clock.ts";
 import type { HealthSample } from "../core/contract/health.ts";
+import { ACTIVE_RUN_STATUSES } from "../core/contract/values.ts";
 import type { TrawlEvent } from "../core/events.ts";
 import type { HealthSampleRecord, RunRecord, Store } from "../store/index.ts";
 
@@ -91,7 +92,7 @@ export class HealthSampler {
 
   private async measure(now: number): Promise<HealthSampleRecord> {
     const [active, queued, disk] = await Promise.all([
-      this.options.store.runs.list({ statuses: ["running", "paused"], limit: 1000 }),
+      this.options.store.runs.list({ statuses: [...ACTIVE_RUN_STATUSES], limit: 1000 }),
       this.options.store.runs.list({ statuses: ["queued"], limit: 1000 }),
       statfs(this.options.home).catch(() => null),
     ]);

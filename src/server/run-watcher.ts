@@ -1,4 +1,5 @@
 import type { App } from "../app/index.ts";
+import { LIVE_RUN_STATUSES } from "../core/contract/values.ts";
 import type { TrawlEvent } from "../core/events.ts";
 import type { RunRecord } from "../store/index.ts";
 
@@ -57,7 +58,7 @@ export class RunWatcher {
       // A run whose process died is interrupted (resumable) as soon as that shows.
       await this.app.engine.detectInterrupted();
       const changed = await store.runs.list({ updatedAfter: this.since, limit: 1000 });
-      const live = await store.runs.list({ statuses: ["running", "queued", "paused"], limit: 1000 });
+      const live = await store.runs.list({ statuses: [...LIVE_RUN_STATUSES], limit: 1000 });
       const runs = new Map<string, RunRecord>([...live, ...changed].map((run) => [run.id, run]));
       for (const run of changed) this.since = Math.max(this.since, run.updatedAt);
       const now = this.app.clock.now();

@@ -6,6 +6,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { App } from "../app/index.ts";
+import { LIVE_RUN_STATUSES } from "../core/contract/values.ts";
 import { describeError } from "../core/errors.ts";
 import { STREAMED_EVENT_TYPES, type LogLevel, type TrawlEvent } from "../core/events.ts";
 import type { Scheduler } from "../scheduler/index.ts";
@@ -196,8 +197,8 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
       stopScheduler.abort();
       scheduler?.wake();
       // Runs this process executes stop gracefully (in-flight requests finish): resumable later.
-      const running = (await app.store.runs.list({ statuses: ["running", "paused", "queued"] })).filter(
-        (run) => app.engine.session(run.id),
+      const running = (await app.store.runs.list({ statuses: [...LIVE_RUN_STATUSES] })).filter((run) =>
+        app.engine.session(run.id),
       );
       await Promise.all(running.map((run) => app.engine.stop(run.id).catch(() => undefined)));
       await app.settleBackground();

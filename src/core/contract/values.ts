@@ -15,6 +15,33 @@ export const RUN_STATUSES = [
   "interrupted",
 ] as const;
 
+type RunStatusValue = (typeof RUN_STATUSES)[number];
+
+/**
+ * Runs that have not ended, most active first (the dashboard lists them in this order): a process
+ * may hold them, and they are the ones a dead process leaves `interrupted`.
+ */
+export const LIVE_RUN_STATUSES = ["running", "paused", "queued"] as const satisfies readonly RunStatusValue[];
+
+/** Runs a process has started and not ended: what the health report counts as active. */
+export const ACTIVE_RUN_STATUSES = ["running", "paused"] as const satisfies readonly RunStatusValue[];
+
+/** Runs that ended for good: no command changes them any more, none resumes them. */
+export const FINAL_RUN_STATUSES = [
+  "succeeded",
+  "failed",
+  "cancelled",
+] as const satisfies readonly RunStatusValue[];
+
+/**
+ * Runs that ended, `interrupted` ones included (their process is gone, though they can be
+ * resumed): the statuses a `run.finished` event reports.
+ */
+export const ENDED_RUN_STATUSES = [
+  ...FINAL_RUN_STATUSES,
+  "interrupted",
+] as const satisfies readonly RunStatusValue[];
+
 /** What a selector of a page type is: `records.each`, a CSS field, a follow rule (selector health). */
 export const SELECTOR_KINDS = ["each", "field", "follow"] as const;
 

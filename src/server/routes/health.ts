@@ -9,6 +9,7 @@ import {
   type Health,
   type HealthSamples,
 } from "../../core/contract/health.ts";
+import { ACTIVE_RUN_STATUSES } from "../../core/contract/values.ts";
 import { schedulerStatus } from "../../scheduler/index.ts";
 import { HttpError } from "../api-error.ts";
 import { describeSample, type HealthSampler } from "../health-sampler.ts";
@@ -37,7 +38,7 @@ export function healthRoutes(
     },
     async (): Promise<Health> => {
       const [active, queued, schedulers] = await Promise.all([
-        app.store.runs.list({ statuses: ["running", "paused"], limit: 1000 }),
+        app.store.runs.list({ statuses: [...ACTIVE_RUN_STATUSES], limit: 1000 }),
         app.store.runs.list({ statuses: ["queued"], limit: 1000 }),
         schedulerStatus(app.store.schedules, app.clock.now()),
       ]);

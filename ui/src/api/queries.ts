@@ -4,6 +4,7 @@
  */
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, query } from "./client.ts";
+import { LIVE_RUN_STATUSES } from "./types.ts";
 import type {
   Capture,
   CaptureKind,
@@ -75,9 +76,7 @@ export function useActiveRuns() {
     queryKey: keys.activeRuns,
     queryFn: async () => {
       const pages = await Promise.all(
-        ["running", "paused", "queued"].map((status) =>
-          api.get<RunPage>(`/api/runs${query({ status, limit: 50 })}`),
-        ),
+        LIVE_RUN_STATUSES.map((status) => api.get<RunPage>(`/api/runs${query({ status, limit: 50 })}`)),
       );
       return pages.flatMap((page) => page.runs);
     },

@@ -16,7 +16,13 @@ export type {
   TargetProgress,
   TargetStatus,
 } from "../../../src/core/contract/runs.ts";
-export { CAPTURE_KINDS, RECORD_FILTER_OPS, RUN_STATUSES } from "../../../src/core/contract/values.ts";
+export {
+  CAPTURE_KINDS,
+  ENDED_RUN_STATUSES,
+  LIVE_RUN_STATUSES,
+  RECORD_FILTER_OPS,
+  RUN_STATUSES,
+} from "../../../src/core/contract/values.ts";
 export type { LogCounts, LogLevel, LogLine, LogPage } from "../../../src/core/contract/logs.ts";
 
 export type {

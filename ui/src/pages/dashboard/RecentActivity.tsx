@@ -1,13 +1,13 @@
 import { Link } from "react-router";
 import { useRunList } from "../../api/queries.ts";
-import type { ActivityItem } from "../../api/types.ts";
+import { ENDED_RUN_STATUSES, type ActivityItem } from "../../api/types.ts";
 import { ErrorMessage, Loading } from "../../components/Feedback.tsx";
 import { RecentErrors } from "../../components/RecentErrors.tsx";
 import { StatusBadge } from "../../components/StatusBadge.tsx";
 import { describeActivity, useActivityFeed } from "../../live/activity.ts";
 import { formatDate, formatDuration, formatNumber, formatRelative, runDuration } from "../../lib/format.ts";
 
-const FINISHED = new Set(["succeeded", "failed", "cancelled", "interrupted"]);
+const FINISHED = new Set<string>(ENDED_RUN_STATUSES);
 
 /** The last finished runs, the activity feed and the recent errors, as the server keeps them. */
 export function RecentActivity() {
