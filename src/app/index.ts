@@ -12,3 +12,5 @@ export {
 export { findScrapers, checkScraper, type ScraperEntry } from "./scraper-catalog.ts";
 export { replayRun, type ReplayReport } from "./replay-run.ts";
 export { DatasetRecordSources, type DatasetRecordSource } from "./dataset-records.ts";
+// Commands and routes load definitions through the facade, not from pipeline/ themselves.
+export { loadScraper, type CompiledScraper } from "../pipeline/index.ts";

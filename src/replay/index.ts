@@ -12,3 +12,11 @@ export type {
 } from "./capture-detail.ts";
 export { ReplayFetcher } from "./replay-fetcher.ts";
 export { openRecording, NoRecordingError, type Recording, type ExportResult } from "./read-captures.ts";
+export {
+  bestPageType,
+  highlightCss,
+  injectStyle,
+  selectorsOf,
+  type PageSelectors,
+} from "./page-highlight.ts";
+export { pageOfRecord, pageOfUrl, type SourcePage, type SourcedRecord } from "./source-page.ts";

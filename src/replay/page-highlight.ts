@@ -4,8 +4,7 @@
  */
 import { parse, stringify } from "css-what";
 import type { FieldSelector } from "../core/contract/captures.ts";
-import { loadHtml } from "../extract/index.ts";
-import type { CompiledScraper } from "../pipeline/index.ts";
+import { loadHtml, type FieldMap } from "../extract/index.ts";
 
 /** Outline colours of highlighted fields, in field order (the viewer's legend uses the same). */
 const COLORS = ["#e11d48", "#2563eb", "#16a34a", "#d97706", "#9333ea", "#0891b2", "#db2777", "#65a30d"];
@@ -17,10 +16,15 @@ export interface PageSelectors {
   fields: FieldSelector[];
 }
 
+/** A page type as a compiled scraper holds it: its name and, when it has no code, its fields. */
+export interface HighlightedPage {
+  name: string;
+  declarative?: { record?: FieldMap; records?: { each: string; fields: FieldMap } };
+}
+
 /** The selectors of every declarative page type that reads fields from the HTML. */
-export function selectorsOf(scraper: CompiledScraper | null): PageSelectors[] {
-  if (!scraper) return [];
-  return Object.values(scraper.pages).flatMap((page) => {
+export function selectorsOf(pages: Iterable<HighlightedPage>): PageSelectors[] {
+  return [...pages].flatMap((page) => {
     const spec = page.declarative;
     const map = spec?.records?.fields ?? spec?.record;
     if (!map) return [];

@@ -2,11 +2,11 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { InvalidArgumentError } from "commander";
 import { UsageError } from "../../core/errors.ts";
 import { homePaths, trawlHome } from "../../core/paths.ts";
 import { DEFAULT_PORT } from "../../server/index.ts";
 import { TRAWL_BIN as BIN, withoutApp, type GlobalOptions } from "../context.ts";
+import { portParser } from "../option-parsers.ts";
 import { printJson } from "../output.ts";
 
 /** Chromium-family browsers, by command name (Linux) and by path (macOS, Windows); the first found opens the app. */
@@ -78,19 +78,12 @@ async function startBackgroundServer(url: string, port: number, home: string | u
   );
 }
 
-function port(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65_535)
-    throw new InvalidArgumentError("expected a port number (1-65535)");
-  return n;
-}
-
 /** `trawl app`: the web app in a window of its own, starting the server when none is running. */
 export function register(program: Command): void {
   program
     .command("app")
     .description("open the web app (starting `trawl serve` in the background when it is not running)")
-    .option("--port <port>", "the server's port", port, DEFAULT_PORT)
+    .option("--port <port>", "the server's port", portParser({ anyFreePort: false }), DEFAULT_PORT)
     .option("--no-open", "start the server if needed and print the address, without opening a browser")
     .option("--json", "print { url, started, pid, browser } on stdout")
     .action((options: GlobalOptions & { port: number; open: boolean }) =>

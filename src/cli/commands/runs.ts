@@ -1,8 +1,9 @@
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
 import { RUN_STATUSES } from "../../core/contract/values.ts";
 import type { RunStatus } from "../../core/events.ts";
 import { RESUMABLE } from "../../engine/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
+import { positiveInteger } from "../option-parsers.ts";
 import { printJson, printTable } from "../output.ts";
 
 interface RunsOptions extends GlobalOptions {
@@ -10,12 +11,6 @@ interface RunsOptions extends GlobalOptions {
   scraper?: string;
   status?: RunStatus;
   limit: number;
-}
-
-function positiveInteger(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
-  return n;
 }
 
 /** `trawl runs`: lists runs, newest first. */

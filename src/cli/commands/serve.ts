@@ -1,9 +1,10 @@
 import { delimiter, resolve } from "node:path";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import { EXAMPLES_DIR } from "../../demo/index.ts";
 import type { LogLevel } from "../../core/events.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "../../server/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
+import { portParser } from "../option-parsers.ts";
 
 interface ServeOptions extends GlobalOptions {
   host: string;
@@ -21,19 +22,17 @@ function scraperFolders(given: string[] | undefined): string[] {
   return [...new Set([...configured.map((folder) => resolve(folder)), resolve(EXAMPLES_DIR)])];
 }
 
-function port(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535)
-    throw new InvalidArgumentError("expected a port number (0-65535)");
-  return n;
-}
-
 /** `trawl serve`: the API, the live event stream and the web app, until Ctrl-C or SIGTERM. */
 export function register(program: Command): void {
   program
     .command("serve")
     .description("serve the web app and the API (loopback only unless --host says otherwise)")
-    .option("--port <port>", "port to listen on (0: any free port)", port, DEFAULT_PORT)
+    .option(
+      "--port <port>",
+      "port to listen on (0: any free port)",
+      portParser({ anyFreePort: true }),
+      DEFAULT_PORT,
+    )
     .option(
       "--host <host>",
       "address to listen on; anything but loopback exposes trawl to the network",

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { Type } from "typebox";
-import { finalStage, requireRun, type App } from "../../app/index.ts";
+import { finalStage, loadScraper, requireRun, type App, type CompiledScraper } from "../../app/index.ts";
 import {
   CAPTURE_KINDS,
   CapturePageSchema,
@@ -9,13 +9,18 @@ import {
   type CaptureKind,
   type CapturePage,
   type CaptureSource,
-  type SourceMatch,
 } from "../../core/contract/captures.ts";
 import { NotFoundError } from "../../core/errors.ts";
-import { loadScraper, type CompiledScraper } from "../../pipeline/index.ts";
+import {
+  bestPageType,
+  highlightCss,
+  injectStyle,
+  pageOfRecord,
+  pageOfUrl,
+  selectorsOf,
+} from "../../replay/index.ts";
 import { FileBlobStore, type CaptureRecord, type RunRecord } from "../../store/index.ts";
 import { HttpError } from "../api-error.ts";
-import { bestPageType, highlightCss, injectStyle, selectorsOf } from "../page-highlight.ts";
 import { binaryResponse } from "./binary-response.ts";
 
 const KIND = CAPTURE_KINDS.join("|");
@@ -31,9 +36,6 @@ export const BODY_SECURITY_HEADERS = {
   "cross-origin-resource-policy": "same-origin",
 } as const;
 
-/** Pages read when a record's page is found by its values rather than by a URL it holds. */
-const MAX_CONTENT_SCAN = 1000;
-
 const RunId = Type.Object({ id: Type.String() });
 const CaptureId = Type.Object({ id: Type.String(), captureId: Type.Integer({ minimum: 1 }) });
 
@@ -43,9 +45,24 @@ const CaptureId = Type.Object({ id: Type.String(), captureId: Type.Integer({ min
  * scraper's selectors outlined, and the page a record came from.
  */
 export function captureRoutes(server: FastifyInstance, app: App): void {
-  const blobs = new FileBlobStore(app.paths.blobs);
-  const scrapers = scraperCache();
+  const context: CaptureContext = {
+    app,
+    blobs: new FileBlobStore(app.paths.blobs),
+    scrapers: scraperCache(),
+  };
+  listCaptures(server, context);
+  captureBody(server, context);
+  captureSource(server, context);
+}
 
+interface CaptureContext {
+  app: App;
+  blobs: FileBlobStore;
+  scrapers: ReturnType<typeof scraperCache>;
+}
+
+/** `GET /runs/:id/captures`: a page of a run's captures, without bodies. */
+function listCaptures(server: FastifyInstance, { app }: CaptureContext): void {
   server.get(
     "/runs/:id/captures",
     {
@@ -85,7 +102,10 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
       };
     },
   );
+}
 
+/** `GET /runs/:id/captures/:captureId/body`: a body as recorded, a page optionally highlighted. */
+function captureBody(server: FastifyInstance, { app, blobs, scrapers }: CaptureContext): void {
   server.get(
     "/runs/:id/captures/:captureId/body",
     {
@@ -127,7 +147,7 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
       void reply.type(contentTypeOf(capture));
       if (highlight === undefined || capture.kind !== "page") return sendBody(reply, body, true);
       const html = body.toString("utf8");
-      const types = selectorsOf(await scrapers.get(run));
+      const types = selectorsOf(Object.values((await scrapers.get(run))?.pages ?? {}));
       const chosen =
         highlight === "auto" || highlight === "1"
           ? bestPageType(types, html)
@@ -138,7 +158,10 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
       return sendBody(reply, Buffer.from(chosen ? injectStyle(html, highlightCss(chosen)) : html), false);
     },
   );
+}
 
+/** `GET /runs/:id/source`: the recorded page a record or URL came from, with its selectors. */
+function captureSource(server: FastifyInstance, { app, blobs, scrapers }: CaptureContext): void {
   server.get(
     "/runs/:id/source",
     {
@@ -168,10 +191,8 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
       const record = sourced?.data;
       const found =
         q.url !== undefined
-          ? await byUrl(app, id, q.url)
-          : ((await bySource(app, id, sourced!.source)) ??
-            (await byRecordUrl(app, id, record!)) ??
-            (await byContent(app, blobs, id, record!)));
+          ? await pageOfUrl(app.store, id, q.url)
+          : await pageOfRecord(app.store, blobs, id, sourced!);
       if (!found)
         throw new NotFoundError(
           "TRAWL_ERR_REPLAY_SOURCE_NOT_FOUND",
@@ -180,7 +201,7 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
             : `no recorded page of run ${id} holds record ${q.record} (was the run recorded?)`,
         );
       const scraper = await scrapers.get(run);
-      const types = selectorsOf(scraper);
+      const types = selectorsOf(Object.values(scraper?.pages ?? {}));
       const html = found.capture.blob ? (await blobs.get(found.capture.blob)).toString("utf8") : "";
       const chosen = bestPageType(types, html, record && Object.keys(record));
       const view = captureView(found.capture);
@@ -263,70 +284,4 @@ async function readRecord(app: App, runId: string, index: number, stage?: number
       `run ${runId} has no record ${index} in stage ${from}`,
     );
   return { data: (found.data ?? {}) as Record<string, unknown>, source: found.source };
-}
-
-interface Found {
-  capture: CaptureRecord;
-  match: SourceMatch;
-}
-
-/** The page of the request that produced the record, as the store kept it. */
-async function bySource(app: App, runId: string, source: string | null): Promise<Found | null> {
-  const capture = source === null ? undefined : await app.store.captures.latestPage(runId, source);
-  return capture ? { capture, match: "request" } : null;
-}
-
-/** The latest page capture of a URL, requested or (after redirects) final. */
-async function byUrl(app: App, runId: string, url: string): Promise<Found | null> {
-  const capture = await app.store.captures.latestPage(runId, url);
-  if (capture) return { capture, match: "url" };
-  let final: CaptureRecord | undefined;
-  for await (const page of pageCaptures(app, runId)) if (page.detail.finalUrl === url) final = page;
-  return final ? { capture: final, match: "final-url" } : null;
-}
-
-/** A page whose URL the record holds (a `from: url` field, say). */
-async function byRecordUrl(app: App, runId: string, record: Record<string, unknown>) {
-  for (const value of Object.values(record)) {
-    if (typeof value !== "string" || !/^https?:\/\//i.test(value)) continue;
-    const found = await byUrl(app, runId, value);
-    if (found) return found;
-  }
-  return null;
-}
-
-/** The first page whose HTML holds most of the record's text values. */
-async function byContent(app: App, blobs: FileBlobStore, runId: string, record: Record<string, unknown>) {
-  const values = Object.values(record)
-    .filter((v): v is string => typeof v === "string" && v.trim().length >= 3)
-    .map((v) => v.trim())
-    .slice(0, 20);
-  if (values.length === 0) return null;
-  let best: Found | null = null;
-  let bestScore = 0;
-  let scanned = 0;
-  for await (const page of pageCaptures(app, runId)) {
-    if (!page.blob || scanned++ >= MAX_CONTENT_SCAN) continue;
-    const html = (await blobs.get(page.blob).catch(() => Buffer.alloc(0))).toString("utf8");
-    const score = values.filter((v) => html.includes(v) || html.includes(escapeHtml(v))).length;
-    if (score > bestScore) [best, bestScore] = [{ capture: page, match: "content" }, score];
-    if (score === values.length) break;
-  }
-  // The same page fetched again (after a crash) was captured again: show its latest capture.
-  const latest = best?.capture.url ? await app.store.captures.latestPage(runId, best.capture.url) : null;
-  return latest ? { capture: latest, match: "content" as const } : best;
-}
-
-async function* pageCaptures(app: App, runId: string): AsyncIterable<CaptureRecord> {
-  let after = 0;
-  for (;;) {
-    const page = await app.store.captures.list(runId, { kinds: ["page"], afterId: after, limit: 500 });
-    yield* page;
-    if (page.length < 500) return;
-    after = page.at(-1)!.id;
-  }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
