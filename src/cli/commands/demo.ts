@@ -1,10 +1,9 @@
 import type { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeRun } from "../../app/index.ts";
+import { describeRun, loadScraper } from "../../app/index.ts";
 import { DemoListenError, EXAMPLE_NAMES, examplePath, readExample, startDemoSite } from "../../demo/index.ts";
 import type { DemoSite } from "../../demo/index.ts";
-import { loadScraper } from "../../pipeline/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { executeRun } from "../execute-run.ts";
 import { printJson } from "../output.ts";

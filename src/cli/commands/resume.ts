@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { describeRun } from "../../app/index.ts";
+import { describeRun, loadScraper } from "../../app/index.ts";
 import { NotFoundError, UsageError } from "../../core/errors.ts";
-import { loadScraper } from "../../pipeline/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { executeRun } from "../execute-run.ts";
 import { printJson } from "../output.ts";

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { loadScraper } from "../../pipeline/index.ts";
-import type { CompiledScraper } from "../../pipeline/types.ts";
+import { loadScraper, type CompiledScraper } from "../../app/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { executeRun } from "../execute-run.ts";
 import { reportError } from "../output.ts";

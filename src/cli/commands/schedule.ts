@@ -1,8 +1,7 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import type { App } from "../../app/index.ts";
+import { loadScraper, type App } from "../../app/index.ts";
 import { SCHEDULE_DEFAULTS } from "../../core/contract/schedule-defaults.ts";
-import { loadScraper } from "../../pipeline/index.ts";
 import {
   editSchedule,
   liveSchedulers,

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { loadScraper } from "../../pipeline/index.ts";
+import { loadScraper } from "../../app/index.ts";
 import { withoutApp, type GlobalOptions } from "../context.ts";
 import { printJson } from "../output.ts";
 

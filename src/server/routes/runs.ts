@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { requireRun, type App } from "../../app/index.ts";
+import { loadScraper, requireRun, type App } from "../../app/index.ts";
 import {
   RunPageSchema,
   RunStatusSchema,
@@ -10,7 +10,6 @@ import {
 } from "../../core/contract/runs.ts";
 import { describeError } from "../../core/errors.ts";
 import type { RunStatus } from "../../core/events.ts";
-import { loadScraper } from "../../pipeline/index.ts";
 import { RunId } from "./run-id.ts";
 
 const CONTROLS: readonly RunControl[] = ["pause", "resume", "stop", "cancel"];

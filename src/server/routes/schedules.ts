@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import type { App } from "../../app/index.ts";
+import { loadScraper, type App } from "../../app/index.ts";
 import {
   NewScheduleSchema,
   RunNowSchema,
@@ -14,7 +14,6 @@ import {
   SchedulerStatusSchema,
   ScheduleViewSchema,
 } from "../../core/contract/schedules.ts";
-import { loadScraper } from "../../pipeline/index.ts";
 import {
   editSchedule,
   newSchedule,
