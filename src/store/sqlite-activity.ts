@@ -1,5 +1,6 @@
 import type { ActivityKind } from "../core/contract/activity.ts";
 import type { RunStatus } from "../core/events.ts";
+import { camelRow } from "./camel-row.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { ActivityCursor, ActivityRecord, ActivityStore, FailureGroup, RunErrorRecord } from "./types.ts";
 
@@ -127,15 +128,5 @@ export class SqliteActivityStore implements ActivityStore {
 }
 
 function toActivity(row: FeedRow): ActivityRecord {
-  return {
-    id: row.id,
-    at: row.at,
-    kind: row.kind,
-    runId: row.run_id,
-    scheduleId: row.schedule_id,
-    scraper: row.scraper,
-    status: row.status,
-    records: row.records,
-    message: row.message,
-  };
+  return camelRow(row);
 }

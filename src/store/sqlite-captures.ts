@@ -1,3 +1,4 @@
+import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type { CaptureKind, CaptureRecord, CaptureStore, NewCapture } from "./types.ts";
 
@@ -13,16 +14,7 @@ interface CaptureRow {
 }
 
 function toRecord(row: CaptureRow): CaptureRecord {
-  return {
-    id: row.id,
-    runId: row.run_id,
-    at: row.at,
-    kind: row.kind,
-    url: row.url,
-    detail: JSON.parse(row.detail) as Record<string, unknown>,
-    blob: row.blob,
-    size: row.size,
-  };
+  return { ...camelRow(row), detail: JSON.parse(row.detail) as Record<string, unknown> };
 }
 
 /** Captures in SQLite. */

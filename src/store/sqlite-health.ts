@@ -1,3 +1,4 @@
+import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type { HealthSampleRecord, HealthStore } from "./types.ts";
 
@@ -20,23 +21,8 @@ interface SampleRow {
   requests_per_second: number;
 }
 
-function toSample(row: SampleRow): HealthSampleRecord {
-  return {
-    role: row.role,
-    at: row.at,
-    process: row.process,
-    rss: row.rss,
-    heapUsed: row.heap_used,
-    cpuPercent: row.cpu_percent,
-    load: [row.load1, row.load5, row.load15],
-    memoryTotal: row.memory_total,
-    memoryFree: row.memory_free,
-    diskTotal: row.disk_total,
-    diskFree: row.disk_free,
-    activeRuns: row.active_runs,
-    queuedRuns: row.queued_runs,
-    requestsPerSecond: row.requests_per_second,
-  };
+function toSample({ load1, load5, load15, ...row }: SampleRow): HealthSampleRecord {
+  return { ...camelRow(row), load: [load1, load5, load15] };
 }
 
 /** Health samples and their samplers' leases, in SQLite. */

@@ -1,6 +1,7 @@
 import { LOG_LEVELS } from "../core/contract/values.ts";
 import type { LogLevel } from "../core/events.ts";
 import type { Statement } from "better-sqlite3";
+import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type {
   LogCounts,
@@ -31,15 +32,10 @@ export class SqliteStepStore implements StepStore {
   async list(runId: string): Promise<StepRecord[]> {
     // Purpose: a run's steps in order.
     const rows = this.db.prepare(`SELECT * FROM steps WHERE run_id = ? ORDER BY idx`).all(runId) as StepRow[];
-    return rows.map((row) => ({
-      runId: row.run_id,
-      index: row.idx,
-      name: row.name,
-      kind: row.kind,
-      status: row.status,
-      startedAt: row.started_at,
-      finishedAt: row.finished_at,
-      recordsOut: row.records_out,
+    return rows.map(({ run_id, idx, ...row }) => ({
+      runId: run_id,
+      index: idx,
+      ...camelRow(row),
       result: row.result ? (JSON.parse(row.result) as Record<string, unknown>) : null,
     }));
   }
