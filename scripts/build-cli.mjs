@@ -41,7 +41,7 @@ await build({
     main: "src/cli/main.ts",
     // Started by `spawnWorker(siblingModule(…))`: beside the chunk that starts them.
     "queue-worker": "src/store/queue-worker.ts",
-    "parse-worker": "src/engine/parse-worker.ts",
+    "parse-worker": "src/pipeline/parse-worker.ts",
   },
   outdir,
   bundle: true,

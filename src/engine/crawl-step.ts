@@ -1,20 +1,18 @@
 import type { Clock } from "../core/clock.ts";
 import type { LogLevel, TrawlEvent } from "../core/events.ts";
 import type { Fetcher, FetchResponse } from "../fetch/types.ts";
-import { finishPage } from "../pipeline/compile-page.ts";
 import type {
   CompiledPage,
   CompiledScraper,
-  DeclarativePage,
   DiscoveredLink,
-  PageInput,
   PageOutput,
   ScraperContext,
 } from "../pipeline/types.ts";
+import { PageParser } from "../pipeline/index.ts";
 import type { NewRequest, QueuedRequest, RequestOutcome, Store } from "../store/types.ts";
 import { CompletionBatch } from "./completion-batch.ts";
+import { engineError } from "./errors.ts";
 import { failureOf } from "./failure.ts";
-import { ParsePool } from "./parse-pool.ts";
 import { SeenUrls } from "./seen-urls.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 import type { RunControls } from "./run-controls.ts";
@@ -44,14 +42,11 @@ export interface CrawlDeps {
   holdWhilePaused(): Promise<void>;
   emit(event: TrawlEvent): void;
   log(level: LogLevel, message: string): void;
-  /** Threads that parse pages without code (0: all on this thread); see {@link ParsePool}. */
+  /** Threads that parse pages without code (0: all on this thread); see {@link PageParser}. */
   parseThreads: number;
   /** Told of every page parsed, with what it yielded (selector health counts it). */
   parsed?(pageType: string, output: PageOutput): void;
 }
-
-/** Pages parsed on this thread before parse threads start: a small crawl never pays for them. */
-const PARSE_THREADS_AFTER = 64;
 
 /**
  * The crawl: leases requests from the run's queue, fetches them with at most `concurrency`
@@ -83,9 +78,7 @@ export class CrawlStep {
   private uncommitted = 0;
   /** A storage failure inside a request task; it fails the crawl. */
   private fatal: unknown;
-  /** Started once the crawl has parsed {@link PARSE_THREADS_AFTER} pages itself. */
-  private parsePool: ParsePool | undefined;
-  private mainThreadParses = 0;
+  private readonly parser: PageParser;
 
   private readonly completions: CompletionBatch;
   /** URLs known to be in the queue: links to them never reach the store. */
@@ -93,6 +86,7 @@ export class CrawlStep {
 
   constructor(private readonly deps: CrawlDeps) {
     this.completions = new CompletionBatch(deps.store, deps.runId, () => deps.clock.now());
+    this.parser = new PageParser(deps.scraper, { threads: deps.parseThreads, log: deps.log });
   }
 
   async run(): Promise<CrawlOutcome> {
@@ -100,7 +94,7 @@ export class CrawlStep {
       return await this.crawl();
     } finally {
       this.logUnfollowed();
-      await this.parsePool?.close();
+      await this.parser.close();
     }
   }
 
@@ -333,19 +327,23 @@ export class CrawlStep {
     const page = this.deps.scraper.pages[request.pageType];
     if (!page) {
       this.fetchEnded();
-      throw new Error(`page type ${request.pageType} is not defined`);
+      throw engineError("TRAWL_ERR_ENGINE_UNKNOWN_PAGE_TYPE", { pageType: request.pageType });
     }
     const response = await this.fetch(request, page);
-    const output = await this.parse(page, {
-      url: response.url,
-      finalUrl: response.finalUrl,
-      status: response.status,
-      headers: response.headers,
-      body: response.body,
-      depth: request.depth,
-      target: request.target,
-      pageType: request.pageType,
-    });
+    const output = await this.parser.parse(
+      page,
+      {
+        url: response.url,
+        finalUrl: response.finalUrl,
+        status: response.status,
+        headers: response.headers,
+        body: response.body,
+        depth: request.depth,
+        target: request.target,
+        pageType: request.pageType,
+      },
+      this.deps.scraperContext,
+    );
     this.deps.parsed?.(request.pageType, output);
     return { status: response.status, records: output.records, links: output.links };
   }
@@ -368,27 +366,6 @@ export class CrawlStep {
   private fetchEnded(): void {
     this.fetching--;
     this.deps.controls.wake();
-  }
-
-  /** Parses on a parse thread when the page type has no code and a thread is ready, else here. */
-  private parse(page: CompiledPage, input: PageInput): Promise<PageOutput> | PageOutput {
-    const { scraperContext } = this.deps;
-    if (page.declarative) {
-      const extraction = this.parsePool?.extract(page.name, input);
-      if (extraction) return extraction.then((found) => finishPage(found, input, scraperContext));
-      if (++this.mainThreadParses === PARSE_THREADS_AFTER) this.startParseThreads();
-    }
-    return page.parse(input, scraperContext);
-  }
-
-  private startParseThreads(): void {
-    const { parseThreads, scraper } = this.deps;
-    if (parseThreads <= 0) return;
-    const pages: Record<string, DeclarativePage> = {};
-    for (const page of Object.values(scraper.pages))
-      if (page.declarative) pages[page.name] = page.declarative;
-    this.parsePool = new ParsePool(pages, parseThreads);
-    this.deps.log("info", `pages without code are parsed on ${parseThreads} parse thread(s) from now on`);
   }
 
   private acceptLinks(links: DiscoveredLink[], from: QueuedRequest): NewRequest[] {

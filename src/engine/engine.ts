@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { systemClock, type Clock } from "../core/clock.ts";
-import { NotFoundError } from "../core/errors.ts";
+import { RunNotFoundError } from "../core/errors.ts";
 import { isProcessAlive } from "../core/process.ts";
 import { EventBus, type LogLevel } from "../core/events.ts";
 import { requireEnv } from "../fetch/index.ts";
@@ -10,7 +10,7 @@ import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";
 import { RunSession } from "./run-session.ts";
 import { ALLOWED_FROM, canApply, STEPS_ON_STATUS, type RunAction } from "./transitions.ts";
-import { defaultParseThreads } from "./parse-pool.ts";
+import { defaultParseThreads } from "./parse-threads.ts";
 import type { EngineOptions } from "./types.ts";
 
 /** Options of a new run. */
@@ -221,8 +221,7 @@ export class Engine {
 
   private async require(runId: string): Promise<RunRecord> {
     const run = await this.store.runs.get(runId);
-    if (!run)
-      throw new NotFoundError("TRAWL_ERR_ENGINE_RUN_NOT_FOUND", `no run ${runId}`, { details: { runId } });
+    if (!run) throw new RunNotFoundError(runId);
     return run;
   }
 }

@@ -1,11 +1,56 @@
-import { TrawlError, UsageError } from "../core/errors.ts";
+/** The engine's error catalogue: run commands, failed runs and crawl health. */
+import { ConflictError, defineErrors, errorFactory, TrawlError, UsageError } from "../core/errors.ts";
 import type { PageTypeHealth } from "../core/contract/runs.ts";
 import { describeShare } from "../pipeline/units.ts";
 import { describeSelector, pagesOf } from "./selector-tally.ts";
 import type { FailureGroup } from "../store/types.ts";
 
+/**
+ * Every code the engine raises, with its message shape, kind and HTTP status. A run id that names
+ * no run is `TRAWL_ERR_ENGINE_RUN_NOT_FOUND`, in core's catalogue: the layers below raise it too.
+ */
+export const ENGINE_ERRORS = defineErrors({
+  TRAWL_ERR_ENGINE_INVALID_TRANSITION: {
+    kind: "conflict",
+    message: "run {runId} is {from}; it cannot be {action}",
+  },
+  TRAWL_ERR_ENGINE_RUN_BUSY: {
+    kind: "conflict",
+    message: "run {runId} is being executed by another process ({owner})",
+  },
+  TRAWL_ERR_ENGINE_STEP_FAILED: { kind: "failed", message: "step {step} failed: {problem}" },
+  TRAWL_ERR_ENGINE_STEP_MISSING: {
+    kind: "failed",
+    message: "the definition has no step #{index}; was it edited since the run started?",
+  },
+  TRAWL_ERR_ENGINE_NOTHING_FETCHED: {
+    kind: "failed",
+    message: "no page could be fetched: all {total} requests failed ({reasons}); the steps did not run",
+  },
+  TRAWL_ERR_ENGINE_TOO_MANY_FAILED: {
+    kind: "failed",
+    message: "{share} failed, more than max_failed allows ({allowed}): {reasons}; the steps did not run",
+  },
+  TRAWL_ERR_ENGINE_EMPTY_CRAWL: {
+    kind: "failed",
+    message: "the crawl fetched {pages} but yielded no records: {pageTypes}; the steps did not run",
+  },
+  TRAWL_ERR_ENGINE_UNKNOWN_PAGE_TYPE: { kind: "failed", message: "page type {pageType} is not defined" },
+  TRAWL_ERR_ENGINE_UNKNOWN_STEP: {
+    kind: "usage",
+    message: "no step named {unknown}; the steps are: {known}",
+  },
+  TRAWL_ERR_ENGINE_PARSE_THREADS: {
+    kind: "usage",
+    message: 'TRAWL_PARSE_THREADS must be a whole number of threads (0 or more), not "{value}"',
+  },
+});
+
+/** Makes an error of {@link ENGINE_ERRORS}. */
+export const engineError = errorFactory(ENGINE_ERRORS);
+
 /** A command that the run's current state does not allow (e.g. resuming a succeeded run). */
-export class InvalidTransitionError extends UsageError {
+export class InvalidTransitionError extends ConflictError {
   constructor(runId: string, from: string, action: string) {
     super("TRAWL_ERR_ENGINE_INVALID_TRANSITION", `run ${runId} is ${from}; it cannot be ${action}`, {
       details: { runId, from, action },
@@ -14,7 +59,7 @@ export class InvalidTransitionError extends UsageError {
 }
 
 /** Another live process executes the run. */
-export class RunBusyError extends UsageError {
+export class RunBusyError extends ConflictError {
   constructor(runId: string, owner: string) {
     super("TRAWL_ERR_ENGINE_RUN_BUSY", `run ${runId} is being executed by another process (${owner})`, {
       details: { runId, owner },

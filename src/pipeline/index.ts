@@ -14,3 +14,4 @@ export { parseDefinitionYaml } from "./load-yaml.ts";
 export { registerStep, stepKinds, BUILT_IN_STEP_KINDS } from "./registry.ts";
 export type { StepFactory, StepInfo } from "./step-factory.ts";
 export { parseDuration, parseSize } from "./units.ts";
+export { PageParser, type PageParserOptions } from "./page-parser.ts";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { extractPage } from "../pipeline/compile-page.ts";
-import type { DeclarativePage, Extraction, PageInput } from "../pipeline/types.ts";
-import { defaultParseThreads, ParsePool } from "./parse-pool.ts";
+import { extractPage } from "./compile-page.ts";
+import type { DeclarativePage, Extraction, PageInput } from "./types.ts";
+import { ParsePool } from "./parse-pool.ts";
 
 const pages: Record<string, DeclarativePage> = {
   product: {
@@ -72,23 +72,5 @@ describe("ParsePool", () => {
       Array.from({ length: 20 }, (_, n) => extractPage(pages.product!, page(n))),
     );
     expect(pool.extract("product", page(1))).toBeUndefined();
-  });
-});
-
-describe("defaultParseThreads", () => {
-  it("takes TRAWL_PARSE_THREADS, refuses anything but a whole number, else derives from the cores", () => {
-    expect(defaultParseThreads({ TRAWL_PARSE_THREADS: "3" })).toBe(3);
-    expect(defaultParseThreads({ TRAWL_PARSE_THREADS: "0" })).toBe(0);
-    const derived = defaultParseThreads({});
-    expect(derived).toBeGreaterThanOrEqual(0);
-    expect(derived).toBeLessThanOrEqual(4);
-    expect(defaultParseThreads({ TRAWL_PARSE_THREADS: " " })).toBe(derived);
-    expect(() => defaultParseThreads({ TRAWL_PARSE_THREADS: "lots" })).toThrow(
-      /TRAWL_PARSE_THREADS must be a whole number.*"lots"/,
-    );
-  });
-
-  it("starts none on one core, one on two, one per core beyond two on more, at most 4", () => {
-    expect([1, 2, 3, 4, 6, 16].map((cores) => defaultParseThreads({}, cores))).toEqual([0, 1, 1, 2, 4, 4]);
   });
 });

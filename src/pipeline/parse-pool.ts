@@ -1,43 +1,15 @@
-import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
-import { UsageError } from "../core/errors.ts";
 import { siblingModule, spawnWorker } from "../core/spawn-worker.ts";
-import { extractPage } from "../pipeline/compile-page.ts";
-import type { DeclarativePage, Extraction, PageInput } from "../pipeline/types.ts";
+import { extractPage } from "./compile-page.ts";
+import type { DeclarativePage, Extraction, PageInput } from "./types.ts";
 import type { ParseReply, ParseTask, ParseWorkerData } from "./parse-protocol.ts";
 
-/** Most parse threads a crawl starts, whatever the machine. */
-const MAX_PARSE_THREADS = 4;
 /**
  * A parse thread keeps one page's DOM alive at a time, so a small young generation is collected
  * often and cheaply; V8's default (up to 48 MB) only held garbage: measured on 20,000 pages, 8 MB
  * cut the thread's heap from 50–80 MB to about 40 MB, with no more CPU.
  */
 const PARSE_THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 };
-
-/**
- * Parse threads a crawl uses: `TRAWL_PARSE_THREADS` when set (0 turns them off; anything but a
- * whole number is a usage error), else one per core beyond the two that the crawl's own thread
- * and the queue's writer thread use, at least one from two cores on, at most
- * {@link MAX_PARSE_THREADS}. On two cores one parse thread pays although the cores are shared
- * (the crawl's thread mostly waits for sockets, the writer for commits); a second one does not.
- */
-export function defaultParseThreads(
-  env: NodeJS.ProcessEnv = process.env,
-  cores: number = availableParallelism(),
-): number {
-  const configured = env.TRAWL_PARSE_THREADS;
-  if (configured !== undefined && configured.trim() !== "") {
-    const threads = Number(configured);
-    if (Number.isInteger(threads) && threads >= 0) return threads;
-    throw new UsageError(
-      "TRAWL_ERR_PARSE_THREADS",
-      `TRAWL_PARSE_THREADS must be a whole number of threads (0 or more), not "${configured}"`,
-    );
-  }
-  if (cores < 2) return 0;
-  return Math.min(MAX_PARSE_THREADS, Math.max(1, cores - 2));
-}
 
 interface Pending {
   /**

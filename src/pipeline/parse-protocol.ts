@@ -1,5 +1,5 @@
 /** Messages between the crawl and its parse threads (see `ParsePool`). */
-import type { DeclarativePage, Extraction, PageInput } from "../pipeline/types.ts";
+import type { DeclarativePage, Extraction, PageInput } from "./types.ts";
 
 /** What a parse thread starts with: the declarative page types of the scraper, by name. */
 export interface ParseWorkerData {

@@ -3,7 +3,8 @@
  * pure function the crawl would run on the main thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { extractPage } from "../pipeline/compile-page.ts";
+import { InternalError } from "../core/errors.ts";
+import { extractPage } from "./compile-page.ts";
 import type { ParseReply, ParseTask, ParseWorkerData } from "./parse-protocol.ts";
 
 const { pages } = workerData as ParseWorkerData;
@@ -15,7 +16,7 @@ port.postMessage({ id: 0, ready: true } satisfies ParseReply);
 function extract({ id, pageType, page }: ParseTask): ParseReply {
   try {
     const spec = pages[pageType];
-    if (!spec) throw new Error(`page type ${pageType} is not declarative`);
+    if (!spec) throw new InternalError(`page type ${pageType} is not declarative`);
     return { id, ok: true, extraction: extractPage(spec, page) };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
