@@ -1,60 +1,55 @@
-import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { loadScraper, type App } from "../../app/index.ts";
+import type { App } from "../../app/index.ts";
 import {
-  NewScheduleSchema,
-  RunNowSchema,
   ScheduleDetailSchema,
-  ScheduleFieldsSchema,
   ScheduleHistorySchema,
   ScheduleListSchema,
   SchedulePreviewRequestSchema,
   SchedulePreviewSchema,
   SchedulerStatusSchema,
-  ScheduleViewSchema,
 } from "../../core/contract/schedules.ts";
 import {
-  editSchedule,
-  newSchedule,
+  BODY_NAMES,
   Occurrences,
   parseInstant,
-  pauseSchedule,
   requireSchedule,
-  resumeSchedule,
-  runScheduleNow,
   schedulerStatus,
   systemZone,
   timingFromFlags,
-  BODY_NAMES,
   upcomingOf,
   viewOccurrence,
   viewSchedule,
-  type PolicyFlags,
   type TimingFlags,
 } from "../../scheduler/index.ts";
-
-const ScheduleId = Type.Object({ id: Type.String({ description: "schedule id, SCH-XXXXXX" }) });
-
-type Body = TimingFlags &
-  Omit<PolicyFlags, "maxFailures" | "retries"> & { maxFailures?: number; retries?: number };
-
-function policyFlags(body: Body): PolicyFlags {
-  const { catchUp, grace, overlap, jitter } = body;
-  return {
-    ...(catchUp !== undefined && { catchUp }),
-    ...(grace !== undefined && { grace }),
-    ...(overlap !== undefined && { overlap }),
-    ...(jitter !== undefined && { jitter }),
-    ...(body.maxFailures !== undefined && { maxFailures: String(body.maxFailures) }),
-    ...(body.retries !== undefined && { retries: String(body.retries) }),
-  };
-}
+import {
+  createScheduleRoute,
+  deleteScheduleRoute,
+  editScheduleRoute,
+  pauseScheduleRoute,
+  resumeScheduleRoute,
+  runScheduleNowRoute,
+} from "./schedule-changes.ts";
+import { ScheduleId } from "./schedule-id.ts";
 
 /** Schedules, as the `trawl schedule` commands manage them, plus the scheduler's status. */
 export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler: () => void): void {
-  const view = async (id: string) => viewSchedule((await app.store.schedules.get(id))!, app.clock.now());
+  // In this order in the OpenAPI description.
+  listSchedulesRoute(server, app);
+  createScheduleRoute(server, app, wakeScheduler);
+  previewTimingRoute(server, app);
+  showScheduleRoute(server, app);
+  editScheduleRoute(server, app, wakeScheduler);
+  deleteScheduleRoute(server, app);
+  pauseScheduleRoute(server, app);
+  resumeScheduleRoute(server, app, wakeScheduler);
+  runScheduleNowRoute(server, app, wakeScheduler);
+  scheduleHistoryRoute(server, app);
+  schedulerStatusRoute(server, app);
+}
 
+/** GET /schedules: every schedule with its next occurrence. */
+function listSchedulesRoute(server: FastifyInstance, app: App): void {
   server.get(
     "/schedules",
     {
@@ -68,33 +63,10 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       schedules: (await app.store.schedules.list()).map((s) => viewSchedule(s, app.clock.now())),
     }),
   );
+}
 
-  server.post(
-    "/schedules",
-    {
-      schema: {
-        summary: "Schedule a definition file",
-        tags: ["schedules"],
-        body: NewScheduleSchema,
-        response: { 201: ScheduleViewSchema },
-      },
-    },
-    async (request, reply) => {
-      const body = request.body as Body & { file: string };
-      const now = app.clock.now();
-      const timing = timingFromFlags(body, now, undefined, BODY_NAMES);
-      const source = resolve(body.file);
-      const scraper = await loadScraper(source);
-      const created = await app.store.schedules.create(
-        newSchedule({ name: scraper.name, source }, timing, policyFlags(body), now, BODY_NAMES),
-        now,
-      );
-      wakeScheduler();
-      reply.code(201);
-      return viewSchedule(created, now);
-    },
-  );
-
+/** POST /schedules/preview: the next occurrences of a timing, saving nothing. */
+function previewTimingRoute(server: FastifyInstance, app: App): void {
   server.post(
     "/schedules/preview",
     {
@@ -116,7 +88,10 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       return { zone: timing.zone, next };
     },
   );
+}
 
+/** GET /schedules/:id: a schedule, its next occurrences and its recent history. */
+function showScheduleRoute(server: FastifyInstance, app: App): void {
   server.get(
     "/schedules/:id",
     {
@@ -137,103 +112,10 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       return { ...viewSchedule(schedule, now), upcoming, history };
     },
   );
+}
 
-  server.patch(
-    "/schedules/:id",
-    {
-      schema: {
-        summary: "Change a schedule's timing or policies (absent fields keep their value)",
-        tags: ["schedules"],
-        params: ScheduleId,
-        body: ScheduleFieldsSchema,
-        response: { 200: ScheduleViewSchema },
-      },
-    },
-    async (request) => {
-      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
-      const body = request.body as Body;
-      const now = app.clock.now();
-      const flags = { ...body, maxFailures: undefined, retries: undefined, ...policyFlags(body) };
-      await editSchedule(app.store.schedules, schedule, flags, now, BODY_NAMES);
-      wakeScheduler();
-      return view(schedule.id);
-    },
-  );
-
-  server.delete(
-    "/schedules/:id",
-    {
-      schema: {
-        summary: "Delete a schedule and its history (its runs stay)",
-        tags: ["schedules"],
-        params: ScheduleId,
-        response: { 204: Type.Null({ description: "deleted" }) },
-      },
-    },
-    async (request, reply) => {
-      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
-      await app.store.schedules.remove(schedule.id);
-      reply.code(204);
-    },
-  );
-
-  server.post(
-    "/schedules/:id/pause",
-    {
-      schema: {
-        summary: "Stop firing a schedule until it is resumed",
-        tags: ["schedules"],
-        params: ScheduleId,
-        body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String()) })),
-        response: { 200: ScheduleViewSchema },
-      },
-    },
-    async (request) => {
-      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
-      const reason = (request.body as { reason?: string } | undefined)?.reason ?? "paused by hand";
-      await pauseSchedule(app.store.schedules, schedule.id, reason, app.clock.now());
-      return view(schedule.id);
-    },
-  );
-
-  server.post(
-    "/schedules/:id/resume",
-    {
-      schema: {
-        summary: "Fire a paused schedule again, from now on",
-        tags: ["schedules"],
-        params: ScheduleId,
-        response: { 200: ScheduleViewSchema },
-      },
-    },
-    async (request) => {
-      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
-      await resumeSchedule(app.store.schedules, schedule.id, app.clock.now());
-      wakeScheduler();
-      return view(schedule.id);
-    },
-  );
-
-  server.post(
-    "/schedules/:id/run-now",
-    {
-      schema: {
-        summary: "Run a schedule once now",
-        tags: ["schedules"],
-        params: ScheduleId,
-        response: { 202: RunNowSchema },
-      },
-    },
-    async (request, reply) => {
-      const schedule = await requireSchedule(app.store.schedules, (request.params as { id: string }).id);
-      const now = app.clock.now();
-      await runScheduleNow(app.store.schedules, schedule.id, now);
-      wakeScheduler();
-      reply.code(202);
-      return { schedule: schedule.id, due: new Date(now).toISOString() };
-    },
-  );
-
+/** GET /schedules/:id/history: what each occurrence became. */
+function scheduleHistoryRoute(server: FastifyInstance, app: App): void {
   server.get(
     "/schedules/:id/history",
     {
@@ -257,7 +139,10 @@ export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler:
       };
     },
   );
+}
 
+/** GET /scheduler: live scheduler processes and which one leads. */
+function schedulerStatusRoute(server: FastifyInstance, app: App): void {
   server.get(
     "/scheduler",
     {
