@@ -21,9 +21,19 @@ const CONTROLS: readonly RunControl[] = ["pause", "resume", "stop", "cancel"];
  */
 export function runRoutes(server: FastifyInstance, app: App, log: (message: string) => void): void {
   // A scraper that crashes fails its run, never the server.
-  const onError = (runId: string) => (error: unknown) =>
+  const onError: OnRunError = (runId) => (error) =>
     log(`run ${runId} ended with an error: ${describeError(error)}`);
+  listRunsRoute(server, app);
+  showRunRoute(server, app);
+  startRunRoute(server, app, onError);
+  controlRunRoutes(server, app, onError);
+}
 
+/** What to do when the run `runId`, executing in the background, breaks. */
+type OnRunError = (runId: string) => (error: unknown) => void;
+
+/** GET /runs: runs newest first, a page at a time. */
+function listRunsRoute(server: FastifyInstance, app: App): void {
   server.get(
     "/runs",
     {
@@ -70,7 +80,10 @@ export function runRoutes(server: FastifyInstance, app: App, log: (message: stri
       };
     },
   );
+}
 
+/** GET /runs/:id: one run's summary. */
+function showRunRoute(server: FastifyInstance, app: App): void {
   server.get(
     "/runs/:id",
     {
@@ -83,7 +96,10 @@ export function runRoutes(server: FastifyInstance, app: App, log: (message: stri
     },
     async (request) => app.describe(await requireRun(app.store, (request.params as { id: string }).id)),
   );
+}
 
+/** POST /runs: starts a run of a definition file in the background. */
+function startRunRoute(server: FastifyInstance, app: App, onError: OnRunError): void {
   server.post(
     "/runs",
     {
@@ -108,7 +124,10 @@ export function runRoutes(server: FastifyInstance, app: App, log: (message: stri
       return app.describe((await app.store.runs.get(run.id))!);
     },
   );
+}
 
+/** POST /runs/:id/pause, resume, stop, cancel. */
+function controlRunRoutes(server: FastifyInstance, app: App, onError: OnRunError): void {
   for (const control of CONTROLS) {
     server.post(
       `/runs/:id/${control}`,
