@@ -43,128 +43,156 @@ export function dispatchHop(
   budgetMs: number,
 ): Promise<HopResponse> {
   return new Promise<HopResponse>((resolve, reject) => {
-    const state = { timedOut: false, aborted: false, phase: "connect" as FetchPhase };
     if (options.signal?.aborted) {
-      state.aborted = true;
+      const state = { timedOut: false, aborted: true, phase: "connect" as FetchPhase };
       return reject(toFetchError(options.signal.reason, { url, ...state }));
     }
-    let controller: Dispatcher.DispatchController | undefined;
-    let settled = false;
-    let status = 0;
-    let headers: Record<string, string> = {};
-    let keep = false;
-    let size = 0;
-    const chunks: Buffer[] = [];
-    /** Set for a compressed body: the chunks go through the decoders. */
-    let compressed: { source: Readable; read: Promise<Buffer> } | undefined;
+    new HopExchange(url, options, resolve, reject).start(dispatcher, budgetMs);
+  });
+}
 
-    const finish = (error: unknown, response?: HopResponse) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      unsubscribe();
-      if (response) resolve(response);
-      else reject(toFetchError(error, { url, ...state }));
-    };
-    const abort = (reason: Error) => {
-      if (controller && !controller.aborted) controller.abort(reason);
-      compressed?.source.destroy(reason);
-      finish(reason);
-    };
-    const timer = setTimeout(
+/**
+ * The dispatch handler of one hop: collects the body it wants (through the decoders when it is
+ * compressed), drops the one it does not, and settles once, on the response, the deadline, the
+ * caller's signal or a failure.
+ */
+class HopExchange implements Dispatcher.DispatchHandler {
+  private readonly state = { timedOut: false, aborted: false, phase: "connect" as FetchPhase };
+  private controller: Dispatcher.DispatchController | undefined;
+  private settled = false;
+  private status = 0;
+  private headers: Record<string, string> = {};
+  private keep = false;
+  private size = 0;
+  private readonly chunks: Buffer[] = [];
+  /** Set for a compressed body: the chunks go through the decoders. */
+  private compressed: { source: Readable; read: Promise<Buffer> } | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private unsubscribe: () => void = noop;
+
+  constructor(
+    private readonly url: string,
+    private readonly options: HopOptions,
+    private readonly resolve: (response: HopResponse) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** Arms the deadline and the signal, then sends the request. */
+  start(dispatcher: Dispatcher, budgetMs: number): void {
+    this.timer = setTimeout(
       () => {
-        state.timedOut = true;
-        abort(new Error("deadline"));
+        this.state.timedOut = true;
+        this.abort(new Error("deadline"));
       },
       Math.max(0, budgetMs),
     );
-    const unsubscribe = onAbort(options.signal, (reason) => {
-      state.aborted = true;
-      abort(reason instanceof Error ? reason : new Error("aborted"));
+    this.unsubscribe = onAbort(this.options.signal, (reason) => {
+      this.state.aborted = true;
+      this.abort(reason instanceof Error ? reason : new Error("aborted"));
     });
-
     let target: URL;
     try {
-      target = new URL(url);
+      target = new URL(this.url);
     } catch (error) {
-      return finish(error);
+      return this.finish(error);
     }
     try {
-      dispatch(target);
-    } catch (error) {
-      finish(error); // a closed dispatcher, headers it refuses
-    }
-
-    function dispatch(target: URL): void {
       dispatcher.dispatch(
         {
           origin: target.origin,
           path: `${target.pathname}${target.search}`,
           method: "GET",
-          headers: options.headers,
+          headers: this.options.headers,
         },
-        {
-          onRequestStart(dispatch) {
-            controller = dispatch;
-            if (settled) dispatch.abort(new Error("aborted"));
-          },
-          onResponseStart(_dispatch, statusCode, raw) {
-            state.phase = "body";
-            status = statusCode;
-            headers = flattenHeaders(raw);
-            keep = options.wantsBody(status, headers);
-            if (keep && headers["content-encoding"] !== undefined)
-              compressed = decodeThrough(headers, options, url);
-          },
-          onResponseData(dispatch, chunk) {
-            if (settled) return;
-            size += chunk.length;
-            if (!keep) {
-              if (size > DISCARD_LIMIT) abort(new Error("unwanted body too long"));
-              return;
-            }
-            if (compressed) {
-              if (!compressed.source.push(chunk)) dispatch.pause();
-              return;
-            }
-            if (size > options.maxBodyBytes) {
-              return abort(tooLargeError(url, options.maxBodyBytes, "body"));
-            }
-            chunks.push(chunk);
-          },
-          onResponseEnd() {
-            if (settled) return;
-            if (!keep) return finish(undefined, { status, headers, body: Buffer.alloc(0) });
-            if (!compressed) {
-              const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-              return finish(undefined, { status, headers, body });
-            }
-            compressed.source.push(null);
-            compressed.read.then(
-              (body) => finish(undefined, { status, headers, body }),
-              (error: unknown) => finish(error),
-            );
-          },
-          onResponseError(_dispatch, error) {
-            compressed?.source.destroy(error);
-            finish(error);
-          },
-        },
+        this,
       );
+    } catch (error) {
+      this.finish(error); // a closed dispatcher, headers it refuses
     }
+  }
 
-    /** A readable the dispatcher's chunks are pushed into, read through `readBody`'s decoders. */
-    function decodeThrough(raw: Record<string, string>, hop: HopOptions, page: string) {
-      const source = new Readable({ read: () => controller?.resume() });
-      const read = readBody(source, raw["content-encoding"], hop.maxBodyBytes, page).then((r) => r.bytes);
-      // A decoder failure (a bomb over the cap, corrupt data) ends the request at once.
-      read.catch((error: unknown) => {
-        if (controller && !controller.aborted) controller.abort(error as Error);
-        finish(error);
-      });
-      return { source, read };
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.settled) controller.abort(new Error("aborted"));
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    raw: Record<string, string | string[] | undefined>,
+  ): void {
+    this.state.phase = "body";
+    this.status = statusCode;
+    this.headers = flattenHeaders(raw);
+    this.keep = this.options.wantsBody(this.status, this.headers);
+    if (this.keep && this.headers["content-encoding"] !== undefined) this.compressed = this.decodeThrough();
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    this.size += chunk.length;
+    if (!this.keep) {
+      if (this.size > DISCARD_LIMIT) this.abort(new Error("unwanted body too long"));
+      return;
     }
-  });
+    if (this.compressed) {
+      if (!this.compressed.source.push(chunk)) controller.pause();
+      return;
+    }
+    if (this.size > this.options.maxBodyBytes) {
+      return this.abort(tooLargeError(this.url, this.options.maxBodyBytes, "body"));
+    }
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    const { status, headers } = this;
+    if (!this.keep) return this.finish(undefined, { status, headers, body: Buffer.alloc(0) });
+    if (!this.compressed) {
+      const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+      return this.finish(undefined, { status, headers, body });
+    }
+    this.compressed.source.push(null);
+    this.compressed.read.then(
+      (body) => this.finish(undefined, { status, headers, body }),
+      (error: unknown) => this.finish(error),
+    );
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.compressed?.source.destroy(error);
+    this.finish(error);
+  }
+
+  private finish(error: unknown, response?: HopResponse): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.unsubscribe();
+    if (response) this.resolve(response);
+    else this.reject(toFetchError(error, { url: this.url, ...this.state }));
+  }
+
+  private abort(reason: Error): void {
+    if (this.controller && !this.controller.aborted) this.controller.abort(reason);
+    this.compressed?.source.destroy(reason);
+    this.finish(reason);
+  }
+
+  /** A readable the dispatcher's chunks are pushed into, read through `readBody`'s decoders. */
+  private decodeThrough(): { source: Readable; read: Promise<Buffer> } {
+    const source = new Readable({ read: () => this.controller?.resume() });
+    const read = readBody(source, this.headers["content-encoding"], this.options.maxBodyBytes, this.url).then(
+      (r) => r.bytes,
+    );
+    // A decoder failure (a bomb over the cap, corrupt data) ends the request at once.
+    read.catch((error: unknown) => {
+      if (this.controller && !this.controller.aborted) this.controller.abort(error as Error);
+      this.finish(error);
+    });
+    return { source, read };
+  }
 }
 
 /** Lower-cased names; repeated headers joined with `, ` (`set-cookie` with `\n`, as it may hold commas). */
@@ -178,3 +206,5 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
   }
   return headers;
 }
+
+function noop(): void {}
