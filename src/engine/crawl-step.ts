@@ -1,19 +1,14 @@
 import type { Clock } from "../core/clock.ts";
 import type { LogLevel, TrawlEvent } from "../core/events.ts";
 import type { Fetcher, FetchResponse } from "../fetch/types.ts";
-import type {
-  CompiledPage,
-  CompiledScraper,
-  DiscoveredLink,
-  PageOutput,
-  ScraperContext,
-} from "../pipeline/types.ts";
+import type { CompiledPage, CompiledScraper, PageOutput, ScraperContext } from "../pipeline/types.ts";
 import { PageParser } from "../pipeline/index.ts";
 import type { NewRequest, QueuedRequest, RequestOutcome, Store } from "../store/types.ts";
 import { CompletionBatch } from "./completion-batch.ts";
 import { engineError } from "./errors.ts";
 import { failureOf } from "./failure.ts";
-import { SeenUrls } from "./seen-urls.ts";
+import { LinkAdmission } from "./link-admission.ts";
+import { reportRequest, retryNoteOf, type RetryNote } from "./request-report.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 import type { RunControls } from "./run-controls.ts";
 
@@ -64,8 +59,6 @@ export class CrawlStep {
   /** Of those, the ones whose response has not arrived yet: they take the concurrency's slots. */
   private fetching = 0;
   private limitLogged = false;
-  /** Links not followed in this session, by limit: summed up in one line when the crawl ends. */
-  private readonly unfollowed = { depth: 0, length: 0 };
   /** Leased, not started yet (see `take`). */
   private ready: QueuedRequest[] = [];
   /** The lease running in the background, if any. */
@@ -81,19 +74,19 @@ export class CrawlStep {
   private readonly parser: PageParser;
 
   private readonly completions: CompletionBatch;
-  /** URLs known to be in the queue: links to them never reach the store. */
-  private readonly seen = new SeenUrls();
+  private readonly links: LinkAdmission;
 
   constructor(private readonly deps: CrawlDeps) {
     this.completions = new CompletionBatch(deps.store, deps.runId, () => deps.clock.now());
     this.parser = new PageParser(deps.scraper, { threads: deps.parseThreads, log: deps.log });
+    this.links = new LinkAdmission(deps.scraper.limits, deps.normalizeUrl, deps.log);
   }
 
   async run(): Promise<CrawlOutcome> {
     try {
       return await this.crawl();
     } finally {
-      this.logUnfollowed();
+      this.links.logUnfollowed();
       await this.parser.close();
     }
   }
@@ -163,7 +156,7 @@ export class CrawlStep {
     const added = await store.queue.enqueue(runId, requests, clock.now());
     if (added > 0) for (const r of requests) this.deps.progress.discovered(r.target, 1);
     // Links longer than max_url_length are skipped (and counted) even when they name a start URL.
-    for (const r of requests) if (r.url.length <= scraper.limits.maxUrlLength) this.seen.add(r.url);
+    for (const r of requests) if (r.url.length <= scraper.limits.maxUrlLength) this.links.queued(r.url);
   }
 
   /**
@@ -277,7 +270,7 @@ export class CrawlStep {
       const parsed = await this.fetchAndParse(request);
       outcome = { ok: true, httpStatus: parsed.status };
       records = parsed.records;
-      links = this.acceptLinks(parsed.links, request);
+      links = this.links.admit(parsed.links, request);
     } catch (error) {
       // Cancelled: the request stays leased; a cancelled run is never resumed.
       if (controls.signal.aborted) return progress.abandoned(request.target);
@@ -307,10 +300,10 @@ export class CrawlStep {
         (added) => {
           if (added < 0) return progress.abandoned(request.target);
           // Committed: every one of these links is in the queue now, new or not.
-          for (const link of links) this.seen.add(link.url);
+          for (const link of links) this.links.queued(link.url);
           progress.ended(request.target, outcome.ok, records.length);
           progress.discovered(request.target, added);
-          this.report(request, outcome, records.length, added, retried);
+          reportRequest(this.deps, request, outcome, { records: records.length, links: added, retried });
         },
         (error: unknown) => {
           this.fatal ??= error;
@@ -367,110 +360,6 @@ export class CrawlStep {
     this.fetching--;
     this.deps.controls.wake();
   }
-
-  private acceptLinks(links: DiscoveredLink[], from: QueuedRequest): NewRequest[] {
-    const { limits } = this.deps.scraper;
-    const depth = from.depth + 1;
-    if (limits.maxDepth !== undefined && depth > limits.maxDepth) {
-      this.unfollowed.depth += links.length;
-      return [];
-    }
-    const accepted: NewRequest[] = [];
-    const onPage = new Set<string>();
-    for (const link of links) {
-      // Known already: most links of a link-heavy site. A stored URL is normalised, and
-      // normalising is idempotent, so a link spelled exactly as one needs no normalising.
-      if (this.seen.has(link.url)) continue;
-      const url = this.deps.normalizeUrl(link.url);
-      if (!url || onPage.has(url) || (url !== link.url && this.seen.has(url))) continue;
-      onPage.add(url);
-      if (url.length > limits.maxUrlLength) {
-        this.unfollowed.length += 1;
-        this.deps.log(
-          "debug",
-          `skipped a link longer than max_url_length (${limits.maxUrlLength}): ${url.slice(0, 80)}…`,
-        );
-        continue;
-      }
-      accepted.push({ url, pageType: link.page, target: from.target, depth });
-    }
-    return accepted;
-  }
-
-  /** One line for the links the limits kept out of the queue (a user asks why a page was never fetched). */
-  private logUnfollowed(): void {
-    const { depth, length } = this.unfollowed;
-    const { limits } = this.deps.scraper;
-    const parts: string[] = [];
-    if (depth > 0) parts.push(`${depth} found on pages at max_depth (${limits.maxDepth})`);
-    if (length > 0) parts.push(`${length} longer than max_url_length (${limits.maxUrlLength})`);
-    if (parts.length > 0) this.deps.log("info", `links not followed: ${parts.join("; ")}`);
-  }
-
-  private report(
-    request: QueuedRequest,
-    outcome: RequestOutcome,
-    records: number,
-    links: number,
-    retried?: RetryNote,
-  ): void {
-    const { runId } = this.deps;
-    if (outcome.ok) {
-      this.deps.emit({
-        type: "request.finished",
-        runId,
-        url: request.url,
-        target: request.target,
-        status: outcome.httpStatus,
-        records,
-        links,
-      });
-    } else {
-      this.deps.emit({
-        type: "request.failed",
-        runId,
-        url: request.url,
-        target: request.target,
-        reason: outcome.reason,
-        message: outcome.error,
-      });
-      this.deps.log("warn", failureLine(request.url, outcome, retried));
-    }
-  }
-}
-
-/** What the fetcher noted on a request it gave up: attempts made, and why no more. */
-interface RetryNote {
-  attempts?: number;
-  gaveUpBecause?: string;
-}
-
-function retryNoteOf(error: unknown): RetryNote | undefined {
-  const { attempts, gaveUpBecause } = error as RetryNote;
-  if (typeof attempts !== "number" && typeof gaveUpBecause !== "string") return undefined;
-  return {
-    ...(typeof attempts === "number" && { attempts }),
-    ...(typeof gaveUpBecause === "string" && { gaveUpBecause }),
-  };
-}
-
-/**
- * The one line of a failed request: `URL failed after 4 attempts: http_503 (HTTP 503)`; the
- * retries before it have their own lines (from the fetcher).
- */
-function failureLine(url: string, outcome: { reason: string; error: string }, retried?: RetryNote): string {
-  const after = retried?.attempts ? ` after ${retried.attempts} attempts` : "";
-  const because = retried?.gaveUpBecause ? `; ${retried.gaveUpBecause}` : "";
-  return `${url} failed${after}: ${outcome.reason} (${failureDetail(url, outcome)}${because})`;
-}
-
-/**
- * What an error message adds to its URL and reason code: fetch errors name both
- * (`refused for URL: connect ECONNREFUSED …`), which a log line already shows.
- */
-function failureDetail(url: string, { reason, error }: { reason: string; error: string }): string {
-  const detail = error.replace(` for ${url}`, "");
-  return detail.startsWith(`${reason}: `) ? detail.slice(reason.length + 2) : detail;
 }
 
 function nextTurn(): Promise<void> {
