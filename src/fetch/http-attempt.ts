@@ -1,6 +1,6 @@
 /**
  * One attempt of a GET over undici: a total deadline, manual redirects, a body cap (wire and
- * decoded) and charset decoding. No retries and no politeness here: the polite fetcher adds them.
+ * decoded) and charset decoding. No retries and no politeness here: the fetcher (fetcher.ts) adds them.
  */
 import type { Dispatcher } from "undici";
 import { decodeBody } from "./charset.ts";

@@ -10,9 +10,9 @@ import type { Clock } from "../core/clock.ts";
 import type { BrowserSettings, Politeness } from "./settings.ts";
 import type { BrowserPool } from "./browser/browser-pool.ts";
 import { loadKey } from "./browser/load-key.ts";
-import { FetchError, toFetchError } from "./errors.ts";
-import { fetchOnce } from "./http-fetcher.ts";
-import type { AttemptOptions } from "./http-fetcher.ts";
+import { FetchError, fetchError, toFetchError } from "./errors.ts";
+import { fetchOnce } from "./http-attempt.ts";
+import type { AttemptOptions } from "./http-attempt.ts";
 import { AdaptiveRateLimiter } from "./rate-limiter.ts";
 import type { HostRateStats, RateLimiterOptions } from "./rate-limiter.ts";
 import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
@@ -305,7 +305,7 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
   function browserPool(): Promise<BrowserPool> {
     const browser = options.browser;
     if (!browser) {
-      throw new UsageError("TRAWL_ERR_FETCH_NO_BROWSER", "this fetcher has no browser engine configured");
+      throw fetchError("TRAWL_ERR_FETCH_NO_BROWSER");
     }
     return (pool ??= browserEngine().then(
       ({ BrowserPool }) =>

@@ -6,7 +6,7 @@
 import type { Page, Response } from "playwright-core";
 import type { BrowserLoad } from "../settings.ts";
 import { FetchError, httpStatusError, tooLargeError } from "../errors.ts";
-import type { AttemptOptions, AttemptResult } from "../http-fetcher.ts";
+import type { AttemptOptions, AttemptResult } from "../http-attempt.ts";
 import { parseRetryAfter } from "../retry-after.ts";
 import type { CaptureSink } from "../types.ts";
 import { autoWait, NetworkActivity } from "./auto-wait.ts";
