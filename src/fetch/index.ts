@@ -9,13 +9,13 @@ export type {
   ReasonCode,
 } from "./types.ts";
 export { clearSession, listSessions, sessionFileOf, type SessionSummary } from "./browser/session-file.ts";
-export { FetchError } from "./errors.ts";
+export { FetchError, FETCH_ERRORS, fetchError } from "./errors.ts";
 export { normalizeUrl, hostOf } from "./url.ts";
-export { browserEngine, createHttpFetcher } from "./polite-fetcher.ts";
+export { browserEngine, createHttpFetcher } from "./page-fetcher.ts";
 export { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
 export type { FetchDefaults, PaceDefaults, RateBounds } from "./fetch-defaults.ts";
 export { loadKey } from "./browser/load-key.ts";
-export type { HttpFetcher, HttpFetcherOptions } from "./polite-fetcher.ts";
+export type { HttpFetcher, HttpFetcherOptions } from "./page-fetcher.ts";
 export { AdaptiveRateLimiter } from "./rate-limiter.ts";
 export type { HostRateStats, RateChange, RateLimiterOptions } from "./rate-limiter.ts";
 export { DEFAULT_RETRY_POLICY, decideRetry, isRetryable, retryDelay } from "./retry-policy.ts";

@@ -1,0 +1,260 @@
+/**
+ * The `Fetcher` of runs: a page over HTTP (one undici keep-alive agent) or, when the request asks
+ * for it, in a browser; URL validation, robots.txt and per-host adaptive rate limiting before
+ * every hop (polite-hops.ts), retries, and a record of what the crawl got when recording.
+ * Concurrency is not limited here: the engine caps requests in flight.
+ */
+import { Agent } from "undici";
+import { systemClock, type Clock } from "../core/clock.ts";
+import { loadKey } from "./browser/load-key.ts";
+import { browserEngine, LazyBrowserPool } from "./browser-loader.ts";
+import { retryAfterTooLong, retryLine } from "./decision-log.ts";
+import { FetchError, toFetchError } from "./errors.ts";
+import {
+  limiterOptions,
+  settingsOf,
+  type FetcherSettings,
+  type HttpFetcherOptions,
+} from "./fetcher-options.ts";
+import { fetchOnce, type AttemptOptions } from "./http-attempt.ts";
+import { PoliteHops } from "./polite-hops.ts";
+import { AdaptiveRateLimiter, type HostRateStats } from "./rate-limiter.ts";
+import { decideRetry } from "./retry-policy.ts";
+import type { RobotsFile } from "./robots.ts";
+import type { AttemptInfo, FetchRequest, FetchResponse, Fetcher } from "./types.ts";
+import { hostOf, normalizeUrl } from "./url.ts";
+
+export { browserEngine } from "./browser-loader.ts";
+export type { HttpFetcherOptions } from "./fetcher-options.ts";
+
+/** The HTTP fetcher, with its rate limiter's view of each host. */
+export interface HttpFetcher extends Fetcher {
+  /** Per-host rate, requests, throttled count and block, for stats and the UI. */
+  hostStats(): HostRateStats[];
+}
+
+/**
+ * Creates the HTTP fetcher. `fetch` resolves for 2xx (and `acceptStatuses`) and otherwise rejects
+ * with a `FetchError`: `bad_url`/`url_too_long` at once; `robots` when disallowed; `aborted` as
+ * soon as the request's signal aborts (also while waiting for a token or a retry); else the last
+ * attempt's reason. Redirect hops each pass robots and the rate limiter. Call `close()` when done.
+ */
+export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher {
+  const fetcher = new PageFetcher(options);
+  return {
+    fetch: (request) => fetcher.fetch(request),
+    hostStats: () => fetcher.hostStats(),
+    close: () => fetcher.close(),
+  };
+}
+
+/** The fetcher behind {@link createHttpFetcher}. */
+class PageFetcher {
+  private readonly settings: FetcherSettings;
+  private readonly clock: Clock;
+  private readonly agent: Agent;
+  private readonly limiter: AdaptiveRateLimiter;
+  private readonly baseHeaders: Record<string, string>;
+  private readonly hops: PoliteHops;
+  /** Per fetcher, not per request: these run for every page of a crawl. */
+  private readonly sharedHopOptions: Omit<AttemptOptions, "headers">;
+  private readonly browser: LazyBrowserPool;
+
+  constructor(private readonly options: HttpFetcherOptions) {
+    const settings = (this.settings = settingsOf(options));
+    this.clock = options.clock ?? systemClock;
+    this.agent = new Agent({
+      keepAliveTimeout: 10_000,
+      connections: 16,
+      headersTimeout: settings.timeoutMs,
+      bodyTimeout: settings.timeoutMs,
+      connect: { timeout: settings.timeoutMs },
+    });
+    this.limiter = new AdaptiveRateLimiter(limiterOptions(options, this.clock));
+    this.baseHeaders = {
+      "user-agent": settings.userAgent,
+      accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+      "accept-encoding": "gzip, deflate, br",
+      ...settings.headers,
+    };
+    this.hops = new PoliteHops(
+      this.limiter,
+      settings.obeyRobots,
+      settings.userAgent,
+      (url) => this.fetchRobotsFile(url),
+      options.log,
+    );
+    this.sharedHopOptions = {
+      timeoutMs: settings.timeoutMs,
+      maxBodyBytes: settings.maxBodyBytes,
+      maxRedirects: settings.maxRedirects,
+      acceptStatuses: settings.acceptStatuses,
+      onHop: (url, status, retryAfterMs) => this.hops.after(url, status, retryAfterMs, undefined),
+    };
+    this.browser = new LazyBrowserPool(options, settings);
+  }
+
+  hostStats(): HostRateStats[] {
+    return this.limiter.stats();
+  }
+
+  async close(): Promise<void> {
+    this.limiter.close();
+    await Promise.all([this.agent.close(), this.browser.close()]);
+  }
+
+  /** Fetches with retries and, when recording, keeps what the crawl got (or how it failed). */
+  async fetch(request: FetchRequest): Promise<FetchResponse> {
+    const capture = this.options.capture;
+    if (!capture?.record) return this.fetchWithRetries(request);
+    const at = Date.now();
+    const engine = request.browser ? "browser" : "http";
+    const load = request.browser ? { load: loadKey(request.browser) } : {};
+    try {
+      const page = await this.fetchWithRetries(request);
+      const { url, finalUrl, status, headers, body } = page;
+      await capture.add({ kind: "page", at, url, engine, ...load, finalUrl, status, headers, body });
+      return page;
+    } catch (error) {
+      if (error instanceof FetchError && error.reason !== "aborted") {
+        const status = error.status !== undefined ? { status: error.status } : {};
+        const detail = { reason: error.reason, message: error.message, ...status };
+        await capture.add({ kind: "page", at, url: request.url, engine, ...load, error: detail });
+      }
+      throw error;
+    }
+  }
+
+  private async fetchWithRetries(request: FetchRequest): Promise<FetchResponse> {
+    const { settings, options } = this;
+    const url = checkedUrl(request.url, settings.maxUrlLength);
+    for (let attemptNo = 0; ; attemptNo++) {
+      try {
+        return await this.attempt(url, request, attemptNo);
+      } catch (error) {
+        const failure = error as FetchError;
+        if (failure.reason === "aborted") throw failure;
+        const decision = decideRetry(settings.policy, failure, attemptNo);
+        if (!decision.retry) throw this.gaveUp(failure, attemptNo + 1, decision.why);
+        if (options.log) {
+          const line = retryLine(url, failure, attemptNo, settings.policy, decision);
+          options.log(line.level, line.message);
+        }
+        await this.clock.sleep(decision.delayMs, request.signal).catch((cause: unknown) => {
+          throw new FetchError("aborted", `request aborted: ${url}`, { url, cause });
+        });
+      }
+    }
+  }
+
+  /** Notes on the final failure how many attempts were made, and why no more when that is not obvious. */
+  private gaveUp(
+    failure: FetchError,
+    attempts: number,
+    why: "spent" | "permanent" | "retry-after",
+  ): FetchError {
+    if (attempts > 1) failure.attempts = attempts;
+    if (why === "retry-after") failure.gaveUpBecause = retryAfterTooLong(failure, this.settings.policy);
+    return failure;
+  }
+
+  /** One attempt, over HTTP or in the browser, each hop passing the politeness checks. */
+  private async attempt(url: string, request: FetchRequest, attemptNo: number): Promise<FetchResponse> {
+    let sentAt: number | undefined;
+    /** When the current hop got its token, on the limiter's clock. */
+    let hopSentAt: number | undefined;
+    const sent = () => {
+      hopSentAt = this.clock.now();
+      sentAt ??= Date.now();
+    };
+    try {
+      const attemptOptions: AttemptOptions = {
+        ...this.hopOptions(request.signal),
+        headers: request.headers ? { ...this.baseHeaders, ...request.headers } : this.baseHeaders,
+        beforeHop: (hop, signal) => {
+          const wait = this.hops.before(hop, signal);
+          if (!wait) sent();
+          return wait?.then(sent);
+        },
+        onHop: (hop, status, retryAfterMs) => this.hops.after(hop, status, retryAfterMs, hopSentAt),
+      };
+      const page = request.browser
+        ? await (
+            await browserEngine()
+          ).fetchInBrowser(
+            await this.browser.get(),
+            url,
+            request.browser,
+            attemptOptions,
+            this.options.capture,
+          )
+        : await fetchOnce(this.agent, url, attemptOptions);
+      if (sentAt !== undefined) {
+        this.reportAttempt(url, attemptNo, sentAt, {
+          status: page.status,
+          bytes: page.bytes,
+          latencyMs: page.latencyMs,
+        });
+      }
+      return { ...page, url: request.url, retries: attemptNo };
+    } catch (error) {
+      const failure = toFetchError(error, {
+        url,
+        phase: "connect",
+        aborted: request.signal?.aborted ?? false,
+      });
+      if (sentAt !== undefined) {
+        const info: Partial<AttemptInfo> = { reason: failure.reason };
+        if (failure.status !== undefined) info.status = failure.status;
+        this.reportAttempt(url, attemptNo, sentAt, info);
+      }
+      throw failure;
+    }
+  }
+
+  /** Tells `onAttempt` about an attempt that reached the network. */
+  private reportAttempt(url: string, attemptNo: number, sentAt: number, info: Partial<AttemptInfo>): void {
+    this.options.onAttempt?.({
+      url,
+      host: hostOf(url),
+      bytes: 0,
+      latencyMs: Date.now() - sentAt,
+      attempt: attemptNo,
+      ...info,
+    });
+  }
+
+  private hopOptions(signal: AbortSignal | undefined): Omit<AttemptOptions, "headers"> {
+    return signal ? { ...this.sharedHopOptions, signal } : this.sharedHopOptions;
+  }
+
+  /** A host's robots.txt, fetched through the rate limiter; an error status is an answer too. */
+  private async fetchRobotsFile(url: string): Promise<RobotsFile> {
+    try {
+      const page = await fetchOnce(this.agent, url, {
+        ...this.hopOptions(undefined),
+        maxBodyBytes: 512 * 1024,
+        headers: this.baseHeaders,
+        beforeHop: (hop) => this.limiter.acquire(hostOf(hop)),
+      });
+      return { status: page.status, body: page.body };
+    } catch (error) {
+      if (error instanceof FetchError && error.status !== undefined)
+        return { status: error.status, body: "" };
+      throw error;
+    }
+  }
+}
+
+function checkedUrl(raw: string, maxLength: number): string {
+  const url = normalizeUrl(raw);
+  if (url === null)
+    throw new FetchError("bad_url", `not an absolute http(s) URL: ${raw}`, { url: raw, retryable: false });
+  if (url.length > maxLength) {
+    throw new FetchError("url_too_long", `URL longer than ${maxLength} characters`, {
+      url: url.slice(0, 200),
+      retryable: false,
+    });
+  }
+  return url;
+}
