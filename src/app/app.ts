@@ -8,7 +8,7 @@ import { liveFetcher } from "./live-fetcher.ts";
 import { Scheduler, type SchedulerOptions } from "../scheduler/index.ts";
 import { engineScheduleRunner } from "./schedule-runner.ts";
 import { openSqliteStore, type RunRecord, type Store } from "../store/index.ts";
-import { UsageError } from "../core/errors.ts";
+import { appError } from "./errors.ts";
 import { loadScraper, type CompiledScraper } from "../pipeline/index.ts";
 import { requireRun } from "./compare-runs.ts";
 import { describeRun, type RunSummary } from "./run-summary.ts";
@@ -135,7 +135,7 @@ export class App {
     if (!(run.status === "interrupted" || (run.status === "paused" && !run.owner)))
       return this.engine.resume(runId);
     if (!run.source) {
-      throw new UsageError(
+      throw appError(
         "TRAWL_ERR_APP_NO_DEFINITION",
         `run ${runId} has no definition file to resume from; resume it with \`trawl resume ${runId} --scraper FILE\``,
       );

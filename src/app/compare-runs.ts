@@ -6,7 +6,7 @@
  * said in `warnings`, or, for changes, instead of a diff.
  */
 import type { RunChanges, RunComparison } from "../core/contract/compare.ts";
-import { NotFoundError } from "../core/errors.ts";
+import { RunNotFoundError } from "../core/errors.ts";
 import type { RunRecord, Store } from "../store/index.ts";
 import { diffRecords } from "../datasets/index.ts";
 import { describeRun, type RunSummary } from "./run-summary.ts";
@@ -20,7 +20,7 @@ export type { RunChanges, RunComparison };
  * `key` when given, else by b's record key (a's when b has none), else by position. The
  * comparison is always made; `warnings` say what makes it less than like for like.
  *
- * @throws NotFoundError (TRAWL_ERR_ENGINE_RUN_NOT_FOUND) when a run does not exist.
+ * @throws RunNotFoundError (TRAWL_ERR_ENGINE_RUN_NOT_FOUND) when a run does not exist.
  */
 export async function compareRuns(
   store: Store,
@@ -50,7 +50,7 @@ export async function compareRuns(
  * Only a succeeded run whose every step finished is compared; for any other, and for a first run,
  * `comparable` is false and `reason` says why.
  *
- * @throws NotFoundError (TRAWL_ERR_ENGINE_RUN_NOT_FOUND) when the run does not exist.
+ * @throws RunNotFoundError (TRAWL_ERR_ENGINE_RUN_NOT_FOUND) when the run does not exist.
  */
 export async function runChanges(store: Store, runId: string): Promise<RunChanges> {
   const run = await requireRun(store, runId);
@@ -155,10 +155,10 @@ function keyWarnings(a: RunRecord, b: RunRecord): string[] {
   ];
 }
 
-/** The run, or a `NotFoundError` (`TRAWL_ERR_ENGINE_RUN_NOT_FOUND`; 404 through the API). */
+/** The run, or a `RunNotFoundError` (`TRAWL_ERR_ENGINE_RUN_NOT_FOUND`; 404 through the API). */
 export async function requireRun(store: Store, id: string): Promise<RunRecord> {
   const run = await store.runs.get(id);
-  if (!run) throw new NotFoundError("TRAWL_ERR_ENGINE_RUN_NOT_FOUND", `no run ${id}`);
+  if (!run) throw new RunNotFoundError(id);
   return run;
 }
 

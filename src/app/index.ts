@@ -1,4 +1,5 @@
 export { App, type AppOptions } from "./app.ts";
+export { APP_ERRORS, appError } from "./errors.ts";
 export { describeRun, type RunSummary } from "./run-summary.ts";
 export {
   compareRuns,

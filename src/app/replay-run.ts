@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UsageError } from "../core/errors.ts";
 import type { Progress, RunStatus } from "../core/events.ts";
 import { loadScraper } from "../pipeline/index.ts";
 import { NoRecordingError, ReplayFetcher } from "../replay/index.ts";
 import { FileBlobStore } from "../store/index.ts";
 import { App } from "./app.ts";
+import { appError } from "./errors.ts";
 import type { RecordDiff } from "../core/contract/compare.ts";
 import { finalRecords, requireRun } from "./compare-runs.ts";
 import { diffRecords } from "../datasets/index.ts";
@@ -48,8 +48,8 @@ export async function replayRun(
   if (!counts.page) throw new NoRecordingError(runId);
   const source = definition ?? run.source;
   if (!source) {
-    throw new UsageError(
-      "TRAWL_ERR_REPLAY_NO_DEFINITION",
+    throw appError(
+      "TRAWL_ERR_APP_NO_DEFINITION",
       `run ${runId} has no definition file on record: give one with --scraper FILE`,
     );
   }

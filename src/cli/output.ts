@@ -39,7 +39,7 @@ export function reportError(error: unknown, json: boolean): number {
   if (json) {
     printJson({
       error: {
-        code: trawlError?.code ?? "TRAWL_ERR_INTERNAL",
+        code: trawlError?.code ?? "TRAWL_ERR_CORE_INTERNAL",
         message: describeError(error),
         ...(trawlError && Object.keys(trawlError.details).length > 0 && { details: trawlError.details }),
       },

@@ -2,8 +2,34 @@
  * The datasets layer's errors. Codes are `TRAWL_ERR_DATASET_<WHAT>`; user mistakes (a bad name, an
  * unknown format, a dataset that does not exist) are {@link UsageError}s so the CLI exits with 2.
  */
-import { NotFoundError, TrawlError, UsageError } from "../core/errors.ts";
+import { defineErrors, errorFactory, NotFoundError, TrawlError, UsageError } from "../core/errors.ts";
 import type { TrawlErrorOptions } from "../core/errors.ts";
+
+/** Every code the datasets layer raises, with its message shape, kind and HTTP status. */
+export const DATASET_ERRORS = defineErrors({
+  TRAWL_ERR_DATASET_NAME: {
+    kind: "usage",
+    message: "invalid dataset name {name}: use letters, digits, '.', '_' or '-'",
+  },
+  TRAWL_ERR_DATASET_FORMAT: {
+    kind: "usage",
+    message: "unknown export format {format}: use jsonl, csv or json",
+  },
+  TRAWL_ERR_DATASET_NOT_FOUND: {
+    kind: "not_found",
+    message: "no dataset {name} (or no version {version} of it)",
+  },
+  TRAWL_ERR_DATASET_CORRUPT: { kind: "failed", message: "{file} is not well-formed: {problem}" },
+  TRAWL_ERR_DATASET_RECORD: { kind: "failed", message: "record {index} cannot be stored: {problem}" },
+  TRAWL_ERR_DATASET_CSV_FIELDS: {
+    kind: "failed",
+    message: "record field {field} is not a CSV column; pass the complete field list to export CSV",
+  },
+  TRAWL_ERR_DATASET_PUBLISH: { kind: "failed", message: "publishing {name} failed: {problem}" },
+});
+
+/** Makes an error of {@link DATASET_ERRORS}. */
+export const datasetError = errorFactory(DATASET_ERRORS);
 
 /** A dataset name that is not a safe slug (`../x`, `a/b`, `.hidden`, empty, too long). */
 export class DatasetNameError extends UsageError {

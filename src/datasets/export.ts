@@ -13,6 +13,7 @@
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
+import { coreError } from "../core/index.ts";
 import { CsvFieldsError, DatasetRecordError } from "./errors.ts";
 import { assertExportFormat } from "./layout.ts";
 import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
@@ -200,7 +201,8 @@ class ChunkedSink {
     this.pending = [];
     this.size = 0;
     if (this.out.errored) throw this.out.errored;
-    if (this.out.destroyed) throw new Error("output stream closed before the export ended");
+    if (this.out.destroyed)
+      throw coreError("TRAWL_ERR_CORE_OUTPUT_CLOSED", "output stream closed before the export ended");
     if (!this.out.write(chunk)) await once(this.out, "drain");
   }
 }

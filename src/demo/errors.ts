@@ -1,5 +1,11 @@
 /** Errors of the demo site. */
-import { TrawlError, UsageError, type TrawlErrorOptions } from "../core/errors.ts";
+import { defineErrors, TrawlError, UsageError, type TrawlErrorOptions } from "../core/errors.ts";
+
+/** Every code the demo site raises, with its message shape, kind and HTTP status. */
+export const DEMO_ERRORS = defineErrors({
+  TRAWL_ERR_DEMO_OPTIONS: { kind: "usage", message: "invalid demo site option {option}: {problem}" },
+  TRAWL_ERR_DEMO_LISTEN: { kind: "failed", message: "demo site cannot listen on {host}:{port}: {problem}" },
+});
 
 /** `startDemoSite` was given options it cannot honour (a negative port, a fractional count…). */
 export class DemoOptionsError extends UsageError {

@@ -8,7 +8,13 @@ import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
 import type { PageTypeHealth } from "../core/contract/runs.ts";
 import { emptyCrawlCulprits } from "./empty-crawl.ts";
-import { EmptyCrawlError, NothingFetchedError, StepFailedError, TooManyFailedError } from "./errors.ts";
+import {
+  EmptyCrawlError,
+  engineError,
+  NothingFetchedError,
+  StepFailedError,
+  TooManyFailedError,
+} from "./errors.ts";
 import { runPostStep } from "./post-step.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { RunControls } from "./run-controls.ts";
@@ -135,7 +141,7 @@ export class RunSession {
       return { outcome, records: await this.store.records.count(this.runId, 0), result: {} };
     }
     const step = this.scraper.steps[index - 1];
-    if (!step) throw new Error(`the definition has no step #${index}; was it edited since the run started?`);
+    if (!step) throw engineError("TRAWL_ERR_ENGINE_STEP_MISSING", { index });
     try {
       const { records, result } = await runPostStep(
         this.store,

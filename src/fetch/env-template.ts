@@ -2,7 +2,7 @@
  * `{{ env.NAME }}` in action values: the value comes from the environment when the action runs,
  * so secrets stay out of definition files, hashes, logs and recordings (which keep the template).
  */
-import { UsageError } from "../core/errors.ts";
+import { fetchError } from "./errors.ts";
 
 const ENV_REFERENCE = /\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -25,15 +25,15 @@ export interface ResolvedTemplate {
 /**
  * Fills in a template from `env`.
  *
- * @throws UsageError TRAWL_ERR_PIPELINE_ENV_MISSING naming the variable (never a value).
+ * @throws `TRAWL_ERR_FETCH_ENV_MISSING` naming the variable (never a value).
  */
 export function resolveTemplate(text: string, env: NodeJS.ProcessEnv = process.env): ResolvedTemplate {
   const secrets: string[] = [];
   const value = text.replace(ENV_REFERENCE, (_, name: string) => {
     const found = env[name];
     if (found === undefined) {
-      throw new UsageError(
-        "TRAWL_ERR_PIPELINE_ENV_MISSING",
+      throw fetchError(
+        "TRAWL_ERR_FETCH_ENV_MISSING",
         `environment variable ${name} is not set (the scraper uses {{ env.${name} }})`,
       );
     }
@@ -53,13 +53,13 @@ export function redact(text: string, secrets: readonly string[]): string {
 /**
  * Checks that the variables a scraper reads are set, before anything is stored.
  *
- * @throws UsageError TRAWL_ERR_PIPELINE_ENV_MISSING naming every missing variable.
+ * @throws `TRAWL_ERR_FETCH_ENV_MISSING` naming every missing variable.
  */
 export function requireEnv(names: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
   const missing = names.filter((name) => env[name] === undefined);
   if (missing.length === 0) return;
-  throw new UsageError(
-    "TRAWL_ERR_PIPELINE_ENV_MISSING",
+  throw fetchError(
+    "TRAWL_ERR_FETCH_ENV_MISSING",
     `environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not set (the scraper reads {{ env.${missing[0]} }})`,
   );
 }

@@ -2,8 +2,62 @@
  * The fetch layer's one error class and the classification of low-level failures (undici, sockets,
  * zlib) into stable {@link ReasonCode}s.
  */
-import { TrawlError } from "../core/errors.ts";
+import {
+  defineErrors,
+  errorFactory,
+  TrawlError,
+  type ErrorCatalogue,
+  type ErrorSpec,
+} from "../core/errors.ts";
 import type { ReasonCode } from "./types.ts";
+
+/** The code of each reason a request fails for (`http_NNN` aside): the catalogue must list them all. */
+type ReasonErrorCode = `TRAWL_ERR_FETCH_${Uppercase<Exclude<ReasonCode, `http_${number}`>>}`;
+
+/**
+ * Every code the fetch layer raises, with its message shape, kind and HTTP status. A failed request
+ * is `TRAWL_ERR_FETCH_<REASON>` (its {@link ReasonCode} upper-cased); a non-accepted HTTP status
+ * is the family {@link FETCH_HTTP_STATUS_ERROR}.
+ */
+export const FETCH_ERRORS = defineErrors({
+  TRAWL_ERR_FETCH_TIMEOUT: { kind: "failed", message: "deadline exceeded for {url}" },
+  TRAWL_ERR_FETCH_TOO_LARGE: { kind: "failed", message: "body exceeds max_body ({max}) for {url}" },
+  TRAWL_ERR_FETCH_REDIRECT_LIMIT: { kind: "failed", message: "too many redirects from {url}" },
+  TRAWL_ERR_FETCH_DNS: { kind: "failed", message: "dns for {url}: {problem}" },
+  TRAWL_ERR_FETCH_REFUSED: { kind: "failed", message: "refused for {url}: {problem}" },
+  TRAWL_ERR_FETCH_RESET: { kind: "failed", message: "reset for {url}: {problem}" },
+  TRAWL_ERR_FETCH_TRUNCATED: { kind: "failed", message: "truncated for {url}: {problem}" },
+  TRAWL_ERR_FETCH_ROBOTS: { kind: "failed", message: "robots.txt disallows {url}" },
+  TRAWL_ERR_FETCH_BAD_URL: { kind: "failed", message: "not a fetchable URL: {url}" },
+  TRAWL_ERR_FETCH_URL_TOO_LONG: { kind: "failed", message: "URL longer than {max} characters: {url}" },
+  TRAWL_ERR_FETCH_UNSUPPORTED_CONTENT: {
+    kind: "failed",
+    message: "unsupported content type {type} for {url}",
+  },
+  TRAWL_ERR_FETCH_DECODE: { kind: "failed", message: "decode for {url}: {problem}" },
+  TRAWL_ERR_FETCH_ABORTED: { kind: "failed", message: "request aborted: {url}" },
+  TRAWL_ERR_FETCH_NETWORK: { kind: "failed", message: "network for {url}: {problem}" },
+  TRAWL_ERR_FETCH_ACTION: { kind: "failed", message: "action {action} failed on {url}: {problem}" },
+  TRAWL_ERR_FETCH_LOGIN: { kind: "failed", message: "login failed: {problem}" },
+  TRAWL_ERR_FETCH_NOT_RECORDED: { kind: "failed", message: "the recording has no response for {url}" },
+  TRAWL_ERR_FETCH_CLOSED: { kind: "usage", message: "rate limiter is closed" },
+  TRAWL_ERR_FETCH_RATE_OPTIONS: { kind: "usage", message: "invalid rate limits: {problem}" },
+  TRAWL_ERR_FETCH_NO_BROWSER: { kind: "usage", message: "this fetcher has no browser engine configured" },
+  TRAWL_ERR_FETCH_BROWSER_NOT_FOUND: {
+    kind: "usage",
+    message: "TRAWL_CHROMIUM points to {path}, which does not exist",
+  },
+  TRAWL_ERR_FETCH_BROWSER_CLOSED: { kind: "failed", message: "the browser pool is closed" },
+  TRAWL_ERR_FETCH_BAD_SCRAPER_NAME: { kind: "usage", message: "not a scraper name: {name}" },
+  TRAWL_ERR_FETCH_SESSION_NOT_FOUND: { kind: "not_found", message: "no saved session of scraper {scraper}" },
+  TRAWL_ERR_FETCH_ENV_MISSING: { kind: "usage", message: "environment variable {name} is not set" },
+} satisfies ErrorCatalogue & Record<ReasonErrorCode, ErrorSpec>);
+
+/** `TRAWL_ERR_FETCH_HTTP_<STATUS>` (`TRAWL_ERR_FETCH_HTTP_404`): a status the request did not accept. */
+export const FETCH_HTTP_STATUS_ERROR: ErrorSpec = { kind: "failed", message: "HTTP {status} for {url}" };
+
+/** Makes an error of {@link FETCH_ERRORS} (a failed request is a {@link FetchError} instead). */
+export const fetchError = errorFactory(FETCH_ERRORS);
 
 /** Options of a {@link FetchError}. */
 export interface FetchErrorOptions {

@@ -3,7 +3,7 @@
  * {@link HostPace} (cut on 429/503, recovering with time), and a block while a `Retry-After`
  * runs. Hosts are independent: one host's backoff never delays another's requests.
  */
-import { UsageError } from "../core/errors.ts";
+import { fetchError } from "./errors.ts";
 import { systemClock } from "../core/clock.ts";
 import type { Clock } from "../core/clock.ts";
 import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
@@ -122,8 +122,7 @@ export class AdaptiveRateLimiter {
    */
   acquire(host: string, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.closed)
-      return Promise.reject(new UsageError("TRAWL_ERR_FETCH_CLOSED", "rate limiter is closed"));
+    if (this.closed) return Promise.reject(fetchError("TRAWL_ERR_FETCH_CLOSED", "rate limiter is closed"));
     if (this.tryAcquire(host)) return Promise.resolve();
     const bucket = this.bucket(host);
     return new Promise<void>((resolve, reject) => {
@@ -230,7 +229,7 @@ export class AdaptiveRateLimiter {
   close(): void {
     this.closed = true;
     for (const bucket of this.buckets.values()) {
-      const error = new UsageError("TRAWL_ERR_FETCH_CLOSED", "rate limiter closed");
+      const error = fetchError("TRAWL_ERR_FETCH_CLOSED", "rate limiter closed");
       for (const waiter of bucket.queue.splice(0)) waiter.reject(error);
       bucket.wake?.abort();
     }
@@ -329,7 +328,7 @@ function validate(settings: Settings): void {
     probeMs > 0 &&
     burst >= 1;
   if (!ok) {
-    throw new UsageError(
+    throw fetchError(
       "TRAWL_ERR_FETCH_RATE_OPTIONS",
       `invalid rate limits: need 0 < minRate (${minRate}) <= initialRate (${initialRate}) <= maxRate (${maxRate}), finite, 0 < cutFactor < 1, recoverMs and probeMs > 0, burst >= 1`,
     );

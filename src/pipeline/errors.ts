@@ -1,6 +1,25 @@
 /** Errors of the pipeline layer: loading and validating scraper definitions. */
-import { TrawlError, UsageError } from "../core/errors.ts";
+import { defineErrors, errorFactory, TrawlError, UsageError } from "../core/errors.ts";
 import type { TrawlErrorOptions } from "../core/errors.ts";
+
+/** Every code the pipeline raises, with its message shape, kind and HTTP status. */
+export const PIPELINE_ERRORS = defineErrors({
+  TRAWL_ERR_PIPELINE_DEFINITION: {
+    kind: "usage",
+    message: "{file}:{line}:{column} {path}: {problem} (and {more} more problem(s))",
+  },
+  TRAWL_ERR_PIPELINE_LOAD: { kind: "usage", message: "{file}: {problem}" },
+  TRAWL_ERR_PIPELINE_PARSE_HOOK: { kind: "failed", message: "{problem}" },
+  TRAWL_ERR_PIPELINE_STEP_KIND: { kind: "failed", message: 'step kind "{kind}" is {problem}' },
+  TRAWL_ERR_PIPELINE_TOO_MANY_DROPPED: {
+    kind: "failed",
+    message:
+      "dropped {share} as invalid, more than max_dropped allows ({allowed}); did the pages change shape?",
+  },
+});
+
+/** Makes an error of {@link PIPELINE_ERRORS}. */
+export const pipelineError = errorFactory(PIPELINE_ERRORS);
 
 /** One thing wrong with a definition, located as precisely as the source allows. */
 export interface DefinitionProblem {

@@ -4,7 +4,7 @@
  * that uses them is loaded.
  */
 import { z } from "zod";
-import { TrawlError } from "../core/errors.ts";
+import { pipelineError } from "./errors.ts";
 import type { StepFactory, StepInfo } from "./step-factory.ts";
 import { dedupeStep } from "./steps/dedupe.ts";
 import { exportStep } from "./steps/export.ts";
@@ -54,7 +54,7 @@ export async function replacingSteps<T>(work: () => Promise<T>): Promise<T> {
  *
  * @param factory - A {@link StepFactory}, or a bare function `(config, info) => CompiledStep`
  *   whose config is passed through unvalidated.
- * @throws TrawlError `TRAWL_ERR_PIPELINE_STEP_KIND` when the kind is not a slug, is `name`, or
+ * @throws `TRAWL_ERR_PIPELINE_STEP_KIND` when the kind is not a slug, is `name`, or
  *   is already registered (registering twice is almost always two plugins fighting).
  */
 export function registerStep<C>(
@@ -62,16 +62,16 @@ export function registerStep<C>(
   factory: StepFactory<C> | ((config: unknown, info: StepInfo) => CompiledStep),
 ): void {
   if (!KIND.test(kind) || kind === "name") {
-    throw new TrawlError(
+    throw pipelineError(
       "TRAWL_ERR_PIPELINE_STEP_KIND",
       `invalid step kind "${kind}": expected a lower-case slug`,
     );
   }
   if (factories.has(kind) && (BUILT_IN_STEP_KINDS as readonly string[]).includes(kind)) {
-    throw new TrawlError("TRAWL_ERR_PIPELINE_STEP_KIND", `step kind "${kind}" is built in`);
+    throw pipelineError("TRAWL_ERR_PIPELINE_STEP_KIND", `step kind "${kind}" is built in`);
   }
   if (factories.has(kind) && reloads.active === 0) {
-    throw new TrawlError("TRAWL_ERR_PIPELINE_STEP_KIND", `step kind "${kind}" is already registered`);
+    throw pipelineError("TRAWL_ERR_PIPELINE_STEP_KIND", `step kind "${kind}" is already registered`);
   }
   const normalised: StepFactory<unknown> =
     typeof factory === "function"

@@ -11,7 +11,8 @@ export type {
   ScreenshotDetail,
 } from "./capture-detail.ts";
 export { ReplayFetcher } from "./replay-fetcher.ts";
-export { openRecording, NoRecordingError, type Recording, type ExportResult } from "./read-captures.ts";
+export { openRecording, type Recording, type ExportResult } from "./read-captures.ts";
+export { NoRecordingError, REPLAY_ERRORS, replayError } from "./errors.ts";
 export {
   bestPageType,
   highlightCss,

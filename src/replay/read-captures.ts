@@ -4,7 +4,7 @@
  */
 import { once } from "node:events";
 import type { Writable } from "node:stream";
-import { NotFoundError } from "../core/errors.ts";
+import { coreError, RunNotFoundError } from "../core/index.ts";
 import {
   FileBlobStore,
   type CaptureKind,
@@ -12,15 +12,7 @@ import {
   type RunRecord,
   type Store,
 } from "../store/index.ts";
-
-/** The run recorded nothing an export can use: no page and no network response. */
-export class NoRecordingError extends NotFoundError {
-  constructor(runId: string) {
-    super("TRAWL_ERR_REPLAY_NO_RECORDING", `run ${runId} has no recording; run it with --record`, {
-      details: { runId },
-    });
-  }
-}
+import { NoRecordingError } from "./errors.ts";
 
 /** A run whose recording is there to read. */
 export interface Recording {
@@ -39,13 +31,12 @@ export interface ExportResult {
 
 /**
  * Opens the recording of `runId`, whose bodies are in the blob store at `blobsRoot`. Throws a
- * {@link NotFoundError} (`TRAWL_ERR_ENGINE_RUN_NOT_FOUND`) when there is no such run and a
+ * {@link RunNotFoundError} (`TRAWL_ERR_ENGINE_RUN_NOT_FOUND`) when there is no such run and a
  * {@link NoRecordingError} when it captured no page and no response.
  */
 export async function openRecording(store: Store, blobsRoot: string, runId: string): Promise<Recording> {
   const run = await store.runs.get(runId);
-  if (!run)
-    throw new NotFoundError("TRAWL_ERR_ENGINE_RUN_NOT_FOUND", `no run ${runId}`, { details: { runId } });
+  if (!run) throw new RunNotFoundError(runId);
   const counts = await store.captures.counts(runId);
   if (!counts.page && !counts.response) throw new NoRecordingError(runId);
   return { store, blobs: new FileBlobStore(blobsRoot), run, counts };
@@ -80,13 +71,13 @@ export async function bodyOf(recording: Recording, capture: CaptureRecord): Prom
  * when `out` fails or is closed first (a download whose client went away).
  */
 export async function writeChunk(out: Writable, chunk: Uint8Array | string): Promise<void> {
-  if (out.destroyed) throw new Error("the output was closed");
+  if (out.destroyed) throw coreError("TRAWL_ERR_CORE_OUTPUT_CLOSED");
   if (out.write(chunk)) return;
   const closed = new AbortController();
   await Promise.race([
     once(out, "drain", { signal: closed.signal }),
     once(out, "close", { signal: closed.signal }).then(() => {
-      throw new Error("the output was closed");
+      throw coreError("TRAWL_ERR_CORE_OUTPUT_CLOSED");
     }),
   ]).finally(() => closed.abort());
 }

@@ -1,5 +1,5 @@
 /** Durations as people write them in schedules: `90s`, `15m`, `1h30m`, `2d`. */
-import { UsageError } from "../core/errors.ts";
+import { scheduleError } from "./errors.ts";
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,
@@ -25,7 +25,7 @@ export function parseDuration(text: string, field: string): number {
   }
   if (compact === "" || PART.lastIndex !== compact.length || total <= 0) {
     PART.lastIndex = 0;
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_DURATION",
       `${field}: "${text}" is not a duration (expected e.g. 90s, 15m, 1h30m or 2d)`,
     );

@@ -2,7 +2,7 @@
  * What the CLI and the API do to a schedule, in one place: find it, edit it, pause, resume, run it
  * now, list its next occurrences.
  */
-import { NotFoundError, UsageError } from "../core/errors.ts";
+import { scheduleError } from "./errors.ts";
 import type { ScheduleRecord, ScheduleStore } from "../store/index.ts";
 import { FLAG_NAMES, type FieldNames } from "./field-names.ts";
 import { policyFromFlags, type PolicyFlags } from "./schedule-settings.ts";
@@ -11,8 +11,7 @@ import { Occurrences, type Timing } from "./timing.ts";
 
 export async function requireSchedule(store: ScheduleStore, id: string): Promise<ScheduleRecord> {
   const schedule = await store.get(id);
-  if (!schedule)
-    throw new NotFoundError("TRAWL_ERR_SCHEDULE_NOT_FOUND", `no schedule ${id}`, { details: { id } });
+  if (!schedule) throw scheduleError("TRAWL_ERR_SCHEDULE_NOT_FOUND", { id }, { details: { id } });
   return schedule;
 }
 
@@ -39,7 +38,7 @@ export async function editSchedule(
     patch.cursor = now;
   }
   if (Object.keys(patch).length === 0) {
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_USAGE",
       `nothing to change: give a timing or policy ${names.noun}`,
     );

@@ -1,6 +1,6 @@
 /** The policy flags of a schedule (catch-up, overlap, failures, retries, jitter) and their defaults. */
 import { SCHEDULE_DEFAULTS } from "../core/contract/schedule-defaults.ts";
-import { UsageError } from "../core/errors.ts";
+import { scheduleError } from "./errors.ts";
 import type { CatchUp, NewSchedule, Overlap, SchedulePatch } from "../store/index.ts";
 import { parseDuration } from "./duration.ts";
 import { FLAG_NAMES, type FieldNames } from "./field-names.ts";
@@ -62,16 +62,13 @@ export function newSchedule(
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(
-    "TRAWL_ERR_SCHEDULE_USAGE",
-    `${field}: "${value}" is not one of ${allowed.join(", ")}`,
-  );
+  throw scheduleError("TRAWL_ERR_SCHEDULE_USAGE", `${field}: "${value}" is not one of ${allowed.join(", ")}`);
 }
 
 function count(value: string, field: string, min: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) {
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_USAGE",
       `${field}: "${value}" is not a whole number of at least ${min}`,
     );

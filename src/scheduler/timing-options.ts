@@ -1,5 +1,5 @@
 /** A `Timing` from the timing flags that `schedule add`, `edit` and `preview` share. */
-import { UsageError } from "../core/errors.ts";
+import { scheduleError } from "./errors.ts";
 import { parseDuration } from "./duration.ts";
 import { FLAG_NAMES, type FieldNames } from "./field-names.ts";
 import { checkTiming, type Rhythm, type Timing } from "./timing.ts";
@@ -48,13 +48,13 @@ export function timingFromFlags(
 ): Timing {
   const given = RHYTHM_FLAGS.filter((flag) => flags[flag] !== undefined && flags[flag] !== false);
   if (given.length > 1) {
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_USAGE",
       `choose one of ${RHYTHM_FLAGS.map(names.of).join(", ")} (got ${given.map(names.of).join(", ")})`,
     );
   }
   if (given.length === 0 && !base) {
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_USAGE",
       `when should it run? Give one of ${RHYTHM_FLAGS.map((f) => `${names.of(f)}${RHYTHM_VALUES[f]}`).join(", ")}`,
     );
@@ -88,7 +88,7 @@ function rhythmFromFlags(flags: TimingFlags, zone: string, now: number, names: F
   if (flags.every !== undefined) {
     const everyMs = parseDuration(flags.every, names.of("every"));
     if (everyMs < 1000) {
-      throw new UsageError(
+      throw scheduleError(
         "TRAWL_ERR_SCHEDULE_DURATION",
         `${names.of("every")}: "${flags.every}" is shorter than 1s`,
       );
@@ -103,7 +103,7 @@ function rhythmFromFlags(flags: TimingFlags, zone: string, now: number, names: F
     const weekly = names.of("weekly");
     const [days, time, ...rest] = flags.weekly.split("@");
     if (days === undefined || time === undefined || rest.length > 0) {
-      throw new UsageError(
+      throw scheduleError(
         "TRAWL_ERR_SCHEDULE_USAGE",
         `${weekly}: "${flags.weekly}" is not DAYS@HH:MM (e.g. mon,thu@09:00 or mon-fri@06:30)`,
       );
@@ -116,7 +116,7 @@ function rhythmFromFlags(flags: TimingFlags, zone: string, now: number, names: F
 function timeOfDay(text: string, field: string): number {
   const minute = minuteOfDay(text);
   if (minute === null) {
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_TIME",
       `${field}: "${text}" is not a time of day (expected HH:MM, 00:00-23:59)`,
     );

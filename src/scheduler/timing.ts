@@ -4,7 +4,7 @@
  * and daylight saving time are croner's; the rules users can rely on are in docs/scheduling.md.
  */
 import { Cron } from "croner";
-import { UsageError } from "../core/errors.ts";
+import { scheduleError } from "./errors.ts";
 import { FLAG_NAMES, type FieldNames } from "./field-names.ts";
 import { formatDurationSpec } from "./duration.ts";
 import { admits, formatActiveHours, formatDays, formatMinute, type Admission } from "./window.ts";
@@ -118,7 +118,7 @@ export function checkTiming(timing: Timing, now: number, names: FieldNames = FLA
     occurrences = new Occurrences(timing);
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/^CronPattern: /, "") : String(error);
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_CRON",
       `${names.of("cron")}: "${describeRhythm(timing.rhythm)}" is invalid: ${reason}`,
     );
@@ -126,7 +126,7 @@ export function checkTiming(timing: Timing, now: number, names: FieldNames = FLA
   if (timing.rhythm.kind === "manual" || occurrences.next(now) !== null) return timing;
   const rhythm = timing.rhythm;
   if (rhythm.kind === "once" && rhythm.at <= now) {
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_TIME",
       `${names.of("at")}: ${new Date(rhythm.at).toISOString()} is in the past`,
     );
@@ -134,12 +134,12 @@ export function checkTiming(timing: Timing, now: number, names: FieldNames = FLA
   const unrestricted = new Occurrences({ ...timing, activeHours: null, days: null });
   if (unrestricted.next(now) !== null) {
     const field = names.of(timing.activeHours ? "activeHours" : "days");
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_NEVER",
       `${field}: no occurrence of "${describeRhythm(rhythm)}" falls inside ${describeWindow(timing)}, so it would never run`,
     );
   }
-  throw new UsageError(
+  throw scheduleError(
     "TRAWL_ERR_SCHEDULE_NEVER",
     `${names.of("cron")}: "${describeRhythm(rhythm)}" can never fire (no date matches it)`,
   );

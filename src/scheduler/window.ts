@@ -2,7 +2,7 @@
  * Active hours and days: when a schedule may fire, in its own zone. An occurrence outside them is
  * skipped, never shifted into the window.
  */
-import { UsageError } from "../core/errors.ts";
+import { scheduleError } from "./errors.ts";
 import { localWeekdayAndMinute } from "./zone.ts";
 
 /** A daily window in minutes of the day; `end` is exclusive and may be before `start` (crosses midnight). */
@@ -34,13 +34,13 @@ export function parseActiveHours(text: string, field = "--active-hours"): Active
   const start = from === undefined ? null : minuteOfDay(from);
   const end = to === undefined ? null : minuteOfDay(to);
   if (start === null || end === null || rest.length > 0) {
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_WINDOW",
       `${field}: "${text}" is not a window (expected HH:MM-HH:MM, e.g. 07:00-22:00 or 22:00-06:00)`,
     );
   }
   if (start === end) {
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_WINDOW",
       `${field}: "${text}" is an empty window (start equals end)`,
     );
@@ -71,7 +71,7 @@ export function parseDays(text: string, field = "--days"): number[] {
     const first = weekdayOf(from);
     const last = to === undefined ? first : weekdayOf(to);
     if (first === null || last === null || rest.length > 0) {
-      throw new UsageError(
+      throw scheduleError(
         "TRAWL_ERR_SCHEDULE_DAYS",
         `${field}: "${text}" is not a list of days (expected e.g. mon-fri, sat,sun or mon,wed,fri)`,
       );

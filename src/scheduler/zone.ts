@@ -1,6 +1,6 @@
 /** IANA time zones: checking a name, and reading an instant's local weekday and time of day. */
 import { Cron } from "croner";
-import { UsageError } from "../core/errors.ts";
+import { scheduleError } from "./errors.ts";
 
 /** The zone of this machine (`TZ`, else the system's setting), as an IANA name. */
 export function systemZone(): string {
@@ -30,7 +30,7 @@ export function checkZone(zone: string, field = "--tz"): string {
     formatter(zone);
     return zone;
   } catch {
-    throw new UsageError(
+    throw scheduleError(
       "TRAWL_ERR_SCHEDULE_ZONE",
       `${field}: unknown time zone "${zone}" (expected an IANA name such as Europe/Berlin or UTC)`,
     );
@@ -76,7 +76,7 @@ export function parseInstant(text: string, zone: string, field: string): number 
       // Reported below with the accepted forms.
     }
   }
-  throw new UsageError(
+  throw scheduleError(
     "TRAWL_ERR_SCHEDULE_TIME",
     `${field}: "${text}" is not a date and time (expected 2026-11-23T09:00 in the schedule's zone, or ISO 8601 with Z or an offset)`,
   );

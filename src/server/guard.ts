@@ -5,7 +5,7 @@
  * origin can read a response.
  */
 import type { FastifyRequest } from "fastify";
-import { HttpError } from "./api-error.ts";
+import { serverError } from "./errors.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 const ANY = new Set(["0.0.0.0", "::", "[::]"]);
@@ -19,14 +19,14 @@ export function allowedAuthorities(host: string, port: number): Set<string> | "a
 }
 
 /**
- * Throws a 403 `HttpError` for a request this server must not answer: a `Host` that is not its
+ * Throws a 403 (`TRAWL_ERR_HTTP_HOST` or `TRAWL_ERR_HTTP_ORIGIN`) for a request this server must not answer: a `Host` that is not its
  * own, or a state-changing (or preflight) request from another origin, an opaque (`null`) origin,
  * or a cross-site context.
  */
 export function guardRequest(request: FastifyRequest, authorities: Set<string> | "any"): void {
   const host = (request.headers.host ?? "").toLowerCase();
   if (authorities !== "any" && !authorities.has(host)) {
-    throw new HttpError(403, "TRAWL_ERR_HTTP_HOST", `refused: Host "${host}" is not this server`);
+    throw serverError("TRAWL_ERR_HTTP_HOST", { host });
   }
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.origin;
@@ -35,20 +35,11 @@ export function guardRequest(request: FastifyRequest, authorities: Set<string> |
     const allowed = own
       ? origin === own
       : authorities !== "any" && [...authorities].some((a) => origin === `http://${a}`);
-    if (!allowed)
-      throw new HttpError(
-        403,
-        "TRAWL_ERR_HTTP_ORIGIN",
-        `refused: requests from origin "${origin}" may not change anything`,
-      );
+    if (!allowed) throw serverError("TRAWL_ERR_HTTP_ORIGIN", { origin });
     return;
   }
   // Browsers always send Origin on these; without it, the fetch metadata still tells a foreign page.
   if (request.headers["sec-fetch-site"] === "cross-site") {
-    throw new HttpError(
-      403,
-      "TRAWL_ERR_HTTP_ORIGIN",
-      "refused: a cross-site request may not change anything",
-    );
+    throw serverError("TRAWL_ERR_HTTP_ORIGIN", "refused: a cross-site request may not change anything");
   }
 }

@@ -10,7 +10,8 @@ import { LIVE_RUN_STATUSES } from "../core/contract/values.ts";
 import { describeError } from "../core/errors.ts";
 import { STREAMED_EVENT_TYPES, type LogLevel, type TrawlEvent } from "../core/events.ts";
 import type { Scheduler } from "../scheduler/index.ts";
-import { apiErrorOf, HttpError } from "./api-error.ts";
+import { apiErrorOf } from "./api-error.ts";
+import { serverError } from "./errors.ts";
 import { EventHub } from "./event-hub.ts";
 import { HealthSampler } from "./health-sampler.ts";
 import { allowedAuthorities, guardRequest } from "./guard.ts";
@@ -130,9 +131,9 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   });
   fastify.setNotFoundHandler((request, reply) => {
     const body = apiErrorOf(
-      new HttpError(404, "TRAWL_ERR_HTTP_NOT_FOUND", `no route ${request.method} ${request.url}`),
+      serverError("TRAWL_ERR_HTTP_NOT_FOUND", { method: request.method, url: request.url }),
     );
-    void reply.code(404).send(body);
+    void reply.code(body.statusCode).send(body);
   });
 
   await fastify.register(swagger, {

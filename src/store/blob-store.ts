@@ -3,7 +3,8 @@ import { mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promis
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
-import { NotFoundError } from "../core/errors.ts";
+import type { TrawlError } from "../core/errors.ts";
+import { storeError } from "./errors.ts";
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -58,8 +59,8 @@ export class FileBlobStore {
   }
 }
 
-function notFound(sha256: string): NotFoundError {
-  return new NotFoundError("TRAWL_ERR_BLOB_NOT_FOUND", `no stored blob ${sha256.slice(0, 80)}`);
+function notFound(sha256: string): TrawlError {
+  return storeError("TRAWL_ERR_STORE_BLOB_NOT_FOUND", { sha256: sha256.slice(0, 80) });
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,4 +1,31 @@
-import { TrawlError, UsageError, type TrawlErrorOptions } from "../core/errors.ts";
+/** The store layer's error catalogue: the database, the blob store and record queries. */
+import {
+  defineErrors,
+  errorFactory,
+  TrawlError,
+  UsageError,
+  type TrawlErrorOptions,
+} from "../core/errors.ts";
+
+/** Every code the store raises, with its message shape, kind and HTTP status. */
+export const STORE_ERRORS = defineErrors({
+  TRAWL_ERR_STORE_CORRUPT: {
+    kind: "failed",
+    message: "database {path} is corrupt ({problems}); trawl will not touch it",
+  },
+  TRAWL_ERR_STORE_SCHEMA_TOO_NEW: {
+    kind: "failed",
+    message: "database {path} has schema version {found}, this trawl knows up to {known}; upgrade trawl",
+  },
+  TRAWL_ERR_STORE_BLOB_NOT_FOUND: { kind: "not_found", message: "no stored blob {sha256}" },
+  TRAWL_ERR_STORE_ID_EXHAUSTED: { kind: "failed", message: "could not allocate a {what} id" },
+  TRAWL_ERR_RECORDS_BAD_SORT: { kind: "usage", message: "cannot sort by {field}: {problem}" },
+  TRAWL_ERR_RECORDS_BAD_FILTER: { kind: "usage", message: "cannot filter on {field}: {problem}" },
+  TRAWL_ERR_RECORDS_BAD_CURSOR: { kind: "usage", message: "the cursor is not one this server issued" },
+});
+
+/** Makes an error of {@link STORE_ERRORS}. */
+export const storeError = errorFactory(STORE_ERRORS);
 
 /** The database file exists but fails `PRAGMA integrity_check`: refused, never recreated. */
 export class CorruptDatabaseError extends TrawlError {

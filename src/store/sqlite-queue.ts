@@ -1,3 +1,4 @@
+import { InternalError } from "../core/errors.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type {
   Completion,
@@ -100,7 +101,7 @@ export class SqliteRequestQueue implements RequestQueue {
     now: number,
   ): number {
     const url = knownUrl ?? (this.urlOf.get(runId, requestId) as string | undefined);
-    if (url === undefined) throw new Error(`request ${requestId} of run ${runId} does not exist`);
+    if (url === undefined) throw new InternalError(`request ${requestId} of run ${runId} does not exist`);
     const changed = outcome.ok
       ? this.finish.run("done", outcome.httpStatus, null, null, records.length, now, runId, requestId)
       : this.finish.run(

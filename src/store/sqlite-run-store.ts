@@ -2,6 +2,7 @@ import type { RunStatus } from "../core/events.ts";
 import { formatRunId } from "../core/ids.ts";
 import { randomInt } from "node:crypto";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
+import { storeError } from "./errors.ts";
 import type {
   NewRun,
   RunControl,
@@ -115,7 +116,7 @@ export class SqliteRunStore implements RunStore {
           return candidate;
         }
       }
-      throw new Error("could not allocate a run id");
+      throw storeError("TRAWL_ERR_STORE_ID_EXHAUSTED", { what: "run" });
     });
     return (await this.get(id))!;
   }

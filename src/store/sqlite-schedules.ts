@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
+import { storeError } from "./errors.ts";
 import type {
   NewOccurrence,
   NewSchedule,
@@ -152,7 +153,7 @@ export class SqliteScheduleStore implements ScheduleStore {
           return candidate;
         }
       }
-      throw new Error("could not allocate a schedule id");
+      throw storeError("TRAWL_ERR_STORE_ID_EXHAUSTED", { what: "schedule" });
     });
     return (await this.get(id))!;
   }

@@ -39,7 +39,7 @@ describe("/api/sessions", () => {
     expect((await f.api("GET", "/api/sessions")).json.sessions).toEqual([]);
     const again = await f.api("DELETE", "/api/sessions/members");
     expect(again.status).toBe(404);
-    expect(again.json.code).toBe("TRAWL_ERR_SESSION_NOT_FOUND");
+    expect(again.json.code).toBe("TRAWL_ERR_FETCH_SESSION_NOT_FOUND");
     const path = await f.api("DELETE", `/api/sessions/${encodeURIComponent("../trawl")}`);
     expect(path.status).toBe(400);
     expect(path.json.code).toBe("TRAWL_ERR_FETCH_BAD_SCRAPER_NAME");

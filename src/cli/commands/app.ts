@@ -2,11 +2,11 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { UsageError } from "../../core/errors.ts";
 import { homePaths, trawlHome } from "../../core/paths.ts";
 import { DEFAULT_PORT } from "../../server/index.ts";
 import { TRAWL_BIN as BIN, withoutApp, type GlobalOptions } from "../context.ts";
 import { portParser } from "../option-parsers.ts";
+import { cliError } from "../errors.ts";
 import { printJson } from "../output.ts";
 
 /** Chromium-family browsers, by command name (Linux) and by path (macOS, Windows); the first found opens the app. */
@@ -72,7 +72,7 @@ async function startBackgroundServer(url: string, port: number, home: string | u
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new UsageError(
+  throw cliError(
     "TRAWL_ERR_CLI_SERVE",
     `the server did not start on port ${port}; see ${join(logs, "server.log")}`,
   );

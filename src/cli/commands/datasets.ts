@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { UsageError } from "../../core/errors.ts";
 import { listDatasets, verifyDataset } from "../../datasets/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
+import { cliError } from "../errors.ts";
 import { printJson, printTable } from "../output.ts";
 
 interface VerifyOptions extends GlobalOptions {
@@ -46,7 +46,7 @@ export function register(program: Command): void {
       return withApp(options, async (app) => {
         const version = options.version === undefined ? undefined : Number(options.version);
         if (version !== undefined && !(Number.isInteger(version) && version > 0)) {
-          throw new UsageError(
+          throw cliError(
             "TRAWL_ERR_CLI_BAD_VERSION",
             `--version must be a positive integer, got ${options.version}`,
           );

@@ -5,12 +5,13 @@ import { basename, resolve } from "node:path";
 import { finished } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import type { App } from "../../app/index.ts";
-import { NotFoundError, UsageError } from "../../core/errors.ts";
+import { RunNotFoundError } from "../../core/errors.ts";
 import { isRunId } from "../../core/ids.ts";
 import { assertExportFormat, collectFields, exportDataset, writeRecords } from "../../datasets/index.ts";
 import type { ExportFormat, ScrapedRecord } from "../../core/index.ts";
 import { openRecording } from "../../replay/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
+import { cliError } from "../errors.ts";
 import { printJson } from "../output.ts";
 
 interface ExportOptions extends GlobalOptions {
@@ -60,7 +61,7 @@ export function register(program: Command): void {
 /** Exports the final stage of a run (the records after every step that ran). */
 async function exportRun(app: App, runId: string, format: ExportFormat, out: Writable) {
   const run = await app.store.runs.get(runId);
-  if (!run) throw new NotFoundError("TRAWL_ERR_CLI_RUN_NOT_FOUND", `no run ${runId}`);
+  if (!run) throw new RunNotFoundError(runId);
   const done = (await app.store.steps.list(runId)).filter((step) => step.status === "done");
   const stage = done.at(-1)?.index ?? 0;
   const records = () => app.store.records.read(runId, stage) as AsyncIterable<ScrapedRecord>;
@@ -79,13 +80,13 @@ function isRecordingFormat(format: string): format is RecordingFormat {
  */
 async function exportRecording(app: App, source: string, format: RecordingFormat, options: ExportOptions) {
   if (!isRunId(source)) {
-    throw new UsageError(
+    throw cliError(
       "TRAWL_ERR_CLI_RECORDING_NEEDS_RUN",
       `--format ${format} exports a run's recording: give a run id (RUN-…), not a dataset (${source})`,
     );
   }
   if (options.version !== undefined) {
-    throw new UsageError("TRAWL_ERR_CLI_BAD_VERSION", `--version is for datasets, not --format ${format}`);
+    throw cliError("TRAWL_ERR_CLI_BAD_VERSION", `--version is for datasets, not --format ${format}`);
   }
   const recording = await openRecording(app.store, app.paths.blobs, source);
   const file = resolve(options.out ?? `${source}.${format}`);
@@ -115,7 +116,7 @@ async function exportRecording(app: App, source: string, format: RecordingFormat
 function parseVersion(raw: string): number {
   const version = Number(raw);
   if (!Number.isInteger(version) || version < 1) {
-    throw new UsageError("TRAWL_ERR_CLI_BAD_VERSION", `--version must be a positive integer, got ${raw}`);
+    throw cliError("TRAWL_ERR_CLI_BAD_VERSION", `--version must be a positive integer, got ${raw}`);
   }
   return version;
 }

@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { LOG_LEVELS } from "../../core/contract/values.ts";
-import { NotFoundError } from "../../core/errors.ts";
+import { RunNotFoundError } from "../../core/errors.ts";
 import type { LogLevel } from "../../core/events.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printJson } from "../output.ts";
@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .action((runId: string, options: LogsOptions) =>
       withApp(options, async (app) => {
         if (!(await app.store.runs.get(runId))) {
-          throw new NotFoundError("TRAWL_ERR_CLI_RUN_NOT_FOUND", `no run ${runId}`, { details: { runId } });
+          throw new RunNotFoundError(runId);
         }
         const lines = await app.store.logs.list(runId, { level: options.level });
         if (options.json) return printJson({ runId, logs: lines });

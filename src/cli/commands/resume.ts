@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { describeRun, loadScraper } from "../../app/index.ts";
-import { NotFoundError, UsageError } from "../../core/errors.ts";
+import { appError, describeRun, loadScraper } from "../../app/index.ts";
+import { RunNotFoundError } from "../../core/errors.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { executeRun } from "../execute-run.ts";
 import { printJson } from "../output.ts";
@@ -28,11 +28,11 @@ export function register(program: Command): void {
           else process.stdout.write(`asked the process executing ${runId} to resume\n`);
           return;
         }
-        if (!run) throw new NotFoundError("TRAWL_ERR_CLI_RUN_NOT_FOUND", `no run ${runId}`);
+        if (!run) throw new RunNotFoundError(runId);
         const file = options.scraper ?? run.source;
         if (!file) {
-          throw new UsageError(
-            "TRAWL_ERR_CLI_NO_DEFINITION",
+          throw appError(
+            "TRAWL_ERR_APP_NO_DEFINITION",
             `run ${runId} has no definition file; pass --scraper FILE`,
           );
         }

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { UsageError } from "../../core/errors.ts";
 import type { LogLevel } from "../../core/events.ts";
 import { schedulerStatus } from "../../scheduler/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
+import { cliError } from "../errors.ts";
 import { printJson, printTable } from "../output.ts";
 
 /** `trawl scheduler`: the daemon that fires schedules; `trawl scheduler status`: is one running? */
@@ -17,7 +17,7 @@ export function register(program: Command): void {
       withApp(options, async (app) => {
         const maxConcurrent = Number(options.maxConcurrent);
         if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
-          throw new UsageError(
+          throw cliError(
             "TRAWL_ERR_CLI_USAGE",
             `--max-concurrent: "${options.maxConcurrent}" is not a positive whole number`,
           );

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { NotFoundError } from "../../core/errors.ts";
-import { clearSession, listSessions, sessionFileOf } from "../../fetch/index.ts";
+import { clearSession, fetchError, listSessions, sessionFileOf } from "../../fetch/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printJson, printTable } from "../output.ts";
 
@@ -30,8 +29,7 @@ export function register(program: Command): void {
       const options = { ...clearOptions, json: clearOptions.json || sessions.opts<GlobalOptions>().json };
       return withApp(options, async (app) => {
         const cleared = await clearSession(sessionFileOf(app.paths.sessions, scraper));
-        if (!cleared)
-          throw new NotFoundError("TRAWL_ERR_SESSION_NOT_FOUND", `no saved session of scraper ${scraper}`);
+        if (!cleared) throw fetchError("TRAWL_ERR_FETCH_SESSION_NOT_FOUND", { scraper });
         if (options.json) return printJson({ scraper, cleared });
         process.stdout.write(`cleared the session of ${scraper}\n`);
       });

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { describeRun } from "../../app/index.ts";
-import { NotFoundError } from "../../core/errors.ts";
+import { RunNotFoundError } from "../../core/errors.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printRunSummary } from "../execute-run.ts";
 import { formatDuration, printJson, printTable } from "../output.ts";
@@ -18,7 +18,7 @@ export function register(program: Command): void {
       withApp(options, async (app) => {
         await app.engine.detectInterrupted();
         const run = await app.store.runs.get(runId);
-        if (!run) throw new NotFoundError("TRAWL_ERR_CLI_RUN_NOT_FOUND", `no run ${runId}`);
+        if (!run) throw new RunNotFoundError(runId);
         const summary = await describeRun(app.store, run);
         if (options.json) return printJson(summary);
         printRunSummary(summary);

@@ -1,6 +1,7 @@
 import { freemem, totalmem } from "node:os";
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from "playwright-core";
 import type { BrowserSettings, LoginSequence } from "../settings.ts";
+import { fetchError } from "../errors.ts";
 import { FETCH_DEFAULTS } from "../fetch-defaults.ts";
 import type { CaptureSink } from "../types.ts";
 import { locateChromium } from "./locate-chromium.ts";
@@ -121,7 +122,7 @@ export class BrowserPool {
   }
 
   private async slot(): Promise<void> {
-    if (this.closed) throw new Error("the browser pool is closed");
+    if (this.closed) throw fetchError("TRAWL_ERR_FETCH_BROWSER_CLOSED");
     if (this.open < this.settings.maxPages) {
       this.open++;
       return;

@@ -19,7 +19,7 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createBrotliDecompress } from "node:zlib";
 import { extract } from "tar-fs";
-import { UsageError } from "../../core/errors.ts";
+import { fetchError } from "../errors.ts";
 
 /** How to start the browser: its executable and the environment it needs. */
 export interface ChromiumLocation {
@@ -50,10 +50,7 @@ export async function locateChromium(env: NodeJS.ProcessEnv = process.env): Prom
   const configured = env.TRAWL_CHROMIUM;
   if (configured) {
     if (!existsSync(configured)) {
-      throw new UsageError(
-        "TRAWL_ERR_BROWSER_NOT_FOUND",
-        `TRAWL_CHROMIUM points to ${configured}, which does not exist`,
-      );
+      throw fetchError("TRAWL_ERR_FETCH_BROWSER_NOT_FOUND", { path: configured });
     }
     return { executablePath: configured, env: {}, source: "TRAWL_CHROMIUM" };
   }

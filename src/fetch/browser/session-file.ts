@@ -7,18 +7,18 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/p
 import { dirname, join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import type { SessionSummary } from "../../core/contract/sessions.ts";
-import { UsageError } from "../../core/errors.ts";
+import { fetchError } from "../errors.ts";
 
 export type SessionState = Awaited<ReturnType<BrowserContext["storageState"]>>;
 
 /**
  * The file of a scraper's session inside the sessions folder.
  *
- * @throws UsageError TRAWL_ERR_FETCH_BAD_SCRAPER_NAME for a name that is not a scraper name (a path).
+ * @throws `TRAWL_ERR_FETCH_BAD_SCRAPER_NAME` for a name that is not a scraper name (a path).
  */
 export function sessionFileOf(sessionsDir: string, scraper: string): string {
   if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(scraper)) {
-    throw new UsageError(
+    throw fetchError(
       "TRAWL_ERR_FETCH_BAD_SCRAPER_NAME",
       `not a scraper name: ${JSON.stringify(scraper.slice(0, 80))}`,
     );

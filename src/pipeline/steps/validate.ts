@@ -7,6 +7,7 @@ import type { StepFactory } from "../step-factory.ts";
 import type { ScrapedRecord } from "../../core/index.ts";
 import { describeShare, describeTolerance, parseTolerance, tolerated } from "../units.ts";
 import { DropLog } from "./drop-log.ts";
+import { pipelineError } from "../errors.ts";
 
 /** Config of `validate`. */
 export const validateConfigSchema = z.strictObject({
@@ -88,7 +89,8 @@ export const validateStep: StepFactory<ValidateConfig> = {
         }
         const dropped = drops.finish();
         if (maxDropped && dropped > tolerated(maxDropped, seen)) {
-          throw new Error(
+          throw pipelineError(
+            "TRAWL_ERR_PIPELINE_TOO_MANY_DROPPED",
             `dropped ${describeShare(dropped, seen, "records")} as invalid, more than max_dropped ` +
               `allows (${describeTolerance(maxDropped)}); did the pages change shape?`,
           );

@@ -8,7 +8,7 @@ import {
   type RunErrorPage,
 } from "../../core/contract/activity.ts";
 import type { ActivityCursor } from "../../store/index.ts";
-import { HttpError } from "../api-error.ts";
+import { serverError } from "../errors.ts";
 
 /**
  * `GET /api/activity`: what happened (runs started and ended, schedules fired, skipped, paused),
@@ -83,8 +83,7 @@ function cursorOf(entry: ActivityCursor): string {
 function parseCursor(value: string): ActivityCursor {
   const match = /^(\d+):(.+)$/.exec(value);
   if (!match) {
-    throw new HttpError(
-      400,
+    throw serverError(
       "TRAWL_ERR_HTTP_VALIDATION",
       `before: not a page cursor (pass the \`next\` of the previous page): ${value}`,
     );

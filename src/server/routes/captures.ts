@@ -10,17 +10,17 @@ import {
   type CapturePage,
   type CaptureSource,
 } from "../../core/contract/captures.ts";
-import { NotFoundError } from "../../core/errors.ts";
 import {
   bestPageType,
   highlightCss,
   injectStyle,
   pageOfRecord,
   pageOfUrl,
+  replayError,
   selectorsOf,
 } from "../../replay/index.ts";
 import { FileBlobStore, type CaptureRecord, type RunRecord } from "../../store/index.ts";
-import { HttpError } from "../api-error.ts";
+import { serverError } from "../errors.ts";
 import { binaryResponse } from "./binary-response.ts";
 
 const KIND = CAPTURE_KINDS.join("|");
@@ -140,9 +140,9 @@ function captureBody(server: FastifyInstance, { app, blobs, scrapers }: CaptureC
       const run = await requireRun(app.store, id);
       const capture = await app.store.captures.get(id, captureId);
       if (!capture)
-        throw new NotFoundError("TRAWL_ERR_REPLAY_CAPTURE_NOT_FOUND", `no capture ${captureId} in run ${id}`);
+        throw replayError("TRAWL_ERR_REPLAY_CAPTURE_NOT_FOUND", `no capture ${captureId} in run ${id}`);
       if (!capture.blob)
-        throw new NotFoundError("TRAWL_ERR_REPLAY_NO_BODY", `capture ${captureId} of run ${id} has no body`);
+        throw replayError("TRAWL_ERR_REPLAY_NO_BODY", `capture ${captureId} of run ${id} has no body`);
       const body = await blobs.get(capture.blob);
       void reply.type(contentTypeOf(capture));
       if (highlight === undefined || capture.kind !== "page") return sendBody(reply, body, true);
@@ -153,7 +153,7 @@ function captureBody(server: FastifyInstance, { app, blobs, scrapers }: CaptureC
           ? bestPageType(types, html)
           : types.find((t) => t.pageType === highlight);
       if (!chosen && highlight !== "auto" && highlight !== "1" && types.length > 0)
-        throw new HttpError(400, "TRAWL_ERR_HTTP_VALIDATION", `the scraper has no page type "${highlight}"`);
+        throw serverError("TRAWL_ERR_HTTP_VALIDATION", `the scraper has no page type "${highlight}"`);
       void reply.header("x-trawl-highlight", chosen?.pageType ?? "none");
       return sendBody(reply, Buffer.from(chosen ? injectStyle(html, highlightCss(chosen)) : html), false);
     },
@@ -186,7 +186,7 @@ function captureSource(server: FastifyInstance, { app, blobs, scrapers }: Captur
       const q = request.query as { url?: string; record?: number; stage?: number };
       const run = await requireRun(app.store, id);
       if (q.url === undefined && q.record === undefined)
-        throw new HttpError(400, "TRAWL_ERR_HTTP_VALIDATION", "give `url` or `record`");
+        throw serverError("TRAWL_ERR_HTTP_VALIDATION", "give `url` or `record`");
       const sourced = q.record === undefined ? undefined : await readRecord(app, id, q.record, q.stage);
       const record = sourced?.data;
       const found =
@@ -194,7 +194,7 @@ function captureSource(server: FastifyInstance, { app, blobs, scrapers }: Captur
           ? await pageOfUrl(app.store, id, q.url)
           : await pageOfRecord(app.store, blobs, id, sourced!);
       if (!found)
-        throw new NotFoundError(
+        throw replayError(
           "TRAWL_ERR_REPLAY_SOURCE_NOT_FOUND",
           q.url !== undefined
             ? `run ${id} has no recorded page ${q.url}`
@@ -279,7 +279,7 @@ async function readRecord(app: App, runId: string, index: number, stage?: number
   const from = stage ?? (await finalStage(app.store, runId));
   const found = await app.store.records.at(runId, from, index);
   if (!found)
-    throw new NotFoundError(
+    throw replayError(
       "TRAWL_ERR_REPLAY_SOURCE_NOT_FOUND",
       `run ${runId} has no record ${index} in stage ${from}`,
     );

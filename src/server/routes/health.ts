@@ -11,7 +11,7 @@ import {
 } from "../../core/contract/health.ts";
 import { ACTIVE_RUN_STATUSES } from "../../core/contract/values.ts";
 import { schedulerStatus } from "../../scheduler/index.ts";
-import { HttpError } from "../api-error.ts";
+import { serverError } from "../errors.ts";
 import { describeSample, type HealthSampler } from "../health-sampler.ts";
 
 /** The range the samples route returns when none is given. */
@@ -83,7 +83,7 @@ export function healthRoutes(
       const until = q.until === undefined ? app.clock.now() + 1 : instant("until", q.until);
       const from = q.from === undefined ? until - DEFAULT_RANGE_MS : instant("from", q.from);
       if (from >= until) {
-        throw new HttpError(400, "TRAWL_ERR_HTTP_VALIDATION", `from (${q.from}) must be before until`);
+        throw serverError("TRAWL_ERR_HTTP_VALIDATION", `from (${q.from}) must be before until`);
       }
       const samples = await app.store.health.list({
         role: q.role ?? sampler.role,
@@ -106,7 +106,7 @@ export function healthRoutes(
 function instant(name: string, value: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) {
-    throw new HttpError(400, "TRAWL_ERR_HTTP_VALIDATION", `${name}: not an ISO 8601 instant: ${value}`);
+    throw serverError("TRAWL_ERR_HTTP_VALIDATION", `${name}: not an ISO 8601 instant: ${value}`);
   }
   return ms;
 }

@@ -9,7 +9,7 @@ import {
   type ScraperDefinition,
   type ScraperList,
 } from "../../core/contract/scrapers.ts";
-import { NotFoundError } from "../../core/errors.ts";
+import { serverError } from "../errors.ts";
 
 /** Scrapers: the definitions in the configured folders, and one definition with its problems. */
 export function scraperRoutes(server: FastifyInstance, folders: readonly string[]): void {
@@ -42,10 +42,10 @@ export function scraperRoutes(server: FastifyInstance, folders: readonly string[
       const file = resolve((request.query as { file: string }).file);
       // Only definitions in the scraper folders: this route must not read arbitrary files.
       if (!folders.some((folder) => dirname(file) === resolve(folder))) {
-        throw new NotFoundError("TRAWL_ERR_SCRAPER_NOT_FOUND", `${file} is not in a scraper folder`);
+        throw serverError("TRAWL_ERR_HTTP_SCRAPER_NOT_FOUND", { file });
       }
       const text = await readFile(file, "utf8").catch(() => {
-        throw new NotFoundError("TRAWL_ERR_SCRAPER_NOT_FOUND", `cannot read ${file}`);
+        throw serverError("TRAWL_ERR_HTTP_SCRAPER_NOT_FOUND", `cannot read ${file}`);
       });
       const checked = await checkScraper(file);
       return {

@@ -7,8 +7,7 @@ import {
   type SessionCleared,
   type SessionList,
 } from "../../core/contract/sessions.ts";
-import { NotFoundError } from "../../core/errors.ts";
-import { clearSession, listSessions, sessionFileOf } from "../../fetch/index.ts";
+import { clearSession, fetchError, listSessions, sessionFileOf } from "../../fetch/index.ts";
 
 /** Browser sessions kept per scraper: listed (never a cookie's value) and cleared. */
 export function sessionRoutes(server: FastifyInstance, app: App): void {
@@ -37,7 +36,7 @@ export function sessionRoutes(server: FastifyInstance, app: App): void {
     async (request): Promise<SessionCleared> => {
       const { scraper } = request.params as { scraper: string };
       if (!(await clearSession(sessionFileOf(app.paths.sessions, scraper)))) {
-        throw new NotFoundError("TRAWL_ERR_SESSION_NOT_FOUND", `no saved session of scraper ${scraper}`);
+        throw fetchError("TRAWL_ERR_FETCH_SESSION_NOT_FOUND", { scraper });
       }
       return { scraper, cleared: true };
     },

@@ -1,0 +1,13 @@
+/** The app facade's error catalogue: what it refuses on behalf of the CLI and the server. */
+import { defineErrors, errorFactory } from "../core/index.ts";
+
+/** Every code the app raises, with its message shape, kind and HTTP status. */
+export const APP_ERRORS = defineErrors({
+  TRAWL_ERR_APP_NO_DEFINITION: {
+    kind: "usage",
+    message: "run {runId} has no definition file on record; give one with --scraper FILE",
+  },
+});
+
+/** Makes an error of {@link APP_ERRORS}. */
+export const appError = errorFactory(APP_ERRORS);
