@@ -17,8 +17,12 @@ function newest(dir) {
   return latest;
 }
 
+// TRAWL_FROM_SOURCE is decided here, before any TypeScript loads; its values are the on/off
+// switch of src/core/config.ts (which checks them, and refuses others, once trawl starts).
+const fromSource = /^(1|true|yes|on)$/i.test((process.env.TRAWL_FROM_SOURCE ?? "").trim());
+
 function bundleIsCurrent() {
-  if (process.env.TRAWL_FROM_SOURCE) return false;
+  if (fromSource) return false;
   try {
     return statSync(bundle).mtimeMs >= newest(`${root}src`);
   } catch {

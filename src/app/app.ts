@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from "../core/clock.ts";
-import { homePaths, trawlHome } from "../core/paths.ts";
+import { trawlConfig } from "../core/config.ts";
+import { homePaths } from "../core/paths.ts";
 import { cleanupInterruptedPublishes, listValidVersions, publishDataset } from "../datasets/index.ts";
 import { Engine } from "../engine/index.ts";
 import type { DatasetPublisher, FetcherFactory } from "../engine/index.ts";
@@ -15,7 +16,7 @@ import { describeRun, type RunSummary } from "./run-summary.ts";
 
 /** How to open the app. */
 export interface AppOptions {
-  /** The data directory. @defaultValue `trawlHome()` ($TRAWL_HOME, else the XDG data dir) */
+  /** The data directory. @defaultValue `trawlConfig().home` ($TRAWL_HOME, else the XDG data dir) */
   home?: string;
   clock?: Clock;
   /** Parse threads of a crawl (see `EngineOptions.parseThreads`). */
@@ -52,7 +53,7 @@ export class App {
 
   /** Opens the data directory: the database (checked and migrated) and leftovers of interrupted publishes cleaned. */
   static async open(options: AppOptions = {}): Promise<App> {
-    const paths = homePaths(options.home ?? trawlHome());
+    const paths = homePaths(options.home ?? trawlConfig().home);
     const store = openSqliteStore(paths.database, { backupDir: paths.backups });
     await cleanupInterruptedPublishes(paths.datasets);
     return new App(paths, store, options);

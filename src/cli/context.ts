@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { App } from "../app/index.ts";
+import { configWithFlags } from "../core/config.ts";
 import { ExitCode } from "../core/errors.ts";
 import { reportError } from "./output.ts";
 
@@ -26,7 +27,7 @@ export async function withApp(
   let app: App | undefined;
   let code: number;
   try {
-    app = await App.open(options.home ? { home: options.home } : {});
+    app = await App.open({ home: configWithFlags({ home: options.home }).home });
     code = (await body(app)) ?? ExitCode.ok;
   } catch (error) {
     code = reportError(error, options.json ?? false);

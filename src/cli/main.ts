@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
+import { trawlConfig } from "../core/config.ts";
 import { ExitCode } from "../core/errors.ts";
-import { printJson } from "./output.ts";
+import { printJson, reportError } from "./output.ts";
 
 type Register = (program: Command) => void;
 
@@ -86,6 +87,14 @@ function addHomeOption(commands: readonly Command[]): void {
 }
 
 async function main(): Promise<void> {
+  try {
+    // The environment is checked once, before any command: a bad TRAWL_* value is exit code 2
+    // whatever runs, and an unknown TRAWL_* variable is warned about here.
+    trawlConfig();
+  } catch (error) {
+    process.exitCode = reportError(error, process.argv.includes("--json"));
+    return;
+  }
   try {
     await buildProgram(await loadCommands(process.argv)).parseAsync(process.argv);
   } catch (error) {

@@ -1,3 +1,4 @@
+import { trawlConfig } from "../core/config.ts";
 import { ExitCode, TrawlError, describeError } from "../core/errors.ts";
 
 /** Prints the one JSON document a `--json` command promises, on stdout. */
@@ -45,7 +46,7 @@ export function reportError(error: unknown, json: boolean): number {
       },
     });
   }
-  if (!trawlError && process.env.TRAWL_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+  if (!trawlError && trawlConfig().debug) process.stderr.write(`${(error as Error)?.stack}\n`);
   return trawlError?.exitCode ?? ExitCode.failed;
 }
 

@@ -1,17 +1,9 @@
-import { homedir } from "node:os";
 import { join } from "node:path";
 
 /**
- * The data directory: `$TRAWL_HOME`, else `${XDG_DATA_HOME:-~/.local/share}/trawl` (DESIGN.md §4).
- * Everything trawl stores lives below it.
+ * Where each kind of file lives inside a data directory (the process's is `trawlConfig().home`,
+ * see config.ts); everything trawl stores lives below it.
  */
-export function trawlHome(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.TRAWL_HOME) return env.TRAWL_HOME;
-  const dataHome = env.XDG_DATA_HOME || join(homedir(), ".local", "share");
-  return join(dataHome, "trawl");
-}
-
-/** Where each kind of file lives inside a data directory. */
 export function homePaths(home: string) {
   return {
     home,

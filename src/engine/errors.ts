@@ -40,10 +40,6 @@ export const ENGINE_ERRORS = defineErrors({
     kind: "usage",
     message: "no step named {unknown}; the steps are: {known}",
   },
-  TRAWL_ERR_ENGINE_PARSE_THREADS: {
-    kind: "usage",
-    message: 'TRAWL_PARSE_THREADS must be a whole number of threads (0 or more), not "{value}"',
-  },
 });
 
 /** Makes an error of {@link ENGINE_ERRORS}. */

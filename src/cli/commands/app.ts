@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { homePaths, trawlHome } from "../../core/paths.ts";
+import { configWithFlags } from "../../core/config.ts";
 import { DEFAULT_PORT } from "../../server/index.ts";
 import { TRAWL_BIN as BIN, withoutApp, type GlobalOptions } from "../context.ts";
 import { portParser } from "../option-parsers.ts";
@@ -61,7 +61,7 @@ function openWindow(url: string): string {
 
 /** Starts `trawl serve` in the background, its output in `<home>/logs/server.log`, and waits until it answers. */
 async function startBackgroundServer(url: string, port: number, home: string | undefined): Promise<number> {
-  const logs = join(homePaths(home ?? trawlHome()).home, "logs");
+  const logs = join(configWithFlags({ home }).home, "logs");
   mkdirSync(logs, { recursive: true });
   const out = openSync(join(logs, "server.log"), "a");
   const args = [BIN, "serve", "--port", String(port), ...(home ? ["--home", home] : [])];

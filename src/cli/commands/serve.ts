@@ -1,6 +1,7 @@
-import { delimiter, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { EXAMPLES_DIR } from "../../demo/index.ts";
+import { configWithFlags } from "../../core/config.ts";
 import type { LogLevel } from "../../core/events.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "../../server/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
@@ -18,7 +19,7 @@ interface ServeOptions extends GlobalOptions {
  * PATH), else the current directory; the bundled examples always.
  */
 function scraperFolders(given: string[] | undefined): string[] {
-  const configured = given ?? process.env.TRAWL_SCRAPERS?.split(delimiter).filter(Boolean) ?? [process.cwd()];
+  const configured = configWithFlags({ scrapers: given }).scraperFolders;
   return [...new Set([...configured.map((folder) => resolve(folder)), resolve(EXAMPLES_DIR)])];
 }
 

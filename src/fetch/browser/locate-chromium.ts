@@ -13,12 +13,12 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createBrotliDecompress } from "node:zlib";
 import { extract } from "tar-fs";
+import { configFor } from "../../core/config.ts";
 import { fetchError } from "../errors.ts";
 
 /** How to start the browser: its executable and the environment it needs. */
@@ -42,13 +42,13 @@ const SYSTEM_BROWSERS = [
  * else `~/.cache/trawl`.
  */
 export function browserCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.TRAWL_BROWSER_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "trawl");
+  return configFor(env).browserCache;
 }
 
 /** Finds a Chromium, unpacking the bundled one on first use (a few seconds, once per version). */
 export async function locateChromium(env: NodeJS.ProcessEnv = process.env): Promise<ChromiumLocation> {
-  const configured = env.TRAWL_CHROMIUM;
-  if (configured) {
+  const configured = configFor(env).chromium;
+  if (configured !== undefined) {
     if (!existsSync(configured)) {
       throw fetchError("TRAWL_ERR_FETCH_BROWSER_NOT_FOUND", { path: configured });
     }

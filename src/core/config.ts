@@ -1,0 +1,188 @@
+/**
+ * The process's configuration: the `TRAWL_*` environment variables (and the XDG directories some
+ * defaults derive from), with the command line's global flags over them (flag > environment >
+ * default). One schema, parsed once per process and frozen; docs/configuration.md is its table.
+ */
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
+import { z } from "zod";
+import { UsageError } from "./errors.ts";
+
+/** A blank value means "not set", as the XDG specification says of its own variables. */
+function blankAsUnset(value: unknown): unknown {
+  return typeof value === "string" && value.trim() === "" ? undefined : value;
+}
+
+/** A path or a name: any non-blank text. */
+const text = z.preprocess(blankAsUnset, z.string().optional());
+
+/** Folders separated like `PATH` (`:`, `;` on Windows); empty entries are skipped. */
+const folderList = text.transform((value) => value?.split(delimiter).filter(Boolean));
+
+/** A whole number of threads, 0 or more, as `Number()` reads it. */
+const threadCount = text.pipe(
+  z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || (Number.isInteger(Number(value)) && Number(value) >= 0), {
+      message: "must be a whole number of threads (0 or more)",
+    })
+    .transform((value) => (value === undefined ? undefined : Number(value))),
+);
+
+/** Values of an on/off switch. */
+const SWITCH: Readonly<Record<string, boolean>> = {
+  1: true,
+  true: true,
+  yes: true,
+  on: true,
+  0: false,
+  false: false,
+  no: false,
+  off: false,
+};
+
+/** An on/off switch: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`. */
+const onOff = text.pipe(
+  z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value.toLowerCase() in SWITCH, {
+      message: "must be 1 or 0 (also true/false, yes/no, on/off)",
+    })
+    .transform((value) => (value === undefined ? false : SWITCH[value.toLowerCase()]!)),
+);
+
+/**
+ * The configuration schema. Its input holds the environment's variables under their names and
+ * the flags under theirs (`--home`), so that an error names what the user set; its output is
+ * {@link TrawlConfig}. Other variables of the environment are left out.
+ */
+const ConfigSchema = z
+  .object({
+    "--home": text,
+    "--scrapers": z.array(z.string().min(1, "must name a folder")).optional(),
+    TRAWL_HOME: text,
+    TRAWL_SCRAPERS: folderList,
+    TRAWL_PARSE_THREADS: threadCount,
+    TRAWL_CHROMIUM: text,
+    TRAWL_BROWSER_CACHE: text,
+    TRAWL_DEBUG: onOff,
+    // Read by bin/trawl.js, which decides whether to load the TypeScript sources and so cannot
+    // load this schema first; listed here so that it is checked, documented and not "unknown".
+    TRAWL_FROM_SOURCE: onOff,
+    XDG_DATA_HOME: text,
+    XDG_CACHE_HOME: text,
+  })
+  .transform((raw) => ({
+    /** The data directory: `--home`, else `TRAWL_HOME`, else `${XDG_DATA_HOME:-~/.local/share}/trawl`. */
+    home:
+      raw["--home"] ??
+      raw.TRAWL_HOME ??
+      join(raw.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "trawl"),
+    /**
+     * Folders whose scrapers the web app lists (relative ones from the working directory):
+     * `--scrapers`, else `TRAWL_SCRAPERS`, else the working directory.
+     */
+    scraperFolders: Object.freeze(raw["--scrapers"] ?? raw.TRAWL_SCRAPERS ?? ["."]),
+    /** Parse threads of a crawl; `undefined`: the engine derives them from the cores. */
+    parseThreads: raw.TRAWL_PARSE_THREADS,
+    /** The Chromium to drive; `undefined`: a system one, else the bundled one. */
+    chromium: raw.TRAWL_CHROMIUM,
+    /** Where the bundled Chromium is unpacked: `TRAWL_BROWSER_CACHE`, else `${XDG_CACHE_HOME:-~/.cache}/trawl`. */
+    browserCache: raw.TRAWL_BROWSER_CACHE ?? join(raw.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "trawl"),
+    /** Print the stack trace of an unexpected error. */
+    debug: raw.TRAWL_DEBUG,
+    /** `trawl` runs the TypeScript sources even when the bundle is current. */
+    fromSource: raw.TRAWL_FROM_SOURCE,
+  }));
+
+/** The process's configuration, frozen. Each field's source and default: {@link ConfigSchema}. */
+export type TrawlConfig = Readonly<z.output<typeof ConfigSchema>>;
+
+/** The command line's flags that override the environment. */
+export interface ConfigFlags {
+  /** `--home DIR` (every command). */
+  home?: string;
+  /** `--scrapers DIR…` (`trawl serve`). */
+  scrapers?: string[];
+}
+
+/**
+ * `TRAWL_*` variables that are no setting of the product yet draw no warning: trawl's own tooling
+ * reads them, the product never does, and a developer may well have them exported while running
+ * trawl. `TRAWL_E2E_UI_DIR`: the web-app build the e2e tests serve (test/e2e/ui-dir.ts);
+ * `TRAWL_API`: the server the web app's dev server proxies to (ui/vite.config.ts).
+ */
+const TOOLING_VARIABLES = ["TRAWL_E2E_UI_DIR", "TRAWL_API"];
+
+/** Every `TRAWL_*` variable trawl knows: the schema's and the tooling's. */
+export const KNOWN_VARIABLES: readonly string[] = Object.freeze([
+  ...Object.keys(ConfigSchema.in.shape).filter((name) => name.startsWith("TRAWL_")),
+  ...TOOLING_VARIABLES,
+]);
+
+/**
+ * Parses the configuration from an environment and the flags: frozen, with every default filled
+ * in. A bad value is a usage error (`TRAWL_ERR_CORE_CONFIG`, exit code 2) naming the variable or
+ * flag, what it must be and what it was. Blank values count as unset.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): TrawlConfig {
+  const input = { ...env, "--home": flags.home, "--scrapers": flags.scrapers };
+  const parsed = ConfigSchema.safeParse(input);
+  if (parsed.success) return Object.freeze(parsed.data);
+  const issue = parsed.error.issues[0]!;
+  const variable = String(issue.path[0]);
+  const value = (input as Record<string, unknown>)[variable];
+  throw new UsageError(
+    "TRAWL_ERR_CORE_CONFIG",
+    `${variable} ${issue.message}, not ${JSON.stringify(value)}`,
+    {
+      details: { variable, problem: issue.message, value },
+    },
+  );
+}
+
+/** The `TRAWL_*` variables of `env` that trawl does not know, sorted. */
+export function unknownVariables(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith("TRAWL_") && !KNOWN_VARIABLES.includes(name))
+    .sort();
+}
+
+let processConfig: TrawlConfig | undefined;
+
+/**
+ * The configuration of this process, from `process.env`: parsed on first use, the same frozen
+ * object afterwards. The first use also warns on stderr, once, of each unknown `TRAWL_*` variable
+ * (a misspelt setting would otherwise be ignored without a word). Throws like {@link parseConfig}.
+ */
+export function trawlConfig(): TrawlConfig {
+  if (processConfig === undefined) {
+    processConfig = parseConfig(process.env);
+    for (const name of unknownVariables(process.env)) {
+      process.stderr.write(
+        `trawl: warning: ${name} is not a trawl setting and is ignored (see docs/configuration.md)\n`,
+      );
+    }
+  }
+  return processConfig;
+}
+
+/**
+ * The configuration an environment gives: the process's own ({@link trawlConfig}) for
+ * `process.env`, else that environment parsed (for callers that take an environment, and tests).
+ */
+export function configFor(env: NodeJS.ProcessEnv): TrawlConfig {
+  return env === process.env ? trawlConfig() : parseConfig(env);
+}
+
+/**
+ * The process's configuration with the command line's flags over it; the process's own object
+ * when no flag is given. Throws like {@link parseConfig}, naming the flag.
+ */
+export function configWithFlags(flags: ConfigFlags): TrawlConfig {
+  const config = trawlConfig();
+  if (flags.home === undefined && flags.scrapers === undefined) return config;
+  return parseConfig(process.env, flags);
+}
