@@ -3,18 +3,11 @@ import { describeError } from "../core/errors.ts";
 import type { EventBus, LogLevel, RunStatus, TrawlEvent } from "../core/events.ts";
 import type { Fetcher } from "../fetch/types.ts";
 import type { CompiledScraper, ScraperContext, StepContext } from "../pipeline/types.ts";
-import { describeTolerance, tolerated } from "../pipeline/units.ts";
 import type { RunControl, RunRecord, Store } from "../store/types.ts";
 import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
 import type { PageTypeHealth } from "../core/contract/runs.ts";
-import { emptyCrawlCulprits } from "./empty-crawl.ts";
-import {
-  EmptyCrawlError,
-  engineError,
-  NothingFetchedError,
-  StepFailedError,
-  TooManyFailedError,
-} from "./errors.ts";
+import { checkCrawl } from "./crawl-verdict.ts";
+import { engineError, StepFailedError } from "./errors.ts";
 import { runPostStep } from "./post-step.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { RunControls } from "./run-controls.ts";
@@ -135,8 +128,13 @@ export class RunSession {
       const outcome = await this.crawl(context);
       if (outcome === "finished") {
         for (const line of unmatchedSelectors(this.selectors.snapshot())) this.log("warn", line);
-        await this.checkFailures();
-        this.checkEmpty();
+        await checkCrawl({
+          runId: this.runId,
+          scraper: this.scraper,
+          store: this.store,
+          progress: this.progress,
+          selectors: this.selectors,
+        });
       }
       return { outcome, records: await this.store.records.count(this.runId, 0), result: {} };
     }
@@ -156,37 +154,6 @@ export class RunSession {
       if (this.controls.is("cancel")) return { outcome: "cancelled" as const, records: 0, result: {} };
       throw new StepFailedError(step.name, error);
     }
-  }
-
-  /**
-   * Fails the run before its steps when the crawl got no page at all, or more failed requests
-   * than `limits.max_failed` allows: its steps would publish a partial dataset as the latest.
-   */
-  private async checkFailures(): Promise<void> {
-    const { pagesDone: requests, errors: failed } = this.progress.overall();
-    if (failed === 0) return;
-    const max = this.scraper.limits.maxFailed;
-    if (failed < requests && (max === undefined || failed <= tolerated(max, requests))) return;
-    const failures = await this.store.queue.failures(this.runId);
-    if (failed === requests) throw new NothingFetchedError(failures);
-    // Some pages were fetched, so max_failed is set and was exceeded.
-    throw new TooManyFailedError(failures, requests, describeTolerance(max!));
-  }
-
-  /**
-   * Fails the run before its steps when the crawl fetched pages but yielded no records (or only
-   * records in which no selector found a value) because selectors matched nothing: its steps
-   * would publish an empty dataset as the latest. `allow_empty: true` accepts it.
-   */
-  private checkEmpty(): void {
-    if (this.scraper.allowEmpty) return;
-    const { pagesDone, errors, records } = this.progress.overall();
-    const fetched = pagesDone - errors;
-    if (fetched === 0) return;
-    const counted = this.selectors.pages() >= fetched;
-    const health = this.selectors.snapshot();
-    const culprits = emptyCrawlCulprits(health, { pages: this.scraper.pages, records, counted });
-    if (culprits) throw new EmptyCrawlError(fetched, records > 0, culprits);
   }
 
   private async crawl(context: ScraperContext): Promise<CrawlOutcome> {
