@@ -17,15 +17,15 @@ export const DATASET_ERRORS = defineErrors({
   },
   TRAWL_ERR_DATASET_NOT_FOUND: {
     kind: "not_found",
-    message: "no dataset {name} (or no version {version} of it)",
+    message: "dataset {name} has no version {version}",
   },
-  TRAWL_ERR_DATASET_CORRUPT: { kind: "failed", message: "{file} is not well-formed: {problem}" },
-  TRAWL_ERR_DATASET_RECORD: { kind: "failed", message: "record {index} cannot be stored: {problem}" },
+  TRAWL_ERR_DATASET_CORRUPT: { kind: "failed", message: "{path}:{line}: not a JSON object" },
+  TRAWL_ERR_DATASET_RECORD: { kind: "failed", message: "record #{n} is not an object" },
   TRAWL_ERR_DATASET_CSV_FIELDS: {
     kind: "failed",
     message: "record field {field} is not a CSV column; pass the complete field list to export CSV",
   },
-  TRAWL_ERR_DATASET_PUBLISH: { kind: "failed", message: "publishing {name} failed: {problem}" },
+  TRAWL_ERR_DATASET_PUBLISH: { kind: "failed", message: "publishing dataset {name} failed: {problem}" },
 });
 
 /** Makes an error of {@link DATASET_ERRORS}. */

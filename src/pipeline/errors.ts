@@ -8,8 +8,11 @@ export const PIPELINE_ERRORS = defineErrors({
     kind: "usage",
     message: "{file}:{line}:{column} {path}: {problem} (and {more} more problem(s))",
   },
-  TRAWL_ERR_PIPELINE_LOAD: { kind: "usage", message: "{file}: {problem}" },
-  TRAWL_ERR_PIPELINE_PARSE_HOOK: { kind: "failed", message: "{problem}" },
+  TRAWL_ERR_PIPELINE_LOAD: { kind: "usage", message: "{file}: cannot read the definition file" },
+  TRAWL_ERR_PIPELINE_PARSE_HOOK: {
+    kind: "failed",
+    message: 'parse hook returned a link to unknown page type "{page}"',
+  },
   TRAWL_ERR_PIPELINE_STEP_KIND: { kind: "failed", message: 'step kind "{kind}" is {problem}' },
   TRAWL_ERR_PIPELINE_TOO_MANY_DROPPED: {
     kind: "failed",
