@@ -1,6 +1,7 @@
 import type { RunStatus } from "../core/events.ts";
 import { formatRunId } from "../core/ids.ts";
 import { randomInt } from "node:crypto";
+import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import { storeError } from "./errors.ts";
 import type {
@@ -58,26 +59,11 @@ const JSON_FIELDS = new Set<keyof RunRecord>(["breakpoints", "stats", "targets",
 
 function toRecord(row: RunRow): RunRecord {
   return {
-    id: row.id,
-    scraper: row.scraper,
-    source: row.source,
-    definitionHash: row.definition_hash,
-    status: row.status,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    updatedAt: row.updated_at,
-    error: row.error,
-    owner: row.owner,
-    heartbeatAt: row.heartbeat_at,
-    control: row.control,
-    pauseReason: row.pause_reason,
+    ...camelRow(row),
     breakpoints: JSON.parse(row.breakpoints) as string[],
     targets: JSON.parse(row.targets) as string[],
     steps: JSON.parse(row.steps) as string[],
     stats: JSON.parse(row.stats) as Record<string, unknown>,
-    datasetName: row.dataset_name,
-    datasetVersion: row.dataset_version,
     options: JSON.parse(row.options) as RunOptions,
     recordKey: row.record_key === null ? null : (JSON.parse(row.record_key) as string[]),
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import { storeError } from "./errors.ts";
 import type {
@@ -56,24 +57,7 @@ interface ScheduleRow {
 }
 
 function toSchedule(row: ScheduleRow): ScheduleRecord {
-  return {
-    id: row.id,
-    scraper: row.scraper,
-    source: row.source,
-    timing: JSON.parse(row.timing) as unknown,
-    catchUp: row.catch_up,
-    graceMs: row.grace_ms,
-    overlap: row.overlap,
-    maxFailures: row.max_failures,
-    retries: row.retries,
-    jitterMs: row.jitter_ms,
-    status: row.status,
-    pausedReason: row.paused_reason,
-    failures: row.failures,
-    cursor: row.cursor,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  return { ...camelRow(row), timing: JSON.parse(row.timing) as unknown };
 }
 
 interface OccurrenceRow {
@@ -92,20 +76,7 @@ interface OccurrenceRow {
 }
 
 function toOccurrence(row: OccurrenceRow): OccurrenceRecord {
-  return {
-    scheduleId: row.schedule_id,
-    dueAt: row.due_at,
-    attempt: row.attempt,
-    kind: row.kind,
-    status: row.status,
-    reason: row.reason,
-    runId: row.run_id,
-    startAfter: row.start_after,
-    claimedBy: row.claimed_by,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-  };
+  return camelRow(row);
 }
 
 interface ProcessRow {
@@ -330,17 +301,7 @@ export class SqliteScheduleStore implements ScheduleStore {
     const rows = this.db
       .prepare(`SELECT * FROM scheduler_processes ORDER BY heartbeat_at DESC`)
       .all() as ProcessRow[];
-    return rows.map((row) => ({
-      owner: row.owner,
-      pid: row.pid,
-      host: row.host,
-      startedAt: row.started_at,
-      heartbeatAt: row.heartbeat_at,
-      checkedAt: row.checked_at,
-      schedulesChecked: row.schedules_checked,
-      runsStarted: row.runs_started,
-      nextDueAt: row.next_due_at,
-    }));
+    return rows.map((row): SchedulerProcess => camelRow(row));
   }
 
   async lead(owner: string, now: number, ttlMs: number): Promise<boolean> {
