@@ -28,8 +28,13 @@ const MEDIA_TYPES = Object.values(CONTENT_TYPES).map((type) => type.split(";")[0
 
 /** Datasets: versions with their manifests, verification, and downloads in each export format. */
 export function datasetRoutes(server: FastifyInstance, app: App): void {
-  const root = app.paths.datasets;
+  listDatasetsRoute(server, app.paths.datasets);
+  verifyDatasetRoute(server, app.paths.datasets);
+  downloadVersionRoute(server, app.paths.datasets);
+}
 
+/** GET /datasets: every dataset with its versions and their manifests; `root` is the datasets folder. */
+function listDatasetsRoute(server: FastifyInstance, root: string): void {
   server.get(
     "/datasets",
     {
@@ -65,7 +70,10 @@ export function datasetRoutes(server: FastifyInstance, app: App): void {
       };
     },
   );
+}
 
+/** POST /datasets/:name/verify: checks a version's files against its manifest. */
+function verifyDatasetRoute(server: FastifyInstance, root: string): void {
   const NameVersion = Type.Object({ name: Type.String() });
   server.post(
     "/datasets/:name/verify",
@@ -84,7 +92,10 @@ export function datasetRoutes(server: FastifyInstance, app: App): void {
       return verifyDataset(root, assertDatasetName(name), version);
     },
   );
+}
 
+/** GET /datasets/:name/versions/:version/download: a version's records as a file. */
+function downloadVersionRoute(server: FastifyInstance, root: string): void {
   server.get(
     "/datasets/:name/versions/:version/download",
     {
