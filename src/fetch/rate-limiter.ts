@@ -9,6 +9,7 @@ import type { Clock } from "../core/clock.ts";
 import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
 import type { PaceDefaults } from "./fetch-defaults.ts";
 import { HostPace } from "./host-pace.ts";
+import type { HostRateStats } from "./types.ts";
 import type { ThrottleVerdict } from "./host-pace.ts";
 
 /** Options of {@link AdaptiveRateLimiter}. */
@@ -27,22 +28,7 @@ export interface RateLimiterOptions {
   clock?: Clock;
 }
 
-/** What the limiter knows about one host. */
-export interface HostRateStats {
-  host: string;
-  /** Current requests/second. */
-  rate: number;
-  /** The most it goes up to. */
-  maxRate: number;
-  /** Tokens granted so far. */
-  requests: number;
-  /** 429/503 responses seen. */
-  throttled: number;
-  /** Milliseconds the host has been blocked by `Retry-After` so far (a running block counted to its end). */
-  blockedMs: number;
-  /** Epoch ms until which the host is blocked by `Retry-After`, or `null`. */
-  blockedUntil: number | null;
-}
+export type { HostRateStats } from "./types.ts";
 
 /**
  * What a response changed about a host's pace (see {@link AdaptiveRateLimiter.onResponse}): a rate

@@ -84,19 +84,25 @@ export interface Fetcher {
   fetch(request: FetchRequest): Promise<FetchResponse>;
   /** Closes pools and sockets. */
   close(): Promise<void>;
-  /**
-   * The politeness state per host, when the fetcher keeps one: current and maximum rate,
-   * requests granted, 429/503 seen, milliseconds blocked by `Retry-After`, the current block.
-   */
-  hostStats?(): {
-    host: string;
-    rate: number;
-    maxRate: number;
-    requests: number;
-    throttled: number;
-    blockedMs: number;
-    blockedUntil: number | null;
-  }[];
+  /** The politeness state per host, when the fetcher keeps one. */
+  hostStats?(): HostRateStats[];
+}
+
+/** What the rate limiter knows about one host. */
+export interface HostRateStats {
+  host: string;
+  /** Current requests/second. */
+  rate: number;
+  /** The most it goes up to. */
+  maxRate: number;
+  /** Tokens granted so far. */
+  requests: number;
+  /** 429/503 responses seen. */
+  throttled: number;
+  /** Milliseconds the host has been blocked by `Retry-After` so far (a running block counted to its end). */
+  blockedMs: number;
+  /** Epoch ms until which the host is blocked by `Retry-After`, or `null`. */
+  blockedUntil: number | null;
 }
 
 /** What a fetcher captures (see {@link CaptureSink}). */
