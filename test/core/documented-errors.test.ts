@@ -111,6 +111,12 @@ describe("the error catalogues and docs/errors.md", () => {
     for (const [code, file] of used) expect(catalogued.has(code), `${code} (in ${file})`).toBe(true);
   });
 
+  it("leaves no bare Error thrown in src/: each error has a catalogued code", () => {
+    for (const file of sources("src")) {
+      expect(readFileSync(file, "utf8"), file).not.toMatch(/throw new Error\(/);
+    }
+  });
+
   it("catalogues no code src/ no longer raises", () => {
     const text = sources("src")
       .map((file) => readFileSync(file, "utf8"))
