@@ -1,34 +1,17 @@
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
-import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { App } from "../app/index.ts";
 import { LIVE_RUN_STATUSES } from "../core/contract/values.ts";
 import { describeError } from "../core/errors.ts";
 import { STREAMED_EVENT_TYPES, type LogLevel, type TrawlEvent } from "../core/events.ts";
 import type { Scheduler } from "../scheduler/index.ts";
-import { apiErrorOf } from "./api-error.ts";
-import { serverError } from "./errors.ts";
 import { EventHub } from "./event-hub.ts";
 import { HealthSampler } from "./health-sampler.ts";
-import { allowedAuthorities, guardRequest } from "./guard.ts";
-import { activityRoutes } from "./routes/activity.ts";
-import { captureRoutes } from "./routes/captures.ts";
-import { compareRoutes } from "./routes/compare.ts";
-import { datasetRecordRoutes } from "./routes/dataset-records.ts";
-import { datasetRoutes } from "./routes/datasets.ts";
-import { eventRoutes } from "./routes/events.ts";
-import { healthRoutes } from "./routes/health.ts";
-import { recordingExportRoutes } from "./routes/recording-export.ts";
-import { runLogRoutes } from "./routes/run-logs.ts";
-import { runRecordRoutes } from "./routes/run-records.ts";
-import { runRoutes } from "./routes/runs.ts";
-import { scheduleRoutes } from "./routes/schedules.ts";
-import { scraperRoutes } from "./routes/scrapers.ts";
-import { sessionRoutes } from "./routes/sessions.ts";
+import { allowedAuthorities } from "./guard.ts";
+import { createHttpServer } from "./http-server.ts";
+import { registerApi } from "./api.ts";
 import { DEFAULT_UI_DIR, serveApp } from "./web-app.ts";
 import { RunFeed } from "./run-feed.ts";
 import { RunWatcher } from "./run-watcher.ts";
@@ -108,67 +91,19 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
     ...(options.healthRetentionMs !== undefined && { retentionMs: options.healthRetentionMs }),
   });
 
-  const fastify = Fastify({
-    logger: false,
-    // Against slow clients (slowloris): headers within 10 s, the whole request within 30 s.
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
-    connectionTimeout: 60_000,
-    keepAliveTimeout: 5_000,
-    bodyLimit: 1024 * 1024,
-    http: {
-      headersTimeout: options.headersTimeoutMs ?? 10_000,
-      // Node looks for expired requests only this often (30 s by default, which defeats the above).
-      connectionsCheckingInterval: Math.min(1000, (options.headersTimeoutMs ?? 10_000) / 2),
-    },
-  }).withTypeProvider<TypeBoxTypeProvider>();
-
   let authorities: ReturnType<typeof allowedAuthorities> = new Set();
-  fastify.addHook("onRequest", async (request) => guardRequest(request, authorities));
-  fastify.setErrorHandler((error, _request, reply) => {
-    const body = apiErrorOf(error);
-    if (body.statusCode >= 500) log("error", `${_request.method} ${_request.url}: ${describeError(error)}`);
-    void reply.code(body.statusCode).send(body);
-  });
-  fastify.setNotFoundHandler((request, reply) => {
-    const body = apiErrorOf(
-      serverError("TRAWL_ERR_HTTP_NOT_FOUND", { method: request.method, url: request.url }),
-    );
-    void reply.code(body.statusCode).send(body);
-  });
-
-  await fastify.register(swagger, {
-    openapi: {
-      info: {
-        title: "trawl API",
-        version: "0.1.0",
-        description: "Runs, schedules and live events of a local trawl.",
-      },
-    },
-  });
-  await fastify.register(swaggerUi, { routePrefix: "/api/docs" });
-
+  const fastify = createHttpServer(options, log, () => authorities);
   let scheduler: Scheduler | undefined;
   const stopScheduler = new AbortController();
-  await fastify.register(
-    async (api) => {
-      healthRoutes(api, app, Date.now(), sampler);
-      activityRoutes(api, app);
-      runRoutes(api, app, (message) => log("error", message));
-      runLogRoutes(api, app);
-      runRecordRoutes(api, app);
-      scheduleRoutes(api, app, () => scheduler?.wake());
-      eventRoutes(api, hub, options.heartbeatMs ?? 15_000);
-      datasetRoutes(api, app);
-      datasetRecordRoutes(api, app);
-      recordingExportRoutes(api, app);
-      compareRoutes(api, app);
-      captureRoutes(api, app);
-      scraperRoutes(api, options.scraperFolders ?? [process.cwd()]);
-      sessionRoutes(api, app);
-      api.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
-    },
-    { prefix: "/api" },
-  );
+  await registerApi(fastify, {
+    app,
+    hub,
+    sampler,
+    log,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    scraperFolders: options.scraperFolders ?? [process.cwd()],
+    wakeScheduler: () => scheduler?.wake(),
+  });
 
   const uiDir = options.uiDir === undefined ? DEFAULT_UI_DIR : options.uiDir;
   if (uiDir && existsSync(join(uiDir, "index.html"))) await serveApp(fastify, uiDir);

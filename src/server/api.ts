@@ -1,0 +1,71 @@
+/** The API under `/api`: every route group, and the OpenAPI description of them all. */
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { FastifyInstance } from "fastify";
+import type { App } from "../app/index.ts";
+import type { LogLevel } from "../core/events.ts";
+import type { EventHub } from "./event-hub.ts";
+import type { HealthSampler } from "./health-sampler.ts";
+import { activityRoutes } from "./routes/activity.ts";
+import { captureRoutes } from "./routes/captures.ts";
+import { compareRoutes } from "./routes/compare.ts";
+import { datasetRecordRoutes } from "./routes/dataset-records.ts";
+import { datasetRoutes } from "./routes/datasets.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { recordingExportRoutes } from "./routes/recording-export.ts";
+import { runLogRoutes } from "./routes/run-logs.ts";
+import { runRecordRoutes } from "./routes/run-records.ts";
+import { runRoutes } from "./routes/runs.ts";
+import { scheduleRoutes } from "./routes/schedules.ts";
+import { scraperRoutes } from "./routes/scrapers.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
+
+/** What the routes serve from. */
+export interface ApiContext {
+  app: App;
+  hub: EventHub;
+  sampler: HealthSampler;
+  /** Comment lines on the event stream this often. */
+  heartbeatMs: number;
+  /** Folders whose scraper definitions the app lists. */
+  scraperFolders: string[];
+  /** Tells the scheduler of this process, if any, that a schedule changed. */
+  wakeScheduler: () => void;
+  log(level: LogLevel, message: string): void;
+}
+
+/** Registers the API, its OpenAPI description (`/api/openapi.json`) and documentation page (`/api/docs`). */
+export async function registerApi(fastify: FastifyInstance, context: ApiContext): Promise<void> {
+  const { app, hub, sampler, log } = context;
+  await fastify.register(swagger, {
+    openapi: {
+      info: {
+        title: "trawl API",
+        version: "0.1.0",
+        description: "Runs, schedules and live events of a local trawl.",
+      },
+    },
+  });
+  await fastify.register(swaggerUi, { routePrefix: "/api/docs" });
+  await fastify.register(
+    async (api) => {
+      healthRoutes(api, app, Date.now(), sampler);
+      activityRoutes(api, app);
+      runRoutes(api, app, (message) => log("error", message));
+      runLogRoutes(api, app);
+      runRecordRoutes(api, app);
+      scheduleRoutes(api, app, context.wakeScheduler);
+      eventRoutes(api, hub, context.heartbeatMs);
+      datasetRoutes(api, app);
+      datasetRecordRoutes(api, app);
+      recordingExportRoutes(api, app);
+      compareRoutes(api, app);
+      captureRoutes(api, app);
+      scraperRoutes(api, context.scraperFolders);
+      sessionRoutes(api, app);
+      api.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
+    },
+    { prefix: "/api" },
+  );
+}
