@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync } from "node:fs";
+import { mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { configWithFlags } from "../../core/config.ts";
+import { findExecutable } from "../../core/find-executable.ts";
 import { DEFAULT_PORT } from "../../server/index.ts";
 import { TRAWL_BIN as BIN, withoutApp, type GlobalOptions } from "../context.ts";
 import { portParser } from "../option-parsers.ts";
@@ -34,19 +35,10 @@ async function isTrawlServer(url: string): Promise<boolean> {
   }
 }
 
-function findOnPath(name: string): string | undefined {
-  if (name.includes("/") || name.includes("\\")) return existsSync(name) ? name : undefined;
-  for (const dir of (process.env.PATH ?? "").split(process.platform === "win32" ? ";" : ":")) {
-    const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
 /** Opens `url` as an app window of a Chromium-family browser, else in the default browser. */
 function openWindow(url: string): string {
   for (const name of BROWSERS) {
-    const browser = findOnPath(name);
+    const browser = findExecutable(name);
     if (!browser) continue;
     spawn(browser, [`--app=${url}`], { detached: true, stdio: "ignore" }).unref();
     return browser;

@@ -13,12 +13,13 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { delimiter, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createBrotliDecompress } from "node:zlib";
 import { extract } from "tar-fs";
 import { configFor } from "../../core/config.ts";
+import { findExecutable } from "../../core/find-executable.ts";
 import { fetchError } from "../errors.ts";
 
 /** How to start the browser: its executable and the environment it needs. */
@@ -54,17 +55,9 @@ export async function locateChromium(env: NodeJS.ProcessEnv = process.env): Prom
     }
     return { executablePath: configured, env: {}, source: "TRAWL_CHROMIUM" };
   }
-  const system = SYSTEM_BROWSERS.map((name) => onPath(name, env)).find((path) => path !== undefined);
+  const system = SYSTEM_BROWSERS.map((name) => findExecutable(name, env)).find((path) => path !== undefined);
   if (system) return { executablePath: system, env: {}, source: "system" };
   return bundledChromium(browserCacheDir(env));
-}
-
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (name.includes("/")) return existsSync(name) ? name : undefined;
-  return (env.PATH ?? "")
-    .split(delimiter)
-    .map((dir) => join(dir, name))
-    .find((path) => existsSync(path));
 }
 
 /**
