@@ -6,6 +6,7 @@
  * said in `warnings`, or, for changes, instead of a diff.
  */
 import type { RunChanges, RunComparison } from "../core/contract/compare.ts";
+import { FINAL_RUN_STATUSES } from "../core/contract/values.ts";
 import { RunNotFoundError } from "../core/errors.ts";
 import type { RunRecord, Store } from "../store/index.ts";
 import { diffRecords } from "../datasets/index.ts";
@@ -114,7 +115,7 @@ export function notFinalState(run: RunSummary): string | null {
 function notComparedReason(run: RunSummary): string | null {
   const state = notFinalState(run);
   if (state === null) return null;
-  const resumable = ["paused", "interrupted", "queued", "running"].includes(run.status);
+  const resumable = !(FINAL_RUN_STATUSES as readonly string[]).includes(run.status);
   return `this run ${state}: its records are not compared${resumable ? " until it succeeds" : ""}`;
 }
 
