@@ -1,4 +1,4 @@
-import { Link, useParams } from "react-router";
+import { useParams } from "react-router";
 import { useCaptureCounts, useRun } from "../api/queries.ts";
 import { ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
@@ -6,10 +6,11 @@ import { RunActions } from "../components/RunActions.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { StepPipeline } from "../components/StepPipeline.tsx";
 import { TargetGrid } from "../components/TargetGrid.tsx";
-import { formatDate, formatDuration, formatNumber, runDuration } from "../lib/format.ts";
+import { formatNumber } from "../lib/format.ts";
 import { overallOf } from "./dashboard/ActiveRunCard.tsx";
 import { LogViewer } from "./run/LogViewer.tsx";
 import { RecordsTable } from "./run/RecordsTable.tsx";
+import { RunFacts } from "./run/RunFacts.tsx";
 import { RunChanges } from "./run/RunChanges.tsx";
 import { RunErrors, RunStatsPanel } from "./run/RunStatsPanel.tsx";
 import { ScreenshotGallery } from "./run/ScreenshotGallery.tsx";
@@ -33,70 +34,7 @@ export function RunDetailPage() {
         <span className="spacer" />
         <RunActions run={run} />
       </header>
-      <dl className="facts">
-        <div>
-          <dt>Scraper</dt>
-          <dd>
-            {run.source ? (
-              <Link to={`/scrapers/view?file=${encodeURIComponent(run.source)}`}>{run.scraper}</Link>
-            ) : (
-              run.scraper
-            )}
-          </dd>
-        </div>
-        <div>
-          <dt>Created</dt>
-          <dd>{formatDate(run.createdAt)}</dd>
-        </div>
-        <div>
-          <dt>Started</dt>
-          <dd>{formatDate(run.startedAt)}</dd>
-        </div>
-        <div>
-          <dt>Finished</dt>
-          <dd>{formatDate(run.finishedAt)}</dd>
-        </div>
-        <div>
-          <dt>Duration</dt>
-          <dd>{formatDuration(runDuration(run))}</dd>
-        </div>
-        <div>
-          <dt>Records</dt>
-          <dd data-testid="run-records">{formatNumber(run.records)}</dd>
-        </div>
-        <div>
-          <dt>Dataset</dt>
-          <dd data-testid="run-dataset">
-            {run.dataset ? (
-              <Link to={`/datasets#${encodeURIComponent(run.dataset.name)}`}>
-                {run.dataset.name} v{run.dataset.version}
-              </Link>
-            ) : (
-              "—"
-            )}
-          </dd>
-        </div>
-        <div>
-          <dt>Compare</dt>
-          <dd>
-            <Link to={`/compare?b=${run.id}`}>with another run</Link>
-          </dd>
-        </div>
-        {captures && captures.page + captures.response + captures.action > 0 && (
-          <div>
-            <dt>Recording</dt>
-            <dd>
-              <Link to={`/runs/${run.id}/replay`} data-testid="replay-link">
-                Replay
-              </Link>{" "}
-              <span className="muted small">
-                {formatNumber(captures.page)} pages · {formatNumber(captures.response)} responses ·{" "}
-                {formatNumber(captures.action)} actions
-              </span>
-            </dd>
-          </div>
-        )}
-      </dl>
+      <RunFacts run={run} captures={captures} />
       {run.error && (
         <p className="notice notice-error" data-testid="run-error">
           {run.error}
