@@ -1,13 +1,14 @@
 import { useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { useNavigate, useParams } from "react-router";
 import { useSchedule } from "../api/queries.ts";
 import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
-import { formatDate, formatDuration, formatInZone } from "../lib/format.ts";
+import { formatDate, formatInZone } from "../lib/format.ts";
 import { usePageTitle } from "../lib/use-page-title.ts";
 import { RunNowOutcome } from "./schedules/RunNowOutcome.tsx";
 import { ScheduleControls, type ScheduleAction } from "./schedules/ScheduleControls.tsx";
 import { ScheduleForm } from "./schedules/ScheduleForm.tsx";
+import { ScheduleHistory } from "./schedules/ScheduleHistory.tsx";
 import { useScheduleAction } from "./schedules/ScheduleRow.tsx";
 
 /** One schedule: its settings, the next occurrences and what each past occurrence became. */
@@ -75,38 +76,7 @@ export function ScheduleDetailPage() {
         </ol>
       )}
       <h2>History</h2>
-      {schedule.history.length === 0 ? (
-        <Empty>This schedule has not fired yet.</Empty>
-      ) : (
-        <table className="table compact" data-testid="schedule-history">
-          <thead>
-            <tr>
-              <th>Due</th>
-              <th>Kind</th>
-              <th>Attempt</th>
-              <th>Status</th>
-              <th>Reason</th>
-              <th>Run</th>
-              <th className="num">Duration</th>
-            </tr>
-          </thead>
-          <tbody>
-            {schedule.history.map((o) => (
-              <tr key={`${o.due}-${o.attempt}`} data-testid="occurrence-row">
-                <td>{formatInZone(o.due, schedule.zone)}</td>
-                <td>{o.kind}</td>
-                <td className="num">{o.attempt}</td>
-                <td>
-                  <StatusBadge status={o.status} testId="occurrence-status" />
-                </td>
-                <td className="muted">{o.reason ?? ""}</td>
-                <td className="mono">{o.run ? <Link to={`/runs/${o.run}`}>{o.run}</Link> : "—"}</td>
-                <td className="num">{formatDuration(o.durationMs)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ScheduleHistory schedule={schedule} />
     </section>
   );
 }
