@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { trawlConfig } from "../core/config.ts";
 import { ExitCode } from "../core/errors.ts";
+import { TRAWL_VERSION } from "../core/version.ts";
 import { printJson, reportError } from "./output.ts";
 
 type Register = (program: Command) => void;
@@ -55,7 +56,7 @@ function commandName(args: readonly string[]): string | undefined {
 export function buildProgram(commands: readonly Register[]): Command {
   const program = new Command("trawl")
     .description("local-first web scraping: define, run, resume and trust your scrapers")
-    .version("0.1.0")
+    .version(TRAWL_VERSION)
     .option("--home <dir>", HOME_HELP)
     .showHelpAfterError()
     .exitOverride()

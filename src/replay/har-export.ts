@@ -4,6 +4,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import type { Writable } from "node:stream";
+import { TRAWL_VERSION } from "../core/version.ts";
 import type { CaptureRecord } from "../store/index.ts";
 import type { PageDetail, ResponseDetail } from "./capture-detail.ts";
 import {
@@ -88,7 +89,7 @@ export async function writeHar(recording: Recording, out: Writable): Promise<Exp
     if (at < Date.parse(page.startedDateTime)) page.startedDateTime = isoDate(at);
     return page.id;
   };
-  const creator = { name: "trawl", version: "0.1.0", comment: `run ${recording.run.id}` };
+  const creator = { name: "trawl", version: TRAWL_VERSION, comment: `run ${recording.run.id}` };
   await writeChunk(out, `{"log":{"version":"1.2","creator":${JSON.stringify(creator)},"entries":[`);
   let entries = 0;
   for await (const capture of readCaptures(recording, ["page", "response"])) {

@@ -4,6 +4,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import type { App } from "../app/index.ts";
 import type { LogLevel } from "../core/events.ts";
+import { TRAWL_VERSION } from "../core/version.ts";
 import type { EventHub } from "./event-hub.ts";
 import type { HealthSampler } from "./health-sampler.ts";
 import { activityRoutes } from "./routes/activity.ts";
@@ -42,7 +43,7 @@ export async function registerApi(fastify: FastifyInstance, context: ApiContext)
     openapi: {
       info: {
         title: "trawl API",
-        version: "0.1.0",
+        version: TRAWL_VERSION,
         description: "Runs, schedules and live events of a local trawl.",
       },
     },

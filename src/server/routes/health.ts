@@ -10,6 +10,7 @@ import {
   type HealthSamples,
 } from "../../core/contract/health.ts";
 import { ACTIVE_RUN_STATUSES } from "../../core/contract/values.ts";
+import { TRAWL_VERSION } from "../../core/version.ts";
 import { schedulerStatus } from "../../scheduler/index.ts";
 import { serverError } from "../errors.ts";
 import { describeSample, type HealthSampler } from "../health-sampler.ts";
@@ -46,7 +47,7 @@ export function healthRoutes(
       const memory = process.memoryUsage();
       return {
         status: "ok",
-        version: "0.1.0",
+        version: TRAWL_VERSION,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         machine: {
           cpus: cpus().length,
