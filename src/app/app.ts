@@ -1,6 +1,4 @@
-import { systemClock, type Clock } from "../core/clock.ts";
-import { trawlConfig } from "../core/config.ts";
-import { homePaths } from "../core/paths.ts";
+import { systemClock, type Clock, trawlConfig, homePaths } from "../core/index.ts";
 import { cleanupInterruptedPublishes, listValidVersions, publishDataset } from "../datasets/index.ts";
 import { Engine } from "../engine/index.ts";
 import type { DatasetPublisher, FetcherFactory } from "../engine/index.ts";

@@ -7,7 +7,7 @@
  */
 import type { RunChanges, RunComparison } from "../core/contract/compare.ts";
 import { FINAL_RUN_STATUSES } from "../core/contract/values.ts";
-import { RunNotFoundError } from "../core/errors.ts";
+import { RunNotFoundError } from "../core/index.ts";
 import type { RunRecord, Store } from "../store/index.ts";
 import { diffRecords } from "../datasets/index.ts";
 import { describeRun, type RunSummary } from "./run-summary.ts";

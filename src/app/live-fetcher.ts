@@ -1,5 +1,4 @@
-import type { Clock } from "../core/clock.ts";
-import type { homePaths } from "../core/paths.ts";
+import type { Clock, homePaths } from "../core/index.ts";
 import type { FetcherFactory } from "../engine/index.ts";
 import { createHttpFetcher, sessionFileOf } from "../fetch/index.ts";
 import { CaptureWriter } from "../replay/index.ts";

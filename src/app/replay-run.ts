@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Progress, RunStatus } from "../core/events.ts";
+import type { Progress, RunStatus } from "../core/index.ts";
 import { loadScraper } from "../pipeline/index.ts";
 import { NoRecordingError, ReplayFetcher } from "../replay/index.ts";
 import { FileBlobStore } from "../store/index.ts";

@@ -1,5 +1,5 @@
 import type { PageTypeHealth, RunStats, RunSummary, TargetStatus } from "../core/contract/runs.ts";
-import type { RunStatus } from "../core/events.ts";
+import type { RunStatus } from "../core/index.ts";
 import { controlsFor } from "../engine/index.ts";
 import type { RunRecord, Store, TargetCounts } from "../store/index.ts";
 

@@ -1,4 +1,4 @@
-import { describeError } from "../core/errors.ts";
+import { describeError } from "../core/index.ts";
 import type { Engine } from "../engine/index.ts";
 import { loadScraper } from "../pipeline/index.ts";
 import type { RunOutcome, ScheduleRunner } from "../scheduler/index.ts";

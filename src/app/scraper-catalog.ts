@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import type { ScraperEntry } from "../core/contract/scrapers.ts";
-import { describeError } from "../core/errors.ts";
+import { describeError } from "../core/index.ts";
 import { DefinitionError, loadScraper } from "../pipeline/index.ts";
 
 export type { ScraperEntry } from "../core/contract/scrapers.ts";

@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { App } from "../app/index.ts";
-import { configWithFlags } from "../core/config.ts";
-import { ExitCode } from "../core/errors.ts";
+import { configWithFlags, ExitCode } from "../core/index.ts";
 import { reportError } from "./output.ts";
 
 /**

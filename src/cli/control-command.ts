@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { describeRun } from "../app/index.ts";
 import { FINAL_RUN_STATUSES } from "../core/contract/values.ts";
-import type { RunStatus } from "../core/events.ts";
+import type { RunStatus } from "../core/index.ts";
 import type { RunRecord } from "../store/index.ts";
 import { withApp, type GlobalOptions } from "./context.ts";
 import { printJson } from "./output.ts";

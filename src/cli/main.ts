@@ -1,7 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { trawlConfig } from "../core/config.ts";
-import { ExitCode } from "../core/errors.ts";
-import { TRAWL_VERSION } from "../core/version.ts";
+import { trawlConfig, ExitCode, TRAWL_VERSION } from "../core/index.ts";
 import { printJson, reportError } from "./output.ts";
 
 type Register = (program: Command) => void;

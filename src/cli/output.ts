@@ -1,5 +1,4 @@
-import { trawlConfig } from "../core/config.ts";
-import { ExitCode, TrawlError, describeError } from "../core/errors.ts";
+import { trawlConfig, ExitCode, TrawlError, describeError } from "../core/index.ts";
 
 /** Prints the one JSON document a `--json` command promises, on stdout. */
 export function printJson(value: unknown): void {

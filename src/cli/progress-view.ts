@@ -1,5 +1,5 @@
 import cliProgress from "cli-progress";
-import type { EventBus, TargetProgress, TrawlEvent } from "../core/events.ts";
+import type { EventBus, TargetProgress, TrawlEvent } from "../core/index.ts";
 
 /** Seconds between plain progress lines when stderr is not a terminal. */
 const PLAIN_EVERY_MS = 2000;

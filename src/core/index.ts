@@ -5,3 +5,7 @@ export * from "./paths.ts";
 export * from "./events.ts";
 export * from "./process.ts";
 export * from "./records.ts";
+export * from "./spawn-worker.ts";
+export * from "./config.ts";
+export * from "./find-executable.ts";
+export * from "./version.ts";

@@ -2,7 +2,7 @@
  * Removal of what interrupted publishes leave behind. Called once when the app starts; safe to
  * call at any time (publishes in flight are recognised and left alone).
  */
-import { isProcessAlive } from "../core/process.ts";
+import { isProcessAlive } from "../core/index.ts";
 import { rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fsyncDir, removeQuietly } from "./durable-fs.ts";

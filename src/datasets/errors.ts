@@ -2,8 +2,8 @@
  * The datasets layer's errors. Codes are `TRAWL_ERR_DATASET_<WHAT>`; user mistakes (a bad name, an
  * unknown format, a dataset that does not exist) are {@link UsageError}s so the CLI exits with 2.
  */
-import { defineErrors, errorFactory, NotFoundError, TrawlError, UsageError } from "../core/errors.ts";
-import type { TrawlErrorOptions } from "../core/errors.ts";
+import { defineErrors, errorFactory, NotFoundError, TrawlError, UsageError } from "../core/index.ts";
+import type { TrawlErrorOptions } from "../core/index.ts";
 
 /** Every code the datasets layer raises, with its message shape, kind and HTTP status. */
 export const DATASET_ERRORS = defineErrors({

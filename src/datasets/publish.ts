@@ -12,7 +12,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { finished } from "node:stream/promises";
-import { AbortedError, TrawlError, describeError } from "../core/errors.ts";
+import { AbortedError, TrawlError, describeError, EXPORT_FORMATS } from "../core/index.ts";
 import { fsyncDir, fsyncFile, hashFile, removeQuietly, writeFileDurable } from "./durable-fs.ts";
 import { DatasetPublishError } from "./errors.ts";
 import { writeRecords } from "./export.ts";
@@ -28,7 +28,6 @@ import {
   recordsFileName,
   versionDirName,
 } from "./layout.ts";
-import { EXPORT_FORMATS } from "../core/index.ts";
 import { serializeManifest } from "./manifest.ts";
 import { readPointer, writePointer } from "./pointer.ts";
 import type { DatasetManifest, PublishOptions } from "./types.ts";

@@ -1,5 +1,4 @@
-import type { Clock } from "../core/clock.ts";
-import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
+import type { Clock, ExportFormat, ScrapedRecord } from "../core/index.ts";
 
 /** `manifest.json` of one published dataset version. */
 export interface DatasetManifest {

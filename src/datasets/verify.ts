@@ -1,6 +1,6 @@
 /** Checking a published version against its manifest, byte for byte. */
 import { join } from "node:path";
-import { describeError } from "../core/errors.ts";
+import { describeError } from "../core/index.ts";
 import { resolveVersion } from "./catalog.ts";
 import { hashFile } from "./durable-fs.ts";
 import { readJsonl } from "./jsonl-reader.ts";

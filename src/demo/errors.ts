@@ -1,5 +1,5 @@
 /** Errors of the demo site. */
-import { defineErrors, TrawlError, UsageError, type TrawlErrorOptions } from "../core/errors.ts";
+import { defineErrors, TrawlError, UsageError, type TrawlErrorOptions } from "../core/index.ts";
 
 /** Every code the demo site raises, with its message shape, kind and HTTP status. */
 export const DEMO_ERRORS = defineErrors({

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { describeError } from "../core/errors.ts";
+import { describeError } from "../core/index.ts";
 import { startDemoSite, type DemoSiteOptions } from "./demo-site.ts";
 
 /** Turns command-line arguments into demo site options (numbers parsed, absent ones left out). */

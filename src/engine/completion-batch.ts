@@ -1,4 +1,4 @@
-import type { Completion, Store } from "../store/types.ts";
+import type { Completion, Store } from "../store/index.ts";
 
 interface Pending {
   /** Cleared once stored (see `ParsePool`'s pending pages: a dead old record must not hold it). */

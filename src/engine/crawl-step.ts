@@ -1,9 +1,8 @@
-import type { Clock } from "../core/clock.ts";
-import type { LogLevel, TrawlEvent } from "../core/events.ts";
-import type { Fetcher, FetchResponse } from "../fetch/types.ts";
-import type { CompiledPage, CompiledScraper, PageOutput, ScraperContext } from "../pipeline/types.ts";
+import type { Clock, LogLevel, TrawlEvent } from "../core/index.ts";
+import type { Fetcher, FetchResponse } from "../fetch/index.ts";
+import type { CompiledPage, CompiledScraper, PageOutput, ScraperContext } from "../pipeline/index.ts";
 import { PageParser } from "../pipeline/index.ts";
-import type { NewRequest, QueuedRequest, RequestOutcome, Store } from "../store/types.ts";
+import type { NewRequest, QueuedRequest, RequestOutcome, Store } from "../store/index.ts";
 import { CompletionBatch } from "./completion-batch.ts";
 import { engineError } from "./errors.ts";
 import { failureOf } from "./failure.ts";

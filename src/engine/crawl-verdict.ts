@@ -3,9 +3,9 @@
  * the dataset's latest version, so a crawl that fetched nothing, failed more requests than
  * `limits.max_failed` allows, or yielded no records fails the run before them.
  */
-import type { CompiledScraper } from "../pipeline/types.ts";
-import { describeTolerance, tolerated } from "../pipeline/units.ts";
-import type { Store } from "../store/types.ts";
+import type { CompiledScraper } from "../pipeline/index.ts";
+import { describeTolerance, tolerated } from "../pipeline/index.ts";
+import type { Store } from "../store/index.ts";
 import { emptyCrawlCulprits } from "./empty-crawl.ts";
 import { EmptyCrawlError, NothingFetchedError, TooManyFailedError } from "./errors.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";

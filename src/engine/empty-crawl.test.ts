@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PageTypeHealth, SelectorCount } from "../core/contract/runs.ts";
-import type { CompiledPage } from "../pipeline/types.ts";
+import type { CompiledPage } from "../pipeline/index.ts";
 import { emptyCrawlCulprits } from "./empty-crawl.ts";
 
 const declarative = (yieldsRecords: boolean): CompiledPage => ({

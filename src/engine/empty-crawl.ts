@@ -4,7 +4,7 @@
  * opposed to a crawl that a limit (`max_depth`, `max_pages`) or failed requests kept short.
  */
 import type { PageTypeHealth } from "../core/contract/runs.ts";
-import type { CompiledPage } from "../pipeline/types.ts";
+import type { CompiledPage } from "../pipeline/index.ts";
 
 /** What the decision reads besides the selector health. */
 export interface CrawlYield {

@@ -1,12 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { systemClock, type Clock } from "../core/clock.ts";
-import { RunNotFoundError } from "../core/errors.ts";
-import { isProcessAlive } from "../core/process.ts";
-import { EventBus, type LogLevel } from "../core/events.ts";
+import {
+  systemClock,
+  type Clock,
+  RunNotFoundError,
+  isProcessAlive,
+  EventBus,
+  type LogLevel,
+} from "../core/index.ts";
 import { requireEnv } from "../fetch/index.ts";
-import type { CompiledScraper } from "../pipeline/types.ts";
-import type { RunControl, RunRecord, Store } from "../store/types.ts";
+import type { CompiledScraper } from "../pipeline/index.ts";
+import type { RunControl, RunRecord, Store } from "../store/index.ts";
 import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";
 import { RunSession } from "./run-session.ts";
 import { ALLOWED_FROM, canApply, STEPS_ON_STATUS, type RunAction } from "./transitions.ts";

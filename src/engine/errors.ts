@@ -1,9 +1,9 @@
 /** The engine's error catalogue: run commands, failed runs and crawl health. */
-import { ConflictError, defineErrors, errorFactory, TrawlError, UsageError } from "../core/errors.ts";
+import { ConflictError, defineErrors, errorFactory, TrawlError, UsageError } from "../core/index.ts";
 import type { PageTypeHealth } from "../core/contract/runs.ts";
-import { describeShare } from "../pipeline/units.ts";
+import { describeShare } from "../pipeline/index.ts";
 import { describeSelector, pagesOf } from "./selector-tally.ts";
-import type { FailureGroup } from "../store/types.ts";
+import type { FailureGroup } from "../store/index.ts";
 
 /**
  * Every code the engine raises, with its message shape, kind and HTTP status. A run id that names

@@ -1,4 +1,4 @@
-import { describeError } from "../core/errors.ts";
+import { describeError } from "../core/index.ts";
 
 /**
  * How a failed request is recorded. Fetch errors carry their reason code and status; anything

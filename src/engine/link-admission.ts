@@ -3,9 +3,9 @@
  * depth and URL-length limits. Links the limits keep out are counted and summed up in one line
  * at the end (a user asks why a page was never fetched).
  */
-import type { LogLevel } from "../core/events.ts";
-import type { DiscoveredLink, RunLimits } from "../pipeline/types.ts";
-import type { NewRequest, QueuedRequest } from "../store/types.ts";
+import type { LogLevel } from "../core/index.ts";
+import type { DiscoveredLink, RunLimits } from "../pipeline/index.ts";
+import type { NewRequest, QueuedRequest } from "../store/index.ts";
 import { SeenUrls } from "./seen-urls.ts";
 
 export class LinkAdmission {

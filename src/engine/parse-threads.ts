@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { configFor } from "../core/config.ts";
+import { configFor } from "../core/index.ts";
 
 /** Most parse threads a crawl starts, whatever the machine. */
 const MAX_PARSE_THREADS = 4;

@@ -1,6 +1,6 @@
-import type { CompiledStep, StepContext, StepResult } from "../pipeline/types.ts";
+import type { CompiledStep, StepContext, StepResult } from "../pipeline/index.ts";
 import type { ScrapedRecord } from "../core/index.ts";
-import type { Store } from "../store/types.ts";
+import type { Store } from "../store/index.ts";
 import { StageOutput } from "./stage-output.ts";
 
 /**

@@ -1,5 +1,5 @@
-import type { Progress, TargetProgress } from "../core/events.ts";
-import type { TargetCounts } from "../store/types.ts";
+import type { Progress, TargetProgress } from "../core/index.ts";
+import type { TargetCounts } from "../store/index.ts";
 
 interface Counter {
   done: number;

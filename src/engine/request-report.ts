@@ -1,6 +1,6 @@
 /** What the crawl tells of each request it finished: an event, and for a failure one log line. */
-import type { LogLevel, TrawlEvent } from "../core/events.ts";
-import type { QueuedRequest, RequestOutcome } from "../store/types.ts";
+import type { LogLevel, TrawlEvent } from "../core/index.ts";
+import type { QueuedRequest, RequestOutcome } from "../store/index.ts";
 
 /** Where a report goes. */
 export interface ReportSink {

@@ -1,9 +1,8 @@
-import type { Clock } from "../core/clock.ts";
-import { describeError } from "../core/errors.ts";
-import type { EventBus, LogLevel, RunStatus, TrawlEvent } from "../core/events.ts";
-import type { Fetcher } from "../fetch/types.ts";
-import type { CompiledScraper, ScraperContext, StepContext } from "../pipeline/types.ts";
-import type { RunControl, RunRecord, Store } from "../store/types.ts";
+import type { Clock, EventBus, LogLevel, RunStatus, TrawlEvent } from "../core/index.ts";
+import { describeError } from "../core/index.ts";
+import type { Fetcher } from "../fetch/index.ts";
+import type { CompiledScraper, ScraperContext, StepContext } from "../pipeline/index.ts";
+import type { RunControl, RunRecord, Store } from "../store/index.ts";
 import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
 import type { PageTypeHealth } from "../core/contract/runs.ts";
 import { checkCrawl } from "./crawl-verdict.ts";

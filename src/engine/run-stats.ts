@@ -1,4 +1,4 @@
-import type { AttemptInfo } from "../fetch/types.ts";
+import type { AttemptInfo } from "../fetch/index.ts";
 
 /** A snapshot of a run's fetch statistics, stored with the run and shown by `trawl show`. */
 export interface RunStatsSnapshot {

@@ -5,7 +5,7 @@
  * totals are kept with the run's statistics, so a resumed run goes on from them.
  */
 import type { PageTypeHealth, SelectorCount } from "../core/contract/runs.ts";
-import type { CompiledPage, PageOutput } from "../pipeline/types.ts";
+import type { CompiledPage, PageOutput } from "../pipeline/index.ts";
 
 interface PageTypeCounts {
   pages: number;

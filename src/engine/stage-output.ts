@@ -1,5 +1,5 @@
 import type { ScrapedRecord } from "../core/index.ts";
-import type { RecordStore } from "../store/types.ts";
+import type { RecordStore } from "../store/index.ts";
 
 /** Records buffered before a write: big enough to amortise transactions, small enough for memory. */
 const FLUSH_EVERY = 500;

@@ -1,7 +1,7 @@
 import type { RunControl, StepStatus } from "../core/contract/runs.ts";
 import { LIVE_RUN_STATUSES } from "../core/contract/values.ts";
-import type { RunStatus } from "../core/events.ts";
-import type { RunRecord, StepSettlement } from "../store/types.ts";
+import type { RunStatus } from "../core/index.ts";
+import type { RunRecord, StepSettlement } from "../store/index.ts";
 
 /**
  * Which states each action may start from. Only the engine applies them; everybody else asks.

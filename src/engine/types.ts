@@ -1,9 +1,7 @@
-import type { Clock } from "../core/clock.ts";
-import type { EventBus, LogLevel } from "../core/events.ts";
-import type { AttemptInfo, Fetcher } from "../fetch/types.ts";
-import type { CompiledScraper } from "../pipeline/types.ts";
-import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
-import type { RunRecord, Store } from "../store/types.ts";
+import type { Clock, EventBus, LogLevel, ExportFormat, ScrapedRecord } from "../core/index.ts";
+import type { AttemptInfo, Fetcher } from "../fetch/index.ts";
+import type { CompiledScraper } from "../pipeline/index.ts";
+import type { RunRecord, Store } from "../store/index.ts";
 
 /** What the fetcher of one run session is made for. */
 export interface FetcherSession {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TrawlError } from "../core/errors.ts";
+import { TrawlError } from "../core/index.ts";
 import { FetchError, httpStatusError, toFetchError } from "./errors.ts";
 import { DEFAULT_RETRY_POLICY, isRetryable } from "./retry-policy.ts";
 import { parseRetryAfter } from "./retry-after.ts";

@@ -8,7 +8,7 @@ import {
   TrawlError,
   type ErrorCatalogue,
   type ErrorSpec,
-} from "../core/errors.ts";
+} from "../core/index.ts";
 import type { ReasonCode } from "./types.ts";
 
 /** The code of each reason a request fails for (`http_NNN` aside): the catalogue must list them all. */

@@ -1,5 +1,5 @@
 /** The options of the page fetcher, and the settings it works with: each option, else the fetch defaults. */
-import type { Clock } from "../core/clock.ts";
+import type { Clock } from "../core/index.ts";
 import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
 import type { RateLimiterOptions } from "./rate-limiter.ts";
 import type { RetryPolicy } from "./retry-policy.ts";

@@ -4,7 +4,7 @@
  * check the limiter's logic converges to what each kind of site tolerates.
  */
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "../core/clock.ts";
+import { ManualClock } from "../core/index.ts";
 import { AdaptiveRateLimiter } from "./rate-limiter.ts";
 
 /** A simulated site: the status (and `Retry-After`, ms) of a request arriving at `now`. */

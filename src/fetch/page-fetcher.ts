@@ -5,7 +5,7 @@
  * Concurrency is not limited here: the engine caps requests in flight.
  */
 import { Agent } from "undici";
-import { systemClock, type Clock } from "../core/clock.ts";
+import { systemClock, type Clock } from "../core/index.ts";
 import { loadKey } from "./browser/load-key.ts";
 import { browserEngine, LazyBrowserPool } from "./browser-loader.ts";
 import { retryAfterTooLong, retryLine } from "./decision-log.ts";

@@ -2,7 +2,7 @@
  * Politeness around each hop (a request or one of its redirects): robots.txt and the per-host
  * adaptive rate limiter before it, the limiter told of its status after it.
  */
-import { UsageError } from "../core/errors.ts";
+import { UsageError } from "../core/index.ts";
 import { rateChangeLine } from "./decision-log.ts";
 import { FetchError } from "./errors.ts";
 import type { AdaptiveRateLimiter } from "./rate-limiter.ts";

@@ -1,6 +1,6 @@
 import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "../core/clock.ts";
+import { ManualClock } from "../core/index.ts";
 import { AdaptiveRateLimiter } from "./rate-limiter.ts";
 
 /** Lets pending promise callbacks run. */

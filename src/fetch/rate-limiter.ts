@@ -4,8 +4,8 @@
  * runs. Hosts are independent: one host's backoff never delays another's requests.
  */
 import { fetchError } from "./errors.ts";
-import { systemClock } from "../core/clock.ts";
-import type { Clock } from "../core/clock.ts";
+import { systemClock } from "../core/index.ts";
+import type { Clock } from "../core/index.ts";
 import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
 import type { PaceDefaults } from "./fetch-defaults.ts";
 import { HostPace } from "./host-pace.ts";

@@ -2,7 +2,7 @@
 import { compileAction, compileLogin, envNamesOf } from "./compile-actions.ts";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
-import { rateBounds } from "../fetch/fetch-defaults.ts";
+import { rateBounds } from "../fetch/index.ts";
 import { compilePage } from "./compile-page.ts";
 import { readyChecks } from "./page-selectors.ts";
 import type { ParseHook, PageSpec } from "./compile-page.ts";

@@ -4,7 +4,7 @@
  * Keys are snake_case in both. Objects are strict: an unknown key is an error naming the key.
  */
 import { z } from "zod";
-import { FETCH_DEFAULTS } from "../fetch/fetch-defaults.ts";
+import { FETCH_DEFAULTS } from "../fetch/index.ts";
 import { loginSchema } from "./action-schema.ts";
 import { checkOneRecordKind, pageShape } from "./page-schema.ts";
 import { checkKeyFields, keySchema } from "./record-key.ts";

@@ -1,6 +1,6 @@
 /** Errors of the pipeline layer: loading and validating scraper definitions. */
-import { defineErrors, errorFactory, TrawlError, UsageError } from "../core/errors.ts";
-import type { TrawlErrorOptions } from "../core/errors.ts";
+import { defineErrors, errorFactory, TrawlError, UsageError } from "../core/index.ts";
+import type { TrawlErrorOptions } from "../core/index.ts";
 
 /** Every code the pipeline raises, with its message shape, kind and HTTP status. */
 export const PIPELINE_ERRORS = defineErrors({

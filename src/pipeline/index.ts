@@ -13,5 +13,6 @@ export { definitionJsonSchema } from "./json-schema.ts";
 export { parseDefinitionYaml } from "./load-yaml.ts";
 export { registerStep, stepKinds, BUILT_IN_STEP_KINDS } from "./registry.ts";
 export type { StepFactory, StepInfo } from "./step-factory.ts";
-export { parseDuration, parseSize } from "./units.ts";
+export { describeShare, describeTolerance, parseDuration, parseSize, tolerated } from "./units.ts";
+export type { Tolerance } from "./units.ts";
 export { PageParser, type PageParserOptions } from "./page-parser.ts";

@@ -1,5 +1,5 @@
 import type { Worker } from "node:worker_threads";
-import { siblingModule, spawnWorker } from "../core/spawn-worker.ts";
+import { siblingModule, spawnWorker } from "../core/index.ts";
 import { extractPage } from "./compile-page.ts";
 import type { DeclarativePage, Extraction, PageInput } from "./types.ts";
 import type { ParseReply, ParseTask, ParseWorkerData } from "./parse-protocol.ts";

@@ -3,7 +3,7 @@
  * pure function the crawl would run on the main thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { InternalError } from "../core/errors.ts";
+import { InternalError } from "../core/index.ts";
 import { extractPage } from "./compile-page.ts";
 import type { ParseReply, ParseTask, ParseWorkerData } from "./parse-protocol.ts";
 

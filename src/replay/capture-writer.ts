@@ -1,4 +1,4 @@
-import type { CaptureSink, FetchCapture } from "../fetch/types.ts";
+import type { CaptureSink, FetchCapture } from "../fetch/index.ts";
 import type { FileBlobStore, NewCapture, Store } from "../store/index.ts";
 
 /** What a run captures besides screenshots of failed browser pages, which are always kept. */

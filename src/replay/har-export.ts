@@ -4,7 +4,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import type { Writable } from "node:stream";
-import { TRAWL_VERSION } from "../core/version.ts";
+import { TRAWL_VERSION } from "../core/index.ts";
 import type { CaptureRecord } from "../store/index.ts";
 import type { PageDetail, ResponseDetail } from "./capture-detail.ts";
 import {

@@ -1,6 +1,6 @@
 /**
  * Recording and replay: what runs captured, and replaying a run offline from it. The WARC and
- * HAR writers are imported from their own modules, where needed: they load warcio.
+ * HAR writers load their modules (and warcio) when first used.
  */
 export { CaptureWriter, type CaptureWishes } from "./capture-writer.ts";
 export type {
@@ -21,3 +21,4 @@ export {
   type PageSelectors,
 } from "./page-highlight.ts";
 export { pageOfRecord, pageOfUrl, type SourcePage, type SourcedRecord } from "./source-page.ts";
+export { writeHar, writeWarc } from "./recording-writers.ts";

@@ -1,5 +1,5 @@
 /** Starts the waiting occurrences whose time has come, and follows their runs to the end. */
-import { describeError } from "../core/errors.ts";
+import { describeError } from "../core/index.ts";
 import type { OccurrenceRecord, ScheduleRecord } from "../store/index.ts";
 import { recordOutcome } from "./record-outcome.ts";
 import type { RunOutcome, ScheduleRunner, SchedulerContext } from "./types.ts";

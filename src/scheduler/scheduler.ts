@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { describeError } from "../core/errors.ts";
+import { describeError } from "../core/index.ts";
 import type { SchedulerProcess } from "../store/index.ts";
 import { nextDueAt, planDue } from "./plan-due.ts";
 import { RunStarter } from "./run-starter.ts";

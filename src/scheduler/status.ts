@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { isProcessAlive } from "../core/process.ts";
+import { isProcessAlive } from "../core/index.ts";
 import type { SchedulerInstance } from "../core/contract/schedules.ts";
 import type { ScheduleStore, SchedulerProcess } from "../store/index.ts";
 

@@ -1,5 +1,4 @@
-import type { Clock } from "../core/clock.ts";
-import type { LogLevel, RunStatus, TrawlEvent } from "../core/events.ts";
+import type { Clock, LogLevel, RunStatus, TrawlEvent } from "../core/index.ts";
 import type { ScheduleRecord, ScheduleStore } from "../store/index.ts";
 
 /** How a scheduled run ended. */

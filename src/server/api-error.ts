@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import { TrawlError } from "../core/errors.ts";
+import { TrawlError } from "../core/index.ts";
 import { serverError } from "./errors.ts";
 
 /** The body of every API error (documented in docs/api.md). */

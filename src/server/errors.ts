@@ -2,7 +2,7 @@
  * The server layer's error catalogue: the codes of the HTTP API itself (`TRAWL_ERR_HTTP_*`). Errors
  * of the layers below keep their own codes and statuses; the error handler reads both from the error.
  */
-import { defineErrors, errorFactory } from "../core/errors.ts";
+import { defineErrors, errorFactory } from "../core/index.ts";
 
 /** Every code the server raises, with its message shape, kind and HTTP status. */
 export const SERVER_ERRORS = defineErrors({

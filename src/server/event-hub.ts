@@ -1,4 +1,4 @@
-import type { TrawlEvent } from "../core/events.ts";
+import type { TrawlEvent } from "../core/index.ts";
 
 /** An event with its position in the stream. */
 export interface NumberedEvent {

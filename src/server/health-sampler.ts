@@ -1,9 +1,8 @@
 import { statfs } from "node:fs/promises";
 import { freemem, loadavg, totalmem } from "node:os";
-import type { Clock } from "../core/clock.ts";
+import type { Clock, TrawlEvent } from "../core/index.ts";
 import type { HealthSample } from "../core/contract/health.ts";
 import { ACTIVE_RUN_STATUSES } from "../core/contract/values.ts";
-import type { TrawlEvent } from "../core/events.ts";
 import type { HealthSampleRecord, RunRecord, Store } from "../store/index.ts";
 
 /** How often the server samples. */

@@ -4,8 +4,8 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify from "fastify";
-import type { LogLevel } from "../core/events.ts";
-import { describeError } from "../core/errors.ts";
+import type { LogLevel } from "../core/index.ts";
+import { describeError } from "../core/index.ts";
 import { apiErrorOf } from "./api-error.ts";
 import { serverError } from "./errors.ts";
 import { guardRequest, type allowedAuthorities } from "./guard.ts";

@@ -1,6 +1,6 @@
 import type { App } from "../app/index.ts";
-import { describeError } from "../core/errors.ts";
-import type { TrawlEvent } from "../core/events.ts";
+import { describeError } from "../core/index.ts";
+import type { TrawlEvent } from "../core/index.ts";
 
 /** A run's summary goes out at most this often while it changes: live enough, cheap at 1000 pages/s. */
 const SUMMARY_EVERY_MS = 250;

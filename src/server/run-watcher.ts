@@ -1,6 +1,6 @@
 import type { App } from "../app/index.ts";
 import { LIVE_RUN_STATUSES } from "../core/contract/values.ts";
-import type { TrawlEvent } from "../core/events.ts";
+import type { TrawlEvent } from "../core/index.ts";
 import type { RunRecord } from "../store/index.ts";
 
 /** Log lines of one run read per look, at most: a run that logs faster catches up over the next looks. */

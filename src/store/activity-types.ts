@@ -1,7 +1,7 @@
 /** Storage contract of the activity feed and the recent errors, read from runs and schedule history. */
 import type { ActivityKind } from "../core/contract/activity.ts";
 import type { FailureGroup } from "../core/contract/runs.ts";
-import type { RunStatus } from "../core/events.ts";
+import type { RunStatus } from "../core/index.ts";
 
 /** One entry of the activity feed, derived from what is stored (runs, schedule occurrences). */
 export interface ActivityRecord {

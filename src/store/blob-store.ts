@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promis
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
-import type { TrawlError } from "../core/errors.ts";
+import type { TrawlError } from "../core/index.ts";
 import { storeError } from "./errors.ts";
 
 const gzipAsync = promisify(gzip);

@@ -1,11 +1,5 @@
 /** The store layer's error catalogue: the database, the blob store and record queries. */
-import {
-  defineErrors,
-  errorFactory,
-  TrawlError,
-  UsageError,
-  type TrawlErrorOptions,
-} from "../core/errors.ts";
+import { defineErrors, errorFactory, TrawlError, UsageError, type TrawlErrorOptions } from "../core/index.ts";
 
 /** Every code the store raises, with its message shape, kind and HTTP status. */
 export const STORE_ERRORS = defineErrors({

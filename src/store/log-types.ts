@@ -1,5 +1,5 @@
 /** Storage contract of run logs. */
-import type { LogLevel } from "../core/events.ts";
+import type { LogLevel } from "../core/index.ts";
 
 /** A stored log line of a run. */
 export interface LogRecord {

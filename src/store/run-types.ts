@@ -1,6 +1,6 @@
 /** Storage contract of runs: the stored run, its creation, its status changes and its owner. */
 import type { RunControl, StepStatus } from "../core/contract/runs.ts";
-import type { RunStatus } from "../core/events.ts";
+import type { RunStatus } from "../core/index.ts";
 
 /** A control command written by any process and obeyed by the process that executes the run. */
 export type { RunControl } from "../core/contract/runs.ts";

@@ -1,5 +1,5 @@
 import type { ActivityKind } from "../core/contract/activity.ts";
-import type { RunStatus } from "../core/events.ts";
+import type { RunStatus } from "../core/index.ts";
 import { camelRow } from "./camel-row.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { ActivityCursor, ActivityRecord, ActivityStore, FailureGroup, RunErrorRecord } from "./types.ts";

@@ -1,4 +1,4 @@
-import { InternalError } from "../core/errors.ts";
+import { InternalError } from "../core/index.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type {
   Completion,

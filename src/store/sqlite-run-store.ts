@@ -1,5 +1,5 @@
-import type { RunStatus } from "../core/events.ts";
-import { formatRunId } from "../core/ids.ts";
+import type { RunStatus } from "../core/index.ts";
+import { formatRunId } from "../core/index.ts";
 import { randomInt } from "node:crypto";
 import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";

@@ -1,5 +1,5 @@
 import { LOG_LEVELS } from "../core/contract/values.ts";
-import type { LogLevel } from "../core/events.ts";
+import type { LogLevel } from "../core/index.ts";
 import type { Statement } from "better-sqlite3";
 import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";

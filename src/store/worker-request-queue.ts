@@ -1,5 +1,5 @@
 import type { Worker } from "node:worker_threads";
-import { siblingModule, spawnWorker } from "../core/spawn-worker.ts";
+import { siblingModule, spawnWorker } from "../core/index.ts";
 import type { QueueCall, QueueReply, QueueWorkerData, WriteMethod } from "./queue-protocol.ts";
 import type {
   Completion,

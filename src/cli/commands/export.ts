@@ -5,11 +5,10 @@ import { basename, resolve } from "node:path";
 import { finished } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import type { App } from "../../app/index.ts";
-import { RunNotFoundError } from "../../core/errors.ts";
-import { isRunId } from "../../core/ids.ts";
+import { RunNotFoundError, isRunId } from "../../core/index.ts";
 import { assertExportFormat, collectFields, exportDataset, writeRecords } from "../../datasets/index.ts";
 import type { ExportFormat, ScrapedRecord } from "../../core/index.ts";
-import { openRecording } from "../../replay/index.ts";
+import { openRecording, writeHar, writeWarc } from "../../replay/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { cliError } from "../errors.ts";
 import { printJson } from "../output.ts";
@@ -96,10 +95,8 @@ async function exportRecording(app: App, source: string, format: RecordingFormat
   try {
     const written =
       format === "har"
-        ? await (await import("../../replay/har-export.ts")).writeHar(recording, out)
-        : await (
-            await import("../../replay/warc-export.ts")
-          ).writeWarc(recording, out, { gzip: file.endsWith(".gz"), filename: basename(file) });
+        ? await writeHar(recording, out)
+        : await writeWarc(recording, out, { gzip: file.endsWith(".gz"), filename: basename(file) });
     out.end();
     await finished(out);
     const what = format === "har" ? "HAR entries" : "WARC records";

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { LOG_LEVELS } from "../../core/contract/values.ts";
-import { RunNotFoundError } from "../../core/errors.ts";
-import type { LogLevel } from "../../core/events.ts";
+import { RunNotFoundError } from "../../core/index.ts";
+import type { LogLevel } from "../../core/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printJson } from "../output.ts";
 

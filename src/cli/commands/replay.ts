@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { replayRun } from "../../app/index.ts";
-import { ExitCode } from "../../core/errors.ts";
-import type { Progress } from "../../core/events.ts";
+import { ExitCode } from "../../core/index.ts";
+import type { Progress } from "../../core/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { changedRecordText, matchText } from "../diff-text.ts";
 import { printJson } from "../output.ts";

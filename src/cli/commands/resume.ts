@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { appError, describeRun, loadScraper } from "../../app/index.ts";
-import { RunNotFoundError } from "../../core/errors.ts";
+import { RunNotFoundError } from "../../core/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { executeRun } from "../execute-run.ts";
 import { printJson } from "../output.ts";

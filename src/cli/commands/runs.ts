@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { RUN_STATUSES } from "../../core/contract/values.ts";
-import type { RunStatus } from "../../core/events.ts";
+import type { RunStatus } from "../../core/index.ts";
 import { RESUMABLE } from "../../engine/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { positiveInteger } from "../option-parsers.ts";

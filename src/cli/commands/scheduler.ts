@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { LogLevel } from "../../core/events.ts";
+import type { LogLevel } from "../../core/index.ts";
 import { schedulerStatus } from "../../scheduler/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { cliError } from "../errors.ts";

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { EXAMPLES_DIR } from "../../demo/index.ts";
-import { configWithFlags } from "../../core/config.ts";
-import type { LogLevel } from "../../core/events.ts";
+import { configWithFlags } from "../../core/index.ts";
+import type { LogLevel } from "../../core/index.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "../../server/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { portParser } from "../option-parsers.ts";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { describeRun } from "../../app/index.ts";
-import { RunNotFoundError } from "../../core/errors.ts";
+import { RunNotFoundError } from "../../core/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printRunSummary } from "../execute-run.ts";
 import { formatDuration, printJson, printTable } from "../output.ts";

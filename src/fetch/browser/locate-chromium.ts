@@ -18,8 +18,7 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createBrotliDecompress } from "node:zlib";
 import { extract } from "tar-fs";
-import { configFor } from "../../core/config.ts";
-import { findExecutable } from "../../core/find-executable.ts";
+import { configFor, findExecutable } from "../../core/index.ts";
 import { fetchError } from "../errors.ts";
 
 /** How to start the browser: its executable and the environment it needs. */

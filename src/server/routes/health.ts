@@ -10,7 +10,7 @@ import {
   type HealthSamples,
 } from "../../core/contract/health.ts";
 import { ACTIVE_RUN_STATUSES } from "../../core/contract/values.ts";
-import { TRAWL_VERSION } from "../../core/version.ts";
+import { TRAWL_VERSION } from "../../core/index.ts";
 import { schedulerStatus } from "../../scheduler/index.ts";
 import { serverError } from "../errors.ts";
 import { describeSample, type HealthSampler } from "../health-sampler.ts";

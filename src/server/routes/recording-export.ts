@@ -1,9 +1,7 @@
 import { PassThrough, type Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { App } from "../../app/index.ts";
-import { writeHar } from "../../replay/har-export.ts";
-import { openRecording, type ExportResult, type Recording } from "../../replay/index.ts";
-import { writeWarc } from "../../replay/warc-export.ts";
+import { writeHar, openRecording, type ExportResult, type Recording, writeWarc } from "../../replay/index.ts";
 import { binaryResponse } from "./binary-response.ts";
 import { RunId } from "./run-id.ts";
 

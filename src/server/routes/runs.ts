@@ -8,8 +8,8 @@ import {
   RunSummarySchema,
   type RunControl,
 } from "../../core/contract/runs.ts";
-import { describeError } from "../../core/errors.ts";
-import type { RunStatus } from "../../core/events.ts";
+import { describeError } from "../../core/index.ts";
+import type { RunStatus } from "../../core/index.ts";
 import { RunId } from "./run-id.ts";
 
 const CONTROLS: readonly RunControl[] = ["pause", "resume", "stop", "cancel"];
