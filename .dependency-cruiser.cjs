@@ -21,9 +21,33 @@ const MAY_IMPORT = {
   engine: ["core", "store", "extract", "fetch", "datasets", "replay", "pipeline"],
   scheduler: ["core", "store", "extract", "fetch", "datasets", "replay", "pipeline"],
   app: ["core", "store", "extract", "fetch", "datasets", "replay", "pipeline", "engine", "scheduler"],
-  server: ["core", "store", "extract", "fetch", "datasets", "replay", "pipeline", "engine", "scheduler", "app"],
+  server: [
+    "core",
+    "store",
+    "extract",
+    "fetch",
+    "datasets",
+    "replay",
+    "pipeline",
+    "engine",
+    "scheduler",
+    "app",
+  ],
   // `trawl serve` starts the server; `trawl demo` serves the bundled demo site.
-  cli: ["core", "store", "extract", "fetch", "datasets", "replay", "pipeline", "engine", "scheduler", "app", "server", "demo"],
+  cli: [
+    "core",
+    "store",
+    "extract",
+    "fetch",
+    "datasets",
+    "replay",
+    "pipeline",
+    "engine",
+    "scheduler",
+    "app",
+    "server",
+    "demo",
+  ],
 };
 
 const layerRules = Object.entries(MAY_IMPORT).map(([layer, allowed]) => ({
