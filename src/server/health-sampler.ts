@@ -90,10 +90,9 @@ export class HealthSampler {
   }
 
   private async measure(now: number): Promise<HealthSampleRecord> {
-    const [active, queued, disk] = await Promise.all([
-      this.options.store.runs.list({ statuses: [...ACTIVE_RUN_STATUSES], limit: 1000 }),
-      this.options.store.runs.list({ statuses: ["queued"], limit: 1000 }),
-      statfs(this.options.home).catch(() => null),
+    const [{ active, queued }, disk] = await Promise.all([
+      runsInFlight(this.options.store),
+      diskSpace(this.options.home),
     ]);
     const memory = process.memoryUsage();
     return {
@@ -106,8 +105,8 @@ export class HealthSampler {
       load: loadavg() as [number, number, number],
       memoryTotal: totalmem(),
       memoryFree: freemem(),
-      diskTotal: disk ? disk.blocks * disk.bsize : null,
-      diskFree: disk ? disk.bavail * disk.bsize : null,
+      diskTotal: disk?.total ?? null,
+      diskFree: disk?.free ?? null,
       activeRuns: active.length,
       queuedRuns: queued.length,
       requestsPerSecond: this.requestRate(active, now),
@@ -144,6 +143,21 @@ export class HealthSampler {
     const seconds = previousAt === null ? 0 : (now - previousAt) / 1000;
     return seconds > 0 ? round(attempts / seconds) : 0;
   }
+}
+
+/** The active (running or paused) and the queued runs of every process, at most 1,000 of each. */
+export async function runsInFlight(store: Store): Promise<{ active: RunRecord[]; queued: RunRecord[] }> {
+  const [active, queued] = await Promise.all([
+    store.runs.list({ statuses: [...ACTIVE_RUN_STATUSES], limit: 1000 }),
+    store.runs.list({ statuses: ["queued"], limit: 1000 }),
+  ]);
+  return { active, queued };
+}
+
+/** Bytes in all and free for trawl on the file system holding `dir`; null when it cannot be read. */
+export async function diskSpace(dir: string): Promise<{ total: number; free: number } | null> {
+  const disk = await statfs(dir).catch(() => null);
+  return disk && { total: disk.blocks * disk.bsize, free: disk.bavail * disk.bsize };
 }
 
 /** A stored sample as the API and the event stream show it. */

@@ -1,4 +1,3 @@
-import { statfs } from "node:fs/promises";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
@@ -9,11 +8,10 @@ import {
   type Health,
   type HealthSamples,
 } from "../../core/contract/health.ts";
-import { ACTIVE_RUN_STATUSES } from "../../core/contract/values.ts";
 import { TRAWL_VERSION } from "../../core/index.ts";
 import { schedulerStatus } from "../../scheduler/index.ts";
 import { serverError } from "../errors.ts";
-import { describeSample, type HealthSampler } from "../health-sampler.ts";
+import { describeSample, diskSpace, runsInFlight, type HealthSampler } from "../health-sampler.ts";
 
 /** The range the samples route returns when none is given. */
 const DEFAULT_RANGE_MS = 60 * 60 * 1000;
@@ -38,12 +36,11 @@ export function healthRoutes(
       },
     },
     async (): Promise<Health> => {
-      const [active, queued, schedulers] = await Promise.all([
-        app.store.runs.list({ statuses: [...ACTIVE_RUN_STATUSES], limit: 1000 }),
-        app.store.runs.list({ statuses: ["queued"], limit: 1000 }),
+      const [{ active, queued }, schedulers, disk] = await Promise.all([
+        runsInFlight(app.store),
         schedulerStatus(app.store.schedules, app.clock.now()),
+        diskSpace(app.paths.home),
       ]);
-      const disk = await statfs(app.paths.home).catch(() => null);
       const memory = process.memoryUsage();
       return {
         status: "ok",
@@ -53,7 +50,7 @@ export function healthRoutes(
           cpus: cpus().length,
           load: loadavg(),
           memory: { total: totalmem(), free: freemem() },
-          disk: disk ? { total: disk.blocks * disk.bsize, free: disk.bavail * disk.bsize } : null,
+          disk,
         },
         process: { rss: memory.rss, heapUsed: memory.heapUsed, cpu: process.cpuUsage() },
         engine: { activeRuns: active.map((r) => r.id), queuedRuns: queued.map((r) => r.id) },
