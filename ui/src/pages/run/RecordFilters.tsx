@@ -74,25 +74,37 @@ export function RecordFilters({
           Add filter
         </button>
       </form>
-      {filters.length > 0 && (
-        <div className="chips" role="group" aria-label="Active filters">
-          {filters.map((filter, index) => (
-            <span key={index} className="chip" data-testid="records-filter">
-              {filter.field} {OP_LABELS[filter.op]}
-              {VALUELESS.includes(filter.op) ? "" : ` "${filter.value}"`}{" "}
-              <button
-                type="button"
-                className="chip-remove"
-                aria-label={`Remove the filter on ${filter.field}`}
-                onClick={() => onChange(filters.filter((_, i) => i !== index))}
-                data-testid="records-filter-remove"
-              >
-                ✕
-              </button>
-            </span>
-          ))}
-        </div>
-      )}
+      <FilterChips filters={filters} onChange={onChange} />
+    </div>
+  );
+}
+
+/** The active filters as chips, each removed by its ✕ button; nothing when there are none. */
+function FilterChips({
+  filters,
+  onChange,
+}: {
+  filters: FieldFilter[];
+  onChange(filters: FieldFilter[]): void;
+}) {
+  if (filters.length === 0) return null;
+  return (
+    <div className="chips" role="group" aria-label="Active filters">
+      {filters.map((filter, index) => (
+        <span key={index} className="chip" data-testid="records-filter">
+          {filter.field} {OP_LABELS[filter.op]}
+          {VALUELESS.includes(filter.op) ? "" : ` "${filter.value}"`}{" "}
+          <button
+            type="button"
+            className="chip-remove"
+            aria-label={`Remove the filter on ${filter.field}`}
+            onClick={() => onChange(filters.filter((_, i) => i !== index))}
+            data-testid="records-filter-remove"
+          >
+            ✕
+          </button>
+        </span>
+      ))}
     </div>
   );
 }
