@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useCaptures, useCaptureSource, useRun } from "../api/queries.ts";
-import { CAPTURE_KINDS, type Capture, type CaptureKind, type CaptureSource } from "../api/types.ts";
+import { CAPTURE_KINDS, type Capture, type CaptureSource } from "../api/types.ts";
 import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatNumber } from "../lib/format.ts";
@@ -9,16 +9,8 @@ import { CapturePreview } from "./replay/CapturePreview.tsx";
 import { PlayerControls } from "./replay/PlayerControls.tsx";
 import { SourcePanel } from "./replay/SourcePanel.tsx";
 import { Timeline } from "./replay/Timeline.tsx";
-import { usePlayer, usePlayerKeys } from "./replay/use-player.ts";
+import { useReplaySelection } from "./replay/use-replay-selection.ts";
 import { usePageTitle } from "../lib/use-page-title.ts";
-
-/** The order they happened in (ties: the order they were stored). */
-const byTime = (a: Capture, b: Capture) => Date.parse(a.at) - Date.parse(b.at) || a.id - b.id;
-
-/** Captures of the shown kinds, in order. */
-function visible(captures: Capture[], kinds: ReadonlySet<CaptureKind>): Capture[] {
-  return captures.filter((capture) => kinds.has(capture.kind)).sort(byTime);
-}
 
 /**
  * `/runs/:id/replay`: what a run fetched and did, step by step. `?capture=ID` opens on a capture;
@@ -84,6 +76,7 @@ export function ReplayPage() {
   );
 }
 
+/** The replay of a run's captures: the player, the kinds shown, the timeline and the preview. */
 function ReplayViewer({
   captures,
   truncated,
@@ -97,44 +90,12 @@ function ReplayViewer({
   source: CaptureSource | undefined;
   record: number | null;
 }) {
-  const [kinds, setKinds] = useState<ReadonlySet<CaptureKind>>(new Set(CAPTURE_KINDS));
   const [highlight, setHighlight] = useState(true);
-  const items = useMemo(() => visible(captures, kinds), [captures, kinds]);
-  const player = usePlayer(
-    items,
-    Math.max(
-      0,
-      items.findIndex((capture) => capture.id === initialCapture),
-    ),
+  const { kinds, items, player, selected, show, toggleKind, counts } = useReplaySelection(
+    captures,
+    initialCapture,
+    source,
   );
-  usePlayerKeys(player);
-  const selected = items[player.index];
-
-  const show = (captureId: number, within = items) => {
-    const index = within.findIndex((capture) => capture.id === captureId);
-    if (index >= 0) player.select(index);
-  };
-  // The source arrives after the captures: go to it once.
-  const shownSource = useRef<number | null>(null);
-  useEffect(() => {
-    if (!source || shownSource.current === source.capture.id) return;
-    shownSource.current = source.capture.id;
-    show(source.capture.id);
-  });
-
-  const toggleKind = (kind: CaptureKind) => {
-    const next = new Set(kinds);
-    if (!next.delete(kind)) next.add(kind);
-    setKinds(next);
-    // Stay on the selected capture, or (hidden now) on the last one shown before it.
-    if (!selected) return;
-    const shown = visible(captures, next);
-    const before = shown.filter((capture) => byTime(capture, selected) <= 0);
-    player.select(before.length > 0 ? before.length - 1 : 0);
-  };
-  const counts = Object.fromEntries(
-    CAPTURE_KINDS.map((kind) => [kind, captures.filter((c) => c.kind === kind).length]),
-  ) as Record<CaptureKind, number>;
 
   return (
     <>
