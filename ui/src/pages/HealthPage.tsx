@@ -1,16 +1,13 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { Link } from "react-router";
-import { api, query } from "../api/client.ts";
-import { keys } from "../api/queries.ts";
-import type { Health, HealthSample, HealthSamples } from "../api/types.ts";
 import { ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { RecentErrors } from "../components/RecentErrors.tsx";
 import { SchedulerStatusBox } from "../components/SchedulerStatusBox.tsx";
-import { TimeChart, type Series } from "../components/TimeChart.tsx";
-import { useLiveEvents } from "../live/events.ts";
-import { formatBytes, formatDuration } from "../lib/format.ts";
+import { TimeChart } from "../components/TimeChart.tsx";
+import { formatDuration } from "../lib/format.ts";
 import { usePageTitle } from "../lib/use-page-title.ts";
+import { CHARTS, figures } from "./health/health-charts.ts";
+import { useHealth } from "./health/use-health.ts";
 
 const MINUTE = 60_000;
 /** The time ranges the charts offer; the server keeps 24 hours. */
@@ -20,70 +17,6 @@ const RANGES = [
   { label: "6 hours", ms: 6 * 60 * MINUTE },
   { label: "24 hours", ms: 24 * 60 * MINUTE },
 ];
-const MB = 1024 * 1024;
-
-/** One chart: its series and how each is read from a sample. */
-interface ChartSpec {
-  title: string;
-  testId: string;
-  series: (Series & { value: (s: HealthSample) => number })[];
-  max?: number;
-  unit?: string;
-}
-
-const CHARTS: ChartSpec[] = [
-  {
-    title: "CPU load",
-    testId: "health-cpu",
-    series: [
-      { label: "load 1m", color: "#2563eb", value: (s) => s.machine.load[0] ?? 0 },
-      { label: "load 5m", color: "#7c3aed", value: (s) => s.machine.load[1] ?? 0 },
-    ],
-  },
-  {
-    title: "Memory",
-    testId: "health-memory",
-    series: [{ label: "memory used %", color: "#059669", value: (s) => used(s.machine.memory) }],
-    max: 100,
-    unit: "%",
-  },
-  {
-    title: "Disk",
-    testId: "health-disk",
-    series: [
-      { label: "disk used %", color: "#d97706", value: (s) => (s.machine.disk ? used(s.machine.disk) : 0) },
-    ],
-    max: 100,
-    unit: "%",
-  },
-  {
-    title: "Server memory",
-    testId: "health-process-memory",
-    series: [
-      { label: "RSS MB", color: "#0891b2", value: (s) => s.process.rss / MB },
-      { label: "heap MB", color: "#db2777", value: (s) => s.process.heapUsed / MB },
-    ],
-  },
-  {
-    title: "Server CPU",
-    testId: "health-process-cpu",
-    series: [{ label: "% of one core", color: "#dc2626", value: (s) => s.process.cpuPercent }],
-    unit: "%",
-  },
-  {
-    title: "Runs",
-    testId: "health-runs",
-    series: [
-      { label: "active", color: "#2563eb", value: (s) => s.runs.active },
-      { label: "queued", color: "#9ca3af", value: (s) => s.runs.queued },
-      { label: "requests/s", color: "#059669", value: (s) => s.runs.requestsPerSecond },
-    ],
-  },
-];
-
-function used(space: { total: number; free: number }): number {
-  return space.total > 0 ? (1 - space.free / space.total) * 100 : 0;
-}
 
 /**
  * The machine and the server, now and over the chosen range. The charts draw the samples the
@@ -92,30 +25,8 @@ function used(space: { total: number; free: number }): number {
  */
 export function HealthPage() {
   usePageTitle("Health");
-  const client = useQueryClient();
   const [range, setRange] = useState(RANGES[1]!.ms);
-  const health = useQuery({ queryKey: keys.health, queryFn: () => api.get<Health>("/api/health") });
-  const history = useQuery({
-    queryKey: keys.healthSamples(range),
-    queryFn: () =>
-      api.get<HealthSamples>(
-        `/api/health/samples${query({ from: new Date(Date.now() - range).toISOString() })}`,
-      ),
-  });
-  useLiveEvents((message) => {
-    if (message.type !== "health.sampled") return;
-    client.setQueriesData<HealthSamples>({ queryKey: ["health-samples"] }, (data) =>
-      data ? withSample(data, message.sample) : data,
-    );
-    void client.invalidateQueries({ queryKey: keys.health });
-  });
-  const samples = history.data?.samples;
-  const intervalMs = history.data?.intervalMs ?? 10_000;
-  // One data set per chart, rebuilt only when the samples change (not when the figures refresh).
-  const chartData = useMemo(() => {
-    const columns = chartColumns(samples ?? [], intervalMs);
-    return CHARTS.map((chart) => [columns.x, ...chart.series.map((s) => columns.values(s.value))]);
-  }, [samples, intervalMs]);
+  const { health, history, samples, chartData } = useHealth(range);
 
   if (health.isPending) return <Loading />;
   const h = health.data;
@@ -181,54 +92,6 @@ export function HealthPage() {
       </div>
     </section>
   );
-}
-
-/** The current figures in a chart's header. */
-function figures(testId: string, h: Health, last: HealthSample | undefined): string {
-  switch (testId) {
-    case "health-cpu":
-      return `${h.machine.cpus} CPUs · now ${h.machine.load[0]?.toFixed(2)}`;
-    case "health-memory":
-      return `${formatBytes(h.machine.memory.total - h.machine.memory.free)} of ${formatBytes(h.machine.memory.total)} · server ${formatBytes(h.process.rss)}`;
-    case "health-disk":
-      return h.machine.disk
-        ? `${formatBytes(h.machine.disk.free)} free of ${formatBytes(h.machine.disk.total)}`
-        : "unknown";
-    case "health-process-memory":
-      return `heap ${formatBytes(h.process.heapUsed)}`;
-    case "health-process-cpu":
-      return last ? `now ${last.process.cpuPercent.toFixed(1)} %` : "";
-    default:
-      return `${h.engine.activeRuns.length} active · ${h.engine.queuedRuns.length} queued`;
-  }
-}
-
-/** The stored samples with a live one appended (once: a sample both fetched and streamed is not doubled). */
-function withSample(data: HealthSamples, sample: HealthSample): HealthSamples {
-  const last = data.samples.at(-1);
-  if (last && sample.at <= last.at) return data;
-  const from = sample.at - (data.until - data.from);
-  return { ...data, samples: [...data.samples.filter((s) => s.at >= from), sample] };
-}
-
-/**
- * The x column (Unix seconds, as uPlot wants them; the API's are milliseconds) and a way to read
- * each series' column. Where samples are missing (the server was not running) a null point
- * breaks the line instead of joining across the gap.
- */
-function chartColumns(samples: HealthSample[], intervalMs: number) {
-  const rows: (HealthSample | null)[] = [];
-  const x: number[] = [];
-  samples.forEach((sample, i) => {
-    const previous = samples[i - 1];
-    if (previous && sample.at - previous.at > 3 * intervalMs) {
-      rows.push(null);
-      x.push((previous.at + intervalMs) / 1000);
-    }
-    rows.push(sample);
-    x.push(sample.at / 1000);
-  });
-  return { x, values: (value: (s: HealthSample) => number) => rows.map((s) => (s ? value(s) : null)) };
 }
 
 function RunIds({ label, ids, testId }: { label: string; ids: string[]; testId: string }) {
