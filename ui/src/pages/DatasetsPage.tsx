@@ -122,40 +122,46 @@ function DatasetVersionRow({
         >
           {browsing ? "Hide records" : "Browse records"}
         </button>
-        {verify.data && (
-          <span
-            className={verify.data.ok ? "text-ok" : "text-bad"}
-            data-testid="verify-result"
-            data-ok={verify.data.ok}
-          >
-            {verify.data.ok
-              ? "✓ Intact: every file matches its checksum"
-              : `✗ ${verify.data.problems.join("; ")}`}
-          </span>
-        )}
+        {verify.data && <VerifyOutcome result={verify.data} />}
       </div>
       {verify.error && <ErrorMessage error={verify.error} />}
       {browsing && <DatasetRecords name={name} version={version.version} />}
-      <table className="table compact" data-testid="manifest">
-        <thead>
-          <tr>
-            <th>File</th>
-            <th className="num">Size</th>
-            <th>SHA-256</th>
-          </tr>
-        </thead>
-        <tbody>
-          {version.files.map((file) => (
-            <tr key={file.name} data-testid="manifest-file">
-              <td className="mono">{file.name}</td>
-              <td className="num">{formatBytes(file.bytes)}</td>
-              <td className="mono small hash" title={file.sha256}>
-                {file.sha256}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ManifestTable files={version.files} />
     </details>
+  );
+}
+
+/** What verifying a version found: intact, or each problem. */
+function VerifyOutcome({ result }: { result: VerifyResult }) {
+  return (
+    <span className={result.ok ? "text-ok" : "text-bad"} data-testid="verify-result" data-ok={result.ok}>
+      {result.ok ? "✓ Intact: every file matches its checksum" : `✗ ${result.problems.join("; ")}`}
+    </span>
+  );
+}
+
+/** A version's files: name, size and SHA-256 checksum, as its manifest lists them. */
+function ManifestTable({ files }: { files: DatasetVersion["files"] }) {
+  return (
+    <table className="table compact" data-testid="manifest">
+      <thead>
+        <tr>
+          <th>File</th>
+          <th className="num">Size</th>
+          <th>SHA-256</th>
+        </tr>
+      </thead>
+      <tbody>
+        {files.map((file) => (
+          <tr key={file.name} data-testid="manifest-file">
+            <td className="mono">{file.name}</td>
+            <td className="num">{formatBytes(file.bytes)}</td>
+            <td className="mono small hash" title={file.sha256}>
+              {file.sha256}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
