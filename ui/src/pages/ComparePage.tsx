@@ -81,39 +81,7 @@ export function ComparePage() {
       {comparison.data && (
         <>
           <DiffWarnings warnings={comparison.data.warnings} />
-          <table className="table compare-table" data-testid="compare-meta">
-            <thead>
-              <tr>
-                <th />
-                <th>
-                  A ·{" "}
-                  <Link to={`/runs/${comparison.data.a.id}`} className="mono">
-                    {comparison.data.a.id}
-                  </Link>
-                </th>
-                <th>
-                  B ·{" "}
-                  <Link to={`/runs/${comparison.data.b.id}`} className="mono">
-                    {comparison.data.b.id}
-                  </Link>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr className={comparison.data.a.status === comparison.data.b.status ? undefined : "differs"}>
-                <th>Status</th>
-                <td>
-                  <StatusBadge status={comparison.data.a.status} />
-                </td>
-                <td>
-                  <StatusBadge status={comparison.data.b.status} />
-                </td>
-              </tr>
-              {FACTS.map((fact) => (
-                <FactRow key={fact.label} fact={fact} a={comparison.data.a} b={comparison.data.b} />
-              ))}
-            </tbody>
-          </table>
+          <CompareMeta a={comparison.data.a} b={comparison.data.b} />
           <h2>Steps</h2>
           <StepsSideBySide a={comparison.data.a} b={comparison.data.b} />
           <h2>Records</h2>
@@ -121,6 +89,45 @@ export function ComparePage() {
         </>
       )}
     </section>
+  );
+}
+
+/** The two runs' facts side by side: status, scraper, timings and counts, differences marked. */
+function CompareMeta({ a, b }: { a: RunSummary; b: RunSummary }) {
+  return (
+    <table className="table compare-table" data-testid="compare-meta">
+      <thead>
+        <tr>
+          <th />
+          <th>
+            A ·{" "}
+            <Link to={`/runs/${a.id}`} className="mono">
+              {a.id}
+            </Link>
+          </th>
+          <th>
+            B ·{" "}
+            <Link to={`/runs/${b.id}`} className="mono">
+              {b.id}
+            </Link>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr className={a.status === b.status ? undefined : "differs"}>
+          <th>Status</th>
+          <td>
+            <StatusBadge status={a.status} />
+          </td>
+          <td>
+            <StatusBadge status={b.status} />
+          </td>
+        </tr>
+        {FACTS.map((fact) => (
+          <FactRow key={fact.label} fact={fact} a={a} b={b} />
+        ))}
+      </tbody>
+    </table>
   );
 }
 
