@@ -52,6 +52,60 @@ export function timeLabels(ticks: number[]): string[] {
 }
 
 /**
+ * The uPlot options of a chart drawn in `element`: the x axis over the window (tick labels from
+ * {@link timeLabels}), y from 0 to `max` (else above the data), the theme's colours, and a draw
+ * hook that writes what is drawn onto the element's data attributes.
+ */
+function chartOptions(
+  element: HTMLDivElement,
+  chart: { series: Series[]; height: number; max: number | undefined; unit: string; windowSeconds: number },
+): uPlot.Options {
+  const { series, height, max, unit, windowSeconds } = chart;
+  let labels: string[] = [];
+  const text = themeColor("--muted");
+  const lines = { stroke: themeColor("--border"), width: 1 };
+  return {
+    width: element.clientWidth || 400,
+    height,
+    legend: { show: series.length > 1, live: false },
+    cursor: { drag: { x: false, y: false } },
+    scales: {
+      x: { time: true, range: (u) => xRange(u.data[0], windowSeconds) },
+      y: { range: (_u, _min, dataMax) => [0, max ?? Math.max(1, (dataMax ?? 0) * 1.2)] },
+    },
+    axes: [
+      {
+        stroke: text,
+        grid: lines,
+        ticks: lines,
+        space: 80,
+        values: (_u, ticks) => (labels = timeLabels(ticks)),
+      },
+      {
+        stroke: text,
+        grid: lines,
+        ticks: lines,
+        size: 50,
+        values: (_u, ticks) => ticks.map((t) => `${+t.toFixed(2)}${unit}`),
+      },
+    ],
+    series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, fill: `${s.color}22` }))],
+    hooks: {
+      draw: [
+        (u) => {
+          const iso = (seconds: number | undefined) =>
+            seconds === undefined ? "" : new Date(seconds * 1000).toISOString();
+          element.dataset.points = String(u.data[0].length);
+          element.dataset.xMin = iso(u.scales.x!.min);
+          element.dataset.xMax = iso(u.scales.x!.max);
+          element.dataset.xLabels = labels.join("|");
+        },
+      ],
+    },
+  };
+}
+
+/**
  * A line chart of a time series (uPlot). `data[0]` are Unix **seconds** (uPlot's unit; convert
  * from the API's milliseconds before), the other arrays one series each (null: a gap). The plot
  * shows the last `windowSeconds`; it is created once per window and only given new data after,
@@ -78,51 +132,7 @@ export function TimeChart(props: {
   useEffect(() => {
     const element = box.current;
     if (!element) return;
-    let labels: string[] = [];
-    const text = themeColor("--muted");
-    const lines = { stroke: themeColor("--border"), width: 1 };
-    const options: uPlot.Options = {
-      width: element.clientWidth || 400,
-      height,
-      legend: { show: series.length > 1, live: false },
-      cursor: { drag: { x: false, y: false } },
-      scales: {
-        x: { time: true, range: (u) => xRange(u.data[0], windowSeconds) },
-        y: { range: (_u, _min, dataMax) => [0, max ?? Math.max(1, (dataMax ?? 0) * 1.2)] },
-      },
-      axes: [
-        {
-          stroke: text,
-          grid: lines,
-          ticks: lines,
-          space: 80,
-          values: (_u, ticks) => (labels = timeLabels(ticks)),
-        },
-        {
-          stroke: text,
-          grid: lines,
-          ticks: lines,
-          size: 50,
-          values: (_u, ticks) => ticks.map((t) => `${+t.toFixed(2)}${unit}`),
-        },
-      ],
-      series: [
-        {},
-        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, fill: `${s.color}22` })),
-      ],
-      hooks: {
-        draw: [
-          (u) => {
-            const iso = (seconds: number | undefined) =>
-              seconds === undefined ? "" : new Date(seconds * 1000).toISOString();
-            element.dataset.points = String(u.data[0].length);
-            element.dataset.xMin = iso(u.scales.x!.min);
-            element.dataset.xMax = iso(u.scales.x!.max);
-            element.dataset.xLabels = labels.join("|");
-          },
-        ],
-      },
-    };
+    const options = chartOptions(element, { series, height, max, unit, windowSeconds });
     plot.current = new uPlot(options, latest.current as uPlot.AlignedData, element);
     // Follow the width of the page (the sidebar layout is fluid).
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: element.clientWidth, height }));
