@@ -1,7 +1,6 @@
-import type { App, RunSummary } from "../app/index.ts";
+import type { App, CompiledScraper, RunSummary } from "../app/index.ts";
 import { describeRun } from "../app/index.ts";
 import { ExitCode } from "../core/index.ts";
-import type { CompiledScraper } from "../pipeline/index.ts";
 import { onInterrupt } from "./interrupt.ts";
 import { formatDuration, printJson, printTable } from "./output.ts";
 import { showProgress } from "./progress-view.ts";
