@@ -35,23 +35,35 @@ const REQUIRE_SHIM =
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outdir = `${root}dist/cli`;
 await rm(outdir, { recursive: true, force: true });
-await build({
+/** What every bundle shares. */
+const COMMON = {
   absWorkingDir: root,
-  entryPoints: {
-    main: "src/cli/main.ts",
-    // Started by `spawnWorker(siblingModule(…))`: beside the chunk that starts them.
-    "queue-worker": "src/store/queue-worker.ts",
-    "parse-worker": "src/pipeline/parse-worker.ts",
-  },
   outdir,
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "node",
   target: "node20",
   external: EXTERNAL,
   banner: { js: REQUIRE_SHIM },
-  chunkNames: "chunk-[hash]",
   sourcemap: "linked",
   logLevel: "warning",
+};
+
+// The command, split into chunks that its commands load on demand.
+await build({
+  ...COMMON,
+  entryPoints: { main: "src/cli/main.ts" },
+  splitting: true,
+  chunkNames: "chunk-[hash]",
 });
+
+// Each worker thread in a bundle of its own (started by `spawnWorker(siblingModule(…))`, beside the
+// chunk that starts them), holding only what the thread uses. Split together with the command, a
+// worker loaded every module it shares a file with: core's index brings the configuration's
+// schema, so each thread evaluated zod (≈ 760 KB, 30 ms and 5 MB of heap) without using it.
+for (const [name, entry] of Object.entries({
+  "queue-worker": "src/store/queue-worker.ts",
+  "parse-worker": "src/pipeline/parse-worker.ts",
+})) {
+  await build({ ...COMMON, entryPoints: { [name]: entry } });
+}
