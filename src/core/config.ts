@@ -13,23 +13,6 @@ function blankAsUnset(value: unknown): unknown {
   return typeof value === "string" && value.trim() === "" ? undefined : value;
 }
 
-/** A path or a name: any non-blank text. */
-const text = z.preprocess(blankAsUnset, z.string().optional());
-
-/** Folders separated like `PATH` (`:`, `;` on Windows); empty entries are skipped. */
-const folderList = text.transform((value) => value?.split(delimiter).filter(Boolean));
-
-/** A whole number of threads, 0 or more, as `Number()` reads it. */
-const threadCount = text.pipe(
-  z
-    .string()
-    .optional()
-    .refine((value) => value === undefined || (Number.isInteger(Number(value)) && Number(value) >= 0), {
-      message: "must be a whole number of threads (0 or more)",
-    })
-    .transform((value) => (value === undefined ? undefined : Number(value))),
-);
-
 /** Values of an on/off switch. */
 const SWITCH: Readonly<Record<string, boolean>> = {
   1: true,
@@ -42,63 +25,90 @@ const SWITCH: Readonly<Record<string, boolean>> = {
   off: false,
 };
 
-/** An on/off switch: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`. */
-const onOff = text.pipe(
-  z
-    .string()
-    .optional()
-    .refine((value) => value === undefined || value.toLowerCase() in SWITCH, {
-      message: "must be 1 or 0 (also true/false, yes/no, on/off)",
-    })
-    .transform((value) => (value === undefined ? false : SWITCH[value.toLowerCase()]!)),
-);
-
 /**
- * The configuration schema. Its input holds the environment's variables under their names and
- * the flags under theirs (`--home`), so that an error names what the user set; its output is
- * {@link TrawlConfig}. Other variables of the environment are left out.
+ * Builds the configuration schema. Its input holds the environment's variables under their
+ * names and the flags under theirs (`--home`), so that an error names what the user set; its
+ * output is {@link TrawlConfig}. Other variables of the environment are left out. Built on first
+ * use, not on import: core's index is imported by worker threads that never read the
+ * configuration, and only a module without top-level calls lets the bundler leave zod out of
+ * their bundles (scripts/build-cli.mjs); schema calls at the top level would be kept.
  */
-const ConfigSchema = z
-  .object({
-    "--home": text,
-    "--scrapers": z.array(z.string().min(1, "must name a folder")).optional(),
-    TRAWL_HOME: text,
-    TRAWL_SCRAPERS: folderList,
-    TRAWL_PARSE_THREADS: threadCount,
-    TRAWL_CHROMIUM: text,
-    TRAWL_BROWSER_CACHE: text,
-    TRAWL_DEBUG: onOff,
-    // Read by bin/trawl.js, which decides whether to load the TypeScript sources and so cannot
-    // load this schema first; listed here so that it is checked, documented and not "unknown".
-    TRAWL_FROM_SOURCE: onOff,
-    XDG_DATA_HOME: text,
-    XDG_CACHE_HOME: text,
-  })
-  .transform((raw) => ({
-    /** The data directory: `--home`, else `TRAWL_HOME`, else `${XDG_DATA_HOME:-~/.local/share}/trawl`. */
-    home:
-      raw["--home"] ??
-      raw.TRAWL_HOME ??
-      join(raw.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "trawl"),
-    /**
-     * Folders whose scrapers the web app lists (relative ones from the working directory):
-     * `--scrapers`, else `TRAWL_SCRAPERS`, else the working directory.
-     */
-    scraperFolders: Object.freeze(raw["--scrapers"] ?? raw.TRAWL_SCRAPERS ?? ["."]),
-    /** Parse threads of a crawl; `undefined`: the engine derives them from the cores. */
-    parseThreads: raw.TRAWL_PARSE_THREADS,
-    /** The Chromium to drive; `undefined`: a system one, else the bundled one. */
-    chromium: raw.TRAWL_CHROMIUM,
-    /** Where the bundled Chromium is unpacked: `TRAWL_BROWSER_CACHE`, else `${XDG_CACHE_HOME:-~/.cache}/trawl`. */
-    browserCache: raw.TRAWL_BROWSER_CACHE ?? join(raw.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "trawl"),
-    /** Print the stack trace of an unexpected error. */
-    debug: raw.TRAWL_DEBUG,
-    /** `trawl` runs the TypeScript sources even when the bundle is current. */
-    fromSource: raw.TRAWL_FROM_SOURCE,
-  }));
+function buildConfigSchema() {
+  /** A path or a name: any non-blank text. */
+  const text = z.preprocess(blankAsUnset, z.string().optional());
+  /** Folders separated like `PATH` (`:`, `;` on Windows); empty entries are skipped. */
+  const folderList = text.transform((value) => value?.split(delimiter).filter(Boolean));
+  /** A whole number of threads, 0 or more, as `Number()` reads it. */
+  const threadCount = text.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || (Number.isInteger(Number(value)) && Number(value) >= 0), {
+        message: "must be a whole number of threads (0 or more)",
+      })
+      .transform((value) => (value === undefined ? undefined : Number(value))),
+  );
+  /** An on/off switch: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`. */
+  const onOff = text.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || value.toLowerCase() in SWITCH, {
+        message: "must be 1 or 0 (also true/false, yes/no, on/off)",
+      })
+      .transform((value) => (value === undefined ? false : SWITCH[value.toLowerCase()]!)),
+  );
+  return z
+    .object({
+      "--home": text,
+      "--scrapers": z.array(z.string().min(1, "must name a folder")).optional(),
+      TRAWL_HOME: text,
+      TRAWL_SCRAPERS: folderList,
+      TRAWL_PARSE_THREADS: threadCount,
+      TRAWL_CHROMIUM: text,
+      TRAWL_BROWSER_CACHE: text,
+      TRAWL_DEBUG: onOff,
+      // Read by bin/trawl.js, which decides whether to load the TypeScript sources and so cannot
+      // load this schema first; listed here so that it is checked, documented and not "unknown".
+      TRAWL_FROM_SOURCE: onOff,
+      XDG_DATA_HOME: text,
+      XDG_CACHE_HOME: text,
+    })
+    .transform((raw) => ({
+      /** The data directory: `--home`, else `TRAWL_HOME`, else `${XDG_DATA_HOME:-~/.local/share}/trawl`. */
+      home:
+        raw["--home"] ??
+        raw.TRAWL_HOME ??
+        join(raw.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "trawl"),
+      /**
+       * Folders whose scrapers the web app lists (relative ones from the working directory):
+       * `--scrapers`, else `TRAWL_SCRAPERS`, else the working directory.
+       */
+      scraperFolders: Object.freeze(raw["--scrapers"] ?? raw.TRAWL_SCRAPERS ?? ["."]),
+      /** Parse threads of a crawl; `undefined`: the engine derives them from the cores. */
+      parseThreads: raw.TRAWL_PARSE_THREADS,
+      /** The Chromium to drive; `undefined`: a system one, else the bundled one. */
+      chromium: raw.TRAWL_CHROMIUM,
+      /** Where the bundled Chromium is unpacked: `TRAWL_BROWSER_CACHE`, else `${XDG_CACHE_HOME:-~/.cache}/trawl`. */
+      browserCache: raw.TRAWL_BROWSER_CACHE ?? join(raw.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "trawl"),
+      /** Print the stack trace of an unexpected error. */
+      debug: raw.TRAWL_DEBUG,
+      /** `trawl` runs the TypeScript sources even when the bundle is current. */
+      fromSource: raw.TRAWL_FROM_SOURCE,
+    }));
+}
 
-/** The process's configuration, frozen. Each field's source and default: {@link ConfigSchema}. */
-export type TrawlConfig = Readonly<z.output<typeof ConfigSchema>>;
+type ConfigSchema = ReturnType<typeof buildConfigSchema>;
+
+let configSchema: ConfigSchema | undefined;
+
+/** The configuration schema, built once (see {@link buildConfigSchema}); exported for its test. */
+export function getConfigSchema(): ConfigSchema {
+  return (configSchema ??= buildConfigSchema());
+}
+
+/** The process's configuration, frozen. Each field's source and default: {@link buildConfigSchema}. */
+export type TrawlConfig = Readonly<z.output<ConfigSchema>>;
 
 /** The command line's flags that override the environment. */
 export interface ConfigFlags {
@@ -109,18 +119,24 @@ export interface ConfigFlags {
 }
 
 /**
- * `TRAWL_*` variables that are no setting of the product yet draw no warning: trawl's own tooling
- * reads them, the product never does, and a developer may well have them exported while running
- * trawl. `TRAWL_E2E_UI_DIR`: the web-app build the e2e tests serve (test/e2e/ui-dir.ts);
- * `TRAWL_API`: the server the web app's dev server proxies to (ui/vite.config.ts).
+ * Every `TRAWL_*` variable trawl knows: the schema's (config.test.ts checks that they agree), then
+ * two that are no setting of the product yet draw no warning: trawl's own tooling reads them, the
+ * product never does, and a developer may well have them exported while running trawl.
+ * `TRAWL_E2E_UI_DIR`: the web-app build the e2e tests serve (test/e2e/ui-dir.ts); `TRAWL_API`: the
+ * server the web app's dev server proxies to (ui/vite.config.ts). A literal, like everything at
+ * this module's top level (see {@link buildConfigSchema}).
  */
-const TOOLING_VARIABLES = ["TRAWL_E2E_UI_DIR", "TRAWL_API"];
-
-/** Every `TRAWL_*` variable trawl knows: the schema's and the tooling's. */
-export const KNOWN_VARIABLES: readonly string[] = Object.freeze([
-  ...Object.keys(ConfigSchema.in.shape).filter((name) => name.startsWith("TRAWL_")),
-  ...TOOLING_VARIABLES,
-]);
+export const KNOWN_VARIABLES: readonly string[] = [
+  "TRAWL_HOME",
+  "TRAWL_SCRAPERS",
+  "TRAWL_PARSE_THREADS",
+  "TRAWL_CHROMIUM",
+  "TRAWL_BROWSER_CACHE",
+  "TRAWL_DEBUG",
+  "TRAWL_FROM_SOURCE",
+  "TRAWL_E2E_UI_DIR",
+  "TRAWL_API",
+];
 
 /**
  * Parses the configuration from an environment and the flags: frozen, with every default filled
@@ -129,7 +145,7 @@ export const KNOWN_VARIABLES: readonly string[] = Object.freeze([
  */
 export function parseConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): TrawlConfig {
   const input = { ...env, "--home": flags.home, "--scrapers": flags.scrapers };
-  const parsed = ConfigSchema.safeParse(input);
+  const parsed = getConfigSchema().safeParse(input);
   if (parsed.success) return Object.freeze(parsed.data);
   const issue = parsed.error.issues[0]!;
   const variable = String(issue.path[0]);
