@@ -65,15 +65,15 @@ export interface TrawlServer {
 const STREAMED = new Set(STREAMED_EVENT_TYPES);
 
 /**
- * Starts the API, the event stream and (when built) the web app on one port. Runs started
- * through it keep going when the browser closes; runs of other processes appear through the
- * watcher; a scheduler runs in-process and fires while it holds the lease.
+ * Where the event stream's events come from: this process's engine (its events, and each run's
+ * summary through the feed), the watcher of runs other processes execute, the health sampler.
  */
-export async function startServer(options: ServerOptions): Promise<TrawlServer> {
+function eventSources(
+  options: ServerOptions,
+  hub: EventHub,
+  log: (level: LogLevel, message: string) => void,
+) {
   const { app } = options;
-  const host = options.host ?? DEFAULT_HOST;
-  const log = options.log ?? (() => undefined);
-  const hub = options.hub ?? new EventHub();
   const publish = (event: TrawlEvent) => {
     if (STREAMED.has(event.type)) hub.publish(event);
   };
@@ -89,6 +89,20 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
     ...(options.healthSampleMs !== undefined && { intervalMs: options.healthSampleMs }),
     ...(options.healthRetentionMs !== undefined && { retentionMs: options.healthRetentionMs }),
   });
+  return { publish, feed, unsubscribe, watcher, sampler };
+}
+
+/**
+ * Starts the API, the event stream and (when built) the web app on one port. Runs started
+ * through it keep going when the browser closes; runs of other processes appear through the
+ * watcher; a scheduler runs in-process and fires while it holds the lease.
+ */
+export async function startServer(options: ServerOptions): Promise<TrawlServer> {
+  const { app } = options;
+  const host = options.host ?? DEFAULT_HOST;
+  const log = options.log ?? (() => undefined);
+  const hub = options.hub ?? new EventHub();
+  const { publish, feed, unsubscribe, watcher, sampler } = eventSources(options, hub, log);
 
   let authorities: ReturnType<typeof allowedAuthorities> = new Set();
   const fastify = createHttpServer(options, log, () => authorities);
