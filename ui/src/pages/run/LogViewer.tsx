@@ -29,30 +29,14 @@ export function LogViewer({ runId }: { runId: string }) {
     <>
       <h2>Log</h2>
       <LogLevelChips counts={counts} value={filter} onChange={setFilter} />
-      <div className="toolbar">
-        <input
-          type="search"
-          placeholder="Search the log"
-          aria-label="Search the log"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          data-testid="log-search"
-        />
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={follow}
-            onChange={(e) => setFollow(e.target.checked)}
-            data-testid="log-follow"
-          />
-          Follow
-        </label>
-        <span className="muted">
-          {lines.length > shown.length
-            ? `last ${shown.length} of ${lines.length} lines`
-            : `${lines.length} lines`}
-        </span>
-      </div>
+      <LogToolbar
+        search={search}
+        onSearch={setSearch}
+        follow={follow}
+        onFollow={setFollow}
+        total={lines.length}
+        shown={shown.length}
+      />
       {stored.error && <ErrorMessage error={stored.error} />}
       <div
         className="log"
@@ -88,5 +72,41 @@ export function LogViewer({ runId }: { runId: string }) {
         </button>
       )}
     </>
+  );
+}
+
+/** The log's search box, its Follow switch, and how many lines are shown of how many. */
+function LogToolbar(props: {
+  search: string;
+  onSearch(search: string): void;
+  follow: boolean;
+  onFollow(follow: boolean): void;
+  /** Lines matching. */
+  total: number;
+  /** Of those, the lines shown (the last ones). */
+  shown: number;
+}) {
+  const { search, onSearch, follow, onFollow, total, shown } = props;
+  return (
+    <div className="toolbar">
+      <input
+        type="search"
+        placeholder="Search the log"
+        aria-label="Search the log"
+        value={search}
+        onChange={(e) => onSearch(e.target.value)}
+        data-testid="log-search"
+      />
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={follow}
+          onChange={(e) => onFollow(e.target.checked)}
+          data-testid="log-follow"
+        />
+        Follow
+      </label>
+      <span className="muted">{total > shown ? `last ${shown} of ${total} lines` : `${total} lines`}</span>
+    </div>
   );
 }
