@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { portParser, positiveInteger } from "./option-parsers.ts";
+import { datasetVersion, portParser, positiveInteger } from "./option-parsers.ts";
 
 describe("portParser", () => {
   it("lets a server ask for any free port (0) and a client only name a real one", () => {
@@ -20,5 +20,15 @@ describe("positiveInteger", () => {
     expect(positiveInteger("50")).toBe(50);
     for (const bad of ["0", "-3", "2.5", "many"])
       expect(() => positiveInteger(bad)).toThrow("positive integer");
+  });
+});
+
+describe("datasetVersion", () => {
+  it("takes a version from 1 and refuses the rest with TRAWL_ERR_CLI_BAD_VERSION", () => {
+    expect(datasetVersion("3")).toBe(3);
+    expect(() => datasetVersion("0")).toThrow("--version must be a positive integer, got 0");
+    expect(() => datasetVersion("v2")).toThrow(
+      expect.objectContaining({ code: "TRAWL_ERR_CLI_BAD_VERSION" }),
+    );
   });
 });

@@ -3,6 +3,7 @@
  * of value. Commander reports what they throw as a usage error (exit code 2).
  */
 import { InvalidArgumentError } from "commander";
+import { cliError } from "./errors.ts";
 
 /** The highest TCP port. */
 const MAX_PORT = 65_535;
@@ -26,4 +27,17 @@ export function positiveInteger(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
   return n;
+}
+
+/**
+ * A dataset version (`--version N` of `export` and `datasets verify`): a whole number from 1.
+ * Checked in the command's body, not by commander, so that `--json` reports its own code,
+ * `TRAWL_ERR_CLI_BAD_VERSION`.
+ */
+export function datasetVersion(raw: string): number {
+  const version = Number(raw);
+  if (!Number.isInteger(version) || version < 1) {
+    throw cliError("TRAWL_ERR_CLI_BAD_VERSION", `--version must be a positive integer, got ${raw}`);
+  }
+  return version;
 }

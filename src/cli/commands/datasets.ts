@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { listDatasets, verifyDataset } from "../../datasets/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
-import { cliError } from "../errors.ts";
+import { datasetVersion } from "../option-parsers.ts";
 import { printJson, printTable } from "../output.ts";
 
 interface VerifyOptions extends GlobalOptions {
@@ -44,13 +44,7 @@ export function register(program: Command): void {
       // `datasets` has its own --json, and commander gives a flag to the parent first.
       const options = { ...verifyOptions, json: verifyOptions.json || datasets.opts<GlobalOptions>().json };
       return withApp(options, async (app) => {
-        const version = options.version === undefined ? undefined : Number(options.version);
-        if (version !== undefined && !(Number.isInteger(version) && version > 0)) {
-          throw cliError(
-            "TRAWL_ERR_CLI_BAD_VERSION",
-            `--version must be a positive integer, got ${options.version}`,
-          );
-        }
+        const version = options.version === undefined ? undefined : datasetVersion(options.version);
         const result = await verifyDataset(app.paths.datasets, name, version);
         if (options.json) printJson(result);
         else if (result.ok) process.stdout.write(`${name} v${result.version}: ok\n`);

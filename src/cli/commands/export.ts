@@ -11,6 +11,7 @@ import type { ExportFormat, ScrapedRecord } from "../../core/index.ts";
 import { openRecording, writeHar, writeWarc } from "../../replay/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { cliError } from "../errors.ts";
+import { datasetVersion } from "../option-parsers.ts";
 import { printJson } from "../output.ts";
 
 interface ExportOptions extends GlobalOptions {
@@ -46,7 +47,7 @@ export function register(program: Command): void {
         const written = isRunId(source)
           ? await exportRun(app, source, format, out)
           : await exportDataset(app.paths.datasets, source, format, out, {
-              ...(options.version !== undefined && { version: parseVersion(options.version) }),
+              ...(options.version !== undefined && { version: datasetVersion(options.version) }),
             });
         if (options.out) {
           out.end();
@@ -108,12 +109,4 @@ async function exportRecording(app: App, source: string, format: RecordingFormat
     // A write that failed (disk full, no such folder) is the cause of whatever followed.
     throw outError ?? error;
   }
-}
-
-function parseVersion(raw: string): number {
-  const version = Number(raw);
-  if (!Number.isInteger(version) || version < 1) {
-    throw cliError("TRAWL_ERR_CLI_BAD_VERSION", `--version must be a positive integer, got ${raw}`);
-  }
-  return version;
 }
