@@ -9,8 +9,21 @@ export const FIELD_SOURCES: readonly FieldSource[] = ["url", "final_url", "statu
 /** The long form of a field. */
 export interface FieldOptions {
   /** CSS selector, relative to the scope (the document, or the `records.each` element). Without
-   * `css` and `from`, the scope element itself is read. */
+   * `css`, `xpath`, `json` and `from`, the scope element itself is read. */
   css?: string;
+  /**
+   * XPath 1.0 expression instead of `css` (HTML pages), evaluated with the scope as context node
+   * (`.//x` is relative to it, `//x` searches the document). It may select elements (read as with
+   * `css`: text or `attr`), text or attribute nodes (`//h1/text()`, `//a/@href`: their value), or
+   * compute a value (`normalize-space(//h1)`, `count(//li)`).
+   */
+  xpath?: string;
+  /**
+   * JSONPath (RFC 9535) for `format: json` page types, relative to the scope (`$` is the whole
+   * body, or the `records.each` item). Strings, numbers, booleans, objects and arrays are kept as
+   * they are unless `type` or `regex` is given; JSON `null` counts as missing.
+   */
+  json?: string;
   /** Read this attribute instead of the text. */
   attr?: string;
   /** A list of values, one per match, instead of the first match. @defaultValue false */
@@ -26,6 +39,12 @@ export interface FieldOptions {
   /** Read a fact of the page instead of its HTML. */
   from?: FieldSource;
 }
+
+/**
+ * What `records.each` selects: a bare CSS selector, or one of `{ css }`, `{ xpath }` (HTML pages)
+ * and `{ json }` (JSON pages).
+ */
+export type EachSpec = string | { css?: string; xpath?: string; json?: string };
 
 /** A field: a bare CSS selector (trimmed text of the first match) or the long form. */
 export type FieldSpec = string | FieldOptions;

@@ -1,7 +1,8 @@
 import type { Cheerio, CheerioAPI } from "cheerio/slim";
 import type { AnyNode } from "domhandler";
 import { convertValue } from "./convert.ts";
-import type { FieldMap, FieldOptions, FieldSpec, PageFacts } from "./field-spec.ts";
+import { evaluateXPath, type XPathItem } from "./xpath.ts";
+import type { EachSpec, FieldMap, FieldOptions, FieldSpec, PageFacts } from "./field-spec.ts";
 
 /** Collects non-fatal problems (failed conversions) while extracting. */
 export interface ExtractWarnings {
@@ -40,10 +41,18 @@ export function fieldOptions(spec: FieldSpec): FieldOptions {
   return typeof spec === "string" ? { css: spec } : spec;
 }
 
-const MISSING = Symbol("missing");
-type Raw = string | number | typeof MISSING;
+/** Normalises a bare `records.each` selector to the long form. */
+export function eachOptions(each: EachSpec): { css?: string; xpath?: string; json?: string } {
+  return typeof each === "string" ? { css: each } : each;
+}
 
-function readFact(options: FieldOptions, facts: PageFacts): Raw {
+/** A value not found (before the field's `default`). */
+export const MISSING = Symbol("missing");
+/** A value read from a page, before `regex` and `type`. */
+export type Raw = string | number | typeof MISSING;
+
+/** The page fact a `from:` field reads; MISSING without `from`. */
+export function readFact(options: FieldOptions, facts: PageFacts): Raw {
   switch (options.from) {
     case "url":
       return facts.url;
@@ -60,15 +69,52 @@ function readFact(options: FieldOptions, facts: PageFacts): Raw {
   }
 }
 
-function readElement(el: Cheerio<AnyNode>, options: FieldOptions): Raw {
-  if (el.length === 0) return MISSING;
-  const value = options.attr === undefined ? el.text() : el.attr(options.attr);
-  if (value === undefined) return MISSING;
+function trimmed(value: string, options: FieldOptions): string {
   return options.trim === false ? value : value.trim();
 }
 
+function readElement(el: Cheerio<AnyNode>, options: FieldOptions): Raw {
+  if (el.length === 0) return MISSING;
+  const value = options.attr === undefined ? el.text() : el.attr(options.attr);
+  return value === undefined ? MISSING : trimmed(value, options);
+}
+
+/** An XPath result item: an element is read as `css` matches are; a text or attribute node gives its text. */
+function readXPathItem($: CheerioAPI, item: XPathItem, options: FieldOptions): Raw {
+  return "node" in item ? readElement($(item.node), options) : trimmed(item.text, options);
+}
+
+/** A field with `xpath`: node results as with `css`; a computed string, number or boolean as is. */
+function readXPathField(
+  $: CheerioAPI,
+  scope: Cheerio<AnyNode>,
+  name: string,
+  options: FieldOptions,
+  facts: PageFacts,
+  warnings: ExtractWarnings,
+): unknown {
+  const context = scope[0];
+  if (context === undefined) return MISSING;
+  const value = evaluateXPath(options.xpath!, context);
+  if (!Array.isArray(value)) {
+    const raw = typeof value === "string" ? trimmed(value, options) : value;
+    if (typeof raw === "number" && Number.isNaN(raw)) return MISSING;
+    const one = finish(name, typeof raw === "boolean" ? String(raw) : raw, options, facts, warnings);
+    return options.all === true && one !== MISSING ? [one] : one;
+  }
+  if (options.all !== true) {
+    return value.length === 0
+      ? MISSING
+      : finish(name, readXPathItem($, value[0]!, options), options, facts, warnings);
+  }
+  const values = value
+    .map((item) => finish(name, readXPathItem($, item, options), options, facts, warnings))
+    .filter((v) => v !== MISSING);
+  return values.length === 0 ? MISSING : values;
+}
+
 /** Applies regex and type to one raw value; MISSING when absent. */
-function finish(
+export function finish(
   name: string,
   raw: Raw,
   options: FieldOptions,
@@ -103,6 +149,7 @@ function readField(
   warnings: ExtractWarnings,
 ): unknown {
   if (options.from !== undefined) return finish(name, readFact(options, facts), options, facts, warnings);
+  if (options.xpath !== undefined) return readXPathField($, scope, name, options, facts, warnings);
   if (options.all === true) {
     const matches = options.css === undefined ? scope : scope.find(options.css);
     const values = matches
@@ -118,7 +165,7 @@ function readField(
 }
 
 /** What a missing field becomes: its `default`, else `null` (`[]` for `all: true`). */
-function fallbackOf(options: FieldOptions): unknown {
+export function fallbackOf(options: FieldOptions): unknown {
   if (options.default !== undefined) return options.default;
   return options.all === true && options.from === undefined ? [] : null;
 }

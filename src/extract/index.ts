@@ -4,8 +4,17 @@ export type { CheerioAPI } from "./load-html.ts";
 export { convertValue, parseBoolean, parseDate, parseNumber, resolveUrl, FIELD_TYPES } from "./convert.ts";
 export type { Conversion, FieldType } from "./convert.ts";
 export { FIELD_SOURCES } from "./field-spec.ts";
-export type { FieldMap, FieldOptions, FieldSource, FieldSpec, PageFacts } from "./field-spec.ts";
-export { extractField, extractRecord, fieldOptions, newWarnings, MAX_WARNING_MESSAGES } from "./fields.ts";
+export type { EachSpec, FieldMap, FieldOptions, FieldSource, FieldSpec, PageFacts } from "./field-spec.ts";
+export {
+  eachOptions,
+  extractField,
+  extractRecord,
+  fieldOptions,
+  newWarnings,
+  MAX_WARNING_MESSAGES,
+} from "./fields.ts";
 export type { ExtractWarnings, FieldHits } from "./fields.ts";
 export { documentBaseUrl, extractLinks } from "./links.ts";
+export { evaluateXPath, xpathProblem } from "./xpath.ts";
+export type { XPathItem, XPathValue } from "./xpath.ts";
 export type { FollowRule, FoundLink } from "./links.ts";

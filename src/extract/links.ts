@@ -3,6 +3,7 @@ import { compile, selectAll } from "css-select";
 import { isTraversal, parse, type Selector } from "css-what";
 import type { AnyNode, Element } from "domhandler";
 import { resolveUrl } from "./convert.ts";
+import { evaluateXPath } from "./xpath.ts";
 
 /**
  * A rule that turns elements of a page into links to crawl as page type `page`.
@@ -10,9 +11,14 @@ import { resolveUrl } from "./convert.ts";
  * - `{ css, page, attr? }`: the `attr` (default `href`) of every element matching `css`.
  * - `{ pattern, page }`: every `<a href>` of the page whose absolute URL matches the regex.
  * - Both: the elements matching `css` whose absolute URL also matches `pattern`.
+ * - `{ xpath, page, attr? }` instead of `css`: the `attr` of the elements it selects, or the
+ *   value of the attribute or text nodes it selects (`//a[@rel='next']/@href`).
+ * - `{ json, page }` (JSON pages): the strings the JSONPath selects.
  */
 export interface FollowRule {
   css?: string;
+  xpath?: string;
+  json?: string;
   pattern?: string;
   page: string;
   /** @defaultValue "href" */
@@ -113,6 +119,13 @@ function selectFromRoot($: CheerioAPI, selector: string): AnyNode[] {
   return query === null ? $(selector).toArray() : selectAll<AnyNode, Element>(query, $.root().toArray());
 }
 
+/** The raw links an XPath follow rule selects: `attr` of elements, the value of other nodes. */
+function xpathLinks($: CheerioAPI, expression: string, attr: string): (string | undefined)[] {
+  const value = evaluateXPath(expression, $.root()[0]!);
+  if (!Array.isArray(value)) return typeof value === "string" ? [value] : [];
+  return value.map((item) => ("node" in item ? $(item.node).attr(attr) : item.text));
+}
+
 /**
  * Applies follow rules to a page, in rule order then document order.
  *
@@ -133,11 +146,12 @@ export function extractLinks(
     const before = links.length;
     const pattern = rule.pattern === undefined ? null : new RegExp(rule.pattern);
     const attr = rule.attr ?? "href";
-    const selector = rule.css ?? "a[href]";
-    for (const node of selectFromRoot($, selector)) {
-      const url = absoluteHttpUrl($(node).attr(attr), baseUrl);
+    const add = (raw: string | undefined) => {
+      const url = absoluteHttpUrl(raw, baseUrl);
       if (url !== null && (pattern === null || pattern.test(url))) links.push({ url, page: rule.page });
-    }
+    };
+    if (rule.xpath !== undefined) xpathLinks($, rule.xpath, attr).forEach(add);
+    else for (const node of selectFromRoot($, rule.css ?? "a[href]")) add($(node).attr(attr));
     if (found) found[offset + i]! += links.length - before;
   });
   return links;

@@ -1,12 +1,15 @@
 /** Compiles one page type into a `parse()` running fields, records, links and the `parse` hook. */
 import {
   documentBaseUrl,
+  eachOptions,
+  evaluateXPath,
   extractLinks,
   extractRecord,
   loadHtml,
   newWarnings,
   resolveUrl,
 } from "../extract/index.ts";
+import type { AnyNode } from "domhandler";
 import type { CheerioAPI, ExtractWarnings, FieldHits, PageFacts } from "../extract/index.ts";
 import { ParseHookError } from "./errors.ts";
 import { selectorSlots } from "./page-selectors.ts";
@@ -74,11 +77,18 @@ function declaredRecords(
 ): ScrapedRecord[] {
   if (spec.record !== undefined) return [extractRecord($, $.root(), spec.record, facts, warnings, hits)];
   if (spec.records === undefined) return [];
-  const { each, fields } = spec.records;
-  const elements = $(each).toArray();
+  const { fields } = spec.records;
+  const elements = eachElements($, eachOptions(spec.records.each));
   // `records.each` is the first slot.
   hits.counts[0] = elements.length;
   return elements.map((el) => extractRecord($, $(el), fields, facts, warnings, hits));
+}
+
+/** The elements `records.each` selects: by CSS, or the elements of an XPath node set. */
+function eachElements($: CheerioAPI, each: { css?: string; xpath?: string }): AnyNode[] {
+  if (each.xpath === undefined) return $(each.css!).toArray();
+  const found = evaluateXPath(each.xpath, $.root()[0]!);
+  return Array.isArray(found) ? found.flatMap((item) => ("node" in item ? [item.node] : [])) : [];
 }
 
 function hookLinks(

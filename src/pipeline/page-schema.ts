@@ -2,12 +2,28 @@
 import { z } from "zod";
 import { FIELD_SOURCES, FIELD_TYPES } from "../extract/index.ts";
 import { actionSchema } from "./action-schema.ts";
-import { cssSchema, pageNameSchema, regexSchema } from "./schema-primitives.ts";
+import { cssSchema, pageNameSchema, regexSchema, xpathSchema } from "./schema-primitives.ts";
+
+/** The keys that say where a value is read from; at most one of them. */
+const SELECTOR_KEYS = ["css", "xpath"] as const;
+
+/** Reports every selector key after the first one given (`css` and `xpath` together). */
+function checkOneSelector(
+  spec: Partial<Record<(typeof SELECTOR_KEYS)[number], unknown>>,
+  ctx: z.RefinementCtx,
+): void {
+  const given = SELECTOR_KEYS.filter((key) => spec[key] !== undefined);
+  for (const key of given.slice(1)) {
+    const message = `use one of ${given.map((k) => `"${k}"`).join(" or ")}, not several`;
+    ctx.addIssue({ code: "custom", path: [key], message });
+  }
+}
 
 /** The long form of a field; see docs/scraper-format.md § Fields. */
 export const fieldOptionsSchema = z
   .strictObject({
     css: cssSchema.optional(),
+    xpath: xpathSchema.optional(),
     attr: z.string().min(1).optional(),
     all: z.boolean().optional(),
     type: z.enum(FIELD_TYPES as [string, ...string[]]).optional(),
@@ -17,8 +33,9 @@ export const fieldOptionsSchema = z
     from: z.enum(FIELD_SOURCES as [string, ...string[]]).optional(),
   })
   .superRefine((field, ctx) => {
+    checkOneSelector(field, ctx);
     if (field.from === undefined) return;
-    for (const key of ["css", "attr", "all"] as const) {
+    for (const key of ["css", "xpath", "attr", "all"] as const) {
       if (field[key] !== undefined) {
         ctx.addIssue({ code: "custom", path: [key], message: `"${key}" cannot be combined with "from"` });
       }
@@ -37,19 +54,33 @@ export const fieldSpecSchema = z.union([cssSchema, fieldOptionsSchema], {
 /** Field name → field. */
 export const fieldMapSchema = z.record(z.string().min(1), fieldSpecSchema);
 
-/** `records: { each, fields }`: several records per page, one per `each` element. */
-export const recordsSchema = z.strictObject({ each: cssSchema, fields: fieldMapSchema });
+/** `records.each` in its long form: exactly one of `css`, `xpath`. */
+const eachOptionsSchema = z
+  .strictObject({ css: cssSchema.optional(), xpath: xpathSchema.optional() })
+  .superRefine((each, ctx) => {
+    checkOneSelector(each, ctx);
+    if (SELECTOR_KEYS.every((key) => each[key] === undefined))
+      ctx.addIssue({ code: "custom", path: [], message: 'records.each needs "css" or "xpath"' });
+  });
 
-/** A follow rule: by CSS selector, by URL pattern, or both. */
+/** `records: { each, fields }`: several records per page, one per `each` element. */
+export const recordsSchema = z.strictObject({
+  each: z.union([cssSchema, eachOptionsSchema]),
+  fields: fieldMapSchema,
+});
+
+/** A follow rule: by CSS selector or XPath, by URL pattern, or both. */
 export const followRuleSchema = z
   .strictObject({
     css: cssSchema.optional(),
+    xpath: xpathSchema.optional(),
     pattern: regexSchema.optional(),
     page: pageNameSchema,
     attr: z.string().min(1).optional(),
   })
-  .refine((rule) => rule.css !== undefined || rule.pattern !== undefined, {
-    message: 'a follow rule needs "css", "pattern" or both',
+  .superRefine(checkOneSelector)
+  .refine((rule) => rule.css !== undefined || rule.xpath !== undefined || rule.pattern !== undefined, {
+    message: 'a follow rule needs "css" (or "xpath"), "pattern" or both',
   });
 
 /** Keys shared by YAML and TypeScript page types. */

@@ -3,11 +3,23 @@
  * matched, counted per page) and the browser's auto-wait (which of them must match before the
  * page is read). Both are derived once from the declarative spec, in declaration order.
  */
-import { fieldOptions, type FieldMap } from "../extract/index.ts";
+import { eachOptions, fieldOptions, type FieldMap } from "../extract/index.ts";
 import type { DeclarativePage, SelectorSlot } from "./types.ts";
 import type { ReadyCheck } from "../fetch/index.ts";
 
-/** Fields read with a CSS selector (`from:` fields and scope-only fields match by construction). */
+/**
+ * Fields read with a selector: CSS or XPath (`from:` fields and scope-only fields match by
+ * construction), each with the selector's text.
+ */
+function selectorFields(fields: FieldMap): { name: string; selector: string }[] {
+  return Object.entries(fields).flatMap(([name, spec]) => {
+    const { css, xpath } = fieldOptions(spec);
+    const selector = css ?? xpath;
+    return selector === undefined ? [] : [{ name, selector }];
+  });
+}
+
+/** Fields read with a CSS selector (the browser can wait for those). */
 function cssFields(fields: FieldMap): { name: string; css: string; attr?: string }[] {
   return Object.entries(fields).flatMap(([name, spec]) => {
     const { css, attr } = fieldOptions(spec);
@@ -20,17 +32,26 @@ function fieldsOf(spec: DeclarativePage): FieldMap {
   return spec.record ?? spec.records?.fields ?? {};
 }
 
+/** The text of `records.each`: its CSS selector or XPath expression. */
+function eachSelector(spec: DeclarativePage): string | undefined {
+  if (!spec.records) return undefined;
+  const { css, xpath } = eachOptions(spec.records.each);
+  return css ?? xpath;
+}
+
 /**
- * The page type's selectors in a fixed order: `records.each`, then the CSS fields in
+ * The page type's selectors in a fixed order: `records.each`, then the CSS and XPath fields in
  * declaration order, then the follow rules. A page's match counts (`Extraction.matches`) are
  * indexed the same way, on whichever thread the page was parsed.
  */
 export function selectorSlots(spec: DeclarativePage): SelectorSlot[] {
   const slots: SelectorSlot[] = [];
-  if (spec.records) slots.push({ kind: "each", name: "each", selector: spec.records.each });
-  for (const { name, css } of cssFields(fieldsOf(spec))) slots.push({ kind: "field", name, selector: css });
+  const each = eachSelector(spec);
+  if (each !== undefined) slots.push({ kind: "each", name: "each", selector: each });
+  for (const { name, selector } of selectorFields(fieldsOf(spec)))
+    slots.push({ kind: "field", name, selector });
   for (const rule of spec.follow ?? []) {
-    const selector = [rule.css, rule.pattern === undefined ? undefined : `/${rule.pattern}/`]
+    const selector = [rule.css ?? rule.xpath, rule.pattern === undefined ? undefined : `/${rule.pattern}/`]
       .filter((part) => part !== undefined)
       .join(" ");
     slots.push({ kind: "follow", name: rule.page, selector });
@@ -42,16 +63,19 @@ export function selectorSlots(spec: DeclarativePage): SelectorSlot[] {
  * What must be in a browser page before it is read (auto-wait): every CSS field with text (or its
  * attribute), inside a `records.each` element for several records; the `each` element itself;
  * and for every follow rule a link it would follow. Empty when the page type reads no selector.
+ * XPath fields and rules are not waited for (the browser's check runs CSS selectors); with an
+ * XPath `records.each`, CSS fields are waited for anywhere in the page.
  */
 export function readyChecks(spec: DeclarativePage): ReadyCheck[] {
   const checks: ReadyCheck[] = [];
-  const within = spec.records?.each;
+  const within = spec.records === undefined ? undefined : eachOptions(spec.records.each).css;
   if (within !== undefined) checks.push({ css: within, want: "element" });
   for (const { css, attr } of cssFields(fieldsOf(spec))) {
     const scope = within === undefined ? {} : { within };
     checks.push(attr === undefined ? { css, want: "text", ...scope } : { css, want: "attr", attr, ...scope });
   }
   for (const rule of spec.follow ?? []) {
+    if (rule.xpath !== undefined) continue;
     checks.push({
       css: rule.css ?? "a[href]",
       want: "link",

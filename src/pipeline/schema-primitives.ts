@@ -1,6 +1,6 @@
 /** Small zod schemas shared by the definition schema. */
 import { z } from "zod";
-import { loadHtml } from "../extract/index.ts";
+import { loadHtml, xpathProblem } from "../extract/index.ts";
 import { DURATION_PATTERN, PERCENT_PATTERN, SIZE_PATTERN } from "./units.ts";
 
 /** Scraper, target, dataset and step names: lower-case slug. */
@@ -109,3 +109,12 @@ export const cssSchema = z
   .string()
   .min(1, "expected a CSS selector")
   .refine(isSelector, "invalid CSS selector");
+
+/** An XPath 1.0 expression, checked to parse and to call only XPath 1.0 functions. */
+export const xpathSchema = z
+  .string()
+  .min(1, "expected an XPath expression")
+  .superRefine((expression, ctx) => {
+    const problem = xpathProblem(expression);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+  });

@@ -3,7 +3,7 @@
  * from YAML or from `defineScraper` in TypeScript.
  */
 import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
-import type { ExtractWarnings, FieldMap, FollowRule } from "../extract/index.ts";
+import type { EachSpec, ExtractWarnings, FieldMap, FollowRule } from "../extract/index.ts";
 import type { BrowserLoad, BrowserSettings, Politeness } from "../fetch/index.ts";
 import type { Tolerance } from "./units.ts";
 
@@ -49,7 +49,7 @@ export interface ScraperContext {
 export interface DeclarativePage {
   follow?: FollowRule[];
   record?: FieldMap;
-  records?: { each: string; fields: FieldMap };
+  records?: { each: EachSpec; fields: FieldMap };
 }
 
 /** What the declarative part found on one page, warnings not yet logged. */
@@ -66,11 +66,11 @@ export interface Extraction {
 
 /** One selector of a page type, as selector health reports it. */
 export interface SelectorSlot {
-  /** `each`: `records.each`; `field`: a CSS field; `follow`: a follow rule. */
+  /** `each`: `records.each`; `field`: a field read by CSS or XPath; `follow`: a follow rule. */
   kind: "each" | "field" | "follow";
   /** The field's name; `each`; the page type a follow rule leads to. */
   name: string;
-  /** The CSS selector (a follow rule's pattern as `/regex/`). */
+  /** The CSS selector or XPath expression (a follow rule's pattern as `/regex/`). */
   selector: string;
 }
 

@@ -4,7 +4,7 @@
  */
 import { parse, stringify } from "css-what";
 import type { FieldSelector } from "../core/contract/captures.ts";
-import { loadHtml, type FieldMap } from "../extract/index.ts";
+import { eachOptions, loadHtml, type EachSpec, type FieldMap } from "../extract/index.ts";
 
 /** Outline colours of highlighted fields, in field order (the viewer's legend uses the same). */
 const COLORS = ["#e11d48", "#2563eb", "#16a34a", "#d97706", "#9333ea", "#0891b2", "#db2777", "#65a30d"];
@@ -19,7 +19,7 @@ export interface PageSelectors {
 /** A page type as a compiled scraper holds it: its name and, when it has no code, its fields. */
 export interface HighlightedPage {
   name: string;
-  declarative?: { record?: FieldMap; records?: { each: string; fields: FieldMap } };
+  declarative?: { record?: FieldMap; records?: { each: EachSpec; fields: FieldMap } };
 }
 
 /** The selectors of every declarative page type that reads fields from the HTML. */
@@ -28,10 +28,13 @@ export function selectorsOf(pages: Iterable<HighlightedPage>): PageSelectors[] {
     const spec = page.declarative;
     const map = spec?.records?.fields ?? spec?.record;
     if (!map) return [];
-    const each = spec?.records?.each ?? null;
+    const eachSpec = spec?.records === undefined ? undefined : eachOptions(spec.records.each);
+    // Only CSS is highlighted: an XPath `each` or field has no CSS selector to outline.
+    if (eachSpec !== undefined && eachSpec.css === undefined) return [];
+    const each = eachSpec?.css ?? null;
     const fields = Object.entries(map).flatMap(([name, field]) => {
       const options = typeof field === "string" ? { css: field } : field;
-      if (options.from) return [];
+      if (options.from || options.xpath !== undefined || options.json !== undefined) return [];
       const selector = each ? scoped(each, options.css) : options.css;
       return selector ? [{ name, selector }] : [];
     });

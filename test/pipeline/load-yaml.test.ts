@@ -109,6 +109,31 @@ describe("YAML definitions", () => {
     expect(css.problems[0]?.message).toBe("invalid CSS selector");
   });
 
+  it("reports a bad XPath expression with file, line and field, like a bad CSS selector", async () => {
+    const text = [
+      "name: shop",
+      "start: http://h.test/",
+      "pages:",
+      "  page:",
+      "    follow:",
+      "      - { xpath: \"//a[@rel='next']/@href\", page: page }",
+      '      - { xpath: "//a[", page: page }',
+      "    records:",
+      '      each: { xpath: "//li" }',
+      "      fields:",
+      '        title: { xpath: "//h1/text()" }',
+      '        upper: { xpath: "upper-case(//h1)" }',
+      '        both: { css: h1, xpath: "//h1" }',
+      "",
+    ].join("\n");
+    const error = await problemsOf(() => parseDefinitionYaml(text, "x.yaml"));
+    expect(error.format().split("\n")).toEqual([
+      'x.yaml:7:18 pages.page.follow.1.xpath: invalid XPath expression (XPath parse error); expected XPath 1.0 like "//h1/text()" or "//a/@href"',
+      'x.yaml:12:25 pages.page.records.fields.upper.xpath: unknown XPath function "upper-case()"',
+      'x.yaml:13:33 pages.page.records.fields.both.xpath: use one of "css" or "xpath", not several',
+    ]);
+  });
+
   it("rejects start with targets, an empty document, and alias bombs", async () => {
     const both =
       "name: s\nstart: http://h.test/\ntargets: [{name: a, start: http://h.test/}]\npages: {p: {}}\n";

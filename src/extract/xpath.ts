@@ -1,0 +1,95 @@
+/**
+ * XPath 1.0 over htmlparser2's tree, through the `xpath` library (never a hand-written engine):
+ * expressions are compiled once and evaluated on the {@link NodeView} adapter.
+ */
+import type { AnyNode } from "domhandler";
+import xpath from "xpath";
+import { AttrView, viewOf, type DomView } from "./xpath-dom.ts";
+
+/** What the library's `parse()` gives (its typings omit it). */
+interface CompiledXPath {
+  evaluate(options: { node: DomView }): unknown;
+}
+
+interface XPathLibrary {
+  parse(expression: string): CompiledXPath;
+  XNodeSet: new () => { toArray(): DomView[] };
+  XNumber: new () => { numberValue(): number };
+  XBoolean: new () => { booleanValue(): boolean };
+  FunctionCall: new () => { functionName: string };
+  FunctionResolver: new () => { functions: Record<string, unknown> };
+}
+
+const library = xpath as unknown as XPathLibrary;
+
+/** One item of a node-set result: an element (or the document), or the text of any other node. */
+export type XPathItem = { node: AnyNode } | { text: string };
+
+/**
+ * An expression's value: the nodes it selected, in document order, or the string, number or
+ * boolean it computed (`string(//h1)`, `count(//li)`).
+ */
+export type XPathValue = XPathItem[] | string | number | boolean;
+
+/** The functions of XPath 1.0's core library, as the library names them (`{}count`). */
+const coreFunctions = new library.FunctionResolver().functions;
+
+/** The first function the expression calls that XPath 1.0 does not have (the library would fail on every page). */
+function unknownFunction(node: unknown, seen = new Set<unknown>()): string | undefined {
+  if (typeof node !== "object" || node === null || seen.has(node)) return undefined;
+  seen.add(node);
+  if (node instanceof library.FunctionCall && !(`{}${node.functionName}` in coreFunctions))
+    return node.functionName;
+  for (const value of Object.values(node)) {
+    const found = unknownFunction(value, seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+const compiled = new Map<string, CompiledXPath>();
+const MAX_COMPILED = 256;
+
+function compile(expression: string): CompiledXPath {
+  let found = compiled.get(expression);
+  if (!found) {
+    found = library.parse(expression);
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(expression, found);
+  }
+  return found;
+}
+
+/**
+ * Why an expression is not valid XPath 1.0 (it does not parse, or calls a function XPath 1.0
+ * does not have), or `null`. The library only says "XPath parse error": the message adds what a
+ * valid one looks like.
+ */
+export function xpathProblem(expression: string): string | null {
+  try {
+    const unknown = unknownFunction((compile(expression) as { expression?: unknown }).expression);
+    return unknown === undefined ? null : `unknown XPath function "${unknown}()"`;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `invalid XPath expression (${reason}); expected XPath 1.0 like "//h1/text()" or "//a/@href"`;
+  }
+}
+
+function item(view: DomView): XPathItem {
+  if (view instanceof AttrView) return { text: view.value };
+  return view.nodeType === 1 || view.nodeType === 9 ? { node: view.node } : { text: view.nodeValue ?? "" };
+}
+
+/**
+ * Evaluates `expression` with `context` as the context node (`//x` still searches the whole
+ * document; `.//x` and `x` are relative to `context`).
+ *
+ * @throws Error when the expression does not parse or calls an unknown function.
+ */
+export function evaluateXPath(expression: string, context: AnyNode): XPathValue {
+  const result = compile(expression).evaluate({ node: viewOf(context)! });
+  if (result instanceof library.XNodeSet) return result.toArray().map(item);
+  if (result instanceof library.XNumber) return result.numberValue();
+  if (result instanceof library.XBoolean) return result.booleanValue();
+  return String(result);
+}

@@ -1,0 +1,82 @@
+/**
+ * Crawls of sources other than CSS-scraped HTML, against the fixture site: an HTML catalogue read
+ * only by XPath, and (below) a paginated JSON API read by JSONPath.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { App, describeRun } from "../../src/app/index.ts";
+import { loadScraper } from "../../src/pipeline/index.ts";
+import { XPATH_PRODUCTS } from "../fixtures/data-routes.ts";
+import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+
+let dir: string;
+let site: FaultSite;
+let app: App;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "trawl-sources-"));
+  site = await startFaultSite();
+  app = await App.open({ home: join(dir, "home") });
+});
+
+afterAll(async () => {
+  await app.close();
+  await site.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs a definition (its text, `SITE` standing for the fixture site) and reads its crawl's records. */
+async function crawl(name: string, yaml: string) {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, yaml.replaceAll("SITE", site.url));
+  const run = await app.engine.run(await loadScraper(file));
+  const records: Record<string, unknown>[] = [];
+  for await (const record of app.store.records.read(run.id, 0))
+    records.push(record as Record<string, unknown>);
+  return { run, records, summary: await describeRun(app.store, run) };
+}
+
+describe("XPath fields and follow rules", () => {
+  it("crawl a catalogue read only by XPath to the exact records, with XPath in selector health", async () => {
+    const { run, records, summary } = await crawl(
+      "xpath-shop",
+      `name: xpath-shop
+start: SITE/xpath/list?page=1
+pages:
+  list:
+    follow:
+      - { xpath: "//a[@rel='next']/@href", page: list }
+      - { xpath: "//div[@class='product']/a", page: item }
+  item:
+    record:
+      id: { xpath: "substring-after(//th[.='SKU']/following-sibling::td, '-')", type: integer }
+      name: { xpath: "//h1/text()" }
+      sku: { xpath: "//th[.='SKU']/following-sibling::td" }
+      price: { xpath: "//th[.='Price']/following-sibling::td", attr: data-amount, type: number }
+      tags: { xpath: "//ul[@class='tags']/li/text()", all: true }
+politeness: { rate_per_host: 1000, robots: ignore }
+`,
+    );
+    expect(run.status).toBe("succeeded");
+    expect(records.sort((a, b) => (a.id as number) - (b.id as number))).toEqual(
+      XPATH_PRODUCTS.map((p) => ({ id: p.id, name: p.name, sku: p.sku, price: p.price, tags: [...p.tags] })),
+    );
+    expect(summary.pages).toMatchObject({ done: 5, failed: 0 });
+    const health = Object.fromEntries(summary.selectors.map((h) => [h.pageType, h.selectors]));
+    expect(health.list).toEqual([
+      { kind: "follow", name: "list", selector: "//a[@rel='next']/@href", pages: 1, found: 1 },
+      { kind: "follow", name: "item", selector: "//div[@class='product']/a", pages: 2, found: 3 },
+    ]);
+    expect(health.item).toContainEqual({
+      kind: "field",
+      name: "sku",
+      selector: "//th[.='SKU']/following-sibling::td",
+      pages: 3,
+      found: 3,
+    });
+    // Oar has no tags: its `all` field found nothing.
+    expect(health.item).toContainEqual(expect.objectContaining({ name: "tags", pages: 2, found: 2 }));
+  });
+});
