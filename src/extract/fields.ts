@@ -69,7 +69,8 @@ export function readFact(options: FieldOptions, facts: PageFacts): Raw {
   }
 }
 
-function trimmed(value: string, options: FieldOptions): string {
+/** The text, trimmed unless `trim: false`. */
+export function trimmed(value: string, options: FieldOptions): string {
   return options.trim === false ? value : value.trim();
 }
 
@@ -208,11 +209,23 @@ export function extractRecord(
   warnings: ExtractWarnings,
   hits?: FieldHits,
 ): Record<string, unknown> {
+  return buildRecord(fields, hits, (name, options) => readField($, scope, name, options, facts, warnings));
+}
+
+/**
+ * One record from `read(name, options)` of every field, in declaration order: a MISSING value
+ * becomes the field's fallback; a found one counts in `hits`.
+ */
+export function buildRecord(
+  fields: FieldMap,
+  hits: FieldHits | undefined,
+  read: (name: string, options: FieldOptions) => unknown,
+): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   let i = 0;
   for (const [name, spec] of Object.entries(fields)) {
     const options = fieldOptions(spec);
-    const value = readField($, scope, name, options, facts, warnings);
+    const value = read(name, options);
     if (value === MISSING) record[name] = fallbackOf(options);
     else {
       record[name] = value;

@@ -16,5 +16,13 @@ export {
 export type { ExtractWarnings, FieldHits } from "./fields.ts";
 export { documentBaseUrl, extractLinks } from "./links.ts";
 export { evaluateXPath, xpathProblem } from "./xpath.ts";
+export { NotJsonError, EXTRACT_ERRORS } from "./errors.ts";
+export {
+  extractJsonLinks,
+  extractJsonRecord,
+  jsonPathProblem,
+  parseJsonBody,
+  selectJson,
+} from "./json-source.ts";
 export type { XPathItem, XPathValue } from "./xpath.ts";
 export type { FollowRule, FoundLink } from "./links.ts";

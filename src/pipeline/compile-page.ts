@@ -12,7 +12,8 @@ import {
 import type { AnyNode } from "domhandler";
 import type { CheerioAPI, ExtractWarnings, FieldHits, PageFacts } from "../extract/index.ts";
 import { ParseHookError } from "./errors.ts";
-import { selectorSlots } from "./page-selectors.ts";
+import { extractJsonPage } from "./json-page.ts";
+import { layoutOf, selectorSlots } from "./page-selectors.ts";
 import type {
   CompiledPage,
   DeclarativePage,
@@ -40,33 +41,6 @@ export interface PageSpec extends DeclarativePage {
 
 /** Warning messages logged per page; the count in the output covers all. */
 const LOGGED_WARNINGS = 3;
-
-/** Where a page type's matches go in `Extraction.matches` (see `selectorSlots`). */
-interface MatchLayout {
-  size: number;
-  /** Slot of each field, in declaration order; -1 for fields without a selector. */
-  fieldSlots: number[];
-  /** Slot of the first follow rule; the others follow it. */
-  followAt: number;
-}
-
-const layouts = new WeakMap<DeclarativePage, MatchLayout>();
-
-/** The layout of a spec, computed once per spec object (on each thread). */
-function layoutOf(spec: DeclarativePage): MatchLayout {
-  let layout = layouts.get(spec);
-  if (layout) return layout;
-  const slots = selectorSlots(spec);
-  const fieldSlot = new Map(slots.flatMap((slot, i) => (slot.kind === "field" ? [[slot.name, i]] : [])));
-  const fields = spec.record ?? spec.records?.fields ?? {};
-  layout = {
-    size: slots.length,
-    fieldSlots: Object.keys(fields).map((name) => fieldSlot.get(name) ?? -1),
-    followAt: slots.length - (spec.follow?.length ?? 0),
-  };
-  layouts.set(spec, layout);
-  return layout;
-}
 
 function declaredRecords(
   $: CheerioAPI,
@@ -128,6 +102,7 @@ function mergeHookResult(
  * spec and the page, so it may run on a parse thread (see `CompiledPage.declarative`).
  */
 export function extractPage(spec: DeclarativePage, page: PageInput): Extraction {
+  if (spec.format === "json") return extractJsonPage(spec, page);
   return extractWith(loadHtml(page.body), spec, page).extraction;
 }
 
@@ -188,7 +163,10 @@ export function compilePage(name: string, spec: PageSpec, pageNames: ReadonlySet
     yieldsRecords,
     async parse(page, ctx) {
       const $ = loadHtml(page.body);
-      const { extraction, baseUrl } = extractWith($, declarative, page);
+      const { extraction, baseUrl } =
+        declarative.format === "json"
+          ? { extraction: extractJsonPage(declarative, page), baseUrl: page.finalUrl }
+          : extractWith($, declarative, page);
       const hooked: PageOutput = { records: extraction.records, links: extraction.links };
       mergeHookResult(hooked, await hook({ ...page, $ }, ctx), baseUrl, pageNames);
       const output = finishPage({ ...extraction, records: hooked.records, links: hooked.links }, page, ctx);

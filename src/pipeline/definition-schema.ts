@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { FETCH_DEFAULTS } from "../fetch/index.ts";
 import { loginSchema } from "./action-schema.ts";
-import { checkOneRecordKind, pageShape } from "./page-schema.ts";
+import { checkFormat, checkOneRecordKind, pageShape } from "./page-schema.ts";
 import { checkKeyFields, keySchema } from "./record-key.ts";
 import {
   durationSchema,
@@ -77,10 +77,14 @@ type Hook = (...args: never[]) => unknown;
 const hookSchema = z.custom<Hook>((v) => typeof v === "function", { message: "expected a function" });
 
 /** A page type of a YAML definition. */
-export const basePageSchema = z.strictObject(pageShape).superRefine(checkOneRecordKind);
+export const basePageSchema = z
+  .strictObject(pageShape)
+  .superRefine(checkOneRecordKind)
+  .superRefine(checkFormat);
 const codePageSchema = z
   .strictObject({ ...pageShape, parse: hookSchema.optional() })
-  .superRefine(checkOneRecordKind);
+  .superRefine(checkOneRecordKind)
+  .superRefine(checkFormat);
 
 function topLevelShape<P extends z.ZodType>(page: P) {
   return {
@@ -127,6 +131,11 @@ function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
   }
   for (const [pageName, page] of Object.entries(pages)) {
     const engine = (isObject(page) ? page.engine : undefined) ?? def.engine ?? "http";
+    if (engine === "browser" && isObject(page) && page.format === "json") {
+      const message =
+        "format: json page types are fetched over HTTP: remove engine: browser for this page type";
+      ctx.addIssue({ code: "custom", path: ["pages", pageName, "format"], message });
+    }
     for (const key of ["wait_for", "wait_until", "actions"] as const) {
       if (engine !== "browser" && isObject(page) && page[key] !== undefined) {
         const message = `"${key}" needs engine: browser (this page type is fetched over HTTP)`;

@@ -2,10 +2,10 @@
 import { z } from "zod";
 import { FIELD_SOURCES, FIELD_TYPES } from "../extract/index.ts";
 import { actionSchema } from "./action-schema.ts";
-import { cssSchema, pageNameSchema, regexSchema, xpathSchema } from "./schema-primitives.ts";
+import { cssSchema, jsonPathSchema, pageNameSchema, regexSchema, xpathSchema } from "./schema-primitives.ts";
 
 /** The keys that say where a value is read from; at most one of them. */
-const SELECTOR_KEYS = ["css", "xpath"] as const;
+const SELECTOR_KEYS = ["css", "xpath", "json"] as const;
 
 /** Reports every selector key after the first one given (`css` and `xpath` together). */
 function checkOneSelector(
@@ -24,6 +24,7 @@ export const fieldOptionsSchema = z
   .strictObject({
     css: cssSchema.optional(),
     xpath: xpathSchema.optional(),
+    json: jsonPathSchema.optional(),
     attr: z.string().min(1).optional(),
     all: z.boolean().optional(),
     type: z.enum(FIELD_TYPES as [string, ...string[]]).optional(),
@@ -35,7 +36,7 @@ export const fieldOptionsSchema = z
   .superRefine((field, ctx) => {
     checkOneSelector(field, ctx);
     if (field.from === undefined) return;
-    for (const key of ["css", "xpath", "attr", "all"] as const) {
+    for (const key of ["css", "xpath", "json", "attr", "all"] as const) {
       if (field[key] !== undefined) {
         ctx.addIssue({ code: "custom", path: [key], message: `"${key}" cannot be combined with "from"` });
       }
@@ -54,13 +55,13 @@ export const fieldSpecSchema = z.union([cssSchema, fieldOptionsSchema], {
 /** Field name → field. */
 export const fieldMapSchema = z.record(z.string().min(1), fieldSpecSchema);
 
-/** `records.each` in its long form: exactly one of `css`, `xpath`. */
+/** `records.each` in its long form: exactly one of `css`, `xpath` (HTML pages), `json` (JSON pages). */
 const eachOptionsSchema = z
-  .strictObject({ css: cssSchema.optional(), xpath: xpathSchema.optional() })
+  .strictObject({ css: cssSchema.optional(), xpath: xpathSchema.optional(), json: jsonPathSchema.optional() })
   .superRefine((each, ctx) => {
     checkOneSelector(each, ctx);
     if (SELECTOR_KEYS.every((key) => each[key] === undefined))
-      ctx.addIssue({ code: "custom", path: [], message: 'records.each needs "css" or "xpath"' });
+      ctx.addIssue({ code: "custom", path: [], message: 'records.each needs "css", "xpath" or "json"' });
   });
 
 /** `records: { each, fields }`: several records per page, one per `each` element. */
@@ -69,22 +70,25 @@ export const recordsSchema = z.strictObject({
   fields: fieldMapSchema,
 });
 
-/** A follow rule: by CSS selector or XPath, by URL pattern, or both. */
+/** A follow rule: by CSS selector, XPath or JSONPath, by URL pattern, or both. */
 export const followRuleSchema = z
   .strictObject({
     css: cssSchema.optional(),
     xpath: xpathSchema.optional(),
+    json: jsonPathSchema.optional(),
     pattern: regexSchema.optional(),
     page: pageNameSchema,
     attr: z.string().min(1).optional(),
   })
   .superRefine(checkOneSelector)
-  .refine((rule) => rule.css !== undefined || rule.xpath !== undefined || rule.pattern !== undefined, {
-    message: 'a follow rule needs "css" (or "xpath"), "pattern" or both',
+  .refine((rule) => SELECTOR_KEYS.some((key) => rule[key] !== undefined) || rule.pattern !== undefined, {
+    message: 'a follow rule needs "css" (or "xpath", or "json" in a JSON page type), "pattern" or both',
   });
 
 /** Keys shared by YAML and TypeScript page types. */
 export const pageShape = {
+  /** What the body is: `html` (the default: CSS and XPath) or `json` (JSONPath). */
+  format: z.enum(["html", "json"]).optional(),
   follow: z.array(followRuleSchema).optional(),
   record: fieldMapSchema.optional(),
   records: recordsSchema.optional(),
@@ -109,5 +113,54 @@ export function checkOneRecordKind(
       path: ["records"],
       message: 'use either "record" or "records", not both',
     });
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
+/** Where a field, `each` or follow rule of a page type reads from, with its path in the page type. */
+function readers(page: {
+  record?: Record<string, unknown>;
+  records?: { each: unknown; fields: Record<string, unknown> };
+  follow?: unknown[];
+}): { path: (string | number)[]; spec: unknown; kind: "field" | "each" | "follow" }[] {
+  const fields = (map: Record<string, unknown> | undefined, at: string[]) =>
+    Object.entries(map ?? {}).map(([name, spec]) => ({ path: [...at, name], spec, kind: "field" as const }));
+  return [
+    ...fields(page.record, ["record"]),
+    ...(page.records ? [{ path: ["records", "each"], spec: page.records.each, kind: "each" as const }] : []),
+    ...fields(page.records?.fields, ["records", "fields"]),
+    ...(page.follow ?? []).map((spec, i) => ({ path: ["follow", i], spec, kind: "follow" as const })),
+  ];
+}
+
+/**
+ * Rejects selectors of the wrong kind for the page type's `format`: a `json` page type reads by
+ * `json:` (or `from:`) only; an HTML one never by `json:`.
+ */
+export function checkFormat(
+  page: Parameters<typeof readers>[0] & { format?: string },
+  ctx: z.RefinementCtx,
+): void {
+  const json = page.format === "json";
+  for (const { path, spec, kind } of readers(page)) {
+    const options = typeof spec === "string" ? { css: spec } : isObject(spec) ? spec : {};
+    if (json) {
+      const reads = options.css ?? options.xpath;
+      const missing = kind !== "field" && options.json === undefined;
+      if (reads !== undefined || missing) {
+        const message =
+          kind === "field"
+            ? 'a format: json page type reads a field by JSONPath: { json: "$.title" } (or from:)'
+            : `a format: json page type's ${kind === "each" ? "records.each" : "follow rule"} is { json: "$.…" }`;
+        ctx.addIssue({ code: "custom", path, message });
+      }
+    } else if (options.json !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "json"],
+        message: '"json" needs format: json on the page type',
+      });
+    }
   }
 }

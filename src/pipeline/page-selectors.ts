@@ -8,13 +8,13 @@ import type { DeclarativePage, SelectorSlot } from "./types.ts";
 import type { ReadyCheck } from "../fetch/index.ts";
 
 /**
- * Fields read with a selector: CSS or XPath (`from:` fields and scope-only fields match by
+ * Fields read with a selector: CSS, XPath or JSONPath (`from:` fields and scope-only fields match by
  * construction), each with the selector's text.
  */
 function selectorFields(fields: FieldMap): { name: string; selector: string }[] {
   return Object.entries(fields).flatMap(([name, spec]) => {
-    const { css, xpath } = fieldOptions(spec);
-    const selector = css ?? xpath;
+    const { css, xpath, json } = fieldOptions(spec);
+    const selector = css ?? xpath ?? json;
     return selector === undefined ? [] : [{ name, selector }];
   });
 }
@@ -32,15 +32,15 @@ function fieldsOf(spec: DeclarativePage): FieldMap {
   return spec.record ?? spec.records?.fields ?? {};
 }
 
-/** The text of `records.each`: its CSS selector or XPath expression. */
+/** The text of `records.each`: its CSS selector, XPath or JSONPath expression. */
 function eachSelector(spec: DeclarativePage): string | undefined {
   if (!spec.records) return undefined;
-  const { css, xpath } = eachOptions(spec.records.each);
-  return css ?? xpath;
+  const { css, xpath, json } = eachOptions(spec.records.each);
+  return css ?? xpath ?? json;
 }
 
 /**
- * The page type's selectors in a fixed order: `records.each`, then the CSS and XPath fields in
+ * The page type's selectors in a fixed order: `records.each`, then the fields read by a selector in
  * declaration order, then the follow rules. A page's match counts (`Extraction.matches`) are
  * indexed the same way, on whichever thread the page was parsed.
  */
@@ -51,7 +51,10 @@ export function selectorSlots(spec: DeclarativePage): SelectorSlot[] {
   for (const { name, selector } of selectorFields(fieldsOf(spec)))
     slots.push({ kind: "field", name, selector });
   for (const rule of spec.follow ?? []) {
-    const selector = [rule.css ?? rule.xpath, rule.pattern === undefined ? undefined : `/${rule.pattern}/`]
+    const selector = [
+      rule.css ?? rule.xpath ?? rule.json,
+      rule.pattern === undefined ? undefined : `/${rule.pattern}/`,
+    ]
       .filter((part) => part !== undefined)
       .join(" ");
     slots.push({ kind: "follow", name: rule.page, selector });
@@ -84,4 +87,31 @@ export function readyChecks(spec: DeclarativePage): ReadyCheck[] {
     });
   }
   return checks;
+}
+
+/** Where a page type's matches go in `Extraction.matches` (see `selectorSlots`). */
+export interface MatchLayout {
+  size: number;
+  /** Slot of each field, in declaration order; -1 for fields without a selector. */
+  fieldSlots: number[];
+  /** Slot of the first follow rule; the others follow it. */
+  followAt: number;
+}
+
+const layouts = new WeakMap<DeclarativePage, MatchLayout>();
+
+/** The layout of a spec, computed once per spec object (on each thread). */
+export function layoutOf(spec: DeclarativePage): MatchLayout {
+  let layout = layouts.get(spec);
+  if (layout) return layout;
+  const slots = selectorSlots(spec);
+  const fieldSlot = new Map(slots.flatMap((slot, i) => (slot.kind === "field" ? [[slot.name, i]] : [])));
+  const fields = spec.record ?? spec.records?.fields ?? {};
+  layout = {
+    size: slots.length,
+    fieldSlots: Object.keys(fields).map((name) => fieldSlot.get(name) ?? -1),
+    followAt: slots.length - (spec.follow?.length ?? 0),
+  };
+  layouts.set(spec, layout);
+  return layout;
 }

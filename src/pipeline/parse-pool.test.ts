@@ -8,6 +8,15 @@ const pages: Record<string, DeclarativePage> = {
     record: { title: "h1", price: { css: ".price", type: "number" }, url: { from: "url" } },
     follow: [{ css: "a.next", page: "product" }],
   },
+  api: {
+    format: "json",
+    records: { each: { json: "$.items[*]" }, fields: { id: { json: "$.id" } } },
+    follow: [{ json: "$.next", page: "api" }],
+  },
+  catalogue: {
+    record: { title: { xpath: "normalize-space(//h1)" }, tags: { xpath: "//li/text()", all: true } },
+    follow: [{ xpath: "//a[@rel='next']/@href", page: "catalogue" }],
+  },
 };
 
 function page(n: number): PageInput {
@@ -53,6 +62,30 @@ describe("ParsePool", () => {
     expect(results[3]).toMatchObject({
       records: [{ title: "Book 3", price: 3.5, url: "http://127.0.0.1:1/p/3" }],
       links: [{ url: "http://127.0.0.1:1/p/4", page: "product" }],
+    });
+  });
+
+  it("reads JSON and XPath page types on its threads, and keeps a body's reason code across threads", async () => {
+    const pool = await readyPool(1);
+    const json = { ...page(1), pageType: "api", body: '{"items":[{"id":1},{"id":2}],"next":"?page=2"}' };
+    const html = {
+      ...page(1),
+      pageType: "catalogue",
+      body: '<h1> A  b </h1><ul><li>x</li><li>y</li></ul><a rel="next" href="/p/2">n</a>',
+    };
+    expect(await pool.extract("api", json)).toEqual(extractPage(pages.api!, json));
+    expect(await pool.extract("api", json)).toMatchObject({
+      records: [{ id: 1 }, { id: 2 }],
+      links: [{ url: "http://127.0.0.1:1/p/1?page=2", page: "api" }],
+      matches: [2, 2, 1],
+    });
+    expect(await pool.extract("catalogue", html)).toEqual(extractPage(pages.catalogue!, html));
+    expect(await pool.extract("catalogue", html)).toMatchObject({
+      records: [{ title: "A b", tags: ["x", "y"] }],
+    });
+    await expect(pool.extract("api", { ...json, body: "<html>down</html>" })).rejects.toMatchObject({
+      name: "NotJsonError",
+      reason: "not_json",
     });
   });
 

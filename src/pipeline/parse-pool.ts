@@ -97,7 +97,7 @@ export class ParsePool {
     waiting.task = undefined;
     if (thread.pending.size === 0) thread.worker.unref();
     if (reply.ok) waiting.resolve(reply.extraction);
-    else waiting.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+    else waiting.reject(Object.assign(new Error(reply.error.message), reply.error));
   }
 
   /** A thread ended or crashed: its pages are extracted here, and it gets no new ones. */

@@ -17,4 +17,14 @@ export interface ParseTask {
 export type ParseReply =
   | { id: 0; ready: true }
   | { id: number; ok: true; extraction: Extraction }
-  | { id: number; ok: false; error: { name: string; message: string } };
+  | { id: number; ok: false; error: ParseFailure };
+
+/**
+ * A failed extraction as it crosses threads: an error's class does not survive the trip, so its
+ * name, message and reason code (a `NotJsonError`'s `not_json`) are carried as data.
+ */
+export interface ParseFailure {
+  name: string;
+  message: string;
+  reason?: string;
+}

@@ -20,6 +20,8 @@ function extract({ id, pageType, page }: ParseTask): ParseReply {
     return { id, ok: true, extraction: extractPage(spec, page) };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    return { id, ok: false, error: { name: e.name, message: e.message } };
+    const reason = (e as { reason?: unknown }).reason;
+    const failure = { name: e.name, message: e.message, ...(typeof reason === "string" && { reason }) };
+    return { id, ok: false, error: failure };
   }
 }

@@ -1,6 +1,6 @@
 /** Small zod schemas shared by the definition schema. */
 import { z } from "zod";
-import { loadHtml, xpathProblem } from "../extract/index.ts";
+import { jsonPathProblem, loadHtml, xpathProblem } from "../extract/index.ts";
 import { DURATION_PATTERN, PERCENT_PATTERN, SIZE_PATTERN } from "./units.ts";
 
 /** Scraper, target, dataset and step names: lower-case slug. */
@@ -116,5 +116,14 @@ export const xpathSchema = z
   .min(1, "expected an XPath expression")
   .superRefine((expression, ctx) => {
     const problem = xpathProblem(expression);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** A JSONPath (RFC 9535) expression, checked to parse. */
+export const jsonPathSchema = z
+  .string()
+  .min(1, "expected a JSONPath like $.items[*]")
+  .superRefine((expression, ctx) => {
+    const problem = jsonPathProblem(expression);
     if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
   });

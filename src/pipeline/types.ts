@@ -47,6 +47,8 @@ export interface ScraperContext {
 
 /** The declarative part of a page type: plain data, no code. */
 export interface DeclarativePage {
+  /** `json`: the body is parsed as JSON and read by JSONPath. @defaultValue "html" */
+  format?: "html" | "json";
   follow?: FollowRule[];
   record?: FieldMap;
   records?: { each: EachSpec; fields: FieldMap };

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App, describeRun } from "../../src/app/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
-import { XPATH_PRODUCTS } from "../fixtures/data-routes.ts";
+import { API_ITEMS, XPATH_PRODUCTS } from "../fixtures/data-routes.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
 
 let dir: string;
@@ -78,5 +78,72 @@ politeness: { rate_per_host: 1000, robots: ignore }
     });
     // Oar has no tags: its `all` field found nothing.
     expect(health.item).toContainEqual(expect.objectContaining({ name: "tags", pages: 2, found: 2 }));
+  });
+});
+
+const JSON_API = `name: json-api
+start: START
+pages:
+  api:
+    format: json
+    follow:
+      - { json: "$.next", page: api }
+    records:
+      each: { json: "$.items[*]" }
+      fields:
+        id: { json: "$.id" }
+        title: { json: "$.title" }
+        price: { json: "$.price", type: number }
+        tags: { json: "$.tags[*]", all: true }
+        url: { json: "$.links.self", type: url }
+politeness: { rate_per_host: 1000, robots: ignore }
+`;
+
+describe("JSON sources", () => {
+  it("crawl a paginated API by its next field to the exact records, with JSONPath in selector health", async () => {
+    const { run, records, summary } = await crawl(
+      "json-api",
+      JSON_API.replace("START", "SITE/api/items?page=1"),
+    );
+    expect(run.status).toBe("succeeded");
+    expect(records.sort((a, b) => (a.id as number) - (b.id as number))).toEqual(
+      API_ITEMS.map((item) => ({
+        id: item.id,
+        title: item.title,
+        price: Number(item.price.slice(1)),
+        tags: [...item.tags],
+        url: `${site.url}/api/items/${item.id}`,
+      })),
+    );
+    expect(summary.pages).toMatchObject({ done: 3, failed: 0 });
+    expect(site.hits("/api/items?page=4")).toBe(0); // page 3's next is null
+    const [health] = summary.selectors;
+    expect(health).toMatchObject({ pageType: "api", pages: 3, records: 6 });
+    expect(health!.selectors).toContainEqual({
+      kind: "each",
+      name: "each",
+      selector: "$.items[*]",
+      pages: 3,
+      found: 6,
+    });
+    expect(health!.selectors).toContainEqual({
+      kind: "follow",
+      name: "api",
+      selector: "$.next",
+      pages: 2,
+      found: 2,
+    });
+  });
+
+  it("fail a page whose body is not JSON with reason not_json, and go on", async () => {
+    const { run, records, summary } = await crawl(
+      "json-broken",
+      JSON_API.replace("START", "[SITE/api/not-json, SITE/api/items?page=3]"),
+    );
+    expect(run.status).toBe("succeeded");
+    expect(records.map((r) => r.id).sort()).toEqual([5, 6]);
+    expect(summary.errors.map((e) => [e.reason, e.count])).toEqual([["not_json", 1]]);
+    const warnings = (await app.store.logs.list(run.id, { level: "warn" })).map((l) => l.message);
+    expect(warnings.some((m) => m.includes("/api/not-json") && m.includes("not_json"))).toBe(true);
   });
 });

@@ -134,6 +134,36 @@ describe("YAML definitions", () => {
     ]);
   });
 
+  it("reports bad JSONPath and selectors of the wrong kind for the page type's format", async () => {
+    const text = [
+      "name: api",
+      "start: http://h.test/",
+      "pages:",
+      "  api:",
+      "    format: json",
+      "    engine: browser",
+      "    follow:",
+      '      - { json: "$.next[", page: api }',
+      '      - { css: "a.next", page: page }',
+      "    record:",
+      '      title: { json: "$.title" }',
+      "      name: h1",
+      "  page:",
+      "    record:",
+      '      id: { json: "$.id" }',
+      "",
+    ].join("\n");
+    const error = await problemsOf(() => parseDefinitionYaml(text, "j.yaml"));
+    const byLine = [...error.problems].sort((a, b) => a.line - b.line);
+    expect(byLine.map((p) => [p.line, p.path, p.message.slice(0, 50)])).toEqual([
+      [5, "pages.api.format", "format: json page types are fetched over HTTP: rem"],
+      [8, "pages.api.follow.0.json", 'invalid JSONPath (Expected "\'", "*", "-", "0", ":"'],
+      [9, "pages.api.follow.1", "a format: json page type's follow rule is { json: "],
+      [12, "pages.api.record.name", "a format: json page type reads a field by JSONPath"],
+      [15, "pages.page.record.id.json", '"json" needs format: json on the page type'],
+    ]);
+  });
+
   it("rejects start with targets, an empty document, and alias bombs", async () => {
     const both =
       "name: s\nstart: http://h.test/\ntargets: [{name: a, start: http://h.test/}]\npages: {p: {}}\n";
