@@ -1,11 +1,13 @@
 /**
- * The bundled demo site: the bookshop at `/`, the job board under `/jobs-board/`, a home page,
- * `/robots.txt` (all allowed but `/admin`) and `/admin` itself. Plain `node:http`, content derived
- * from a seed, keep-alive on and `Content-Length` on every response, so it can serve a benchmark.
+ * The bundled demo site: the bookshop at `/` (and as JSON under `/api/books`), the job board under
+ * `/jobs-board/`, a home page, `/robots.txt` (all allowed but `/admin`) and `/admin` itself. Plain
+ * `node:http`, content derived from a seed, keep-alive on and `Content-Length` on every response,
+ * so it can serve a benchmark.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import { createBookApi } from "./book-api.ts";
 import { BOOK_CATEGORIES } from "./book-catalog.ts";
 import { createBookshop } from "./bookshop.ts";
 import { DemoListenError, DemoOptionsError } from "./errors.ts";
@@ -90,6 +92,7 @@ function siteRoutes(config: z.infer<typeof optionsSchema>): DemoRoutes[] {
   return [
     createJobBoard({ seed, faults, companies: config.companies }),
     createBookshop({ seed, faults, booksPerCategory: config.booksPerCategory }),
+    createBookApi({ seed, faults, booksPerCategory: config.booksPerCategory }),
     siteRootRoutes,
   ];
 }

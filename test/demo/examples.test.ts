@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseDefinitionYaml } from "../../src/pipeline/load-yaml.ts";
 import { compileValidated } from "../../src/pipeline/compile.ts";
 import {
+  bookAt,
   EXAMPLE_NAMES,
   EXAMPLE_ORIGIN,
   examplePath,
@@ -62,6 +63,50 @@ describe("example scrapers", () => {
       expect(record).not.toHaveProperty("company_page");
     }
     expect(records.find((r) => r.company_slug === "acme")).toBeDefined();
+  });
+
+  it("books-api.yaml reads the fiction category from the JSON API, page after page", async () => {
+    const { summary, records } = await runExample("books-api", await startSite());
+    expect(summary.pages).toMatchObject({ done: 6, failed: 0 });
+    expect(summary.steps.map((s) => [s.name, s.records])).toEqual([
+      ["crawl", 60],
+      ["validate", 59], // FIC-00007 has no price
+      ["export", 59],
+    ]);
+    const options = { seed: 1, booksPerCategory: 60, faults: true };
+    const book = bookAt(options, "fiction", 1);
+    expect(records[0]).toEqual({
+      sku: book.sku,
+      title: book.title,
+      author: book.author,
+      price: book.price,
+      in_stock: book.inStock,
+      url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/book/${book.sku}$`)),
+      page: expect.stringMatching(/\/api\/books\/fiction\?page=1$/),
+    });
+  });
+
+  it("bookshop-xpath.yaml reads the poetry shelf with XPath as bookshop.yaml does with CSS", async () => {
+    const { summary, records } = await runExample("bookshop-xpath", await startSite());
+    expect(summary.pages).toMatchObject({ done: 6 + 61, failed: 0 });
+    expect(summary.steps.map((s) => [s.name, s.records])).toEqual([
+      ["crawl", 61],
+      ["validate", 60], // POE-00013 has no price
+      ["dedupe", 60],
+      ["export", 60],
+    ]);
+    const options = { seed: 1, booksPerCategory: 60, faults: true };
+    const bySku = new Map(records.map((r) => [r.sku, r]));
+    for (const index of [1, 4, 60]) {
+      const book = bookAt(options, "poetry", index); // POE-00004 is a malformed page
+      expect(bySku.get(book.sku)).toMatchObject({
+        title: book.title,
+        author: book.author,
+        price: book.price,
+        rating: book.rating,
+        in_stock: book.inStock,
+      });
+    }
   });
 
   it("parse threads give exactly the records and warnings of the crawl's own thread", async () => {
