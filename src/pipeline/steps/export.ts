@@ -8,10 +8,7 @@ import { EXPORT_FORMATS, type ExportFormat, type ScrapedRecord } from "../../cor
 export const exportConfigSchema = z.strictObject({
   dataset: slugSchema,
   /** Files written in the dataset version; the datasets layer defaults to `["jsonl"]`. */
-  formats: z
-    .array(z.enum(EXPORT_FORMATS))
-    .min(1)
-    .optional(),
+  formats: z.array(z.enum(EXPORT_FORMATS)).min(1).optional(),
 });
 
 /** Validated config of `export`. */
