@@ -16,6 +16,7 @@ export {
 export type { ExtractWarnings, FieldHits } from "./fields.ts";
 export { documentBaseUrl, extractLinks } from "./links.ts";
 export { evaluateXPath, xpathProblem } from "./xpath.ts";
+export { PAGE_PLACEHOLDER, pageNumberOf, templateLinks, templateUrl } from "./page-template.ts";
 export { NotJsonError, EXTRACT_ERRORS } from "./errors.ts";
 export {
   extractJsonLinks,

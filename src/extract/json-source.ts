@@ -105,9 +105,10 @@ export function extractJsonLinks(
 ): FoundLink[] {
   const links: FoundLink[] = [];
   rules.forEach((rule, i) => {
+    if (rule.json === undefined) return;
     const before = links.length;
     const pattern = rule.pattern === undefined ? null : new RegExp(rule.pattern);
-    for (const value of rule.json === undefined ? [] : selectJson(body, rule.json)) {
+    for (const value of selectJson(body, rule.json)) {
       if (typeof value !== "string" || value.trim() === "") continue;
       const url = resolveUrl(value, baseUrl);
       if (url !== null && /^https?:/.test(url) && (pattern === null || pattern.test(url)))

@@ -14,11 +14,15 @@ import { evaluateXPath } from "./xpath.ts";
  * - `{ xpath, page, attr? }` instead of `css`: the `attr` of the elements it selects, or the
  *   value of the attribute or text nodes it selects (`//a[@rel='next']/@href`).
  * - `{ json, page }` (JSON pages): the strings the JSONPath selects.
+ * - `{ template, page }`: the next page of a numbered series (see `templateLinks`); the
+ *   other extractors skip these rules.
  */
 export interface FollowRule {
   css?: string;
   xpath?: string;
   json?: string;
+  /** A URL with `{page}`, relative to the page's URL: pagination by page number. */
+  template?: string;
   pattern?: string;
   page: string;
   /** @defaultValue "href" */
@@ -143,6 +147,7 @@ export function extractLinks(
 ): FoundLink[] {
   const links: FoundLink[] = [];
   rules.forEach((rule, i) => {
+    if (rule.template !== undefined) return;
     const before = links.length;
     const pattern = rule.pattern === undefined ? null : new RegExp(rule.pattern);
     const attr = rule.attr ?? "href";

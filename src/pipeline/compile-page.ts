@@ -8,6 +8,7 @@ import {
   loadHtml,
   newWarnings,
   resolveUrl,
+  templateLinks,
 } from "../extract/index.ts";
 import type { AnyNode } from "domhandler";
 import type { CheerioAPI, ExtractWarnings, FieldHits, PageFacts } from "../extract/index.ts";
@@ -119,6 +120,8 @@ function extractWith(
   const matches = new Array<number>(layout.size).fill(0);
   const records = declaredRecords($, spec, facts, warnings, { counts: matches, slots: layout.fieldSlots });
   const links = extractLinks($, spec.follow ?? [], baseUrl, matches, layout.followAt);
+  if (layout.templates)
+    links.push(...templateLinks(spec.follow!, page.url, records.length, matches, layout.followAt));
   return { extraction: { records, links, warnings, matches }, baseUrl };
 }
 

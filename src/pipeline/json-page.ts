@@ -10,6 +10,7 @@ import {
   newWarnings,
   parseJsonBody,
   selectJson,
+  templateLinks,
 } from "../extract/index.ts";
 import type { PageFacts } from "../extract/index.ts";
 import type { ScrapedRecord } from "../core/index.ts";
@@ -38,5 +39,7 @@ export function extractJsonPage(spec: DeclarativePage, page: PageInput): Extract
     records = items.map((item) => extractJsonRecord(item, fields, facts, warnings, hits));
   }
   const links = extractJsonLinks(body, spec.follow ?? [], page.finalUrl, matches, layout.followAt);
+  if (layout.templates)
+    links.push(...templateLinks(spec.follow!, page.url, records.length, matches, layout.followAt));
   return { records, links, warnings, matches };
 }

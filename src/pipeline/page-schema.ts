@@ -55,6 +55,26 @@ export const fieldSpecSchema = z.union([cssSchema, fieldOptionsSchema], {
 /** Field name → field. */
 export const fieldMapSchema = z.record(z.string().min(1), fieldSpecSchema);
 
+/** A URL template of numbered pages: a URL (relative to the page's) with `{page}` exactly once. */
+const templateSchema = z
+  .string()
+  .refine(
+    (t) => t.split("{page}").length === 2,
+    'expected a URL with "{page}" once, like "items?page={page}"',
+  );
+
+/** A `template` rule follows the next page number by itself: nothing else selects its links. */
+function checkTemplateAlone(
+  rule: { template?: string } & Record<string, unknown>,
+  ctx: z.RefinementCtx,
+): void {
+  if (rule.template === undefined) return;
+  for (const key of [...SELECTOR_KEYS, "pattern", "attr"]) {
+    if (rule[key] !== undefined)
+      ctx.addIssue({ code: "custom", path: [key], message: `"${key}" cannot be combined with "template"` });
+  }
+}
+
 /** `records.each` in its long form: exactly one of `css`, `xpath` (HTML pages), `json` (JSON pages). */
 const eachOptionsSchema = z
   .strictObject({ css: cssSchema.optional(), xpath: xpathSchema.optional(), json: jsonPathSchema.optional() })
@@ -76,14 +96,23 @@ export const followRuleSchema = z
     css: cssSchema.optional(),
     xpath: xpathSchema.optional(),
     json: jsonPathSchema.optional(),
+    template: templateSchema.optional(),
     pattern: regexSchema.optional(),
     page: pageNameSchema,
     attr: z.string().min(1).optional(),
   })
   .superRefine(checkOneSelector)
-  .refine((rule) => SELECTOR_KEYS.some((key) => rule[key] !== undefined) || rule.pattern !== undefined, {
-    message: 'a follow rule needs "css" (or "xpath", or "json" in a JSON page type), "pattern" or both',
-  });
+  .superRefine(checkTemplateAlone)
+  .refine(
+    (rule) =>
+      SELECTOR_KEYS.some((key) => rule[key] !== undefined) ||
+      rule.pattern !== undefined ||
+      rule.template !== undefined,
+    {
+      message:
+        'a follow rule needs "css" (or "xpath", or "json" in a JSON page type), "pattern" or both, or "template"',
+    },
+  );
 
 /** Keys shared by YAML and TypeScript page types. */
 export const pageShape = {
@@ -147,12 +176,14 @@ export function checkFormat(
     const options = typeof spec === "string" ? { css: spec } : isObject(spec) ? spec : {};
     if (json) {
       const reads = options.css ?? options.xpath;
-      const missing = kind !== "field" && options.json === undefined;
+      const missing = kind !== "field" && options.json === undefined && options.template === undefined;
       if (reads !== undefined || missing) {
         const message =
           kind === "field"
             ? 'a format: json page type reads a field by JSONPath: { json: "$.title" } (or from:)'
-            : `a format: json page type's ${kind === "each" ? "records.each" : "follow rule"} is { json: "$.…" }`;
+            : kind === "each"
+              ? 'a format: json page type\'s records.each is { json: "$.…" }'
+              : 'a format: json page type\'s follow rule is { json: "$.…" } or { template: "…{page}…" }';
         ctx.addIssue({ code: "custom", path, message });
       }
     } else if (options.json !== undefined) {

@@ -52,7 +52,7 @@ export function selectorSlots(spec: DeclarativePage): SelectorSlot[] {
     slots.push({ kind: "field", name, selector });
   for (const rule of spec.follow ?? []) {
     const selector = [
-      rule.css ?? rule.xpath ?? rule.json,
+      rule.css ?? rule.xpath ?? rule.json ?? rule.template,
       rule.pattern === undefined ? undefined : `/${rule.pattern}/`,
     ]
       .filter((part) => part !== undefined)
@@ -78,7 +78,7 @@ export function readyChecks(spec: DeclarativePage): ReadyCheck[] {
     checks.push(attr === undefined ? { css, want: "text", ...scope } : { css, want: "attr", attr, ...scope });
   }
   for (const rule of spec.follow ?? []) {
-    if (rule.xpath !== undefined) continue;
+    if (rule.xpath !== undefined || rule.template !== undefined) continue;
     checks.push({
       css: rule.css ?? "a[href]",
       want: "link",
@@ -96,6 +96,8 @@ export interface MatchLayout {
   fieldSlots: number[];
   /** Slot of the first follow rule; the others follow it. */
   followAt: number;
+  /** Whether a follow rule is a URL template (only then are template links computed). */
+  templates: boolean;
 }
 
 const layouts = new WeakMap<DeclarativePage, MatchLayout>();
@@ -111,6 +113,7 @@ export function layoutOf(spec: DeclarativePage): MatchLayout {
     size: slots.length,
     fieldSlots: Object.keys(fields).map((name) => fieldSlot.get(name) ?? -1),
     followAt: slots.length - (spec.follow?.length ?? 0),
+    templates: spec.follow?.some((rule) => rule.template !== undefined) ?? false,
   };
   layouts.set(spec, layout);
   return layout;

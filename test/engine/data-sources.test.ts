@@ -146,4 +146,24 @@ describe("JSON sources", () => {
     const warnings = (await app.store.logs.list(run.id, { level: "warn" })).map((l) => l.message);
     expect(warnings.some((m) => m.includes("/api/not-json") && m.includes("not_json"))).toBe(true);
   });
+
+  it("paginate by a URL template until a page yields no records", async () => {
+    const yaml = JSON_API.replace("START", "SITE/api/items?page=1").replace(
+      '- { json: "$.next", page: api }',
+      '- { template: "items?page={page}", page: api }',
+    );
+    const { run, records, summary } = await crawl("json-template", yaml);
+    expect(run.status).toBe("succeeded");
+    expect(records.map((r) => r.id).sort()).toEqual(API_ITEMS.map((item) => item.id));
+    expect(summary.pages).toMatchObject({ done: 4, failed: 0 }); // page 4 is empty: the end
+    expect(site.hits("/api/items?page=4")).toBe(1);
+    expect(site.hits("/api/items?page=5")).toBe(0);
+    expect(summary.selectors[0]!.selectors).toContainEqual({
+      kind: "follow",
+      name: "api",
+      selector: "items?page={page}",
+      pages: 3,
+      found: 3,
+    });
+  });
 });

@@ -164,6 +164,24 @@ describe("YAML definitions", () => {
     ]);
   });
 
+  it("takes a URL template with {page} once, alone in its follow rule", async () => {
+    const rule = (value: string) =>
+      `name: api\nstart: http://h.test/?page=1\npages:\n  api:\n    format: json\n    follow:\n      - ${value}\n`;
+    expect(() =>
+      parseDefinitionYaml(rule('{ template: "?page={page}", page: api }'), "t.yaml"),
+    ).not.toThrow();
+    const none = await problemsOf(() =>
+      parseDefinitionYaml(rule('{ template: "?page=1", page: api }'), "t.yaml"),
+    );
+    expect(none.format()).toBe(
+      't.yaml:7:21 pages.api.follow.0.template: expected a URL with "{page}" once, like "items?page={page}"',
+    );
+    const both = await problemsOf(() =>
+      parseDefinitionYaml(rule('{ template: "?p={page}", json: "$.next", page: api }'), "t.yaml"),
+    );
+    expect(both.problems.map((p) => p.message)).toEqual(['"json" cannot be combined with "template"']);
+  });
+
   it("rejects start with targets, an empty document, and alias bombs", async () => {
     const both =
       "name: s\nstart: http://h.test/\ntargets: [{name: a, start: http://h.test/}]\npages: {p: {}}\n";
