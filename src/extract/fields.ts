@@ -209,7 +209,22 @@ export function extractRecord(
   warnings: ExtractWarnings,
   hits?: FieldHits,
 ): Record<string, unknown> {
-  return buildRecord(fields, hits, (name, options) => readField($, scope, name, options, facts, warnings));
+  // The loop of `buildRecord`, written out: this is the crawl's hottest loop, and a closure per
+  // record cost HTML pages with many records a few per cent.
+  const record: Record<string, unknown> = {};
+  let i = 0;
+  for (const [name, spec] of Object.entries(fields)) {
+    const options = fieldOptions(spec);
+    const value = readField($, scope, name, options, facts, warnings);
+    if (value === MISSING) record[name] = fallbackOf(options);
+    else {
+      record[name] = value;
+      const slot = hits?.slots[i] ?? -1;
+      if (slot >= 0) hits!.counts[slot]!++;
+    }
+    i++;
+  }
+  return record;
 }
 
 /**
