@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App, describeRun } from "../../src/app/index.ts";
+import { App, describeRun, replayRun } from "../../src/app/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { API_ITEMS, XPATH_PRODUCTS } from "../fixtures/data-routes.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
@@ -38,11 +38,7 @@ async function crawl(name: string, yaml: string) {
   return { run, records, summary: await describeRun(app.store, run) };
 }
 
-describe("XPath fields and follow rules", () => {
-  it("crawl a catalogue read only by XPath to the exact records, with XPath in selector health", async () => {
-    const { run, records, summary } = await crawl(
-      "xpath-shop",
-      `name: xpath-shop
+const XPATH_SHOP = `name: xpath-shop
 start: SITE/xpath/list?page=1
 pages:
   list:
@@ -57,8 +53,11 @@ pages:
       price: { xpath: "//th[.='Price']/following-sibling::td", attr: data-amount, type: number }
       tags: { xpath: "//ul[@class='tags']/li/text()", all: true }
 politeness: { rate_per_host: 1000, robots: ignore }
-`,
-    );
+`;
+
+describe("XPath fields and follow rules", () => {
+  it("crawl a catalogue read only by XPath to the exact records, with XPath in selector health", async () => {
+    const { run, records, summary } = await crawl("xpath-shop", XPATH_SHOP);
     expect(run.status).toBe("succeeded");
     expect(records.sort((a, b) => (a.id as number) - (b.id as number))).toEqual(
       XPATH_PRODUCTS.map((p) => ({ id: p.id, name: p.name, sku: p.sku, price: p.price, tags: [...p.tags] })),
@@ -165,5 +164,27 @@ describe("JSON sources", () => {
       pages: 3,
       found: 3,
     });
+  });
+});
+
+describe("recordings of JSON and XPath crawls", () => {
+  it.each([
+    ["json", JSON_API.replace("START", "SITE/api/items?page=1"), 6],
+    ["xpath", XPATH_SHOP, 3],
+  ])("replay offline to exactly the recorded records, fetching nothing (%s)", async (name, yaml, count) => {
+    const file = join(dir, `${name}-recorded.yaml`);
+    writeFileSync(file, yaml.replaceAll("SITE", site.url));
+    const scraper = await loadScraper(file);
+    const run = await app.engine.create(scraper, { record: true });
+    expect((await app.engine.execute(run.id, scraper)).status).toBe("succeeded");
+    const hits = site.log().length;
+    const report = await replayRun(app, run.id);
+    expect(report).toMatchObject({
+      status: "succeeded",
+      identical: true,
+      missing: [],
+      counts: { recorded: count, replayed: count },
+    });
+    expect(site.log().length).toBe(hits);
   });
 });
