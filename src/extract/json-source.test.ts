@@ -127,5 +127,8 @@ describe("JSON bodies and paths", () => {
       /^invalid JSONPath \(Expected .*\); expected RFC 9535 JSONPath/,
     );
     expect(jsonPathProblem("items")).toMatch(/^invalid JSONPath \(Expected "\$"/);
+    expect(jsonPathProblem("$.items[?length(@.tags) > 1 && first(@.tags)]")).toBe(
+      'unknown JSONPath function "first()"; RFC 9535 has length(), count(), match(), search(), value()',
+    );
   });
 });

@@ -11,14 +11,32 @@ import type { FieldMap, FieldOptions, PageFacts } from "./field-spec.ts";
 import { resolveUrl } from "./convert.ts";
 import type { FollowRule, FoundLink } from "./links.ts";
 
+/** The function extensions of RFC 9535 (the library evaluates an unknown one to nothing, silently). */
+const RFC_FUNCTIONS = new Set(["length", "count", "match", "search", "value"]);
+
+/** The first function of a parsed path that RFC 9535 does not define. */
+function unknownFunction(node: unknown): string | undefined {
+  if (typeof node !== "object" || node === null) return undefined;
+  const { type, name } = node as { type?: unknown; name?: unknown };
+  if (type === "FunctionExpr" && typeof name === "string" && !RFC_FUNCTIONS.has(name)) return name;
+  for (const value of Object.values(node)) {
+    const found = unknownFunction(value);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /**
- * Why a JSONPath expression is not valid RFC 9535, or `null`. The library's own message says
- * where it stopped and what it expected there.
+ * Why a JSONPath expression is not valid RFC 9535 (it does not parse, or calls a function the
+ * RFC does not define), or `null`. The library's message says where it stopped and what it
+ * expected there.
  */
 export function jsonPathProblem(expression: string): string | null {
   try {
-    parseJsonPath(expression);
-    return null;
+    const unknown = unknownFunction(parseJsonPath(expression));
+    return unknown === undefined
+      ? null
+      : `unknown JSONPath function "${unknown}()"; RFC 9535 has ${[...RFC_FUNCTIONS].join("(), ")}()`;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return `invalid JSONPath (${reason}); expected RFC 9535 JSONPath like "$.items[*]" or "$.title"`;

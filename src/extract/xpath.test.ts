@@ -119,5 +119,6 @@ describe("xpathProblem", () => {
     expect(xpathProblem("//div[@id='x']//a[last()]/@href")).toBeNull();
     expect(xpathProblem("//h1[")).toMatch(/^invalid XPath expression \(XPath parse error\)/);
     expect(xpathProblem("//a[upper-case(.)='X']")).toBe('unknown XPath function "upper-case()"');
+    expect(xpathProblem("//a[@id = $id]")).toBe('XPath variables are not supported: "$id"');
   });
 });

@@ -18,6 +18,7 @@ interface XPathLibrary {
   XBoolean: new () => { booleanValue(): boolean };
   FunctionCall: new () => { functionName: string };
   FunctionResolver: new () => { functions: Record<string, unknown> };
+  VariableReference: new () => { variable: string };
 }
 
 const library = xpath as unknown as XPathLibrary;
@@ -34,14 +35,19 @@ export type XPathValue = XPathItem[] | string | number | boolean;
 /** The functions of XPath 1.0's core library, as the library names them (`{}count`). */
 const coreFunctions = new library.FunctionResolver().functions;
 
-/** The first function the expression calls that XPath 1.0 does not have (the library would fail on every page). */
-function unknownFunction(node: unknown, seen = new Set<unknown>()): string | undefined {
+/**
+ * The first function the expression calls that XPath 1.0 does not have (`name()`), or the first
+ * variable it reads (`$name`): the library would fail on every page.
+ */
+function unknownName(node: unknown, seen = new Set<unknown>()): string | undefined {
   if (typeof node !== "object" || node === null || seen.has(node)) return undefined;
   seen.add(node);
   if (node instanceof library.FunctionCall && !(`{}${node.functionName}` in coreFunctions))
-    return node.functionName;
+    return `${node.functionName}()`;
+  // trawl binds no variables: `$name` would fail on every page.
+  if (node instanceof library.VariableReference) return `$${String(node.variable)}`;
   for (const value of Object.values(node)) {
-    const found = unknownFunction(value, seen);
+    const found = unknownName(value, seen);
     if (found !== undefined) return found;
   }
   return undefined;
@@ -67,8 +73,11 @@ function compile(expression: string): CompiledXPath {
  */
 export function xpathProblem(expression: string): string | null {
   try {
-    const unknown = unknownFunction((compile(expression) as { expression?: unknown }).expression);
-    return unknown === undefined ? null : `unknown XPath function "${unknown}()"`;
+    const unknown = unknownName((compile(expression) as { expression?: unknown }).expression);
+    if (unknown === undefined) return null;
+    return unknown.startsWith("$")
+      ? `XPath variables are not supported: "${unknown}"`
+      : `unknown XPath function "${unknown}"`;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return `invalid XPath expression (${reason}); expected XPath 1.0 like "//h1/text()" or "//a/@href"`;
