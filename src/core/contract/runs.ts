@@ -97,11 +97,11 @@ export type FailureGroup = Static<typeof FailureGroupSchema>;
 
 /** What one selector of a page type matched over a run's pages of that type. */
 export const SelectorCountSchema = Type.Object({
-  /** `each`: a `records.each`; `field`: a field read by CSS selector; `follow`: a follow rule. */
+  /** `each`: a `records.each`; `field`: a field read by a selector; `follow`: a follow rule. */
   kind: Type.Enum(SELECTOR_KINDS),
   /** The field's name; `each`; the page type the follow rule leads to. */
   name: Type.String(),
-  /** The CSS selector; a follow rule's pattern as `/regex/`. */
+  /** The CSS selector, XPath or JSONPath expression; a follow rule's pattern as `/regex/`. */
   selector: Type.String(),
   /** Pages on which it matched (an element for `each`, a value for a field, a link for a rule). */
   pages: Type.Integer(),
