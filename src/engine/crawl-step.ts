@@ -342,11 +342,13 @@ export class CrawlStep {
 
   /** Fetches a started request; however that ends, its slot of the concurrency frees. */
   private async fetch(request: QueuedRequest, page: CompiledPage): Promise<FetchResponse> {
-    const { fetcher, controls } = this.deps;
+    const { fetcher, controls, scraper } = this.deps;
+    const headers = scraper.headers?.for(request.target, request.pageType);
     try {
       return await fetcher.fetch({
         url: request.url,
         signal: controls.signal,
+        ...(headers && { headers }),
         ...(page.load && { browser: page.load }),
       });
     } finally {

@@ -19,6 +19,10 @@ export interface AttemptOptions {
   maxRedirects: number;
   /** Request headers (names in any case). */
   headers: Record<string, string>;
+  /** The request's own headers (a definition's), which the browser sends on top of its own. */
+  extraHeaders?: Record<string, string>;
+  /** Values filled in from the environment: what is recorded of the request shows `***` instead. */
+  secrets?: readonly string[];
   /** Aborting it fails the attempt at once with `aborted`. */
   signal?: AbortSignal;
   /** Statuses besides 2xx that resolve instead of failing with `http_NNN`. */

@@ -23,6 +23,7 @@ import { decideRetry } from "./retry-policy.ts";
 import type { RobotsFile } from "./robots.ts";
 import type { AttemptInfo, FetchRequest, FetchResponse, Fetcher } from "./types.ts";
 import { hostOf, normalizeUrl } from "./url.ts";
+import { resolveHeaders } from "./request-headers.ts";
 
 export { browserEngine } from "./browser-loader.ts";
 export type { HttpFetcherOptions } from "./fetcher-options.ts";
@@ -168,9 +169,11 @@ class PageFetcher {
       sentAt ??= Date.now();
     };
     try {
+      const own = request.headers && resolveHeaders(request.headers);
       const attemptOptions: AttemptOptions = {
         ...this.hopOptions(request.signal),
-        headers: request.headers ? { ...this.baseHeaders, ...request.headers } : this.baseHeaders,
+        headers: own ? { ...this.baseHeaders, ...own.headers } : this.baseHeaders,
+        ...(own && { extraHeaders: own.headers, secrets: own.secrets }),
         beforeHop: (hop, signal) => {
           const wait = this.hops.before(hop, signal);
           if (!wait) sent();

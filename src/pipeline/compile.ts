@@ -13,6 +13,7 @@ import { isCodeFile, loadCodeModule } from "./load-code.ts";
 import { loadYamlDefinition } from "./load-yaml.ts";
 import { issuesToProblems, noPositions } from "./problems.ts";
 import { resolveRecordKey } from "./record-key.ts";
+import { RequestHeaders, type HeaderLevels } from "./request-headers.ts";
 import { getStepFactory } from "./registry.ts";
 import type { StepEntry } from "./step-schema.ts";
 import type { CompiledScraper, CompiledStep, CompiledTarget, RunLimits } from "./types.ts";
@@ -101,12 +102,24 @@ function autoWaitOf(spec: PageSpec): Pick<BrowserLoad, "autoWait"> {
   return checks.length > 0 || spec.parse !== undefined ? { autoWait: { checks } } : {};
 }
 
+/** The headers and cookies of the definition's requests; undefined when it names none. */
+function requestHeadersOf(def: AnyDefinition): RequestHeaders | undefined {
+  const levels: HeaderLevels = {
+    ...(def.headers && { scraper: def.headers }),
+    ...(def.cookies && { cookies: def.cookies }),
+    targets: Object.fromEntries((def.targets ?? []).map((t) => [t.name, t.headers])),
+    pages: Object.fromEntries(Object.entries(def.pages).map(([name, page]) => [name, page.headers])),
+  };
+  return RequestHeaders.any(levels) ? new RequestHeaders(levels) : undefined;
+}
+
 /** Compiles a definition that already passed the schema. */
 export function compileValidated(def: AnyDefinition, options: CompileOptions = {}): CompiledScraper {
   const pageNames = new Set(Object.keys(def.pages));
   const pages = Object.fromEntries(
     Object.entries(def.pages).map(([name, page]) => {
-      const { engine, wait_for: waitFor, wait_until: waitUntil, actions, ...spec } = page;
+      // Headers are the fetch's (see requestHeadersOf), not the parse's.
+      const { engine, wait_for: waitFor, wait_until: waitUntil, actions, headers: _headers, ...spec } = page;
       const compiled = compilePage(name, spec as PageSpec, pageNames);
       if ((engine ?? def.engine) === "browser") {
         compiled.load = {
@@ -128,6 +141,7 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
   const hooks = def as Partial<Pick<CompiledScraper, "setup" | "cleanup">>;
   const steps = compileSteps(def);
   const key = resolveRecordKey(def.key, steps);
+  const headers = requestHeadersOf(def);
   return {
     name: def.name,
     ...(options.source !== undefined && { source: resolve(options.source) }),
@@ -152,7 +166,8 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
       : null,
     record: def.record,
     ...(def.allow_empty && { allowEmpty: true }),
-    envNames: [...new Set(envNamesOf(actions))],
+    ...(headers && { headers }),
+    envNames: [...new Set([...envNamesOf(actions), ...(headers?.envNames ?? [])])],
     ...(hooks.setup !== undefined && { setup: hooks.setup }),
     ...(hooks.cleanup !== undefined && { cleanup: hooks.cleanup }),
   };

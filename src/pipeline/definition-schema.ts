@@ -7,6 +7,7 @@ import { z } from "zod";
 import { FETCH_DEFAULTS } from "../fetch/index.ts";
 import { loginSchema } from "./action-schema.ts";
 import { checkFormat, checkOneRecordKind, pageShape } from "./page-schema.ts";
+import { cookieMapSchema, headerMapSchema } from "./request-headers.ts";
 import { checkKeyFields, keySchema } from "./record-key.ts";
 import {
   durationSchema,
@@ -24,7 +25,12 @@ import { stepEntrySchema } from "./step-schema.ts";
 const startSchema = z.union([httpUrlSchema, z.array(httpUrlSchema).min(1)]);
 
 /** A named group of start URLs; progress is reported per target. */
-export const targetSchema = z.strictObject({ name: slugSchema, start: startSchema });
+export const targetSchema = z.strictObject({
+  name: slugSchema,
+  start: startSchema,
+  /** Headers of this target's requests, over the scraper's. */
+  headers: headerMapSchema.optional(),
+});
 
 /** Run limits; absent ones are unlimited. */
 export const limitsSchema = z.strictObject({
@@ -95,6 +101,10 @@ function topLevelShape<P extends z.ZodType>(page: P) {
     pages: z.record(pageNameSchema, page),
     limits: limitsSchema.prefault({}),
     politeness: politenessSchema.prefault({}),
+    /** Headers of every request (`{{ env.NAME }}` allowed); a target's and a page type's win. */
+    headers: headerMapSchema.optional(),
+    /** Cookies of every request, sent as one `Cookie` header. */
+    cookies: cookieMapSchema.optional(),
     /** How pages are fetched unless a page type says otherwise. */
     engine: z.enum(["http", "browser"]).default("http"),
     browser: browserSchema.prefault({}),

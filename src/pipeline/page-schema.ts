@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { FIELD_SOURCES, FIELD_TYPES } from "../extract/index.ts";
 import { actionSchema } from "./action-schema.ts";
+import { headerMapSchema } from "./request-headers.ts";
 import { cssSchema, jsonPathSchema, pageNameSchema, regexSchema, xpathSchema } from "./schema-primitives.ts";
 
 /** The keys that say where a value is read from; at most one of them. */
@@ -129,6 +130,8 @@ export const pageShape = {
   wait_until: z.enum(["load", "networkidle"]).optional(),
   /** Browser pages: actions done in order after the page loaded, before it is read. */
   actions: z.array(actionSchema).optional(),
+  /** Headers of requests for pages of this type, over the target's and the scraper's. */
+  headers: headerMapSchema.optional(),
 };
 
 /** Rejects a page type with both `record` and `records`. */

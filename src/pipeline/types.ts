@@ -5,6 +5,7 @@
 import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
 import type { EachSpec, ExtractWarnings, FieldMap, FollowRule } from "../extract/index.ts";
 import type { BrowserLoad, BrowserSettings, Politeness } from "../fetch/index.ts";
+import type { RequestHeaders } from "./request-headers.ts";
 import type { Tolerance } from "./units.ts";
 
 /** A page handed to a page type's parser. */
@@ -183,7 +184,9 @@ export interface CompiledScraper {
    * before its steps (see `EmptyCrawlError`). @defaultValue false
    */
   allowEmpty?: boolean;
-  /** Environment variables the actions read through `{{ env.NAME }}`; a run needs them set. */
+  /** Headers and cookies of the requests, by target and page type; absent when none are set. */
+  headers?: RequestHeaders;
+  /** Environment variables the actions, headers and cookies read through `{{ env.NAME }}`; a run needs them set. */
   envNames: string[];
   setup?(ctx: ScraperContext): Promise<void> | void;
   cleanup?(ctx: ScraperContext): Promise<void> | void;

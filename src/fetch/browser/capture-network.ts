@@ -4,16 +4,24 @@
  * the rest with headers only (enough for a HAR, cheap to keep).
  */
 import type { Page, Response } from "playwright-core";
+import { redactHeaders } from "../request-headers.ts";
 import type { CaptureSink } from "../types.ts";
 
 const WITH_BODY: ReadonlySet<string> = new Set(["document", "xhr", "fetch"]);
 const WITH_BODY_WHEN_RECORDING: ReadonlySet<string> = new Set([...WITH_BODY, "script", "stylesheet"]);
 
-/** Starts capturing; `stop` stops and waits until every started capture is stored. */
-export function captureNetwork(page: Page, capture: CaptureSink): { stop(): Promise<void> } {
+/**
+ * Starts capturing; `stop` stops and waits until every started capture is stored. Request headers
+ * are kept with `secrets` (values filled in from the environment) shown as `***`.
+ */
+export function captureNetwork(
+  page: Page,
+  capture: CaptureSink,
+  secrets: readonly string[] = [],
+): { stop(): Promise<void> } {
   const pending = new Set<Promise<void>>();
   const onResponse = (response: Response) => {
-    const task = store(page, response, capture)
+    const task = store(page, response, capture, secrets)
       .catch(() => undefined)
       .finally(() => pending.delete(task));
     pending.add(task);
@@ -27,7 +35,12 @@ export function captureNetwork(page: Page, capture: CaptureSink): { stop(): Prom
   };
 }
 
-async function store(page: Page, response: Response, capture: CaptureSink): Promise<void> {
+async function store(
+  page: Page,
+  response: Response,
+  capture: CaptureSink,
+  secrets: readonly string[],
+): Promise<void> {
   const request = response.request();
   const resourceType = request.resourceType();
   const kept = capture.record ? WITH_BODY_WHEN_RECORDING : WITH_BODY;
@@ -42,7 +55,7 @@ async function store(page: Page, response: Response, capture: CaptureSink): Prom
     status: response.status(),
     statusText: response.statusText(),
     headers: await response.allHeaders().catch(() => response.headers()),
-    requestHeaders: await request.allHeaders().catch(() => request.headers()),
+    requestHeaders: redactHeaders(await request.allHeaders().catch(() => request.headers()), secrets),
     resourceType,
     body,
     durationMs: Math.max(0, Math.round(timing.responseEnd)),

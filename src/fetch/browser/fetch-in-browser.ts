@@ -23,6 +23,16 @@ const NET_ERRORS: [RegExp, FetchError["reason"]][] = [
   [/ERR_CONTENT_LENGTH_MISMATCH|ERR_INCOMPLETE_CHUNKED_ENCODING/, "truncated"],
 ];
 
+/** The request headers each pooled page sends besides the browser's own (pages are reused). */
+const ownHeaders = new WeakMap<Page, Record<string, string> | undefined>();
+
+/** Makes `page` send `headers` (none: only the browser's own), telling the browser only of a change. */
+async function sendOwnHeaders(page: Page, headers: Record<string, string> | undefined): Promise<void> {
+  if (ownHeaders.get(page) === headers) return;
+  await page.setExtraHTTPHeaders(headers ?? {});
+  ownHeaders.set(page, headers);
+}
+
 export async function fetchInBrowser(
   pool: BrowserPool,
   url: string,
@@ -39,9 +49,10 @@ export async function fetchInBrowser(
     // Cancel closes the page, which ends whatever it was waiting for.
     const onAbort = () => void page.close().catch(() => undefined);
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    const network = capture?.network ? captureNetwork(page, capture) : undefined;
+    const network = capture?.network ? captureNetwork(page, capture, options.secrets) : undefined;
     const activity = load.autoWait ? new NetworkActivity(page) : undefined;
     try {
+      await sendOwnHeaders(page, options.extraHeaders);
       const response = await page.goto(url, { waitUntil: load.waitUntil, timeout: remaining() });
       if (!response) throw new FetchError("network", `no response for ${url}`, { url });
       const status = response.status();
