@@ -7,6 +7,10 @@ export const APP_ERRORS = defineErrors({
     kind: "usage",
     message: "run {runId} has no definition file on record; give one with --scraper FILE",
   },
+  TRAWL_ERR_APP_START_DATASET: {
+    kind: "usage",
+    message: "start dataset {dataset}: {problem}",
+  },
 });
 
 /** Makes an error of {@link APP_ERRORS}. */

@@ -13,6 +13,10 @@ export const PIPELINE_ERRORS = defineErrors({
     kind: "failed",
     message: 'parse hook returned a link to unknown page type "{page}"',
   },
+  TRAWL_ERR_PIPELINE_START_DATA: {
+    kind: "usage",
+    message: "{file}:{line}: {problem}",
+  },
   TRAWL_ERR_PIPELINE_STEP_KIND: { kind: "failed", message: 'step kind "{kind}" is {problem}' },
   TRAWL_ERR_PIPELINE_TOO_MANY_DROPPED: {
     kind: "failed",

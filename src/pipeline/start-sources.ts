@@ -1,0 +1,41 @@
+/**
+ * Compiles `start:` entries: URLs stay URLs; `{ file }` and `{ dataset }` become start sources the
+ * run reads when it starts (a file's path resolved against the definition's folder).
+ */
+import { extname, resolve } from "node:path";
+import { CSV_DELIMITERS, type StartSource } from "./start-schema.ts";
+
+/** A `start:` entry the schema accepted. */
+export type StartEntry = string | { file: string; column?: string } | { dataset: string; field: string };
+
+/** A target's start, compiled: its URLs, and the sources that give more. */
+export interface CompiledStart {
+  urls: string[];
+  sources: StartSource[];
+}
+
+/** Splits `start` into URLs and sources; `baseDir` is the folder relative file paths start from. */
+export function compileStart(start: StartEntry | StartEntry[], baseDir: string): CompiledStart {
+  const compiled: CompiledStart = { urls: [], sources: [] };
+  for (const entry of Array.isArray(start) ? start : [start]) {
+    if (typeof entry === "string") compiled.urls.push(entry);
+    else if ("file" in entry) {
+      const delimiter = CSV_DELIMITERS[extname(entry.file).toLowerCase()];
+      compiled.sources.push({
+        kind: "file",
+        file: entry.file,
+        path: resolve(baseDir, entry.file),
+        ...(entry.column !== undefined && { column: entry.column }),
+        // A file named otherwise but given a column is read as CSV with commas.
+        ...(entry.column !== undefined && { delimiter: delimiter ?? "," }),
+      });
+    } else compiled.sources.push({ kind: "dataset", dataset: entry.dataset, field: entry.field });
+  }
+  return compiled;
+}
+
+/** Describes a source for logs and messages: `file urls.csv (column url)`, `dataset books (field url)`. */
+export function describeStartSource(source: StartSource): string {
+  if (source.kind === "dataset") return `dataset ${source.dataset} (field ${source.field})`;
+  return source.column === undefined ? `file ${source.file}` : `file ${source.file} (column ${source.column})`;
+}
