@@ -4,6 +4,7 @@ import { Engine } from "../engine/index.ts";
 import type { DatasetPublisher, FetcherFactory } from "../engine/index.ts";
 import { normalizeUrl } from "../fetch/index.ts";
 import { liveFetcher } from "./live-fetcher.ts";
+import { startDatasetReader } from "./start-datasets.ts";
 import { Scheduler, type SchedulerOptions } from "../scheduler/index.ts";
 import { engineScheduleRunner } from "./schedule-runner.ts";
 import { openSqliteStore, type RunRecord, type Store } from "../store/index.ts";
@@ -46,6 +47,7 @@ export class App {
       normalizeUrl: (url) => normalizeUrl(url),
       createFetcher: options.createFetcher ?? liveFetcher(paths, store, clock),
       publish: this.publisher(),
+      startDatasets: startDatasetReader(paths.datasets),
     });
   }
 

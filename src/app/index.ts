@@ -14,4 +14,4 @@ export { findScrapers, checkScraper, type ScraperEntry } from "./scraper-catalog
 export { replayRun, type ReplayReport } from "./replay-run.ts";
 export { DatasetRecordSources, type DatasetRecordSource } from "./dataset-records.ts";
 // Commands and routes load definitions through the facade, not from pipeline/ themselves.
-export { loadScraper, type CompiledScraper } from "../pipeline/index.ts";
+export { checkStartFiles, loadScraper, type CompiledScraper } from "../pipeline/index.ts";

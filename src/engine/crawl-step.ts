@@ -10,6 +10,7 @@ import { LinkAdmission } from "./link-admission.ts";
 import { reportRequest, retryNoteOf, type RetryNote } from "./request-report.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 import type { RunControls } from "./run-controls.ts";
+import type { StartBatch } from "./start-urls.ts";
 
 /** How the crawl step ended. */
 export type CrawlOutcome = "finished" | "stopped" | "cancelled";
@@ -40,6 +41,8 @@ export interface CrawlDeps {
   parseThreads: number;
   /** Told of every page parsed, with what it yielded (selector health counts it). */
   parsed?(pageType: string, output: PageOutput): void;
+  /** The start URLs, target by target in batches: the definition's, then its start sources'. */
+  startUrls(): AsyncIterable<StartBatch>;
 }
 
 /**
@@ -141,21 +144,22 @@ export class CrawlStep {
     return Math.min(concurrency - this.fetching, 2 * concurrency - this.inFlight.size);
   }
 
+  /** Enqueues the start URLs a batch at a time (start files and datasets may hold millions). */
   private async enqueueStartUrls(): Promise<void> {
     const { scraper, store, runId, clock } = this.deps;
-    const requests: NewRequest[] = [];
-    for (const target of scraper.targets) {
-      for (const start of target.start) {
+    for await (const { target, urls } of this.deps.startUrls()) {
+      const requests: NewRequest[] = [];
+      for (const start of urls) {
         const url = this.deps.normalizeUrl(start);
-        if (url) requests.push({ url, pageType: scraper.startPage, target: target.name, depth: 0 });
-        else this.deps.log("error", `target ${target.name}: start URL ${start} is not a valid http(s) URL`);
+        if (url) requests.push({ url, pageType: scraper.startPage, target, depth: 0 });
+        else this.deps.log("error", `target ${target}: start URL ${start} is not a valid http(s) URL`);
       }
+      // Idempotent: a resumed run re-offers its start URLs and the queue ignores known ones.
+      const added = await store.queue.enqueue(runId, requests, clock.now());
+      if (added > 0) this.deps.progress.discovered(target, added);
+      // Links longer than max_url_length are skipped (and counted) even when they name a start URL.
+      for (const r of requests) if (r.url.length <= scraper.limits.maxUrlLength) this.links.queued(r.url);
     }
-    // Idempotent: a resumed run re-offers its start URLs and the queue ignores known ones.
-    const added = await store.queue.enqueue(runId, requests, clock.now());
-    if (added > 0) for (const r of requests) this.deps.progress.discovered(r.target, 1);
-    // Links longer than max_url_length are skipped (and counted) even when they name a start URL.
-    for (const r of requests) if (r.url.length <= scraper.limits.maxUrlLength) this.links.queued(r.url);
   }
 
   /**

@@ -13,6 +13,7 @@ import type { CompiledScraper } from "../pipeline/index.ts";
 import type { RunControl, RunRecord, Store } from "../store/index.ts";
 import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";
 import { RunSession } from "./run-session.ts";
+import { pinStartData } from "./start-urls.ts";
 import { ALLOWED_FROM, canApply, STEPS_ON_STATUS, type RunAction } from "./transitions.ts";
 import { defaultParseThreads } from "./parse-threads.ts";
 import type { EngineOptions } from "./types.ts";
@@ -61,6 +62,8 @@ export class Engine {
         unknown,
         steps.map((step) => step.name),
       );
+    // Before the run exists: bad start data stores nothing.
+    const startData = await pinStartData(scraper, this.options.startDatasets);
     const run = await this.store.runs.create(
       {
         scraper: scraper.name,
@@ -69,7 +72,10 @@ export class Engine {
         targets: scraper.targets.map((t) => t.name),
         steps,
         breakpoints,
-        options: { ...((options.record || scraper.record) && { record: true }) },
+        options: {
+          ...((options.record || scraper.record) && { record: true }),
+          ...(startData && { startData }),
+        },
         recordKey: scraper.key ?? null,
       },
       this.clock.now(),

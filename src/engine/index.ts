@@ -1,5 +1,11 @@
 export { Engine, type StartOptions } from "./engine.ts";
-export type { EngineOptions, FetcherFactory, FetcherSession, DatasetPublisher } from "./types.ts";
+export type {
+  EngineOptions,
+  FetcherFactory,
+  FetcherSession,
+  DatasetPublisher,
+  StartDatasetReader,
+} from "./types.ts";
 export type { RunStatsSnapshot } from "./run-stats.ts";
 export { RESUMABLE, canApply, controlsFor } from "./transitions.ts";
 export * from "./errors.ts";

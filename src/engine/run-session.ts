@@ -12,6 +12,7 @@ import { ProgressTracker } from "./progress-tracker.ts";
 import { RunControls } from "./run-controls.ts";
 import { RunStats, type RunStatsSnapshot } from "./run-stats.ts";
 import { SelectorTally, unmatchedSelectors } from "./selector-tally.ts";
+import { startUrlBatches } from "./start-urls.ts";
 import { STEPS_ON_STATUS } from "./transitions.ts";
 import type { EngineOptions } from "./types.ts";
 
@@ -27,6 +28,7 @@ type SessionDeps = Required<
   owner: string;
   heartbeatMs: number;
   parseThreads: number;
+  startDatasets?: EngineOptions["startDatasets"];
 };
 
 /**
@@ -182,6 +184,10 @@ export class RunSession {
       log: (level, message) => this.log(level, message),
       parseThreads: this.deps.parseThreads,
       parsed: (pageType, output) => this.selectors.count(pageType, output),
+      startUrls: () =>
+        startUrlBatches(this.scraper, this.run.options.startData, this.deps.startDatasets, (level, message) =>
+          this.log(level, message),
+        ),
     });
     const outcome = await crawl.run();
     if (outcome === "finished") this.progress.finish();

@@ -26,6 +26,17 @@ export type DatasetPublisher = (options: {
   formats?: ExportFormat[];
 }) => Promise<{ name: string; version: number; records: number }>;
 
+/**
+ * Reads start URLs from the datasets of the data directory (`start: { dataset, field }`); the app
+ * implements it over the datasets layer. Each URL is checked; bad data is a usage error (exit 2).
+ */
+export interface StartDatasetReader {
+  /** The version a new run starts from (the latest), after checking it has `field`. */
+  latest(dataset: string, field: string): Promise<number>;
+  /** The URLs in `field` of the records of `version`, in record order. */
+  urls(dataset: string, version: number, field: string): AsyncIterable<string>;
+}
+
 /** What the engine is built from. */
 export interface EngineOptions {
   store: Store;
@@ -49,4 +60,6 @@ export interface EngineOptions {
    * two cores and one per core beyond two on more, at most 4
    */
   parseThreads?: number;
+  /** Start URLs from datasets; without it a definition that starts from a dataset cannot run. */
+  startDatasets?: StartDatasetReader;
 }

@@ -1,7 +1,7 @@
 /** The compiler: validated definition → `CompiledScraper`, the plan the engine runs. */
 import { compileAction, compileLogin, envNamesOf } from "./compile-actions.ts";
 import { createHash } from "node:crypto";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { rateBounds } from "../fetch/index.ts";
 import { compilePage } from "./compile-page.ts";
 import { readyChecks } from "./page-selectors.ts";
@@ -15,6 +15,7 @@ import { issuesToProblems, noPositions } from "./problems.ts";
 import { resolveRecordKey } from "./record-key.ts";
 import { RequestHeaders, type HeaderLevels } from "./request-headers.ts";
 import { getStepFactory } from "./registry.ts";
+import { compileStart, type StartEntry } from "./start-sources.ts";
 import type { StepEntry } from "./step-schema.ts";
 import type { CompiledScraper, CompiledStep, CompiledTarget, RunLimits } from "./types.ts";
 import type { BrowserLoad, Politeness } from "../fetch/index.ts";
@@ -37,10 +38,14 @@ function hashObject(value: unknown): string {
   return sha256(JSON.stringify(value, (_key, v: unknown) => (typeof v === "function" ? String(v) : v)));
 }
 
-function compileTargets(def: AnyDefinition): CompiledTarget[] {
-  const list = (start: string | string[]): string[] => (typeof start === "string" ? [start] : start);
-  if (def.targets !== undefined) return def.targets.map((t) => ({ name: t.name, start: list(t.start) }));
-  return def.start === undefined ? [] : [{ name: def.name, start: list(def.start) }];
+/** Targets with their start URLs and sources; `baseDir` resolves start files (the definition's folder). */
+function compileTargets(def: AnyDefinition, baseDir: string): CompiledTarget[] {
+  const target = (name: string, start: StartEntry | StartEntry[]): CompiledTarget => {
+    const { urls, sources } = compileStart(start, baseDir);
+    return { name, start: urls, ...(sources.length > 0 && { sources }) };
+  };
+  if (def.targets !== undefined) return def.targets.map((t) => target(t.name, t.start));
+  return def.start === undefined ? [] : [target(def.name, def.start)];
 }
 
 function compileLimits(limits: AnyDefinition["limits"]): RunLimits {
@@ -146,7 +151,10 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
     name: def.name,
     ...(options.source !== undefined && { source: resolve(options.source) }),
     hash: options.text !== undefined ? sha256(options.text) : hashObject(def),
-    targets: compileTargets(def),
+    targets: compileTargets(
+      def,
+      options.source !== undefined ? dirname(resolve(options.source)) : process.cwd(),
+    ),
     startPage: [...pageNames][0]!,
     pages,
     steps,

@@ -9,6 +9,7 @@ import { loginSchema } from "./action-schema.ts";
 import { checkFormat, checkOneRecordKind, pageShape } from "./page-schema.ts";
 import { cookieMapSchema, headerMapSchema } from "./request-headers.ts";
 import { checkKeyFields, keySchema } from "./record-key.ts";
+import { datasetStartSchema, fileStartSchema } from "./start-schema.ts";
 import {
   durationSchema,
   durationText,
@@ -22,7 +23,10 @@ import {
 } from "./schema-primitives.ts";
 import { stepEntrySchema } from "./step-schema.ts";
 
-const startSchema = z.union([httpUrlSchema, z.array(httpUrlSchema).min(1)]);
+/** One start entry: a URL, or a source of URLs (start-schema.ts). Extend this union for new sources. */
+const startEntrySchema = z.union([httpUrlSchema, fileStartSchema, datasetStartSchema]);
+/** `start:` of the scraper or a target: one entry or a list of them. */
+const startSchema = z.union([startEntrySchema, z.array(startEntrySchema).min(1)]);
 
 /** A named group of start URLs; progress is reported per target. */
 export const targetSchema = z.strictObject({

@@ -42,7 +42,11 @@ function checkedUrl(source: FileStartSource, line: number, value: string | undef
 async function open(source: FileStartSource, digest?: Hash): Promise<Readable> {
   const info = await stat(source.path).catch((error: NodeJS.ErrnoException) => {
     const why = error.code === "ENOENT" ? "not found" : `cannot be read (${error.code ?? error.message})`;
-    throw startDataError(`start file ${source.file} ${why} (looked for ${source.path})`, { file: source.path }, error);
+    throw startDataError(
+      `start file ${source.file} ${why} (looked for ${source.path})`,
+      { file: source.path },
+      error,
+    );
   });
   if (!info.isFile()) {
     throw startDataError(`start file ${source.file} is not a file (${source.path})`, { file: source.path });
@@ -84,7 +88,13 @@ interface CsvRow {
 /** The named column of a CSV with a header line; a row without that cell counts as an empty value. */
 async function* readCsvColumn(source: FileStartSource, input: Readable): AsyncGenerator<StartFileUrl> {
   const parser = input.pipe(
-    parse({ bom: true, delimiter: source.delimiter, info: true, relax_column_count: true, skip_empty_lines: true }),
+    parse({
+      bom: true,
+      delimiter: source.delimiter,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }),
   );
   input.on("error", (error) => parser.destroy(error));
   let index = -1;
@@ -95,7 +105,11 @@ async function* readCsvColumn(source: FileStartSource, input: Readable): AsyncGe
     }
   } catch (error) {
     if ((error as { code?: string }).code === "TRAWL_ERR_PIPELINE_START_DATA") throw error;
-    throw startDataError(`start file ${source.file}: ${(error as Error).message}`, { file: source.path }, error);
+    throw startDataError(
+      `start file ${source.file}: ${(error as Error).message}`,
+      { file: source.path },
+      error,
+    );
   } finally {
     input.destroy();
   }
@@ -116,4 +130,21 @@ export async function* readStartFile(source: FileStartSource, digest?: Hash): As
   } finally {
     input.destroy();
   }
+}
+
+/**
+ * Reads every start file of the targets through, as `trawl validate` does: a definition whose
+ * files are wrong is invalid. Datasets are not checked here: they live in a data directory.
+ *
+ * @throws TRAWL_ERR_PIPELINE_START_DATA, as {@link readStartFile}.
+ */
+export async function checkStartFiles(
+  targets: readonly { sources?: readonly StartSource[] }[],
+): Promise<number> {
+  let urls = 0;
+  for (const source of targets.flatMap((target) => target.sources ?? [])) {
+    if (source.kind !== "file") continue;
+    for await (const _url of readStartFile(source)) urls++;
+  }
+  return urls;
 }

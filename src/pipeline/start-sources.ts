@@ -37,5 +37,7 @@ export function compileStart(start: StartEntry | StartEntry[], baseDir: string):
 /** Describes a source for logs and messages: `file urls.csv (column url)`, `dataset books (field url)`. */
 export function describeStartSource(source: StartSource): string {
   if (source.kind === "dataset") return `dataset ${source.dataset} (field ${source.field})`;
-  return source.column === undefined ? `file ${source.file}` : `file ${source.file} (column ${source.column})`;
+  return source.column === undefined
+    ? `file ${source.file}`
+    : `file ${source.file} (column ${source.column})`;
 }

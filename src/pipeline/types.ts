@@ -6,6 +6,7 @@ import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
 import type { EachSpec, ExtractWarnings, FieldMap, FollowRule } from "../extract/index.ts";
 import type { BrowserLoad, BrowserSettings, Politeness } from "../fetch/index.ts";
 import type { RequestHeaders } from "./request-headers.ts";
+import type { StartSource } from "./start-schema.ts";
 import type { Tolerance } from "./units.ts";
 
 /** A page handed to a page type's parser. */
@@ -152,7 +153,10 @@ export interface CompiledStep {
 /** A target: a named group of start URLs; progress is reported per target. */
 export interface CompiledTarget {
   name: string;
+  /** The start URLs written in the definition. */
   start: string[];
+  /** Files and datasets giving more start URLs, read when a run starts (absent: none). */
+  sources?: StartSource[];
 }
 
 /** A scraper ready to run. */

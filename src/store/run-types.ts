@@ -44,6 +44,16 @@ export interface RunRecord {
 export interface RunOptions {
   /** Capture every response the run uses, browser actions and screenshots (`trawl run --record`). */
   record?: boolean;
+  /** What the start sources read when the run was created; a resume reads the same. */
+  startData?: StartDataPins;
+}
+
+/** The data a run's start URLs came from, fixed when the run is created. */
+export interface StartDataPins {
+  /** Dataset name → the version the run started from (the latest then). */
+  datasets: Record<string, number>;
+  /** Start file (absolute path) → SHA-256 of its bytes then; a resume warns when it changed. */
+  files: Record<string, string>;
 }
 
 /** What creating a run needs. */

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { loadScraper, type CompiledScraper } from "../../app/index.ts";
+import { checkStartFiles, loadScraper, type CompiledScraper } from "../../app/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { executeRun } from "../execute-run.ts";
 import { reportError } from "../output.ts";
@@ -23,6 +23,8 @@ export function register(program: Command): void {
       let scraper: CompiledScraper;
       try {
         scraper = await loadScraper(file);
+        // Start files too (datasets need the data directory: they are read as the run is created).
+        await checkStartFiles(scraper.targets);
       } catch (error) {
         process.exitCode = reportError(error, options.json ?? false);
         return;

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { loadScraper } from "../../app/index.ts";
+import { checkStartFiles, loadScraper } from "../../app/index.ts";
 import { withoutApp, type GlobalOptions } from "../context.ts";
 import { printJson } from "../output.ts";
 
@@ -13,6 +13,8 @@ export function register(program: Command): void {
     .action((file: string, options: GlobalOptions) =>
       withoutApp(options, async () => {
         const scraper = await loadScraper(file);
+        // Start files are part of the definition (datasets are checked when a run starts).
+        await checkStartFiles(scraper.targets);
         const summary = {
           valid: true,
           file,
