@@ -28,6 +28,7 @@ export function liveFetcher(paths: ReturnType<typeof homePaths>, store: Store, c
       onAttempt,
       browser,
       capture,
+      proxies: scraper.proxies,
       ...(browser && { sessionFile: sessionFileOf(paths.sessions, scraper.name) }),
       log: (level, message) => log(level, message),
     });

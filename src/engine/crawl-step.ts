@@ -1,5 +1,5 @@
 import type { Clock, LogLevel, TrawlEvent } from "../core/index.ts";
-import type { Fetcher, FetchResponse } from "../fetch/index.ts";
+import { endsTheRun, type Fetcher, type FetchResponse } from "../fetch/index.ts";
 import type { CompiledPage, CompiledScraper, PageOutput, ScraperContext } from "../pipeline/index.ts";
 import { PageParser } from "../pipeline/index.ts";
 import type { NewRequest, QueuedRequest, RequestOutcome, Store } from "../store/index.ts";
@@ -277,6 +277,12 @@ export class CrawlStep {
     } catch (error) {
       // Cancelled: the request stays leased; a cancelled run is never resumed.
       if (controls.signal.aborted) return progress.abandoned(request.target);
+      // Every proxy retired: the run fails; the request stays leased for a resume.
+      if (endsTheRun(error)) {
+        this.fatal ??= error;
+        controls.wake();
+        return progress.abandoned(request.target);
+      }
       outcome = { ok: false, ...failureOf(error) };
       retried = retryNoteOf(error);
     }

@@ -303,6 +303,8 @@ export class RunSession {
   statsSnapshot(): StoredStats {
     const rates = this.fetcher?.hostStats?.();
     if (rates) this.stats.recordHostRates(rates);
+    const proxies = this.fetcher?.proxyStats?.();
+    if (proxies) this.stats.recordProxies(proxies);
     const stats = this.stats.snapshot(this.progress?.pagesDone() ?? 0, this.runningSeconds());
     return { ...stats, selectors: this.selectors.snapshot() };
   }

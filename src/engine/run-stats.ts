@@ -1,4 +1,4 @@
-import type { AttemptInfo } from "../fetch/index.ts";
+import type { AttemptInfo, ProxyStats } from "../fetch/index.ts";
 
 /** A snapshot of a run's fetch statistics, stored with the run and shown by `trawl show`. */
 export interface RunStatsSnapshot {
@@ -13,7 +13,12 @@ export interface RunStatsSnapshot {
   runningSeconds: number;
   /** Per host: requests and bytes, and the rate limiter's state (see {@link RunStats.recordHostRates}). */
   hosts: Record<string, HostStatsSnapshot>;
+  /** Per proxy (`scheme://host:port`): attempts, failures by reason, and why it was retired. */
+  proxies?: Record<string, ProxyStatsSnapshot>;
 }
+
+/** What one proxy did over the run (every session of it). */
+export type ProxyStatsSnapshot = Omit<ProxyStats, "proxy">;
 
 /** One host's counters and its rate limiter's state: current and maximum rate, throttles, time blocked. */
 export interface HostStatsSnapshot {
@@ -45,6 +50,9 @@ export class RunStats {
   private statusCodes: Record<string, number> = {};
   private reasons: Record<string, number> = {};
   private hosts: RunStatsSnapshot["hosts"] = {};
+  /** The proxies' counts of earlier sessions, and of this one (the fetcher's, added to those). */
+  private proxiesBefore: Record<string, ProxyStatsSnapshot> = {};
+  private proxies: Record<string, ProxyStatsSnapshot> | undefined;
   private latencies: number[] = [];
   private maxLatency = 0;
   private next = 0;
@@ -58,6 +66,8 @@ export class RunStats {
     this.statusCodes = { ...previous.statusCodes };
     this.reasons = { ...previous.reasons };
     this.hosts = structuredClone(previous.hosts ?? {});
+    this.proxiesBefore = structuredClone(previous.proxies ?? {});
+    if (previous.proxies) this.proxies = structuredClone(previous.proxies);
     this.maxLatency = previous.latencyMs?.max ?? 0;
   }
 
@@ -90,6 +100,25 @@ export class RunStats {
     }
   }
 
+  /**
+   * Takes the fetcher's count of each proxy (of this session), over those of earlier sessions. A
+   * proxy retired in an earlier session is live again in a new one: it is retired only if it is now.
+   */
+  recordProxies(proxies: readonly ProxyStats[]): void {
+    if (proxies.length === 0) return;
+    this.proxies = structuredClone(this.proxiesBefore);
+    for (const { proxy, requests, failures, retired } of proxies) {
+      const before = this.proxiesBefore[proxy];
+      const merged = { ...before?.failures };
+      for (const [reason, count] of Object.entries(failures)) merged[reason] = (merged[reason] ?? 0) + count;
+      this.proxies[proxy] = {
+        requests: (before?.requests ?? 0) + requests,
+        failures: merged,
+        ...(retired !== undefined && { retired }),
+      };
+    }
+  }
+
   snapshot(pagesDone: number, runningSeconds: number): RunStatsSnapshot {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     return {
@@ -102,6 +131,7 @@ export class RunStats {
       pagesPerSecond: runningSeconds > 0 ? round(pagesDone / runningSeconds) : 0,
       runningSeconds: round(runningSeconds),
       hosts: structuredClone(this.hosts),
+      ...(this.proxies && { proxies: structuredClone(this.proxies) }),
     };
   }
 }

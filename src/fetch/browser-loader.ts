@@ -1,7 +1,8 @@
 /** The browser side of the fetcher, loaded only when a request first asks for a browser. */
-import type { BrowserPool } from "./browser/browser-pool.ts";
+import type { BrowserPool, BrowserProxySource } from "./browser/browser-pool.ts";
 import { fetchError } from "./errors.ts";
 import type { FetcherSettings, HttpFetcherOptions } from "./fetcher-options.ts";
+import type { ProxyPool } from "./proxy-pool.ts";
 
 /**
  * The browser engine, loaded at the first browser page: playwright-core alone costs about 90 MB
@@ -18,6 +19,7 @@ export class LazyBrowserPool {
   constructor(
     private readonly options: HttpFetcherOptions,
     private readonly settings: FetcherSettings,
+    private readonly proxies?: ProxyPool | undefined,
   ) {}
 
   /** The pool; throws `TRAWL_ERR_FETCH_NO_BROWSER` when the fetcher has no browser engine. */
@@ -32,6 +34,7 @@ export class LazyBrowserPool {
           sessionFile: this.options.sessionFile,
           capture: this.options.capture,
           timeoutMs: this.settings.timeoutMs,
+          ...(this.proxies && { proxy: browserProxies(this.proxies) }),
           log: (level, message) => this.options.log?.(level, message),
         }),
     ));
@@ -44,4 +47,20 @@ export class LazyBrowserPool {
       () => undefined,
     );
   }
+}
+
+/** The proxies as the browser pool takes them: one per context, renewed when it goes stale. */
+function browserProxies(proxies: ProxyPool): BrowserProxySource {
+  return {
+    pick: () => {
+      const { id, server, username, password } = proxies.forBrowser().endpoint;
+      return {
+        id,
+        server,
+        ...(username !== undefined && { username }),
+        ...(password !== undefined && { password }),
+      };
+    },
+    stale: (id) => proxies.stale(id),
+  };
 }

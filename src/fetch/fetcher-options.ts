@@ -1,6 +1,7 @@
 /** The options of the page fetcher, and the settings it works with: each option, else the fetch defaults. */
 import type { Clock } from "../core/index.ts";
 import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
+import type { ProxySettings } from "./proxy-settings.ts";
 import type { RateLimiterOptions } from "./rate-limiter.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { BrowserSettings, Politeness } from "./settings.ts";
@@ -25,6 +26,8 @@ export interface HttpFetcherOptions extends Partial<Politeness> {
   maxUrlLength?: number;
   /** Headers sent with every request (a request's own headers win). */
   headers?: Record<string, string>;
+  /** Proxies every request goes through (both engines); none: straight to the sites. */
+  proxies?: ProxySettings | undefined;
   /** The browser engine for requests that ask for it; none: such requests fail. */
   browser?: BrowserSettings | null;
   /** Where the browser's cookies and storage are kept between runs; none: not kept. */

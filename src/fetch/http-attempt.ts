@@ -35,6 +35,8 @@ export interface AttemptOptions {
   beforeHop?(url: string, signal: AbortSignal | undefined): Promise<void> | undefined;
   /** Called with every response status received, redirects included. */
   onHop?(url: string, status: number, retryAfterMs: number | undefined): void;
+  /** The browser tells which proxy (`scheme://host:port`) its page went through. */
+  viaProxy?(id: string): void;
 }
 
 /** The outcome of an attempt: a response without the retry count (the retrier owns that). */

@@ -18,12 +18,14 @@ import {
 } from "./fetcher-options.ts";
 import { fetchOnce, type AttemptOptions } from "./http-attempt.ts";
 import { PoliteHops } from "./polite-hops.ts";
+import { ProxyPool, type ProxyEntry } from "./proxy-pool.ts";
 import { AdaptiveRateLimiter, type HostRateStats } from "./rate-limiter.ts";
 import { decideRetry } from "./retry-policy.ts";
 import type { RobotsFile } from "./robots.ts";
-import type { AttemptInfo, FetchRequest, FetchResponse, Fetcher } from "./types.ts";
+import type { AttemptInfo, FetchRequest, FetchResponse, Fetcher, ProxyStats } from "./types.ts";
 import { hostOf, normalizeUrl } from "./url.ts";
 import { resolveHeaders } from "./request-headers.ts";
+import { endsTheRun } from "./proxy-errors.ts";
 
 export { browserEngine } from "./browser-loader.ts";
 export type { HttpFetcherOptions } from "./fetcher-options.ts";
@@ -32,6 +34,8 @@ export type { HttpFetcherOptions } from "./fetcher-options.ts";
 export interface HttpFetcher extends Fetcher {
   /** Per-host rate, requests, throttled count and block, for stats and the UI. */
   hostStats(): HostRateStats[];
+  /** What each proxy did (none without proxies). */
+  proxyStats(): ProxyStats[];
 }
 
 /**
@@ -45,6 +49,7 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): HttpFetcher
   return {
     fetch: (request) => fetcher.fetch(request),
     hostStats: () => fetcher.hostStats(),
+    proxyStats: () => fetcher.proxies?.stats() ?? [],
     close: () => fetcher.close(),
   };
 }
@@ -60,17 +65,22 @@ class PageFetcher {
   /** Per fetcher, not per request: these run for every page of a crawl. */
   private readonly sharedHopOptions: Omit<AttemptOptions, "headers">;
   private readonly browser: LazyBrowserPool;
+  /** The scraper's proxies; none: requests go straight to the sites. */
+  readonly proxies: ProxyPool | undefined;
 
   constructor(private readonly options: HttpFetcherOptions) {
     const settings = (this.settings = settingsOf(options));
     this.clock = options.clock ?? systemClock;
-    this.agent = new Agent({
+    const agentOptions = {
       keepAliveTimeout: 10_000,
       connections: 16,
       headersTimeout: settings.timeoutMs,
       bodyTimeout: settings.timeoutMs,
       connect: { timeout: settings.timeoutMs },
-    });
+    };
+    this.agent = new Agent(agentOptions);
+    this.proxies =
+      options.proxies && new ProxyPool(options.proxies, { agent: agentOptions, log: options.log });
     this.limiter = new AdaptiveRateLimiter(limiterOptions(options, this.clock));
     this.baseHeaders = {
       "user-agent": settings.userAgent,
@@ -92,7 +102,7 @@ class PageFetcher {
       acceptStatuses: settings.acceptStatuses,
       onHop: (url, status, retryAfterMs) => this.hops.after(url, status, retryAfterMs, undefined),
     };
-    this.browser = new LazyBrowserPool(options, settings);
+    this.browser = new LazyBrowserPool(options, settings, this.proxies);
   }
 
   hostStats(): HostRateStats[] {
@@ -101,7 +111,7 @@ class PageFetcher {
 
   async close(): Promise<void> {
     this.limiter.close();
-    await Promise.all([this.agent.close(), this.browser.close()]);
+    await Promise.all([this.agent.close(), this.browser.close(), this.proxies?.close()]);
   }
 
   /** Fetches with retries and, when recording, keeps what the crawl got (or how it failed). */
@@ -133,7 +143,9 @@ class PageFetcher {
       try {
         return await this.attempt(url, request, attemptNo);
       } catch (error) {
-        const failure = error as FetchError;
+        // Not a request's failure (every proxy retired): the run's.
+        if (!(error instanceof FetchError)) throw error;
+        const failure = error;
         if (failure.reason === "aborted") throw failure;
         const decision = decideRetry(settings.policy, failure, attemptNo);
         if (!decision.retry) throw this.gaveUp(failure, attemptNo + 1, decision.why);
@@ -168,6 +180,9 @@ class PageFetcher {
       hopSentAt = this.clock.now();
       sentAt ??= Date.now();
     };
+    const proxies = this.proxies;
+    /** The proxy of the attempt: picked here over HTTP, told by the browser (its context's). */
+    let via: ProxyEntry | undefined = request.browser ? undefined : proxies?.pick(hostOf(url));
     try {
       const own = request.headers && resolveHeaders(request.headers);
       const attemptOptions: AttemptOptions = {
@@ -180,6 +195,7 @@ class PageFetcher {
           return wait?.then(sent);
         },
         onHop: (hop, status, retryAfterMs) => this.hops.after(hop, status, retryAfterMs, hopSentAt),
+        ...(proxies && { viaProxy: (id: string) => (via = proxies.byId(id)) }),
       };
       const page = request.browser
         ? await (
@@ -191,7 +207,8 @@ class PageFetcher {
             attemptOptions,
             this.options.capture,
           )
-        : await fetchOnce(this.agent, url, attemptOptions);
+        : await fetchOnce(via ? proxies!.dispatcher(via) : this.agent, url, attemptOptions);
+      if (via) proxies!.succeeded(via, page.status);
       if (sentAt !== undefined) {
         this.reportAttempt(url, attemptNo, sentAt, {
           status: page.status,
@@ -201,11 +218,11 @@ class PageFetcher {
       }
       return { ...page, url: request.url, retries: attemptNo };
     } catch (error) {
-      const failure = toFetchError(error, {
-        url,
-        phase: "connect",
-        aborted: request.signal?.aborted ?? false,
-      });
+      if (endsTheRun(error)) throw error;
+      const aborted = request.signal?.aborted ?? false;
+      let failure = toFetchError(error, { url, phase: "connect", aborted });
+      // A refused tunnel shows as an abort from undici: only the caller's signal is one.
+      if (via && !aborted) failure = proxies!.judge(via, failure, hostOf(url));
       if (sentAt !== undefined) {
         const info: Partial<AttemptInfo> = { reason: failure.reason };
         if (failure.status !== undefined) info.status = failure.status;
@@ -234,7 +251,9 @@ class PageFetcher {
   /** A host's robots.txt, fetched through the rate limiter; an error status is an answer too. */
   private async fetchRobotsFile(url: string): Promise<RobotsFile> {
     try {
-      const page = await fetchOnce(this.agent, url, {
+      const proxies = this.proxies;
+      const dispatcher = proxies ? proxies.dispatcher(proxies.pick(hostOf(url))) : this.agent;
+      const page = await fetchOnce(dispatcher, url, {
         ...this.hopOptions(undefined),
         maxBodyBytes: 512 * 1024,
         headers: this.baseHeaders,

@@ -32,7 +32,16 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   baseDelayMs: 500,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 120_000,
-  retryReasons: Object.freeze(["timeout", "reset", "truncated", "refused", "network"] as ReasonCode[]),
+  retryReasons: Object.freeze([
+    "timeout",
+    "reset",
+    "truncated",
+    "refused",
+    "network",
+    // Through several proxies, the retry goes through another one.
+    "proxy_refused",
+    "proxy_error",
+  ] as ReasonCode[]),
   retryStatuses: Object.freeze([408, 429, 500, 502, 503, 504, 507, 520, 521, 522, 523, 524]),
 });
 

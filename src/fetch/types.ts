@@ -27,6 +27,12 @@ export type ReasonCode =
   | "login"
   /** Replay: the recording has no response for this URL. */
   | "not_recorded"
+  /** The proxy could not be reached: it refused the connection, or its name did not resolve. */
+  | "proxy_refused"
+  /** The proxy asked for credentials (407): none were given, or it refused them. */
+  | "proxy_auth"
+  /** The proxy answered its tunnel request with an error (it could not reach the site, it refused the host). */
+  | "proxy_error"
   | `http_${number}`;
 
 /** One page to fetch. */
@@ -86,6 +92,19 @@ export interface Fetcher {
   close(): Promise<void>;
   /** The politeness state per host, when the fetcher keeps one. */
   hostStats?(): HostRateStats[];
+  /** What each proxy did, when the fetcher goes through proxies. */
+  proxyStats?(): ProxyStats[];
+}
+
+/** What one proxy did in a run; it is named `scheme://host:port`, never with its credentials. */
+export interface ProxyStats {
+  proxy: string;
+  /** Attempts sent through it. */
+  requests: number;
+  /** Failed attempts through it, by reason (`proxy_refused`, `http_403`, …). */
+  failures: Record<string, number>;
+  /** Set once it was retired: why (its last failure); no request goes through it any more. */
+  retired?: string;
 }
 
 /** What the rate limiter knows about one host. */

@@ -14,6 +14,7 @@ import { loadYamlDefinition } from "./load-yaml.ts";
 import { issuesToProblems, noPositions } from "./problems.ts";
 import { resolveRecordKey } from "./record-key.ts";
 import { RequestHeaders, type HeaderLevels } from "./request-headers.ts";
+import { compileProxies, proxyEnvNames } from "./proxy-schema.ts";
 import { getStepFactory } from "./registry.ts";
 import { compileStart, type StartEntry } from "./start-sources.ts";
 import type { StepEntry } from "./step-schema.ts";
@@ -147,6 +148,7 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
   const steps = compileSteps(def);
   const key = resolveRecordKey(def.key, steps);
   const headers = requestHeadersOf(def);
+  const proxies = compileProxies(def);
   return {
     name: def.name,
     ...(options.source !== undefined && { source: resolve(options.source) }),
@@ -175,7 +177,8 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
     record: def.record,
     ...(def.allow_empty && { allowEmpty: true }),
     ...(headers && { headers }),
-    envNames: [...new Set([...envNamesOf(actions), ...(headers?.envNames ?? [])])],
+    ...(proxies && { proxies }),
+    envNames: [...new Set([...envNamesOf(actions), ...(headers?.envNames ?? []), ...proxyEnvNames(proxies)])],
     ...(hooks.setup !== undefined && { setup: hooks.setup }),
     ...(hooks.cleanup !== undefined && { cleanup: hooks.cleanup }),
   };

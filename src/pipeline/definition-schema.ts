@@ -9,6 +9,7 @@ import { loginSchema } from "./action-schema.ts";
 import { checkFormat, checkOneRecordKind, pageShape } from "./page-schema.ts";
 import { cookieMapSchema, headerMapSchema } from "./request-headers.ts";
 import { checkKeyFields, keySchema } from "./record-key.ts";
+import { checkProxies, proxyShape } from "./proxy-schema.ts";
 import { datasetStartSchema, fileStartSchema } from "./start-schema.ts";
 import {
   durationSchema,
@@ -109,6 +110,8 @@ function topLevelShape<P extends z.ZodType>(page: P) {
     headers: headerMapSchema.optional(),
     /** Cookies of every request, sent as one `Cookie` header. */
     cookies: cookieMapSchema.optional(),
+    /** `proxy:`, or `proxies:` with `rotate:` (proxy-schema.ts). */
+    ...proxyShape,
     /** How pages are fetched unless a page type says otherwise. */
     engine: z.enum(["http", "browser"]).default("http"),
     browser: browserSchema.prefault({}),
@@ -171,6 +174,7 @@ function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
     const message = "a login needs a page type with engine: browser (the login runs in the browser)";
     ctx.addIssue({ code: "custom", path: ["browser", "login"], message });
   }
+  checkProxies(def, ctx, browserPages.length > 0);
   reportDuplicates(ctx, "targets", def.targets, "target");
   reportDuplicates(ctx, "steps", def.steps, "step");
   checkKeyFields(def, ctx);

@@ -4,7 +4,7 @@
  */
 import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
 import type { EachSpec, ExtractWarnings, FieldMap, FollowRule } from "../extract/index.ts";
-import type { BrowserLoad, BrowserSettings, Politeness } from "../fetch/index.ts";
+import type { BrowserLoad, BrowserSettings, Politeness, ProxySettings } from "../fetch/index.ts";
 import type { RequestHeaders } from "./request-headers.ts";
 import type { StartSource } from "./start-schema.ts";
 import type { Tolerance } from "./units.ts";
@@ -190,6 +190,8 @@ export interface CompiledScraper {
   allowEmpty?: boolean;
   /** Headers and cookies of the requests, by target and page type; absent when none are set. */
   headers?: RequestHeaders;
+  /** The proxies requests go through (`proxy:` / `proxies:` with `rotate:`); absent: none. */
+  proxies?: ProxySettings;
   /** Environment variables the actions, headers and cookies read through `{{ env.NAME }}`; a run needs them set. */
   envNames: string[];
   setup?(ctx: ScraperContext): Promise<void> | void;

@@ -6,6 +6,7 @@ import { parseDefinitionYaml } from "../../src/pipeline/load-yaml.ts";
 import { compileValidated } from "../../src/pipeline/compile.ts";
 import {
   bookAt,
+  copyExample,
   EXAMPLE_NAMES,
   EXAMPLE_ORIGIN,
   examplePath,
@@ -13,7 +14,7 @@ import {
   readExample,
   type DemoSite,
 } from "../../src/demo/index.ts";
-import { App, describeRun } from "../../src/app/index.ts";
+import { App, describeRun, loadScraper } from "../../src/app/index.ts";
 import { startSite } from "./helpers.ts";
 
 describe("example scrapers", () => {
@@ -106,6 +107,40 @@ describe("example scrapers", () => {
         rating: book.rating,
         in_stock: book.inStock,
       });
+    }
+  });
+
+  it("books-wishlist.yaml reads the books its CSV lists, copied with the CSV for another port", async () => {
+    const site = await startSite();
+    const home = mkdtempSync(join(tmpdir(), "trawl-example-"));
+    const app = await App.open({ home: join(home, "home") });
+    try {
+      const scraper = await loadScraper(await copyExample("books-wishlist", site.url, home));
+      const run = await app.engine.run(scraper);
+      expect(run).toMatchObject({ status: "succeeded", datasetName: "wishlist", datasetVersion: 1 });
+      const records: Record<string, unknown>[] = [];
+      for await (const record of app.store.records.read(run.id, 1))
+        records.push(record as Record<string, unknown>);
+      const options = { seed: 1, booksPerCategory: 60, faults: true };
+      records.sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
+      const listed = [
+        bookAt(options, "fiction", 1),
+        bookAt(options, "fiction", 2),
+        bookAt(options, "history", 1),
+        bookAt(options, "poetry", 5),
+        bookAt(options, "science", 3),
+      ];
+      expect(records).toEqual(
+        listed.map((book) => ({
+          title: book.title,
+          price: book.price,
+          sku: book.sku,
+          url: `${site.url}/book/${book.sku}`,
+        })),
+      );
+    } finally {
+      await app.close();
+      rmSync(home, { recursive: true, force: true });
     }
   });
 

@@ -1,8 +1,7 @@
 import type { Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeRun, loadScraper } from "../../app/index.ts";
-import { DemoListenError, EXAMPLE_NAMES, examplePath, readExample, startDemoSite } from "../../demo/index.ts";
+import { copyExample, DemoListenError, EXAMPLE_NAMES, examplePath, startDemoSite } from "../../demo/index.ts";
 import type { DemoSite } from "../../demo/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { executeRun } from "../execute-run.ts";
@@ -62,12 +61,8 @@ async function startSite(port: number): Promise<DemoSite> {
   }
 }
 
-/** The example file itself, or a copy pointing at the site's actual port. */
+/** The example file itself, or a copy (with the files it reads) pointing at the site's actual port. */
 async function exampleFor(name: string, site: DemoSite, home: string): Promise<string> {
   if (site.port === 8080) return examplePath(name);
-  const dir = join(home, "demo");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, await readExample(name, site.url));
-  return file;
+  return copyExample(name, site.url, join(home, "demo"));
 }

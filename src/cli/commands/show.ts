@@ -5,6 +5,7 @@ import { withApp, type GlobalOptions } from "../context.ts";
 import { printRunSummary } from "../execute-run.ts";
 import { formatDuration, printJson, printTable } from "../output.ts";
 import { printHostStats } from "../print-host-stats.ts";
+import { printProxyStats } from "../print-proxy-stats.ts";
 import { printSelectorHealth } from "../print-selector-health.ts";
 
 /** `trawl show RUN`: everything about one run: targets, steps, errors by reason, stats per run and host. */
@@ -38,6 +39,7 @@ export function register(program: Command): void {
               `status codes: ${codes || "-"}\n`,
           );
           printHostStats(stats.hosts);
+          printProxyStats(stats.proxies);
         }
         printSelectorHealth(summary.selectors);
         if (summary.recorded) {

@@ -70,6 +70,17 @@ export const HostStatsSchema = Type.Object({
 });
 export type HostStats = Static<typeof HostStatsSchema>;
 
+/** What one proxy did in a run (named `scheme://host:port` by its key, never with credentials). */
+export const ProxyStatsSchema = Type.Object({
+  /** Attempts sent through it. */
+  requests: Type.Integer(),
+  /** Failed attempts through it, by reason (`proxy_refused`, `http_403`, …). */
+  failures: Type.Record(Type.String(), Type.Integer()),
+  /** Why it was retired (its last failure); absent while it is in use. */
+  retired: Type.Optional(Type.String()),
+});
+export type ProxyStats = Static<typeof ProxyStatsSchema>;
+
 /** A run's fetch statistics (empty until its first request). */
 export const RunStatsSchema = Type.Partial(
   Type.Object({
@@ -83,6 +94,8 @@ export const RunStatsSchema = Type.Partial(
     /** Seconds spent running (pauses excluded), over all sessions of the run. */
     runningSeconds: Type.Number(),
     hosts: Type.Record(Type.String(), HostStatsSchema),
+    /** Per proxy, for a scraper with `proxy:` or `proxies:`. */
+    proxies: Type.Record(Type.String(), ProxyStatsSchema),
   }),
 );
 export type RunStats = Static<typeof RunStatsSchema>;

@@ -36,9 +36,27 @@ export interface BrowserPoolOptions {
   timeoutMs?: number;
   /** Answers every request of the pages instead of the network (replay); blocked types stay blocked. */
   route?: ((route: Route) => Promise<void>) | undefined;
+  /** The proxy of each new context; none: straight to the sites. */
+  proxy?: BrowserProxySource | undefined;
   /** Values of `{{ env.NAME }}`. @defaultValue process.env */
   env?: NodeJS.ProcessEnv;
   log?(level: "info" | "warn", message: string): void;
+}
+
+/** Where contexts get their proxy: one when a context is made, a new one when it goes stale. */
+export interface BrowserProxySource {
+  /** The proxy of a new context; `id` is its `scheme://host:port`. */
+  pick(): { id: string; server: string; username?: string; password?: string };
+  /** Whether a context on proxy `id` must be renewed (the proxy was retired, or moved away from). */
+  stale(id: string): boolean;
+}
+
+/** The proxy (`scheme://host:port`) of each context that has one. */
+const contextProxies = new WeakMap<BrowserContext, string>();
+
+/** The proxy a page of the pool goes through, if any. */
+export function proxyOfPage(page: Page): string | undefined {
+  return contextProxies.get(page.context());
 }
 
 /** The login sequence failed; pages waiting for it fail with reason `login`. */
@@ -145,7 +163,9 @@ export class BrowserPool {
       }
       const current = this.current;
       const lowMemory = freemem() / totalmem() < LOW_MEMORY;
-      if (current && current.served < this.settings.recycleAfter && !lowMemory) {
+      const proxy = current && contextProxies.get(current.context);
+      const stale = proxy !== undefined && this.options.proxy!.stale(proxy);
+      if (current && current.served < this.settings.recycleAfter && !lowMemory && !stale) {
         current.served++;
         return current;
       }
@@ -209,6 +229,7 @@ export class BrowserPool {
       this.sessionRead = true;
       if (this.options.sessionFile) this.session = await readSession(this.options.sessionFile);
     }
+    const picked = this.options.proxy?.pick();
     const context = await (
       await this.browser
     ).newContext({
@@ -216,7 +237,11 @@ export class BrowserPool {
       viewport: this.settings.viewport,
       locale: "en-US",
       ...(this.session && { storageState: this.session }),
+      ...(picked && {
+        proxy: { server: picked.server, username: picked.username, password: picked.password },
+      }),
     });
+    if (picked) contextProxies.set(context, picked.id);
     // Automation announces itself through navigator.webdriver; sites that check it get nothing.
     await context.addInitScript(() => {
       Object.defineProperty(Navigator.prototype, "webdriver", { get: () => undefined });

@@ -10,7 +10,8 @@ import type { AttemptOptions, AttemptResult } from "../http-attempt.ts";
 import { parseRetryAfter } from "../retry-after.ts";
 import type { CaptureSink } from "../types.ts";
 import { autoWait, NetworkActivity } from "./auto-wait.ts";
-import { LoginError, type BrowserPool } from "./browser-pool.ts";
+import { LoginError, proxyOfPage, type BrowserPool } from "./browser-pool.ts";
+import { endsTheRun } from "../proxy-errors.ts";
 import { captureNetwork } from "./capture-network.ts";
 import { ActionError, runActions } from "./page-actions.ts";
 
@@ -51,6 +52,8 @@ export async function fetchInBrowser(
     options.signal?.addEventListener("abort", onAbort, { once: true });
     const network = capture?.network ? captureNetwork(page, capture, options.secrets) : undefined;
     const activity = load.autoWait ? new NetworkActivity(page) : undefined;
+    const proxy = options.viaProxy && proxyOfPage(page);
+    if (proxy !== undefined) options.viaProxy!(proxy);
     try {
       await sendOwnHeaders(page, options.extraHeaders);
       const response = await page.goto(url, { waitUntil: load.waitUntil, timeout: remaining() });
@@ -103,6 +106,7 @@ export async function fetchInBrowser(
   });
   // The login runs inside `withPage`, before the work: its failure needs a reason code too.
   return loaded.catch((error: unknown) => {
+    if (endsTheRun(error)) throw error;
     throw classify(error, url, options.signal?.aborted ?? false);
   });
 }

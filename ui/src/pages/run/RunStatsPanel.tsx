@@ -1,5 +1,6 @@
 import type { RunSummary } from "../../api/types.ts";
 import { formatBytes, formatDuration, formatNumber } from "../../lib/format.ts";
+import { ProxyStatsTable } from "./ProxyStatsTable.tsx";
 
 /** Request statistics of a run: volume, status codes, retries, latency, throughput, and per host. */
 export function RunStatsPanel({ run }: { run: RunSummary }) {
@@ -30,6 +31,7 @@ export function RunStatsPanel({ run }: { run: RunSummary }) {
         </div>
       )}
       <HostStatsTable hosts={stats.hosts ?? {}} />
+      <ProxyStatsTable proxies={stats.proxies} />
     </>
   );
 }
