@@ -27,8 +27,10 @@ interface TestProxy {
   close(): Promise<void>;
 }
 
-async function startProxy(credentials?: string): Promise<TestProxy> {
+/** `localAddress`: the address the proxy connects to sites from (the site blocks 127.0.0.2). */
+async function startProxy(credentials?: string, localAddress?: string): Promise<TestProxy> {
   const server: ProxyServer = createProxy(http.createServer());
+  if (localAddress) server.localAddress = localAddress;
   const seen: string[] = [];
   server.on("request", (req: http.IncomingMessage) => seen.push(req.url!));
   server.on("connect", (req: http.IncomingMessage) => seen.push(`CONNECT ${req.url}`));
@@ -56,9 +58,17 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const proxies: Record<"a" | "b" | "auth", TestProxy> = {} as never;
+const proxies: Record<"a" | "b" | "auth" | "blocked", TestProxy> = {} as never;
 let refusing: string;
-const runs: Record<"split" | "retire" | "auth" | "browser" | "none", RunSummary> = {} as never;
+const runs: Record<"split" | "retire" | "auth" | "browser" | "none" | "block", RunSummary> = {} as never;
+
+/** The site turns away requests from 127.0.0.2 (the address of a proxy it has blocked). */
+function blocked(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  if (req.socket.remoteAddress !== "127.0.0.2") return false;
+  res.writeHead(403, { "content-type": "text/html" });
+  res.end("<h1>blocked</h1>");
+  return true;
+}
 
 /** Writes and runs a scraper of the site's list of six items, with `extra` definition lines. */
 async function crawl(app: App, dir: string, name: string, site: string, extra: string): Promise<RunSummary> {
@@ -84,11 +94,13 @@ const e2e = useE2e({
   site: () =>
     startFaultSite({
       routes: {
-        "/list": (_req, res) => {
+        "/list": (req, res) => {
+          if (blocked(req, res)) return;
           res.writeHead(200, { "content-type": "text/html" });
           res.end([1, 2, 3, 4, 5, 6].map((n) => `<a class="item" href="/item?n=${n}">${n}</a>`).join(""));
         },
         "/item": (req, res) => {
+          if (blocked(req, res)) return;
           res.writeHead(200, { "content-type": "text/html" });
           res.end(`<h1>Item ${new URL(req.url!, "http://x").searchParams.get("n")}</h1>`);
         },
@@ -98,6 +110,7 @@ const e2e = useE2e({
     proxies.a = await startProxy();
     proxies.b = await startProxy();
     proxies.auth = await startProxy(`scout:${PASSWORD}`);
+    proxies.blocked = await startProxy(undefined, "127.0.0.2");
     refusing = `http://127.0.0.1:${await closedPort()}`;
     process.env.TEST_PROXY_PASSWORD = PASSWORD;
     const { a, b, auth } = proxies;
@@ -110,6 +123,13 @@ const e2e = useE2e({
       `proxies: [${a.url}, ${b.url}]\nrotate: round_robin`,
     );
     runs.retire = await crawl(app, dir, "retire", site.url, `proxies: [${refusing}, ${b.url}]`);
+    runs.block = await crawl(
+      app,
+      dir,
+      "block",
+      site.url,
+      `proxies: [${proxies.blocked.url}, ${a.url}]\nrotate: on_block`,
+    );
     runs.none = await crawl(app, dir, "none", site.url, `proxy: ${refusing}`);
     runs.auth = await crawl(app, dir, "auth", site.url, `proxy: "${authUrl}"`);
     const seenBefore = auth.seen.length;
@@ -144,6 +164,19 @@ describe("proxies", () => {
     expect(retired.map((line) => [line.level, line.message.split(" (")[0]])).toEqual([
       ["warn", `proxy ${refusing} retired after 3 failures in a row`],
     ]);
+  });
+
+  it("on_block: moves to the next proxy when a site blocks one, and retries the page through it", async () => {
+    expect(runs.block.status, runs.block.error ?? "").toBe("succeeded");
+    expect(runs.block.records).toBe(6);
+    expect(runs.block.stats.proxies).toEqual({
+      [proxies.blocked.url]: { requests: 1, failures: { http_403: 1 } },
+      [proxies.a.url]: { requests: 7, failures: {} },
+    });
+    const logs = await e2e.app.store.logs.list(runs.block.id, { limit: 1000 });
+    expect(logs.map((line) => line.message)).toContain(
+      `proxy ${proxies.blocked.url} blocked (http_403): moving to ${proxies.a.url}`,
+    );
   });
 
   it("fails the run once every proxy is retired", () => {
