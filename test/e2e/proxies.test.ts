@@ -60,7 +60,10 @@ async function closedPort(): Promise<number> {
 
 const proxies: Record<"a" | "b" | "auth" | "blocked", TestProxy> = {} as never;
 let refusing: string;
-const runs: Record<"split" | "retire" | "auth" | "browser" | "none" | "block", RunSummary> = {} as never;
+const runs: Record<"split" | "retire" | "auth" | "browser" | "none" | "block" | "sticky", RunSummary> =
+  {} as never;
+/** The tunnels each proxy opened during the sticky run. */
+const stickyTunnels: Record<"a" | "b", string[]> = { a: [], b: [] };
 
 /** The site turns away requests from 127.0.0.2 (the address of a proxy it has blocked). */
 function blocked(req: http.IncomingMessage, res: http.ServerResponse): boolean {
@@ -70,13 +73,14 @@ function blocked(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   return true;
 }
 
-/** Writes and runs a scraper of the site's list of six items, with `extra` definition lines. */
+/** Writes and runs a scraper of the site's list of six items (at `site`, or at each of a YAML list), with `extra` definition lines. */
 async function crawl(app: App, dir: string, name: string, site: string, extra: string): Promise<RunSummary> {
+  const start = site.startsWith("[") ? site.replace(/(?=[,\]])/g, "/list") : `${site}/list`;
   const file = join(dir, `${name}.yaml`);
   writeFileSync(
     file,
     `name: ${name}
-start: ${site}/list
+start: ${start}
 pages:
   list:
     follow: [{ css: a.item, page: item }]
@@ -122,6 +126,17 @@ const e2e = useE2e({
       site.url,
       `proxies: [${a.url}, ${b.url}]\nrotate: round_robin`,
     );
+    const before = { a: a.seen.length, b: b.seen.length };
+    const hosts = `[${site.url}, ${site.url.replace("127.0.0.1", "localhost")}]`;
+    runs.sticky = await crawl(
+      app,
+      dir,
+      "sticky",
+      hosts,
+      `proxies: [${a.url}, ${b.url}]\nrotate: sticky_per_host`,
+    );
+    stickyTunnels.a = a.seen.slice(before.a);
+    stickyTunnels.b = b.seen.slice(before.b);
     runs.retire = await crawl(app, dir, "retire", site.url, `proxies: [${refusing}, ${b.url}]`);
     runs.block = await crawl(
       app,
@@ -150,6 +165,20 @@ describe("proxies", () => {
     // Seven pages, one after the other: 4 through the first proxy, 3 through the second.
     expect(stats[a.url]).toEqual({ requests: 4, failures: {} });
     expect(stats[b.url]).toEqual({ requests: 3, failures: {} });
+  });
+
+  it("sticky_per_host: keeps each host on one proxy", () => {
+    expect(runs.sticky.status, runs.sticky.error ?? "").toBe("succeeded");
+    expect(runs.sticky.records).toBe(12);
+    const port = new URL(e2e.site.url).port;
+    // Round-robin would tunnel to both hosts through both proxies.
+    const tunnels = [new Set(stickyTunnels.a), new Set(stickyTunnels.b)].map((set) => [...set].sort());
+    expect(tunnels.flat().sort()).toEqual([`CONNECT 127.0.0.1:${port}`, `CONNECT localhost:${port}`]);
+    const { a, b } = proxies;
+    expect(runs.sticky.stats.proxies).toEqual({
+      [a.url]: { requests: 7, failures: {} },
+      [b.url]: { requests: 7, failures: {} },
+    });
   });
 
   it("retires a proxy that refuses, with its reason, and completes through the other", async () => {
