@@ -1,5 +1,6 @@
 /**
- * The bundled demo site: the bookshop at `/` (and as JSON under `/api/books`), the job board under
+ * The bundled demo site: the bookshop at `/` (and as JSON under `/api/books`, as sitemaps at
+ * `/sitemap.xml` and an RSS feed at `/feed.xml`), the job board under
  * `/jobs-board/`, a home page, `/robots.txt` (all allowed but `/admin`) and `/admin` itself. Plain
  * `node:http`, content derived from a seed, keep-alive on and `Content-Length` on every response,
  * so it can serve a benchmark.
@@ -8,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { createBookApi } from "./book-api.ts";
+import { createBookFeeds } from "./book-feeds.ts";
 import { BOOK_CATEGORIES } from "./book-catalog.ts";
 import { createBookshop } from "./bookshop.ts";
 import { DemoListenError, DemoOptionsError } from "./errors.ts";
@@ -93,6 +95,7 @@ function siteRoutes(config: z.infer<typeof optionsSchema>): DemoRoutes[] {
     createJobBoard({ seed, faults, companies: config.companies }),
     createBookshop({ seed, faults, booksPerCategory: config.booksPerCategory }),
     createBookApi({ seed, faults, booksPerCategory: config.booksPerCategory }),
+    createBookFeeds({ seed, faults, booksPerCategory: config.booksPerCategory }),
     siteRootRoutes,
   ];
 }

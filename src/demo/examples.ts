@@ -14,7 +14,15 @@ export const EXAMPLES_DIR = fileURLToPath(new URL("../../examples/", import.meta
 export const EXAMPLE_ORIGIN = "http://127.0.0.1:8080";
 
 /** The example scrapers, by name (file `examples/<name>.yaml`). */
-export const EXAMPLE_NAMES = ["bookshop", "jobs", "books-api", "bookshop-xpath", "books-wishlist"] as const;
+export const EXAMPLE_NAMES = [
+  "bookshop",
+  "jobs",
+  "books-api",
+  "bookshop-xpath",
+  "books-sitemap",
+  "books-feed",
+  "books-wishlist",
+] as const;
 
 /**
  * Absolute path of an example definition, e.g. `examplePath("bookshop")`. Does not check that

@@ -16,6 +16,7 @@ export {
   listPageCount,
 } from "./book-catalog.ts";
 export type { Book, BookCategory } from "./book-catalog.ts";
+export { bookLastmod, FEED_SIZE } from "./book-feeds.ts";
 export { JOB_BOARD_FAULTS, JOB_BOARD_PREFIX } from "./job-board.ts";
 export { JOBS_PER_LIST_PAGE, listCompanies } from "./job-catalog.ts";
 export type { Company } from "./job-catalog.ts";

@@ -95,6 +95,7 @@ export class CrawlStep {
 
   private async crawl(): Promise<CrawlOutcome> {
     await this.enqueueStartUrls();
+    await this.enqueueSitemaps();
     for (;;) {
       const { controls } = this.deps;
       if (this.fatal) throw this.fatal;
@@ -159,6 +160,25 @@ export class CrawlStep {
       if (added > 0) this.deps.progress.discovered(target, added);
       // Links longer than max_url_length are skipped (and counted) even when they name a start URL.
       for (const r of requests) if (r.url.length <= scraper.limits.maxUrlLength) this.links.queued(r.url);
+    }
+  }
+
+  /**
+   * Queues the first document of each sitemap start, as a request of its internal page type
+   * (pipeline's sitemap-start.ts): the sitemaps and the pages they list are then crawled, and
+   * resumed, like links. Idempotent as start URLs are.
+   */
+  private async enqueueSitemaps(): Promise<void> {
+    const { scraper, store, runId, clock } = this.deps;
+    for (const target of scraper.targets) {
+      const requests: NewRequest[] = (target.sitemaps ?? []).flatMap(({ url, pageType }) => {
+        const normalized = this.deps.normalizeUrl(url);
+        return normalized ? [{ url: normalized, pageType, target: target.name, depth: 0 }] : [];
+      });
+      if (requests.length === 0) continue;
+      const added = await store.queue.enqueue(runId, requests, clock.now());
+      if (added > 0) this.deps.progress.discovered(target.name, added);
+      for (const r of requests) this.links.queued(r.url);
     }
   }
 
@@ -343,6 +363,7 @@ export class CrawlStep {
         depth: request.depth,
         target: request.target,
         pageType: request.pageType,
+        ...(request.lastmod != null && { lastmod: request.lastmod }),
       },
       this.deps.scraperContext,
     );

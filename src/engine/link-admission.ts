@@ -51,7 +51,13 @@ export class LinkAdmission {
         );
         continue;
       }
-      accepted.push({ url, pageType: link.page, target: from.target, depth });
+      accepted.push({
+        url,
+        pageType: link.page,
+        target: from.target,
+        depth,
+        ...(link.lastmod !== undefined && { lastmod: link.lastmod }),
+      });
     }
     return accepted;
   }

@@ -1,10 +1,17 @@
 import type { FieldType } from "./convert.ts";
 
 /** Page facts a field can read with `from:` instead of a selector. */
-export type FieldSource = "url" | "final_url" | "status" | "target" | "page_type";
+export type FieldSource = "url" | "final_url" | "status" | "target" | "page_type" | "lastmod";
 
-/** All `from:` sources. */
-export const FIELD_SOURCES: readonly FieldSource[] = ["url", "final_url", "status", "target", "page_type"];
+/** All `from:` sources (`lastmod`: the `<lastmod>` of the sitemap that listed the page). */
+export const FIELD_SOURCES: readonly FieldSource[] = [
+  "url",
+  "final_url",
+  "status",
+  "target",
+  "page_type",
+  "lastmod",
+];
 
 /** The long form of a field. */
 export interface FieldOptions {
@@ -61,4 +68,6 @@ export interface PageFacts {
   pageType: string;
   /** Base for relative URLs: the `<base href>` if any, else `finalUrl`. */
   baseUrl: string;
+  /** The `<lastmod>` of the sitemap entry that listed the page, if any. */
+  lastmod?: string;
 }

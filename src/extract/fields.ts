@@ -64,6 +64,8 @@ export function readFact(options: FieldOptions, facts: PageFacts): Raw {
       return facts.target;
     case "page_type":
       return facts.pageType;
+    case "lastmod":
+      return facts.lastmod ?? MISSING;
     default:
       return MISSING;
   }

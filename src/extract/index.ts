@@ -1,5 +1,8 @@
 /** Selectors → records: HTML parsing, field extraction, type conversion, link extraction. */
 export { loadHtml } from "./load-html.ts";
+export { loadXml } from "./load-xml.ts";
+export { readSitemap } from "./sitemap.ts";
+export type { SitemapContents, SitemapEntry } from "./sitemap.ts";
 export type { CheerioAPI } from "./load-html.ts";
 export { convertValue, parseBoolean, parseDate, parseNumber, resolveUrl, FIELD_TYPES } from "./convert.ts";
 export type { Conversion, FieldType } from "./convert.ts";

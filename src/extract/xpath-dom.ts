@@ -18,6 +18,48 @@ export type DomView = NodeView | AttrView;
 
 const views = new WeakMap<AnyNode, NodeView>();
 
+/**
+ * Documents parsed as XML (see `loadXml`): only their elements have namespaces. HTML keeps none,
+ * so that `//h1` still matches in a page declaring `xmlns="http://www.w3.org/1999/xhtml"`.
+ */
+const xmlDocuments = new WeakSet<AnyNode>();
+
+/** Marks `document` as XML: its elements get the namespace their prefix (or `xmlns`) declares. */
+export function markXmlDocument(document: AnyNode): void {
+  xmlDocuments.add(document);
+}
+
+const XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace";
+
+/**
+ * The namespace of a prefix no `xmlns:` attribute binds: elements written with it (a feed that
+ * forgot its declaration) still match an expression using the same prefix, instead of the
+ * expression failing on the page.
+ */
+const undeclared = (prefix: string): string => `urn:trawl:undeclared-prefix:${prefix}`;
+
+/**
+ * The namespace `prefix` stands for in an expression evaluated at `view`: the one the document
+ * binds it to at the nearest element, else {@link undeclared}.
+ */
+export function namespaceFor(prefix: string, view: DomView): string {
+  if (prefix === "xml") return XML_NAMESPACE;
+  let at: AnyNode | null = view instanceof AttrView ? view.ownerElement.node : view.node;
+  if (at.type === "root") at = at.children.find((child) => "attribs" in child) ?? null;
+  while (at !== null && !("attribs" in at)) at = at.parent;
+  return (at === null ? null : namespaceAt(at, prefix)) ?? undeclared(prefix);
+}
+
+/** The namespace `prefix` ("" for the default one) is bound to at `element`, from `xmlns` attributes. */
+function namespaceAt(element: Element, prefix: string): string | null {
+  const attribute = prefix === "" ? "xmlns" : `xmlns:${prefix}`;
+  for (let at: ParentNode | null = element; at !== null && "attribs" in at; at = at.parent) {
+    const uri = (at as Element).attribs[attribute];
+    if (uri !== undefined) return uri === "" ? null : uri;
+  }
+  return null;
+}
+
 /** The view of a domhandler node; `null` for nodes XPath does not see (doctype, directives). */
 export function viewOf(node: AnyNode | null): NodeView | null {
   if (node === null || node.type === "directive") return null;
@@ -67,16 +109,41 @@ export class NodeView {
     return this.nodeType === DOCUMENT ? "#document" : this.nodeType === TEXT ? "#text" : "#comment";
   }
 
+  /** In XML, the name without its prefix (`creator` of `dc:creator`); in HTML, the whole name. */
   get localName(): string | null {
-    return this.nodeType === ELEMENT ? (this.node as Element).name : null;
+    if (this.nodeType !== ELEMENT) return null;
+    const { name } = this.node as Element;
+    return this.inXml() ? name.slice(name.indexOf(":") + 1) : name;
   }
 
   get tagName(): string | undefined {
-    return this.localName ?? undefined;
+    return this.nodeType === ELEMENT ? (this.node as Element).name : undefined;
   }
 
-  readonly namespaceURI = null;
-  readonly prefix = null;
+  /** In XML, the namespace the element's prefix (or the default `xmlns`) is bound to; else null. */
+  get namespaceURI(): string | null {
+    if (this.nodeType !== ELEMENT || !this.inXml()) return null;
+    const { prefix } = this;
+    return namespaceAt(this.node as Element, prefix ?? "") ?? (prefix === null ? null : undeclared(prefix));
+  }
+
+  get prefix(): string | null {
+    if (this.nodeType !== ELEMENT || !this.inXml()) return null;
+    const { name } = this.node as Element;
+    const colon = name.indexOf(":");
+    return colon < 0 ? null : name.slice(0, colon);
+  }
+
+  private xml: boolean | undefined;
+
+  private inXml(): boolean {
+    if (this.xml === undefined) {
+      let root: AnyNode = this.node;
+      while (root.parent) root = root.parent;
+      this.xml = xmlDocuments.has(root);
+    }
+    return this.xml;
+  }
 
   get nodeValue(): string | null {
     const { node } = this;

@@ -4,11 +4,15 @@
  */
 import type { AnyNode } from "domhandler";
 import xpath from "xpath";
-import { AttrView, viewOf, type DomView } from "./xpath-dom.ts";
+import { AttrView, namespaceFor, viewOf, type DomView } from "./xpath-dom.ts";
 
 /** What the library's `parse()` gives (its typings omit it). */
 interface CompiledXPath {
-  evaluate(options: { node: DomView }): unknown;
+  evaluate(options: {
+    node: DomView;
+    allowAnyNamespaceForNoPrefix?: boolean;
+    namespaces?: { getNamespace(prefix: string, node: DomView): string };
+  }): unknown;
 }
 
 interface XPathLibrary {
@@ -89,6 +93,9 @@ function item(view: DomView): XPathItem {
   return view.nodeType === 1 || view.nodeType === 9 ? { node: view.node } : { text: view.nodeValue ?? "" };
 }
 
+/** Prefixes resolve to the namespaces the document binds them to (see `namespaceFor`). */
+const PREFIXES = { getNamespace: namespaceFor };
+
 /**
  * Evaluates `expression` with `context` as the context node (`//x` still searches the whole
  * document; `.//x` and `x` are relative to `context`).
@@ -96,7 +103,13 @@ function item(view: DomView): XPathItem {
  * @throws Error when the expression does not parse or calls an unknown function.
  */
 export function evaluateXPath(expression: string, context: AnyNode): XPathValue {
-  const result = compile(expression).evaluate({ node: viewOf(context)! });
+  // Unprefixed names match elements of any namespace (`//entry` in an Atom feed, whose elements
+  // are in the default namespace); prefixed ones (`//dc:creator`) the namespace the document binds.
+  const result = compile(expression).evaluate({
+    node: viewOf(context)!,
+    allowAnyNamespaceForNoPrefix: true,
+    namespaces: PREFIXES,
+  });
   if (result instanceof library.XNodeSet) return result.toArray().map(item);
   if (result instanceof library.XNumber) return result.numberValue();
   if (result instanceof library.XBoolean) return result.booleanValue();

@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from "undici";
 import { decodeBody } from "./charset.ts";
+import { gunzipFile } from "./gzip-file.ts";
 import { dispatchHop } from "./dispatch-hop.ts";
 import { FetchError, httpStatusError } from "./errors.ts";
 import { parseRetryAfter } from "./retry-after.ts";
@@ -142,7 +143,7 @@ async function requestHop(
   if ((status < 200 || status > 299) && !options.acceptStatuses?.includes(status)) {
     throw httpStatusError(status, url, retryAfterMs);
   }
-  const decoded = decodeBody(response.body, headers["content-type"]);
+  const decoded = decodeBody(gunzipFile(response.body, options.maxBodyBytes, url), headers["content-type"]);
   return {
     kind: "page",
     page: {

@@ -6,6 +6,7 @@ import {
   extractLinks,
   extractRecord,
   loadHtml,
+  loadXml,
   newWarnings,
   resolveUrl,
   templateLinks,
@@ -104,7 +105,12 @@ function mergeHookResult(
  */
 export function extractPage(spec: DeclarativePage, page: PageInput): Extraction {
   if (spec.format === "json") return extractJsonPage(spec, page);
-  return extractWith(loadHtml(page.body), spec, page).extraction;
+  return extractWith(loadBody(spec, page.body), spec, page).extraction;
+}
+
+/** The body as a document: XML for `format: xml` (read by XPath only), else HTML. */
+function loadBody(spec: DeclarativePage, body: string): CheerioAPI {
+  return spec.format === "xml" ? loadXml(body) : loadHtml(body);
 }
 
 function extractWith(
@@ -165,7 +171,7 @@ export function compilePage(name: string, spec: PageSpec, pageNames: ReadonlySet
     selectors,
     yieldsRecords,
     async parse(page, ctx) {
-      const $ = loadHtml(page.body);
+      const $ = loadBody(declarative, page.body);
       const { extraction, baseUrl } =
         declarative.format === "json"
           ? { extraction: extractJsonPage(declarative, page), baseUrl: page.finalUrl }

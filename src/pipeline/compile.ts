@@ -17,6 +17,7 @@ import { RequestHeaders, type HeaderLevels } from "./request-headers.ts";
 import { compileProxies, proxyEnvNames } from "./proxy-schema.ts";
 import { getStepFactory } from "./registry.ts";
 import { compileStart, type StartEntry } from "./start-sources.ts";
+import { sitemapPages, splitSitemapStarts, type SitemapStartEntry } from "./sitemap-start.ts";
 import type { StepEntry } from "./step-schema.ts";
 import type { CompiledScraper, CompiledStep, CompiledTarget, RunLimits } from "./types.ts";
 import type { BrowserLoad, Politeness } from "../fetch/index.ts";
@@ -41,9 +42,16 @@ function hashObject(value: unknown): string {
 
 /** Targets with their start URLs and sources; `baseDir` resolves start files (the definition's folder). */
 function compileTargets(def: AnyDefinition, baseDir: string): CompiledTarget[] {
-  const target = (name: string, start: StartEntry | StartEntry[]): CompiledTarget => {
-    const { urls, sources } = compileStart(start, baseDir);
-    return { name, start: urls, ...(sources.length > 0 && { sources }) };
+  type Entry = StartEntry | SitemapStartEntry;
+  const target = (name: string, start: Entry | Entry[]): CompiledTarget => {
+    const { others, sitemaps } = splitSitemapStarts(name, start, Object.keys(def.pages)[0]!);
+    const { urls, sources } = compileStart(others, baseDir);
+    return {
+      name,
+      start: urls,
+      ...(sources.length > 0 && { sources }),
+      ...(sitemaps.length > 0 && { sitemaps }),
+    };
   };
   if (def.targets !== undefined) return def.targets.map((t) => target(t.name, t.start));
   return def.start === undefined ? [] : [target(def.name, def.start)];
@@ -149,16 +157,17 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
   const key = resolveRecordKey(def.key, steps);
   const headers = requestHeadersOf(def);
   const proxies = compileProxies(def);
+  const targets = compileTargets(
+    def,
+    options.source !== undefined ? dirname(resolve(options.source)) : process.cwd(),
+  );
   return {
     name: def.name,
     ...(options.source !== undefined && { source: resolve(options.source) }),
     hash: options.text !== undefined ? sha256(options.text) : hashObject(def),
-    targets: compileTargets(
-      def,
-      options.source !== undefined ? dirname(resolve(options.source)) : process.cwd(),
-    ),
+    targets,
     startPage: [...pageNames][0]!,
-    pages,
+    pages: { ...pages, ...sitemapPages(targets) },
     steps,
     ...(key !== undefined && { key }),
     limits: compileLimits(def.limits),

@@ -11,6 +11,7 @@ import { cookieMapSchema, headerMapSchema } from "./request-headers.ts";
 import { checkKeyFields, keySchema } from "./record-key.ts";
 import { checkProxies, proxyShape } from "./proxy-schema.ts";
 import { datasetStartSchema, fileStartSchema } from "./start-schema.ts";
+import { checkSitemapPages, sitemapStartSchema } from "./sitemap-start.ts";
 import {
   durationSchema,
   durationText,
@@ -25,7 +26,7 @@ import {
 import { stepEntrySchema } from "./step-schema.ts";
 
 /** One start entry: a URL, or a source of URLs (start-schema.ts). Extend this union for new sources. */
-const startEntrySchema = z.union([httpUrlSchema, fileStartSchema, datasetStartSchema]);
+const startEntrySchema = z.union([httpUrlSchema, fileStartSchema, datasetStartSchema, sitemapStartSchema]);
 /** `start:` of the scraper or a target: one entry or a list of them. */
 const startSchema = z.union([startEntrySchema, z.array(startEntrySchema).min(1)]);
 
@@ -143,14 +144,14 @@ function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
   }
   const pages = isObject(def.pages) ? def.pages : {};
   const pageNames = Object.keys(pages);
+  checkSitemapPages(def, pageNames, ctx);
   if (isObject(def.pages) && pageNames.length === 0) {
     ctx.addIssue({ code: "custom", path: ["pages"], message: "at least one page type is needed" });
   }
   for (const [pageName, page] of Object.entries(pages)) {
     const engine = (isObject(page) ? page.engine : undefined) ?? def.engine ?? "http";
-    if (engine === "browser" && isObject(page) && page.format === "json") {
-      const message =
-        "format: json page types are fetched over HTTP: remove engine: browser for this page type";
+    if (engine === "browser" && isObject(page) && (page.format === "json" || page.format === "xml")) {
+      const message = `format: ${String(page.format)} page types are fetched over HTTP: remove engine: browser for this page type`;
       ctx.addIssue({ code: "custom", path: ["pages", pageName, "format"], message });
     }
     for (const key of ["wait_for", "wait_until", "actions"] as const) {

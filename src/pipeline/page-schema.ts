@@ -117,8 +117,8 @@ export const followRuleSchema = z
 
 /** Keys shared by YAML and TypeScript page types. */
 export const pageShape = {
-  /** What the body is: `html` (the default: CSS and XPath) or `json` (JSONPath). */
-  format: z.enum(["html", "json"]).optional(),
+  /** What the body is: `html` (the default: CSS and XPath), `json` (JSONPath) or `xml` (XPath). */
+  format: z.enum(["html", "json", "xml"]).optional(),
   follow: z.array(followRuleSchema).optional(),
   record: fieldMapSchema.optional(),
   records: recordsSchema.optional(),
@@ -189,6 +189,8 @@ export function checkFormat(
               : 'a format: json page type\'s follow rule is { json: "$.…" } or { template: "…{page}…" }';
         ctx.addIssue({ code: "custom", path, message });
       }
+    } else if (page.format === "xml") {
+      checkXmlReader(path, options, kind, ctx);
     } else if (options.json !== undefined) {
       ctx.addIssue({
         code: "custom",
@@ -197,4 +199,22 @@ export function checkFormat(
       });
     }
   }
+}
+
+/** A `format: xml` page type reads by XPath (or `from:`), never by CSS or JSONPath. */
+function checkXmlReader(
+  path: (string | number)[],
+  options: Record<string, unknown>,
+  kind: "field" | "each" | "follow",
+  ctx: z.RefinementCtx,
+): void {
+  const wrong = options.css !== undefined ? "css" : options.json !== undefined ? "json" : undefined;
+  if (wrong === undefined) return;
+  const message =
+    kind === "field"
+      ? 'a format: xml page type reads a field by XPath: { xpath: "//item/title" } (or from:)'
+      : kind === "each"
+        ? 'a format: xml page type\'s records.each is { xpath: "//item" }'
+        : 'a format: xml page type\'s follow rule is { xpath: "//loc", page } (or pattern, or template)';
+  ctx.addIssue({ code: "custom", path, message });
 }

@@ -22,12 +22,16 @@ export interface PageInput {
   target: string;
   /** Name of the page type (key of `pages:`). */
   pageType: string;
+  /** The `<lastmod>` of the sitemap entry that listed the page (`from: lastmod`), if any. */
+  lastmod?: string;
 }
 
 /** A link found on a page, to be crawled as `page`. */
 export interface DiscoveredLink {
   url: string;
   page: string;
+  /** A sitemap's `<lastmod>` for the URL: queued with it, handed to the page as `lastmod`. */
+  lastmod?: string;
 }
 
 /** What parsing one page yields. */
@@ -49,8 +53,8 @@ export interface ScraperContext {
 
 /** The declarative part of a page type: plain data, no code. */
 export interface DeclarativePage {
-  /** `json`: the body is parsed as JSON and read by JSONPath. @defaultValue "html" */
-  format?: "html" | "json";
+  /** `json`: the body is parsed as JSON and read by JSONPath; `xml`: as XML, read by XPath. @defaultValue "html" */
+  format?: "html" | "json" | "xml";
   follow?: FollowRule[];
   record?: FieldMap;
   records?: { each: EachSpec; fields: FieldMap };
@@ -150,6 +154,18 @@ export interface CompiledStep {
   ): Promise<StepResult | void>;
 }
 
+/** A sitemap start, compiled (pipeline's sitemap-start.ts): the first document and its internal page type. */
+export interface SitemapStart {
+  /** The first document: the sitemap, or robots.txt for a site root. */
+  url: string;
+  /** The internal page type of its documents (`sitemap:<target>:<n>`). */
+  pageType: string;
+  /** The page type of the pages found. */
+  page: string;
+  /** Keep only page URLs this regular expression matches. */
+  pattern?: string;
+}
+
 /** A target: a named group of start URLs; progress is reported per target. */
 export interface CompiledTarget {
   name: string;
@@ -157,6 +173,8 @@ export interface CompiledTarget {
   start: string[];
   /** Files and datasets giving more start URLs, read when a run starts (absent: none). */
   sources?: StartSource[];
+  /** Sitemap starts: their first document and the internal page type reading them (sitemap-start.ts). */
+  sitemaps?: SitemapStart[];
 }
 
 /** A scraper ready to run. */

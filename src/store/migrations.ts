@@ -294,4 +294,13 @@ export const migrations: readonly Migration[] = [
         WHERE status = 'pending' AND run_id IN (SELECT id FROM runs WHERE status IN ('failed', 'cancelled'));
     `,
   },
+  {
+    version: 10,
+    name: "requests keep a sitemap's lastmod",
+    sql: `
+      -- A page listed by a sitemap is queued with the <lastmod> the sitemap gave it (a field reads
+      -- it with from: lastmod), so a resumed crawl still has it.
+      ALTER TABLE requests ADD COLUMN lastmod TEXT;
+    `,
+  },
 ];

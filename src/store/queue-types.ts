@@ -8,6 +8,8 @@ export interface QueuedRequest {
   pageType: string;
   target: string;
   depth: number;
+  /** The sitemap `<lastmod>` the request was queued with; null when none. */
+  lastmod?: string | null;
 }
 
 /** A URL to enqueue; duplicates of a URL already in the run's queue are ignored. */
@@ -16,6 +18,8 @@ export interface NewRequest {
   pageType: string;
   target: string;
   depth: number;
+  /** The `<lastmod>` of the sitemap entry that listed the URL (sitemap starts). */
+  lastmod?: string;
 }
 
 /** How one request ended. */

@@ -1,3 +1,4 @@
+import type { Statement } from "better-sqlite3";
 import { InternalError } from "../core/index.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type {
@@ -17,17 +18,13 @@ export function crawlRecordOrder(url: string, index: number): string {
 
 /** The request queue of each run, in SQLite. */
 export class SqliteRequestQueue implements RequestQueue {
-  private readonly insert;
+  private insertStatement: Statement | undefined;
+  private leaseStatement: Statement | undefined;
   private readonly insertRecord;
   private readonly finish;
   private readonly urlOf;
-  private readonly leaseOldest;
 
   constructor(private readonly db: SqliteDatabase) {
-    // Purpose: add a request unless the run already has its URL. Params: run, url, page type, target, depth, now.
-    this.insert = db.prepare(
-      `INSERT OR IGNORE INTO requests (run_id, url, page_type, target, depth, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    );
     // Purpose: store one crawl-stage record. Params: run, order key, target, JSON data.
     this.insertRecord = db.prepare(
       `INSERT OR REPLACE INTO records (run_id, stage, ord, target, data) VALUES (?, 0, ?, ?, ?)`,
@@ -39,14 +36,26 @@ export class SqliteRequestQueue implements RequestQueue {
     );
     // Purpose: the URL of a request (records are ordered by it). Params: run, id.
     this.urlOf = db.prepare(`SELECT url FROM requests WHERE run_id = ? AND id = ?`).pluck();
+  }
+
+  // Prepared on first use: they name `requests.lastmod` (migration 10), which a store opened with
+  // older migrations only (a test writing an old database) does not have.
+  private get insert(): Statement {
+    // Purpose: add a request unless the run already has its URL. Params: run, url, page type, target, depth, lastmod, now.
+    return (this.insertStatement ??= this.db.prepare(
+      `INSERT OR IGNORE INTO requests (run_id, url, page_type, target, depth, lastmod, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ));
+  }
+
+  private get leaseOldest(): Statement {
     // Purpose: lease the oldest pending requests of a run in one statement. Params: owner, now, run, limit.
     // The outer WHERE names only the ids: with `run_id = ?` there too, SQLite scans the run's whole
     // state index per lease, which made a crawl quadratic.
-    this.leaseOldest = db.prepare(
+    return (this.leaseStatement ??= this.db.prepare(
       `UPDATE requests SET state = 'leased', lease_owner = ?, updated_at = ?
        WHERE id IN (SELECT id FROM requests WHERE run_id = ? AND state = 'pending' ORDER BY id LIMIT ?)
-       RETURNING id, url, page_type AS pageType, target, depth`,
-    );
+       RETURNING id, url, page_type AS pageType, target, depth, lastmod`,
+    ));
   }
 
   async enqueue(runId: string, requests: NewRequest[], now: number): Promise<number> {
@@ -56,7 +65,7 @@ export class SqliteRequestQueue implements RequestQueue {
   private insertAll(runId: string, requests: NewRequest[], now: number): number {
     let added = 0;
     for (const r of requests)
-      added += this.insert.run(runId, r.url, r.pageType, r.target, r.depth, now).changes;
+      added += this.insert.run(runId, r.url, r.pageType, r.target, r.depth, r.lastmod ?? null, now).changes;
     return added;
   }
 

@@ -6,8 +6,10 @@ import { parseDefinitionYaml } from "../../src/pipeline/load-yaml.ts";
 import { compileValidated } from "../../src/pipeline/compile.ts";
 import {
   bookAt,
+  bookLastmod,
   copyExample,
   EXAMPLE_NAMES,
+  FEED_SIZE,
   EXAMPLE_ORIGIN,
   examplePath,
   listCompanies,
@@ -108,6 +110,44 @@ describe("example scrapers", () => {
         in_stock: book.inStock,
       });
     }
+  });
+
+  it("books-sitemap.yaml reads the poetry books the sitemap index lists, with their lastmod", async () => {
+    const { summary, records } = await runExample("books-sitemap", await startSite());
+    // The index, four category sitemaps, 60 poetry books.
+    expect(summary.pages).toMatchObject({ done: 1 + 4 + 60, failed: 0 });
+    expect(summary.steps.map((s) => [s.name, s.records])).toEqual([
+      ["crawl", 60],
+      ["validate", 59], // POE-00013 has no price
+      ["export", 59],
+    ]);
+    const book = bookAt({ seed: 1, booksPerCategory: 60, faults: true }, "poetry", 5);
+    expect(records.find((r) => r.sku === book.sku)).toEqual({
+      sku: book.sku,
+      title: book.title,
+      price: book.price,
+      updated: bookLastmod(5),
+      url: expect.stringMatching(new RegExp(`/book/${book.sku}$`)),
+    });
+  });
+
+  it("books-feed.yaml reads the RSS feed's items by XPath", async () => {
+    const { summary, records } = await runExample("books-feed", await startSite());
+    expect(summary.pages).toMatchObject({ done: 1, failed: 0 });
+    const options = { seed: 1, booksPerCategory: 60, faults: true };
+    expect(records).toEqual(
+      Array.from({ length: FEED_SIZE }, (_, i) => {
+        const book = bookAt(options, "fiction", i + 1);
+        return {
+          sku: book.sku,
+          title: book.title,
+          author: book.author,
+          published: `${bookLastmod(i + 1)}T09:00:00.000Z`,
+          url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/book/${book.sku}$`)),
+          feed: "New fiction",
+        };
+      }),
+    );
   });
 
   it("books-wishlist.yaml reads the books its CSV lists, copied with the CSV for another port", async () => {
