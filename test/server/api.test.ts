@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { serve, until } from "./helpers.ts";
 
@@ -93,6 +95,18 @@ describe("runs API", () => {
       statusCode: 400,
       code: "TRAWL_ERR_PIPELINE_LOAD",
     });
+    // Bad start data: refused before the run exists.
+    const fromNowhere = join(f.dir, "from-nowhere.yaml");
+    writeFileSync(
+      fromNowhere,
+      "name: from-nowhere\nstart: { dataset: nowhere }\npages:\n  p: { record: { t: h1 } }\n",
+    );
+    expect((await f.api("POST", "/api/runs", { file: fromNowhere })).json).toMatchObject({
+      statusCode: 400,
+      code: "TRAWL_ERR_APP_START_DATASET",
+      message: expect.stringContaining("start dataset nowhere: no such dataset"),
+    });
+    expect(await f.app.store.runs.list({ scraper: "from-nowhere" })).toEqual([]);
     expect((await f.api("GET", "/api/nothing-here")).json).toMatchObject({
       statusCode: 404,
       code: "TRAWL_ERR_HTTP_NOT_FOUND",
