@@ -60,8 +60,10 @@ async function closedPort(): Promise<number> {
 
 const proxies: Record<"a" | "b" | "auth" | "blocked", TestProxy> = {} as never;
 let refusing: string;
-const runs: Record<"split" | "retire" | "auth" | "browser" | "none" | "block" | "sticky", RunSummary> =
-  {} as never;
+const runs: Record<
+  "split" | "retire" | "auth" | "browser" | "none" | "block" | "sticky" | "noauth",
+  RunSummary
+> = {} as never;
 /** The tunnels each proxy opened during the sticky run. */
 const stickyTunnels: Record<"a" | "b", string[]> = { a: [], b: [] };
 
@@ -146,6 +148,7 @@ const e2e = useE2e({
       `proxies: [${proxies.blocked.url}, ${a.url}]\nrotate: on_block`,
     );
     runs.none = await crawl(app, dir, "none", site.url, `proxy: ${refusing}`);
+    runs.noauth = await crawl(app, dir, "noauth", site.url, `proxy: ${auth.url}`);
     runs.auth = await crawl(app, dir, "auth", site.url, `proxy: "${authUrl}"`);
     const seenBefore = auth.seen.length;
     runs.browser = await crawl(app, dir, "browser", site.url, `proxy: "${authUrl}"\nengine: browser`);
@@ -212,6 +215,21 @@ describe("proxies", () => {
     expect(runs.none.status).toBe("failed");
     expect(runs.none.error).toBe(`every proxy is retired: ${refusing} (proxy_refused)`);
     expect(runs.none.stats.proxies![refusing]).toMatchObject({ requests: 3, retired: expect.any(String) });
+  });
+
+  it("tells a proxy that wants credentials (407) by its own reason", () => {
+    // One proxy: nothing another attempt could change, so the page fails at once.
+    expect(runs.noauth.status).toBe("failed");
+    expect(runs.noauth.stats.proxies).toEqual({
+      [proxies.auth.url]: { requests: 1, failures: { proxy_auth: 1 } },
+    });
+    expect(runs.noauth.errors).toEqual([
+      {
+        reason: "proxy_auth",
+        count: 1,
+        example: expect.stringContaining("/list"),
+      },
+    ]);
   });
 
   it("logs in to a proxy with a password from the environment, which is shown nowhere", async () => {
