@@ -22,6 +22,8 @@ export interface AppOptions {
   parseThreads?: number;
   /** Fetches the pages of runs. @defaultValue `liveFetcher`: the network, capturing as asked */
   createFetcher?: FetcherFactory;
+  /** The datasets folder `start: { dataset }` reads. @defaultValue this data directory's */
+  startDatasets?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export class App {
       normalizeUrl: (url) => normalizeUrl(url),
       createFetcher: options.createFetcher ?? liveFetcher(paths, store, clock),
       publish: this.publisher(),
-      startDatasets: startDatasetReader(paths.datasets),
+      startDatasets: startDatasetReader(options.startDatasets ?? paths.datasets),
     });
   }
 

@@ -63,12 +63,15 @@ export async function replayRun(
     clock: app.clock,
     createFetcher: ({ scraper: replayed, onAttempt }) =>
       (fetcher = new ReplayFetcher(app.store, blobs, runId, { onAttempt, scraper: replayed })),
+    // Start datasets are the app's, at the versions the recorded run read.
+    startDatasets: app.paths.datasets,
   });
   const unsubscribe = sandbox.engine.bus.subscribe((event) => {
     if (event.type === "progress.updated") onProgress?.(event.overall);
   });
   try {
-    const replayed = await sandbox.engine.run(scraper);
+    const { startData } = run.options;
+    const replayed = await sandbox.engine.run(scraper, startData ? { startData } : {});
     const [recordedRecords, replayedRecords] = await Promise.all([
       finalRecords(app.store, run),
       finalRecords(sandbox.store, replayed),

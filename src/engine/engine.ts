@@ -10,7 +10,7 @@ import {
 } from "../core/index.ts";
 import { requireEnv } from "../fetch/index.ts";
 import type { CompiledScraper } from "../pipeline/index.ts";
-import type { RunControl, RunRecord, Store } from "../store/index.ts";
+import type { RunControl, RunRecord, StartDataPins, Store } from "../store/index.ts";
 import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";
 import { RunSession } from "./run-session.ts";
 import { pinStartData } from "./start-urls.ts";
@@ -24,6 +24,11 @@ export interface StartOptions {
   breakpoints?: string[];
   /** Record the run for offline replay (also when the scraper does not say `record: true`). */
   record?: boolean;
+  /**
+   * The start data to read instead of the latest (a replay reads what the recorded run read).
+   * @defaultValue the latest version of each start dataset, every start URL checked
+   */
+  startData?: StartDataPins;
 }
 
 /**
@@ -63,7 +68,7 @@ export class Engine {
         steps.map((step) => step.name),
       );
     // Before the run exists: bad start data stores nothing.
-    const startData = await pinStartData(scraper, this.options.startDatasets);
+    const startData = options.startData ?? (await pinStartData(scraper, this.options.startDatasets));
     const run = await this.store.runs.create(
       {
         scraper: scraper.name,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App } from "../../src/app/index.ts";
+import { App, replayRun } from "../../src/app/index.ts";
 import type { TrawlEvent } from "../../src/core/index.ts";
 import { publishDataset } from "../../src/datasets/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
@@ -106,12 +106,12 @@ start: { dataset: product-links, field: url }
 pages:
 ${ITEM_PAGE}${POLITE}`;
 
-  it("starts from the latest version another scraper published, and a resume keeps that version", async () => {
+  it("starts from the latest version another scraper published; a resume and a replay keep that version", async () => {
     const links = await app.engine.run(await loadScraper(write("links.yaml", LINKS)));
     expect(links).toMatchObject({ status: "succeeded", datasetName: "product-links", datasetVersion: 1 });
 
     const scraper = await loadScraper(write("from-dataset.yaml", FROM_DATASET));
-    const created = await app.engine.create(scraper, { breakpoints: ["crawl"] });
+    const created = await app.engine.create(scraper, { breakpoints: ["crawl"], record: true });
     expect(created.options.startData).toEqual({ datasets: { "product-links": 1 }, files: {} });
     const events: TrawlEvent[] = [];
     const paused = new Promise<void>((resolve) =>
@@ -142,6 +142,10 @@ ${ITEM_PAGE}${POLITE}`;
     expect(logs.map((line) => line.message)).toContain(
       "start URLs from dataset product-links (field url), version 1",
     );
+
+    // Replayed offline, it reads the version the run read, as the recording has it.
+    const replay = await replayRun(app, created.id);
+    expect(replay).toMatchObject({ identical: true, missing: [], counts: { recorded: 3, replayed: 3 } });
 
     // A new run starts from the newer version.
     const next = await app.engine.run(scraper);
