@@ -22,6 +22,14 @@ describe("XPath on XML documents", () => {
     expect(evaluateXPath("count(//y:odd)", root)).toBe(0);
   });
 
+  it("reads prefixed attributes by their namespace, unprefixed ones by name", () => {
+    const root = at(`<feed xml:lang="en" xmlns:l="urn:links"><link l:href="/a" href="/b"/></feed>`);
+    expect(evaluateXPath("string(/feed/@xml:lang)", root)).toBe("en");
+    expect(evaluateXPath("string(//link/@l:href)", root)).toBe("/a");
+    expect(evaluateXPath("string(//link/@href)", root)).toBe("/b");
+    expect(evaluateXPath("local-name(//link/@l:href)", root)).toBe("href");
+  });
+
   it("leaves HTML without namespaces, even when it declares xmlns", () => {
     const $ = loadHtml(`<html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Hi</h1></body></html>`);
     expect(evaluateXPath("string(//h1)", $.root()[0]!)).toBe("Hi");

@@ -136,7 +136,8 @@ export class NodeView {
 
   private xml: boolean | undefined;
 
-  private inXml(): boolean {
+  /** Whether the node is part of a document parsed as XML (see {@link markXmlDocument}). */
+  inXml(): boolean {
     if (this.xml === undefined) {
       let root: AnyNode = this.node;
       while (root.parent) root = root.parent;
@@ -219,8 +220,6 @@ export class NodeView {
 /** An attribute of an element; its value is read, never a child node. */
 export class AttrView {
   readonly nodeType = ATTRIBUTE;
-  readonly namespaceURI = null;
-  readonly prefix = null;
   readonly parentNode = null;
   readonly firstChild = null;
   readonly nextSibling = null;
@@ -236,8 +235,21 @@ export class AttrView {
     return this.name;
   }
 
+  /** In XML, the name without its prefix (`lang` of `xml:lang`); in HTML, the whole name. */
   get localName(): string {
-    return this.name;
+    return this.prefix === null ? this.name : this.name.slice(this.prefix.length + 1);
+  }
+
+  /** In XML, the prefix of a prefixed name (`xml` of `xml:lang`); unprefixed attributes have none. */
+  get prefix(): string | null {
+    const colon = this.name.indexOf(":");
+    return colon < 0 || !this.ownerElement.inXml() ? null : this.name.slice(0, colon);
+  }
+
+  /** In XML, the namespace of a prefixed attribute (`@xml:lang`, `@xlink:href`); else null. */
+  get namespaceURI(): string | null {
+    const { prefix } = this;
+    return prefix === null ? null : namespaceFor(prefix, this);
   }
 
   get nodeValue(): string {
