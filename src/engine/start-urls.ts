@@ -74,7 +74,7 @@ async function* sourceUrls(
   if (pinned !== undefined && pinned !== digest.digest("hex")) {
     log(
       "warn",
-      `start file ${source.file} changed since this run started; its URLs as they are now were offered`,
+      `start file ${source.file} changed since this run started: the URLs it lists now are added to those already queued`,
     );
   }
 }

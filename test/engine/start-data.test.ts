@@ -86,6 +86,32 @@ ${ITEM_PAGE}${POLITE}`,
   });
 });
 
+describe("a start file changed before a resume", () => {
+  it("is read as it is now, and the run's log says it changed", async () => {
+    write("changing.txt", "SITE/xpath/item/1\n");
+    const scraper = await loadScraper(
+      write("changing.yaml", `name: changing\nstart: { file: changing.txt }\npages:\n${ITEM_PAGE}${POLITE}`),
+    );
+    const created = await app.engine.create(scraper, { breakpoints: ["crawl"] });
+    const paused = new Promise<void>((resolve) =>
+      app.engine.bus.subscribe((event) => {
+        if (event.type === "run.paused" && event.runId === created.id) resolve();
+      }),
+    );
+    const first = app.engine.execute(created.id, scraper);
+    await paused;
+    await app.engine.stop(created.id);
+    await first;
+    write("changing.txt", "SITE/xpath/item/1\nSITE/xpath/item/3\n");
+    expect((await app.engine.execute(created.id, scraper)).status).toBe("succeeded");
+    expect(await recordsOf(created.id)).toEqual(expected([1, 3]));
+    const warnings = (await app.store.logs.list(created.id)).filter((line) => line.level === "warn");
+    expect(warnings.map((line) => line.message)).toContain(
+      "start file changing.txt changed since this run started: the URLs it lists now are added to those already queued",
+    );
+  });
+});
+
 describe("start: { dataset, field }", () => {
   const LINKS = `name: links
 start: SITE/xpath/list?page=1
