@@ -23,10 +23,13 @@ const views = new WeakMap<AnyNode, NodeView>();
  * so that `//h1` still matches in a page declaring `xmlns="http://www.w3.org/1999/xhtml"`.
  */
 const xmlDocuments = new WeakSet<AnyNode>();
+/** Whether any document was parsed as XML in this thread: until then no view looks for its root. */
+let anyXml = false;
 
 /** Marks `document` as XML: its elements get the namespace their prefix (or `xmlns`) declares. */
 export function markXmlDocument(document: AnyNode): void {
   xmlDocuments.add(document);
+  anyXml = true;
 }
 
 const XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace";
@@ -122,13 +125,13 @@ export class NodeView {
 
   /** In XML, the namespace the element's prefix (or the default `xmlns`) is bound to; else null. */
   get namespaceURI(): string | null {
-    if (this.nodeType !== ELEMENT || !this.inXml()) return null;
+    if (!anyXml || this.nodeType !== ELEMENT || !this.inXml()) return null;
     const { prefix } = this;
     return namespaceAt(this.node as Element, prefix ?? "") ?? (prefix === null ? null : undeclared(prefix));
   }
 
   get prefix(): string | null {
-    if (this.nodeType !== ELEMENT || !this.inXml()) return null;
+    if (!anyXml || this.nodeType !== ELEMENT || !this.inXml()) return null;
     const { name } = this.node as Element;
     const colon = name.indexOf(":");
     return colon < 0 ? null : name.slice(0, colon);
@@ -138,6 +141,7 @@ export class NodeView {
 
   /** Whether the node is part of a document parsed as XML (see {@link markXmlDocument}). */
   inXml(): boolean {
+    if (!anyXml) return false;
     if (this.xml === undefined) {
       let root: AnyNode = this.node;
       while (root.parent) root = root.parent;
