@@ -9,3 +9,4 @@ export * from "./spawn-worker.ts";
 export * from "./config.ts";
 export * from "./find-executable.ts";
 export * from "./version.ts";
+export * from "./request-body.ts";

@@ -26,6 +26,8 @@ const DISCARD_LIMIT = 128 * 1024;
 
 export interface HopOptions {
   headers: Record<string, string>;
+  /** Sent as a POST with this body (its `Content-Type` already in `headers`); absent: a GET. */
+  body?: string | undefined;
   maxBodyBytes: number;
   signal?: AbortSignal | undefined;
   /** Whether to keep the body of a response with this status (else it is discarded). */
@@ -33,7 +35,7 @@ export interface HopOptions {
 }
 
 /**
- * GETs `url` within `budgetMs`. Rejects with a `FetchError`: `timeout` past the budget, `aborted`
+ * GETs `url` (POSTs `body` to it, when given) within `budgetMs`. Rejects with a `FetchError`: `timeout` past the budget, `aborted`
  * when the signal aborts, `too_large` over the cap, and undici's failures classified by phase.
  */
 export function dispatchHop(
@@ -101,8 +103,9 @@ class HopExchange implements Dispatcher.DispatchHandler {
         {
           origin: target.origin,
           path: `${target.pathname}${target.search}`,
-          method: "GET",
+          method: this.options.body === undefined ? "GET" : "POST",
           headers: this.options.headers,
+          ...(this.options.body !== undefined && { body: this.options.body }),
         },
         this,
       );

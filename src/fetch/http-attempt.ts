@@ -1,8 +1,9 @@
 /**
- * One attempt of a GET over undici: a total deadline, manual redirects, a body cap (wire and
+ * One attempt of a GET (or a POST with a body) over undici: a total deadline, manual redirects, a body cap (wire and
  * decoded) and charset decoding. No retries and no politeness here: the fetcher (fetcher.ts) adds them.
  */
 import type { Dispatcher } from "undici";
+import { REQUEST_BODY_TYPES, type RequestBody } from "../core/index.ts";
 import { decodeBody } from "./charset.ts";
 import { gunzipFile } from "./gzip-file.ts";
 import { dispatchHop } from "./dispatch-hop.ts";
@@ -20,6 +21,8 @@ export interface AttemptOptions {
   maxRedirects: number;
   /** Request headers (names in any case). */
   headers: Record<string, string>;
+  /** POSTed to the URL (a 301, 302 or 303 redirect then goes on as a GET, as browsers do). */
+  body?: RequestBody;
   /** The request's own headers (a definition's), which the browser sends on top of its own. */
   extraHeaders?: Record<string, string>;
   /** Values filled in from the environment: what is recorded of the request shows `***` instead. */
@@ -44,9 +47,12 @@ export interface AttemptOptions {
 export type AttemptResult = Omit<FetchResponse, "retries">;
 
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+/** Redirects after which a POST goes on as a GET without its body; 307 and 308 keep both. */
+const TO_GET_STATUSES: ReadonlySet<number> = new Set([301, 302, 303]);
 
 /**
- * Performs one GET of `url` (absolute http(s)) through `dispatcher`, following redirects. Rejects
+ * Performs one GET of `url` (absolute http(s)), or a POST of `options.body`, through `dispatcher`,
+ * following redirects. Rejects
  * with a {@link FetchError}: `timeout`, `too_large`, `redirect_limit`, `bad_url` (redirect to a
  * non-http URL), `http_NNN` (with `retryAfterMs` from `Retry-After`), `aborted`, or a network
  * reason from {@link toFetchError}.
@@ -57,6 +63,7 @@ export async function fetchOnce(
   options: AttemptOptions,
 ): Promise<AttemptResult> {
   let current = url;
+  let body = options.body;
   let spentMs = 0;
   /** The hops so far, kept only once a redirect happens: they tell a loop from a long chain. */
   let chain: string[] | undefined;
@@ -64,10 +71,11 @@ export async function fetchOnce(
     const politeness = options.beforeHop?.(current, options.signal);
     if (politeness) await politeness;
     const started = Date.now();
-    const hop = await requestHop(dispatcher, current, options, options.timeoutMs - spentMs);
+    const hop = await requestHop(dispatcher, current, body, options, options.timeoutMs - spentMs);
     spentMs += Date.now() - started;
     if (hop.kind === "page") return { ...hop.page, url, redirects, latencyMs: spentMs };
     const next = resolveRedirect(hop.location, current);
+    if (TO_GET_STATUSES.has(hop.status)) body = undefined;
     (chain ??= [url]).push(next);
     if (redirects >= options.maxRedirects) throw redirectLimit(url, chain, options.maxRedirects);
     current = next;
@@ -111,13 +119,14 @@ function resolveRedirect(location: string, from: string): string {
 }
 
 type Hop =
-  | { kind: "redirect"; location: string }
+  | { kind: "redirect"; status: number; location: string }
   | { kind: "page"; page: Omit<AttemptResult, "url" | "redirects" | "latencyMs"> };
 
 /** One request/response, under its own share of the deadline and the caller's signal. */
 async function requestHop(
   dispatcher: Dispatcher,
   url: string,
+  body: RequestBody | undefined,
   options: AttemptOptions,
   budgetMs: number,
 ): Promise<Hop> {
@@ -125,7 +134,8 @@ async function requestHop(
     dispatcher,
     url,
     {
-      headers: options.headers,
+      headers: body ? withContentType(options.headers, body) : options.headers,
+      body: body?.text,
       maxBodyBytes: options.maxBodyBytes,
       signal: options.signal,
       wantsBody: (status, headers) =>
@@ -138,7 +148,7 @@ async function requestHop(
   const retryAfterMs = parseRetryAfter(headers["retry-after"], Date.now());
   options.onHop?.(url, status, retryAfterMs);
   if (REDIRECT_STATUSES.has(status) && headers.location !== undefined) {
-    return { kind: "redirect", location: headers.location };
+    return { kind: "redirect", status, location: headers.location };
   }
   if ((status < 200 || status > 299) && !options.acceptStatuses?.includes(status)) {
     throw httpStatusError(status, url, retryAfterMs);
@@ -156,4 +166,10 @@ async function requestHop(
       invalidBytes: decoded.invalidBytes,
     },
   };
+}
+
+/** The headers of a POST: the body's `Content-Type`, unless the request's headers name one. */
+function withContentType(headers: Record<string, string>, body: RequestBody): Record<string, string> {
+  if (Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) return headers;
+  return { ...headers, "content-type": REQUEST_BODY_TYPES[body.type] };
 }

@@ -188,6 +188,7 @@ class PageFetcher {
       const attemptOptions: AttemptOptions = {
         ...this.hopOptions(request.signal),
         headers: own ? { ...this.baseHeaders, ...own.headers } : this.baseHeaders,
+        ...(request.body && { body: request.body }),
         ...(own && { extraHeaders: own.headers, secrets: own.secrets }),
         beforeHop: (hop, signal) => {
           const wait = this.hops.before(hop, signal);

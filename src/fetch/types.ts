@@ -1,3 +1,4 @@
+import type { RequestBody } from "../core/index.ts";
 import type { BrowserLoad } from "./settings.ts";
 
 /**
@@ -38,6 +39,8 @@ export type ReasonCode =
 /** One page to fetch. */
 export interface FetchRequest {
   url: string;
+  /** Sent as a POST with this body (over HTTP only); absent: a GET. */
+  body?: RequestBody;
   headers?: Record<string, string>;
   /** Aborting it ends the request at once with reason `aborted` (cancel). */
   signal?: AbortSignal;
