@@ -324,7 +324,7 @@ export class CrawlStep {
     const rows = records.map((data) => ({ target: request.target, data }));
     this.uncommitted++;
     this.completions
-      .add({ requestId: request.id, url: request.url, outcome, records: rows, links })
+      .add({ requestId: request.id, url: request.url, body: request.body, outcome, records: rows, links })
       .then(
         (added) => {
           if (added < 0) return progress.abandoned(request.target);
@@ -378,6 +378,7 @@ export class CrawlStep {
     try {
       return await fetcher.fetch({
         url: request.url,
+        ...(request.body && { body: request.body }),
         signal: controls.signal,
         ...(headers && { headers }),
         ...(page.load && { browser: page.load }),

@@ -303,4 +303,41 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE requests ADD COLUMN lastmod TEXT;
     `,
   },
+  {
+    version: 11,
+    name: "a request is its URL and its POST body",
+    sql: `
+      -- POSTs to one URL with different bodies (a search form, a JSON API) are different requests:
+      -- the queue's unique key, which dedupes requests and lets a resume re-offer its start
+      -- requests, becomes (run, URL, body type, body); a GET has '' for both. SQLite cannot change
+      -- a table's UNIQUE constraint: the table is rebuilt (no table references requests).
+      CREATE TABLE requests_v11 (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        page_type TEXT NOT NULL,
+        target TEXT NOT NULL,
+        depth INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        lease_owner TEXT,
+        http_status INTEGER,
+        reason TEXT,
+        error TEXT,
+        records INTEGER NOT NULL DEFAULT 0,
+        updated_at INTEGER NOT NULL,
+        lastmod TEXT,
+        body_type TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        UNIQUE (run_id, url, body_type, body)
+      );
+      INSERT INTO requests_v11 (id, run_id, url, page_type, target, depth, state, lease_owner,
+          http_status, reason, error, records, updated_at, lastmod)
+        SELECT id, run_id, url, page_type, target, depth, state, lease_owner,
+          http_status, reason, error, records, updated_at, lastmod FROM requests;
+      DROP TABLE requests;
+      ALTER TABLE requests_v11 RENAME TO requests;
+      CREATE INDEX requests_pending ON requests (run_id, id) WHERE state = 'pending';
+      CREATE INDEX requests_failed ON requests (run_id, reason, url) WHERE state = 'failed';
+    `,
+  },
 ];

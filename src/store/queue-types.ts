@@ -1,10 +1,13 @@
 /** Storage contract of a run's request queue: leasing requests and completing them with what they produced. */
 import type { FailureGroup } from "../core/contract/runs.ts";
+import type { RequestBody } from "../core/index.ts";
 
 /** A request in a run's queue. */
 export interface QueuedRequest {
   id: number;
   url: string;
+  /** Set for a POST: its body. */
+  body?: RequestBody;
   pageType: string;
   target: string;
   depth: number;
@@ -12,9 +15,14 @@ export interface QueuedRequest {
   lastmod?: string | null;
 }
 
-/** A URL to enqueue; duplicates of a URL already in the run's queue are ignored. */
+/**
+ * A request to enqueue; one the run's queue already has (the same URL, and the same POST body or
+ * none) is ignored.
+ */
 export interface NewRequest {
   url: string;
+  /** POSTed with this body; absent: a GET. Part of the request's identity. */
+  body?: RequestBody;
   pageType: string;
   target: string;
   depth: number;
@@ -31,6 +39,8 @@ export interface Completion {
   requestId: number;
   /** The request's URL when the caller has it at hand (saves a lookup). */
   url?: string;
+  /** The request's POST body, given with `url` when it has one (records are ordered by both). */
+  body?: RequestBody;
   outcome: RequestOutcome;
   records: { target: string; data: unknown }[];
   links: NewRequest[];

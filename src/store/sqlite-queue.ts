@@ -1,5 +1,6 @@
 import type { Statement } from "better-sqlite3";
-import { InternalError } from "../core/index.ts";
+import { createHash } from "node:crypto";
+import { InternalError, type RequestBody } from "../core/index.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type {
   Completion,
@@ -11,9 +12,27 @@ import type {
   TargetCounts,
 } from "./types.ts";
 
-/** Sort key of the n-th record of a page: keeps crawl output in a stable order whatever the timing. */
-export function crawlRecordOrder(url: string, index: number): string {
-  return `${url}\u0000${String(index).padStart(6, "0")}`;
+/**
+ * Sort key of the n-th record of a page: keeps crawl output in a stable order whatever the timing.
+ * The URL comes first, up to a NUL (a record's source page is read from there); a POST's records
+ * then carry a digest of its body, so that two POSTs to one URL keep their records apart.
+ */
+export function crawlRecordOrder(url: string, index: number, body?: RequestBody): string {
+  const position = String(index).padStart(6, "0");
+  if (!body) return `${url}\u0000${position}`;
+  const digest = createHash("sha256").update(`${body.type}\u0000${body.text}`).digest("hex").slice(0, 16);
+  return `${url}\u0000${digest}\u0000${position}`;
+}
+
+/** A request row as leased or looked up: a GET has '' as its body type. */
+interface RequestRow extends Omit<QueuedRequest, "body"> {
+  bodyType: "" | RequestBody["type"];
+  body: string;
+}
+
+/** The request of a row: its body only when it is a POST. */
+function requestOf({ bodyType, body, ...request }: RequestRow): QueuedRequest {
+  return bodyType === "" ? request : { ...request, body: { type: bodyType, text: body } };
 }
 
 /** The request queue of each run, in SQLite. */
@@ -22,7 +41,7 @@ export class SqliteRequestQueue implements RequestQueue {
   private leaseStatement: Statement | undefined;
   private readonly insertRecord;
   private readonly finish;
-  private readonly urlOf;
+  private urlOfStatement: Statement | undefined;
 
   constructor(private readonly db: SqliteDatabase) {
     // Purpose: store one crawl-stage record. Params: run, order key, target, JSON data.
@@ -34,16 +53,22 @@ export class SqliteRequestQueue implements RequestQueue {
       `UPDATE requests SET state = ?, http_status = ?, reason = ?, error = ?, records = ?, lease_owner = NULL, updated_at = ?
        WHERE run_id = ? AND id = ? AND state = 'leased'`,
     );
-    // Purpose: the URL of a request (records are ordered by it). Params: run, id.
-    this.urlOf = db.prepare(`SELECT url FROM requests WHERE run_id = ? AND id = ?`).pluck();
   }
 
-  // Prepared on first use: they name `requests.lastmod` (migration 10), which a store opened with
-  // older migrations only (a test writing an old database) does not have.
+  // Prepared on first use: they name `requests.lastmod` (migration 10) and `body` (11), which a
+  // store opened with older migrations only (a test writing an old database) does not have.
   private get insert(): Statement {
-    // Purpose: add a request unless the run already has its URL. Params: run, url, page type, target, depth, lastmod, now.
+    // Purpose: add a request unless the run already has it (its URL and body). Params: run, url,
+    // page type, target, depth, lastmod, body type ('' for a GET), body ('' for a GET), now.
     return (this.insertStatement ??= this.db.prepare(
-      `INSERT OR IGNORE INTO requests (run_id, url, page_type, target, depth, lastmod, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO requests (run_id, url, page_type, target, depth, lastmod, body_type, body, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ));
+  }
+
+  private get urlOf(): Statement {
+    // Purpose: the URL and body of a request (records are ordered by them). Params: run, id.
+    return (this.urlOfStatement ??= this.db.prepare(
+      `SELECT id, url, page_type AS pageType, target, depth, lastmod, body_type AS bodyType, body FROM requests WHERE run_id = ? AND id = ?`,
     ));
   }
 
@@ -54,7 +79,7 @@ export class SqliteRequestQueue implements RequestQueue {
     return (this.leaseStatement ??= this.db.prepare(
       `UPDATE requests SET state = 'leased', lease_owner = ?, updated_at = ?
        WHERE id IN (SELECT id FROM requests WHERE run_id = ? AND state = 'pending' ORDER BY id LIMIT ?)
-       RETURNING id, url, page_type AS pageType, target, depth, lastmod`,
+       RETURNING id, url, page_type AS pageType, target, depth, lastmod, body_type AS bodyType, body`,
     ));
   }
 
@@ -64,14 +89,28 @@ export class SqliteRequestQueue implements RequestQueue {
 
   private insertAll(runId: string, requests: NewRequest[], now: number): number {
     let added = 0;
-    for (const r of requests)
-      added += this.insert.run(runId, r.url, r.pageType, r.target, r.depth, r.lastmod ?? null, now).changes;
+    for (const r of requests) {
+      const { type = "", text = "" } = r.body ?? {};
+      added += this.insert.run(
+        runId,
+        r.url,
+        r.pageType,
+        r.target,
+        r.depth,
+        r.lastmod ?? null,
+        type,
+        text,
+        now,
+      ).changes;
+    }
     return added;
   }
 
   async lease(runId: string, owner: string, limit: number, now: number): Promise<QueuedRequest[]> {
     return writeTransaction(this.db, () =>
-      (this.leaseOldest.all(owner, now, runId, limit) as QueuedRequest[]).sort((a, b) => a.id - b.id),
+      (this.leaseOldest.all(owner, now, runId, limit) as RequestRow[])
+        .map(requestOf)
+        .sort((a, b) => a.id - b.id),
     );
   }
 
@@ -106,11 +145,18 @@ export class SqliteRequestQueue implements RequestQueue {
 
   private completeOne(
     runId: string,
-    { requestId, url: knownUrl, outcome, records, links }: Completion,
+    { requestId, url: knownUrl, body: knownBody, outcome, records, links }: Completion,
     now: number,
   ): number {
-    const url = knownUrl ?? (this.urlOf.get(runId, requestId) as string | undefined);
-    if (url === undefined) throw new InternalError(`request ${requestId} of run ${runId} does not exist`);
+    const row =
+      knownUrl === undefined ? (this.urlOf.get(runId, requestId) as RequestRow | undefined) : undefined;
+    const known = row
+      ? requestOf(row)
+      : knownUrl === undefined
+        ? undefined
+        : { url: knownUrl, body: knownBody };
+    if (known === undefined) throw new InternalError(`request ${requestId} of run ${runId} does not exist`);
+    const { url, body } = known;
     const changed = outcome.ok
       ? this.finish.run("done", outcome.httpStatus, null, null, records.length, now, runId, requestId)
       : this.finish.run(
@@ -126,7 +172,12 @@ export class SqliteRequestQueue implements RequestQueue {
     // Not leased any more: a cancelled or reclaimed lease; storing now would duplicate work.
     if (changed.changes === 0) return -1;
     records.forEach((record, index) =>
-      this.insertRecord.run(runId, crawlRecordOrder(url, index), record.target, JSON.stringify(record.data)),
+      this.insertRecord.run(
+        runId,
+        crawlRecordOrder(url, index, body),
+        record.target,
+        JSON.stringify(record.data),
+      ),
     );
     return this.insertAll(runId, links, now);
   }
