@@ -10,7 +10,7 @@ import { LinkAdmission } from "./link-admission.ts";
 import { reportRequest, retryNoteOf, type RetryNote } from "./request-report.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 import type { RunControls } from "./run-controls.ts";
-import type { StartBatch } from "./start-urls.ts";
+import { startRequests, type StartBatch } from "./start-urls.ts";
 
 /** How the crawl step ended. */
 export type CrawlOutcome = "finished" | "stopped" | "cancelled";
@@ -148,18 +148,15 @@ export class CrawlStep {
   /** Enqueues the start URLs a batch at a time (start files and datasets may hold millions). */
   private async enqueueStartUrls(): Promise<void> {
     const { scraper, store, runId, clock } = this.deps;
-    for await (const { target, urls } of this.deps.startUrls()) {
-      const requests: NewRequest[] = [];
-      for (const start of urls) {
-        const url = this.deps.normalizeUrl(start);
-        if (url) requests.push({ url, pageType: scraper.startPage, target, depth: 0 });
-        else this.deps.log("error", `target ${target}: start URL ${start} is not a valid http(s) URL`);
-      }
-      // Idempotent: a resumed run re-offers its start URLs and the queue ignores known ones.
+    for await (const batch of this.deps.startUrls()) {
+      const requests = startRequests(batch, scraper.startPage, this.deps.normalizeUrl, this.deps.log);
+      // Idempotent: a resumed run re-offers its start requests and the queue ignores known ones.
       const added = await store.queue.enqueue(runId, requests, clock.now());
-      if (added > 0) this.deps.progress.discovered(target, added);
-      // Links longer than max_url_length are skipped (and counted) even when they name a start URL.
-      for (const r of requests) if (r.url.length <= scraper.limits.maxUrlLength) this.links.queued(r.url);
+      if (added > 0) this.deps.progress.discovered(batch.target, added);
+      // Links longer than max_url_length are skipped (and counted) even when they name a start URL;
+      // a link is a GET, never the same request as a POST.
+      for (const r of requests)
+        if (!r.body && r.url.length <= scraper.limits.maxUrlLength) this.links.queued(r.url);
     }
   }
 

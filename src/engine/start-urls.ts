@@ -7,14 +7,32 @@
 import { createHash } from "node:crypto";
 import { InternalError, type LogLevel } from "../core/index.ts";
 import { describeStartSource, readStartFile } from "../pipeline/index.ts";
-import type { CompiledScraper, StartSource } from "../pipeline/index.ts";
-import type { StartDataPins } from "../store/index.ts";
+import type { CompiledScraper, StartPost, StartSource } from "../pipeline/index.ts";
+import type { NewRequest, StartDataPins } from "../store/index.ts";
 import type { StartDatasetReader } from "./types.ts";
 
-/** Start URLs of one target, a batch at a time. */
+/** Start requests of one target, a batch at a time. */
 export interface StartBatch {
   target: string;
   urls: string[];
+  /** Start requests that POST a body. */
+  posts?: readonly StartPost[];
+}
+
+/** The queue's requests of a batch: URLs normalised (a bad one logged and skipped), POSTs with their body. */
+export function startRequests(
+  { target, urls, posts = [] }: StartBatch,
+  pageType: string,
+  normalizeUrl: (url: string) => string | null,
+  log: (level: LogLevel, message: string) => void,
+): NewRequest[] {
+  const requests: NewRequest[] = [];
+  for (const start of [...urls.map((url) => ({ url, body: undefined })), ...posts]) {
+    const url = normalizeUrl(start.url);
+    if (url) requests.push({ url, pageType, target, depth: 0, ...(start.body && { body: start.body }) });
+    else log("error", `target ${target}: start URL ${start.url} is not a valid http(s) URL`);
+  }
+  return requests;
 }
 
 /** URLs per batch: one queue transaction each; a big file is never held whole. */
@@ -90,7 +108,9 @@ export async function* startUrlBatches(
   log: (level: LogLevel, message: string) => void,
 ): AsyncGenerator<StartBatch> {
   for (const target of scraper.targets) {
-    if (target.start.length > 0) yield { target: target.name, urls: target.start };
+    if (target.start.length > 0 || target.posts) {
+      yield { target: target.name, urls: target.start, ...(target.posts && { posts: target.posts }) };
+    }
     for (const source of target.sources ?? []) {
       let urls: string[] = [];
       for await (const url of sourceUrls(source, pins, datasets, log)) {

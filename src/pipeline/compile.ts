@@ -45,10 +45,11 @@ function compileTargets(def: AnyDefinition, baseDir: string): CompiledTarget[] {
   type Entry = StartEntry | SitemapStartEntry;
   const target = (name: string, start: Entry | Entry[]): CompiledTarget => {
     const { others, sitemaps } = splitSitemapStarts(name, start, Object.keys(def.pages)[0]!);
-    const { urls, sources } = compileStart(others, baseDir);
+    const { urls, posts, sources } = compileStart(others, baseDir);
     return {
       name,
       start: urls,
+      ...(posts.length > 0 && { posts }),
       ...(sources.length > 0 && { sources }),
       ...(sitemaps.length > 0 && { sitemaps }),
     };

@@ -10,7 +10,7 @@ import { checkFormat, checkOneRecordKind, pageShape } from "./page-schema.ts";
 import { cookieMapSchema, headerMapSchema } from "./request-headers.ts";
 import { checkKeyFields, keySchema } from "./record-key.ts";
 import { checkProxies, proxyShape } from "./proxy-schema.ts";
-import { datasetStartSchema, fileStartSchema } from "./start-schema.ts";
+import { checkPostStarts, datasetStartSchema, fileStartSchema, postStartSchema } from "./start-schema.ts";
 import { checkSitemapPages, sitemapStartSchema } from "./sitemap-start.ts";
 import {
   durationSchema,
@@ -26,7 +26,13 @@ import {
 import { stepEntrySchema } from "./step-schema.ts";
 
 /** One start entry: a URL, or a source of URLs (start-schema.ts). Extend this union for new sources. */
-const startEntrySchema = z.union([httpUrlSchema, fileStartSchema, datasetStartSchema, sitemapStartSchema]);
+const startEntrySchema = z.union([
+  httpUrlSchema,
+  fileStartSchema,
+  datasetStartSchema,
+  sitemapStartSchema,
+  postStartSchema,
+]);
 /** `start:` of the scraper or a target: one entry or a list of them. */
 const startSchema = z.union([startEntrySchema, z.array(startEntrySchema).min(1)]);
 
@@ -145,6 +151,7 @@ function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
   const pages = isObject(def.pages) ? def.pages : {};
   const pageNames = Object.keys(pages);
   checkSitemapPages(def, pageNames, ctx);
+  checkPostStarts(def, ctx);
   if (isObject(def.pages) && pageNames.length === 0) {
     ctx.addIssue({ code: "custom", path: ["pages"], message: "at least one page type is needed" });
   }

@@ -18,4 +18,4 @@ export type { Tolerance } from "./units.ts";
 export { PageParser, type PageParserOptions } from "./page-parser.ts";
 export { checkStartFiles, readStartFile, type FileStartSource, type StartFileUrl } from "./start-file.ts";
 export { describeStartSource } from "./start-sources.ts";
-export type { StartSource } from "./start-schema.ts";
+export type { StartPost, StartSource } from "./start-schema.ts";

@@ -5,6 +5,8 @@
  * app's start-data reader), never when it compiles.
  */
 import { z } from "zod";
+import type { RequestBody } from "../core/index.ts";
+import { httpUrlSchema } from "./schema-primitives.ts";
 
 /** A file name ending that is read as CSV, with the delimiter it uses. */
 export const CSV_DELIMITERS: Readonly<Record<string, string>> = { ".csv": ",", ".tsv": "\t" };
@@ -37,6 +39,31 @@ export const datasetStartSchema = z.strictObject({
   field: z.string().min(1).default("url"),
 });
 
+/**
+ * `{ url, method: POST, form: {…} }` or `{ url, method: POST, json: {…} }`: a start request that
+ * POSTs a urlencoded form (a search form) or a JSON document (a JSON or GraphQL API); without
+ * either, an empty form. Fetched over HTTP. The body is part of the request's identity.
+ */
+export const postStartSchema = z
+  .strictObject({
+    url: httpUrlSchema,
+    method: z.literal("POST"),
+    /** Form fields, sent urlencoded in this order. */
+    form: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    /** A JSON document, sent as `application/json`. */
+    json: z.json().optional(),
+  })
+  .refine((start) => start.form === undefined || start.json === undefined, {
+    message: 'a POST sends "form" or "json", not both',
+    path: ["json"],
+  });
+
+/** A POST start request, compiled. */
+export interface StartPost {
+  url: string;
+  body: RequestBody;
+}
+
 /** A start source in the definition, compiled: what the run reads its start URLs from. */
 export type StartSource =
   | {
@@ -51,3 +78,28 @@ export type StartSource =
       delimiter?: string;
     }
   | { kind: "dataset"; dataset: string; field: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+/**
+ * POST start requests are fetched over HTTP: the start page type (the first of `pages:`) must not
+ * use the browser. Trusts nothing it reads (it runs even when other checks failed).
+ */
+export function checkPostStarts(def: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const pages = isObject(def.pages) ? def.pages : {};
+  const [startName, startPage] = Object.entries(pages)[0] ?? [];
+  const engine = (isObject(startPage) ? startPage.engine : undefined) ?? def.engine ?? "http";
+  if (engine !== "browser") return;
+  const starts: [PropertyKey[], unknown][] = [[["start"], def.start]];
+  asList(def.targets).forEach((target, i) =>
+    starts.push([["targets", i, "start"], isObject(target) ? target.start : undefined]),
+  );
+  for (const [path, start] of starts) {
+    asList(start).forEach((entry, i) => {
+      if (!isObject(entry) || entry.method !== "POST") return;
+      const message = `a POST start request is fetched over HTTP, but the start page type "${String(startName)}" uses the browser`;
+      ctx.addIssue({ code: "custom", path: Array.isArray(start) ? [...path, i] : path, message });
+    });
+  }
+}

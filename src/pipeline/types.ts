@@ -6,7 +6,7 @@ import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
 import type { EachSpec, ExtractWarnings, FieldMap, FollowRule } from "../extract/index.ts";
 import type { BrowserLoad, BrowserSettings, Politeness, ProxySettings } from "../fetch/index.ts";
 import type { RequestHeaders } from "./request-headers.ts";
-import type { StartSource } from "./start-schema.ts";
+import type { StartPost, StartSource } from "./start-schema.ts";
 import type { Tolerance } from "./units.ts";
 
 /** A page handed to a page type's parser. */
@@ -171,6 +171,8 @@ export interface CompiledTarget {
   name: string;
   /** The start URLs written in the definition. */
   start: string[];
+  /** Start requests that POST a body (`method: POST`), fetched over HTTP (absent: none). */
+  posts?: StartPost[];
   /** Files and datasets giving more start URLs, read when a run starts (absent: none). */
   sources?: StartSource[];
   /** Sitemap starts: their first document and the internal page type reading them (sitemap-start.ts). */
