@@ -120,7 +120,11 @@ class PageFetcher {
     if (!capture?.record) return this.fetchWithRetries(request);
     const at = Date.now();
     const engine = request.browser ? "browser" : "http";
-    const load = request.browser ? { load: loadKey(request.browser) } : {};
+    // How a browser page was loaded, or the body a POST sent: replay looks pages up by them.
+    const load = {
+      ...(request.browser && { load: loadKey(request.browser) }),
+      ...(request.body && { request: request.body }),
+    };
     try {
       const page = await this.fetchWithRetries(request);
       const { url, finalUrl, status, headers, body } = page;

@@ -137,6 +137,8 @@ export type FetchCapture =
       engine: "http" | "browser";
       /** A browser page: how it was loaded (`loadKey`: wait_for, wait_until, actions). */
       load?: string;
+      /** A POST: the body it sent. */
+      request?: RequestBody;
       finalUrl?: string;
       status?: number;
       headers?: Record<string, string>;

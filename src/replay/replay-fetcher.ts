@@ -53,7 +53,7 @@ export class ReplayFetcher implements Fetcher {
 
   async fetch(request: FetchRequest): Promise<FetchResponse> {
     const { url } = request;
-    const page = await this.store.captures.latestPage(this.recordedRunId, url);
+    const page = await this.store.captures.latestPage(this.recordedRunId, url, request.body ?? null);
     if (!page) {
       this.missing.push(url);
       throw new FetchError("not_recorded", `${url} is not in the recording of ${this.recordedRunId}`, {

@@ -1,5 +1,6 @@
 /** Storage contract of what runs captured (pages, responses, actions, screenshots) for replay. */
 import type { CaptureKind } from "../core/contract/captures.ts";
+import type { RequestBody } from "../core/index.ts";
 
 /** What a run captured; see {@link CaptureStore}. */
 export type { CaptureKind };
@@ -40,8 +41,11 @@ export interface CaptureStore {
     options?: { kinds?: CaptureKind[]; afterId?: number; limit?: number },
   ): Promise<CaptureRecord[]>;
   get(runId: string, id: number): Promise<CaptureRecord | null>;
-  /** The latest `page` capture of a URL (a request fetched again after a crash is captured again). */
-  latestPage(runId: string, url: string): Promise<CaptureRecord | null>;
+  /**
+   * The latest `page` capture of a URL (a request fetched again after a crash is captured again):
+   * of any request to it (`body` undefined), of its GET (`null`), or of the POST of `body`.
+   */
+  latestPage(runId: string, url: string, body?: RequestBody | null): Promise<CaptureRecord | null>;
   /** The latest browser network response to `method url` (replay answers the browser with it). */
   latestResponse(runId: string, url: string, method: string): Promise<CaptureRecord | null>;
   /** How many captures of each kind a run has. */

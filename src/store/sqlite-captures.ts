@@ -1,6 +1,7 @@
 import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type { CaptureKind, CaptureRecord, CaptureStore, NewCapture } from "./types.ts";
+import type { RequestBody } from "../core/index.ts";
 
 interface CaptureRow {
   id: number;
@@ -63,13 +64,20 @@ export class SqliteCaptureStore implements CaptureStore {
     return row ? toRecord(row) : null;
   }
 
-  async latestPage(runId: string, url: string): Promise<CaptureRecord | null> {
-    // Purpose: the page capture replay serves for a URL: the last one stored.
+  async latestPage(runId: string, url: string, body?: RequestBody | null): Promise<CaptureRecord | null> {
+    // Purpose: the page capture replay serves for a request: the last one stored of the URL (and
+    // of its GET, or of the POST of a body). Params: run, url[, body type, body].
+    const request =
+      body === undefined
+        ? ""
+        : body === null
+          ? "AND json_extract(detail, '$.request') IS NULL"
+          : "AND json_extract(detail, '$.request.type') = ? AND json_extract(detail, '$.request.text') = ?";
     const row = this.db
       .prepare(
-        `SELECT * FROM captures WHERE run_id = ? AND url = ? AND kind = 'page' ORDER BY id DESC LIMIT 1`,
+        `SELECT * FROM captures WHERE run_id = ? AND url = ? AND kind = 'page' ${request} ORDER BY id DESC LIMIT 1`,
       )
-      .get(runId, url) as CaptureRow | undefined;
+      .get(runId, url, ...(body ? [body.type, body.text] : [])) as CaptureRow | undefined;
     return row ? toRecord(row) : null;
   }
 

@@ -2,14 +2,15 @@
  * POST start requests against the fault site: a search form POSTed with two queries (and one of
  * them twice) and a JSON API POSTed a query, each crawled to the exact records. The queue keeps a
  * request per URL and body: the repeated query is one request, the GET of the same URL another,
- * and a run stopped mid-crawl and resumed POSTs no query twice.
+ * a run stopped mid-crawl and resumed POSTs no query twice, and its recording replays each POST
+ * with the page its own body got.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App } from "../../src/app/index.ts";
+import { App, replayRun } from "../../src/app/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { XPATH_PRODUCTS } from "../fixtures/data-routes.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
@@ -101,7 +102,7 @@ politeness: { rate_per_host: 1000, robots: ignore, concurrency: 1 }
 describe("POST start requests", () => {
   it("POST a search form per query, once each even across a stop and a resume, to the exact records", async () => {
     const scraper = await scraperOf("search-form", SEARCH_FORM);
-    const created = await app.engine.create(scraper);
+    const created = await app.engine.create(scraper, { record: true });
     // Stop as soon as the first request is done: the others are not all fetched yet.
     const stopped = new Promise<void>((resolve) => {
       const unsubscribe = app.engine.bus.subscribe((event) => {
@@ -120,6 +121,10 @@ describe("POST start requests", () => {
     );
     expect(received.filter((r) => r.startsWith("POST ")).sort()).toEqual(["POST q=lantern", "POST q=ro"]);
     expect(received.filter((r) => r.startsWith("GET "))).toEqual(["GET "]);
+
+    // Offline, each POST gets the page its own body got, and the GET its own.
+    const replay = await replayRun(app, created.id);
+    expect(replay).toMatchObject({ identical: true, missing: [], counts: { recorded: 2, replayed: 2 } });
   });
 
   it("POST a JSON document to an API read by JSONPath", async () => {

@@ -27,6 +27,10 @@ export const PageDetailSchema = Type.Object({
   finalUrl: Type.Optional(Type.String()),
   status: Type.Optional(Type.Integer()),
   headers: Type.Optional(Headers),
+  /** A POST: the body it sent (a form, urlencoded, or JSON); replay answers that POST with this page. */
+  request: Type.Optional(
+    Type.Object({ type: Type.Union([Type.Literal("form"), Type.Literal("json")]), text: Type.String() }),
+  ),
   /** Set when the request failed: replay fails it the same way. `reason` is a reason code (`timeout`, `http_404`…). */
   error: Type.Optional(
     Type.Object({ reason: Type.String(), message: Type.String(), status: Type.Optional(Type.Integer()) }),
