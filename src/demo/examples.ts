@@ -22,6 +22,7 @@ export const EXAMPLE_NAMES = [
   "books-sitemap",
   "books-feed",
   "books-wishlist",
+  "books-search",
 ] as const;
 
 /**

@@ -7,6 +7,7 @@ export type { DemoSite, DemoSiteOptions } from "./demo-site.ts";
 export { DemoListenError, DemoOptionsError } from "./errors.ts";
 export { EXAMPLE_NAMES, EXAMPLE_ORIGIN, EXAMPLES_DIR, examplePath, readExample } from "./examples.ts";
 export { copyExample, EXAMPLE_DATA_FILES } from "./example-files.ts";
+export { BOOK_SEARCH_PATH, searchBooks } from "./book-search.ts";
 export {
   BOOK_CATEGORIES,
   BOOKS_PER_LIST_PAGE,

@@ -8,6 +8,7 @@ import {
   bookAt,
   bookLastmod,
   copyExample,
+  searchBooks,
   EXAMPLE_NAMES,
   FEED_SIZE,
   EXAMPLE_ORIGIN,
@@ -182,6 +183,15 @@ describe("example scrapers", () => {
       await app.close();
       rmSync(home, { recursive: true, force: true });
     }
+  });
+
+  it("books-search.yaml POSTs the search form twice and reads the books each search found", async () => {
+    const { summary, records } = await runExample("books-search", await startSite());
+    const options = { seed: 1, booksPerCategory: 60, faults: true };
+    const found = [...searchBooks(options, "glass"), ...searchBooks(options, "paper", "poetry")];
+    expect(found.length).toBeGreaterThan(3);
+    expect(summary.pages).toMatchObject({ done: 2 + found.length, failed: 0 });
+    expect(records.map((r) => r.sku).sort()).toEqual(found.map((b) => b.sku).sort());
   });
 
   it("parse threads give exactly the records and warnings of the crawl's own thread", async () => {
