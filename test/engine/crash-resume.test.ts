@@ -10,8 +10,9 @@ import { startDemoSite, type DemoSite } from "../../src/demo/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 
 /**
- * The promise of DESIGN.md §3.1: a real `trawl` process crawling 2,200 pages is SIGKILLed at
- * random moments, resumed each time, and ends with exactly the records of an uninterrupted run.
+ * The promise of DESIGN.md §3.1: a real `trawl` process crawling 2,200 pages (lists, books and
+ * POSTs of the search form) is SIGKILLed at random moments, resumed each time, and ends with
+ * exactly the records of an uninterrupted run.
  * The run is recorded, so kills also land while captures are written: its recording must replay
  * to the same records, nothing missing.
  */
@@ -38,9 +39,16 @@ function catalogueYaml(siteUrl: string): string {
   const targets = ["fiction", "poetry", "history", "science"]
     .map((name) => `  - name: ${name}\n    start: ${siteUrl}/${name}/page/1`)
     .join("\n");
+  // POSTs of the search form too: their identity (URL and body) is what a resume re-offers.
+  const searches = ["glass", "paper", "endless"]
+    .map((q) => `      - { url: ${siteUrl}/search, method: POST, form: { q: ${q} } }`)
+    .join("\n");
   return `name: catalogue
 targets:
 ${targets}
+  - name: search
+    start:
+${searches}
 pages:
   list:
     follow:
@@ -135,7 +143,12 @@ describe("crash safety", () => {
       .get(runId) as {
       n: number;
     };
+    // Each search POSTed and done once, whatever the kills.
+    const posts = db
+      .prepare("SELECT body, state FROM requests WHERE run_id = ? AND body_type = 'form' ORDER BY body")
+      .all(runId);
     db.close();
+    expect(posts).toEqual(["q=endless", "q=glass", "q=paper"].map((body) => ({ body, state: "done" })));
     expect(run.status).toBe("succeeded");
     const referenceDb = new Database(join(referenceHome, "trawl.db"), { readonly: true });
     const referenceCrawled = referenceDb
