@@ -4,7 +4,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import type { Writable } from "node:stream";
-import { TRAWL_VERSION } from "../core/index.ts";
+import { REQUEST_BODY_TYPES, TRAWL_VERSION } from "../core/index.ts";
 import type { CaptureRecord } from "../store/index.ts";
 import type { PageDetail, ResponseDetail } from "./capture-detail.ts";
 import {
@@ -36,6 +36,8 @@ export interface HarEntry {
     queryString: HarPair[];
     headersSize: -1;
     bodySize: number;
+    /** A POST's body (a page of the HTTP engine that POSTed a form or JSON). */
+    postData?: { mimeType: string; text: string };
   };
   response: {
     status: number;
@@ -156,7 +158,7 @@ function pageEntry(
     pageref,
     startedDateTime: isoDate(capture.at),
     time: 0,
-    request: request("GET", url, "HTTP/1.1", [], 0),
+    request: pageRequest(url, detail),
     response: response(
       status,
       // The HTTP engine keeps no reason phrase: the standard one.
@@ -173,6 +175,14 @@ function pageEntry(
     _resourceType: "document",
     ...(failed && { _error: `${failed.reason}: ${failed.message}` }),
   };
+}
+
+/** The request of an HTTP page: a GET, or the POST of the body it recorded. */
+function pageRequest(url: string, detail: PageDetail): HarEntry["request"] {
+  if (!detail.request) return request("GET", url, "HTTP/1.1", [], 0);
+  const { text } = detail.request;
+  const mimeType = REQUEST_BODY_TYPES[detail.request.type];
+  return { ...request("POST", url, "HTTP/1.1", [], Buffer.byteLength(text)), postData: { mimeType, text } };
 }
 
 function request(method: string, url: string, httpVersion: string, headers: HarPair[], bodySize: number) {

@@ -10,7 +10,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PassThrough } from "node:stream";
 import { App, replayRun } from "../../src/app/index.ts";
+import { writeHar, type HarEntry } from "../../src/replay/har-export.ts";
+import { openRecording } from "../../src/replay/read-captures.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { XPATH_PRODUCTS } from "../fixtures/data-routes.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
@@ -125,6 +128,21 @@ describe("POST start requests", () => {
     // Offline, each POST gets the page its own body got, and the GET its own.
     const replay = await replayRun(app, created.id);
     expect(replay).toMatchObject({ identical: true, missing: [], counts: { recorded: 2, replayed: 2 } });
+
+    // The HAR export shows the POSTs as POSTs, with their bodies.
+    let har = "";
+    const out = new PassThrough().on("data", (chunk: Buffer) => (har += chunk.toString()));
+    await writeHar(await openRecording(app.store, app.paths.blobs, created.id), out);
+    const entries = (JSON.parse(har) as { log: { entries: HarEntry[] } }).log.entries;
+    const searches = entries.filter((e) => e.request.url === `${site.url}/search`).map((e) => e.request);
+    expect(searches.map((r) => [r.method, r.postData?.text ?? null]).sort()).toEqual([
+      ["GET", null],
+      ["POST", "q=lantern"],
+      ["POST", "q=ro"],
+    ]);
+    expect(searches.find((r) => r.method === "POST")?.postData?.mimeType).toBe(
+      "application/x-www-form-urlencoded",
+    );
   });
 
   it("POST a JSON document to an API read by JSONPath", async () => {
