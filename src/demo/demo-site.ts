@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { createBookApi } from "./book-api.ts";
+import { answerBookMembers } from "./book-members.ts";
 import { answerBookSearch } from "./book-search.ts";
 import { createBookFeeds } from "./book-feeds.ts";
 import { BOOK_CATEGORIES } from "./book-catalog.ts";
@@ -76,14 +77,9 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
   const state = { requests: 0, timers: new Set<NodeJS.Timeout>() };
   const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
     state.requests++;
-    if (
-      answerBookSearch(
-        { seed: config.seed, faults: config.faults, booksPerCategory: config.booksPerCategory },
-        req,
-        res,
-      )
-    )
-      return;
+    const catalog = { seed: config.seed, faults: config.faults, booksPerCategory: config.booksPerCategory };
+    // These two read the request itself (its body; its headers and cookies), not only its path.
+    if (answerBookSearch(catalog, req, res) || answerBookMembers(catalog, req, res)) return;
     handle(routes, req, res, state.timers);
   });
   server.keepAliveTimeout = 10_000;

@@ -23,6 +23,7 @@ export const EXAMPLE_NAMES = [
   "books-feed",
   "books-wishlist",
   "books-search",
+  "books-members",
 ] as const;
 
 /**

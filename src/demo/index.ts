@@ -8,6 +8,7 @@ export { DemoListenError, DemoOptionsError } from "./errors.ts";
 export { EXAMPLE_NAMES, EXAMPLE_ORIGIN, EXAMPLES_DIR, examplePath, readExample } from "./examples.ts";
 export { copyExample, EXAMPLE_DATA_FILES } from "./example-files.ts";
 export { BOOK_SEARCH_PATH, searchBooks } from "./book-search.ts";
+export { BOOK_MEMBERS_PATH, DEMO_MEMBER_KEY, memberPicks, memberPrice } from "./book-members.ts";
 export {
   BOOK_CATEGORIES,
   BOOKS_PER_LIST_PAGE,

@@ -8,6 +8,8 @@ import {
   bookAt,
   bookLastmod,
   copyExample,
+  memberPicks,
+  memberPrice,
   searchBooks,
   EXAMPLE_NAMES,
   FEED_SIZE,
@@ -192,6 +194,25 @@ describe("example scrapers", () => {
     expect(found.length).toBeGreaterThan(3);
     expect(summary.pages).toMatchObject({ done: 2 + found.length, failed: 0 });
     expect(records.map((r) => r.sku).sort()).toEqual(found.map((b) => b.sku).sort());
+  });
+
+  it("books-members.yaml sends the member key, a language and a cookie to the page that wants them", async () => {
+    const site = await startSite();
+    const denied = await fetch(`${site.url}/members/picks`);
+    expect(denied.status).toBe(401); // without the key
+    await denied.text();
+    const { summary, records } = await runExample("books-members", site);
+    expect(summary.pages).toMatchObject({ done: 1, failed: 0 });
+    expect(summary.records).toBe(10);
+    const options = { seed: 1, booksPerCategory: 60, faults: true };
+    expect(records).toEqual(
+      memberPicks(options, "poetry").map((book) => ({
+        sku: book.sku, // the cookie chose poetry
+        title: book.title,
+        member_price: memberPrice(book),
+        label: "Prix membre", // Accept-Language: fr
+      })),
+    );
   });
 
   it("parse threads give exactly the records and warnings of the crawl's own thread", async () => {
