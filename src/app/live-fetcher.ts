@@ -3,6 +3,7 @@ import type { FetcherFactory } from "../engine/index.ts";
 import { createHttpFetcher, sessionFileOf } from "../fetch/index.ts";
 import { CaptureWriter } from "../replay/index.ts";
 import { FileBlobStore, type Store } from "../store/index.ts";
+import { revalidationStore } from "./revalidation-store.ts";
 
 /**
  * Fetchers of live runs: over HTTP and, for page types that ask, in the browser with the
@@ -29,6 +30,9 @@ export function liveFetcher(paths: ReturnType<typeof homePaths>, store: Store, c
       browser,
       capture,
       proxies: scraper.proxies,
+      ...(scraper.politeness.cache === "revalidate" && {
+        revalidation: revalidationStore(store, blobs, scraper.name),
+      }),
       ...(browser && { sessionFile: sessionFileOf(paths.sessions, scraper.name) }),
       log: (level, message) => log(level, message),
     });

@@ -5,6 +5,8 @@ export interface RunStatsSnapshot {
   requests: number;
   bytes: number;
   retries: number;
+  /** Pages answered 304 and reused from the last run (`cache: revalidate`); absent when none. */
+  notModified?: number;
   statusCodes: Record<string, number>;
   reasons: Record<string, number>;
   latencyMs: { p50: number; p95: number; max: number };
@@ -47,6 +49,7 @@ export class RunStats {
   private requests = 0;
   private bytes = 0;
   private retries = 0;
+  private notModified = 0;
   private statusCodes: Record<string, number> = {};
   private reasons: Record<string, number> = {};
   private hosts: RunStatsSnapshot["hosts"] = {};
@@ -63,6 +66,7 @@ export class RunStats {
     this.requests = previous.requests ?? 0;
     this.bytes = previous.bytes ?? 0;
     this.retries = previous.retries ?? 0;
+    this.notModified = previous.notModified ?? 0;
     this.statusCodes = { ...previous.statusCodes };
     this.reasons = { ...previous.reasons };
     this.hosts = structuredClone(previous.hosts ?? {});
@@ -76,6 +80,7 @@ export class RunStats {
     this.requests++;
     this.bytes += attempt.bytes;
     if (attempt.attempt > 0) this.retries++;
+    if (attempt.notModified) this.notModified++;
     if (attempt.status !== undefined) bump(this.statusCodes, String(attempt.status));
     if (attempt.reason) bump(this.reasons, attempt.reason);
     const host = (this.hosts[attempt.host] ??= { requests: 0, bytes: 0 });
@@ -125,6 +130,7 @@ export class RunStats {
       requests: this.requests,
       bytes: this.bytes,
       retries: this.retries,
+      ...(this.notModified > 0 && { notModified: this.notModified }),
       statusCodes: { ...this.statusCodes },
       reasons: { ...this.reasons },
       latencyMs: { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: this.maxLatency },

@@ -2,6 +2,7 @@
 import type { Clock } from "../core/index.ts";
 import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
 import type { ProxySettings } from "./proxy-settings.ts";
+import type { RevalidationCache } from "./revalidation.ts";
 import type { RateLimiterOptions } from "./rate-limiter.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { BrowserSettings, Politeness } from "./settings.ts";
@@ -32,6 +33,8 @@ export interface HttpFetcherOptions extends Partial<Politeness> {
   browser?: BrowserSettings | null;
   /** Where the browser's cookies and storage are kept between runs; none: not kept. */
   sessionFile?: string | undefined;
+  /** Pages kept between runs for `cache: revalidate`; none: every page is fetched in full. */
+  revalidation?: RevalidationCache | undefined;
   /** What to capture (pages, browser responses, actions, screenshots) and where it goes. */
   capture?: CaptureSink | undefined;
   /**

@@ -20,6 +20,7 @@ export { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
 export type { FetchDefaults, PaceDefaults, RateBounds } from "./fetch-defaults.ts";
 export { loadKey } from "./browser/load-key.ts";
 export type { HttpFetcher, HttpFetcherOptions } from "./page-fetcher.ts";
+export type { CachedPage, RevalidationCache } from "./revalidation.ts";
 export { AdaptiveRateLimiter } from "./rate-limiter.ts";
 export type { HostRateStats, RateChange, RateLimiterOptions } from "./rate-limiter.ts";
 export { DEFAULT_RETRY_POLICY, decideRetry, isRetryable, retryDelay } from "./retry-policy.ts";

@@ -4,7 +4,7 @@
  * every hop (polite-hops.ts), retries, and a record of what the crawl got when recording.
  * Concurrency is not limited here: the engine caps requests in flight.
  */
-import { Agent } from "undici";
+import { Agent, type Dispatcher } from "undici";
 import { systemClock, type Clock } from "../core/index.ts";
 import { loadKey } from "./browser/load-key.ts";
 import { browserEngine, LazyBrowserPool } from "./browser-loader.ts";
@@ -16,7 +16,7 @@ import {
   type FetcherSettings,
   type HttpFetcherOptions,
 } from "./fetcher-options.ts";
-import { fetchOnce, type AttemptOptions } from "./http-attempt.ts";
+import { fetchOnce, type AttemptOptions, type AttemptResult } from "./http-attempt.ts";
 import { PoliteHops } from "./polite-hops.ts";
 import { ProxyPool, type ProxyEntry } from "./proxy-pool.ts";
 import { AdaptiveRateLimiter, type HostRateStats } from "./rate-limiter.ts";
@@ -26,6 +26,7 @@ import type { AttemptInfo, FetchRequest, FetchResponse, Fetcher, ProxyStats } fr
 import { hostOf, normalizeUrl } from "./url.ts";
 import { resolveHeaders } from "./request-headers.ts";
 import { endsTheRun } from "./proxy-errors.ts";
+import { conditionalHeaders, reusedPage, worthKeeping } from "./revalidation.ts";
 
 export { browserEngine } from "./browser-loader.ts";
 export type { HttpFetcherOptions } from "./fetcher-options.ts";
@@ -212,13 +213,15 @@ class PageFetcher {
             attemptOptions,
             this.options.capture,
           )
-        : await fetchOnce(via ? proxies!.dispatcher(via) : this.agent, url, attemptOptions);
+        : await this.fetchHttp(via ? proxies!.dispatcher(via) : this.agent, url, request, attemptOptions);
       if (via) proxies!.succeeded(via, page.status);
       if (sentAt !== undefined) {
         this.reportAttempt(url, attemptNo, sentAt, {
-          status: page.status,
+          // The wire's status: a reused page is 200 to the crawl, 304 in the stats.
+          status: page.notModified ? 304 : page.status,
           bytes: page.bytes,
           latencyMs: page.latencyMs,
+          ...(page.notModified && { notModified: true }),
         });
       }
       return { ...page, url: request.url, retries: attemptNo };
@@ -235,6 +238,37 @@ class PageFetcher {
       }
       throw failure;
     }
+  }
+
+  /**
+   * A page over HTTP; with `cache: revalidate`, a GET asks with the validators of the page stored
+   * before and a 304 gives that page back (a 304 whose body is gone: fetched again in full).
+   */
+  private async fetchHttp(
+    dispatcher: Dispatcher,
+    url: string,
+    request: FetchRequest,
+    options: AttemptOptions,
+  ): Promise<AttemptResult> {
+    const cache = this.options.revalidation;
+    if (!cache || request.body) return fetchOnce(dispatcher, url, options);
+    const cached = await cache.lookup(url);
+    const conditional = cached && conditionalHeaders(cached);
+    if (cached && conditional) {
+      const acceptStatuses = [...(options.acceptStatuses ?? []), 304];
+      const headers = { ...options.headers, ...conditional };
+      const answer = await fetchOnce(dispatcher, url, { ...options, headers, acceptStatuses });
+      if (answer.status !== 304) return this.kept(url, answer);
+      const reused = await reusedPage(cached, answer);
+      if (reused) return reused;
+    }
+    return this.kept(url, await fetchOnce(dispatcher, url, options));
+  }
+
+  /** Keeps a page worth revalidating next run; hands it on. */
+  private async kept(url: string, page: AttemptResult): Promise<AttemptResult> {
+    if (worthKeeping(page)) await this.options.revalidation!.save(url, page);
+    return page;
   }
 
   /** Tells `onAttempt` about an attempt that reached the network. */

@@ -93,4 +93,6 @@ export interface Politeness {
   maxBodyBytes: number;
   /** @defaultValue 10 */
   maxRedirects: number;
+  /** `revalidate`: pages are kept between runs and revisited with their validators (none: off). */
+  cache?: "revalidate";
 }

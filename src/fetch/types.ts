@@ -69,6 +69,8 @@ export interface FetchResponse {
   retries: number;
   /** Milliseconds from the start of the last attempt to the end of its body. */
   latencyMs: number;
+  /** The site answered 304 (`cache: revalidate`): the body is the one stored by an earlier run. */
+  notModified?: boolean;
 }
 
 /** What the engine learns about every single attempt, for stats. */
@@ -81,6 +83,8 @@ export interface AttemptInfo {
   latencyMs: number;
   /** 0 for the first attempt of a request. */
   attempt: number;
+  /** Answered 304: a stored page was reused (`cache: revalidate`). */
+  notModified?: boolean;
 }
 
 /** Fetches pages; implementations own pools, politeness and retries. */

@@ -84,6 +84,7 @@ function compilePoliteness(p: AnyDefinition["politeness"]): Politeness {
     retryStatuses: p.retry_statuses,
     maxBodyBytes: parseSize(p.max_body),
     maxRedirects: p.max_redirects,
+    ...(p.cache === "revalidate" && { cache: "revalidate" as const }),
   };
 }
 

@@ -73,6 +73,8 @@ export const politenessSchema = z.strictObject({
   retry_statuses: retryStatusesSchema.default([...FETCH_DEFAULTS.retry.retryStatuses]),
   max_body: sizeSchema.default(sizeText(FETCH_DEFAULTS.maxBodyBytes)),
   max_redirects: z.number().int().min(0).max(50).default(FETCH_DEFAULTS.maxRedirects),
+  /** `revalidate`: revisits ask with the validators of the page stored by the last run (304: reused). */
+  cache: z.enum(["off", "revalidate"]).default("off"),
 });
 
 /** The browser engine: how many pages at once, when contexts are renewed, what is not loaded. */
@@ -172,6 +174,12 @@ function crossCheck(def: unknown, ctx: z.RefinementCtx): void {
       if (typeof target === "string" && !pageNames.includes(target)) {
         const message = `unknown page type "${target}" (pages: ${pageNames.join(", ")})`;
         ctx.addIssue({ code: "custom", path: ["pages", pageName, "follow", i, "page"], message });
+      }
+      const targetPage = typeof target === "string" ? pages[target] : undefined;
+      const targetEngine = (isObject(targetPage) ? targetPage.engine : undefined) ?? def.engine ?? "http";
+      if (isObject(rule) && rule.method === "POST" && targetEngine === "browser") {
+        const message = `a POST follow rule is fetched over HTTP, but the page type "${String(target)}" uses the browser`;
+        ctx.addIssue({ code: "custom", path: ["pages", pageName, "follow", i, "method"], message });
       }
     });
   }

@@ -340,4 +340,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX requests_failed ON requests (run_id, reason, url) WHERE state = 'failed';
     `,
   },
+  {
+    version: 12,
+    name: "validators of revisited pages",
+    sql: `
+      -- cache: revalidate keeps, per scraper and URL, the last 200 response's validators and its
+      -- body (a blob of the blob store, by SHA-256): the next run asks with If-None-Match /
+      -- If-Modified-Since and reuses the body on a 304. Kept across runs, so not tied to one.
+      CREATE TABLE page_validators (
+        scraper TEXT NOT NULL,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        final_url TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        body_sha256 TEXT NOT NULL,
+        stored_at INTEGER NOT NULL,
+        PRIMARY KEY (scraper, url)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

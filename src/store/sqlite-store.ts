@@ -6,6 +6,7 @@ import { SqliteRequestQueue } from "./sqlite-queue.ts";
 import { SqliteRecordStore } from "./sqlite-records.ts";
 import { SqliteRunStore } from "./sqlite-run-store.ts";
 import { SqliteScheduleStore } from "./sqlite-schedules.ts";
+import { SqliteValidatorStore } from "./sqlite-validators.ts";
 import { SqliteLogStore, SqliteStepStore } from "./sqlite-steps-logs.ts";
 import type { Store } from "./types.ts";
 import { WorkerRequestQueue } from "./worker-request-queue.ts";
@@ -30,6 +31,7 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
     logs,
     schedules: new SqliteScheduleStore(db),
     captures: new SqliteCaptureStore(db),
+    validators: new SqliteValidatorStore(db),
     activity: new SqliteActivityStore(db),
     health: new SqliteHealthStore(db),
     integrityCheck: async () =>

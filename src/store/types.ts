@@ -7,6 +7,7 @@ import type { RecordStore } from "./record-types.ts";
 import type { RunStore } from "./run-types.ts";
 import type { ScheduleStore } from "./schedule-types.ts";
 import type { StepStore } from "./step-types.ts";
+import type { ValidatorStore } from "./validator-types.ts";
 export type {
   QueriedRecord,
   RecordFilter,
@@ -39,6 +40,8 @@ export interface Store {
   logs: LogStore;
   schedules: ScheduleStore;
   captures: CaptureStore;
+  /** Validators and body references of `cache: revalidate`, per scraper and URL. */
+  validators: ValidatorStore;
   activity: ActivityStore;
   health: HealthStore;
   /** Result of `PRAGMA integrity_check` (or the backend's equivalent). */

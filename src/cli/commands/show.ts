@@ -34,7 +34,9 @@ export function register(program: Command): void {
             .map(([code, n]) => `${code}×${n}`)
             .join(" ");
           process.stdout.write(
-            `\nrequests ${stats.requests} (retries ${stats.retries}), ${((stats.bytes ?? 0) / 1e6).toFixed(1)} MB, ` +
+            `\nrequests ${stats.requests} (retries ${stats.retries}` +
+              `${stats.notModified ? `, ${stats.notModified} not modified` : ""}), ` +
+              `${((stats.bytes ?? 0) / 1e6).toFixed(1)} MB, ` +
               `${stats.pagesPerSecond} pages/s, latency p50 ${stats.latencyMs?.p50} ms p95 ${stats.latencyMs?.p95} ms\n` +
               `status codes: ${codes || "-"}\n`,
           );

@@ -87,6 +87,8 @@ export const RunStatsSchema = Type.Partial(
     requests: Type.Integer(),
     bytes: Type.Number(),
     retries: Type.Integer(),
+    /** Pages answered 304 and reused from the last run (`cache: revalidate`). */
+    notModified: Type.Integer(),
     statusCodes: Type.Record(Type.String(), Type.Integer()),
     reasons: Type.Record(Type.String(), Type.Integer()),
     latencyMs: Type.Object({ p50: Type.Number(), p95: Type.Number(), max: Type.Number() }),
