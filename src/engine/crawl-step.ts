@@ -154,9 +154,9 @@ export class CrawlStep {
       const added = await store.queue.enqueue(runId, requests, clock.now());
       if (added > 0) this.deps.progress.discovered(batch.target, added);
       // Links longer than max_url_length are skipped (and counted) even when they name a start URL;
-      // a link is a GET, never the same request as a POST.
+      // a POST is keyed on its URL and body, never the same request as a GET.
       for (const r of requests)
-        if (!r.body && r.url.length <= scraper.limits.maxUrlLength) this.links.queued(r.url);
+        if (r.url.length <= scraper.limits.maxUrlLength) this.links.queued(r.url, r.body);
     }
   }
 
@@ -326,7 +326,7 @@ export class CrawlStep {
         (added) => {
           if (added < 0) return progress.abandoned(request.target);
           // Committed: every one of these links is in the queue now, new or not.
-          for (const link of links) this.links.queued(link.url);
+          for (const link of links) this.links.queued(link.url, link.body);
           progress.ended(request.target, outcome.ok, records.length);
           progress.discovered(request.target, added);
           reportRequest(this.deps, request, outcome, { records: records.length, links: added, retried });

@@ -3,7 +3,7 @@
  * depth and URL-length limits. Links the limits keep out are counted and summed up in one line
  * at the end (a user asks why a page was never fetched).
  */
-import type { LogLevel } from "../core/index.ts";
+import type { LogLevel, RequestBody } from "../core/index.ts";
 import type { DiscoveredLink, RunLimits } from "../pipeline/index.ts";
 import type { NewRequest, QueuedRequest } from "../store/index.ts";
 import { SeenUrls } from "./seen-urls.ts";
@@ -21,9 +21,9 @@ export class LinkAdmission {
     private readonly log: (level: LogLevel, message: string) => void,
   ) {}
 
-  /** Notes a URL the store has queued: links to it are dropped from now on. */
-  queued(url: string): void {
-    this.seen.add(url);
+  /** Notes a request (URL, and body of a POST) the store has queued: links to it are dropped from now on. */
+  queued(url: string, body?: RequestBody): void {
+    this.seen.add(requestKey(url, body));
   }
 
   /** The links of a page fetched for `from` that may join the queue, as requests one level deeper. */
@@ -39,10 +39,11 @@ export class LinkAdmission {
     for (const link of links) {
       // Known already: most links of a link-heavy site. A stored URL is normalised, and
       // normalising is idempotent, so a link spelled exactly as one needs no normalising.
-      if (this.seen.has(link.url)) continue;
+      if (this.seen.has(requestKey(link.url, link.body))) continue;
       const url = this.normalizeUrl(link.url);
-      if (!url || onPage.has(url) || (url !== link.url && this.seen.has(url))) continue;
-      onPage.add(url);
+      const key = url && requestKey(url, link.body);
+      if (!url || !key || onPage.has(key) || (url !== link.url && this.seen.has(key))) continue;
+      onPage.add(key);
       if (url.length > limits.maxUrlLength) {
         this.unfollowed.length += 1;
         this.log(
@@ -57,6 +58,7 @@ export class LinkAdmission {
         target: from.target,
         depth,
         ...(link.lastmod !== undefined && { lastmod: link.lastmod }),
+        ...(link.body !== undefined && { body: link.body }),
       });
     }
     return accepted;
@@ -71,4 +73,13 @@ export class LinkAdmission {
     if (length > 0) parts.push(`${length} longer than max_url_length (${limits.maxUrlLength})`);
     if (parts.length > 0) this.log("info", `links not followed: ${parts.join("; ")}`);
   }
+}
+
+/**
+ * What the seen-set keys a request on: its URL for a GET; URL, body type and body for a POST (two
+ * POSTs to one URL with other bodies are two requests, as in the queue). A space never occurs in a
+ * serialised URL, so no GET's key is a POST's.
+ */
+function requestKey(url: string, body: RequestBody | undefined): string {
+  return body === undefined ? url : `${url} POST ${body.type} ${body.text}`;
 }

@@ -9,6 +9,7 @@ import { buildRecord, finish, MISSING, readFact, trimmed } from "./fields.ts";
 import type { ExtractWarnings, FieldHits } from "./fields.ts";
 import type { FieldMap, FieldOptions, PageFacts } from "./field-spec.ts";
 import { resolveUrl } from "./convert.ts";
+import { followBody } from "./follow-body.ts";
 import type { FollowRule, FoundLink } from "./links.ts";
 
 /** The function extensions of RFC 9535 (the library evaluates an unknown one to nothing, silently). */
@@ -126,11 +127,12 @@ export function extractJsonLinks(
     if (rule.json === undefined) return;
     const before = links.length;
     const pattern = rule.pattern === undefined ? null : new RegExp(rule.pattern);
+    const post = followBody(rule);
     for (const value of selectJson(body, rule.json)) {
       if (typeof value !== "string" || value.trim() === "") continue;
       const url = resolveUrl(value, baseUrl);
       if (url !== null && /^https?:/.test(url) && (pattern === null || pattern.test(url)))
-        links.push({ url, page: rule.page });
+        links.push(post ? { url, page: rule.page, body: post } : { url, page: rule.page });
     }
     if (found) found[offset + i]! += links.length - before;
   });

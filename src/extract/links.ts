@@ -2,7 +2,9 @@ import type { CheerioAPI } from "cheerio/slim";
 import { compile, selectAll } from "css-select";
 import { isTraversal, parse, type Selector } from "css-what";
 import type { AnyNode, Element } from "domhandler";
+import type { RequestBody } from "../core/index.ts";
 import { resolveUrl } from "./convert.ts";
+import { followBody, type FollowPost } from "./follow-body.ts";
 import { evaluateXPath } from "./xpath.ts";
 
 /**
@@ -16,8 +18,9 @@ import { evaluateXPath } from "./xpath.ts";
  * - `{ json, page }` (JSON pages): the strings the JSONPath selects.
  * - `{ template, page }`: the next page of a numbered series (see `templateLinks`); the
  *   other extractors skip these rules.
+ * - Any of them with `method: POST` (and `form` or `body_json`): the links are POSTed that body.
  */
-export interface FollowRule {
+export interface FollowRule extends FollowPost {
   css?: string;
   xpath?: string;
   json?: string;
@@ -33,6 +36,8 @@ export interface FollowRule {
 export interface FoundLink {
   url: string;
   page: string;
+  /** The POST body of a rule with `method: POST`; absent: a GET. */
+  body?: RequestBody;
 }
 
 /**
@@ -151,9 +156,11 @@ export function extractLinks(
     const before = links.length;
     const pattern = rule.pattern === undefined ? null : new RegExp(rule.pattern);
     const attr = rule.attr ?? "href";
+    const body = followBody(rule);
     const add = (raw: string | undefined) => {
       const url = absoluteHttpUrl(raw, baseUrl);
-      if (url !== null && (pattern === null || pattern.test(url))) links.push({ url, page: rule.page });
+      if (url !== null && (pattern === null || pattern.test(url)))
+        links.push(body ? { url, page: rule.page, body } : { url, page: rule.page });
     };
     if (rule.xpath !== undefined) xpathLinks($, rule.xpath, attr).forEach(add);
     else for (const node of selectFromRoot($, rule.css ?? "a[href]")) add($(node).attr(attr));

@@ -3,6 +3,7 @@
  * from page n, as long as page n yielded records. Pure, so it runs on parse threads too.
  */
 import { resolveUrl } from "./convert.ts";
+import { followBody } from "./follow-body.ts";
 import type { FollowRule, FoundLink } from "./links.ts";
 
 /** The placeholder a template holds exactly once. */
@@ -52,7 +53,8 @@ export function templateLinks(
     if (rule.template === undefined) return;
     const next = templateUrl(rule.template, pageNumberOf(rule.template, url) + 1, url);
     if (next === null || !/^https?:/.test(next)) return;
-    links.push({ url: next, page: rule.page });
+    const body = followBody(rule);
+    links.push(body ? { url: next, page: rule.page, body } : { url: next, page: rule.page });
     if (found) found[offset + i]! += 1;
   });
   return links;

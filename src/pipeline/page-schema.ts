@@ -76,6 +76,23 @@ function checkTemplateAlone(
   }
 }
 
+/** A follow rule's body needs `method: POST`, and is a form or a JSON document, not both. */
+function checkFollowPost(
+  rule: { method?: string; form?: unknown; body_json?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  if (rule.form !== undefined && rule.body_json !== undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["body_json"],
+      message: 'a POST sends "form" or "body_json", not both',
+    });
+  for (const key of ["form", "body_json"] as const) {
+    if (rule[key] !== undefined && rule.method !== "POST")
+      ctx.addIssue({ code: "custom", path: [key], message: `"${key}" is a POST body: add method: POST` });
+  }
+}
+
 /** `records.each` in its long form: exactly one of `css`, `xpath` (HTML pages), `json` (JSON pages). */
 const eachOptionsSchema = z
   .strictObject({ css: cssSchema.optional(), xpath: xpathSchema.optional(), json: jsonPathSchema.optional() })
@@ -101,9 +118,16 @@ export const followRuleSchema = z
     pattern: regexSchema.optional(),
     page: pageNameSchema,
     attr: z.string().min(1).optional(),
+    /** `POST`: the links found are POSTed, with `form` or `body_json` (an empty form without either). */
+    method: z.literal("POST").optional(),
+    /** Form fields of a POST, sent urlencoded in this order. */
+    form: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    /** A JSON document a POST sends (`json` is the rule's JSONPath). */
+    body_json: z.json().optional(),
   })
   .superRefine(checkOneSelector)
   .superRefine(checkTemplateAlone)
+  .superRefine(checkFollowPost)
   .refine(
     (rule) =>
       SELECTOR_KEYS.some((key) => rule[key] !== undefined) ||

@@ -2,7 +2,7 @@
  * What a loaded scraper looks like to the engine: a compiled plan, independent of whether it came
  * from YAML or from `defineScraper` in TypeScript.
  */
-import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
+import type { ExportFormat, RequestBody, ScrapedRecord } from "../core/index.ts";
 import type { EachSpec, ExtractWarnings, FieldMap, FollowRule } from "../extract/index.ts";
 import type { BrowserLoad, BrowserSettings, Politeness, ProxySettings } from "../fetch/index.ts";
 import type { RequestHeaders } from "./request-headers.ts";
@@ -32,6 +32,8 @@ export interface DiscoveredLink {
   page: string;
   /** A sitemap's `<lastmod>` for the URL: queued with it, handed to the page as `lastmod`. */
   lastmod?: string;
+  /** The POST body of a follow rule with `method: POST`: URL and body are the request. */
+  body?: RequestBody;
 }
 
 /** What parsing one page yields. */
