@@ -13,7 +13,8 @@
  * 3,000), `--quick` (2,000 pages and 1,000 products), `--repeat R` (default 3), `--shapes
  * forward,links`, `--latencies 0,20` (ms), `--memory 20000,50000,100000` (products of the memory
  * part; default none), `--memory-repeat R` (default `--repeat`), `--browser-pages N`,
- * `--no-browser`, `--no-throttle`, `--trawl DIR` (the checkout whose `bin/trawl.js` is measured; default this one).
+ * `--no-browser`, `--no-throttle`, `--trawl DIR` (the checkout whose `bin/trawl.js` is measured; default this one),
+ * `--revisit` (only the revisit scenario, `revisit-bench.ts`, on `--products` at each `--latencies`).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -22,6 +23,7 @@ import { parseArgs } from "node:util";
 import { booksForPages, crawlPages, writeBenchScraper } from "./bench-scraper.ts";
 import { browserBench } from "./browser-bench.ts";
 import { throttleBench } from "./throttle-bench.ts";
+import { revisitBench } from "./revisit-bench.ts";
 import { startBenchSite } from "./demo-server.ts";
 import { linkCatalogue, linkCataloguePages } from "./link-catalogue.ts";
 import {
@@ -53,6 +55,8 @@ interface BenchOptions {
   trawlBin: string;
   /** The checkout it belongs to. */
   trawlCheckout: string | undefined;
+  /** Only the revisit scenario (`--revisit`). */
+  revisit: boolean;
 }
 
 const DEFAULT_PAGES = 20_000;
@@ -104,6 +108,7 @@ function benchOptions(args: string[]): BenchOptions {
       "no-browser": { type: "boolean", default: false },
       "no-throttle": { type: "boolean", default: false },
       trawl: { type: "string" },
+      revisit: { type: "boolean", default: false },
     },
   });
   const repeat = values.repeat === undefined ? DEFAULT_REPEAT : positiveInt(values.repeat, "--repeat");
@@ -136,6 +141,7 @@ function benchOptions(args: string[]): BenchOptions {
     throttle: !values["no-throttle"],
     trawlBin: trawlBinOf(values.trawl),
     trawlCheckout: values.trawl,
+    revisit: values.revisit,
   };
 }
 
@@ -277,6 +283,14 @@ async function main(): Promise<void> {
       "warning: trawl runs from its sources through tsx (run `npm run build:cli` first)\n",
     );
   try {
+    if (options.revisit) {
+      const cwd = options.trawlCheckout ?? join(import.meta.dirname, "..");
+      for (const latencyMs of options.latencies)
+        process.stdout.write(
+          `${await revisitBench(options.products, latencyMs, options.trawlBin, cwd, tmp)}\n`,
+        );
+      return;
+    }
     const scenarios: ScenarioSummary[] = [];
     for (const shape of options.shapes)
       for (const latencyMs of options.latencies)

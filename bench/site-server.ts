@@ -1,12 +1,14 @@
 /**
  * The bench's site, run as its own process by `demo-server.ts`: one catalogue shape on a free
  * loopback port, every answer held back `--latency` ms (a remote site's round trip), keep-alive
- * and `Content-Length` on every response.
+ * and `Content-Length` on every response. A 200 carries an `ETag` (its body's hash) and a request
+ * whose `If-None-Match` names it gets a `304` (the revisit scenario, `revisit-bench.ts`).
  *
  * `node --import tsx bench/site-server.ts --shape forward|links --size N [--latency MS]`, where N
  * is books per category (forward: the demo bookshop without faults) or products in all (links:
  * `link-catalogue.ts`). Prints `listening on http://127.0.0.1:PORT` on stderr; SIGINT stops it.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
@@ -30,10 +32,14 @@ function answer(routes: DemoRoutes, req: IncomingMessage): DemoResponse {
   return routes(path, new URLSearchParams()) ?? notFound(path);
 }
 
-function send(res: ServerResponse, response: DemoResponse): void {
+function send(req: IncomingMessage, res: ServerResponse, response: DemoResponse): void {
   if (res.destroyed) return;
   const body = Buffer.from(response.body, "utf8");
+  const etag =
+    response.status === 200 ? `"${createHash("sha1").update(body).digest("base64url")}"` : undefined;
+  if (etag && req.headers["if-none-match"] === etag) return void res.writeHead(304, { ETag: etag }).end();
   res.writeHead(response.status, {
+    ...(etag && { ETag: etag }),
     "Content-Type": response.contentType ?? "text/html; charset=utf-8",
     "Content-Length": body.length,
     ...response.headers,
@@ -58,8 +64,8 @@ function main(): void {
   const routes = routesOf(shape, size);
   const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
     const response = answer(routes, req);
-    if (latency <= 0) return send(res, response);
-    setTimeout(() => send(res, response), latency);
+    if (latency <= 0) return send(req, res, response);
+    setTimeout(() => send(req, res, response), latency);
   });
   server.keepAliveTimeout = 10_000;
   server.listen(0, "127.0.0.1", () => {
