@@ -3,7 +3,7 @@
  * `If-None-Match` / `If-Modified-Since`, gets 304s and gives the same records; a page whose ETag
  * changed is fetched in full. The site is a fault-site route set answering 304 like a real server.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import type http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -145,5 +145,27 @@ describe("cache: revalidate", () => {
     const fourth = await run();
     expect(fourth.records).toEqual(third.records);
     expect(fourth.summary.stats.notModified).toBe(4);
+  }, 60_000);
+
+  it("fetches a page in full when its 304 finds the stored body gone", async () => {
+    // The blobs go (a data directory cleaned by hand); their rows stay.
+    for (const name of readdirSync(app.paths.blobs, { recursive: true, encoding: "utf8" }))
+      if (name.endsWith(".gz")) rmSync(join(app.paths.blobs, name));
+    asked.length = 0;
+    const fifth = await run();
+    expect(fifth.summary.error).toBeNull();
+    expect(fifth.summary.status).toBe("succeeded");
+    expect(fifth.records).toEqual([
+      { title: "Anchor", version: "1" },
+      { title: "Bell", version: "2" },
+      { title: "Candle", version: "1" },
+    ]);
+    expect(fifth.summary.stats.notModified).toBeUndefined();
+    // Each page: the conditional request (304), then the plain one (200).
+    const item1 = asked.filter((a) => a.path === "/rv/item/1");
+    expect(item1).toMatchObject([
+      { ifNoneMatch: '"item-1-v1"', status: 304 },
+      { ifNoneMatch: undefined, status: 200 },
+    ]);
   }, 60_000);
 });
