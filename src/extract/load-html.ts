@@ -1,6 +1,7 @@
 import { load } from "cheerio/slim";
 import type { CheerioAPI } from "cheerio/slim";
 import { parseDocument } from "htmlparser2";
+import type { Document } from "domhandler";
 
 export type { CheerioAPI };
 
@@ -27,7 +28,14 @@ const shared = load("", { xml: false });
  */
 export function loadHtml(html: string): CheerioAPI {
   // The very parse `load(html, { xml: false })` runs.
-  const document = parseDocument(html, shared._options);
+  return bindDocument(shared, parseDocument(html, shared._options));
+}
+
+/**
+ * `shared` (a cheerio instance made once) as if loaded from `document`: selections, `$.root()`,
+ * `$.html()` and `$.text()` default to it. Used for HTML and XML alike.
+ */
+export function bindDocument(shared: CheerioAPI, document: Document): CheerioAPI {
   const $ = function (
     this: unknown,
     selector?: unknown,

@@ -7,6 +7,7 @@
 import { load } from "cheerio/slim";
 import type { CheerioAPI } from "cheerio/slim";
 import { parseDocument } from "htmlparser2";
+import { bindDocument } from "./load-html.ts";
 import { markXmlDocument } from "./xpath-dom.ts";
 
 /** One cheerio instance for every XML body, as `loadHtml` does for HTML (see there why). */
@@ -19,14 +20,5 @@ const shared = load("", { xml: true });
 export function loadXml(xml: string): CheerioAPI {
   const document = parseDocument(xml, shared._options);
   markXmlDocument(document);
-  const $ = function (
-    this: unknown,
-    selector?: unknown,
-    context?: unknown,
-    root: unknown = document,
-    options?: unknown,
-  ) {
-    return (shared as (...args: unknown[]) => unknown)(selector, context, root, options);
-  } as CheerioAPI;
-  return Object.assign($, shared, { _root: document, prototype: shared.prototype });
+  return bindDocument(shared, document);
 }
