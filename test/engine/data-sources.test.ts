@@ -2,40 +2,17 @@
  * Crawls of sources other than CSS-scraped HTML, against the fixture site: an HTML catalogue read
  * only by XPath, and (below) a paginated JSON API read by JSONPath.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App, describeRun, replayRun } from "../../src/app/index.ts";
-import { loadScraper } from "../../src/pipeline/index.ts";
+import { describe, expect, it } from "vitest";
+import { describeRun, replayRun } from "../../src/app/index.ts";
 import { API_ITEMS, XPATH_PRODUCTS } from "../fixtures/data-routes.ts";
-import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+import { useSiteApp } from "./site-app.ts";
 
-let dir: string;
-let site: FaultSite;
-let app: App;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "trawl-sources-"));
-  site = await startFaultSite();
-  app = await App.open({ home: join(dir, "home") });
-});
-
-afterAll(async () => {
-  await app.close();
-  await site.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const t = useSiteApp("trawl-sources-");
 
 /** Runs a definition (its text, `SITE` standing for the fixture site) and reads its crawl's records. */
 async function crawl(name: string, yaml: string) {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, yaml.replaceAll("SITE", site.url));
-  const run = await app.engine.run(await loadScraper(file));
-  const records: Record<string, unknown>[] = [];
-  for await (const record of app.store.records.read(run.id, 0))
-    records.push(record as Record<string, unknown>);
-  return { run, records, summary: await describeRun(app.store, run) };
+  const run = await t.app.engine.run(await t.scraper(name, yaml));
+  return { run, records: await t.records(run.id), summary: await describeRun(t.app.store, run) };
 }
 
 const XPATH_SHOP = `name: xpath-shop
@@ -111,11 +88,11 @@ describe("JSON sources", () => {
         title: item.title,
         price: Number(item.price.slice(1)),
         tags: [...item.tags],
-        url: `${site.url}/api/items/${item.id}`,
+        url: `${t.site.url}/api/items/${item.id}`,
       })),
     );
     expect(summary.pages).toMatchObject({ done: 3, failed: 0 });
-    expect(site.hits("/api/items?page=4")).toBe(0); // page 3's next is null
+    expect(t.site.hits("/api/items?page=4")).toBe(0); // page 3's next is null
     const [health] = summary.selectors;
     expect(health).toMatchObject({ pageType: "api", pages: 3, records: 6 });
     expect(health!.selectors).toContainEqual({
@@ -142,7 +119,7 @@ describe("JSON sources", () => {
     expect(run.status).toBe("succeeded");
     expect(records.map((r) => r.id).sort()).toEqual([5, 6]);
     expect(summary.errors.map((e) => [e.reason, e.count])).toEqual([["not_json", 1]]);
-    const warnings = (await app.store.logs.list(run.id, { level: "warn" })).map((l) => l.message);
+    const warnings = (await t.app.store.logs.list(run.id, { level: "warn" })).map((l) => l.message);
     expect(warnings.some((m) => m.includes("/api/not-json") && m.includes("not_json"))).toBe(true);
   });
 
@@ -155,8 +132,8 @@ describe("JSON sources", () => {
     expect(run.status).toBe("succeeded");
     expect(records.map((r) => r.id).sort()).toEqual(API_ITEMS.map((item) => item.id));
     expect(summary.pages).toMatchObject({ done: 4, failed: 0 }); // page 4 is empty: the end
-    expect(site.hits("/api/items?page=4")).toBe(1);
-    expect(site.hits("/api/items?page=5")).toBe(0);
+    expect(t.site.hits("/api/items?page=4")).toBe(1);
+    expect(t.site.hits("/api/items?page=5")).toBe(0);
     expect(summary.selectors[0]!.selectors).toContainEqual({
       kind: "follow",
       name: "api",
@@ -172,19 +149,17 @@ describe("recordings of JSON and XPath crawls", () => {
     ["json", JSON_API.replace("START", "SITE/api/items?page=1"), 6],
     ["xpath", XPATH_SHOP, 3],
   ])("replay offline to exactly the recorded records, fetching nothing (%s)", async (name, yaml, count) => {
-    const file = join(dir, `${name}-recorded.yaml`);
-    writeFileSync(file, yaml.replaceAll("SITE", site.url));
-    const scraper = await loadScraper(file);
-    const run = await app.engine.create(scraper, { record: true });
-    expect((await app.engine.execute(run.id, scraper)).status).toBe("succeeded");
-    const hits = site.log().length;
-    const report = await replayRun(app, run.id);
+    const scraper = await t.scraper(`${name}-recorded`, yaml);
+    const run = await t.app.engine.create(scraper, { record: true });
+    expect((await t.app.engine.execute(run.id, scraper)).status).toBe("succeeded");
+    const hits = t.site.log().length;
+    const report = await replayRun(t.app, run.id);
     expect(report).toMatchObject({
       status: "succeeded",
       identical: true,
       missing: [],
       counts: { recorded: count, replayed: count },
     });
-    expect(site.log().length).toBe(hits);
+    expect(t.site.log().length).toBe(hits);
   });
 });

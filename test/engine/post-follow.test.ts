@@ -4,18 +4,10 @@
  * with the same form. Every URL + body is one request, fetched once, to the exact records; a body
  * without `method: POST`, two bodies, or a POST to a browser page type are definition errors.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App } from "../../src/app/index.ts";
-import { loadScraper } from "../../src/pipeline/index.ts";
-import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+import { describe, expect, it } from "vitest";
+import { useSiteApp } from "./site-app.ts";
 
-let dir: string;
-let site: FaultSite;
-let app: App;
 /** Requests to /pf/search: method, query and body, in arrival order. */
 const received: string[] = [];
 
@@ -39,32 +31,16 @@ async function search(req: IncomingMessage, res: ServerResponse): Promise<void> 
   reply(res, `<html><body><h1>${heading}</h1>${req.method === "POST" ? CATEGORY_LINKS : ""}</body></html>`);
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "trawl-post-follow-"));
-  site = await startFaultSite({
-    routes: {
-      "/pf/home": (_req, res) => reply(res, `<html><body>${CATEGORY_LINKS}</body></html>`),
-      "/pf/search": (req, res) => void search(req, res),
-    },
-  });
-  app = await App.open({ home: join(dir, "home") });
+const t = useSiteApp("trawl-post-follow-", {
+  routes: {
+    "/pf/home": (_req, res) => reply(res, `<html><body>${CATEGORY_LINKS}</body></html>`),
+    "/pf/search": (req, res) => void search(req, res),
+  },
 });
-
-afterAll(async () => {
-  await app.close();
-  await site.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function scraperOf(name: string, yaml: string) {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, yaml.replaceAll("SITE", site.url));
-  return loadScraper(file);
-}
 
 describe("POST follow rules", () => {
   it("POST each link with the rule's body, once per URL and body, to the exact records", async () => {
-    const scraper = await scraperOf(
+    const scraper = await t.scraper(
       "post-follow",
       `name: post-follow
 start: SITE/pf/home
@@ -82,7 +58,7 @@ pages:
 politeness: { rate_per_host: 1000, robots: ignore, concurrency: 1 }
 `,
     );
-    const run = await app.engine.run(scraper);
+    const run = await t.app.engine.run(scraper);
     expect(run.status).toBe("succeeded");
     const expected = [
       "GET a",
@@ -92,9 +68,7 @@ politeness: { rate_per_host: 1000, robots: ignore, concurrency: 1 }
       'POST a {"q":"lantern"}',
       'POST b {"q":"lantern"}',
     ];
-    const records: string[] = [];
-    for await (const record of app.store.records.read(run.id, 0))
-      records.push((record as { heading: string }).heading);
+    const records = (await t.records(run.id)).map((record) => record.heading as string);
     expect(records.sort()).toEqual([...expected].sort());
     expect(received.sort()).toEqual([...expected].sort()); // none fetched twice
   });
@@ -106,17 +80,17 @@ pages:
   home: { follow: [{ css: a.cat, page: results, form: { q: a } }] }
   results: { record: { t: h1 } }
 `;
-    await expect(scraperOf("no-method", noMethod)).rejects.toThrow(
+    await expect(t.scraper("no-method", noMethod)).rejects.toThrow(
       /follow\.0\.form: "form" is a POST body: add method: POST/,
     );
     const both = noMethod.replace("form: { q: a }", "method: POST, form: { q: a }, body_json: { q: a }");
-    await expect(scraperOf("both", both)).rejects.toThrow(
+    await expect(t.scraper("both", both)).rejects.toThrow(
       /follow\.0\.body_json: a POST sends "form" or "body_json", not both/,
     );
     const browser = noMethod
       .replace("form: { q: a }", "method: POST")
       .replace("results: { record", "results: { engine: browser, record");
-    await expect(scraperOf("browser", browser)).rejects.toThrow(
+    await expect(t.scraper("browser", browser)).rejects.toThrow(
       /follow\.0\.method: a POST follow rule is fetched over HTTP, but the page type "results" uses the browser/,
     );
   });

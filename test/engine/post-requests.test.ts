@@ -5,22 +5,15 @@
  * a run stopped mid-crawl and resumed POSTs no query twice, and its recording replays each POST
  * with the page its own body got.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PassThrough } from "node:stream";
-import { App, replayRun } from "../../src/app/index.ts";
+import { replayRun } from "../../src/app/index.ts";
 import { writeHar, type HarEntry } from "../../src/replay/har-export.ts";
 import { openRecording } from "../../src/replay/read-captures.ts";
-import { loadScraper } from "../../src/pipeline/index.ts";
 import { XPATH_PRODUCTS } from "../fixtures/data-routes.ts";
-import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+import { useSiteApp } from "./site-app.ts";
 
-let dir: string;
-let site: FaultSite;
-let app: App;
 /** Requests to /search and /api/search: method and body, in arrival order. */
 const received: string[] = [];
 
@@ -55,34 +48,15 @@ async function apiSearch(req: IncomingMessage, res: ServerResponse): Promise<voi
   reply(res, "application/json", JSON.stringify({ hits: matching(q).map(({ id, name }) => ({ id, name })) }));
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "trawl-post-"));
-  site = await startFaultSite({
-    routes: {
-      "/search": (req, res) => void search(req, res),
-      "/api/search": (req, res) => void apiSearch(req, res),
-    },
-  });
-  app = await App.open({ home: join(dir, "home") });
+const t = useSiteApp("trawl-post-", {
+  routes: {
+    "/search": (req, res) => void search(req, res),
+    "/api/search": (req, res) => void apiSearch(req, res),
+  },
 });
-
-afterAll(async () => {
-  await app.close();
-  await site.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function scraperOf(name: string, yaml: string) {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, yaml.replaceAll("SITE", site.url));
-  return loadScraper(file);
-}
 
 async function recordsOf(runId: string): Promise<Record<string, unknown>[]> {
-  const records: Record<string, unknown>[] = [];
-  for await (const record of app.store.records.read(runId, 0))
-    records.push(record as Record<string, unknown>);
-  return records.sort((a, b) => (a.id as number) - (b.id as number));
+  return (await t.records(runId)).sort((a, b) => (a.id as number) - (b.id as number));
 }
 
 const SEARCH_FORM = `name: search-form
@@ -104,20 +78,20 @@ politeness: { rate_per_host: 1000, robots: ignore, concurrency: 1 }
 
 describe("POST start requests", () => {
   it("POST a search form per query, once each even across a stop and a resume, to the exact records", async () => {
-    const scraper = await scraperOf("search-form", SEARCH_FORM);
-    const created = await app.engine.create(scraper, { record: true });
+    const scraper = await t.scraper("search-form", SEARCH_FORM);
+    const created = await t.app.engine.create(scraper, { record: true });
     // Stop as soon as the first request is done: the others are not all fetched yet.
     const stopped = new Promise<void>((resolve) => {
-      const unsubscribe = app.engine.bus.subscribe((event) => {
+      const unsubscribe = t.app.engine.bus.subscribe((event) => {
         if (event.type !== "request.finished" || event.runId !== created.id) return;
         unsubscribe();
-        void app.engine.stop(created.id).then(() => resolve());
+        void t.app.engine.stop(created.id).then(() => resolve());
       });
     });
-    const first = app.engine.execute(created.id, scraper);
+    const first = t.app.engine.execute(created.id, scraper);
     await stopped;
     expect((await first).status).toBe("paused");
-    const resumed = await app.engine.execute(created.id, scraper);
+    const resumed = await t.app.engine.execute(created.id, scraper);
     expect(resumed.status).toBe("succeeded");
     expect(await recordsOf(created.id)).toEqual(
       [...matching("lantern"), ...matching("ro")].map(({ id, name }) => ({ id, name })),
@@ -126,15 +100,15 @@ describe("POST start requests", () => {
     expect(received.filter((r) => r.startsWith("GET "))).toEqual(["GET "]);
 
     // Offline, each POST gets the page its own body got, and the GET its own.
-    const replay = await replayRun(app, created.id);
+    const replay = await replayRun(t.app, created.id);
     expect(replay).toMatchObject({ identical: true, missing: [], counts: { recorded: 2, replayed: 2 } });
 
     // The HAR export shows the POSTs as POSTs, with their bodies.
     let har = "";
     const out = new PassThrough().on("data", (chunk: Buffer) => (har += chunk.toString()));
-    await writeHar(await openRecording(app.store, app.paths.blobs, created.id), out);
+    await writeHar(await openRecording(t.app.store, t.app.paths.blobs, created.id), out);
     const entries = (JSON.parse(har) as { log: { entries: HarEntry[] } }).log.entries;
-    const searches = entries.filter((e) => e.request.url === `${site.url}/search`).map((e) => e.request);
+    const searches = entries.filter((e) => e.request.url === `${t.site.url}/search`).map((e) => e.request);
     expect(searches.map((r) => [r.method, r.postData?.text ?? null]).sort()).toEqual([
       ["GET", null],
       ["POST", "q=lantern"],
@@ -147,7 +121,7 @@ describe("POST start requests", () => {
 
   it("POST a JSON document to an API read by JSONPath", async () => {
     received.length = 0;
-    const scraper = await scraperOf(
+    const scraper = await t.scraper(
       "search-api",
       `name: search-api
 start: { url: SITE/api/search, method: POST, json: { q: o } }
@@ -162,7 +136,7 @@ pages:
 politeness: { rate_per_host: 1000, robots: ignore }
 `,
     );
-    const run = await app.engine.run(scraper);
+    const run = await t.app.engine.run(scraper);
     expect(run.status).toBe("succeeded");
     expect(await recordsOf(run.id)).toEqual(matching("o").map(({ id, name }) => ({ id, name })));
     expect(received).toEqual(['POST {"q":"o"}']);
@@ -173,7 +147,7 @@ politeness: { rate_per_host: 1000, robots: ignore }
 start: { url: SITE/search, method: POST, form: { q: a }, json: { q: a } }
 pages: { results: { record: { t: h1 } } }
 `;
-    await expect(scraperOf("both", both)).rejects.toThrow(
+    await expect(t.scraper("both", both)).rejects.toThrow(
       /start\.json: a POST sends "form" or "json", not both/,
     );
     const browser = `name: in-browser
@@ -183,7 +157,7 @@ targets:
 engine: browser
 pages: { results: { record: { t: h1 } } }
 `;
-    await expect(scraperOf("in-browser", browser)).rejects.toThrow(
+    await expect(t.scraper("in-browser", browser)).rejects.toThrow(
       /targets\.0\.start\.1: a POST start request is fetched over HTTP, but the start page type "results" uses the browser/,
     );
   });

@@ -4,45 +4,20 @@
  * when its run was created even after a newer one appears; bad start data refused before a run
  * exists.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App, replayRun } from "../../src/app/index.ts";
+import { describe, expect, it } from "vitest";
+import { replayRun } from "../../src/app/index.ts";
 import type { TrawlEvent } from "../../src/core/index.ts";
 import { publishDataset } from "../../src/datasets/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { XPATH_PRODUCTS } from "../fixtures/data-routes.ts";
-import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+import { useSiteApp } from "./site-app.ts";
 
-let dir: string;
-let site: FaultSite;
-let app: App;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "trawl-start-data-"));
-  site = await startFaultSite();
-  app = await App.open({ home: join(dir, "home") });
-});
-
-afterAll(async () => {
-  await app.close();
-  await site.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Writes a file of the test folder, `SITE` standing for the fixture site; returns its path. */
-function write(name: string, text: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, text.replaceAll("SITE", site.url));
-  return file;
-}
+const t = useSiteApp("trawl-start-data-");
+const write = t.write;
 
 async function recordsOf(runId: string): Promise<Record<string, unknown>[]> {
-  const records: Record<string, unknown>[] = [];
-  for await (const record of app.store.records.read(runId, 0))
-    records.push(record as Record<string, unknown>);
-  return records.sort((a, b) => (a.id as number) - (b.id as number));
+  return (await t.records(runId)).sort((a, b) => (a.id as number) - (b.id as number));
 }
 
 /** A product page type: what every scraper here reads from `/xpath/item/<id>`. */
@@ -73,11 +48,11 @@ targets:
 pages:
 ${ITEM_PAGE}${POLITE}`,
     );
-    const run = await app.engine.run(await loadScraper(file));
+    const run = await t.app.engine.run(await loadScraper(file));
     expect(run.status).toBe("succeeded");
     expect(await recordsOf(run.id)).toEqual(expected([1, 2, 3]));
-    expect(run.options.startData?.files[join(dir, "products.csv")]).toMatch(/^[0-9a-f]{64}$/);
-    const paths = site.log().map((hit) => hit.path);
+    expect(run.options.startData?.files[join(t.dir, "products.csv")]).toMatch(/^[0-9a-f]{64}$/);
+    const paths = t.site.log().map((hit) => hit.path);
     expect(paths.filter((path) => path.startsWith("/xpath/item/")).sort()).toEqual([
       "/xpath/item/1",
       "/xpath/item/2",
@@ -92,20 +67,20 @@ describe("a start file changed before a resume", () => {
     const scraper = await loadScraper(
       write("changing.yaml", `name: changing\nstart: { file: changing.txt }\npages:\n${ITEM_PAGE}${POLITE}`),
     );
-    const created = await app.engine.create(scraper, { breakpoints: ["crawl"] });
+    const created = await t.app.engine.create(scraper, { breakpoints: ["crawl"] });
     const paused = new Promise<void>((resolve) =>
-      app.engine.bus.subscribe((event) => {
+      t.app.engine.bus.subscribe((event) => {
         if (event.type === "run.paused" && event.runId === created.id) resolve();
       }),
     );
-    const first = app.engine.execute(created.id, scraper);
+    const first = t.app.engine.execute(created.id, scraper);
     await paused;
-    await app.engine.stop(created.id);
+    await t.app.engine.stop(created.id);
     await first;
     write("changing.txt", "SITE/xpath/item/1\nSITE/xpath/item/3\n");
-    expect((await app.engine.execute(created.id, scraper)).status).toBe("succeeded");
+    expect((await t.app.engine.execute(created.id, scraper)).status).toBe("succeeded");
     expect(await recordsOf(created.id)).toEqual(expected([1, 3]));
-    const warnings = (await app.store.logs.list(created.id)).filter((line) => line.level === "warn");
+    const warnings = (await t.app.store.logs.list(created.id)).filter((line) => line.level === "warn");
     expect(warnings.map((line) => line.message)).toContain(
       "start file changing.txt changed since this run started: the URLs it lists now are added to those already queued",
     );
@@ -133,48 +108,48 @@ pages:
 ${ITEM_PAGE}${POLITE}`;
 
   it("starts from the latest version another scraper published; a resume and a replay keep that version", async () => {
-    const links = await app.engine.run(await loadScraper(write("links.yaml", LINKS)));
+    const links = await t.app.engine.run(await loadScraper(write("links.yaml", LINKS)));
     expect(links).toMatchObject({ status: "succeeded", datasetName: "product-links", datasetVersion: 1 });
 
     const scraper = await loadScraper(write("from-dataset.yaml", FROM_DATASET));
-    const created = await app.engine.create(scraper, { breakpoints: ["crawl"], record: true });
+    const created = await t.app.engine.create(scraper, { breakpoints: ["crawl"], record: true });
     expect(created.options.startData).toEqual({ datasets: { "product-links": 1 }, files: {} });
     const events: TrawlEvent[] = [];
     const paused = new Promise<void>((resolve) =>
-      app.engine.bus.subscribe((event) => {
+      t.app.engine.bus.subscribe((event) => {
         events.push(event);
         if (event.type === "run.paused" && event.runId === created.id) resolve();
       }),
     );
-    const first = app.engine.execute(created.id, scraper);
+    const first = t.app.engine.execute(created.id, scraper);
     await paused;
-    await app.engine.stop(created.id);
+    await t.app.engine.stop(created.id);
     expect((await first).pauseReason).toBe("breakpoint:crawl");
 
     // A newer version, listing one product only, appears before the run resumes.
     const newer = await publishDataset({
-      root: app.paths.datasets,
+      root: t.app.paths.datasets,
       name: "product-links",
       runId: "RUN-20260101-000000",
       scraper: "links",
-      records: [{ url: `${site.url}/xpath/item/2`, name: "Rope" }],
+      records: [{ url: `${t.site.url}/xpath/item/2`, name: "Rope" }],
     });
     expect(newer.version).toBe(2);
 
-    const resumed = await app.engine.execute(created.id, scraper);
+    const resumed = await t.app.engine.execute(created.id, scraper);
     expect(resumed.status).toBe("succeeded");
     expect(await recordsOf(created.id)).toEqual(expected([1, 2, 3]));
-    const logs = await app.store.logs.list(created.id);
+    const logs = await t.app.store.logs.list(created.id);
     expect(logs.map((line) => line.message)).toContain(
       "start URLs from dataset product-links (field url), version 1",
     );
 
     // Replayed offline, it reads the version the run read, as the recording has it.
-    const replay = await replayRun(app, created.id);
+    const replay = await replayRun(t.app, created.id);
     expect(replay).toMatchObject({ identical: true, missing: [], counts: { recorded: 3, replayed: 3 } });
 
     // A new run starts from the newer version.
-    const next = await app.engine.run(scraper);
+    const next = await t.app.engine.run(scraper);
     expect(await recordsOf(next.id)).toEqual(expected([2]));
   });
 });
@@ -215,9 +190,9 @@ describe("bad start data is refused before the run exists", () => {
   it.each(cases)("%s", async (_what, start, files, message) => {
     for (const [name, text] of Object.entries(files)) write(name, text);
     const scraper = await loadScraper(write("bad.yaml", `name: bad\nstart: ${start}\npages:\n${ITEM_PAGE}`));
-    const before = (await app.store.runs.list({ scraper: "bad" })).length;
-    const error = await app.engine.create(scraper).catch((e: unknown) => e);
+    const before = (await t.app.store.runs.list({ scraper: "bad" })).length;
+    const error = await t.app.engine.create(scraper).catch((e: unknown) => e);
     expect(error).toMatchObject({ message: expect.stringMatching(message), exitCode: 2 });
-    expect((await app.store.runs.list({ scraper: "bad" })).length).toBe(before);
+    expect((await t.app.store.runs.list({ scraper: "bad" })).length).toBe(before);
   });
 });

@@ -5,51 +5,21 @@
  */
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { App, describeRun, replayRun } from "../../src/app/index.ts";
-import { DefinitionError, loadScraper } from "../../src/pipeline/index.ts";
+import { DefinitionError } from "../../src/pipeline/index.ts";
 import { parseDefinitionYaml } from "../../src/pipeline/load-yaml.ts";
-import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
 import { ATOM_ENTRIES, RSS_ITEMS, SITEMAP_ITEMS, sitemapRoutes } from "../fixtures/sitemap-routes.ts";
+import { useSiteApp } from "./site-app.ts";
 
-let dir: string;
-let site: FaultSite;
-let app: App;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "trawl-xml-"));
-  site = await startFaultSite({ routes: sitemapRoutes({ itemDelayMs: 40 }) });
-  app = await App.open({ home: join(dir, "home") });
-});
-
-afterAll(async () => {
-  await app.close();
-  await site.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Writes a definition (`SITE` standing for the fixture site) and returns its file. */
-function definition(name: string, yaml: string): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, yaml.replaceAll("SITE", site.url));
-  return file;
-}
-
-async function recordsOf(home: App, runId: string): Promise<Record<string, unknown>[]> {
-  const records: Record<string, unknown>[] = [];
-  for await (const record of home.store.records.read(runId, 0))
-    records.push(record as Record<string, unknown>);
-  return records;
-}
+const t = useSiteApp("trawl-xml-", { routes: sitemapRoutes({ itemDelayMs: 40 }) });
 
 /** Runs a definition (recorded when `record`) and reads its crawl's records. */
 async function crawl(name: string, yaml: string, record = false) {
-  const scraper = await loadScraper(definition(name, yaml));
-  const run = await app.engine.execute((await app.engine.create(scraper, { record })).id, scraper);
-  return { run, records: await recordsOf(app, run.id), summary: await describeRun(app.store, run) };
+  const scraper = await t.scraper(name, yaml);
+  const run = await t.app.engine.execute((await t.app.engine.create(scraper, { record })).id, scraper);
+  return { run, records: await t.records(run.id), summary: await describeRun(t.app.store, run) };
 }
 
 const SITEMAP_CRAWL = `name: sitemap-items
@@ -69,7 +39,7 @@ politeness: { rate_per_host: 1000, concurrency: 2 }
 const sitemapRecords = () =>
   SITEMAP_ITEMS.map((item) => ({
     name: `Item ${item.id}`,
-    url: `${site.url}/sm/item/${item.id}`,
+    url: `${t.site.url}/sm/item/${item.id}`,
     lastmod: item.lastmod ?? null,
   }));
 
@@ -83,17 +53,17 @@ describe("sitemaps", () => {
     expect(records.sort(byUrl)).toEqual(sitemapRecords());
     // robots.txt, the index, its two sitemaps and nine items; the pattern kept /sm/about and /sm/contact out.
     expect(summary.pages).toMatchObject({ done: 13, failed: 0 });
-    expect(site.hits("/sm/about") + site.hits("/sm/contact")).toBe(0);
+    expect(t.site.hits("/sm/about") + t.site.hits("/sm/contact")).toBe(0);
     // Recorded: it replays offline to the same records, lastmod included, without a fetch.
-    const hits = site.log().length;
-    const report = await replayRun(app, run.id);
+    const hits = t.site.log().length;
+    const report = await replayRun(t.app, run.id);
     expect(report).toMatchObject({
       status: "succeeded",
       identical: true,
       missing: [],
       counts: { replayed: 9 },
     });
-    expect(site.log().length).toBe(hits);
+    expect(t.site.log().length).toBe(hits);
   });
 
   it("a format: xml page type reads sitemaps itself, following the text of <loc> by XPath", async () => {
@@ -119,11 +89,11 @@ politeness: { rate_per_host: 1000, robots: ignore }
     expect(run.status).toBe("succeeded");
     const expected = [
       ...SITEMAP_ITEMS.map((item) => ({
-        loc: `${site.url}/sm/item/${item.id}`,
+        loc: `${t.site.url}/sm/item/${item.id}`,
         lastmod: item.lastmod ?? null,
       })),
-      { loc: `${site.url}/sm/about`, lastmod: null },
-      { loc: `${site.url}/sm/contact`, lastmod: null },
+      { loc: `${t.site.url}/sm/about`, lastmod: null },
+      { loc: `${t.site.url}/sm/contact`, lastmod: null },
     ];
     const byLoc = (a: Record<string, unknown>, b: Record<string, unknown>) =>
       String(a.loc).localeCompare(String(b.loc));
@@ -156,7 +126,7 @@ politeness: { rate_per_host: 1000, robots: ignore }
     expect(records).toEqual(
       RSS_ITEMS.map((item) => ({
         title: item.title,
-        url: `${site.url}${item.path}`,
+        url: `${t.site.url}${item.path}`,
         author: item.creator,
         published: new Date(item.date).toISOString(),
         summary: item.summary,
@@ -188,7 +158,7 @@ politeness: { rate_per_host: 1000, robots: ignore }
       ATOM_ENTRIES.map((e) => ({
         id: e.id,
         title: e.title,
-        url: `${site.url}${e.path}`,
+        url: `${t.site.url}${e.path}`,
         updated: e.updated,
       })),
     );
@@ -245,8 +215,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("resume", () => {
   it("a sitemap crawl killed among its pages resumes to exactly the records, lastmod included", async () => {
-    const home = join(dir, "crashed");
-    const file = definition("sitemap-crash", SITEMAP_CRAWL.replace("concurrency: 2", "concurrency: 1"));
+    const home = join(t.dir, "crashed");
+    const file = t.write("sitemap-crash.yaml", SITEMAP_CRAWL.replace("concurrency: 2", "concurrency: 1"));
     const child = trawl(home, ["run", file]);
     const done = () => {
       try {
@@ -279,7 +249,7 @@ describe("resume", () => {
     const reopened = await App.open({ home });
     try {
       expect((await reopened.store.runs.get(runId))?.status).toBe("succeeded");
-      expect((await recordsOf(reopened, runId)).sort(byUrl)).toEqual(sitemapRecords());
+      expect((await t.records(runId, 0, reopened)).sort(byUrl)).toEqual(sitemapRecords());
     } finally {
       await reopened.close();
     }
