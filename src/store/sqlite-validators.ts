@@ -1,3 +1,5 @@
+import type { Statement } from "better-sqlite3";
+import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type { PageValidators, ValidatorStore } from "./validator-types.ts";
 
@@ -14,45 +16,39 @@ interface ValidatorRow {
 
 /** The validators of `cache: revalidate`, in SQLite (table `page_validators`). */
 export class SqliteValidatorStore implements ValidatorStore {
+  // Prepared once, on first use: every request of a revisit reads one row and writes one.
+  private select: Statement | undefined;
+  private upsert: Statement | undefined;
+
   constructor(private readonly db: SqliteDatabase) {}
 
   async get(scraper: string, url: string): Promise<PageValidators | undefined> {
     // Purpose: the validators a revisit of the URL sends, and where its stored body is.
-    const row = this.db
-      .prepare(`SELECT * FROM page_validators WHERE scraper = ? AND url = ?`)
-      .get(scraper, url) as ValidatorRow | undefined;
+    this.select ??= this.db.prepare(`SELECT * FROM page_validators WHERE scraper = ? AND url = ?`);
+    const row = this.select.get(scraper, url) as ValidatorRow | undefined;
     if (!row) return undefined;
-    return {
-      scraper: row.scraper,
-      url: row.url,
-      etag: row.etag,
-      lastModified: row.last_modified,
-      finalUrl: row.final_url,
-      headers: JSON.parse(row.headers) as Record<string, string>,
-      bodySha256: row.body_sha256,
-      storedAt: row.stored_at,
-    };
+    return { ...camelRow(row), headers: JSON.parse(row.headers) as Record<string, string> };
   }
 
   async put(v: PageValidators): Promise<void> {
     // Purpose: keep the latest 200 response's validators of the URL (one row per scraper and URL).
+    this.upsert ??= this.db.prepare(
+      `INSERT OR REPLACE INTO page_validators
+         (scraper, url, etag, last_modified, final_url, headers, body_sha256, stored_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const upsert = this.upsert;
     writeTransaction(this.db, () =>
-      this.db
-        .prepare(
-          `INSERT OR REPLACE INTO page_validators
-             (scraper, url, etag, last_modified, final_url, headers, body_sha256, stored_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          v.scraper,
-          v.url,
-          v.etag,
-          v.lastModified,
-          v.finalUrl,
-          JSON.stringify(v.headers),
-          v.bodySha256,
-          v.storedAt,
-        ),
+      upsert.run(
+        v.scraper,
+        v.url,
+        v.etag,
+        v.lastModified,
+        v.finalUrl,
+        JSON.stringify(v.headers),
+        v.bodySha256,
+        v.storedAt,
+      ),
     );
   }
 }
