@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import type { Writable } from "node:stream";
 import { WARCRecord, WARCSerializer, type WARCType } from "warcio";
+import { REQUEST_BODY_TYPES } from "../core/index.ts";
 import type { CaptureRecord } from "../store/index.ts";
 import type { ActionDetail, PageDetail, ResponseDetail, ScreenshotDetail } from "./capture-detail.ts";
 import {
@@ -42,7 +43,8 @@ const MAX_REMEMBERED_DOCUMENTS = 1000;
  * happened:
  * - an HTTP page: a `response` record of its status, headers and body (stored decoded to UTF-8,
  *   so `Content-Encoding` and `Transfer-Encoding` are dropped, `Content-Length` is the stored
- *   size and the `Content-Type` charset is `utf-8`), at its final URL after redirects;
+ *   size and the `Content-Type` charset is `utf-8`), at its final URL after redirects; a page
+ *   that answered a POST is preceded by a `request` record of the POST and its body;
  * - a browser page: a `conversion` record of the rendered DOM (`text/html`), with `WARC-Refers-To`
  *   the `response` record of its document when the network capture has it;
  * - a failed page: a `metadata` record with the reason;
@@ -97,7 +99,7 @@ async function recordsOf(
   const body = await bodyOf(recording, capture);
   switch (capture.kind) {
     case "page":
-      return [pageRecord(capture, capture.detail as unknown as PageDetail, body, documents)];
+      return pageRecords(capture, capture.detail as unknown as PageDetail, body, documents);
     case "response":
       return responseRecords(capture, capture.detail as unknown as ResponseDetail, body, documents);
     case "action":
@@ -107,16 +109,16 @@ async function recordsOf(
   }
 }
 
-function pageRecord(
+function pageRecords(
   capture: CaptureRecord,
   detail: PageDetail,
   body: Buffer | null,
   documents: Map<string, string>,
-): WARCRecord {
+): WARCRecord[] {
   const url = detail.finalUrl ?? capture.url ?? "";
   if (detail.error || !body) {
     const error = detail.error;
-    return makeRecord(
+    const failed = makeRecord(
       "metadata",
       url,
       capture.at,
@@ -127,27 +129,68 @@ function pageRecord(
         "fetch-status": error?.status ?? detail.status,
       }),
     );
+    return [failed];
   }
   if (detail.engine === "browser") {
     const document = documents.get(url);
     documents.delete(url);
-    return makeRecord(
+    const dom = makeRecord(
       "conversion",
       url,
       capture.at,
       { "Content-Type": "text/html; charset=utf-8", ...(document && { "WARC-Refers-To": document }) },
       body,
     );
+    return [dom];
   }
-  return WARCRecord.create(
+  const responseId = recordId();
+  const response = WARCRecord.create(
     {
       url,
       date: warcDate(capture.at),
       type: "response",
       warcVersion: WARC_VERSION,
-      warcHeaders: { "WARC-Record-ID": recordId() },
+      warcHeaders: { "WARC-Record-ID": responseId },
       statusline: statusLine(detail.status ?? 200, ""),
       httpHeaders: httpHeaders(detail.headers, body.length, true),
+    },
+    [body],
+  );
+  const posted = detail.request && URL.canParse(capture.url ?? url);
+  return posted ? [postRecord(capture, detail.request!, url, responseId), response] : [response];
+}
+
+/**
+ * The POST an HTTP page answered: a `request` record of its method, URL and body (a form or a
+ * JSON document, with its `Content-Type`), concurrent to the response when it was not
+ * redirected (a 303 after a POST answers a GET of another URL). The request headers the fetcher
+ * sent are not recorded (they may hold credentials): only those that describe the body.
+ */
+function postRecord(
+  capture: CaptureRecord,
+  request: NonNullable<PageDetail["request"]>,
+  responseUrl: string,
+  responseId: string,
+): WARCRecord {
+  const url = capture.url ?? responseUrl;
+  const target = new URL(url);
+  const body = Buffer.from(request.text);
+  return WARCRecord.create(
+    {
+      url,
+      date: warcDate(capture.at),
+      type: "request",
+      warcVersion: WARC_VERSION,
+      warcHeaders: {
+        "WARC-Record-ID": recordId(),
+        ...(url === responseUrl && { "WARC-Concurrent-To": responseId }),
+      },
+      statusline: `POST ${target.pathname}${target.search} HTTP/1.1`,
+      httpHeaders: [
+        ["host", target.host],
+        ["content-type", REQUEST_BODY_TYPES[request.type]],
+        ["content-length", String(body.length)],
+      ],
     },
     [body],
   );

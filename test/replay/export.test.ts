@@ -244,6 +244,48 @@ describe("export of a recording", () => {
     );
   });
 
+  it("writes a POSTed page as the request record of its method and body, then its response", async () => {
+    const run = await app.store.runs.create(
+      { scraper: "search", source: null, definitionHash: "h", targets: ["t"], steps: [], breakpoints: [] },
+      AT,
+    );
+    const search = `${SITE}/search?lang=en`;
+    const bodies = [
+      { type: "form", text: "q=caf%C3%A9&n=2" },
+      { type: "json", text: '{"q":"lamp"}' },
+    ] as const;
+    const pages = [...bodies.map((request) => ({ request })), {}].map((post, i) => ({
+      kind: "page" as const,
+      at: AT + i,
+      url: search,
+      detail: { engine: "http", finalUrl: search, status: 200, headers: {}, ...post },
+    }));
+    for (const page of pages) {
+      const blob = await blobs.put(`<h1>${JSON.stringify(page.detail)}</h1>`);
+      await app.store.captures.add(run.id, [{ ...page, blob: blob.sha256, size: blob.size }]);
+    }
+    const { records } = await exportWarc(run.id, "post.warc");
+    expect(records.map((r) => `${r.type} ${r.statusline ?? ""}`)).toEqual([
+      "warcinfo ",
+      "request POST /search?lang=en HTTP/1.1",
+      "response HTTP/1.1 200 OK",
+      "request POST /search?lang=en HTTP/1.1",
+      "response HTTP/1.1 200 OK",
+      "response HTTP/1.1 200 OK",
+    ]);
+    const [, form, formPage, json, jsonPage] = records;
+    expect(form!.uri).toBe(search);
+    expect(form!.payload.toString()).toBe("q=caf%C3%A9&n=2");
+    expect(form!.http("content-type")).toBe("application/x-www-form-urlencoded");
+    expect(form!.http("content-length")).toBe("15");
+    expect(form!.http("host")).toBe("shop.test");
+    expect(form!.warc("WARC-Concurrent-To")).toBe(formPage!.warc("WARC-Record-ID"));
+    expect(json!.payload.toString()).toBe('{"q":"lamp"}');
+    expect(json!.http("content-type")).toBe("application/json");
+    expect(json!.warc("WARC-Concurrent-To")).toBe(jsonPage!.warc("WARC-Record-ID"));
+    expect(jsonPage!.payload.toString()).toContain("lamp");
+  });
+
   it("writes HAR 1.2 entries for network responses and HTTP pages, grouped by page", async () => {
     const runId = await recordRun(app.store, blobs);
     const file = join(dir, "run.har");
