@@ -3,7 +3,14 @@ import { z } from "zod";
 import { FIELD_SOURCES, FIELD_TYPES } from "../extract/index.ts";
 import { actionSchema } from "./action-schema.ts";
 import { headerMapSchema } from "./request-headers.ts";
-import { cssSchema, jsonPathSchema, pageNameSchema, regexSchema, xpathSchema } from "./schema-primitives.ts";
+import {
+  cssSchema,
+  jsonPathSchema,
+  jsonPathString,
+  pageNameSchema,
+  regexSchema,
+  xpathSchema,
+} from "./schema-primitives.ts";
 
 /** The keys that say where a value is read from; at most one of them. */
 const SELECTOR_KEYS = ["css", "xpath", "json"] as const;
@@ -108,12 +115,24 @@ export const recordsSchema = z.strictObject({
   fields: fieldMapSchema,
 });
 
+/**
+ * A follow rule's `json`: its JSONPath. An object or array there is a POST body written with a
+ * start request's key: a follow rule sends it as `body_json`, which the error says, value and all.
+ */
+const followJsonSchema = jsonPathString({
+  error: (issue) =>
+    issue.input !== null && typeof issue.input === "object"
+      ? `a follow rule's "json" is the JSONPath its links are read by (like "$.next"); ` +
+        `a POST's JSON body is "body_json": write body_json: ${JSON.stringify(issue.input)} with method: POST`
+      : undefined,
+});
+
 /** A follow rule: by CSS selector, XPath or JSONPath, by URL pattern, or both. */
 export const followRuleSchema = z
   .strictObject({
     css: cssSchema.optional(),
     xpath: xpathSchema.optional(),
-    json: jsonPathSchema.optional(),
+    json: followJsonSchema.optional(),
     template: templateSchema.optional(),
     pattern: regexSchema.optional(),
     page: pageNameSchema,

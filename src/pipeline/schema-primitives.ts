@@ -119,11 +119,19 @@ export const xpathSchema = z
     if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
   });
 
+/**
+ * A JSONPath (RFC 9535) expression, checked to parse; `params` of `z.string` word the error of a
+ * value that is no string (see a follow rule's `json`).
+ */
+export function jsonPathString(params?: Parameters<typeof z.string>[0]) {
+  return z
+    .string(params)
+    .min(1, "expected a JSONPath like $.items[*]")
+    .superRefine((expression, ctx) => {
+      const problem = jsonPathProblem(expression);
+      if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
+
 /** A JSONPath (RFC 9535) expression, checked to parse. */
-export const jsonPathSchema = z
-  .string()
-  .min(1, "expected a JSONPath like $.items[*]")
-  .superRefine((expression, ctx) => {
-    const problem = jsonPathProblem(expression);
-    if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
-  });
+export const jsonPathSchema = jsonPathString();
