@@ -16,6 +16,7 @@ export function revalidationStore(store: Store, blobs: FileBlobStore, scraper: s
         lastModified: kept.lastModified,
         finalUrl: kept.finalUrl,
         headers: kept.headers,
+        bodySha256: kept.bodySha256,
         // A blob removed since (a data directory cleaned by hand): the page is fetched in full.
         body: () =>
           blobs.get(kept.bodySha256).then(
@@ -24,7 +25,7 @@ export function revalidationStore(store: Store, blobs: FileBlobStore, scraper: s
           ),
       };
     },
-    async save(url, page): Promise<void> {
+    async save(url, page): Promise<string> {
       const { sha256 } = await blobs.put(page.body);
       await store.validators.put({
         scraper,
@@ -36,6 +37,7 @@ export function revalidationStore(store: Store, blobs: FileBlobStore, scraper: s
         bodySha256: sha256,
         storedAt: Date.now(),
       });
+      return sha256;
     },
   };
 }

@@ -1,6 +1,12 @@
 import type { Clock, LogLevel, TrawlEvent } from "../core/index.ts";
 import { endsTheRun, type Fetcher, type FetchResponse } from "../fetch/index.ts";
-import type { CompiledPage, CompiledScraper, PageOutput, ScraperContext } from "../pipeline/index.ts";
+import type {
+  CompiledPage,
+  CompiledScraper,
+  ExtractionMemo,
+  PageOutput,
+  ScraperContext,
+} from "../pipeline/index.ts";
 import { PageParser } from "../pipeline/index.ts";
 import type { NewRequest, QueuedRequest, RequestOutcome, Store } from "../store/index.ts";
 import { CompletionBatch } from "./completion-batch.ts";
@@ -10,7 +16,8 @@ import { LinkAdmission } from "./link-admission.ts";
 import { reportRequest, retryNoteOf, type RetryNote } from "./request-report.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 import type { RunControls } from "./run-controls.ts";
-import { startRequests, type StartBatch } from "./start-urls.ts";
+import { enqueueStarts } from "./start-enqueue.ts";
+import type { StartBatch } from "./start-urls.ts";
 
 /** How the crawl step ended. */
 export type CrawlOutcome = "finished" | "stopped" | "cancelled";
@@ -39,6 +46,8 @@ export interface CrawlDeps {
   log(level: LogLevel, message: string): void;
   /** Threads that parse pages without code (0: all on this thread); see {@link PageParser}. */
   parseThreads: number;
+  /** Where extractions of kept bodies are kept (`cache: revalidate`), see {@link PageParser}. */
+  extractionMemo?: ExtractionMemo;
   /** Told of every page parsed, with what it yielded (selector health counts it). */
   parsed?(pageType: string, output: PageOutput): void;
   /** The start URLs, target by target in batches: the definition's, then its start sources'. */
@@ -80,7 +89,11 @@ export class CrawlStep {
 
   constructor(private readonly deps: CrawlDeps) {
     this.completions = new CompletionBatch(deps.store, deps.runId, () => deps.clock.now());
-    this.parser = new PageParser(deps.scraper, { threads: deps.parseThreads, log: deps.log });
+    this.parser = new PageParser(deps.scraper, {
+      threads: deps.parseThreads,
+      log: deps.log,
+      ...(deps.extractionMemo && { memo: deps.extractionMemo }),
+    });
     this.links = new LinkAdmission(deps.scraper.limits, deps.normalizeUrl, deps.log);
   }
 
@@ -90,12 +103,17 @@ export class CrawlStep {
     } finally {
       this.links.logUnfollowed();
       await this.parser.close();
+      const { reused } = this.parser;
+      if (reused > 0)
+        this.deps.log(
+          "info",
+          `cache: revalidate: ${reused} unchanged page(s) not parsed again, their kept records and links reused`,
+        );
     }
   }
 
   private async crawl(): Promise<CrawlOutcome> {
-    await this.enqueueStartUrls();
-    await this.enqueueSitemaps();
+    await enqueueStarts(this.deps, this.links);
     for (;;) {
       const { controls } = this.deps;
       if (this.fatal) throw this.fatal;
@@ -143,40 +161,6 @@ export class CrawlStep {
   private freeSlots(): number {
     const { concurrency } = this.deps.scraper.politeness;
     return Math.min(concurrency - this.fetching, 2 * concurrency - this.inFlight.size);
-  }
-
-  /** Enqueues the start URLs a batch at a time (start files and datasets may hold millions). */
-  private async enqueueStartUrls(): Promise<void> {
-    const { scraper, store, runId, clock } = this.deps;
-    for await (const batch of this.deps.startUrls()) {
-      const requests = startRequests(batch, scraper.startPage, this.deps.normalizeUrl, this.deps.log);
-      // Idempotent: a resumed run re-offers its start requests and the queue ignores known ones.
-      const added = await store.queue.enqueue(runId, requests, clock.now());
-      if (added > 0) this.deps.progress.discovered(batch.target, added);
-      // Links longer than max_url_length are skipped (and counted) even when they name a start URL;
-      // a POST is keyed on its URL and body, never the same request as a GET.
-      for (const r of requests)
-        if (r.url.length <= scraper.limits.maxUrlLength) this.links.queued(r.url, r.body);
-    }
-  }
-
-  /**
-   * Queues the first document of each sitemap start, as a request of its internal page type
-   * (pipeline's sitemap-start.ts): the sitemaps and the pages they list are then crawled, and
-   * resumed, like links. Idempotent as start URLs are.
-   */
-  private async enqueueSitemaps(): Promise<void> {
-    const { scraper, store, runId, clock } = this.deps;
-    for (const target of scraper.targets) {
-      const requests: NewRequest[] = (target.sitemaps ?? []).flatMap(({ url, pageType }) => {
-        const normalized = this.deps.normalizeUrl(url);
-        return normalized ? [{ url: normalized, pageType, target: target.name, depth: 0 }] : [];
-      });
-      if (requests.length === 0) continue;
-      const added = await store.queue.enqueue(runId, requests, clock.now());
-      if (added > 0) this.deps.progress.discovered(target.name, added);
-      for (const r of requests) this.links.queued(r.url);
-    }
   }
 
   /**
@@ -363,6 +347,7 @@ export class CrawlStep {
         ...(request.lastmod != null && { lastmod: request.lastmod }),
       },
       this.deps.scraperContext,
+      response.bodySha256,
     );
     this.deps.parsed?.(request.pageType, output);
     return { status: response.status, records: output.records, links: output.links };

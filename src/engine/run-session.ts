@@ -3,6 +3,7 @@ import { describeError } from "../core/index.ts";
 import type { Fetcher } from "../fetch/index.ts";
 import type { CompiledScraper, ScraperContext, StepContext } from "../pipeline/index.ts";
 import type { RunControl, RunRecord, Store } from "../store/index.ts";
+import { keptExtractions } from "./kept-extractions.ts";
 import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
 import type { PageTypeHealth } from "../core/contract/runs.ts";
 import { checkCrawl } from "./crawl-verdict.ts";
@@ -183,6 +184,9 @@ export class RunSession {
       },
       log: (level, message) => this.log(level, message),
       parseThreads: this.deps.parseThreads,
+      ...(this.scraper.politeness.cache === "revalidate" && {
+        extractionMemo: keptExtractions(this.store, this.scraper.name),
+      }),
       parsed: (pageType, output) => this.selectors.count(pageType, output),
       startUrls: () =>
         startUrlBatches(this.scraper, this.run.options.startData, this.deps.startDatasets, (level, message) =>

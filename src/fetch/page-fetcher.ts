@@ -267,8 +267,8 @@ class PageFetcher {
 
   /** Keeps a page worth revalidating next run; hands it on. */
   private async kept(url: string, page: AttemptResult): Promise<AttemptResult> {
-    if (worthKeeping(page)) await this.options.revalidation!.save(url, page);
-    return page;
+    if (!worthKeeping(page)) return page;
+    return { ...page, bodySha256: await this.options.revalidation!.save(url, page) };
   }
 
   /** Tells `onAttempt` about an attempt that reached the network. */

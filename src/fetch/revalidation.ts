@@ -11,6 +11,8 @@ export interface CachedPage {
   lastModified: string | null;
   finalUrl: string;
   headers: Record<string, string>;
+  /** The stored body's SHA-256: its identity across runs. */
+  bodySha256: string;
   /** Reads the stored body; `undefined` when it is gone (the page is then fetched in full). */
   body(): Promise<string | undefined>;
 }
@@ -18,8 +20,8 @@ export interface CachedPage {
 /** Where the fetcher keeps revisited pages (the app wires it to the store and the blob store). */
 export interface RevalidationCache {
   lookup(url: string): Promise<CachedPage | undefined>;
-  /** Keeps a 200 response of a GET with its validators (one without any is not kept). */
-  save(url: string, page: AttemptResult): Promise<void>;
+  /** Keeps a 200 response of a GET with its validators; resolves to the kept body's SHA-256. */
+  save(url: string, page: AttemptResult): Promise<string>;
 }
 
 /** The conditional headers of a cached page; none when it has no validators. */
@@ -46,6 +48,7 @@ export async function reusedPage(
     encoding: "utf-8",
     invalidBytes: 0,
     notModified: true,
+    bodySha256: cached.bodySha256,
   };
 }
 

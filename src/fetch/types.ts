@@ -71,6 +71,11 @@ export interface FetchResponse {
   latencyMs: number;
   /** The site answered 304 (`cache: revalidate`): the body is the one stored by an earlier run. */
   notModified?: boolean;
+  /**
+   * The SHA-256 of the body as `cache: revalidate` keeps it, when it kept or reused this page: the
+   * same value on a later 304 means the same body (what it yielded may be reused).
+   */
+  bodySha256?: string;
 }
 
 /** What the engine learns about every single attempt, for stats. */

@@ -2,13 +2,17 @@
  * Parses a scraper's pages. A page type without code (no `parse` hook) is only a declarative
  * extraction, a pure function of the page: once the crawl is under way it runs on parse threads
  * (see `ParsePool`), beside fetching and storing, and gives the same records and links as here.
+ * Being a pure function, its result for a body kept by `cache: revalidate` is kept too, and a
+ * revisit that gets the same body back reuses it instead of parsing (see extraction-memo.ts).
  */
-import { finishPage } from "./compile-page.ts";
+import { extractPage, finishPage } from "./compile-page.ts";
+import { extractionKey, keptExtraction, reusedExtraction, type ExtractionMemo } from "./extraction-memo.ts";
 import { ParsePool } from "./parse-pool.ts";
 import type {
   CompiledPage,
   CompiledScraper,
   DeclarativePage,
+  Extraction,
   PageInput,
   PageOutput,
   ScraperContext,
@@ -23,6 +27,8 @@ export interface PageParserOptions {
   threads: number;
   /** Told when the parse threads start. */
   log(level: "info", message: string): void;
+  /** Where extractions of kept bodies are kept (`cache: revalidate`); none: every page is parsed. */
+  memo?: ExtractionMemo;
 }
 
 /** Parses pages of one scraper for one crawl; `close` ends its parse threads. */
@@ -30,20 +36,68 @@ export class PageParser {
   /** Started once {@link PARSE_THREADS_AFTER} pages were parsed on the calling thread. */
   private pool: ParsePool | undefined;
   private parsedHere = 0;
+  /** Pages whose kept extraction was reused instead of parsing them. */
+  reused = 0;
 
   constructor(
     private readonly scraper: CompiledScraper,
     private readonly options: PageParserOptions,
   ) {}
 
-  /** Parses on a parse thread when the page type has no code and a thread is ready, else here. */
-  parse(page: CompiledPage, input: PageInput, ctx: ScraperContext): Promise<PageOutput> | PageOutput {
+  /**
+   * Parses on a parse thread when the page type has no code and a thread is ready, else here.
+   * `bodySha256`: the identity of a body `cache: revalidate` kept; its extraction is kept too,
+   * and reused on a later run that gets the same body back (a page type with code is parsed).
+   */
+  parse(
+    page: CompiledPage,
+    input: PageInput,
+    ctx: ScraperContext,
+    bodySha256?: string,
+  ): Promise<PageOutput> | PageOutput {
+    const { memo } = this.options;
+    if (page.declarative && memo && bodySha256) {
+      const extraction = this.remembered(page.declarative, page.name, input, memo, bodySha256);
+      return extraction.then((found) => finishPage(found, input, ctx));
+    }
     if (page.declarative) {
       const extraction = this.pool?.extract(page.name, input);
       if (extraction) return extraction.then((found) => finishPage(found, input, ctx));
-      if (++this.parsedHere === PARSE_THREADS_AFTER) this.startThreads();
+      this.noteParsedHere();
     }
     return page.parse(input, ctx);
+  }
+
+  /** The extraction kept under the page's key, else the page extracted now and kept. */
+  private async remembered(
+    spec: DeclarativePage,
+    name: string,
+    input: PageInput,
+    memo: ExtractionMemo,
+    bodySha256: string,
+  ): Promise<Extraction> {
+    const key = extractionKey(this.scraper.hash, input, bodySha256);
+    const kept = await memo.get(input.url, key);
+    if (kept !== undefined) {
+      this.reused++;
+      return reusedExtraction(kept);
+    }
+    const extraction = await this.extract(spec, name, input);
+    await memo.keep(input.url, key, keptExtraction(extraction));
+    return extraction;
+  }
+
+  /** A declarative page's extraction, on a parse thread when one is ready. */
+  private extract(spec: DeclarativePage, name: string, input: PageInput): Promise<Extraction> | Extraction {
+    const extraction = this.pool?.extract(name, input);
+    if (extraction) return extraction;
+    this.noteParsedHere();
+    return extractPage(spec, input);
+  }
+
+  /** Counts a page parsed on the calling thread; enough of them start the parse threads. */
+  private noteParsedHere(): void {
+    if (++this.parsedHere === PARSE_THREADS_AFTER) this.startThreads();
   }
 
   /** Ends the parse threads; pages still being extracted finish on the calling thread. */

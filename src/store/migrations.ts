@@ -360,4 +360,15 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 13,
+    name: "extractions of revisited pages",
+    sql: `
+      -- What the kept body yielded (records, links) and the key of what it was extracted with
+      -- (definition, trawl version, the page's inputs): a 304 under the same key reuses it without
+      -- parsing. Replacing a row's validators (a new body) clears both.
+      ALTER TABLE page_validators ADD COLUMN extraction_key TEXT;
+      ALTER TABLE page_validators ADD COLUMN extraction TEXT;
+    `,
+  },
 ];

@@ -1,9 +1,10 @@
 /**
  * `cache: revalidate`: a first run keeps each page's validators and body; the next run asks with
- * `If-None-Match` / `If-Modified-Since`, gets 304s and gives the same records; a page whose ETag
- * changed is fetched in full. The site is a fault-site route set answering 304 like a real server.
+ * `If-None-Match` / `If-Modified-Since`, gets 304s and gives the same records without parsing the
+ * unchanged pages again (unless the definition changed); a page whose ETag changed is fetched in
+ * full. The site is a fault-site route set answering 304 like a real server.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,13 +66,17 @@ let site: FaultSite;
 let app: App;
 let file: string;
 
-async function run(): Promise<{ summary: RunSummary; records: Record<string, unknown>[] }> {
+async function run(): Promise<{ summary: RunSummary; records: Record<string, unknown>[]; logs: string[] }> {
   const done = await app.engine.run(await loadScraper(file));
   const records: Record<string, unknown>[] = [];
   for await (const r of app.store.records.read(done.id, 0)) records.push(r as Record<string, unknown>);
   records.sort((a, b) => String(a.title).localeCompare(String(b.title)));
-  return { summary: await describeRun(app.store, done), records };
+  const logs = (await app.store.logs.list(done.id)).map((line) => line.message);
+  return { summary: await describeRun(app.store, done), records, logs };
 }
+
+/** The run's log line on the unchanged pages it did not parse again, if any. */
+const notParsed = (logs: string[]) => logs.find((line) => line.includes("not parsed again"));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "trawl-revalidate-"));
@@ -110,6 +115,7 @@ describe("cache: revalidate", () => {
       { title: "Candle", version: "1" },
     ]);
     expect(first.summary.stats.notModified).toBeUndefined();
+    expect(notParsed(first.logs)).toBeUndefined();
     expect(asked.every((a) => a.status === 200 && !a.ifNoneMatch && !a.ifModifiedSince)).toBe(true);
 
     asked.length = 0;
@@ -119,6 +125,8 @@ describe("cache: revalidate", () => {
     expect(second.summary.stats.notModified).toBe(4);
     expect(second.summary.stats.statusCodes).toEqual({ "304": 4 });
     expect(second.summary.stats.bytes).toBe(0);
+    // What the unchanged pages yielded was kept: none of them is parsed again.
+    expect(notParsed(second.logs)).toMatch(/: 4 unchanged page\(s\) not parsed again/);
     const byPath = Object.fromEntries(asked.map((a) => [a.path, a]));
     expect(byPath["/rv/list"]).toMatchObject({ ifNoneMatch: '"list-1"', status: 304 });
     expect(byPath["/rv/item/1"]).toMatchObject({ ifNoneMatch: '"item-1-v1"', status: 304 });
@@ -136,6 +144,7 @@ describe("cache: revalidate", () => {
       { title: "Candle", version: "1" },
     ]);
     expect(third.summary.stats.notModified).toBe(3);
+    expect(notParsed(third.logs)).toMatch(/: 3 unchanged page\(s\)/);
     expect(asked.find((a) => a.path === "/rv/item/2")).toMatchObject({
       ifNoneMatch: '"item-2-v1"',
       status: 200,
@@ -145,6 +154,26 @@ describe("cache: revalidate", () => {
     const fourth = await run();
     expect(fourth.records).toEqual(third.records);
     expect(fourth.summary.stats.notModified).toBe(4);
+    expect(notParsed(fourth.logs)).toMatch(/: 4 unchanged page\(s\)/);
+  }, 60_000);
+
+  it("parses unchanged pages again when the definition changed", async () => {
+    const yaml = readFileSync(file, "utf8");
+    writeFileSync(file, yaml.replace("version: .v", "version: { css: .v, type: integer }"));
+    try {
+      const changed = await run();
+      expect(changed.summary.stats.notModified).toBe(4);
+      expect(changed.records).toEqual([
+        { title: "Anchor", version: 1 },
+        { title: "Bell", version: 2 },
+        { title: "Candle", version: 1 },
+      ]);
+      expect(notParsed(changed.logs)).toBeUndefined();
+      // What they yield under the new definition is kept in turn.
+      expect(notParsed((await run()).logs)).toMatch(/: 4 unchanged page\(s\)/);
+    } finally {
+      writeFileSync(file, yaml);
+    }
   }, 60_000);
 
   it("fetches a page in full when its 304 finds the stored body gone", async () => {

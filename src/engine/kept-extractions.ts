@@ -1,0 +1,13 @@
+import type { ExtractionMemo } from "../pipeline/index.ts";
+import type { Store } from "../store/index.ts";
+
+/**
+ * The extractions `cache: revalidate` keeps for one scraper: beside the kept page's validators
+ * (a new body replaces both), so the store holds one per URL at most.
+ */
+export function keptExtractions(store: Store, scraper: string): ExtractionMemo {
+  return {
+    get: (url, key) => store.validators.extraction(scraper, url, key),
+    keep: (url, key, extraction) => store.validators.keepExtraction(scraper, url, key, extraction),
+  };
+}
