@@ -8,18 +8,16 @@ import {
   loadHtml,
   loadXml,
   newWarnings,
-  resolveUrl,
   templateLinks,
 } from "../extract/index.ts";
 import type { AnyNode } from "domhandler";
 import type { CheerioAPI, ExtractWarnings, FieldHits, PageFacts } from "../extract/index.ts";
-import { ParseHookError } from "./errors.ts";
+import { hookLinks, type HookLink, type HookLinkTargets } from "./hook-links.ts";
 import { extractJsonPage } from "./json-page.ts";
 import { layoutOf, selectorSlots } from "./page-selectors.ts";
 import type {
   CompiledPage,
   DeclarativePage,
-  DiscoveredLink,
   Extraction,
   PageInput,
   PageOutput,
@@ -27,8 +25,12 @@ import type {
 } from "./types.ts";
 import type { ScrapedRecord } from "../core/index.ts";
 
-/** What a `parse` hook may return: records, a (partial) page output, or nothing. */
-export type ParseHookResult = ScrapedRecord[] | Partial<PageOutput> | void | undefined;
+/**
+ * What a `parse` hook may return: records, a (partial) page output whose links may be POSTs
+ * (see {@link HookLink}), or nothing.
+ */
+export type ParseHookResult =
+  ScrapedRecord[] | (Partial<Omit<PageOutput, "links">> & { links?: readonly HookLink[] }) | void | undefined;
 
 /** A TypeScript page parser; it gets the page plus a cheerio `$` of its body. */
 export type ParseHook = (
@@ -67,27 +69,11 @@ function eachElements($: CheerioAPI, each: { css?: string; xpath?: string }): An
   return Array.isArray(found) ? found.flatMap((item) => ("node" in item ? [item.node] : [])) : [];
 }
 
-function hookLinks(
-  links: readonly DiscoveredLink[],
-  baseUrl: string,
-  pageNames: ReadonlySet<string>,
-): DiscoveredLink[] {
-  const out: DiscoveredLink[] = [];
-  for (const link of links) {
-    if (!pageNames.has(link.page)) {
-      throw new ParseHookError(`parse hook returned a link to unknown page type "${link.page}"`);
-    }
-    const url = resolveUrl(link.url, baseUrl);
-    if (url !== null) out.push({ url, page: link.page });
-  }
-  return out;
-}
-
 function mergeHookResult(
   output: PageOutput,
   result: ParseHookResult,
   baseUrl: string,
-  pageNames: ReadonlySet<string>,
+  targets: HookLinkTargets,
 ): void {
   if (result === undefined || result === null) return;
   if (Array.isArray(result)) {
@@ -95,7 +81,7 @@ function mergeHookResult(
     return;
   }
   output.records.push(...(result.records ?? []));
-  output.links.push(...hookLinks(result.links ?? [], baseUrl, pageNames));
+  output.links.push(...hookLinks(result.links ?? [], baseUrl, targets));
   if (result.warnings) output.warnings = (output.warnings ?? 0) + result.warnings;
 }
 
@@ -152,8 +138,14 @@ function reportWarnings(warnings: ExtractWarnings, page: PageInput, ctx: Scraper
  * the `parse` hook (if any) and appends what it returns. Links are absolute, not deduplicated.
  *
  * @param pageNames - All page types of the scraper, to reject hook links to unknown types.
+ * @param browserPages - Those loaded in the browser, to reject hook links that POST to them.
  */
-export function compilePage(name: string, spec: PageSpec, pageNames: ReadonlySet<string>): CompiledPage {
+export function compilePage(
+  name: string,
+  spec: PageSpec,
+  pageNames: ReadonlySet<string>,
+  browserPages: ReadonlySet<string> = new Set(),
+): CompiledPage {
   const { parse: hook, ...declarative } = spec;
   const selectors = selectorSlots(declarative);
   const yieldsRecords = hook !== undefined || spec.record !== undefined || spec.records !== undefined;
@@ -177,7 +169,8 @@ export function compilePage(name: string, spec: PageSpec, pageNames: ReadonlySet
           ? { extraction: extractJsonPage(declarative, page), baseUrl: page.finalUrl }
           : extractWith($, declarative, page);
       const hooked: PageOutput = { records: extraction.records, links: extraction.links };
-      mergeHookResult(hooked, await hook({ ...page, $ }, ctx), baseUrl, pageNames);
+      const targets = { names: pageNames, browser: browserPages };
+      mergeHookResult(hooked, await hook({ ...page, $ }, ctx), baseUrl, targets);
       const output = finishPage({ ...extraction, records: hooked.records, links: hooked.links }, page, ctx);
       if (hooked.warnings) output.warnings = (output.warnings ?? 0) + hooked.warnings;
       return output;

@@ -132,11 +132,14 @@ function requestHeadersOf(def: AnyDefinition): RequestHeaders | undefined {
 /** Compiles a definition that already passed the schema. */
 export function compileValidated(def: AnyDefinition, options: CompileOptions = {}): CompiledScraper {
   const pageNames = new Set(Object.keys(def.pages));
+  const browserPages = new Set(
+    Object.keys(def.pages).filter((name) => (def.pages[name]!.engine ?? def.engine) === "browser"),
+  );
   const pages = Object.fromEntries(
     Object.entries(def.pages).map(([name, page]) => {
       // Headers are the fetch's (see requestHeadersOf), not the parse's.
       const { engine, wait_for: waitFor, wait_until: waitUntil, actions, headers: _headers, ...spec } = page;
-      const compiled = compilePage(name, spec as PageSpec, pageNames);
+      const compiled = compilePage(name, spec as PageSpec, pageNames, browserPages);
       if ((engine ?? def.engine) === "browser") {
         compiled.load = {
           waitUntil: waitUntil ?? "load",
