@@ -20,10 +20,19 @@ import { fileURLToPath } from "node:url";
 /**
  * Packages that find files of their own at run time, so they must stay where npm put them: a
  * native addon (better-sqlite3), browser and driver files (playwright-core, @sparticuz/chromium),
- * the app's static files (fastify's plugins; fastify itself only loads for `trawl serve`), and
- * tsx, which loads users' TypeScript hooks.
+ * the app's static files (fastify's plugins; fastify itself only loads for `trawl serve`), tsx,
+ * which loads users' TypeScript hooks, and proxy (the demo's proxy), which reads its own
+ * package.json.
  */
-const EXTERNAL = ["better-sqlite3", "playwright-core", "@sparticuz/chromium", "fastify", "@fastify/*", "tsx"];
+const EXTERNAL = [
+  "better-sqlite3",
+  "playwright-core",
+  "@sparticuz/chromium",
+  "fastify",
+  "@fastify/*",
+  "tsx",
+  "proxy",
+];
 
 /**
  * Bundled CommonJS packages (undici, commander …) `require` Node's modules, which an ES module

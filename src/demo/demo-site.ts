@@ -3,10 +3,9 @@
  * `/sitemap.xml` and an RSS feed at `/feed.xml`), the job board under
  * `/jobs-board/`, a home page, `/robots.txt` (all allowed but `/admin`) and `/admin` itself. Plain
  * `node:http`, content derived from a seed, keep-alive on and `Content-Length` on every response,
- * so it can serve a benchmark.
+ * so it can serve a benchmark; an `ETag` on every `200`, and `304` to a conditional GET naming it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { createBookApi } from "./book-api.ts";
 import { answerBookMembers } from "./book-members.ts";
@@ -14,14 +13,22 @@ import { answerBookSearch } from "./book-search.ts";
 import { createBookFeeds } from "./book-feeds.ts";
 import { BOOK_CATEGORIES } from "./book-catalog.ts";
 import { createBookshop } from "./bookshop.ts";
-import { DemoListenError, DemoOptionsError } from "./errors.ts";
+import { startDemoProxy, type DemoProxy } from "./demo-proxy.ts";
+import { DemoOptionsError } from "./errors.ts";
 import { htmlResponse, notFound, type DemoResponse, type DemoRoutes } from "./html.ts";
 import { createJobBoard, JOB_BOARD_PREFIX } from "./job-board.ts";
+import { hostInUrl, listen } from "./listen.ts";
+import { entityTag, isNotModified } from "./validators.ts";
 
 /** Options of {@link startDemoSite}. Unknown keys are rejected. */
 export interface DemoSiteOptions {
   /** TCP port; `0` picks a free one. @defaultValue 8080 */
   port?: number;
+  /**
+   * TCP port of the demo's forward proxy (see {@link DemoSite.proxyUrl}); `0` picks a free one.
+   * @defaultValue `port + 1` (8081), or `0` when `port` is `0`
+   */
+  proxyPort?: number;
   /** Interface to listen on. @defaultValue "127.0.0.1" */
   host?: string;
   /** Books in each of the four categories (10 per list page). @defaultValue 60 */
@@ -39,15 +46,24 @@ export interface DemoSite {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:8080`. */
   url: string;
   port: number;
-  /** Stops listening and drops open connections (and pending slow responses). Idempotent. */
+  /**
+   * The demo's forward proxy, `http://127.0.0.1:8081` by default (no credentials in it): user
+   * `demo`, password `DEMO_PROXY_PASSWORD`; it goes only to this site.
+   */
+  proxyUrl: string;
+  /** Stops listening (the site and its proxy) and drops open connections (and pending slow responses). Idempotent. */
   close(): Promise<void>;
-  /** Requests answered or in progress since start (including 404s and 429s). */
-  stats(): { requests: number };
+  /**
+   * Requests answered or in progress since start (including 404s and 429s), and requests and
+   * tunnels the proxy was asked for.
+   */
+  stats(): { requests: number; proxied: number };
 }
 
 const optionsSchema = z
   .object({
     port: z.number().int().min(0).max(65535).default(8080),
+    proxyPort: z.number().int().min(0).max(65535).optional(), // default: see DemoSiteOptions
     host: z.string().min(1).default("127.0.0.1"),
     booksPerCategory: z.number().int().min(0).max(9_999_999).default(60),
     companies: z.number().int().min(0).max(10_000).default(5),
@@ -60,7 +76,7 @@ const ROBOTS_TXT = "User-agent: *\nDisallow: /admin\nAllow: /\n";
 
 /**
  * Starts the demo site and resolves once it listens.
- * @throws DemoOptionsError on invalid options; DemoListenError when the port is taken.
+ * @throws DemoOptionsError on invalid options; DemoListenError when the port (or the proxy's) is taken.
  */
 export async function startDemoSite(options: DemoSiteOptions = {}): Promise<DemoSite> {
   const parsed = optionsSchema.safeParse(options);
@@ -84,13 +100,22 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
   });
   server.keepAliveTimeout = 10_000;
   const port = await listen(server, config.port, config.host);
-  const hostInUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${hostInUrl(config.host)}:${port}`;
+  let proxy: DemoProxy;
+  try {
+    const proxyPort = config.proxyPort ?? (config.port === 0 ? 0 : config.port + 1);
+    proxy = await startDemoProxy(proxyPort, config.host, new URL(url));
+  } catch (error) {
+    await shutdown(server, state.timers);
+    throw error;
+  }
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${hostInUrl}:${port}`,
+    url,
     port,
-    stats: () => ({ requests: state.requests }),
-    close: () => (closing ??= shutdown(server, state.timers)),
+    proxyUrl: proxy.url,
+    stats: () => ({ requests: state.requests, proxied: proxy.requests() }),
+    close: () => (closing ??= Promise.all([shutdown(server, state.timers), proxy.close()]).then(() => {})),
   };
 }
 
@@ -166,23 +191,15 @@ function handle(
 function send(req: IncomingMessage, res: ServerResponse, response: DemoResponse): void {
   if (res.destroyed) return;
   const body = Buffer.from(response.body, "utf8");
+  const etag = response.status === 200 ? entityTag(body) : undefined;
+  if (etag && isNotModified(req.headers, etag)) return void res.writeHead(304, { ETag: etag }).end();
   res.writeHead(response.status, {
     "Content-Type": response.contentType ?? "text/html; charset=utf-8",
     "Content-Length": body.length,
+    ...(etag && { ETag: etag }),
     ...response.headers,
   });
   res.end(req.method === "HEAD" ? undefined : body);
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", (error) =>
-      reject(
-        new DemoListenError(`demo site cannot listen on ${host}:${port}: ${error.message}`, { cause: error }),
-      ),
-    );
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
 }
 
 async function shutdown(server: Server, timers: Set<NodeJS.Timeout>): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { EXAMPLE_ORIGIN, EXAMPLES_DIR, readExample } from "./examples.ts";
+import { EXAMPLES_DIR, pointAt, readExample, type ExampleSite } from "./examples.ts";
 
 /** The files of `examples/` each example reads, by example name; others read none. */
 export const EXAMPLE_DATA_FILES: Readonly<Record<string, readonly string[]>> = {
@@ -12,17 +12,16 @@ export const EXAMPLE_DATA_FILES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Writes the example `name` and the data files it reads into `dir`, every occurrence of
- * {@link EXAMPLE_ORIGIN} replaced by `siteUrl`; returns the definition's path.
+ * Writes the example `name` and the data files it reads into `dir`, pointed at `site` as
+ * {@link readExample} does; returns the definition's path.
  */
-export async function copyExample(name: string, siteUrl: string, dir: string): Promise<string> {
+export async function copyExample(name: string, site: ExampleSite, dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const origin = siteUrl.replace(/\/+$/, "");
   for (const file of EXAMPLE_DATA_FILES[name] ?? []) {
     const text = await readFile(join(EXAMPLES_DIR, file), "utf8");
-    await writeFile(join(dir, file), text.replaceAll(EXAMPLE_ORIGIN, origin));
+    await writeFile(join(dir, file), pointAt(text, site));
   }
   const path = join(dir, `${name}.yaml`);
-  await writeFile(path, await readExample(name, siteUrl));
+  await writeFile(path, await readExample(name, site));
   return path;
 }

@@ -5,7 +5,16 @@
 export { startDemoSite } from "./demo-site.ts";
 export type { DemoSite, DemoSiteOptions } from "./demo-site.ts";
 export { DemoListenError, DemoOptionsError } from "./errors.ts";
-export { EXAMPLE_NAMES, EXAMPLE_ORIGIN, EXAMPLES_DIR, examplePath, readExample } from "./examples.ts";
+export {
+  EXAMPLE_NAMES,
+  EXAMPLE_ORIGIN,
+  EXAMPLE_PROXY_ORIGIN,
+  EXAMPLES_DIR,
+  examplePath,
+  readExample,
+} from "./examples.ts";
+export type { ExampleSite } from "./examples.ts";
+export { DEMO_PROXY_PASSWORD, DEMO_PROXY_PASSWORD_ENV, DEMO_PROXY_USER } from "./demo-proxy.ts";
 export { copyExample, EXAMPLE_DATA_FILES } from "./example-files.ts";
 export { BOOK_SEARCH_PATH, searchBooks } from "./book-search.ts";
 export { BOOK_MEMBERS_PATH, DEMO_MEMBER_KEY, memberPicks, memberPrice } from "./book-members.ts";

@@ -1,16 +1,36 @@
 import { request, Agent } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { DemoListenError, DemoOptionsError, startDemoSite } from "../../src/demo/index.ts";
+import {
+  DEMO_PROXY_PASSWORD,
+  DEMO_PROXY_USER,
+  DemoListenError,
+  DemoOptionsError,
+  startDemoSite,
+} from "../../src/demo/index.ts";
 import { get, startSite } from "./helpers.ts";
 
 const agents: Agent[] = [];
 afterEach(() => agents.splice(0).forEach((agent) => agent.destroy()));
 
-/** A raw request through a keep-alive agent, to see headers fetch hides. */
-function rawRequest(url: string, method: string, agent: Agent) {
+/** A GET of `target` sent to the proxy at `proxyUrl` (absolute form), with `Proxy-Authorization` if given. */
+function viaProxy(proxyUrl: string, target: string, auth?: string) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const { hostname, port } = new URL(proxyUrl);
+    const headers = auth ? { "Proxy-Authorization": auth } : {};
+    const req = request({ hostname, port, path: target, headers, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject).end();
+  });
+}
+
+/** A raw request through a keep-alive agent, to see headers fetch hides (and send none it adds). */
+function rawRequest(url: string, method: string, agent: Agent, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: string; socket: unknown }>(
     (resolve, reject) => {
-      const req = request(url, { method, agent }, (res) => {
+      const req = request(url, { method, agent, headers }, (res) => {
         let body = "";
         res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
         res.on("end", () =>
@@ -62,13 +82,44 @@ describe("demo site", () => {
     expect(post.headers.allow).toBe("GET, HEAD");
   });
 
+  it("tags each page with the hash of its body and answers a conditional GET naming it with 304", async () => {
+    const [site, twin] = [await startSite(), await startSite()];
+    const page = await get(site, "/book/FIC-00001");
+    const etag = page.headers.get("etag")!;
+    expect(etag).toMatch(/^"[\w-]{27}"$/);
+    expect((await get(twin, "/book/FIC-00001")).headers.get("etag")).toBe(etag); // same seed, same page
+    // Not fetch(): it adds Cache-Control: no-cache to a conditional request, which asks for the page.
+    const agent = new Agent();
+    agents.push(agent);
+    const conditional = (path: string) =>
+      rawRequest(`${site.url}${path}`, "GET", agent, { "If-None-Match": etag });
+    expect(await conditional("/book/FIC-00001")).toMatchObject({ status: 304, headers: { etag }, body: "" });
+    const other = await conditional("/book/FIC-00002");
+    expect(other.status).toBe(200);
+    expect(other.headers.etag).not.toBe(etag);
+    expect((await get(site, "/nowhere")).headers.get("etag")).toBeNull(); // only a 200 has one
+  });
+
+  it("has a forward proxy beside it that wants the demo's credentials and goes only to the site", async () => {
+    const site = await startSite();
+    const auth = `Basic ${Buffer.from(`${DEMO_PROXY_USER}:${DEMO_PROXY_PASSWORD}`).toString("base64")}`;
+    const robots = await viaProxy(site.proxyUrl, `${site.url}/robots.txt`, auth);
+    expect(robots).toMatchObject({ status: 200, body: "User-agent: *\nDisallow: /admin\nAllow: /\n" });
+    expect((await viaProxy(site.proxyUrl, `${site.url}/robots.txt`)).status).toBe(407);
+    const wrong = `Basic ${Buffer.from(`${DEMO_PROXY_USER}:guess`).toString("base64")}`;
+    expect((await viaProxy(site.proxyUrl, `${site.url}/robots.txt`, wrong)).status).toBe(407);
+    const elsewhere = new URL(site.proxyUrl); // anything but the site: the proxy itself, say
+    expect((await viaProxy(site.proxyUrl, `${elsewhere.origin}/`, auth)).status).toBe(407);
+    expect(site.stats()).toEqual({ requests: 1, proxied: 4 });
+  });
+
   it("counts requests", async () => {
     const site = await startSite();
-    expect(site.stats()).toEqual({ requests: 0 });
+    expect(site.stats()).toEqual({ requests: 0, proxied: 0 });
     await get(site, "/");
     await get(site, "/missing");
     await get(site, "/jobs-board/jobs/1004"); // a 429 counts too
-    expect(site.stats()).toEqual({ requests: 3 });
+    expect(site.stats()).toEqual({ requests: 3, proxied: 0 });
   });
 
   it("closes promptly while a slow response is pending, and close is idempotent", async () => {
@@ -92,10 +143,12 @@ describe("demo site", () => {
     await expect(startDemoSite({ port: 0, colour: "blue" } as never)).rejects.toThrow(/colour/);
   });
 
-  it("reports a taken port as a listen error", async () => {
+  it("reports a taken port, its own or its proxy's, as a listen error", async () => {
     const site = await startSite();
     const error = await startDemoSite({ port: site.port }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DemoListenError);
     expect(error).toMatchObject({ code: "TRAWL_ERR_DEMO_LISTEN" });
+    const proxyPort = await startDemoSite({ port: 0, proxyPort: site.port }).catch((e: unknown) => e);
+    expect(proxyPort).toBeInstanceOf(DemoListenError);
   });
 });

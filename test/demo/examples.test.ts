@@ -1,13 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseDefinitionYaml } from "../../src/pipeline/load-yaml.ts";
 import { compileValidated } from "../../src/pipeline/compile.ts";
 import {
   bookAt,
   bookLastmod,
   copyExample,
+  DEMO_PROXY_PASSWORD,
+  DEMO_PROXY_PASSWORD_ENV,
   memberPicks,
   memberPrice,
   searchBooks,
@@ -22,6 +24,8 @@ import {
 import { App, describeRun, loadScraper } from "../../src/app/index.ts";
 import { startSite } from "./helpers.ts";
 
+afterEach(() => vi.unstubAllEnvs());
+
 describe("example scrapers", () => {
   it("are valid definitions written against the demo site's default address", async () => {
     for (const name of EXAMPLE_NAMES) {
@@ -35,6 +39,12 @@ describe("example scrapers", () => {
     const text = await readExample("bookshop", "http://127.0.0.1:9999/");
     expect(text).not.toContain(EXAMPLE_ORIGIN);
     expect(text).toContain("start: http://127.0.0.1:9999/fiction/page/1");
+    const proxied = await readExample("books-proxied", {
+      url: "http://127.0.0.1:9999",
+      proxyUrl: "http://127.0.0.1:9998",
+    });
+    expect(proxied).toContain("start: http://127.0.0.1:9999/science/page/1");
+    expect(proxied).toContain("{{ env.DEMO_PROXY_PASSWORD }}@127.0.0.1:9998");
     expect(() => examplePath("../package")).toThrow(/not an example name/);
   });
 
@@ -215,6 +225,31 @@ describe("example scrapers", () => {
     );
   });
 
+  it("books-proxied.yaml goes through the demo's proxy, its password from the environment", async () => {
+    const site = await startSite();
+    vi.stubEnv(DEMO_PROXY_PASSWORD_ENV, DEMO_PROXY_PASSWORD);
+    const { summary, records, logs } = await runExample("books-proxied", site);
+    // The first list page and its 10 books, all through the proxy, which refuses to go elsewhere.
+    expect(summary.pages).toMatchObject({ done: 11, failed: 0 });
+    expect(summary.stats.proxies).toEqual({ [site.proxyUrl]: { requests: 11, failures: {} } });
+    expect(site.stats().proxied).toBeGreaterThan(0);
+    const options = { seed: 1, booksPerCategory: 60, faults: true };
+    expect(records.map((r) => r.sku).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => bookAt(options, "science", i + 1).sku).sort(),
+    );
+    expect(JSON.stringify({ summary, logs })).not.toContain(DEMO_PROXY_PASSWORD);
+  });
+
+  it("books-revisit.yaml fetches 66 pages in full, then gets 66 answers 304 and the same records", async () => {
+    const [first, second] = await runExampleTimes(2, "books-revisit", await startSite());
+    expect(first!.summary.pages).toMatchObject({ done: 6 + 60, failed: 0 });
+    expect(first!.summary.stats.notModified).toBeUndefined();
+    expect(second!.summary.stats).toMatchObject({ notModified: 6 + 60, statusCodes: { "304": 66 } });
+    expect(second!.summary.stats.bytes).toBe(0);
+    expect(second!.records).toEqual(first!.records);
+    expect(first!.records).toHaveLength(60);
+  });
+
   it("parse threads give exactly the records and warnings of the crawl's own thread", async () => {
     // 132 pages: the first 64 are parsed on the crawl's thread, the rest on the parse thread.
     const site = await startSite({ faults: false });
@@ -231,11 +266,21 @@ describe("example scrapers", () => {
 });
 
 /**
- * Runs an example through the real engine against `site`, at a faster pace than the example's
- * own (the examples are polite on purpose; the test need not wait).
+ * Runs an example through the real engine against `site` (and its proxy), at a faster pace than
+ * the example's own (the examples are polite on purpose; the test need not wait).
  */
 async function runExample(name: string, site: DemoSite, options: { parseThreads?: number } = {}) {
-  const definition = parseDefinitionYaml(await readExample(name, site.url), `${name}.yaml`);
+  return (await runExampleTimes(1, name, site, options))[0]!;
+}
+
+/** Runs an example `times` times in one data directory (a revisit); returns each run's outcome. */
+async function runExampleTimes(
+  times: number,
+  name: string,
+  site: DemoSite,
+  options: { parseThreads?: number } = {},
+) {
+  const definition = parseDefinitionYaml(await readExample(name, site), `${name}.yaml`);
   const scraper = compileValidated({
     ...definition,
     politeness: { ...definition.politeness, rate_per_host: 1000 },
@@ -243,15 +288,19 @@ async function runExample(name: string, site: DemoSite, options: { parseThreads?
   const home = mkdtempSync(join(tmpdir(), "trawl-example-"));
   const app = await App.open({ home, ...options });
   try {
-    const run = await app.engine.run(scraper);
-    const summary = await describeRun(app.store, run);
-    const records: Record<string, unknown>[] = [];
-    for await (const record of app.store.records.read(run.id, summary.steps.length - 1)) {
-      records.push(record as Record<string, unknown>);
+    const outcomes = [];
+    for (let i = 0; i < times; i++) {
+      const run = await app.engine.run(scraper);
+      const summary = await describeRun(app.store, run);
+      const records: Record<string, unknown>[] = [];
+      for await (const record of app.store.records.read(run.id, summary.steps.length - 1)) {
+        records.push(record as Record<string, unknown>);
+      }
+      const logs = await app.store.logs.list(run.id);
+      const warnings = logs.filter((l) => l.level === "warn").map((l) => l.message);
+      outcomes.push({ summary, records, warnings, logs: logs.map((l) => l.message) });
     }
-    const logs = await app.store.logs.list(run.id);
-    const warnings = logs.filter((l) => l.level === "warn").map((l) => l.message);
-    return { summary, records, warnings, logs: logs.map((l) => l.message) };
+    return outcomes;
   } finally {
     await app.close();
     rmSync(home, { recursive: true, force: true });
