@@ -1,17 +1,27 @@
 /**
  * End to end: a run over a host that throttles shows that host's rate limiter state (its rate out
  * of its maximum, the 429s it sent, the time its Retry-After waits blocked it) in the API's run
- * summary, in `trawl show` and in the run page's host table.
+ * summary, in `trawl show` and in the run page's host table. A revisit (`cache: revalidate`)
+ * shows beside the run's other request counts how many pages came back 304.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { runCli } from "../cli/run-cli.ts";
-import { startFaultSite } from "../fixtures/fault-site.ts";
+import { startFaultSite, type FaultRoute } from "../fixtures/fault-site.ts";
 import { useE2e } from "./harness.ts";
 
 let runId: string;
+/** The second run of a scraper with cache: revalidate over pages that never change. */
+let revisitId: string;
+
+/** A page that is the same every time: an ETag, and 304 to a request naming it. */
+const unchanged: FaultRoute = (req, res) => {
+  if (req.headers["if-none-match"] === '"v1"') return void res.writeHead(304, { etag: '"v1"' }).end();
+  res.writeHead(200, { "content-type": "text/html", etag: '"v1"' });
+  res.end(req.url === "/same" ? '<a class="item" href="/same/item">item</a>' : "<p>the same</p>");
+};
 
 const e2e = useE2e({
   prefix: "trawl-host-limits-e2e-",
@@ -23,6 +33,8 @@ const e2e = useE2e({
           res.writeHead(200, { "content-type": "text/html" });
           res.end(links.map((href) => `<a class="item" href="${href}">${href}</a>`).join(""));
         },
+        "/same": unchanged,
+        "/same/item": unchanged,
       },
     }),
   beforeServer: async ({ app, dir, site }) => {
@@ -41,6 +53,21 @@ politeness: { robots: ignore, rate_per_host: 50, retries: 1, concurrency: 1 }
 `,
     );
     runId = (await app.engine.run(await loadScraper(file))).id;
+    const revisit = join(dir, "revisit.yaml");
+    writeFileSync(
+      revisit,
+      `name: revisit
+start: ${site.url}/same
+pages:
+  list:
+    follow: [{ css: a.item, page: item }]
+  item:
+    record: { text: p }
+politeness: { robots: ignore, cache: revalidate }
+`,
+    );
+    await app.engine.run(await loadScraper(revisit));
+    revisitId = (await app.engine.run(await loadScraper(revisit))).id;
   },
 });
 
@@ -75,6 +102,17 @@ describe("a host's rate limiter state", () => {
     expect(await row.getByTestId("host-rate").textContent()).toMatch(/^[\d.]+ of 50$/);
     expect(await row.getByTestId("host-throttled").textContent()).toBe("2");
     expect(await row.getByTestId("host-blocked").textContent()).toBe("2.0 s");
+    expect(await page.getByTestId("stat-not-modified").count()).toBe(0); // no 304s: not shown
     await shot("host-limits");
+  });
+});
+
+describe("a revisit's pages that came back 304", () => {
+  it("are counted beside the run's other requests on the run page", async () => {
+    const { page, server } = e2e;
+    await page.goto(`${server.url}/runs/${revisitId}`);
+    await page.getByTestId("stat-not-modified").waitFor();
+    expect(await page.getByTestId("stat-not-modified").textContent()).toBe("2");
+    expect(await page.getByTestId("stat-requests").textContent()).toBe("2");
   });
 });

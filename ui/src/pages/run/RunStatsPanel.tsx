@@ -2,7 +2,10 @@ import type { RunSummary } from "../../api/types.ts";
 import { formatBytes, formatDuration, formatNumber } from "../../lib/format.ts";
 import { ProxyStatsTable } from "./ProxyStatsTable.tsx";
 
-/** Request statistics of a run: volume, status codes, retries, latency, throughput, and per host. */
+/**
+ * Request statistics of a run: volume, status codes, retries, pages reused on a `304`, latency,
+ * throughput, and per host.
+ */
 export function RunStatsPanel({ run }: { run: RunSummary }) {
   const stats = run.stats;
   const codes = Object.entries(stats.statusCodes ?? {}).sort(([a], [b]) => a.localeCompare(b));
@@ -13,6 +16,14 @@ export function RunStatsPanel({ run }: { run: RunSummary }) {
         <Stat label="Requests" value={formatNumber(stats.requests)} testId="stat-requests" />
         <Stat label="Downloaded" value={formatBytes(stats.bytes)} testId="stat-bytes" />
         <Stat label="Retries" value={formatNumber(stats.retries)} testId="stat-retries" />
+        {/* Only a revisit (cache: revalidate) has 304s; the summary leaves the count out at 0. */}
+        {stats.notModified !== undefined && stats.notModified > 0 && (
+          <Stat
+            label="Not modified (304)"
+            value={formatNumber(stats.notModified)}
+            testId="stat-not-modified"
+          />
+        )}
         <Stat label="Latency p50" value={ms(stats.latencyMs?.p50)} testId="stat-p50" />
         <Stat label="Latency p95" value={ms(stats.latencyMs?.p95)} testId="stat-p95" />
         <Stat
