@@ -14,13 +14,26 @@ const MAY_IMPORT = {
   fetch: ["core"],
   datasets: ["core"],
   demo: ["core"],
+  // The lock, the audit trail and the secrets vault keep their state in the store.
+  security: ["core", "store"],
   // The compiler builds extraction specs and fetch settings; parse threads run extract's code.
   pipeline: ["core", "extract", "fetch"],
   // Replay is a fetcher of recorded pages; its highlight reads a page type's field map.
   replay: ["core", "store", "fetch", "extract"],
   engine: ["core", "store", "extract", "fetch", "datasets", "replay", "pipeline"],
   scheduler: ["core", "store", "extract", "fetch", "datasets", "replay", "pipeline"],
-  app: ["core", "store", "extract", "fetch", "datasets", "replay", "pipeline", "engine", "scheduler"],
+  app: [
+    "core",
+    "store",
+    "extract",
+    "fetch",
+    "datasets",
+    "replay",
+    "pipeline",
+    "engine",
+    "scheduler",
+    "security",
+  ],
   server: [
     "core",
     "store",
@@ -31,6 +44,7 @@ const MAY_IMPORT = {
     "pipeline",
     "engine",
     "scheduler",
+    "security",
     "app",
   ],
   // `trawl serve` starts the server; `trawl demo` serves the bundled demo site.
@@ -44,6 +58,7 @@ const MAY_IMPORT = {
     "pipeline",
     "engine",
     "scheduler",
+    "security",
     "app",
     "server",
     "demo",
