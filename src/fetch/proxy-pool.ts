@@ -3,9 +3,9 @@
  * statistics), and retirement: a proxy that fails {@link RETIRE_AFTER} times in a row is taken out,
  * with its reason in the log; once every proxy is retired the run fails.
  */
-import { ProxyAgent, type Dispatcher } from "undici";
+import { Pool, ProxyAgent, type Dispatcher } from "undici";
 import { FetchError, fetchError } from "./errors.ts";
-import { isProxyReason, proxyFailure } from "./proxy-errors.ts";
+import { isProxyReason, markProxyConnectErrors, proxyFailure } from "./proxy-errors.ts";
 import { resolveProxy, type ProxyEndpoint, type ProxySettings } from "./proxy-settings.ts";
 import type { ProxyStats } from "./types.ts";
 
@@ -149,9 +149,19 @@ export class ProxyPool {
     await Promise.all((this.entries ?? []).map((entry) => entry.dispatcher?.close()));
   }
 
-  /** The dispatcher of `entry`, made at its first request. */
+  /**
+   * The dispatcher of `entry`, made at its first request. Its client to the proxy is undici's
+   * default (a Pool) with the failures of its connections marked as the proxy's (proxy-errors.ts).
+   */
   dispatcher(entry: ProxyEntry): Dispatcher {
-    return (entry.dispatcher ??= new ProxyAgent({ ...this.options.agent, uri: entry.endpoint.url }));
+    return (entry.dispatcher ??= new ProxyAgent({
+      ...this.options.agent,
+      uri: entry.endpoint.url,
+      clientFactory: (origin, options) => {
+        const { connect } = options as { connect: Parameters<typeof markProxyConnectErrors>[0] };
+        return new Pool(origin, { ...options, connect: markProxyConnectErrors(connect) });
+      },
+    }));
   }
 
   private all(): ProxyEntry[] {

@@ -7,56 +7,17 @@
  * run summary, `trawl show` and the run page.
  */
 import { writeFileSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { join } from "node:path";
-import { createProxy, type ProxyServer } from "proxy";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeRun, type App, type RunSummary } from "../../src/app/index.ts";
 import { compileDefinition, DefinitionError, loadScraper } from "../../src/pipeline/index.ts";
 import { runCli } from "../cli/run-cli.ts";
 import { startFaultSite } from "../fixtures/fault-site.ts";
 import { useE2e } from "./harness.ts";
+import { closedPort, startProxy, type TestProxy } from "./proxy-servers.ts";
 
 const PASSWORD = "pr0xy-s3cret-77a1";
-
-/** A real HTTP proxy on 127.0.0.1, noting every request and tunnel it was asked for. */
-interface TestProxy {
-  url: string;
-  seen: string[];
-  close(): Promise<void>;
-}
-
-/** `localAddress`: the address the proxy connects to sites from (the site blocks 127.0.0.2). */
-async function startProxy(credentials?: string, localAddress?: string): Promise<TestProxy> {
-  const server: ProxyServer = createProxy(http.createServer());
-  if (localAddress) server.localAddress = localAddress;
-  const seen: string[] = [];
-  server.on("request", (req: http.IncomingMessage) => seen.push(req.url!));
-  server.on("connect", (req: http.IncomingMessage) => seen.push(`CONNECT ${req.url}`));
-  if (credentials) {
-    const expected = `Basic ${Buffer.from(credentials).toString("base64")}`;
-    server.authenticate = (req) => req.headers["proxy-authorization"] === expected;
-  }
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** A port nothing listens on (a proxy that refuses every connection). */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const proxies: Record<"a" | "b" | "auth" | "blocked", TestProxy> = {} as never;
 let refusing: string;
@@ -115,8 +76,8 @@ const e2e = useE2e({
   beforeServer: async ({ app, dir, site }) => {
     proxies.a = await startProxy();
     proxies.b = await startProxy();
-    proxies.auth = await startProxy(`scout:${PASSWORD}`);
-    proxies.blocked = await startProxy(undefined, "127.0.0.2");
+    proxies.auth = await startProxy({ credentials: `scout:${PASSWORD}` });
+    proxies.blocked = await startProxy({ localAddress: "127.0.0.2" });
     refusing = `http://127.0.0.1:${await closedPort()}`;
     process.env.TEST_PROXY_PASSWORD = PASSWORD;
     const { a, b, auth } = proxies;
