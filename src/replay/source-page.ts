@@ -1,10 +1,18 @@
 /**
  * The recorded page a record (or a URL) came from: the page of the request that produced the
- * record, else a page whose URL the record holds, else the page whose HTML holds most of the
- * record's text. The replay viewer shows it with the fields outlined.
+ * record (for a POST, the page of its own body: two POSTs to one URL are two pages), else a page
+ * whose URL the record holds, else the page whose HTML holds most of the record's text. The
+ * replay viewer shows it with the fields outlined.
  */
 import type { SourceMatch } from "../core/contract/captures.ts";
-import type { CaptureRecord, FileBlobStore, Store } from "../store/index.ts";
+import {
+  parseRecordSource,
+  requestBodyDigest,
+  type CaptureRecord,
+  type FileBlobStore,
+  type Store,
+} from "../store/index.ts";
+import type { PageDetail } from "./capture-detail.ts";
 
 /** Pages read when a record's page is found by its values rather than by a URL it holds. */
 const MAX_CONTENT_SCAN = 1000;
@@ -17,7 +25,10 @@ export interface SourcePage {
   match: SourceMatch;
 }
 
-/** A record as the store keeps it: its values and the URL of the request that produced it. */
+/**
+ * A record as the store keeps it: its values and the request that produced it (its URL, and for
+ * a POST a NUL and its body's digest: the store's `SourcedRecord.source`).
+ */
 export interface SourcedRecord {
   data: Record<string, unknown>;
   source: string | null;
@@ -46,10 +57,24 @@ export async function pageOfRecord(
   );
 }
 
-/** The page of the request that produced the record, as the store kept it. */
+/**
+ * The page of the request that produced the record: the latest page of its URL and POST body, or
+ * of its GET (else of any request to the URL: a source stored before POSTs kept their body's).
+ */
 async function bySource(store: Store, runId: string, source: string | null): Promise<SourcePage | null> {
-  const capture = source === null ? undefined : await store.captures.latestPage(runId, source);
+  if (source === null) return null;
+  const { url, bodyDigest } = parseRecordSource(source);
+  const capture =
+    bodyDigest === undefined
+      ? ((await store.captures.latestPage(runId, url, null)) ?? (await store.captures.latestPage(runId, url)))
+      : (await store.captures.pagesOf(runId, url)).find((page) => postDigest(page) === bodyDigest);
   return capture ? { capture, match: "request" } : null;
+}
+
+/** The body digest of the POST a page answered; undefined for a GET's page. */
+function postDigest(page: CaptureRecord): string | undefined {
+  const request = (page.detail as unknown as PageDetail).request;
+  return request && requestBodyDigest(request);
 }
 
 /** A page whose URL the record holds (a `from: url` field, say). */
@@ -84,8 +109,10 @@ async function byContent(
     if (score > bestScore) [best, bestScore] = [{ capture: page, match: "content" }, score];
     if (score === values.length) break;
   }
-  // The same page fetched again (after a crash) was captured again: show its latest capture.
-  const latest = best?.capture.url ? await store.captures.latestPage(runId, best.capture.url) : null;
+  // The same page fetched again (after a crash) was captured again: show its latest capture (of
+  // the same request: a POST's, not another POST to the URL).
+  const request = (best?.capture.detail as unknown as PageDetail | undefined)?.request ?? null;
+  const latest = best?.capture.url ? await store.captures.latestPage(runId, best.capture.url, request) : null;
   return latest ? { capture: latest, match: "content" } : best;
 }
 

@@ -46,6 +46,8 @@ export interface CaptureStore {
    * of any request to it (`body` undefined), of its GET (`null`), or of the POST of `body`.
    */
   latestPage(runId: string, url: string, body?: RequestBody | null): Promise<CaptureRecord | null>;
+  /** The `page` captures of a URL (GETs and POSTs), latest first, at most `limit` (default 1000). */
+  pagesOf(runId: string, url: string, limit?: number): Promise<CaptureRecord[]>;
   /** The latest browser network response to `method url` (replay answers the browser with it). */
   latestResponse(runId: string, url: string, method: string): Promise<CaptureRecord | null>;
   /** How many captures of each kind a run has. */

@@ -5,6 +5,7 @@ export * from "./errors.ts";
 export { openSqliteStore } from "./sqlite-store.ts";
 export type { OpenDatabaseOptions } from "./database.ts";
 export { FileBlobStore, type BlobRef } from "./blob-store.ts";
+export { parseRecordSource, requestBodyDigest, type RecordSource } from "./record-source.ts";
 export {
   buildRecordFile,
   openRecordFile,

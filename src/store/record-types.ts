@@ -1,7 +1,10 @@
 /** Storage contract of a run's records, stage by stage. */
 import type { QueriedRecord, RecordQuery, RecordQueryPage, RecordSelection } from "./record-query.ts";
 
-/** A stored record with the URL of the page it came from (null: unknown). */
+/**
+ * A stored record with the page it came from (null: unknown): its URL, and for a POST's record a
+ * NUL and the POST body's digest (`parseRecordSource` splits them).
+ */
 export interface SourcedRecord {
   data: unknown;
   source: string | null;

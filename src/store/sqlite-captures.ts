@@ -81,6 +81,16 @@ export class SqliteCaptureStore implements CaptureStore {
     return row ? toRecord(row) : null;
   }
 
+  async pagesOf(runId: string, url: string, limit = 1000): Promise<CaptureRecord[]> {
+    // Purpose: every page capture of a URL, latest first (the POSTs of one URL). Params: run, url, limit.
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM captures WHERE run_id = ? AND url = ? AND kind = 'page' ORDER BY id DESC LIMIT ?`,
+      )
+      .all(runId, url, limit) as CaptureRow[];
+    return rows.map(toRecord);
+  }
+
   async latestResponse(runId: string, url: string, method: string): Promise<CaptureRecord | null> {
     // Purpose: the recorded response a replayed browser gets for a request.
     const row = this.db

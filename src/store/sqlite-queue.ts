@@ -1,7 +1,7 @@
 import type { Statement } from "better-sqlite3";
-import { createHash } from "node:crypto";
 import { InternalError, type RequestBody } from "../core/index.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
+import { requestBodyDigest } from "./record-source.ts";
 import type {
   Completion,
   FailureGroup,
@@ -20,8 +20,7 @@ import type {
 export function crawlRecordOrder(url: string, index: number, body?: RequestBody): string {
   const position = String(index).padStart(6, "0");
   if (!body) return `${url}\u0000${position}`;
-  const digest = createHash("sha256").update(`${body.type}\u0000${body.text}`).digest("hex").slice(0, 16);
-  return `${url}\u0000${digest}\u0000${position}`;
+  return `${url}\u0000${requestBodyDigest(body)}\u0000${position}`;
 }
 
 /** A request row as leased or looked up: a GET has '' as its body type. */

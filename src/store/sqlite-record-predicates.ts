@@ -13,10 +13,21 @@ export interface Predicates {
 }
 
 /**
- * A row's source page: its `source`, else, for a crawl row, the URL its order key begins with
- * (`crawlRecordOrder`: the URL, a NUL, the position on the page).
+ * A row's source page as stored (record-source.ts): its `source`, else, for a crawl row, its
+ * order key up to the position (`crawlRecordOrder`: the URL, a NUL, for a POST its 16-digit body
+ * digest and a NUL, the position on the page). Steps' rows store their input's.
  */
-export const SOURCE = `COALESCE(source, CASE WHEN stage = 0 THEN substr(ord, 1, instr(ord, char(0)) - 1) END)`;
+export const SOURCE_KEY = (() => {
+  // As bytes: SQLite's text substr() stops at a NUL, and the digest comes after one.
+  const ord = "CAST(ord AS BLOB)";
+  const nul = `instr(${ord}, x'00')`;
+  const end = `${nul} + CASE WHEN substr(${ord}, ${nul} + 17, 1) = x'00' THEN 16 ELSE -1 END`;
+  return `COALESCE(source, CASE WHEN stage = 0 THEN CAST(substr(${ord}, 1, ${end}) AS TEXT) END)`;
+})();
+
+/** The URL of a row's source page: {@link SOURCE_KEY} up to its first NUL (where text substr() stops). */
+export const SOURCE = `COALESCE(substr(source, 1, instr(source || char(0), char(0)) - 1),
+  CASE WHEN stage = 0 THEN substr(ord, 1, instr(ord, char(0)) - 1) END)`;
 
 /** An SQL string literal. */
 function literal(text: string): string {

@@ -1,6 +1,6 @@
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type { QueriedRecord, RecordQuery, RecordQueryPage, RecordSelection } from "./record-query.ts";
-import { SOURCE, stageScope } from "./sqlite-record-predicates.ts";
+import { SOURCE_KEY, stageScope } from "./sqlite-record-predicates.ts";
 import { SqliteRecordQuery } from "./sqlite-record-query.ts";
 import type { RecordStore, SourcedRecord } from "./types.ts";
 
@@ -48,7 +48,7 @@ export class SqliteRecordStore implements RecordStore {
     // Purpose: page through a stage by its order key (keyset pagination; never holds a read cursor across awaits).
     const page = this.db
       .prepare(
-        `SELECT ord, data, ${SOURCE} FROM records WHERE run_id = ? AND stage = ? AND ord > ? ORDER BY ord LIMIT ?`,
+        `SELECT ord, data, ${SOURCE_KEY} FROM records WHERE run_id = ? AND stage = ? AND ord > ? ORDER BY ord LIMIT ?`,
       )
       .raw();
     const stored = this.storedStage(runId, stage);
@@ -65,7 +65,7 @@ export class SqliteRecordStore implements RecordStore {
     // Purpose: one record by its position in the stage's order. Params: run, stage, position.
     const row = this.db
       .prepare(
-        `SELECT data, ${SOURCE} FROM records WHERE run_id = ? AND stage = ? ORDER BY ord LIMIT 1 OFFSET ?`,
+        `SELECT data, ${SOURCE_KEY} FROM records WHERE run_id = ? AND stage = ? ORDER BY ord LIMIT 1 OFFSET ?`,
       )
       .raw()
       .get(runId, this.storedStage(runId, stage), position) as [string, string | null] | undefined;
@@ -132,7 +132,7 @@ export class SqliteRecordStore implements RecordStore {
     const copy = this.db.prepare(
       `INSERT INTO records (run_id, stage, ord, target, data, source)
        SELECT run_id, ?, printf('%0${ORDER_DIGITS}d', row_number() OVER (ORDER BY ord) - 1), '', data, source
-       FROM (SELECT run_id, ord, data, ${SOURCE} AS source FROM records
+       FROM (SELECT run_id, ord, data, ${SOURCE_KEY} AS source FROM records
              WHERE run_id = ? AND stage = ? ORDER BY ord LIMIT ?)`,
     );
     const stored = this.storedStage(runId, from);
