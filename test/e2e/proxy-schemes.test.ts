@@ -3,12 +3,13 @@
  * packages in front of the fixture site (proxy-servers.ts):
  * - `socks5://` (`@pondwader/socks5-server`): an HTTP-engine crawl, with and without
  *   username/password auth (the password from the environment; a wrong one is `proxy_auth`), a
- *   refusing SOCKS5 proxy retired with `proxy_refused`, and the browser engine (no auth: Chromium
- *   cannot log in to a SOCKS5 proxy);
+ *   refusing SOCKS5 proxy retired with `proxy_refused`, the browser engine (no auth: Chromium
+ *   cannot log in to a SOCKS5 proxy), and a site's own TLS failure left to the site;
  * - `https://` (TLS to the proxy; the npm package `proxy` on an `https.Server` with the
  *   self-signed certificate of test-tls.ts): trusted through Node's `NODE_EXTRA_CA_CERTS` (read at
  *   process start, so the crawl runs as a `trawl run` process), and a certificate trawl cannot
- *   trust failing with `proxy_error`, naming the proxy without its credentials.
+ *   trust failing with `proxy_error`, naming the proxy without its credentials, over HTTP and in
+ *   the browser.
  */
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -20,8 +21,8 @@ import { useSiteApp } from "../engine/site-app.ts";
 import { TEST_TLS_CERT, TEST_TLS_KEY } from "../fixtures/test-tls.ts";
 import { closedPort, startProxy, startSocksProxy, type TestProxy } from "./proxy-servers.ts";
 
-const PASSWORD = "s0cks-s3cret-41c9";
-const ENV = { TEST_SOCKS_PASSWORD: PASSWORD, TEST_SOCKS_WRONG: "not-the-password" };
+const PASSWORD = "s0cks-s3cret-41c9"; // of the SOCKS5 proxy, also sent to the untrusted HTTPS one
+const ENV = { TEST_PROXY_PASSWORD: PASSWORD, TEST_PROXY_WRONG: "not-the-password" };
 
 const t = useSiteApp("trawl-proxy-schemes-", {
   routes: {
@@ -92,7 +93,7 @@ describe("socks5:// proxies", () => {
   });
 
   it("log in with a username and a password from the environment, shown nowhere", async () => {
-    const url = proxies.socksAuth.url.replace("//", "//scout:{{ env.TEST_SOCKS_PASSWORD }}@");
+    const url = proxies.socksAuth.url.replace("//", "//scout:{{ env.TEST_PROXY_PASSWORD }}@");
     const run = await crawl("socks-auth", `proxy: "${url}"`);
     await expectSixItems(run);
     expect(proxies.socksAuth.seen.length).toBeGreaterThan(0);
@@ -102,7 +103,7 @@ describe("socks5:// proxies", () => {
 
   it("tell a refused password by proxy_auth", async () => {
     const seenBefore = proxies.socksAuth.seen.length;
-    const url = proxies.socksAuth.url.replace("//", "//scout:{{ env.TEST_SOCKS_WRONG }}@");
+    const url = proxies.socksAuth.url.replace("//", "//scout:{{ env.TEST_PROXY_WRONG }}@");
     const run = await crawl("socks-wrong", `proxy: "${url}"`);
     // One proxy: nothing another attempt could change, so the page fails at once.
     expect(run.status).toBe("failed");
@@ -113,7 +114,7 @@ describe("socks5:// proxies", () => {
       [proxies.socksAuth.url]: { requests: 1, failures: { proxy_auth: 1 } },
     });
     expect(proxies.socksAuth.seen.length).toBe(seenBefore);
-    expect(await shown(run)).not.toContain(ENV.TEST_SOCKS_WRONG);
+    expect(await shown(run)).not.toContain(ENV.TEST_PROXY_WRONG);
   });
 
   it("retire one that refuses, with proxy_refused, and complete through the other", async () => {
@@ -175,7 +176,7 @@ describe("https:// proxies", () => {
 
   it("fail with proxy_error naming the proxy, not its credentials, when its certificate is not trusted", async () => {
     const seenBefore = proxies.https.seen.length;
-    const url = proxies.https.url.replace("//", "//scout:{{ env.TEST_SOCKS_PASSWORD }}@");
+    const url = proxies.https.url.replace("//", "//scout:{{ env.TEST_PROXY_PASSWORD }}@");
     const run = await crawl("https-untrusted", `proxy: "${url}"`);
     expect(run.status).toBe("failed");
     expect(run.error).toBe(`every proxy is retired: ${proxies.https.url} (proxy_error)`);
