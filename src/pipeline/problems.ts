@@ -51,8 +51,10 @@ export function issuesToProblems(
   for (const issue of flattenUnions(issues)) {
     const path = [...issue.path];
     if (issue.code === "unrecognized_keys") {
+      // A schema may say what to write instead of a key users mistake (a start entry's body_json).
+      const hint = issue.message.startsWith("Unrecognized key") ? "" : `: ${issue.message}`;
       for (const key of issue.keys)
-        problems.push(problem(file, locate, [...path, key], true, `Unrecognized key: "${key}"`));
+        problems.push(problem(file, locate, [...path, key], true, `Unrecognized key: "${key}"${hint}`));
       continue;
     }
     const atKey =

@@ -39,20 +39,30 @@ export const datasetStartSchema = z.strictObject({
   field: z.string().min(1).default("url"),
 });
 
+/** A follow rule's key for a JSON body, written on a start entry: what a start takes instead. */
+function bodyJsonOnStart(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== "unrecognized_keys" || issue.keys.join() !== "body_json") return undefined;
+  const value = (issue.input as { body_json?: unknown } | undefined)?.body_json;
+  return `a start entry's JSON body is "json" ("body_json" is a follow rule's): write json: ${JSON.stringify(value)}`;
+}
+
 /**
  * `{ url, method: POST, form: {…} }` or `{ url, method: POST, json: {…} }`: a start request that
  * POSTs a urlencoded form (a search form) or a JSON document (a JSON or GraphQL API); without
  * either, an empty form. Fetched over HTTP. The body is part of the request's identity.
  */
 export const postStartSchema = z
-  .strictObject({
-    url: httpUrlSchema,
-    method: z.literal("POST"),
-    /** Form fields, sent urlencoded in this order. */
-    form: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    /** A JSON document, sent as `application/json`. */
-    json: z.json().optional(),
-  })
+  .strictObject(
+    {
+      url: httpUrlSchema,
+      method: z.literal("POST"),
+      /** Form fields, sent urlencoded in this order. */
+      form: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      /** A JSON document, sent as `application/json`. */
+      json: z.json().optional(),
+    },
+    { error: bodyJsonOnStart },
+  )
   .refine((start) => start.form === undefined || start.json === undefined, {
     message: 'a POST sends "form" or "json", not both',
     path: ["json"],
