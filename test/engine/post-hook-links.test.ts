@@ -2,12 +2,18 @@
  * POST links returned by a TypeScript `parse` hook, against the fault site: a hook returns a GET,
  * a form POST (twice) and a JSON POST of one URL; the run is stopped once the home page is done
  * (its links queued) and resumed, so the bodies come back from the queue. Each URL + body is
- * fetched once and POSTs what the hook gave. A body without `method: "POST"`, two bodies, or a
- * POST to a browser page type fails the hook with a clear message.
+ * fetched once and POSTs what the hook gave, and the recording replays. A body without
+ * `method: "POST"`, two bodies, or a POST to a browser page type fails the hook clearly.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { compileDefinition, defineScraper, type ParseHookResult } from "../../src/pipeline/index.ts";
+import { replayRun } from "../../src/app/index.ts";
+import {
+  compileDefinition,
+  defineScraper,
+  loadScraper,
+  type ParseHookResult,
+} from "../../src/pipeline/index.ts";
 import { useSiteApp } from "./site-app.ts";
 
 /** Requests to /ph/search: method, query and body, in arrival order. */
@@ -35,6 +41,28 @@ const t = useSiteApp("trawl-post-hook-", {
   },
 });
 
+/** A TypeScript definition whose home page's hook returns a GET and POSTs of /ph/search. */
+const HOOK_FILE = `export default {
+  name: "post-hook",
+  start: "SITE/ph/home",
+  pages: {
+    home: {
+      parse: () => ({
+        links: [
+          { url: "search?q=1", page: "results" },
+          { url: "search?q=1", page: "results", method: "POST", form: { q: "ro", n: 2 } },
+          { url: "/ph/search?q=1", page: "results", method: "POST", form: { q: "ro", n: 2 } },
+          { url: "search?q=1", page: "results", method: "POST", json: { tags: ["a"], q: "lantern" } },
+          { url: "search?q=2", page: "results", method: "POST" },
+        ],
+      }),
+    },
+    results: { record: { heading: "h1" } },
+  },
+  politeness: { rate_per_host: 1000, robots: "ignore", concurrency: 1 },
+};
+`;
+
 /** A scraper whose home page's hook returns `links`, each to a `results` page. */
 function hookScraper(links: () => ParseHookResult, resultsEngine: "http" | "browser" = "http") {
   const definition = defineScraper({
@@ -51,15 +79,9 @@ function hookScraper(links: () => ParseHookResult, resultsEngine: "http" | "brow
 
 describe("POST links of a parse hook", () => {
   it("keep their bodies through the queue: each URL + body POSTed once, to the exact records", async () => {
-    const scraper = hookScraper(() => ({
-      links: [
-        { url: "search?q=1", page: "results" },
-        { url: "search?q=1", page: "results", method: "POST", form: { q: "ro", n: 2 } },
-        { url: "/ph/search?q=1", page: "results", method: "POST", form: { q: "ro", n: 2 } },
-        { url: "search?q=1", page: "results", method: "POST", json: { tags: ["a"], q: "lantern" } },
-        { url: "search?q=2", page: "results", method: "POST" },
-      ],
-    }));
+    // A definition file, so that the recording's replay loads it too.
+    const file = t.write("post-hook.ts", HOOK_FILE);
+    const scraper = await loadScraper(file);
     const created = await t.app.engine.create(scraper, { record: true });
     const stopped = new Promise<void>((resolve) => {
       const unsubscribe = t.app.engine.bus.subscribe((event) => {
@@ -84,6 +106,9 @@ describe("POST links of a parse hook", () => {
     expect([...received].sort()).toEqual([...expected].sort()); // none twice
     const records = (await t.records(created.id)).map((record) => record.heading as string);
     expect(records.sort()).toEqual([...expected].sort());
+    // Offline, each POST gets the page its own body got.
+    const replay = await replayRun(t.app, created.id);
+    expect(replay).toMatchObject({ identical: true, missing: [], counts: { recorded: 4, replayed: 4 } });
   });
 
   it("fail the hook with a body but no POST, two bodies, or a POST to a browser page type", async () => {
