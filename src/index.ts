@@ -6,6 +6,7 @@ export { defineScraper, registerStep } from "./pipeline/index.ts";
 export type { ScrapedRecord } from "./core/index.ts";
 export type {
   CompiledStep,
+  HookLink,
   PageInput,
   PageOutput,
   ScraperContext,

@@ -3,6 +3,7 @@ export type * from "./types.ts";
 export { compileDefinition, loadScraper } from "./compile.ts";
 export type { CompileOptions } from "./compile.ts";
 export type { ParseHook, ParseHookResult } from "./compile-page.ts";
+export type { HookLink } from "./hook-links.ts";
 export { defineScraper } from "./define-scraper.ts";
 export type { PageDefinition, ScraperDefinition } from "./define-scraper.ts";
 export { definitionSchema } from "./definition-schema.ts";
