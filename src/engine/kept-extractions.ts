@@ -2,8 +2,8 @@ import type { ExtractionMemo } from "../pipeline/index.ts";
 import type { Store } from "../store/index.ts";
 
 /**
- * The extractions `cache: revalidate` keeps for one scraper: beside the kept page's validators
- * (a new body replaces both), so the store holds one per URL at most.
+ * The extractions `cache: revalidate` keeps for one scraper, in the store beside the kept pages'
+ * validators: one per URL at most, the latest.
  */
 export function keptExtractions(store: Store, scraper: string): ExtractionMemo {
   return {

@@ -364,11 +364,17 @@ export const migrations: readonly Migration[] = [
     version: 13,
     name: "extractions of revisited pages",
     sql: `
-      -- What the kept body yielded (records, links) and the key of what it was extracted with
-      -- (definition, trawl version, the page's inputs): a 304 under the same key reuses it without
-      -- parsing. Replacing a row's validators (a new body) clears both.
-      ALTER TABLE page_validators ADD COLUMN extraction_key TEXT;
-      ALTER TABLE page_validators ADD COLUMN extraction TEXT;
+      -- What a page kept by cache: revalidate yielded (records, links), under the key of what it
+      -- was extracted with (definition, trawl version, the page's inputs, its body's SHA-256): a
+      -- 304 under the same key reuses it without parsing. One per scraper and URL, replaced when
+      -- the key changes. Not in page_validators: big rows slow a WITHOUT ROWID table down.
+      CREATE TABLE page_extractions (
+        scraper TEXT NOT NULL,
+        url TEXT NOT NULL,
+        key TEXT NOT NULL,
+        extraction TEXT NOT NULL,
+        PRIMARY KEY (scraper, url)
+      );
     `,
   },
 ];

@@ -20,16 +20,13 @@ export class SqliteValidatorStore implements ValidatorStore {
   private select: Statement | undefined;
   private upsert: Statement | undefined;
   private selectExtraction: Statement | undefined;
-  private updateExtraction: Statement | undefined;
+  private upsertExtraction: Statement | undefined;
 
   constructor(private readonly db: SqliteDatabase) {}
 
   async get(scraper: string, url: string): Promise<PageValidators | undefined> {
     // Purpose: the validators a revisit of the URL sends, and where its stored body is.
-    this.select ??= this.db.prepare(
-      `SELECT scraper, url, etag, last_modified, final_url, headers, body_sha256, stored_at
-         FROM page_validators WHERE scraper = ? AND url = ?`,
-    );
+    this.select ??= this.db.prepare(`SELECT * FROM page_validators WHERE scraper = ? AND url = ?`);
     const row = this.select.get(scraper, url) as ValidatorRow | undefined;
     if (!row) return undefined;
     return { ...camelRow(row), headers: JSON.parse(row.headers) as Record<string, string> };
@@ -60,7 +57,7 @@ export class SqliteValidatorStore implements ValidatorStore {
   async extraction(scraper: string, url: string, key: string): Promise<string | undefined> {
     // Purpose: a revisit's 304 reuses what the unchanged body yielded, without parsing it again.
     this.selectExtraction ??= this.db.prepare(
-      `SELECT extraction FROM page_validators WHERE scraper = ? AND url = ? AND extraction_key = ?`,
+      `SELECT extraction FROM page_extractions WHERE scraper = ? AND url = ? AND key = ?`,
     );
     const row = this.selectExtraction.get(scraper, url, key) as { extraction: string } | undefined;
     return row?.extraction;
@@ -68,10 +65,10 @@ export class SqliteValidatorStore implements ValidatorStore {
 
   async keepExtraction(scraper: string, url: string, key: string, extraction: string): Promise<void> {
     // Purpose: keep what a kept body yielded, for the next revisit's 304.
-    this.updateExtraction ??= this.db.prepare(
-      `UPDATE page_validators SET extraction_key = ?, extraction = ? WHERE scraper = ? AND url = ?`,
+    this.upsertExtraction ??= this.db.prepare(
+      `INSERT OR REPLACE INTO page_extractions (scraper, url, key, extraction) VALUES (?, ?, ?, ?)`,
     );
-    const update = this.updateExtraction;
-    writeTransaction(this.db, () => update.run(key, extraction, scraper, url));
+    const upsert = this.upsertExtraction;
+    writeTransaction(this.db, () => upsert.run(scraper, url, key, extraction));
   }
 }

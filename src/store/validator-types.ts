@@ -18,13 +18,13 @@ export interface PageValidators {
 /** The validators and body references of revisited pages, per scraper and URL, across runs. */
 export interface ValidatorStore {
   get(scraper: string, url: string): Promise<PageValidators | undefined>;
-  /** Stores (or replaces) a URL's validators; any extraction kept with the old ones is dropped. */
+  /** Stores (or replaces) a URL's validators. */
   put(validators: PageValidators): Promise<void>;
   /**
    * What the URL's kept body yielded when extracted under `key` (JSON text), or `undefined`
    * when nothing was kept under that key.
    */
   extraction(scraper: string, url: string, key: string): Promise<string | undefined>;
-  /** Keeps what the URL's kept body yielded under `key`; nothing when the URL has no row. */
+  /** Keeps what the URL's kept body yielded under `key`, replacing what it kept before. */
   keepExtraction(scraper: string, url: string, key: string, extraction: string): Promise<void>;
 }
