@@ -17,6 +17,7 @@ export function revalidationStore(store: Store, blobs: FileBlobStore, scraper: s
         finalUrl: kept.finalUrl,
         headers: kept.headers,
         bodySha256: kept.bodySha256,
+        hasBody: () => blobs.has(kept.bodySha256),
         // A blob removed since (a data directory cleaned by hand): the page is fetched in full.
         body: () =>
           blobs.get(kept.bodySha256).then(

@@ -347,7 +347,9 @@ export class CrawlStep {
         ...(request.lastmod != null && { lastmod: request.lastmod }),
       },
       this.deps.scraperContext,
-      response.bodySha256,
+      response.bodySha256 === undefined
+        ? undefined
+        : { sha256: response.bodySha256, ...(response.readKeptBody && { read: response.readKeptBody }) },
     );
     this.deps.parsed?.(request.pageType, output);
     return { status: response.status, records: output.records, links: output.links };
@@ -364,6 +366,8 @@ export class CrawlStep {
         signal: controls.signal,
         ...(headers && { headers }),
         ...(page.load && { browser: page.load }),
+        // A page whose extraction may have been kept is read only if it was not.
+        ...(this.deps.extractionMemo && page.declarative && { keptBodyOnDemand: true }),
       });
     } finally {
       this.fetchEnded();

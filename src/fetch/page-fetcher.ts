@@ -81,7 +81,8 @@ class PageFetcher {
     };
     this.agent = new Agent(agentOptions);
     this.proxies =
-      options.proxies && new ProxyPool(options.proxies, { agent: agentOptions, log: options.log });
+      options.proxies &&
+      new ProxyPool(options.proxies, { agent: agentOptions, log: options.log, secrets: options.secrets });
     this.limiter = new AdaptiveRateLimiter(limiterOptions(options, this.clock));
     this.baseHeaders = {
       "user-agent": settings.userAgent,
@@ -189,12 +190,13 @@ class PageFetcher {
     /** The proxy of the attempt: picked here over HTTP, told by the browser (its context's). */
     let via: ProxyEntry | undefined = request.browser ? undefined : proxies?.pick(hostOf(url));
     try {
-      const own = request.headers && resolveHeaders(request.headers);
+      const own = request.headers && resolveHeaders(request.headers, this.options.secrets);
       const attemptOptions: AttemptOptions = {
         ...this.hopOptions(request.signal),
         headers: own ? { ...this.baseHeaders, ...own.headers } : this.baseHeaders,
         ...(request.body && { body: request.body }),
         ...(own && { extraHeaders: own.headers, secrets: own.secrets }),
+        ...(this.options.secrets && { secretSource: this.options.secrets }),
         beforeHop: (hop, signal) => {
           const wait = this.hops.before(hop, signal);
           if (!wait) sent();
@@ -259,7 +261,8 @@ class PageFetcher {
       const headers = { ...options.headers, ...conditional };
       const answer = await fetchOnce(dispatcher, url, { ...options, headers, acceptStatuses });
       if (answer.status !== 304) return this.kept(url, answer);
-      const reused = await reusedPage(cached, answer);
+      const onDemand = request.keptBodyOnDemand === true && !this.options.capture?.record;
+      const reused = await reusedPage(cached, answer, onDemand);
       if (reused) return reused;
     }
     return this.kept(url, await fetchOnce(dispatcher, url, options));

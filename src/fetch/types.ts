@@ -46,6 +46,12 @@ export interface FetchRequest {
   signal?: AbortSignal;
   /** Load the page in the browser, this way, instead of over HTTP. */
   browser?: BrowserLoad;
+  /**
+   * For a caller that may not need the body of a page `cache: revalidate` kept (it kept what the
+   * body yields): a 304 leaves the stored body unread, `body` empty and `readKeptBody` set.
+   * Ignored while recording (the recording needs the body).
+   */
+  keptBodyOnDemand?: boolean;
 }
 
 /** A fetched page, decoded to text. */
@@ -76,6 +82,8 @@ export interface FetchResponse {
    * same value on a later 304 means the same body (what it yielded may be reused).
    */
   bodySha256?: string;
+  /** Reads the stored body a 304 left unread (`keptBodyOnDemand`); `body` is empty then. */
+  readKeptBody?: () => Promise<string>;
 }
 
 /** What the engine learns about every single attempt, for stats. */

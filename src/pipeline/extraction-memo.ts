@@ -17,6 +17,15 @@ export interface ExtractionMemo {
 }
 
 /**
+ * A body `cache: revalidate` kept: its SHA-256 and, when the fetcher left it unread (the page's
+ * `body` is empty then), how to read it: a page whose extraction was kept is never read at all.
+ */
+export interface KeptBody {
+  sha256: string;
+  read?: () => Promise<string>;
+}
+
+/**
  * The key of a page's extraction: the definition (its hash), trawl's version (extraction code
  * may change with it), the page type and every input of the parse, the body by its SHA-256. The
  * depth is left out: no extraction reads it (links get theirs from the request), and a page may

@@ -17,7 +17,7 @@ export type { StepFactory, StepInfo } from "./step-factory.ts";
 export { describeShare, describeTolerance, parseDuration, parseSize, tolerated } from "./units.ts";
 export type { Tolerance } from "./units.ts";
 export { PageParser, type PageParserOptions } from "./page-parser.ts";
-export type { ExtractionMemo } from "./extraction-memo.ts";
+export type { ExtractionMemo, KeptBody } from "./extraction-memo.ts";
 export { checkStartFiles, readStartFile, type FileStartSource, type StartFileUrl } from "./start-file.ts";
 export { describeStartSource } from "./start-sources.ts";
 export type { StartPost, StartSource } from "./start-schema.ts";

@@ -6,7 +6,13 @@
  * revisit that gets the same body back reuses it instead of parsing (see extraction-memo.ts).
  */
 import { extractPage, finishPage } from "./compile-page.ts";
-import { extractionKey, keptExtraction, reusedExtraction, type ExtractionMemo } from "./extraction-memo.ts";
+import {
+  extractionKey,
+  keptExtraction,
+  reusedExtraction,
+  type ExtractionMemo,
+  type KeptBody,
+} from "./extraction-memo.ts";
 import { ParsePool } from "./parse-pool.ts";
 import type {
   CompiledPage,
@@ -46,20 +52,22 @@ export class PageParser {
 
   /**
    * Parses on a parse thread when the page type has no code and a thread is ready, else here.
-   * `bodySha256`: the identity of a body `cache: revalidate` kept; its extraction is kept too,
-   * and reused on a later run that gets the same body back (a page type with code is parsed).
+   * `kept`: a body `cache: revalidate` kept; its extraction is kept too, and reused on a later
+   * run that gets the same body back (a page type with code is parsed).
    */
   parse(
     page: CompiledPage,
     input: PageInput,
     ctx: ScraperContext,
-    bodySha256?: string,
+    kept?: KeptBody,
   ): Promise<PageOutput> | PageOutput {
     const { memo } = this.options;
-    if (page.declarative && memo && bodySha256) {
-      const extraction = this.remembered(page.declarative, page.name, input, memo, bodySha256);
+    if (page.declarative && memo && kept) {
+      const extraction = this.remembered(page.declarative, page.name, input, memo, kept);
       return extraction.then((found) => finishPage(found, input, ctx));
     }
+    if (kept?.read)
+      return kept.read().then((body) => this.parse(page, { ...input, body }, ctx, { sha256: kept.sha256 }));
     if (page.declarative) {
       const extraction = this.pool?.extract(page.name, input);
       if (extraction) return extraction.then((found) => finishPage(found, input, ctx));
@@ -74,15 +82,16 @@ export class PageParser {
     name: string,
     input: PageInput,
     memo: ExtractionMemo,
-    bodySha256: string,
+    kept: KeptBody,
   ): Promise<Extraction> {
-    const key = extractionKey(this.scraper.hash, input, bodySha256);
-    const kept = await memo.get(input.url, key);
-    if (kept !== undefined) {
+    const key = extractionKey(this.scraper.hash, input, kept.sha256);
+    const text = await memo.get(input.url, key);
+    if (text !== undefined) {
       this.reused++;
-      return reusedExtraction(kept);
+      return reusedExtraction(text);
     }
-    const extraction = await this.extract(spec, name, input);
+    const page = kept.read ? { ...input, body: await kept.read() } : input;
+    const extraction = await this.extract(spec, name, page);
     await memo.keep(input.url, key, keptExtraction(extraction));
     return extraction;
   }

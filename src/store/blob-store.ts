@@ -49,6 +49,11 @@ export class FileBlobStore {
     return { sha256, size: data.length };
   }
 
+  /** Whether the blob is stored, without reading it. */
+  async has(sha256: string): Promise<boolean> {
+    return /^[0-9a-f]{64}$/.test(sha256) && existsSync(this.pathOf(sha256));
+  }
+
   async get(sha256: string): Promise<Buffer> {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw notFound(sha256);
     let compressed: Buffer;

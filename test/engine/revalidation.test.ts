@@ -176,6 +176,23 @@ describe("cache: revalidate", () => {
     }
   }, 60_000);
 
+  it("does not even read the stored body of a page whose extraction was kept", async () => {
+    // The extractions the definition as it is now yields are kept (the last run kept another's).
+    expect(notParsed((await run()).logs)).toBeUndefined();
+    // The stored bodies are damaged: a run that read one would fail to inflate it.
+    for (const name of readdirSync(app.paths.blobs, { recursive: true, encoding: "utf8" }))
+      if (name.endsWith(".gz")) writeFileSync(join(app.paths.blobs, name), "not gzip");
+    const unread = await run();
+    expect(unread.summary.status).toBe("succeeded");
+    expect(unread.summary.stats.notModified).toBe(4);
+    expect(unread.records).toEqual([
+      { title: "Anchor", version: "1" },
+      { title: "Bell", version: "2" },
+      { title: "Candle", version: "1" },
+    ]);
+    expect(notParsed(unread.logs)).toMatch(/: 4 unchanged page\(s\)/);
+  }, 60_000);
+
   it("fetches a page in full when its 304 finds the stored body gone", async () => {
     // The blobs go (a data directory cleaned by hand); their rows stay.
     for (const name of readdirSync(app.paths.blobs, { recursive: true, encoding: "utf8" }))
