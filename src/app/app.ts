@@ -1,6 +1,7 @@
 import { systemClock, type Clock, trawlConfig, homePaths } from "../core/index.ts";
 import { cleanupInterruptedPublishes, listValidVersions, publishDataset } from "../datasets/index.ts";
-import { Engine } from "../engine/index.ts";
+import { AuditedEngine } from "./audited-engine.ts";
+import { auditedSchedules } from "./audited-schedules.ts";
 import type { DatasetPublisher, FetcherFactory } from "../engine/index.ts";
 import { normalizeUrl } from "../fetch/index.ts";
 import { liveFetcher } from "./live-fetcher.ts";
@@ -8,6 +9,7 @@ import { startDatasetReader } from "./start-datasets.ts";
 import { Scheduler, type SchedulerOptions } from "../scheduler/index.ts";
 import { engineScheduleRunner } from "./schedule-runner.ts";
 import { openSqliteStore, type RunRecord, type Store } from "../store/index.ts";
+import { AuditLog, SecretVault, type AuditActor } from "../security/index.ts";
 import { appError } from "./errors.ts";
 import { loadScraper, type CompiledScraper } from "../pipeline/index.ts";
 import { requireRun } from "./compare-runs.ts";
@@ -24,6 +26,8 @@ export interface AppOptions {
   createFetcher?: FetcherFactory;
   /** The datasets folder `start: { dataset }` reads. @defaultValue this data directory's */
   startDatasets?: string;
+  /** Who this process's commands are recorded as in the audit log. @defaultValue `cli` */
+  actor?: AuditActor;
 }
 
 /**
@@ -33,24 +37,47 @@ export interface AppOptions {
 export class App {
   readonly paths: ReturnType<typeof homePaths>;
   readonly store: Store;
-  readonly engine: Engine;
+  /** The engine; its run commands are recorded in the audit log (see `AuditedEngine`). */
+  readonly engine: AuditedEngine;
   readonly clock: Clock;
+  /** The data directory's audit log (docs/security.md). */
+  readonly audit: AuditLog;
+  /**
+   * Who this process's commands and schedule changes are recorded as: `cli`, or `api` once
+   * `trawl serve` serves this app. The scheduler's own are recorded as `scheduler`.
+   */
+  actor: AuditActor;
+  /** The secrets vault of the data directory (`trawl secrets`, `{{ secret.NAME }}`). */
+  readonly secrets: SecretVault;
   /** Runs this process executes in the background (started or resumed through the API). */
   private readonly background = new Set<Promise<unknown>>();
 
   private constructor(paths: ReturnType<typeof homePaths>, store: Store, options: AppOptions) {
     this.paths = paths;
-    this.store = store;
     const clock = (this.clock = options.clock ?? systemClock);
-    this.engine = new Engine({
-      store,
-      clock,
-      ...(options.parseThreads !== undefined && { parseThreads: options.parseThreads }),
-      normalizeUrl: (url) => normalizeUrl(url),
-      createFetcher: options.createFetcher ?? liveFetcher(paths, store, clock),
-      publish: this.publisher(),
-      startDatasets: startDatasetReader(options.startDatasets ?? paths.datasets),
-    });
+    const audit = (this.audit = new AuditLog(store.audit, paths.auditHead, clock));
+    this.actor = options.actor ?? "cli";
+    this.store = { ...store, schedules: auditedSchedules(store.schedules, audit, () => this.actor) };
+    const secrets = (this.secrets = new SecretVault({
+      store: store.secrets,
+      keysDir: paths.keys,
+      fromEnv: trawlConfig().masterKey,
+      now: () => clock.now(),
+    }));
+    this.engine = new AuditedEngine(
+      {
+        store,
+        clock,
+        ...(options.parseThreads !== undefined && { parseThreads: options.parseThreads }),
+        normalizeUrl: (url) => normalizeUrl(url),
+        createFetcher: options.createFetcher ?? liveFetcher(paths, store, clock),
+        publish: this.publisher(),
+        startDatasets: startDatasetReader(options.startDatasets ?? paths.datasets),
+        openSecrets: (names) => secrets.forRun(names),
+      },
+      audit,
+      () => this.actor,
+    );
   }
 
   /** Opens the data directory: the database (checked and migrated) and leftovers of interrupted publishes cleaned. */
@@ -144,7 +171,7 @@ export class App {
       );
     }
     await this.launch(runId, await loadScraper(run.source), onError);
-    return (await this.store.runs.get(runId))!;
+    return this.engine.record(this.actor, "run.resumed", (await this.store.runs.get(runId))!);
   }
 
   /** Runs executing in the background here; they stop with `engine.stop` and settle here. */

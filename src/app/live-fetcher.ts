@@ -12,7 +12,7 @@ import { revalidationStore } from "./revalidation-store.ts";
  */
 export function liveFetcher(paths: ReturnType<typeof homePaths>, store: Store, clock: Clock): FetcherFactory {
   const blobs = new FileBlobStore(paths.blobs);
-  return ({ run, scraper, onAttempt, log }) => {
+  return ({ run, scraper, onAttempt, log, secrets }) => {
     const { browser } = scraper;
     const record = run.options.record === true;
     const capture =
@@ -30,6 +30,7 @@ export function liveFetcher(paths: ReturnType<typeof homePaths>, store: Store, c
       browser,
       capture,
       proxies: scraper.proxies,
+      secrets,
       ...(scraper.politeness.cache === "revalidate" && {
         revalidation: revalidationStore(store, blobs, scraper.name),
       }),

@@ -54,7 +54,7 @@ export async function replayRun(
     );
   }
   // Nothing is typed in a replay (actions are not run), so the variables they read need not be set.
-  const scraper = { ...(await loadScraper(source)), envNames: [] };
+  const scraper = { ...(await loadScraper(source)), envNames: [], secretNames: [] };
   const home = await mkdtemp(join(tmpdir(), "trawl-replay-"));
   const blobs = new FileBlobStore(app.paths.blobs);
   let fetcher: ReplayFetcher | undefined;

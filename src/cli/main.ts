@@ -23,10 +23,12 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   export: () => import("./commands/export.ts"),
   datasets: () => import("./commands/datasets.ts"),
   sessions: () => import("./commands/sessions.ts"),
+  secrets: () => import("./commands/secrets.ts"),
   serve: () => import("./commands/serve.ts"),
   app: () => import("./commands/app.ts"),
   schedule: () => import("./commands/schedule.ts"),
   scheduler: () => import("./commands/scheduler.ts"),
+  audit: () => import("./commands/audit.ts"),
   demo: () => import("./commands/demo.ts"),
 };
 

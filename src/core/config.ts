@@ -68,6 +68,10 @@ function buildConfigSchema() {
       TRAWL_CHROMIUM: text,
       TRAWL_BROWSER_CACHE: text,
       TRAWL_DEBUG: onOff,
+      // 32 random bytes in base64 (`openssl rand -base64 32`): exactly 43 characters and one `=`.
+      TRAWL_MASTER_KEY: text.refine((value) => value === undefined || /^[A-Za-z0-9+/]{43}=$/.test(value), {
+        message: "must be 32 bytes in base64, 44 characters ending in = (openssl rand -base64 32)",
+      }),
       // Read by bin/trawl.js, which decides whether to load the TypeScript sources and so cannot
       // load this schema first; listed here so that it is checked, documented and not "unknown".
       TRAWL_FROM_SOURCE: onOff,
@@ -95,6 +99,11 @@ function buildConfigSchema() {
       debug: raw.TRAWL_DEBUG,
       /** `trawl` runs the TypeScript sources even when the bundle is current. */
       fromSource: raw.TRAWL_FROM_SOURCE,
+      /**
+       * The key that wraps the secrets vault's data key (base64 of 32 bytes); `undefined`: the
+       * key file `keys/master.key` of the data directory.
+       */
+      masterKey: raw.TRAWL_MASTER_KEY,
     }));
 }
 
@@ -133,10 +142,14 @@ export const KNOWN_VARIABLES: readonly string[] = [
   "TRAWL_CHROMIUM",
   "TRAWL_BROWSER_CACHE",
   "TRAWL_DEBUG",
+  "TRAWL_MASTER_KEY",
   "TRAWL_FROM_SOURCE",
   "TRAWL_E2E_UI_DIR",
   "TRAWL_API",
 ];
+
+/** Variables whose value an error never shows. */
+const HIDDEN_VARIABLES: ReadonlySet<string> = new Set(["TRAWL_MASTER_KEY"]);
 
 /**
  * Parses the configuration from an environment and the flags: frozen, with every default filled
@@ -150,6 +163,12 @@ export function parseConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Tr
   const issue = parsed.error.issues[0]!;
   const variable = String(issue.path[0]);
   const value = (input as Record<string, unknown>)[variable];
+  // A key is never echoed, not even a malformed one: it may be a real key pasted wrongly.
+  if (HIDDEN_VARIABLES.has(variable)) {
+    throw new UsageError("TRAWL_ERR_CORE_CONFIG", `${variable} ${issue.message} (its value is not shown)`, {
+      details: { variable, problem: issue.message },
+    });
+  }
   throw new UsageError(
     "TRAWL_ERR_CORE_CONFIG",
     `${variable} ${issue.message}, not ${JSON.stringify(value)}`,

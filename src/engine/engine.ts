@@ -8,7 +8,7 @@ import {
   EventBus,
   type LogLevel,
 } from "../core/index.ts";
-import { requireEnv } from "../fetch/index.ts";
+import { requireEnv, requireSecrets, type SecretSource } from "../fetch/index.ts";
 import type { CompiledScraper } from "../pipeline/index.ts";
 import type { RunControl, RunRecord, StartDataPins, Store } from "../store/index.ts";
 import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";
@@ -56,6 +56,7 @@ export class Engine {
   /** Creates a queued run of `scraper`. */
   async create(scraper: CompiledScraper, options: StartOptions = {}): Promise<RunRecord> {
     requireEnv(scraper.envNames);
+    await this.openSecrets(scraper);
     const breakpoints = options.breakpoints ?? [];
     const steps = [
       { name: "crawl", kind: "crawl" },
@@ -89,6 +90,20 @@ export class Engine {
     return run;
   }
 
+  /**
+   * The secrets the scraper reads, from the vault; none when it reads none.
+   *
+   * @throws `TRAWL_ERR_FETCH_SECRET_MISSING` naming the secrets the vault lacks, before anything
+   * is stored; the vault's errors when it cannot be opened.
+   */
+  private async openSecrets(scraper: CompiledScraper): Promise<SecretSource | undefined> {
+    const names = scraper.secretNames;
+    if (names.length === 0) return undefined;
+    const source = await this.options.openSecrets?.(names);
+    requireSecrets(names, source, scraper.source);
+    return source;
+  }
+
   /** Creates and executes a run; resolves when it finishes, stops or is cancelled. */
   async run(scraper: CompiledScraper, options: StartOptions = {}): Promise<RunRecord> {
     const run = await this.create(scraper, options);
@@ -101,6 +116,7 @@ export class Engine {
    */
   async execute(runId: string, scraper: CompiledScraper): Promise<RunRecord> {
     requireEnv(scraper.envNames);
+    const secrets = await this.openSecrets(scraper);
     await this.detectInterrupted();
     const run = await this.require(runId);
     if (run.status !== "queued" && !canApply("resume", run.status)) {
@@ -118,6 +134,7 @@ export class Engine {
         owner: this.owner,
         heartbeatMs: this.options.heartbeatMs ?? 1000,
         parseThreads: this.options.parseThreads ?? defaultParseThreads(),
+        ...(secrets && { secrets }),
       },
       (await this.store.runs.get(runId))!,
       scraper,

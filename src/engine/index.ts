@@ -5,6 +5,7 @@ export type {
   FetcherSession,
   DatasetPublisher,
   StartDatasetReader,
+  SecretOpener,
 } from "./types.ts";
 export type { RunStatsSnapshot } from "./run-stats.ts";
 export { RESUMABLE, canApply, controlsFor } from "./transitions.ts";

@@ -1,6 +1,6 @@
 import type { Clock, EventBus, LogLevel, RunStatus, TrawlEvent } from "../core/index.ts";
 import { describeError } from "../core/index.ts";
-import type { Fetcher } from "../fetch/index.ts";
+import type { Fetcher, SecretSource } from "../fetch/index.ts";
 import type { CompiledScraper, ScraperContext, StepContext } from "../pipeline/index.ts";
 import type { RunControl, RunRecord, Store } from "../store/index.ts";
 import { keptExtractions } from "./kept-extractions.ts";
@@ -30,6 +30,8 @@ type SessionDeps = Required<
   heartbeatMs: number;
   parseThreads: number;
   startDatasets?: EngineOptions["startDatasets"];
+  /** The run's secrets, opened by the engine before the session. */
+  secrets?: SecretSource;
 };
 
 /**
@@ -164,6 +166,7 @@ export class RunSession {
       scraper: this.scraper,
       onAttempt: (attempt) => this.stats.record(attempt),
       log: (level, message) => this.log(level, message),
+      ...(this.deps.secrets && { secrets: this.deps.secrets }),
     });
     const crawl = new CrawlStep({
       runId: this.runId,

@@ -1,5 +1,5 @@
 import type { Clock, EventBus, LogLevel, ExportFormat, ScrapedRecord } from "../core/index.ts";
-import type { AttemptInfo, Fetcher } from "../fetch/index.ts";
+import type { AttemptInfo, Fetcher, SecretSource } from "../fetch/index.ts";
 import type { CompiledScraper } from "../pipeline/index.ts";
 import type { RunRecord, Store } from "../store/index.ts";
 
@@ -12,7 +12,16 @@ export interface FetcherSession {
   onAttempt(attempt: AttemptInfo): void;
   /** The run's log. */
   log(level: LogLevel, message: string): void;
+  /** Values of the run's `{{ secret.NAME }}`, read when used; absent when it reads none. */
+  secrets?: SecretSource;
 }
+
+/**
+ * Opens the secrets a run reads (`{{ secret.NAME }}`) from the vault; the app implements it over
+ * the security layer. Names the vault lacks are left out (the engine names them); a vault that
+ * cannot be opened (a wrong master key, an altered row) rejects.
+ */
+export type SecretOpener = (names: readonly string[]) => Promise<SecretSource>;
 
 /** Makes the fetcher of one run session. */
 export type FetcherFactory = (session: FetcherSession) => Fetcher;
@@ -62,4 +71,6 @@ export interface EngineOptions {
   parseThreads?: number;
   /** Start URLs from datasets; without it a definition that starts from a dataset cannot run. */
   startDatasets?: StartDatasetReader;
+  /** The secrets vault; without it a definition that reads a secret cannot run. */
+  openSecrets?: SecretOpener;
 }

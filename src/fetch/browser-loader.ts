@@ -34,6 +34,7 @@ export class LazyBrowserPool {
           sessionFile: this.options.sessionFile,
           capture: this.options.capture,
           timeoutMs: this.settings.timeoutMs,
+          secrets: this.options.secrets,
           ...(this.proxies && { proxy: browserProxies(this.proxies) }),
           log: (level, message) => this.options.log?.(level, message),
         }),

@@ -1,19 +1,41 @@
 /**
- * `{{ env.NAME }}` in action values: the value comes from the environment when the action runs,
- * so secrets stay out of definition files, hashes, logs and recordings (which keep the template).
+ * `{{ env.NAME }}` and `{{ secret.NAME }}` in action values, headers, cookies and proxy URLs: the
+ * value comes from the environment or the secrets vault when the request or action uses it, so
+ * secrets stay out of definition files, hashes, logs and recordings (which keep the template).
  */
 import { fetchError } from "./errors.ts";
 
 const ENV_REFERENCE = /\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+/** A secret's name: a letter, then letters, digits, `_` or `-` (the vault's rule). */
+const SECRET_REFERENCE = /\{\{\s*secret\.([A-Za-z][A-Za-z0-9_-]*)\s*\}\}/g;
+/** Either reference; group 1 is the kind, group 2 the name. */
+const REFERENCE = /\{\{\s*(env|secret)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/g;
 
-/** `text` with its `{{ env.NAME }}` references taken out (what is left must hold no other `{{ }}`). */
-export function withoutEnvReferences(text: string): string {
-  return text.replace(ENV_REFERENCE, "");
+/**
+ * The values of `{{ secret.NAME }}`: the app wires the secrets vault in (the fetch layer never
+ * sees how secrets are kept). `get` is called when a request or action uses the value.
+ */
+export interface SecretSource {
+  /** The secret's value; `undefined` when there is no secret of that name. */
+  get(name: string): string | undefined;
+}
+
+/**
+ * `text` with its `{{ env.NAME }}` and `{{ secret.NAME }}` references taken out (what is left must
+ * hold no other `{{ }}`).
+ */
+export function withoutTemplateReferences(text: string): string {
+  return text.replace(ENV_REFERENCE, "").replace(SECRET_REFERENCE, "");
 }
 
 /** The environment variables a template reads. */
 export function envNamesIn(text: string): string[] {
   return [...text.matchAll(ENV_REFERENCE)].map((match) => match[1]!);
+}
+
+/** The secrets a template reads. */
+export function secretNamesIn(text: string): string[] {
+  return [...text.matchAll(SECRET_REFERENCE)].map((match) => match[1]!);
 }
 
 /** A template with its references replaced, and the values it used (to be kept out of messages). */
@@ -23,19 +45,27 @@ export interface ResolvedTemplate {
 }
 
 /**
- * Fills in a template from `env`.
+ * Fills in a template from `env` and the secrets of `source`.
  *
- * @throws `TRAWL_ERR_FETCH_ENV_MISSING` naming the variable (never a value).
+ * @throws `TRAWL_ERR_FETCH_ENV_MISSING` or `TRAWL_ERR_FETCH_SECRET_MISSING` naming the variable or
+ * secret (never a value).
  */
-export function resolveTemplate(text: string, env: NodeJS.ProcessEnv = process.env): ResolvedTemplate {
+export function resolveTemplate(
+  text: string,
+  env: NodeJS.ProcessEnv = process.env,
+  source?: SecretSource,
+): ResolvedTemplate {
   const secrets: string[] = [];
-  const value = text.replace(ENV_REFERENCE, (_, name: string) => {
-    const found = env[name];
+  const value = text.replace(REFERENCE, (whole, kind: string, name: string) => {
+    if (kind === "secret" ? !/^[A-Za-z]/.test(name) : name.includes("-")) return whole;
+    const found = kind === "secret" ? source?.get(name) : env[name];
     if (found === undefined) {
-      throw fetchError(
-        "TRAWL_ERR_FETCH_ENV_MISSING",
-        `environment variable ${name} is not set (the scraper uses {{ env.${name} }})`,
-      );
+      throw kind === "secret"
+        ? secretMissing([name])
+        : fetchError(
+            "TRAWL_ERR_FETCH_ENV_MISSING",
+            `environment variable ${name} is not set (the scraper uses {{ env.${name} }})`,
+          );
     }
     if (found !== "") secrets.push(found);
     return found;
@@ -61,5 +91,30 @@ export function requireEnv(names: readonly string[], env: NodeJS.ProcessEnv = pr
   throw fetchError(
     "TRAWL_ERR_FETCH_ENV_MISSING",
     `environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not set (the scraper reads {{ env.${missing[0]} }})`,
+  );
+}
+
+/**
+ * Checks that the secrets a scraper reads exist, before anything is stored.
+ *
+ * @throws `TRAWL_ERR_FETCH_SECRET_MISSING` naming every missing secret (and `where`: the
+ * definition's file, when known).
+ */
+export function requireSecrets(
+  names: readonly string[],
+  source: SecretSource | undefined,
+  where?: string,
+): void {
+  const missing = names.filter((name) => source?.get(name) === undefined);
+  if (missing.length > 0) throw secretMissing(missing, where);
+}
+
+function secretMissing(names: readonly string[], where?: string) {
+  const list = names.join(", ");
+  return fetchError(
+    "TRAWL_ERR_FETCH_SECRET_MISSING",
+    `secret${names.length > 1 ? "s" : ""} ${list} not set (the scraper${where ? ` ${where}` : ""} uses ` +
+      `{{ secret.${names[0]} }}): set ${names.length > 1 ? "them" : "it"} with trawl secrets set ${names[0]}`,
+    { details: { secrets: [...names], ...(where && { file: where }) } },
   );
 }

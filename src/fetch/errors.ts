@@ -55,6 +55,7 @@ export const FETCH_ERRORS = defineErrors({
   TRAWL_ERR_FETCH_BAD_SCRAPER_NAME: { kind: "usage", message: "not a scraper name: {name}" },
   TRAWL_ERR_FETCH_SESSION_NOT_FOUND: { kind: "not_found", message: "no saved session of scraper {scraper}" },
   TRAWL_ERR_FETCH_ENV_MISSING: { kind: "usage", message: "environment variable {name} is not set" },
+  TRAWL_ERR_FETCH_SECRET_MISSING: { kind: "usage", message: "secret {name} is not set" },
 } satisfies ErrorCatalogue & Record<ReasonErrorCode, ErrorSpec>);
 
 /** `TRAWL_ERR_FETCH_HTTP_<STATUS>` (`TRAWL_ERR_FETCH_HTTP_404`): a status the request did not accept. */

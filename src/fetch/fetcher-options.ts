@@ -1,6 +1,7 @@
 /** The options of the page fetcher, and the settings it works with: each option, else the fetch defaults. */
 import type { Clock } from "../core/index.ts";
 import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
+import type { SecretSource } from "./env-template.ts";
 import type { ProxySettings } from "./proxy-settings.ts";
 import type { RevalidationCache } from "./revalidation.ts";
 import type { RateLimiterOptions } from "./rate-limiter.ts";
@@ -35,6 +36,8 @@ export interface HttpFetcherOptions extends Partial<Politeness> {
   sessionFile?: string | undefined;
   /** Pages kept between runs for `cache: revalidate`; none: every page is fetched in full. */
   revalidation?: RevalidationCache | undefined;
+  /** Values of `{{ secret.NAME }}` (the app wires the secrets vault in); none: a secret reference fails. */
+  secrets?: SecretSource | undefined;
   /** What to capture (pages, browser responses, actions, screenshots) and where it goes. */
   capture?: CaptureSink | undefined;
   /**

@@ -5,6 +5,7 @@
 import type { Dispatcher } from "undici";
 import { REQUEST_BODY_TYPES, type RequestBody } from "../core/index.ts";
 import { decodeBody } from "./charset.ts";
+import type { SecretSource } from "./env-template.ts";
 import { gunzipFile } from "./gzip-file.ts";
 import { dispatchHop } from "./dispatch-hop.ts";
 import { FetchError, httpStatusError } from "./errors.ts";
@@ -27,6 +28,8 @@ export interface AttemptOptions {
   extraHeaders?: Record<string, string>;
   /** Values filled in from the environment: what is recorded of the request shows `***` instead. */
   secrets?: readonly string[];
+  /** Where the browser's actions read `{{ secret.NAME }}`. */
+  secretSource?: SecretSource | undefined;
   /** Aborting it fails the attempt at once with `aborted`. */
   signal?: AbortSignal;
   /** Statuses besides 2xx that resolve instead of failing with `http_NNN`. */

@@ -36,6 +36,14 @@ export type {
   Politeness,
   ReadyCheck,
 } from "./settings.ts";
-export { envNamesIn, redact, requireEnv, resolveTemplate, withoutEnvReferences } from "./env-template.ts";
-export type { ResolvedTemplate } from "./env-template.ts";
+export {
+  envNamesIn,
+  redact,
+  requireEnv,
+  requireSecrets,
+  resolveTemplate,
+  secretNamesIn,
+  withoutTemplateReferences,
+} from "./env-template.ts";
+export type { ResolvedTemplate, SecretSource } from "./env-template.ts";
 export { describeAction } from "./browser/describe-action.ts";

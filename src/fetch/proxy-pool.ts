@@ -6,6 +6,7 @@
 import { Pool, ProxyAgent, type Dispatcher } from "undici";
 import { FetchError, fetchError } from "./errors.ts";
 import { isProxyReason, markProxyConnectErrors, proxyFailure } from "./proxy-errors.ts";
+import type { SecretSource } from "./env-template.ts";
 import { resolveProxy, type ProxyEndpoint, type ProxySettings } from "./proxy-settings.ts";
 import type { ProxyStats } from "./types.ts";
 
@@ -30,6 +31,8 @@ export interface ProxyPoolOptions {
   log?(level: "info" | "warn", message: string): void;
   /** @defaultValue process.env */
   env?: NodeJS.ProcessEnv;
+  /** Values of `{{ secret.NAME }}`; none: a proxy URL naming a secret fails. */
+  secrets?: SecretSource | undefined;
 }
 
 /** A block: the site turned the proxy's address away. */
@@ -166,7 +169,7 @@ export class ProxyPool {
 
   private all(): ProxyEntry[] {
     this.entries ??= this.settings.urls.map((url) => ({
-      endpoint: resolveProxy(url, this.options.env),
+      endpoint: resolveProxy(url, this.options.env, this.options.secrets),
       dispatcher: undefined,
       requests: 0,
       failures: {},

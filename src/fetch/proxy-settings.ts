@@ -3,7 +3,7 @@
  * one proxy URL read: its scheme, host and port (what is ever shown of it) and its credentials,
  * filled in from `{{ env.NAME }}` only when the proxy is first used.
  */
-import { resolveTemplate, withoutEnvReferences } from "./env-template.ts";
+import { resolveTemplate, withoutTemplateReferences, type SecretSource } from "./env-template.ts";
 
 /**
  * How requests are spread over several proxies.
@@ -70,8 +70,8 @@ export function proxyUrlProblem(template: string): string | undefined {
   }
   const userinfo = /^[a-z0-9]+:\/\/([^@/]*)@/i.exec(template)?.[1];
   const password = userinfo?.includes(":") ? userinfo.slice(userinfo.indexOf(":") + 1) : "";
-  if (password !== "" && withoutEnvReferences(password) !== "") {
-    return 'a proxy password must come from the environment: "{{ env.NAME }}", never written in the file';
+  if (password !== "" && withoutTemplateReferences(password) !== "") {
+    return 'a proxy password must come from the environment or the secrets vault: "{{ env.NAME }}" or "{{ secret.NAME }}", never written in the file';
   }
   return undefined;
 }
@@ -79,10 +79,14 @@ export function proxyUrlProblem(template: string): string | undefined {
 /**
  * Fills in a proxy URL's templates and takes it apart.
  *
- * @throws `TRAWL_ERR_FETCH_ENV_MISSING` naming a variable that is not set.
+ * @throws `TRAWL_ERR_FETCH_ENV_MISSING` / `TRAWL_ERR_FETCH_SECRET_MISSING` naming what is not set.
  */
-export function resolveProxy(template: string, env: NodeJS.ProcessEnv = process.env): ProxyEndpoint {
-  const { value, secrets } = resolveTemplate(template, env);
+export function resolveProxy(
+  template: string,
+  env: NodeJS.ProcessEnv = process.env,
+  source?: SecretSource,
+): ProxyEndpoint {
+  const { value, secrets } = resolveTemplate(template, env, source);
   // The credentials are percent-encoded so that a password holding `@`, `:` or `/` parses.
   const match = /^([a-z0-9]+:\/\/)(?:([^@/]*)@)?(.*)$/i.exec(value)!;
   const [user = "", pass] = match[2] === undefined ? [] : splitOnce(match[2], ":");

@@ -1,7 +1,7 @@
 /** Browser actions and the login sequence, from their schema form to `PageAction`s. */
 import type { z } from "zod";
 import type { actionSchema, loginSchema } from "./action-schema.ts";
-import { envNamesIn } from "../fetch/index.ts";
+import { envNamesIn, secretNamesIn } from "../fetch/index.ts";
 import type { LoginSequence, PageAction } from "../fetch/index.ts";
 import { DURATION_PATTERN, parseDuration } from "./units.ts";
 
@@ -59,4 +59,9 @@ export function compileLogin(login: z.output<typeof loginSchema>): LoginSequence
 /** The environment variables some actions read. */
 export function envNamesOf(actions: readonly PageAction[]): string[] {
   return actions.flatMap((action) => ("value" in action ? envNamesIn(action.value) : []));
+}
+
+/** The secrets some actions read. */
+export function secretNamesOf(actions: readonly PageAction[]): string[] {
+  return actions.flatMap((action) => ("value" in action ? secretNamesIn(action.value) : []));
 }

@@ -1,5 +1,5 @@
 /** The compiler: validated definition → `CompiledScraper`, the plan the engine runs. */
-import { compileAction, compileLogin, envNamesOf } from "./compile-actions.ts";
+import { compileAction, compileLogin, envNamesOf, secretNamesOf } from "./compile-actions.ts";
 import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { rateBounds } from "../fetch/index.ts";
@@ -14,7 +14,7 @@ import { loadYamlDefinition } from "./load-yaml.ts";
 import { issuesToProblems, noPositions } from "./problems.ts";
 import { resolveRecordKey } from "./record-key.ts";
 import { RequestHeaders, type HeaderLevels } from "./request-headers.ts";
-import { compileProxies, proxyEnvNames } from "./proxy-schema.ts";
+import { compileProxies, proxyEnvNames, proxySecretNames } from "./proxy-schema.ts";
 import { getStepFactory } from "./registry.ts";
 import { compileStart, type StartEntry } from "./start-sources.ts";
 import { sitemapPages, splitSitemapStarts, type SitemapStartEntry } from "./sitemap-start.ts";
@@ -193,6 +193,9 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
     ...(headers && { headers }),
     ...(proxies && { proxies }),
     envNames: [...new Set([...envNamesOf(actions), ...(headers?.envNames ?? []), ...proxyEnvNames(proxies)])],
+    secretNames: [
+      ...new Set([...secretNamesOf(actions), ...(headers?.secretNames ?? []), ...proxySecretNames(proxies)]),
+    ],
     ...(hooks.setup !== undefined && { setup: hooks.setup }),
     ...(hooks.cleanup !== undefined && { cleanup: hooks.cleanup }),
   };

@@ -4,7 +4,7 @@
  * page type, in both engines), not under `politeness:`, which is about the pace a site is asked at.
  */
 import { z } from "zod";
-import { envNamesIn, proxyUrlProblem, type ProxySettings } from "../fetch/index.ts";
+import { envNamesIn, proxyUrlProblem, secretNamesIn, type ProxySettings } from "../fetch/index.ts";
 import { templateSchema } from "./template.ts";
 
 /** A proxy URL: `http://`, `https://` or `socks5://`, a password only from `{{ env.NAME }}`. */
@@ -65,4 +65,9 @@ export function compileProxies(def: ProxyKeys): ProxySettings | undefined {
 /** The environment variables the proxy URLs read. */
 export function proxyEnvNames(settings: ProxySettings | undefined): string[] {
   return (settings?.urls ?? []).flatMap(envNamesIn);
+}
+
+/** The secrets the proxy URLs read. */
+export function proxySecretNames(settings: ProxySettings | undefined): string[] {
+  return (settings?.urls ?? []).flatMap(secretNamesIn);
 }

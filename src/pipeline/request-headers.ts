@@ -5,7 +5,7 @@
  * out of the definition's hash, the run's logs, records and recordings.
  */
 import { z } from "zod";
-import { envNamesIn } from "../fetch/index.ts";
+import { envNamesIn, secretNamesIn } from "../fetch/index.ts";
 import { templateSchema } from "./template.ts";
 
 /** Headers trawl sets itself, from the request and its body: a definition may not. */
@@ -53,6 +53,8 @@ export class RequestHeaders {
   private readonly merged = new Map<string, Readonly<HeaderMap>>();
   /** The environment variables the headers and cookies read. */
   readonly envNames: readonly string[];
+  /** The secrets the headers and cookies read. */
+  readonly secretNames: readonly string[];
 
   constructor(private readonly levels: HeaderLevels) {
     const values = [
@@ -62,6 +64,7 @@ export class RequestHeaders {
       ...Object.values(levels.pages),
     ].flatMap((map) => Object.values(map ?? {}));
     this.envNames = [...new Set(values.flatMap(envNamesIn))];
+    this.secretNames = [...new Set(values.flatMap(secretNamesIn))];
   }
 
   /** The headers of a request of `target` for a page of `pageType`; undefined when there are none. */

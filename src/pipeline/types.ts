@@ -216,6 +216,11 @@ export interface CompiledScraper {
   proxies?: ProxySettings;
   /** Environment variables the actions, headers and cookies read through `{{ env.NAME }}`; a run needs them set. */
   envNames: string[];
+  /**
+   * Secrets the actions, headers, cookies and proxy URLs read through `{{ secret.NAME }}`; a run
+   * needs them in the vault. Only names: values are read when a request or action uses them.
+   */
+  secretNames: string[];
   setup?(ctx: ScraperContext): Promise<void> | void;
   cleanup?(ctx: ScraperContext): Promise<void> | void;
 }

@@ -5,7 +5,30 @@
 import { defineErrors, errorFactory } from "../core/index.ts";
 
 /** Every code the security layer raises, with its message shape, kind and HTTP status. */
-export const SECURITY_ERRORS = defineErrors({});
+export const SECURITY_ERRORS = defineErrors({
+  // The audit log (audit-*.ts).
+  TRAWL_ERR_SECURITY_AUDIT_FILTER: { kind: "usage", message: "cannot list the audit log: {problem}" },
+  TRAWL_ERR_SECURITY_AUDIT_DETAILS: {
+    kind: "internal",
+    message: "an audit entry's details {problem}",
+  },
+  // The secrets vault (secret-*.ts, master-key.ts).
+  TRAWL_ERR_SECURITY_SECRET_NAME: {
+    kind: "usage",
+    message: "not a secret name: {name} (a letter, then letters, digits, _ or -, at most 64)",
+  },
+  TRAWL_ERR_SECURITY_SECRET_VALUE: { kind: "usage", message: "a secret's value {problem}" },
+  TRAWL_ERR_SECURITY_SECRET_NOT_FOUND: { kind: "not_found", message: "no secret named {name}" },
+  TRAWL_ERR_SECURITY_SECRET_AUTH: {
+    kind: "failed",
+    message: "secret {name} failed authentication: its stored value was altered or moved from another name",
+  },
+  TRAWL_ERR_SECURITY_MASTER_KEY: { kind: "usage", message: "the master key {problem}" },
+  TRAWL_ERR_SECURITY_KEY_AUTH: {
+    kind: "usage",
+    message: "the master key from {source} does not open this vault's data key",
+  },
+});
 
 /** Makes an error of {@link SECURITY_ERRORS}. */
 export const securityError = errorFactory(SECURITY_ERRORS);

@@ -4,3 +4,24 @@
  * core only: the app wires it into runs, the server into routes, the CLI into commands.
  */
 export { SECURITY_ERRORS, securityError } from "./errors.ts";
+export { SecretVault, MAX_SECRET_BYTES } from "./secret-vault.ts";
+export type { RunSecretValues, SecretVaultOptions } from "./secret-vault.ts";
+export { checkSecretName, isSecretName } from "./secret-names.ts";
+export { MASTER_KEY_FILE } from "./master-key.ts";
+export {
+  AUDIT_ACTIONS,
+  AUDIT_ACTORS,
+  checkAuditAction,
+  isAuditAction,
+  type AuditAction,
+  type AuditActor,
+} from "./audit-actions.ts";
+export {
+  canonicalJson,
+  encodeAuditEntry,
+  GENESIS_HASH,
+  hashAuditEntry,
+  type AuditBreak,
+} from "./audit-chain.ts";
+export { readAuditHead, type AuditHead } from "./audit-head.ts";
+export { AuditLog, auditEntryView, type AuditEvent, type AuditVerification } from "./audit-log.ts";

@@ -1,11 +1,13 @@
 import { openDatabase, type OpenDatabaseOptions } from "./database.ts";
 import { SqliteActivityStore } from "./sqlite-activity.ts";
+import { SqliteAuditStore } from "./sqlite-audit.ts";
 import { SqliteCaptureStore } from "./sqlite-captures.ts";
 import { SqliteHealthStore } from "./sqlite-health.ts";
 import { SqliteRequestQueue } from "./sqlite-queue.ts";
 import { SqliteRecordStore } from "./sqlite-records.ts";
 import { SqliteRunStore } from "./sqlite-run-store.ts";
 import { SqliteScheduleStore } from "./sqlite-schedules.ts";
+import { SqliteSecretStore } from "./sqlite-secrets.ts";
 import { SqliteValidatorStore } from "./sqlite-validators.ts";
 import { SqliteLogStore, SqliteStepStore } from "./sqlite-steps-logs.ts";
 import type { Store } from "./types.ts";
@@ -34,6 +36,8 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
     validators: new SqliteValidatorStore(db),
     activity: new SqliteActivityStore(db),
     health: new SqliteHealthStore(db),
+    audit: new SqliteAuditStore(db),
+    secrets: new SqliteSecretStore(db),
     integrityCheck: async () =>
       (db.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check),
     close: async () => {

@@ -1,4 +1,5 @@
 import type { ActivityStore } from "./activity-types.ts";
+import type { AuditStore } from "./audit-types.ts";
 import type { CaptureStore } from "./capture-types.ts";
 import type { HealthStore } from "./health-types.ts";
 import type { LogStore } from "./log-types.ts";
@@ -6,6 +7,7 @@ import type { RequestQueue } from "./queue-types.ts";
 import type { RecordStore } from "./record-types.ts";
 import type { RunStore } from "./run-types.ts";
 import type { ScheduleStore } from "./schedule-types.ts";
+import type { SecretStore } from "./secret-types.ts";
 import type { StepStore } from "./step-types.ts";
 import type { ValidatorStore } from "./validator-types.ts";
 export type {
@@ -24,6 +26,8 @@ export type * from "./log-types.ts";
 export type * from "./capture-types.ts";
 export type * from "./activity-types.ts";
 export type * from "./health-types.ts";
+export type * from "./audit-types.ts";
+export type * from "./secret-types.ts";
 
 /**
  * Storage contracts. The engine talks only to these interfaces; SQLite implements them now,
@@ -44,6 +48,10 @@ export interface Store {
   validators: ValidatorStore;
   activity: ActivityStore;
   health: HealthStore;
+  /** The audit log: append-only, hash-chained entries (checked by src/security). */
+  audit: AuditStore;
+  /** The secrets vault's wrapped data key and encrypted secrets. */
+  secrets: SecretStore;
   /** Result of `PRAGMA integrity_check` (or the backend's equivalent). */
   integrityCheck(): Promise<string[]>;
   close(): Promise<void>;

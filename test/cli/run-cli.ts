@@ -34,6 +34,8 @@ export interface CliOptions {
   timeoutMs?: number;
   /** More environment variables of the command. */
   env?: Record<string, string>;
+  /** Written to the command's stdin, which is then closed; none: stdin is /dev/null. */
+  input?: string;
 }
 
 /** A command still running, started with {@link startCli}. */
@@ -63,8 +65,9 @@ export function startCli(args: string[], options: CliOptions): CliProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, TRAWL_HOME: options.home, TRAWL_DEBUG: "", ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (options.input !== undefined) child.stdin!.end(options.input);
   running.add(child);
   let stdout = "";
   let stderr = "";

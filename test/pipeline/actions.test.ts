@@ -83,7 +83,7 @@ describe("page actions", () => {
     );
     expect(found).toEqual([
       "8:pages.page.actions.0.click invalid CSS selector",
-      '9:pages.page.actions.1.fill.value only "{{ env.NAME }}" can be used inside {{ }} (NAME: letters, digits, _)',
+      '9:pages.page.actions.1.fill.value only "{{ env.NAME }}" (NAME: letters, digits, _) and "{{ secret.NAME }}" (a letter, then letters, digits, _, -) can be used inside {{ }}',
       "10:pages.page.actions.2 one action per list item: found click and press",
       '11:pages.page.actions.3.scroll expected "bottom" or { times, until: no_new_content, max, wait }',
     ]);

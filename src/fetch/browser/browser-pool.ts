@@ -3,6 +3,7 @@ import { chromium, type Browser, type BrowserContext, type Page, type Route } fr
 import type { BrowserSettings, LoginSequence } from "../settings.ts";
 import { fetchError } from "../errors.ts";
 import { FETCH_DEFAULTS } from "../fetch-defaults.ts";
+import type { SecretSource } from "../env-template.ts";
 import type { CaptureSink } from "../types.ts";
 import { locateChromium } from "./locate-chromium.ts";
 import { runActions } from "./page-actions.ts";
@@ -40,6 +41,8 @@ export interface BrowserPoolOptions {
   proxy?: BrowserProxySource | undefined;
   /** Values of `{{ env.NAME }}`. @defaultValue process.env */
   env?: NodeJS.ProcessEnv;
+  /** Values of `{{ secret.NAME }}`; none: an action naming a secret fails. */
+  secrets?: SecretSource | undefined;
   log?(level: "info" | "warn", message: string): void;
 }
 
@@ -209,6 +212,7 @@ export class BrowserPool {
         remaining,
         capture: this.options.capture,
         env: this.options.env,
+        secrets: this.options.secrets,
       });
       if (login.loggedIn)
         await page.waitForSelector(login.loggedIn, { state: "attached", timeout: remaining() });

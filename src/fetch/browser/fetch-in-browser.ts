@@ -66,7 +66,7 @@ export async function fetchInBrowser(
         throw httpStatusError(status, url, retryAfterMs);
       }
       if (load.waitFor) await page.waitForSelector(load.waitFor, { state: "attached", timeout: remaining() });
-      await runActions(page, load.actions, { remaining, capture });
+      await runActions(page, load.actions, { remaining, capture, secrets: options.secretSource });
       if (load.autoWait) await autoWait(page, load.autoWait.checks, activity!, remaining);
       const body = await Promise.race([
         page.content(),

@@ -1,10 +1,11 @@
 /**
- * Browser actions on a loaded page. Values are resolved from the environment as each action runs
- * and kept out of every message: descriptions show the template, errors have values redacted.
+ * Browser actions on a loaded page. Values are resolved from the environment and the secrets
+ * vault as each action runs and kept out of every message: descriptions show the template,
+ * errors have values redacted.
  */
 import type { Page } from "playwright-core";
 import { describeAction } from "./describe-action.ts";
-import { redact, resolveTemplate } from "../env-template.ts";
+import { redact, resolveTemplate, type SecretSource } from "../env-template.ts";
 import type { PageAction } from "../settings.ts";
 import type { CaptureSink } from "../types.ts";
 
@@ -23,6 +24,8 @@ export interface ActionOptions {
   remaining(): number;
   capture?: CaptureSink | undefined;
   env?: NodeJS.ProcessEnv;
+  /** Values of `{{ secret.NAME }}`. */
+  secrets?: SecretSource | undefined;
 }
 
 /** Runs `actions` in order; the first failure throws an {@link ActionError}. */
@@ -39,7 +42,7 @@ export async function runActions(
       await perform(page, action, options);
     } catch (error) {
       const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-      failure = redact(message, secretsOf(action, options.env));
+      failure = redact(message, secretsOf(action, options));
     }
     const capture = options.capture;
     if (capture?.record) {
@@ -65,12 +68,12 @@ async function perform(page: Page, action: PageAction, options: ActionOptions): 
       await page.click(action.selector, { timeout });
       return;
     case "fill": {
-      const { value } = resolveTemplate(action.value, options.env);
+      const { value } = resolveTemplate(action.value, options.env, options.secrets);
       await page.fill(action.selector, value, { timeout });
       return;
     }
     case "select": {
-      const { value } = resolveTemplate(action.value, options.env);
+      const { value } = resolveTemplate(action.value, options.env, options.secrets);
       await page.selectOption(action.selector, value, { timeout });
       return;
     }
@@ -121,10 +124,10 @@ function pageHeight(page: Page): Promise<number> {
 }
 
 /** The secret values an action types, to redact from its failure. */
-function secretsOf(action: PageAction, env: NodeJS.ProcessEnv | undefined): string[] {
+function secretsOf(action: PageAction, options: ActionOptions): string[] {
   if (!("value" in action)) return [];
   try {
-    return resolveTemplate(action.value, env).secrets;
+    return resolveTemplate(action.value, options.env, options.secrets).secrets;
   } catch {
     return [];
   }

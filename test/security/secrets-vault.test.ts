@@ -1,0 +1,309 @@
+/**
+ * The secrets vault (issue 15, items 6 and 7) through the real `trawl` command: `trawl secrets
+ * set/list/rm` (value from stdin, never from argv), a recorded run whose header, cookie and login
+ * form read `{{ secret.NAME }}` against a site that answers 401 without them, and a byte search
+ * of every file of the data directory and every output for the values; a missing secret, a wrong
+ * master key, and altered or moved rows fail before a run exists.
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import type http from "node:http";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+import { makeWorkDir, parseJson, runCli, writeText, type CliResult } from "../cli/run-cli.ts";
+
+const TOKEN = "tok-canary-Q7v9XwZ3pL";
+const SESSION = "sess-canary-5Kd81mRt";
+const PASSWORD = "pw-canary-Jx4hN2cB";
+const VALUES = [TOKEN, SESSION, PASSWORD];
+
+/** What reached the site: each page's headers, and the password the login form posted. */
+const seen = new Map<string, http.IncomingHttpHeaders>();
+let postedPassword: string | undefined;
+
+function page(res: http.ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
+  res.end(`<html><body>${body}</body></html>`);
+}
+
+/** 401 unless the request carries the bearer token and the session cookie. */
+function guarded(body: string) {
+  return (req: http.IncomingMessage, res: http.ServerResponse) => {
+    seen.set(req.url!, req.headers);
+    const ok =
+      req.headers.authorization === `Bearer ${TOKEN}` && req.headers.cookie?.includes(`session=${SESSION}`);
+    page(res, ok ? 200 : 401, ok ? body : "<h1>401</h1>");
+  };
+}
+
+const routes = {
+  "/vault/login": (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.method !== "POST") {
+      return page(
+        res,
+        200,
+        `<form method="post" action="/vault/login"><input type="password" id="pw" name="pw"><button type="submit">go</button></form>`,
+      );
+    }
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      postedPassword = new URLSearchParams(body).get("pw") ?? undefined;
+      page(
+        res,
+        postedPassword === PASSWORD ? 200 : 403,
+        postedPassword === PASSWORD ? `<p class="in">in</p>` : "no",
+      );
+    });
+  },
+  "/vault/list": guarded(
+    `<a class="item" href="/vault/item/1">1</a><a class="item" href="/vault/item/2">2</a>`,
+  ),
+  "/vault/item/1": guarded(`<h1>Anchor</h1>`),
+  "/vault/item/2": guarded(`<h1>Bell</h1>`),
+};
+
+let site: FaultSite;
+let dir: string;
+let home: string;
+/** stdout and stderr of every command, searched for the values at the end. */
+const outputs: string[] = [];
+
+async function trawl(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  const result = await runCli(args, { home, timeoutMs: 60_000, ...options });
+  outputs.push(result.stdout, result.stderr);
+  return result;
+}
+
+function errorOf(result: CliResult): { code: string; message: string } {
+  return parseJson<{ error: { code: string; message: string } }>(result).error;
+}
+
+async function runCount(): Promise<number> {
+  return parseJson<{ runs: unknown[] }>(await trawl(["runs", "--json"])).runs.length;
+}
+
+function scraperYaml(name: string, token = "{{ secret.API_TOKEN }}"): string {
+  return `name: ${name}
+start: ${site.url}/vault/list
+headers:
+  Authorization: "Bearer ${token}"
+cookies:
+  session: "{{ secret.SESSION_ID }}"
+browser:
+  login:
+    url: ${site.url}/vault/login
+    actions:
+      - fill: { selector: "#pw", value: "{{ secret.SITE_PASSWORD }}" }
+      - click: button[type=submit]
+    logged_in: .in
+record: true
+pages:
+  list:
+    engine: browser
+    follow: [{ css: a.item, page: item }]
+  item:
+    record: { title: h1 }
+politeness: { robots: ignore, rate_per_host: 100, retries: 0, timeout: 10s }
+`;
+}
+
+/** Every file below `root`, recursively. */
+function filesUnder(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(root, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+beforeAll(async () => {
+  site = await startFaultSite({ routes });
+  ({ dir, home } = await makeWorkDir());
+});
+
+afterAll(async () => {
+  await site?.close();
+});
+
+describe("trawl secrets", () => {
+  it("sets from stdin, lists names and dates only, changes, removes", async () => {
+    const set = await trawl(["secrets", "set", "API_TOKEN", "--json"], { input: `${TOKEN}\n` });
+    expect(set.code, set.stderr).toBe(0);
+    expect(parseJson(set)).toEqual({ name: "API_TOKEN", created: true });
+    for (const [name, value] of [
+      ["SESSION_ID", SESSION],
+      ["SITE_PASSWORD", PASSWORD],
+      ["temp-1", "x"],
+    ]) {
+      expect((await trawl(["secrets", "set", name!], { input: value })).code).toBe(0);
+    }
+    const again = await trawl(["secrets", "set", "API_TOKEN", "--json"], { input: TOKEN });
+    expect(parseJson(again)).toEqual({ name: "API_TOKEN", created: false });
+
+    const list = parseJson<{ secrets: { name: string; createdAt: string; updatedAt: string }[] }>(
+      await trawl(["secrets", "list", "--json"]),
+    ).secrets;
+    expect(list.map((s) => s.name)).toEqual(["API_TOKEN", "SESSION_ID", "SITE_PASSWORD", "temp-1"]);
+    expect(Object.keys(list[0]!).sort()).toEqual(["createdAt", "name", "updatedAt"]);
+    expect(Date.parse(list[0]!.updatedAt)).toBeGreaterThan(Date.parse(list[0]!.createdAt));
+
+    expect(parseJson(await trawl(["secrets", "rm", "temp-1", "--json"]))).toEqual({
+      name: "temp-1",
+      deleted: true,
+    });
+    const gone = await trawl(["secrets", "rm", "temp-1", "--json"]);
+    expect(gone.code).toBe(2);
+    expect(errorOf(gone).code).toBe("TRAWL_ERR_SECURITY_SECRET_NOT_FOUND");
+    expect((await trawl(["secrets", "list"])).stdout).not.toContain("temp-1");
+  });
+
+  it("refuses a value on the command line, a bad name and an empty value (exit 2, nothing stored)", async () => {
+    const argv = await trawl(["secrets", "set", "LEAKY", "hunter2", "--json"]);
+    expect(argv.code).toBe(2);
+    expect(errorOf(argv).code).toBe("TRAWL_ERR_CLI_USAGE");
+    expect(errorOf(argv).message).toContain("never taken from the command line");
+    const badName = await trawl(["secrets", "set", "1st token", "--json"], { input: "x" });
+    expect(badName.code).toBe(2);
+    expect(errorOf(badName).code).toBe("TRAWL_ERR_SECURITY_SECRET_NAME");
+    const empty = await trawl(["secrets", "set", "EMPTY", "--json"], { input: "\n" });
+    expect(empty.code).toBe(2);
+    expect(errorOf(empty).code).toBe("TRAWL_ERR_SECURITY_SECRET_VALUE");
+    const names = parseJson<{ secrets: { name: string }[] }>(await trawl(["secrets", "list", "--json"]));
+    expect(names.secrets.map((s) => s.name)).toEqual(["API_TOKEN", "SESSION_ID", "SITE_PASSWORD"]);
+  });
+
+  it("keeps the master key in a file only its owner can read", () => {
+    expect(statSync(join(home, "keys")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(home, "keys", "master.key")).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("{{ secret.NAME }} in a recorded run", () => {
+  let runId: string;
+
+  it("reaches a site that answers 401 without the header, the cookie and the login", async () => {
+    const file = await writeText(dir, "vault-shop.yaml", scraperYaml("vault-shop"));
+    const run = await trawl(["run", file, "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = parseJson<{ id: string; status: string; records: number }>(run);
+    expect(summary.status).toBe("succeeded");
+    expect(summary.records).toBe(2);
+    runId = summary.id;
+    expect(postedPassword).toBe(PASSWORD);
+    expect(seen.get("/vault/list")!.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(seen.get("/vault/item/2")!.cookie).toBe(`session=${SESSION}`);
+  }, 90_000);
+
+  it("leaves the values in no file of the data directory and no output (logs, summary, WARC, HAR)", async () => {
+    const exports = join(home, "exports");
+    mkdirSync(exports);
+    for (const format of ["warc", "har"]) {
+      const out = join(exports, `${runId}.${format}`);
+      const exported = await trawl(["export", runId, "--format", format, "--out", out, "--json"]);
+      expect(exported.code, exported.stderr).toBe(0);
+    }
+    await trawl(["show", runId, "--json"]);
+    await trawl(["logs", runId, "--json"]);
+    await trawl(["runs", "--json"]);
+    // The browser's request headers were recorded, masked: the search looks where they would be.
+    const har = readFileSync(join(exports, `${runId}.har`), "utf8");
+    expect(har).toMatch(/"name":"authorization","value":"(\[redacted\]|Bearer \*\*\*)"/);
+
+    const files = filesUnder(home);
+    const names = files.map((file) => file.slice(home.length + 1));
+    expect(names).toEqual(expect.arrayContaining(["trawl.db", "keys/master.key", `exports/${runId}.warc`]));
+    expect(names.some((name) => name.startsWith("blobs/"))).toBe(true);
+    const found: string[] = [];
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      for (const value of VALUES) if (bytes.includes(Buffer.from(value))) found.push(`${file}: ${value}`);
+    }
+    for (const [i, text] of outputs.entries())
+      for (const value of VALUES) if (text.includes(value)) found.push(`output ${i}: ${value}`);
+    expect(found).toEqual([]);
+  });
+});
+
+describe("a run whose secrets cannot be read does not start", () => {
+  it("names a missing secret and the file (exit 2, no run stored)", async () => {
+    const before = await runCount();
+    const file = await writeText(dir, "missing.yaml", scraperYaml("missing", "{{ secret.NOT_SET }}"));
+    const run = await trawl(["run", file, "--json"]);
+    expect(run.code).toBe(2);
+    const error = errorOf(run);
+    expect(error.code).toBe("TRAWL_ERR_FETCH_SECRET_MISSING");
+    expect(error.message).toContain("NOT_SET");
+    expect(error.message).toContain(file);
+    expect(await runCount()).toBe(before);
+  });
+
+  it("fails with an authentication error under a wrong master key, never garbage", async () => {
+    const { home: other } = await makeWorkDir();
+    const keyA = Buffer.alloc(32, 1).toString("base64");
+    const keyB = Buffer.alloc(32, 2).toString("base64");
+    const set = await runCli(["secrets", "set", "API_TOKEN"], {
+      home: other,
+      input: TOKEN,
+      env: { TRAWL_MASTER_KEY: keyA },
+    });
+    expect(set.code, set.stderr).toBe(0);
+    const file = await writeText(
+      dir,
+      "wrong-key.yaml",
+      scraperYaml("wrong-key").replace(/^cookies:\n.*\n/m, ""),
+    );
+    for (const env of [{ TRAWL_MASTER_KEY: keyB }, {}] as Record<string, string>[]) {
+      const run = await runCli(["run", file, "--json"], { home: other, env });
+      expect(run.code).toBe(2);
+      expect(errorOf(run).code).toBe("TRAWL_ERR_SECURITY_KEY_AUTH");
+      expect(run.stdout + run.stderr).not.toContain(TOKEN);
+    }
+    const runs = parseJson<{ runs: unknown[] }>(await runCli(["runs", "--json"], { home: other }));
+    expect(runs.runs).toEqual([]);
+    // A malformed key is refused by name, its value not shown.
+    const bad = await runCli(["secrets", "list", "--json"], {
+      home: other,
+      env: { TRAWL_MASTER_KEY: "abc123" },
+    });
+    expect(bad.code).toBe(2);
+    expect(errorOf(bad).code).toBe("TRAWL_ERR_CORE_CONFIG");
+    expect(bad.stdout + bad.stderr).not.toContain("abc123");
+  });
+
+  it("fails with an authentication error when a row was altered or moved to another name", async () => {
+    const file = join(dir, "vault-shop.yaml");
+    const db = new Database(join(home, "trawl.db"));
+    const row = (name: string) =>
+      db.prepare(`SELECT nonce, ciphertext FROM secrets WHERE name = ?`).get(name) as {
+        nonce: Buffer;
+        ciphertext: Buffer;
+      };
+    const original = row("API_TOKEN");
+    const write = (nonce: Buffer, ciphertext: Buffer) =>
+      db
+        .prepare(`UPDATE secrets SET nonce = ?, ciphertext = ? WHERE name = 'API_TOKEN'`)
+        .run(nonce, ciphertext);
+    const flipped = Buffer.from(original.ciphertext);
+    flipped[0] = flipped[0]! ^ 1;
+    const moved = row("SESSION_ID");
+    const before = await runCount();
+    try {
+      for (const [nonce, ciphertext] of [
+        [original.nonce, flipped],
+        [moved.nonce, moved.ciphertext],
+      ] as const) {
+        write(nonce, ciphertext);
+        const run = await trawl(["run", file, "--json"]);
+        expect(run.code).toBe(1);
+        const error = errorOf(run);
+        expect(error.code).toBe("TRAWL_ERR_SECURITY_SECRET_AUTH");
+        expect(error.message).toContain("API_TOKEN");
+      }
+    } finally {
+      write(original.nonce, original.ciphertext);
+      db.close();
+    }
+    expect(await runCount()).toBe(before);
+  });
+});
