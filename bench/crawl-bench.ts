@@ -14,7 +14,9 @@
  * forward,links`, `--latencies 0,20` (ms), `--memory 20000,50000,100000` (products of the memory
  * part; default none), `--memory-repeat R` (default `--repeat`), `--browser-pages N`,
  * `--no-browser`, `--no-throttle`, `--trawl DIR` (the checkout whose `bin/trawl.js` is measured; default this one),
- * `--revisit` (only the revisit scenario, `revisit-bench.ts`, on `--products` at each `--latencies`).
+ * `--revisit` (only the revisit scenario, `revisit-bench.ts`, on `--products` at each `--latencies`),
+ * `--audit` (only the audit log scenario, `audit-bench.ts`: verify `--audit-entries N`, default 1,000,000;
+ * the full bench ends with it).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -24,6 +26,7 @@ import { booksForPages, crawlPages, writeBenchScraper } from "./bench-scraper.ts
 import { browserBench } from "./browser-bench.ts";
 import { throttleBench } from "./throttle-bench.ts";
 import { revisitBench } from "./revisit-bench.ts";
+import { auditBench } from "./audit-bench.ts";
 import { startBenchSite } from "./demo-server.ts";
 import { linkCatalogue, linkCataloguePages } from "./link-catalogue.ts";
 import {
@@ -57,6 +60,10 @@ interface BenchOptions {
   trawlCheckout: string | undefined;
   /** Only the revisit scenario (`--revisit`). */
   revisit: boolean;
+  /** Only the audit log scenario (`--audit`). */
+  audit: boolean;
+  /** Entries of the audit log scenario (`--audit-entries`). */
+  auditEntries: number;
 }
 
 const DEFAULT_PAGES = 20_000;
@@ -109,6 +116,8 @@ function benchOptions(args: string[]): BenchOptions {
       "no-throttle": { type: "boolean", default: false },
       trawl: { type: "string" },
       revisit: { type: "boolean", default: false },
+      audit: { type: "boolean", default: false },
+      "audit-entries": { type: "string" },
     },
   });
   const repeat = values.repeat === undefined ? DEFAULT_REPEAT : positiveInt(values.repeat, "--repeat");
@@ -142,6 +151,11 @@ function benchOptions(args: string[]): BenchOptions {
     trawlBin: trawlBinOf(values.trawl),
     trawlCheckout: values.trawl,
     revisit: values.revisit,
+    audit: values.audit,
+    auditEntries:
+      values["audit-entries"] === undefined
+        ? 1_000_000
+        : positiveInt(values["audit-entries"], "--audit-entries"),
   };
 }
 
@@ -283,6 +297,10 @@ async function main(): Promise<void> {
       "warning: trawl runs from its sources through tsx (run `npm run build:cli` first)\n",
     );
   try {
+    if (options.audit) {
+      process.stdout.write(await auditBench(options.auditEntries));
+      return;
+    }
     if (options.revisit) {
       const cwd = options.trawlCheckout ?? join(import.meta.dirname, "..");
       for (const latencyMs of options.latencies)
@@ -302,6 +320,7 @@ async function main(): Promise<void> {
       process.stdout.write(`\n${await browserBench(options.browserPages)}`);
     }
     if (options.throttle) process.stdout.write(`\n${await throttleBench()}`);
+    process.stdout.write(`\n${await auditBench(options.auditEntries)}`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

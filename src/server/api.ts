@@ -8,6 +8,7 @@ import { TRAWL_VERSION } from "../core/index.ts";
 import type { EventHub } from "./event-hub.ts";
 import type { HealthSampler } from "./health-sampler.ts";
 import { activityRoutes } from "./routes/activity.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { captureRoutes } from "./routes/captures.ts";
 import { compareRoutes } from "./routes/compare.ts";
 import { datasetRecordRoutes } from "./routes/dataset-records.ts";
@@ -20,6 +21,7 @@ import { runRecordRoutes } from "./routes/run-records.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { scraperRoutes } from "./routes/scrapers.ts";
+import { secretRoutes } from "./routes/secrets.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 
 /** What the routes serve from. */
@@ -53,6 +55,7 @@ export async function registerApi(fastify: FastifyInstance, context: ApiContext)
     async (api) => {
       healthRoutes(api, app, Date.now(), sampler);
       activityRoutes(api, app);
+      auditRoutes(api, app);
       runRoutes(api, app, (message) => log("error", message));
       runLogRoutes(api, app);
       runRecordRoutes(api, app);
@@ -65,6 +68,7 @@ export async function registerApi(fastify: FastifyInstance, context: ApiContext)
       captureRoutes(api, app);
       scraperRoutes(api, context.scraperFolders);
       sessionRoutes(api, app);
+      secretRoutes(api, app);
       api.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: "/api" },

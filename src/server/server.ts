@@ -99,6 +99,8 @@ function eventSources(
  */
 export async function startServer(options: ServerOptions): Promise<TrawlServer> {
   const { app } = options;
+  // What the API does is recorded in the audit log as the api's doing.
+  app.actor = "api";
   const host = options.host ?? DEFAULT_HOST;
   const log = options.log ?? (() => undefined);
   const hub = options.hub ?? new EventHub();
@@ -149,7 +151,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
       const running = (await app.store.runs.list({ statuses: [...LIVE_RUN_STATUSES] })).filter((run) =>
         app.engine.session(run.id),
       );
-      await Promise.all(running.map((run) => app.engine.stop(run.id).catch(() => undefined)));
+      await Promise.all(running.map((run) => app.engine.stop(run.id, "system").catch(() => undefined)));
       await app.settleBackground();
       await schedulerDone;
       watcher.stop();

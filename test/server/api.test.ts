@@ -190,6 +190,8 @@ describe("the rest", () => {
     expect(Object.keys(spec.paths).sort()).toEqual(
       [
         "/api/activity",
+        "/api/audit",
+        "/api/audit/verify",
         "/api/compare",
         "/api/datasets",
         "/api/datasets/{name}/verify",
