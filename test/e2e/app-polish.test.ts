@@ -1,11 +1,13 @@
 /**
  * End to end, issue 11 items 7, 8, 10 and 11: the web app's controls, forms, filters and layout,
  * in a real headless Chromium against a real server, scheduler, engine and fixture site.
- * Dark-theme screenshots of every page go to test-artifacts/e2e/dark-*.png.
+ * Dark-theme screenshots of every page go to test-artifacts/e2e/dark-*.png. The Audit page (issue
+ * 15, item 5): its entries, action filter and Verify button, intact and after an edit.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadScraper } from "../../src/pipeline/index.ts";
@@ -326,5 +328,35 @@ describe("the web app's controls, forms and layout", () => {
       await page.goto(`${server.url}${path}`);
       await expect.poll(() => page.title(), { timeout: 10_000 }).toBe(title);
     }
+  }, 60_000);
+
+  it("lists who did what on the Audit page, filters it by action, and verifies the chain", async () => {
+    const { app, server, page, shot } = e2e;
+    const schedule = await newSchedule("fleamarket");
+    await page.goto(`${server.url}/audit`);
+    await expect.poll(() => page.title()).toBe("Audit · trawl");
+    const rows = page.getByTestId("audit-row");
+    await rows.first().waitFor();
+    // Newest first: the schedule just created, through the API.
+    expect(await rows.first().getAttribute("data-action")).toBe("schedule.created");
+    expect(await rows.first().textContent()).toContain(schedule);
+    await page.getByTestId("audit-action").selectOption("run.started");
+    await expect
+      .poll(() => rows.evaluateAll((all) => [...new Set(all.map((r) => r.dataset.action))]))
+      .toEqual(["run.started"]);
+    await page.getByTestId("audit-verify").click();
+    const result = page.getByTestId("audit-verify-result");
+    await expect.poll(() => result.getAttribute("data-intact")).toBe("true");
+    expect(await result.textContent()).toMatch(/^Intact: \d+ entries, head \d+ [0-9a-f]{12}…$/);
+    await shot("audit", { fullPage: false });
+    // An entry edited behind trawl's back (the append-only trigger dropped) is named.
+    const db = new Database(app.paths.database);
+    db.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'api' WHERE seq = 1");
+    db.close();
+    await page.getByTestId("audit-verify").click();
+    await expect.poll(() => result.getAttribute("data-intact")).toBe("false");
+    expect(await result.textContent()).toContain(
+      "Broken at entry 1: entry 1 was changed after it was written",
+    );
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import { Loading } from "./components/Feedback.tsx";
 import { Layout } from "./components/Layout.tsx";
 import { connectEvents } from "./live/events.ts";
 import { syncCacheWithEvents } from "./live/cache-sync.ts";
+import { AuditPage } from "./pages/AuditPage.tsx";
 import { ComparePage } from "./pages/ComparePage.tsx";
 import { DashboardPage } from "./pages/DashboardPage.tsx";
 import { DatasetsPage } from "./pages/DatasetsPage.tsx";
@@ -50,6 +51,7 @@ const router = createBrowserRouter([
       { path: "schedules", element: <SchedulesPage /> },
       { path: "schedules/:id", element: <ScheduleDetailPage /> },
       { path: "datasets", element: <DatasetsPage /> },
+      { path: "audit", element: <AuditPage /> },
       // uPlot is only needed here: load the page (and it) on first visit.
       {
         path: "health",

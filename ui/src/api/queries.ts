@@ -6,6 +6,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, query } from "./client.ts";
 import { LIVE_RUN_STATUSES } from "./types.ts";
 import type {
+  AuditPage,
   Capture,
   CaptureKind,
   CapturePage,
@@ -57,7 +58,30 @@ export const keys = {
   /** The activity feed (every page size under it) and recent errors: refreshed on run and schedule events. */
   activity: ["activity"] as const,
   errors: ["errors"] as const,
+  /** The audit log by its filters. */
+  audit: (filters: AuditFilters) => ["audit", filters] as const,
 };
+
+/** The Audit page's filters: an action, entries since an instant (ISO 8601). */
+export interface AuditFilters {
+  action?: string;
+  since?: string;
+}
+
+/**
+ * The audit log, newest page first (`next` pages to older entries). Fetched afresh whenever the
+ * page is shown: no event announces a new entry.
+ */
+export function useAuditLog(filters: AuditFilters) {
+  return useInfiniteQuery({
+    queryKey: keys.audit(filters),
+    initialPageParam: null as number | null,
+    queryFn: ({ pageParam }) =>
+      api.get<AuditPage>(`/api/audit${query({ ...filters, limit: 100, before: pageParam })}`),
+    getNextPageParam: (page) => page.next,
+    refetchOnMount: "always",
+  });
+}
 
 export interface RunFilters {
   /** The scraper's name, exactly. */

@@ -94,3 +94,7 @@ export { STREAMED_EVENT_TYPES } from "../../../src/core/events.ts";
 
 /** A browser session kept for a scraper (`GET /api/sessions`): never a cookie's value. */
 export type { SessionList, SessionSummary } from "../../../src/core/contract/sessions.ts";
+
+/** The audit log (`GET /api/audit`, `POST /api/audit/verify`) and the actions an entry may name. */
+export type { AuditEntry, AuditPage, AuditVerification } from "../../../src/core/contract/audit.ts";
+export { AUDIT_ACTIONS } from "../../../src/core/contract/audit-actions.ts";

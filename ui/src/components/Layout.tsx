@@ -10,6 +10,7 @@ const NAV = [
   { to: "/schedules", label: "Schedules" },
   { to: "/datasets", label: "Datasets" },
   { to: "/health", label: "Health" },
+  { to: "/audit", label: "Audit" },
 ];
 
 const CONNECTION_TEXT = { open: "Live", connecting: "Reconnecting…", closed: "Offline" };
