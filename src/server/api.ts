@@ -50,7 +50,13 @@ export async function registerApi(fastify: FastifyInstance, context: ApiContext)
       },
     },
   });
-  await fastify.register(swaggerUi, { routePrefix: "/api/docs" });
+  // Its pages carry their own CSP over the app's: its inline scripts by hash, and inline styles,
+  // which Swagger UI sets as it renders (a page of documentation, no data).
+  await fastify.register(swaggerUi, {
+    routePrefix: "/api/docs",
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"),
+  });
   await fastify.register(
     async (api) => {
       healthRoutes(api, app, Date.now(), sampler);

@@ -11,6 +11,7 @@ import { HealthSampler } from "./health-sampler.ts";
 import { allowedAuthorities } from "./guard.ts";
 import { createHttpServer } from "./http-server.ts";
 import { registerApi } from "./api.ts";
+import { useSecurityHeaders } from "./security-headers.ts";
 import { DEFAULT_UI_DIR, serveApp } from "./web-app.ts";
 import { RunFeed } from "./run-feed.ts";
 import { RunWatcher } from "./run-watcher.ts";
@@ -110,6 +111,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   const fastify = createHttpServer(options, log, () => authorities);
   let scheduler: Scheduler | undefined;
   const stopScheduler = new AbortController();
+  await useSecurityHeaders(fastify);
   await registerApi(fastify, {
     app,
     hub,

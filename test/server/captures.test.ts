@@ -9,7 +9,7 @@ import { loadScraper } from "../../src/pipeline/index.ts";
 import { FileBlobStore, type NewCapture } from "../../src/store/index.ts";
 import { serve, type Fixture } from "./helpers.ts";
 
-const CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+const CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'";
 /** The smallest valid PNG (1×1, transparent). */
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",

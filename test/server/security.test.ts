@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { request, serve } from "./helpers.ts";
 
@@ -60,6 +63,27 @@ describe("Host, Origin and CORS", () => {
     });
     expect(preflight.status).toBe(403);
     expect(Object.keys(preflight.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
+  });
+});
+
+describe("security headers", () => {
+  it("sends a CSP without inline scripts, no framing, nosniff and no referrer, on the API and the app", async () => {
+    const ui = mkdtempSync(join(tmpdir(), "trawl-ui-"));
+    writeFileSync(join(ui, "index.html"), "<!doctype html><title>trawl</title>");
+    const f = await serve({ uiDir: ui });
+    for (const path of ["/api/health", "/", "/runs/RUN-1"]) {
+      const { status, headers } = await f.api("GET", path);
+      expect(status, path).toBe(200);
+      const csp = String(headers["content-security-policy"]);
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).toContain("script-src-attr 'none'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).not.toContain("unsafe-inline");
+      expect(headers["x-frame-options"], path).toBe("DENY");
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["referrer-policy"], path).toBe("no-referrer");
+    }
+    rmSync(ui, { recursive: true, force: true });
   });
 });
 

@@ -30,7 +30,9 @@ const KIND = CAPTURE_KINDS.join("|");
  * nothing from the network (images only as `data:` URLs) and keeps only its inline styles.
  */
 export const BODY_SECURITY_HEADERS = {
-  "content-security-policy": "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+  // Framed by the app's replay viewer only (the app itself may not be framed at all).
+  "content-security-policy":
+    "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "cross-origin-resource-policy": "same-origin",
