@@ -63,6 +63,7 @@ export class App {
       keysDir: paths.keys,
       fromEnv: trawlConfig().masterKey,
       now: () => clock.now(),
+      audit: { log: audit, actor: () => this.actor },
     }));
     this.engine = new AuditedEngine(
       {
@@ -73,7 +74,7 @@ export class App {
         createFetcher: options.createFetcher ?? liveFetcher(paths, store, clock),
         publish: this.publisher(),
         startDatasets: startDatasetReader(options.startDatasets ?? paths.datasets),
-        openSecrets: (names) => secrets.forRun(names),
+        openSecrets: (names, use) => secrets.forRun(names, use),
       },
       audit,
       () => this.actor,

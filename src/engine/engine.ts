@@ -91,15 +91,19 @@ export class Engine {
   }
 
   /**
-   * The secrets the scraper reads, from the vault; none when it reads none.
+   * The secrets the scraper reads, from the vault; none when it reads none. With `runId` (the
+   * run executing here) the vault records them as used.
    *
    * @throws `TRAWL_ERR_FETCH_SECRET_MISSING` naming the secrets the vault lacks, before anything
    * is stored; the vault's errors when it cannot be opened.
    */
-  private async openSecrets(scraper: CompiledScraper): Promise<SecretSource | undefined> {
+  private async openSecrets(scraper: CompiledScraper, runId?: string): Promise<SecretSource | undefined> {
     const names = scraper.secretNames;
     if (names.length === 0) return undefined;
-    const source = await this.options.openSecrets?.(names);
+    const source = await this.options.openSecrets?.(
+      names,
+      runId ? { runId, scraper: scraper.name } : undefined,
+    );
     requireSecrets(names, source, scraper.source);
     return source;
   }
@@ -116,7 +120,7 @@ export class Engine {
    */
   async execute(runId: string, scraper: CompiledScraper): Promise<RunRecord> {
     requireEnv(scraper.envNames);
-    const secrets = await this.openSecrets(scraper);
+    await this.openSecrets(scraper);
     await this.detectInterrupted();
     const run = await this.require(runId);
     if (run.status !== "queued" && !canApply("resume", run.status)) {
@@ -126,6 +130,9 @@ export class Engine {
     if (!(await this.store.runs.claim(runId, this.owner, now, now - this.staleAfterMs))) {
       throw new RunBusyError(runId, run.owner ?? "unknown");
     }
+    // Checked above, before the claim; opened again now that the run is this process's, so
+    // that the vault records the use only of a run that goes ahead.
+    const secrets = await this.openSecrets(scraper, runId);
     const session = new RunSession(
       {
         ...this.options,

@@ -21,7 +21,11 @@ export interface FetcherSession {
  * the security layer. Names the vault lacks are left out (the engine names them); a vault that
  * cannot be opened (a wrong master key, an altered row) rejects.
  */
-export type SecretOpener = (names: readonly string[]) => Promise<SecretSource>;
+export type SecretOpener = (
+  names: readonly string[],
+  /** The run that reads them, once it exists (when it starts or resumes); none: a check before it. */
+  use?: { runId: string; scraper: string },
+) => Promise<SecretSource>;
 
 /** Makes the fetcher of one run session. */
 export type FetcherFactory = (session: FetcherSession) => Fetcher;

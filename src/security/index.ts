@@ -5,7 +5,7 @@
  */
 export { SECURITY_ERRORS, securityError } from "./errors.ts";
 export { SecretVault, MAX_SECRET_BYTES } from "./secret-vault.ts";
-export type { RunSecretValues, SecretVaultOptions } from "./secret-vault.ts";
+export type { RunSecretValues, SecretUse, SecretVaultOptions } from "./secret-vault.ts";
 export { checkSecretName, isSecretName } from "./secret-names.ts";
 export { MASTER_KEY_FILE } from "./master-key.ts";
 export {
@@ -25,3 +25,4 @@ export {
 } from "./audit-chain.ts";
 export { readAuditHead, type AuditHead } from "./audit-head.ts";
 export { AuditLog, auditEntryView, type AuditEvent, type AuditVerification } from "./audit-log.ts";
+export { loadAccessToken, sameSecret, sessionProof } from "./access-token.ts";

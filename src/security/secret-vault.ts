@@ -5,6 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { SecretInfo, SecretRecord, SecretStore } from "../store/index.ts";
+import type { AuditAction, AuditActor } from "./audit-actions.ts";
+import type { AuditLog } from "./audit-log.ts";
 import { securityError } from "./errors.ts";
 import { masterKey, type MasterKey, type MasterKeyOptions } from "./master-key.ts";
 import { checkSecretName } from "./secret-names.ts";
@@ -28,6 +30,14 @@ export interface SecretVaultOptions extends MasterKeyOptions {
   store: SecretStore;
   /** @defaultValue `Date.now` */
   now?: () => number;
+  /** Where changes and uses are recorded (names only), and who makes them; none: not recorded. */
+  audit?: { log: AuditLog; actor(): AuditActor };
+}
+
+/** The run a vault's secrets are opened for, as the audit log names it. */
+export interface SecretUse {
+  runId: string;
+  scraper: string;
 }
 
 /** The vault of one data directory. */
@@ -55,7 +65,9 @@ export class SecretVault {
     }
     const { nonce, ciphertext } = seal(await this.key(true), plaintext, secretRole(name));
     plaintext.fill(0);
-    return this.store.put(name, nonce, ciphertext, this.now());
+    const created = await this.store.put(name, nonce, ciphertext, this.now());
+    await this.record(created ? "secret.created" : "secret.changed", name);
+    return created;
   }
 
   /** Every secret's name and dates; never a value (nothing is decrypted). */
@@ -68,26 +80,38 @@ export class SecretVault {
     checkSecretName(name);
     if (!(await this.store.remove(name)))
       throw securityError("TRAWL_ERR_SECURITY_SECRET_NOT_FOUND", { name });
+    await this.record("secret.deleted", name);
   }
 
   /**
    * The secrets of `names` for a run. Each one is decrypted once here, so that a wrong master key
    * or an altered row fails before the run starts, and again whenever the run asks for it; the
    * run holds ciphertext, not values. Names the vault lacks are left out (the caller names them).
+   * With `use` (the run that reads them, once it exists) each one found is recorded as used.
    *
    * @throws `TRAWL_ERR_SECURITY_KEY_AUTH` or `TRAWL_ERR_SECURITY_SECRET_AUTH` (see {@link reveal}).
    */
-  async forRun(names: readonly string[]): Promise<RunSecretValues> {
+  async forRun(names: readonly string[], use?: SecretUse): Promise<RunSecretValues> {
     const rows = names.length > 0 ? await this.store.read([...new Set(names)]) : [];
     const byName = new Map(rows.map((row) => [row.name, row]));
     const key = rows.length > 0 ? await this.key(false) : undefined;
     for (const row of rows) reveal(key!, row).fill(0);
+    if (use)
+      for (const row of rows)
+        await this.record("secret.used", row.name, { run: use.runId, scraper: use.scraper });
     return {
       get: (name) => {
         const row = byName.get(name);
         return row && reveal(key!, row).toString("utf8");
       },
     };
+  }
+
+  /** Appends an audit entry about secret `name` (never its value). */
+  private async record(action: AuditAction, name: string, details?: Record<string, unknown>): Promise<void> {
+    const audit = this.options.audit;
+    if (audit)
+      await audit.log.append({ actor: audit.actor(), action, subject: name, ...(details && { details }) });
   }
 
   /** The data key, unwrapped; made (and wrapped) first when `create` and there is none. */

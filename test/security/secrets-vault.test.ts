@@ -206,6 +206,22 @@ describe("{{ secret.NAME }} in a recorded run", () => {
     await trawl(["show", runId, "--json"]);
     await trawl(["logs", runId, "--json"]);
     await trawl(["runs", "--json"]);
+    // The audit log names each secret set, changed, deleted and used by the run; never a value.
+    const audit = parseJson<{ entries: { action: string; subject: string; details: object }[] }>(
+      await trawl(["audit", "--json"]),
+    ).entries.filter((entry) => entry.action.startsWith("secret."));
+    expect(audit.map((entry) => `${entry.action} ${entry.subject}`)).toEqual([
+      "secret.created API_TOKEN",
+      "secret.created SESSION_ID",
+      "secret.created SITE_PASSWORD",
+      "secret.created temp-1",
+      "secret.changed API_TOKEN",
+      "secret.deleted temp-1",
+      "secret.used API_TOKEN",
+      "secret.used SESSION_ID",
+      "secret.used SITE_PASSWORD",
+    ]);
+    expect(audit.at(-1)!.details).toEqual({ run: runId, scraper: "vault-shop" });
     // The browser's request headers were recorded, masked: the search looks where they would be.
     const har = readFileSync(join(exports, `${runId}.har`), "utf8");
     expect(har).toMatch(/"name":"authorization","value":"(\[redacted\]|Bearer \*\*\*)"/);
