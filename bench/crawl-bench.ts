@@ -292,7 +292,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = benchOptions(argv);
   const tmp = await mkdtemp(join(tmpdir(), "trawl-bench-"));
-  if (!runsFromBundle(options.trawlCheckout))
+  if (!options.audit && !runsFromBundle(options.trawlCheckout))
     process.stderr.write(
       "warning: trawl runs from its sources through tsx (run `npm run build:cli` first)\n",
     );

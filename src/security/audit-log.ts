@@ -48,7 +48,7 @@ export interface AuditVerification {
 }
 
 /** Rows read per batch when verifying: small enough that a break near the start is found early. */
-const VERIFY_BATCH = 2000;
+const VERIFY_BATCH = 1000;
 
 /**
  * The audit log of one data directory. Appends are chained in one write transaction (see
