@@ -77,7 +77,7 @@ async function call(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; json: { id?: string; message?: string } }> {
-  const response = await fetch(`${e2e.server.url}${path}`, {
+  const response = await e2e.fetch(`${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -358,5 +358,42 @@ describe("the web app's controls, forms and layout", () => {
     expect(await result.textContent()).toContain(
       "Broken at entry 1: entry 1 was changed after it was written",
     );
+  }, 60_000);
+
+  it("sets, changes and deletes secrets on the Secrets page, never showing a value", async () => {
+    const { app, server, page, shot } = e2e;
+    const value = "ui-canary-8Hq2vR5m";
+    const responses: string[] = [];
+    const listen = (response: { url(): string; text(): Promise<string> }) => {
+      if (response.url().includes("/api/secrets")) void response.text().then((text) => responses.push(text));
+    };
+    page.on("response", listen);
+    await page.goto(`${server.url}/secrets`);
+    await expect.poll(() => page.title()).toBe("Secrets · trawl");
+    await page.getByTestId("secret-name").fill("SHOP_TOKEN");
+    await page.getByTestId("secret-value").fill(value);
+    expect(await page.getByTestId("secret-value").getAttribute("type")).toBe("password");
+    await page.getByTestId("secret-save").click();
+    const saved = page.getByTestId("secret-saved");
+    await saved.waitFor();
+    expect(await saved.textContent()).toBe("Added SHOP_TOKEN");
+    const row = page.locator('[data-testid="secret-row"][data-secret="SHOP_TOKEN"]');
+    await row.waitFor();
+    // Write-only: the field is emptied, the page holds the name and dates, never the value.
+    expect(await page.getByTestId("secret-value").inputValue()).toBe("");
+    expect(await page.content()).not.toContain(value);
+    await row.getByTestId("secret-change").click();
+    expect(await page.getByTestId("secret-editing").textContent()).toBe("SHOP_TOKEN");
+    await page.getByTestId("secret-value").fill(`${value}-2`);
+    await page.getByTestId("secret-save").click();
+    await expect.poll(() => saved.textContent()).toBe("Changed SHOP_TOKEN");
+    expect((await app.secrets.forRun(["SHOP_TOKEN"])).get("SHOP_TOKEN")).toBe(`${value}-2`);
+    await shot("secrets", { fullPage: false });
+    await row.getByTestId("secret-delete").click();
+    await page.getByTestId("secret-delete-confirm").click();
+    await page.getByTestId("empty").waitFor();
+    expect(await app.secrets.list()).toEqual([]);
+    page.off("response", listen);
+    expect(responses.join("\n")).not.toContain(value);
   }, 60_000);
 });

@@ -19,6 +19,7 @@ import { ScheduleDetailPage } from "./pages/ScheduleDetailPage.tsx";
 import { SchedulesPage } from "./pages/SchedulesPage.tsx";
 import { ScraperViewPage } from "./pages/ScraperViewPage.tsx";
 import { ScrapersPage } from "./pages/ScrapersPage.tsx";
+import { SecretsPage } from "./pages/SecretsPage.tsx";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -52,6 +53,7 @@ const router = createBrowserRouter([
       { path: "schedules/:id", element: <ScheduleDetailPage /> },
       { path: "datasets", element: <DatasetsPage /> },
       { path: "audit", element: <AuditPage /> },
+      { path: "secrets", element: <SecretsPage /> },
       // uPlot is only needed here: load the page (and it) on first visit.
       {
         path: "health",

@@ -1,4 +1,5 @@
 /** A thin fetch wrapper: JSON in and out, API errors as `ApiError` carrying the server's message. */
+import { noteUnauthorized } from "./access.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -24,6 +25,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   } catch {
     throw new ApiError(0, "The trawl server cannot be reached. Is `trawl serve` running?");
   }
+  if (response.status === 401) noteUnauthorized();
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let data: unknown = undefined;
@@ -47,6 +49,7 @@ export const api = {
   get: <T>(path: string) => request<T>("GET", path),
   post: <T>(path: string, body?: unknown) => request<T>("POST", path, body),
   patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),
+  put: <T>(path: string, body: unknown) => request<T>("PUT", path, body),
   delete: <T = void>(path: string) => request<T>("DELETE", path),
 };
 

@@ -24,6 +24,7 @@ import type {
   SchedulerStatus,
   ScraperDefinition,
   ScraperList,
+  SecretList,
   SessionList,
 } from "./types.ts";
 
@@ -50,6 +51,7 @@ export const keys = {
   scheduler: ["scheduler"] as const,
   scrapers: ["scrapers"] as const,
   sessions: ["sessions"] as const,
+  secrets: ["secrets"] as const,
   definition: (file: string) => ["scrapers", "definition", file] as const,
   datasets: ["datasets"] as const,
   health: ["health"] as const,
@@ -247,6 +249,13 @@ export function useSessions() {
   return useQuery({
     queryKey: keys.sessions,
     queryFn: () => api.get<SessionList>("/api/sessions"),
+  });
+}
+
+export function useSecrets() {
+  return useQuery({
+    queryKey: keys.secrets,
+    queryFn: () => api.get<SecretList>("/api/secrets"),
   });
 }
 

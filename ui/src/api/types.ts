@@ -94,6 +94,8 @@ export { STREAMED_EVENT_TYPES } from "../../../src/core/events.ts";
 
 /** A browser session kept for a scraper (`GET /api/sessions`): never a cookie's value. */
 export type { SessionList, SessionSummary } from "../../../src/core/contract/sessions.ts";
+/** The secrets vault (`GET /api/secrets`): names and dates, never a value. */
+export type { SecretList, SecretSet, SecretSummary } from "../../../src/core/contract/secrets.ts";
 
 /** The audit log (`GET /api/audit`, `POST /api/audit/verify`) and the actions an entry may name. */
 export type { AuditEntry, AuditPage, AuditVerification } from "../../../src/core/contract/audit.ts";

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
+import { useUnauthorized } from "../api/access.ts";
 import { useConnectionState } from "../live/events.ts";
+import { SignInNotice } from "./SignInNotice.tsx";
 
 const NAV = [
   { to: "/", label: "Dashboard", end: true },
@@ -11,6 +13,7 @@ const NAV = [
   { to: "/datasets", label: "Datasets" },
   { to: "/health", label: "Health" },
   { to: "/audit", label: "Audit" },
+  { to: "/secrets", label: "Secrets" },
 ];
 
 const CONNECTION_TEXT = { open: "Live", connecting: "Reconnecting…", closed: "Offline" };
@@ -21,6 +24,7 @@ const CONNECTION_TEXT = { open: "Live", connecting: "Reconnecting…", closed: "
  */
 export function Layout() {
   const connection = useConnectionState();
+  const unauthorized = useUnauthorized();
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
   const { pathname } = useLocation();
@@ -70,9 +74,7 @@ export function Layout() {
           <span className="dot" /> {CONNECTION_TEXT[connection]}
         </div>
       </aside>
-      <main className="content">
-        <Outlet />
-      </main>
+      <main className="content">{unauthorized ? <SignInNotice /> : <Outlet />}</main>
     </div>
   );
 }
