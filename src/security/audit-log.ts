@@ -47,6 +47,14 @@ export interface AuditVerification {
   problem: AuditBreak | null;
 }
 
+/** Breaks of the head file alone, which `resetHead` may repair; the others are the chain's. */
+const HEAD_BREAKS: ReadonlySet<string> = new Set([
+  "truncated",
+  "head-mismatch",
+  "head-missing",
+  "head-unreadable",
+]);
+
 /** Rows read per batch when verifying: small enough that a break near the start is found early. */
 const VERIFY_BATCH = 1000;
 
@@ -87,26 +95,25 @@ export class AuditLog {
       };
       return { ...fields, hash: hashAuditEntry(fields) };
     });
-    await this.advanceHead(entry);
+    await this.advanceHead();
     return entry;
   }
 
   /**
-   * Moves the head file to `entry` after its commit, unless it is already there or further (another
-   * process's append), or disagrees with the chain (it records an entry the database no longer
-   * has, or with another hash): that disagreement is evidence verify must keep reporting.
+   * Moves the head file to the chain's last entry, after an append's commit or a verify. It is done
+   * holding the database's write lock, so head writes are in commit order and the file never moves
+   * backwards, nor past a committed entry. The file is left alone when it is missing once the log
+   * has entries, unreadable, or disagrees with the chain (it records an entry the database does not
+   * have, or with another hash): that is evidence verify must keep reporting.
    */
-  private async advanceHead(entry: AuditEntryRecord): Promise<void> {
-    const file = readAuditHead(this.headFile);
-    if (file.state !== "present" || file.head.seq >= entry.seq) return;
-    if (!(await this.agrees(file.head))) return;
-    writeAuditHead(this.headFile, entry);
-  }
-
-  /** Whether the chain holds the entry the head records, with its hash. */
-  private async agrees(head: AuditHead): Promise<boolean> {
-    if (head.seq === 0) return head.hash === GENESIS_HASH;
-    return (await this.store.get(head.seq))?.hash === head.hash;
+  private advanceHead(): Promise<void> {
+    return this.store.atTail((tail, hashOf) => {
+      const file = readAuditHead(this.headFile);
+      if (!tail || file.state !== "present" || file.head.seq >= tail.seq) return;
+      const head = file.head;
+      const agrees = head.seq === 0 ? head.hash === GENESIS_HASH : hashOf(head.seq) === head.hash;
+      if (agrees) writeAuditHead(this.headFile, tail);
+    });
   }
 
   /** Entries matching `filter`, oldest first (the newest `limit` of them). */
@@ -134,10 +141,32 @@ export class AuditLog {
     const problem = walker.problem ?? this.checkHead(file, walker);
     if (problem) return { ...result, intact: false, problem };
     if (headFile && headFile.seq < walker.last.seq) {
-      writeAuditHead(this.headFile, walker.last);
+      await this.advanceHead();
       result.headLag = walker.last.seq - headFile.seq;
     }
     return { ...result, intact: true, problem: null };
+  }
+
+  /**
+   * Makes a head file that disagrees with an intact chain (missing, unreadable, ahead of it after a
+   * database backup was restored, another hash) record the chain's last entry, and logs that
+   * (`audit.head-reset`, with what verify found and the old head). Refused when the chain itself is
+   * broken (`TRAWL_ERR_SECURITY_AUDIT_BROKEN`): no entry is ever hashed again. Nothing is done when
+   * the log verifies. Returns what was wrong (null: nothing) and the verification after.
+   */
+  async resetHead(actor: AuditActor): Promise<{ reset: AuditBreak | null; now: AuditVerification }> {
+    const found = await this.verify();
+    if (found.intact) return { reset: null, now: found };
+    const problem = found.problem!;
+    if (!HEAD_BREAKS.has(problem.kind))
+      throw securityError("TRAWL_ERR_SECURITY_AUDIT_BROKEN", { problem: problem.message });
+    await this.store.atTail((tail) => writeAuditHead(this.headFile, tail ?? { seq: 0, hash: GENESIS_HASH }));
+    await this.append({
+      actor,
+      action: "audit.head-reset",
+      details: { problem: problem.kind, headFile: found.headFile, chainHead: found.head },
+    });
+    return { reset: problem, now: await this.verify() };
   }
 
   /** What is wrong with the head file against a sound chain, if anything. */

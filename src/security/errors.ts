@@ -6,8 +6,17 @@ import { defineErrors, errorFactory } from "../core/index.ts";
 
 /** Every code the security layer raises, with its message shape, kind and HTTP status. */
 export const SECURITY_ERRORS = defineErrors({
+  // The access token (access-token.ts).
+  TRAWL_ERR_SECURITY_TOKEN_FILE: {
+    kind: "failed",
+    message: "{path} is not an access token (43 characters of base64url): delete it and a new one is made",
+  },
   // The audit log (audit-*.ts).
   TRAWL_ERR_SECURITY_AUDIT_FILTER: { kind: "usage", message: "cannot list the audit log: {problem}" },
+  TRAWL_ERR_SECURITY_AUDIT_BROKEN: {
+    kind: "failed",
+    message: "the audit log's chain is broken ({problem}); only a head file that disagrees can be reset",
+  },
   TRAWL_ERR_SECURITY_AUDIT_DETAILS: {
     kind: "internal",
     message: "an audit entry's details {problem}",

@@ -49,6 +49,12 @@ export interface AuditStore {
    * inside the transaction; if it throws, nothing is written.
    */
   append(build: (tail: AuditTail) => AuditEntryRecord): Promise<AuditEntryRecord>;
+  /**
+   * Runs `work` holding the write lock (no append can commit meanwhile), with the chain's last
+   * entry and a lookup of any entry's hash (null when there is none): what the security layer moves
+   * the head file under, so that two processes never move it backwards. `work` runs synchronously.
+   */
+  atTail<T>(work: (tail: AuditTail, hashOf: (seq: number) => string | null) => T): Promise<T>;
   /** The chain's last entry, or null when the log is empty. */
   tail(): Promise<AuditTail>;
   /** The entry at `seq`, or null. */

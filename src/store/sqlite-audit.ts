@@ -80,6 +80,14 @@ export class SqliteAuditStore implements AuditStore {
     });
   }
 
+  async atTail<T>(work: (tail: AuditTail, hashOf: (seq: number) => string | null) => T): Promise<T> {
+    // Purpose: an entry's hash by seq, under the same lock as the tail.
+    const hash = this.db.prepare(`SELECT hash FROM audit_log WHERE seq = ?`).pluck();
+    return writeTransaction(this.db, () =>
+      work(this.readTail(), (seq) => (hash.get(seq) as string | undefined) ?? null),
+    );
+  }
+
   async tail(): Promise<AuditTail> {
     return this.readTail();
   }

@@ -138,10 +138,21 @@ describe("trawl audit", () => {
     expect(cut.stdout).toBe(
       "broken: the log ends at entry 3 but the head file records entry 4: entry 4 was cut off (3 entries sound before it)\n",
     );
+    // A restored backup: reset-head accepts the database's chain, and says so in the log.
+    const reset = await runCli(["audit", "reset-head"], { home });
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toMatch(/^reset: the log ends at entry 3 .*; now intact, 4 entries, head 4 /);
+    expect((await runCli(["audit", "--action", "audit.head-reset"], { home })).stdout).toContain(
+      '"problem":"truncated"',
+    );
     tamper(database, "DELETE FROM audit_log WHERE seq = 2");
     const verify = parseJson<{ intact: boolean; problem: { kind: string; seq: number } }>(
       await runCli(["audit", "verify", "--json"], { home }),
     );
     expect(verify).toMatchObject({ intact: false, problem: { kind: "deleted", seq: 2 } });
+    // A broken chain is never re-hashed away.
+    const refused = await runCli(["audit", "reset-head"], { home });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("entry 2 is missing");
   });
 });

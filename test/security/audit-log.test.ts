@@ -127,6 +127,26 @@ describe("audit log", () => {
     expect(readAuditHead(paths.auditHead)).toEqual({ state: "missing" });
   });
 
+  it("resets a head file that disagrees with an intact chain, logging it, and refuses when the chain is broken", async () => {
+    await appendMany(6);
+    tamper("DELETE FROM audit_log WHERE seq > 4"); // a database backup of 4 entries restored
+    expect(await log.resetHead("cli")).toMatchObject({
+      reset: { kind: "truncated", seq: 5 },
+      now: { intact: true, entries: 5, headLag: 0 },
+    });
+    const [entry] = await log.list({ action: "audit.head-reset" });
+    expect(entry).toMatchObject({ seq: 5, actor: "cli" });
+    expect(JSON.parse(entry!.details)).toMatchObject({
+      problem: "truncated",
+      headFile: { seq: 6 },
+      chainHead: { seq: 4 },
+    });
+    expect(await log.resetHead("cli")).toMatchObject({ reset: null, now: { intact: true } });
+    tamper("UPDATE audit_log SET subject = 'SCH-X' WHERE seq = 2");
+    await expect(log.resetHead("cli")).rejects.toMatchObject({ code: "TRAWL_ERR_SECURITY_AUDIT_BROKEN" });
+    expect((await log.verify()).problem).toMatchObject({ kind: "edited", seq: 2 });
+  });
+
   it("keeps one chain when two processes append at once", async () => {
     await store.close();
     const worker = join(import.meta.dirname, "audit-append-worker.ts");
@@ -159,7 +179,15 @@ describe("audit log", () => {
     store = openSqliteStore(paths.database);
     log = new AuditLog(store.audit, paths.auditHead, new ManualClock(0));
     const result = await log.verify();
-    expect(result).toMatchObject({ intact: true, entries: 300, head: { seq: 300 } });
+    // Head writes happen under the database's write lock, in commit order: the file ends at the
+    // last entry, never left behind by a slower writer.
+    expect(result).toMatchObject({
+      intact: true,
+      entries: 300,
+      head: { seq: 300 },
+      headFile: { seq: 300 },
+      headLag: 0,
+    });
     const actors = (await log.list({ limit: 300 })).map((entry) => entry.actor);
     // Both really appended, interleaved rather than one after the other.
     expect(actors.filter((a) => a === "cli")).toHaveLength(150);

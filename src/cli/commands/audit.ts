@@ -89,4 +89,22 @@ export function register(program: Command): void {
         return result.intact ? ExitCode.ok : ExitCode.failed;
       });
     });
+  audit
+    .command("reset-head")
+    .description(
+      "make the head file record the chain's last entry (after restoring a database backup); logged",
+    )
+    .option("--json", "print the result as JSON on stdout")
+    .action((resetOptions: GlobalOptions) => {
+      const options = { ...resetOptions, json: resetOptions.json || audit.opts<GlobalOptions>().json };
+      return withApp(options, async (app) => {
+        const { reset, now } = await app.audit.resetHead("cli");
+        if (options.json) return printJson({ reset, ...now });
+        process.stdout.write(
+          reset
+            ? `reset: ${reset.message}; now ${describeVerification(now)}\n`
+            : `nothing to reset: ${describeVerification(now)}\n`,
+        );
+      });
+    });
 }

@@ -21,6 +21,8 @@ export const AUDIT_ACTIONS = [
   "dataset.version.deleted",
   "settings.changed",
   "diagnostics.exported",
+  // The head file made to agree with the database again (`trawl audit reset-head`).
+  "audit.head-reset",
   // The lock (issue 15, items 1–4).
   "pin.set",
   "pin.changed",
