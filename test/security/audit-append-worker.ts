@@ -1,7 +1,7 @@
 /**
  * A process that appends to an audit log: `node --import tsx audit-append-worker.ts HOME COUNT
  * ACTOR`. Prints `ready` once its store is open, waits for a line on stdin (so two workers start
- * appending together), appends at least COUNT entries and goes on until one of its entries came
+ * appending together), appends at least COUNT entries, a millisecond apart, and goes on until one of its entries came
  * right after another process's (proof that the two really appended at the same time; at most
  * 20 × COUNT entries), then prints `done N` with the number it appended.
  */
@@ -20,6 +20,9 @@ process.stdin.once("data", async () => {
   while (appended < Number(count) || (!interleaved && appended < 20 * Number(count))) {
     const entry = await log.append({ actor, action: "run.started", subject: `RUN-${actor}-${appended}` });
     appended++;
+    // A breath between appends, as between real commands: back to back, one process would retake
+    // SQLite's write lock before the other's busy handler wakes, and starve it.
+    await new Promise((resolve) => setTimeout(resolve, 1));
     if (!interleaved && entry.seq > 1) interleaved = (await store.audit.get(entry.seq - 1))?.actor !== actor;
   }
   await store.close();

@@ -9,7 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { homePaths, ManualClock } from "../../src/core/index.ts";
-import { AuditLog, canonicalJson, GENESIS_HASH, readAuditHead } from "../../src/security/index.ts";
+import {
+  AuditLog,
+  canonicalJson,
+  GENESIS_HASH,
+  hashAuditEntry,
+  readAuditHead,
+} from "../../src/security/index.ts";
 import { writeAuditHead } from "../../src/security/audit-head.ts";
 import { openSqliteStore, type Store } from "../../src/store/index.ts";
 import Database from "better-sqlite3";
@@ -125,6 +131,33 @@ describe("audit log", () => {
     // An append does not recreate a removed head file: its absence stays visible.
     await appendMany(1);
     expect(readAuditHead(paths.auditHead)).toEqual({ state: "missing" });
+  });
+
+  it("finds a forged entry with a recomputed hash at the next link, a recomputed tail by the head file; both files rewritten pass (the documented limit)", async () => {
+    await appendMany(6);
+    const entries = await log.list();
+    /** Entry `seq` with another subject and every hash from it on recomputed, as a forger would. */
+    const forge = (from: number, upTo: number) => {
+      let prev = entries[from - 2]?.hash ?? GENESIS_HASH;
+      for (const entry of entries.slice(from - 1, upTo)) {
+        const fields = {
+          ...entry,
+          subject: entry.seq === from ? "SCH-FORGED" : entry.subject,
+          prevHash: prev,
+        };
+        prev = hashAuditEntry(fields);
+        tamper(
+          `UPDATE audit_log SET subject = '${fields.subject}', prev_hash = '${fields.prevHash}', hash = '${prev}' WHERE seq = ${entry.seq}`,
+        );
+      }
+      return prev;
+    };
+    forge(3, 3);
+    expect((await log.verify()).problem).toMatchObject({ kind: "reordered", seq: 4 });
+    forge(3, 6);
+    expect((await log.verify()).problem).toMatchObject({ kind: "head-mismatch", seq: 6 });
+    writeAuditHead(paths.auditHead, { seq: 6, hash: forge(3, 6) });
+    expect(await log.verify()).toMatchObject({ intact: true, entries: 6 });
   });
 
   it("resets a head file that disagrees with an intact chain, logging it, and refuses when the chain is broken", async () => {
