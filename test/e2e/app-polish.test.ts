@@ -344,6 +344,10 @@ describe("the web app's controls, forms and layout", () => {
     await expect
       .poll(() => rows.evaluateAll((all) => [...new Set(all.map((r) => r.dataset.action))]))
       .toEqual(["run.started"]);
+    // A run started meanwhile shows up without a reload (the event stream refreshes the page).
+    const shown = await rows.count();
+    expect((await call("POST", "/api/runs", { file: join(e2e.scrapers, "bookshop.yaml") })).status).toBe(202);
+    await expect.poll(() => rows.count()).toBe(shown + 1);
     await page.getByTestId("audit-verify").click();
     const result = page.getByTestId("audit-verify-result");
     await expect.poll(() => result.getAttribute("data-intact")).toBe("true");

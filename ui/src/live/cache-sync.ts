@@ -41,9 +41,14 @@ export function syncCacheWithEvents(client: QueryClient): () => void {
   };
 }
 
+/** Events that come with a new audit entry (a run started, paused, resumed, stopped, cancelled). */
+const AUDITED = new Set(["run.queued", "run.paused", "run.resumed", "run.finished"]);
+
 /** What one event changes in the cache. */
 function handleEvent(message: StreamMessage, client: QueryClient, invalidateSoon: InvalidateSoon): void {
   for (const key of staleActivity(message)) invalidateSoon(key);
+  // Every filter and page of the Audit page (keys.audit(filters) starts with "audit").
+  if (AUDITED.has(message.type)) invalidateSoon(["audit"]);
   switch (message.type) {
     case "reset":
       void client.invalidateQueries();
