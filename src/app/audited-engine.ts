@@ -34,18 +34,22 @@ export class AuditedEngine extends Engine {
     return run;
   }
 
+  /** Pauses a run (audit: `run.paused`). */
   override async pause(runId: string, actor: AuditActor = this.defaultActor()): Promise<RunRecord> {
     return this.record(actor, "run.paused", await super.pause(runId));
   }
 
+  /** Resumes a run (audit: `run.resumed`). */
   override async resume(runId: string, actor: AuditActor = this.defaultActor()): Promise<RunRecord> {
     return this.record(actor, "run.resumed", await super.resume(runId));
   }
 
+  /** Stops a run, resumable later (audit: `run.stopped`). */
   override async stop(runId: string, actor: AuditActor = this.defaultActor()): Promise<RunRecord> {
     return this.record(actor, "run.stopped", await super.stop(runId));
   }
 
+  /** Cancels a run for good (audit: `run.cancelled`). */
   override async cancel(runId: string, actor: AuditActor = this.defaultActor()): Promise<RunRecord> {
     return this.record(actor, "run.cancelled", await super.cancel(runId));
   }

@@ -55,8 +55,6 @@ export interface AuditStore {
    * the head file under, so that two processes never move it backwards. `work` runs synchronously.
    */
   atTail<T>(work: (tail: AuditTail, hashOf: (seq: number) => string | null) => T): Promise<T>;
-  /** The chain's last entry, or null when the log is empty. */
-  tail(): Promise<AuditTail>;
   /** The entry at `seq`, or null. */
   get(seq: number): Promise<AuditEntryRecord | null>;
   /** Entries matching `filter`, oldest first (the newest `limit` of them). */

@@ -88,10 +88,6 @@ export class SqliteAuditStore implements AuditStore {
     );
   }
 
-  async tail(): Promise<AuditTail> {
-    return this.readTail();
-  }
-
   private readTail(): AuditTail {
     return (this.prepared().last.get() as { seq: number; hash: string } | undefined) ?? null;
   }
