@@ -1,9 +1,10 @@
+import { mkdirSync } from "node:fs";
 import { systemClock, type Clock, trawlConfig, homePaths } from "../core/index.ts";
 import { cleanupInterruptedPublishes, listValidVersions, publishDataset } from "../datasets/index.ts";
 import { AuditedEngine } from "./audited-engine.ts";
 import { auditedSchedules } from "./audited-schedules.ts";
 import type { DatasetPublisher, FetcherFactory } from "../engine/index.ts";
-import { normalizeUrl } from "../fetch/index.ts";
+import { normalizeUrl, type SessionCipher } from "../fetch/index.ts";
 import { liveFetcher } from "./live-fetcher.ts";
 import { startDatasetReader } from "./start-datasets.ts";
 import { Scheduler, type SchedulerOptions } from "../scheduler/index.ts";
@@ -49,6 +50,8 @@ export class App {
   actor: AuditActor;
   /** The secrets vault of the data directory (`trawl secrets`, `{{ secret.NAME }}`). */
   readonly secrets: SecretVault;
+  /** Encrypts the browser sessions kept between runs with the vault's data key (cookies are credentials). */
+  readonly sessionCipher: SessionCipher;
   /** Runs this process executes in the background (started or resumed through the API). */
   private readonly background = new Set<Promise<unknown>>();
 
@@ -65,13 +68,17 @@ export class App {
       now: () => clock.now(),
       audit: { log: audit, actor: () => this.actor },
     }));
+    this.sessionCipher = {
+      seal: (plaintext, scraper) => secrets.sealSession(plaintext, scraper),
+      open: (sealed, scraper) => secrets.openSession(sealed, scraper),
+    };
     this.engine = new AuditedEngine(
       {
         store,
         clock,
         ...(options.parseThreads !== undefined && { parseThreads: options.parseThreads }),
         normalizeUrl: (url) => normalizeUrl(url),
-        createFetcher: options.createFetcher ?? liveFetcher(paths, store, clock),
+        createFetcher: options.createFetcher ?? liveFetcher(paths, store, clock, this.sessionCipher),
         publish: this.publisher(),
         startDatasets: startDatasetReader(options.startDatasets ?? paths.datasets),
         openSecrets: (names, use) => secrets.forRun(names, use),
@@ -84,6 +91,9 @@ export class App {
   /** Opens the data directory: the database (checked and migrated) and leftovers of interrupted publishes cleaned. */
   static async open(options: AppOptions = {}): Promise<App> {
     const paths = homePaths(options.home ?? trawlConfig().home);
+    // The data directory is its owner's alone (the access token, secrets and sessions live there):
+    // other users of the machine may not even list it. One that exists already is left as it is.
+    mkdirSync(paths.home, { recursive: true, mode: 0o700 });
     const store = openSqliteStore(paths.database, { backupDir: paths.backups });
     await cleanupInterruptedPublishes(paths.datasets);
     return new App(paths, store, options);

@@ -1,6 +1,6 @@
 import type { Clock, homePaths } from "../core/index.ts";
 import type { FetcherFactory } from "../engine/index.ts";
-import { createHttpFetcher, sessionFileOf } from "../fetch/index.ts";
+import { createHttpFetcher, sessionFileOf, type SessionCipher } from "../fetch/index.ts";
 import { CaptureWriter } from "../replay/index.ts";
 import { FileBlobStore, type Store } from "../store/index.ts";
 import { revalidationStore } from "./revalidation-store.ts";
@@ -10,7 +10,12 @@ import { revalidationStore } from "./revalidation-store.ts";
  * scraper's saved session. What a run captures goes to the store and the blob folder: everything
  * when it records, else the browser's screenshots (failed pages always) and its HAR if asked.
  */
-export function liveFetcher(paths: ReturnType<typeof homePaths>, store: Store, clock: Clock): FetcherFactory {
+export function liveFetcher(
+  paths: ReturnType<typeof homePaths>,
+  store: Store,
+  clock: Clock,
+  sessionCipher?: SessionCipher,
+): FetcherFactory {
   const blobs = new FileBlobStore(paths.blobs);
   return ({ run, scraper, onAttempt, log, secrets }) => {
     const { browser } = scraper;
@@ -34,7 +39,7 @@ export function liveFetcher(paths: ReturnType<typeof homePaths>, store: Store, c
       ...(scraper.politeness.cache === "revalidate" && {
         revalidation: revalidationStore(store, blobs, scraper.name),
       }),
-      ...(browser && { sessionFile: sessionFileOf(paths.sessions, scraper.name) }),
+      ...(browser && { sessionFile: sessionFileOf(paths.sessions, scraper.name), sessionCipher }),
       log: (level, message) => log(level, message),
     });
   };

@@ -32,6 +32,7 @@ export class LazyBrowserPool {
       ({ BrowserPool }) =>
         new BrowserPool(browser, this.settings.userAgent, {
           sessionFile: this.options.sessionFile,
+          sessionCipher: this.options.sessionCipher,
           capture: this.options.capture,
           timeoutMs: this.settings.timeoutMs,
           secrets: this.options.secrets,

@@ -1,6 +1,7 @@
 /** The options of the page fetcher, and the settings it works with: each option, else the fetch defaults. */
 import type { Clock } from "../core/index.ts";
 import { FETCH_DEFAULTS, rateBounds } from "./fetch-defaults.ts";
+import type { SessionCipher } from "./browser/session-file.ts";
 import type { SecretSource } from "./env-template.ts";
 import type { ProxySettings } from "./proxy-settings.ts";
 import type { RevalidationCache } from "./revalidation.ts";
@@ -34,6 +35,8 @@ export interface HttpFetcherOptions extends Partial<Politeness> {
   browser?: BrowserSettings | null;
   /** Where the browser's cookies and storage are kept between runs; none: not kept. */
   sessionFile?: string | undefined;
+  /** Encrypts that file (cookies are credentials); none: it is plain JSON. */
+  sessionCipher?: SessionCipher | undefined;
   /** Pages kept between runs for `cache: revalidate`; none: every page is fetched in full. */
   revalidation?: RevalidationCache | undefined;
   /** Values of `{{ secret.NAME }}` (the app wires the secrets vault in); none: a secret reference fails. */

@@ -12,7 +12,13 @@ export type {
 export { PROXY_SCHEMES, proxyUrlProblem } from "./proxy-settings.ts";
 export type { ProxyRotation, ProxySettings } from "./proxy-settings.ts";
 export { endsTheRun } from "./proxy-errors.ts";
-export { clearSession, listSessions, sessionFileOf, type SessionSummary } from "./browser/session-file.ts";
+export {
+  clearSession,
+  listSessions,
+  sessionFileOf,
+  type SessionCipher,
+  type SessionSummary,
+} from "./browser/session-file.ts";
 export { FetchError, FETCH_ERRORS, fetchError } from "./errors.ts";
 export { normalizeUrl, hostOf } from "./url.ts";
 export { browserEngine, createHttpFetcher } from "./page-fetcher.ts";

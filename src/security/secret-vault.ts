@@ -10,7 +10,7 @@ import type { AuditLog } from "./audit-log.ts";
 import { securityError } from "./errors.ts";
 import { masterKey, type MasterKey, type MasterKeyOptions } from "./master-key.ts";
 import { checkSecretName } from "./secret-names.ts";
-import { KEY_BYTES, seal, unseal } from "./secret-crypto.ts";
+import { KEY_BYTES, seal, unseal, type Sealed } from "./secret-crypto.ts";
 
 /** The largest value a secret holds, in bytes of UTF-8. */
 export const MAX_SECRET_BYTES = 65_536;
@@ -18,6 +18,7 @@ export const MAX_SECRET_BYTES = 65_536;
 /** Associated data of the data key's wrapping: a secret's ciphertext cannot pass for it. */
 const DATA_KEY_ROLE = "trawl:vault-data-key:v1";
 const secretRole = (name: string) => `trawl:secret:v1:${name}`;
+const sessionRole = (scraper: string) => `trawl:browser-session:v1:${scraper}`;
 
 /** Secret values a run reads, each decrypted when asked for. */
 export interface RunSecretValues {
@@ -105,6 +106,19 @@ export class SecretVault {
         return row && reveal(key!, row).toString("utf8");
       },
     };
+  }
+
+  /**
+   * Encrypts a scraper's browser session (cookies, storage) under the data key, bound to the
+   * scraper's name (made on first use, like a secret's).
+   */
+  async sealSession(plaintext: Buffer, scraper: string): Promise<Sealed> {
+    return seal(await this.key(true), plaintext, sessionRole(scraper));
+  }
+
+  /** Decrypts what {@link sealSession} made; `undefined` when it does not authenticate. */
+  async openSession(sealed: Sealed, scraper: string): Promise<Buffer | undefined> {
+    return unseal(await this.key(true), sealed, sessionRole(scraper));
   }
 
   /** Appends an audit entry about secret `name` (never its value). */

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App, describeRun } from "../../src/app/index.ts";
 import { clearSession, sessionFileOf } from "../../src/fetch/index.ts";
+import { readSession } from "../../src/fetch/browser/session-file.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { FileBlobStore } from "../../src/store/index.ts";
 import { browserRoutes } from "../fixtures/browser-site.ts";
@@ -114,7 +115,9 @@ describe("login and the saved session", () => {
     expect(loginPosts()).toBe(1);
     const sessionFile = sessionFileOf(app.paths.sessions, "members");
     expect(statSync(sessionFile).mode & 0o777).toBe(0o600);
-    expect(readFileSync(sessionFile, "utf8")).toContain("valid-7f3a");
+    // Cookies are credentials: the file holds them encrypted with the vault's data key.
+    expect(readFileSync(sessionFile, "utf8")).not.toContain("valid-7f3a");
+    expect(JSON.stringify(await readSession(sessionFile, app.sessionCipher))).toContain("valid-7f3a");
 
     const second = await run("members", yaml);
     expect(second.records).toEqual([{ name: "Ada" }, { name: "Grace" }]);
@@ -164,7 +167,8 @@ pages:
 politeness: { robots: ignore, rate_per_host: 100, retries: 0, concurrency: 2 }`;
     const first = await run("visits", yaml);
     expect(first.records.map((r) => r.cookie)).toEqual(["yes", "yes", "yes", "yes"]);
-    expect(readFileSync(sessionFileOf(app.paths.sessions, "visits"), "utf8")).toContain("visited");
+    const kept = await readSession(sessionFileOf(app.paths.sessions, "visits"), app.sessionCipher);
+    expect(JSON.stringify(kept)).toContain("visited");
   });
 });
 

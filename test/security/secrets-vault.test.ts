@@ -16,11 +16,14 @@ import { makeWorkDir, parseJson, runCli, writeText, type CliResult } from "../cl
 const TOKEN = "tok-canary-Q7v9XwZ3pL";
 const SESSION = "sess-canary-5Kd81mRt";
 const PASSWORD = "pw-canary-Jx4hN2cB";
-const VALUES = [TOKEN, SESSION, PASSWORD];
+/** The cookie the site's login sets: kept in the scraper's browser session, encrypted. */
+const LOGIN_COOKIE = "auth-canary-W6yEz1Pk";
+const VALUES = [TOKEN, SESSION, PASSWORD, LOGIN_COOKIE];
 
 /** What reached the site: each page's headers, and the password the login form posted. */
 const seen = new Map<string, http.IncomingHttpHeaders>();
 let postedPassword: string | undefined;
+let logins = 0;
 
 function page(res: http.ServerResponse, status: number, body: string): void {
   res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
@@ -40,6 +43,8 @@ function guarded(body: string) {
 const routes = {
   "/vault/login": (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (req.method !== "POST") {
+      // A kept session shows the logged-in mark at once: no login, no password.
+      if (req.headers.cookie?.includes(`auth=${LOGIN_COOKIE}`)) return page(res, 200, `<p class="in">in</p>`);
       return page(
         res,
         200,
@@ -50,11 +55,11 @@ const routes = {
     req.on("data", (chunk: Buffer) => (body += chunk.toString()));
     req.on("end", () => {
       postedPassword = new URLSearchParams(body).get("pw") ?? undefined;
-      page(
-        res,
-        postedPassword === PASSWORD ? 200 : 403,
-        postedPassword === PASSWORD ? `<p class="in">in</p>` : "no",
-      );
+      logins++;
+      if (postedPassword !== PASSWORD) return page(res, 403, "no");
+      // Only the login page gets the cookie back: the list page checks the definition's own.
+      res.setHeader("set-cookie", `auth=${LOGIN_COOKIE}; Path=/vault/login; HttpOnly`);
+      page(res, 200, `<p class="in">in</p>`);
     });
   },
   "/vault/list": guarded(
@@ -195,6 +200,19 @@ describe("{{ secret.NAME }} in a recorded run", () => {
     expect(seen.get("/vault/item/2")!.cookie).toBe(`session=${SESSION}`);
   }, 90_000);
 
+  it("keeps the browser session encrypted and reuses it in the next run (no second login)", async () => {
+    const again = await trawl(["run", join(dir, "vault-shop.yaml"), "--json"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(parseJson<{ records: number }>(again).records).toBe(2);
+    expect(logins).toBe(1);
+    const sessions = parseJson<{ sessions: { scraper: string; cookies: number }[] }>(
+      await trawl(["sessions", "--json"]),
+    ).sessions;
+    expect(sessions).toEqual([expect.objectContaining({ scraper: "vault-shop", cookies: 1 })]);
+    const file = readFileSync(join(home, "sessions", "vault-shop.json"), "utf8");
+    expect(JSON.parse(file)).toEqual({ sealed: 1, nonce: expect.any(String), data: expect.any(String) });
+  }, 90_000);
+
   it("leaves the values in no file of the data directory and no output (logs, summary, WARC, HAR)", async () => {
     const exports = join(home, "exports");
     mkdirSync(exports);
@@ -217,11 +235,11 @@ describe("{{ secret.NAME }} in a recorded run", () => {
       "secret.created temp-1",
       "secret.changed API_TOKEN",
       "secret.deleted temp-1",
-      "secret.used API_TOKEN",
-      "secret.used SESSION_ID",
-      "secret.used SITE_PASSWORD",
+      // Both runs: the first, and the one that reused the session.
+      ...["secret.used API_TOKEN", "secret.used SESSION_ID", "secret.used SITE_PASSWORD"],
+      ...["secret.used API_TOKEN", "secret.used SESSION_ID", "secret.used SITE_PASSWORD"],
     ]);
-    expect(audit.at(-1)!.details).toEqual({ run: runId, scraper: "vault-shop" });
+    expect(audit[6]!.details).toEqual({ run: runId, scraper: "vault-shop" });
     // The browser's request headers were recorded, masked: the search looks where they would be.
     const har = readFileSync(join(exports, `${runId}.har`), "utf8");
     expect(har).toMatch(/"name":"authorization","value":"(\[redacted\]|Bearer \*\*\*)"/);

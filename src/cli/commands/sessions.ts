@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option("--json", "print as JSON on stdout")
     .action((options: GlobalOptions) =>
       withApp(options, async (app) => {
-        const all = await listSessions(app.paths.sessions);
+        const all = await listSessions(app.paths.sessions, app.sessionCipher);
         if (options.json) return printJson({ sessions: all });
         if (all.length === 0) return void process.stdout.write("no saved sessions\n");
         printTable(

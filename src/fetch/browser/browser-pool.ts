@@ -7,7 +7,7 @@ import type { SecretSource } from "../env-template.ts";
 import type { CaptureSink } from "../types.ts";
 import { locateChromium } from "./locate-chromium.ts";
 import { runActions } from "./page-actions.ts";
-import { readSession, writeSession, type SessionState } from "./session-file.ts";
+import { readSession, writeSession, type SessionCipher, type SessionState } from "./session-file.ts";
 
 /** Below this share of free memory, contexts are renewed early (their caches and leaks go with them). */
 const LOW_MEMORY = 0.1;
@@ -31,6 +31,8 @@ function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
 export interface BrowserPoolOptions {
   /** Cookies and storage are read from and saved to this file (per scraper); none: nothing is kept. */
   sessionFile?: string | undefined;
+  /** Encrypts the session file; none: plain JSON. */
+  sessionCipher?: SessionCipher | undefined;
   /** Where the login's actions are captured when recording. */
   capture?: CaptureSink | undefined;
   /** Deadline of the login sequence. @defaultValue 30000 */
@@ -134,7 +136,7 @@ export class BrowserPool {
     const current = this.current;
     if (current && this.options.sessionFile) {
       const state = await within(current.context.storageState(), CLOSE_WITHIN_MS);
-      if (state) await writeSession(this.options.sessionFile, state);
+      if (state) await writeSession(this.options.sessionFile, state, this.options.sessionCipher);
     }
     const browser = this.browser;
     this.browser = undefined;
@@ -218,7 +220,8 @@ export class BrowserPool {
         await page.waitForSelector(login.loggedIn, { state: "attached", timeout: remaining() });
       else await page.waitForLoadState("load", { timeout: remaining() });
       this.session = await context.storageState();
-      if (this.options.sessionFile) await writeSession(this.options.sessionFile, this.session);
+      if (this.options.sessionFile)
+        await writeSession(this.options.sessionFile, this.session, this.options.sessionCipher);
     } catch (error) {
       const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
       throw new LoginError(`login at ${login.url} failed: ${message}`);
@@ -231,7 +234,8 @@ export class BrowserPool {
     this.browser ??= launch();
     if (!this.sessionRead) {
       this.sessionRead = true;
-      if (this.options.sessionFile) this.session = await readSession(this.options.sessionFile);
+      if (this.options.sessionFile)
+        this.session = await readSession(this.options.sessionFile, this.options.sessionCipher);
     }
     const picked = this.options.proxy?.pick();
     const context = await (

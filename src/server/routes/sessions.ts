@@ -20,7 +20,9 @@ export function sessionRoutes(server: FastifyInstance, app: App): void {
         response: { 200: SessionListSchema },
       },
     },
-    async (): Promise<SessionList> => ({ sessions: await listSessions(app.paths.sessions) }),
+    async (): Promise<SessionList> => ({
+      sessions: await listSessions(app.paths.sessions, app.sessionCipher),
+    }),
   );
 
   server.delete(
