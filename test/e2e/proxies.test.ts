@@ -204,7 +204,7 @@ describe("proxies", () => {
       texts.push(JSON.stringify(run), JSON.stringify(records));
       texts.push(JSON.stringify(await e2e.app.store.logs.list(run.id, { limit: 10_000 })));
       texts.push(JSON.stringify(await e2e.app.store.runs.get(run.id)));
-      const response = await fetch(`${e2e.server.url}/api/runs/${run.id}`);
+      const response = await e2e.fetch(`/api/runs/${run.id}`);
       texts.push(await response.text());
     }
     for (const text of texts) expect(text).not.toContain(PASSWORD);
@@ -250,7 +250,7 @@ describe("proxy definitions", () => {
 
   it("are refused with the field and what is wrong", () => {
     expect(problems({ proxy: "http://scout:hunter2@proxy.example:8080" })).toEqual([
-      'proxy: a proxy password must come from the environment: "{{ env.NAME }}", never written in the file',
+      'proxy: a proxy password must come from the environment or the secrets vault: "{{ env.NAME }}" or "{{ secret.NAME }}", never written in the file',
     ]);
     expect(problems({ proxy: "ftp://proxy.example:21" })).toEqual([
       'proxy: unsupported proxy scheme "ftp:" (use http://, https://, socks5://)',
