@@ -99,7 +99,8 @@ export class SecretVault {
     for (const row of rows) reveal(key!, row).fill(0);
     if (use)
       for (const row of rows)
-        await this.record("secret.used", row.name, { run: use.runId, scraper: use.scraper });
+        // The run uses it, whoever started it (its run.started entry says who): trawl itself.
+        await this.record("secret.used", row.name, { run: use.runId, scraper: use.scraper }, "system");
     return {
       get: (name) => {
         const row = byName.get(name);
@@ -122,10 +123,20 @@ export class SecretVault {
   }
 
   /** Appends an audit entry about secret `name` (never its value). */
-  private async record(action: AuditAction, name: string, details?: Record<string, unknown>): Promise<void> {
+  private async record(
+    action: AuditAction,
+    name: string,
+    details?: Record<string, unknown>,
+    actor?: AuditActor,
+  ): Promise<void> {
     const audit = this.options.audit;
-    if (audit)
-      await audit.log.append({ actor: audit.actor(), action, subject: name, ...(details && { details }) });
+    if (!audit) return;
+    await audit.log.append({
+      actor: actor ?? audit.actor(),
+      action,
+      subject: name,
+      ...(details && { details }),
+    });
   }
 
   /** The data key, unwrapped; made (and wrapped) first when `create` and there is none. */
