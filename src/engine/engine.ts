@@ -104,7 +104,7 @@ export class Engine {
       names,
       runId ? { runId, scraper: scraper.name } : undefined,
     );
-    requireSecrets(names, source, scraper.source);
+    requireSecrets(names, source, { file: scraper.source, lines: scraper.secretLines });
     return source;
   }
 

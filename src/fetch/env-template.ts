@@ -94,27 +94,49 @@ export function requireEnv(names: readonly string[], env: NodeJS.ProcessEnv = pr
   );
 }
 
+/** Where a definition reads its secrets: its file, and the line of each name's first use. */
+export interface SecretReferences {
+  file?: string | undefined;
+  lines?: Readonly<Record<string, number>> | undefined;
+}
+
 /**
  * Checks that the secrets a scraper reads exist, before anything is stored.
  *
- * @throws `TRAWL_ERR_FETCH_SECRET_MISSING` naming every missing secret (and `where`: the
- * definition's file, when known).
+ * @throws `TRAWL_ERR_FETCH_SECRET_MISSING` naming every missing secret, and the file and line
+ * of the first one when known.
  */
 export function requireSecrets(
   names: readonly string[],
   source: SecretSource | undefined,
-  where?: string,
+  where: SecretReferences = {},
 ): void {
   const missing = names.filter((name) => source?.get(name) === undefined);
   if (missing.length > 0) throw secretMissing(missing, where);
 }
 
-function secretMissing(names: readonly string[], where?: string) {
-  const list = names.join(", ");
+function secretMissing(names: readonly string[], where: SecretReferences = {}) {
+  const line = where.lines?.[names[0]!];
+  const at = where.file === undefined ? "" : ` ${where.file}${line === undefined ? "" : `:${line}`}`;
   return fetchError(
     "TRAWL_ERR_FETCH_SECRET_MISSING",
-    `secret${names.length > 1 ? "s" : ""} ${list} not set (the scraper${where ? ` ${where}` : ""} uses ` +
+    `secret${names.length > 1 ? "s" : ""} ${names.join(", ")} not set (the scraper${at} uses ` +
       `{{ secret.${names[0]} }}): set ${names.length > 1 ? "them" : "it"} with trawl secrets set ${names[0]}`,
-    { details: { secrets: [...names], ...(where && { file: where }) } },
+    {
+      details: {
+        secrets: [...names],
+        ...(where.file !== undefined && { file: where.file }),
+        ...(line !== undefined && { line }),
+      },
+    },
   );
+}
+
+/** The line (from 1) of each name's first `{{ secret.NAME }}` in a definition's text. */
+export function secretLinesIn(text: string): Record<string, number> {
+  const lines: Record<string, number> = {};
+  text.split("\n").forEach((line, index) => {
+    for (const name of secretNamesIn(line)) lines[name] ??= index + 1;
+  });
+  return lines;
 }

@@ -48,8 +48,9 @@ export {
   requireEnv,
   requireSecrets,
   resolveTemplate,
+  secretLinesIn,
   secretNamesIn,
   withoutTemplateReferences,
 } from "./env-template.ts";
-export type { ResolvedTemplate, SecretSource } from "./env-template.ts";
+export type { ResolvedTemplate, SecretReferences, SecretSource } from "./env-template.ts";
 export { describeAction } from "./browser/describe-action.ts";

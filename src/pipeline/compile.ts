@@ -2,7 +2,7 @@
 import { compileAction, compileLogin, envNamesOf, secretNamesOf } from "./compile-actions.ts";
 import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
-import { rateBounds } from "../fetch/index.ts";
+import { rateBounds, secretLinesIn } from "../fetch/index.ts";
 import { compilePage } from "./compile-page.ts";
 import { readyChecks } from "./page-selectors.ts";
 import type { ParseHook, PageSpec } from "./compile-page.ts";
@@ -196,6 +196,7 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
     secretNames: [
       ...new Set([...secretNamesOf(actions), ...(headers?.secretNames ?? []), ...proxySecretNames(proxies)]),
     ],
+    ...(options.text !== undefined && { secretLines: secretLinesIn(options.text) }),
     ...(hooks.setup !== undefined && { setup: hooks.setup }),
     ...(hooks.cleanup !== undefined && { cleanup: hooks.cleanup }),
   };

@@ -221,6 +221,8 @@ export interface CompiledScraper {
    * needs them in the vault. Only names: values are read when a request or action uses them.
    */
   secretNames: string[];
+  /** The line of each secret's first reference in the definition file (YAML), for messages. */
+  secretLines?: Readonly<Record<string, number>>;
   setup?(ctx: ScraperContext): Promise<void> | void;
   cleanup?(ctx: ScraperContext): Promise<void> | void;
 }

@@ -268,7 +268,8 @@ describe("a run whose secrets cannot be read does not start", () => {
     const error = errorOf(run);
     expect(error.code).toBe("TRAWL_ERR_FETCH_SECRET_MISSING");
     expect(error.message).toContain("NOT_SET");
-    expect(error.message).toContain(file);
+    // The file and the line of the header that reads it (line 4 of scraperYaml).
+    expect(error.message).toContain(`${file}:4 uses {{ secret.NOT_SET }}`);
     expect(await runCount()).toBe(before);
   });
 
