@@ -26,6 +26,11 @@ export interface MasterKeyOptions {
   fromEnv?: string | undefined;
   /** The data directory's `keys` folder. */
   keysDir: string;
+  /**
+   * Make the key file when there is none (the vault's first use). @defaultValue true; false: a
+   * missing key file is an error (the vault's data key was wrapped by it)
+   */
+  create?: boolean;
 }
 
 /** The file under the keys folder that holds the master key in base64. */
@@ -37,6 +42,15 @@ export async function masterKey(options: MasterKeyOptions): Promise<MasterKey> {
     return { key: decodeKey(options.fromEnv, "TRAWL_MASTER_KEY"), source: "env", where: "TRAWL_MASTER_KEY" };
   }
   const path = join(options.keysDir, MASTER_KEY_FILE);
+  if (options.create === false) {
+    const key = await readKeyFile(path);
+    if (!key) {
+      throw securityError("TRAWL_ERR_SECURITY_MASTER_KEY", {
+        problem: `file ${path} is missing, and this vault's data key was wrapped by it: restore it from where you keep it (or set TRAWL_MASTER_KEY if the vault was made with one); the secrets cannot be read without it`,
+      });
+    }
+    return { key, source: "file", where: path };
+  }
   return { key: await readOrCreateKeyFile(options.keysDir, path), source: "file", where: path };
 }
 

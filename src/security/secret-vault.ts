@@ -150,8 +150,15 @@ export class SecretVault {
   }
 
   private async unwrapOrCreate(create: boolean): Promise<Buffer> {
-    const master = await masterKey(this.options);
     let stored = await this.store.dataKey();
+    if (stored?.wrappedBy === "env" && this.options.fromEnv === undefined) {
+      throw securityError(
+        "TRAWL_ERR_SECURITY_KEY_AUTH",
+        "this vault's data key was wrapped by TRAWL_MASTER_KEY, which is not set: set it to the key the vault was made with",
+      );
+    }
+    // A vault that exists needs its key file: a missing one is restored, never made anew.
+    const master = await masterKey({ ...this.options, create: stored === undefined });
     if (!stored) {
       if (!create) {
         throw securityError(

@@ -3,7 +3,7 @@
  * in a 0700 folder) and refused when others can read it or it is not a key; a data key another
  * master key wrapped is an authentication error; concurrent first uses agree on one key.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -75,6 +75,17 @@ describe("the master key", () => {
     expect(await codeOf(h.vault(Buffer.alloc(32, 8).toString("base64")).forRun(["ONE"]))).toBe(
       "TRAWL_ERR_SECURITY_KEY_AUTH",
     );
+    // Without the variable, the vault says which key it needs and makes no key file.
     expect(await codeOf(h.vault().set("TWO", "2"))).toBe("TRAWL_ERR_SECURITY_KEY_AUTH");
+    expect(existsSync(h.keyFile)).toBe(false);
+  });
+
+  it("is never made anew for a vault that has one: a lost key file is reported, not replaced", async () => {
+    const h = home();
+    await h.vault().set("ONE", "1");
+    rmSync(h.keyFile);
+    expect(await codeOf(h.vault().forRun(["ONE"]))).toBe("TRAWL_ERR_SECURITY_MASTER_KEY");
+    expect(await codeOf(h.vault().set("TWO", "2"))).toBe("TRAWL_ERR_SECURITY_MASTER_KEY");
+    expect(existsSync(h.keyFile)).toBe(false);
   });
 });
