@@ -23,12 +23,13 @@ export function register(program: Command): void {
     .command("set")
     .description("create or change a secret: its value from a hidden prompt, or from stdin")
     .argument("<name>", "the secret's name: a letter, then letters, digits, _ or - (at most 64)")
-    .argument("[value...]", "refused: never give a value on the command line")
+    // A value after the name is taken in, only to be refused with a clear message (never stored).
+    .allowExcessArguments(true)
     .option("--json", "print as JSON on stdout")
-    .action((name: string, value: string[], own: GlobalOptions) => {
+    .action((name: string, own: GlobalOptions, command: Command) => {
       const options = withParentJson(own, secrets);
       return withApp(options, async (app) => {
-        if (value.length > 0)
+        if (command.args.length > 1)
           throw cliError("TRAWL_ERR_CLI_USAGE", { flag: "secrets set", problem: NO_ARGV_VALUE });
         const created = await app.secrets.set(name, await readSecretInput(`value of ${name}: `));
         if (options.json) return printJson({ name, created });
