@@ -2,6 +2,7 @@
  * Append-only schema migrations: never edit a shipped entry, add a new one. Each runs in its own
  * transaction; the database is backed up before the first pending one runs.
  */
+import { AUDIT_LOG_MIGRATION } from "./migration-audit.ts";
 import { SECRETS_VAULT_MIGRATION } from "./migration-secrets.ts";
 
 export interface Migration {
@@ -379,29 +380,6 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
-  {
-    version: 14,
-    name: "the audit log",
-    sql: `
-      -- Append-only, hash-chained: each entry holds the SHA-256 of the previous entry (prev_hash)
-      -- and of its own content with it (hash). Triggers refuse UPDATE and DELETE.
-      CREATE TABLE audit_log (
-        seq INTEGER PRIMARY KEY,
-        at INTEGER NOT NULL,
-        actor TEXT NOT NULL,
-        actor_name TEXT,
-        action TEXT NOT NULL,
-        subject TEXT,
-        details TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL
-      );
-      CREATE INDEX audit_log_at ON audit_log (at);
-      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-    `,
-  },
+  AUDIT_LOG_MIGRATION,
   SECRETS_VAULT_MIGRATION,
 ];
