@@ -14,6 +14,8 @@ export function homePaths(home: string) {
     blobs: join(home, "blobs"),
     /** Browser cookies and storage, one file per scraper. */
     sessions: join(home, "sessions"),
+    /** The access token the API asks for (mode 0600; see security/access-token.ts). */
+    accessToken: join(home, "access-token"),
     /** The audit log's chain head (sequence number and hash), kept outside the database. */
     auditHead: join(home, "audit-head.json"),
     /** The secrets vault's key file (`master.key`), when no `TRAWL_MASTER_KEY` is set. */

@@ -62,10 +62,10 @@ export async function registerApi(fastify: FastifyInstance, context: ApiContext)
       healthRoutes(api, app, Date.now(), sampler);
       activityRoutes(api, app);
       auditRoutes(api, app);
-      runRoutes(api, app, (message) => log("error", message));
+      runRoutes(api, app, context.scraperFolders, (message) => log("error", message));
       runLogRoutes(api, app);
       runRecordRoutes(api, app);
-      scheduleRoutes(api, app, context.wakeScheduler);
+      scheduleRoutes(api, app, context.scraperFolders, context.wakeScheduler);
       eventRoutes(api, hub, context.heartbeatMs);
       datasetRoutes(api, app);
       datasetRecordRoutes(api, app);

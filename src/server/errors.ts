@@ -15,6 +15,12 @@ export const SERVER_ERRORS = defineErrors({
     status: 403,
     message: 'refused: requests from origin "{origin}" may not change anything',
   },
+  TRAWL_ERR_HTTP_UNAUTHORIZED: {
+    kind: "usage",
+    status: 401,
+    message:
+      "the access token is missing or wrong: open the link `trawl serve` printed (or run `trawl app`), or send the token of $TRAWL_HOME/access-token as `Authorization: Bearer <token>`",
+  },
   TRAWL_ERR_HTTP_NOT_FOUND: { kind: "not_found", message: "no route {method} {url}" },
   TRAWL_ERR_HTTP_SCRAPER_NOT_FOUND: { kind: "not_found", message: "{file} is not in a scraper folder" },
 });

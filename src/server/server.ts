@@ -12,6 +12,8 @@ import { allowedAuthorities } from "./guard.ts";
 import { createHttpServer } from "./http-server.ts";
 import { registerApi } from "./api.ts";
 import { useSecurityHeaders } from "./security-headers.ts";
+import { requireAccessToken } from "./access.ts";
+import { loadAccessToken } from "../security/index.ts";
 import { DEFAULT_UI_DIR, serveApp } from "./web-app.ts";
 import { RunFeed } from "./run-feed.ts";
 import { RunWatcher } from "./run-watcher.ts";
@@ -53,6 +55,10 @@ export interface ServerOptions {
 export interface TrawlServer {
   /** `http://127.0.0.1:7878` */
   url: string;
+  /** The app's link: its address with the access token (`/?token=…`); opening it signs the browser in. */
+  link: string;
+  /** The installation's access token: scripts send it as `Authorization: Bearer <token>`. */
+  accessToken: string;
   fastify: FastifyInstance;
   hub: EventHub;
   scheduler: Scheduler | undefined;
@@ -112,6 +118,8 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   let scheduler: Scheduler | undefined;
   const stopScheduler = new AbortController();
   await useSecurityHeaders(fastify);
+  const accessToken = loadAccessToken(app.paths.accessToken);
+  await requireAccessToken(fastify, accessToken);
   await registerApi(fastify, {
     app,
     hub,
@@ -140,8 +148,11 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   }
 
   const urlHost = host.includes(":") ? `[${host}]` : host;
+  const url = `http://${urlHost === "0.0.0.0" ? "127.0.0.1" : urlHost}:${port}`;
   return {
-    url: `http://${urlHost === "0.0.0.0" ? "127.0.0.1" : urlHost}:${port}`,
+    url,
+    link: `${url}/?token=${accessToken}`,
+    accessToken,
     fastify,
     hub,
     scheduler,

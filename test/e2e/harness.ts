@@ -59,6 +59,10 @@ export interface E2e<S extends E2eSite | undefined> {
   site: S;
   browser: Browser;
   page: Page;
+  /** `fetch` of a path of the server, with its access token (as a script sends it). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Signs a page's browser context in, through the app's link (the harness's page is signed in). */
+  signIn(page: Page): Promise<void>;
   /** Saves a screenshot of `page` (default the harness's, full page) as ARTIFACTS/`name`.png. */
   shot(name: string, options?: { page?: Page; fullPage?: boolean }): Promise<void>;
   /** Waits (up to 20 s) until a run has `status` in `store` (default the app's). */
@@ -71,6 +75,14 @@ export interface E2e<S extends E2eSite | undefined> {
  */
 export function useE2e<S extends E2eSite | undefined = undefined>(options: E2eOptions<S> = {}): E2e<S> {
   const e2e = {
+    fetch(path, init = {}) {
+      const headers = new Headers(init.headers);
+      headers.set("authorization", `Bearer ${e2e.server.accessToken}`);
+      return fetch(`${e2e.server.url}${path}`, { ...init, headers });
+    },
+    async signIn(page) {
+      await page.goto(e2e.server.link);
+    },
     async shot(name, { page = e2e.page, fullPage = true } = {}) {
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
     },
@@ -97,6 +109,7 @@ export function useE2e<S extends E2eSite | undefined = undefined>(options: E2eOp
     });
     e2e.browser = await launchBundledChromium();
     e2e.page = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 }, ...options.page });
+    await e2e.signIn(e2e.page);
   }, 120_000);
 
   afterAll(async () => {

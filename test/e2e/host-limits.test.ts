@@ -75,7 +75,7 @@ const host = () => new URL(e2e.site.url).host;
 
 describe("a host's rate limiter state", () => {
   it("is in the run summary of the API", async () => {
-    const response = await fetch(`${e2e.server.url}/api/runs/${runId}`);
+    const response = await e2e.fetch(`/api/runs/${runId}`);
     const summary = (await response.json()) as {
       stats: {
         hosts: Record<string, { rate: number; maxRate: number; throttled: number; blockedMs: number }>;

@@ -101,7 +101,7 @@ steps:
     expect(await page.getByTestId("log-viewer").textContent()).toContain("validate: dropped a record");
 
     // The API serves the same counts with the lines.
-    const body = (await (await fetch(`${server.url}/api/runs/${run.id}/logs?levels=warn,error`)).json()) as {
+    const body = (await (await e2e.fetch(`/api/runs/${run.id}/logs?levels=warn,error`)).json()) as {
       logs: { level: string }[];
       counts: unknown;
       newestAt: string;

@@ -111,7 +111,7 @@ describe("the run page's records", () => {
     expect(await firstCell("salary")).toBe("99999"); // still sorted: record 100 is in Paris
     const csv = await page.getByTestId("records-download-csv").getAttribute("href");
     expect(csv).toBe(`/api/runs/${id}/records.csv?sort=salary&order=desc&filter=city%3Aeq%3AParis`);
-    const download = await fetch(`${server.url}${csv}`);
+    const download = await e2e.fetch(csv!);
     expect(download.headers.get("content-disposition")).toBe(`attachment; filename="${id}-records.csv"`);
     expect((await download.text()).trimEnd().split("\n")).toHaveLength(36);
     await page.getByTestId("records-filter-remove").click();

@@ -71,7 +71,7 @@ function writeScraper(name: string, base = "list"): string {
 
 async function startRun(file: string): Promise<string> {
   const { server } = e2e;
-  const response = await fetch(`${server.url}/api/runs`, {
+  const response = await e2e.fetch("/api/runs", {
     method: "POST",
     headers: { "content-type": "application/json", origin: server.url },
     body: JSON.stringify({ file }),
@@ -81,7 +81,7 @@ async function startRun(file: string): Promise<string> {
 }
 
 async function summary(id: string): Promise<Record<string, unknown> & { steps: { status: string }[] }> {
-  return (await (await fetch(`${e2e.server.url}/api/runs/${id}`)).json()) as never;
+  return (await (await e2e.fetch(`/api/runs/${id}`)).json()) as never;
 }
 
 async function finalRecords(id: string): Promise<string[]> {

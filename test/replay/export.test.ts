@@ -420,7 +420,9 @@ describe("GET /api/runs/:id/recording.warc|har", () => {
     expect(har.status).toBe(200);
     expect(har.headers["content-disposition"]).toBe(`attachment; filename="${runId}.har"`);
     expect(har.json.log.entries).toHaveLength(7);
-    const warc = await fetch(`${f.server.url}/api/runs/${runId}/recording.warc`);
+    const warc = await fetch(`${f.server.url}/api/runs/${runId}/recording.warc`, {
+      headers: { authorization: `Bearer ${f.server.accessToken}` },
+    });
     expect(warc.headers.get("content-type")).toBe("application/warc");
     const file = join(f.dir, "download.warc");
     await writeFile(file, Buffer.from(await warc.arrayBuffer()));

@@ -16,7 +16,7 @@ import type { TrawlEvent } from "../../src/core/events.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { startServer, type ServerOptions, type TrawlServer } from "../../src/server/index.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
-import { request, until } from "./helpers.ts";
+import { bearer, request, until } from "./helpers.ts";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -94,7 +94,7 @@ async function closedPort(): Promise<number> {
 }
 
 async function samples(server: TrawlServer, query = ""): Promise<HealthSample[]> {
-  const response = await request(server.url, "GET", `/api/health/samples${query}`);
+  const response = await request(server.url, "GET", `/api/health/samples${query}`, undefined, bearer(server));
   expect(response.status).toBe(200);
   return response.json.samples as HealthSample[];
 }
@@ -124,7 +124,7 @@ describe("health samples", () => {
       async () => (await samples(second)).some((s) => s.process.id !== firstProcess),
       "a sample of the new process",
     );
-    const response = await request(second.url, "GET", "/api/health/samples");
+    const response = await request(second.url, "GET", "/api/health/samples", undefined, bearer(second));
     expect(response.json).toMatchObject({ intervalMs: 40, retentionMs: 24 * HOUR });
   });
 
@@ -182,7 +182,13 @@ describe("health samples", () => {
 
   it("refuse a range that is not one", async () => {
     const { server } = await start({ healthSampleMs: 3_600_000 });
-    const bad = await request(server.url, "GET", "/api/health/samples?from=yesterday");
+    const bad = await request(
+      server.url,
+      "GET",
+      "/api/health/samples?from=yesterday",
+      undefined,
+      bearer(server),
+    );
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({
       code: "TRAWL_ERR_HTTP_VALIDATION",
@@ -192,6 +198,8 @@ describe("health samples", () => {
       server.url,
       "GET",
       "/api/health/samples?from=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z",
+      undefined,
+      bearer(server),
     );
     expect(backwards.status).toBe(400);
   });
@@ -249,7 +257,7 @@ describe("the activity feed and recent errors", () => {
       Date.now() + 5,
     );
 
-    const feed = await request(server.url, "GET", "/api/activity");
+    const feed = await request(server.url, "GET", "/api/activity", undefined, bearer(server));
     expect(feed.status).toBe(200);
     const items = feed.json.items as ActivityItem[];
     const byId = new Map(items.map((item) => [item.id, item]));
@@ -287,13 +295,15 @@ describe("the activity feed and recent errors", () => {
         server.url,
         "GET",
         `/api/activity?limit=1${next ? `&before=${encodeURIComponent(next)}` : ""}`,
+        undefined,
+        bearer(server),
       );
       paged.push(...(page.json.items as ActivityItem[]).map((item) => item.id));
       next = page.json.next as string | null;
     } while (next);
     expect(paged).toEqual(items.map((item) => item.id));
 
-    const errors = await request(server.url, "GET", "/api/errors");
+    const errors = await request(server.url, "GET", "/api/errors", undefined, bearer(server));
     expect(errors.status).toBe(200);
     const listed = errors.json.errors as RunError[];
     expect(listed.map((e) => e.runId)).toEqual([down.id, good.id]);
@@ -308,12 +318,14 @@ describe("the activity feed and recent errors", () => {
       failedRequests: 1,
       failures: [{ reason: "http_404", count: 1, example: `${site.url}/status/404` }],
     });
-    const first = await request(server.url, "GET", "/api/errors?limit=1");
+    const first = await request(server.url, "GET", "/api/errors?limit=1", undefined, bearer(server));
     expect((first.json.errors as RunError[]).map((e) => e.runId)).toEqual([down.id]);
     const second = await request(
       server.url,
       "GET",
       `/api/errors?limit=1&before=${encodeURIComponent(first.json.next)}`,
+      undefined,
+      bearer(server),
     );
     expect((second.json.errors as RunError[]).map((e) => e.runId)).toEqual([good.id]);
     expect(second.json.next).toBeNull();
@@ -321,7 +333,7 @@ describe("the activity feed and recent errors", () => {
 
   it("refuses a cursor that is not one", async () => {
     const { server } = await start({ healthSampleMs: 3_600_000 });
-    const bad = await request(server.url, "GET", "/api/activity?before=yesterday");
+    const bad = await request(server.url, "GET", "/api/activity?before=yesterday", undefined, bearer(server));
     expect(bad.status).toBe(400);
     expect(bad.json.code).toBe("TRAWL_ERR_HTTP_VALIDATION");
   });

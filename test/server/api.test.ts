@@ -91,7 +91,16 @@ describe("runs API", () => {
       statusCode: 400,
       code: "TRAWL_ERR_HTTP_VALIDATION",
     });
-    expect((await f.api("POST", "/api/runs", { file: "/nowhere/x.yaml" })).json).toMatchObject({
+    // Only definitions right inside the scraper folders: a request may not run any file on disk.
+    for (const file of ["/nowhere/x.yaml", join(f.dir, "..", "x.yaml"), join(f.dir, "sub", "x.yaml")]) {
+      expect((await f.api("POST", "/api/runs", { file })).json, file).toMatchObject({
+        statusCode: 404,
+        code: "TRAWL_ERR_HTTP_SCRAPER_NOT_FOUND",
+      });
+      const schedule = await f.api("POST", "/api/schedules", { file, every: "1h" });
+      expect(schedule.json, file).toMatchObject({ code: "TRAWL_ERR_HTTP_SCRAPER_NOT_FOUND" });
+    }
+    expect((await f.api("POST", "/api/runs", { file: join(f.dir, "missing.yaml") })).json).toMatchObject({
       statusCode: 400,
       code: "TRAWL_ERR_PIPELINE_LOAD",
     });

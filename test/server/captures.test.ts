@@ -18,7 +18,9 @@ const PNG = Buffer.from(
 
 /** Raw bytes of a GET, for bodies that are not JSON. */
 async function fetchBody(f: Fixture, path: string) {
-  const response = await fetch(`${f.server.url}${path}`);
+  const response = await fetch(`${f.server.url}${path}`, {
+    headers: { authorization: `Bearer ${f.server.accessToken}` },
+  });
   return {
     status: response.status,
     headers: response.headers,

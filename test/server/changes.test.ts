@@ -13,7 +13,7 @@ import { App } from "../../src/app/index.ts";
 import { readExample, startDemoSite, type DemoSite } from "../../src/demo/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { startServer, type TrawlServer } from "../../src/server/index.ts";
-import { request, serve, until } from "./helpers.ts";
+import { bearer, request, serve, until } from "./helpers.ts";
 
 let dir: string;
 let demo: DemoSite;
@@ -24,7 +24,7 @@ const ran: Record<string, string> = {};
 /** An address where nothing listens: every request of a run against it fails. */
 let deadUrl: string;
 
-const api = async (path: string) => (await request(server.url, "GET", path)).json;
+const api = async (path: string) => (await request(server.url, "GET", path, undefined, bearer(server))).json;
 
 /** Writes an example scraper pointed at `url`, with extra politeness (fast, or slow and serial). */
 async function writeExample(name: string, example: string, url: string, politeness: string): Promise<string> {

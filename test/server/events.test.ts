@@ -3,14 +3,19 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { App } from "../../src/app/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
-import { serve, until } from "./helpers.ts";
+import { bearer, serve, until } from "./helpers.ts";
 
 /** A raw event-stream connection that collects everything the server writes. */
-function connect(url: string, headers: Record<string, string> = {}) {
-  return connectPath(url, "/api/events", headers);
+/** The server to connect to: its address and access token. */
+type Server = { url: string; accessToken: string };
+
+function connect(server: Server, headers: Record<string, string> = {}) {
+  return connectPath(server, "/api/events", headers);
 }
 
-function connectPath(url: string, path: string, headers: Record<string, string> = {}) {
+function connectPath(server: Server, path: string, extra: Record<string, string> = {}) {
+  const { url } = server;
+  const headers = { ...bearer(server), ...extra };
   let text = "";
   let status = 0;
   let responseHeaders: http.IncomingHttpHeaders = {};
@@ -43,7 +48,7 @@ const queued = (n: number) => ({
 describe("the event stream", () => {
   it("sends each event as an exact frame: id, event name, JSON data", async () => {
     const f = await serve();
-    const stream = connect(f.server.url);
+    const stream = connect(f.server);
     await stream.waitFor("retry: 1000\n\n");
     expect(stream.status()).toBe(200);
     expect(stream.headers()["content-type"]).toBe("text/event-stream; charset=utf-8");
@@ -61,7 +66,7 @@ describe("the event stream", () => {
   it("resumes after Last-Event-ID without a gap or a repeat, and says reset when it cannot", async () => {
     const f = await serve();
     for (let n = 1; n <= 4; n++) f.server.hub.publish(queued(n));
-    const resumed = connect(f.server.url, { "last-event-id": "2" });
+    const resumed = connect(f.server, { "last-event-id": "2" });
     await resumed.waitFor("id: 4\n");
     f.server.hub.publish(queued(5));
     await resumed.waitFor("id: 5\n");
@@ -69,7 +74,7 @@ describe("the event stream", () => {
     resumed.close();
 
     for (let n = 0; n < 1000; n++) f.server.hub.publish(queued(6)); // the hub keeps 1000
-    const tooOld = connect(f.server.url, { "last-event-id": "3" });
+    const tooOld = connect(f.server, { "last-event-id": "3" });
     await tooOld.waitFor("event: reset\n");
     expect(tooOld.text()).toMatch(
       /event: reset\ndata: \{"reason":"events after 3 are no longer kept; reload"\}\n\n/,
@@ -78,21 +83,21 @@ describe("the event stream", () => {
     // EventSource cannot set headers on a first connection; the query parameter does the same.
     const last = f.server.hub.latestId;
     f.server.hub.publish(queued(7));
-    const byQuery = connectPath(f.server.url, `/api/events?lastEventId=${last}`);
+    const byQuery = connectPath(f.server, `/api/events?lastEventId=${last}`);
     await byQuery.waitFor(`id: ${last + 1}\n`);
     byQuery.close();
   });
 
   it("sends heartbeats while nothing happens", async () => {
     const f = await serve({ heartbeatMs: 50 });
-    const stream = connect(f.server.url);
+    const stream = connect(f.server);
     await stream.waitFor(": heartbeat\n\n: heartbeat\n\n");
     stream.close();
   });
 
   it("carries a run's events, and those of a run in another process through the watcher", async () => {
     const f = await serve({ watchMs: 100 });
-    const stream = connect(f.server.url);
+    const stream = connect(f.server);
     await stream.waitFor("retry");
     const id = (await f.api("POST", "/api/runs", { file: f.scraperFile })).json.id as string;
     await stream.waitFor(

@@ -42,6 +42,11 @@ afterEach(async () => {
   }
 });
 
+/** The header that carries a server's access token, as a script sends it. */
+export function bearer(server: { accessToken: string }): Record<string, string> {
+  return { authorization: `Bearer ${server.accessToken}` };
+}
+
 /** Raw HTTP, so that Host, Origin and the rest are exactly what the test says. */
 export function request(
   url: string,
@@ -119,6 +124,7 @@ export async function serve(options: Partial<ServerOptions> & { hold?: boolean }
     hub: new EventHub(1000, 0),
     uiDir: null,
     healthSampleMs: 0,
+    scraperFolders: [dir],
     ...options,
   });
   const fixture: Fixture = {
@@ -134,7 +140,9 @@ export async function serve(options: Partial<ServerOptions> & { hold?: boolean }
     },
     hold: () => void (holding = true),
     retitle: (n, title) => void titles.set(String(n), title),
-    api: (method, path, body, headers) => request(server.url, method, path, body, headers),
+    // With the access token, unless the test sends its own `authorization` (an empty one: none).
+    api: (method, path, body, headers) =>
+      request(server.url, method, path, body, { ...bearer(server), ...headers }),
   };
   fixtures.push(fixture);
   return fixture;

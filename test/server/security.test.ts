@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { request, serve } from "./helpers.ts";
+import { bearer, request, serve } from "./helpers.ts";
 
 describe("Host, Origin and CORS", () => {
   it("refuses a Host that is not the server's own loopback name and port (DNS rebinding)", async () => {
@@ -66,6 +68,82 @@ describe("Host, Origin and CORS", () => {
   });
 });
 
+describe("the access token", () => {
+  const none = { authorization: "" };
+
+  it("guards the API and the event stream: 401 without the token or with a wrong one", async () => {
+    const f = await serve();
+    for (const path of ["/api/health", "/api/runs", "/api/events", "/api/openapi.json", "/api"]) {
+      for (const headers of [none, { authorization: "Bearer not-the-token" }]) {
+        const refused = await f.api("GET", path, undefined, headers);
+        expect(refused.status, path).toBe(401);
+        expect(refused.json, path).toMatchObject({
+          code: "TRAWL_ERR_HTTP_UNAUTHORIZED",
+          error: "Unauthorized",
+        });
+      }
+    }
+    expect((await f.api("POST", "/api/runs", { file: f.scraperFile }, none)).status).toBe(401);
+    expect(await f.app.store.runs.list()).toEqual([]);
+    expect((await f.api("GET", "/api/runs")).status).toBe(200);
+  });
+
+  it("is its data directory's own: a file of mode 0600 in a directory of mode 0700", async () => {
+    const f = await serve();
+    expect(statSync(f.app.paths.home).mode & 0o777).toBe(0o700);
+    expect(statSync(f.app.paths.accessToken).mode & 0o777).toBe(0o600);
+    expect(readFileSync(f.app.paths.accessToken, "utf8").trim()).toBe(f.server.accessToken);
+    expect(f.server.link).toBe(`${f.server.url}/?token=${f.server.accessToken}`);
+  });
+
+  it("signs the app in through its link: a session cookie, and the address without the token", async () => {
+    const ui = mkdtempSync(join(tmpdir(), "trawl-ui-"));
+    writeFileSync(join(ui, "index.html"), "<!doctype html><title>trawl</title>");
+    const f = await serve({ uiDir: ui });
+    // The app's files need no token: they hold no data.
+    expect((await f.api("GET", "/runs/RUN-1", undefined, none)).status).toBe(200);
+    const linked = await f.api("GET", `/runs/RUN-1?tab=logs&token=${f.server.accessToken}`, undefined, none);
+    expect(linked.status).toBe(303);
+    expect(linked.headers.location).toBe("/runs/RUN-1?tab=logs");
+    const [cookie] = linked.headers["set-cookie"] ?? [];
+    expect(cookie).toMatch(/^trawl_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(cookie).not.toContain(f.server.accessToken);
+    const session = cookie!.split(";")[0]!;
+    expect((await f.api("GET", "/api/runs", undefined, { ...none, cookie: session })).status).toBe(200);
+    expect((await f.api("GET", "/api/runs", undefined, { ...none, cookie: "trawl_session=x" })).status).toBe(
+      401,
+    );
+    const wrong = await f.api("GET", "/?token=not-the-token", undefined, none);
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers["set-cookie"]).toBeUndefined();
+    rmSync(ui, { recursive: true, force: true });
+  });
+
+  it("keeps another user of the machine out: it can neither read the token nor use the API", async () => {
+    const f = await serve();
+    // As root (CI, this machine) the client runs as `nobody`; as anyone else, it is this user
+    // without the token, which the file modes above keep from other users.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const client = `
+      const [url, tokenFile, file] = process.argv.slice(1);
+      let read = "read";
+      try { require("node:fs").readFileSync(tokenFile, "utf8"); } catch (e) { read = e.code; }
+      const post = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ file }) };
+      Promise.all([fetch(url + "/api/runs", post), fetch(url + "/api/runs")]).then(([started, listed]) =>
+        console.log(JSON.stringify({ read, started: started.status, listed: listed.status })));`;
+    // Not synchronously: the server answering the client runs in this process.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["-e", client, f.server.url, f.app.paths.accessToken, f.scraperFile],
+      { ...asNobody, cwd: "/", encoding: "utf8" },
+    );
+    const seen = JSON.parse(stdout) as { read: string; started: number; listed: number };
+    if ("uid" in asNobody) expect(seen.read).toBe("EACCES");
+    expect(seen).toMatchObject({ started: 401, listed: 401 });
+    expect(await f.app.store.runs.list()).toEqual([]);
+  });
+});
+
 describe("security headers", () => {
   it("sends a CSP without inline scripts, no framing, nosniff and no referrer, on the API and the app", async () => {
     const ui = mkdtempSync(join(tmpdir(), "trawl-ui-"));
@@ -105,6 +183,6 @@ describe("slow clients", () => {
 
   it("still answers well-behaved clients meanwhile", async () => {
     const f = await serve({ headersTimeoutMs: 300 });
-    expect((await request(f.server.url, "GET", "/api/health")).status).toBe(200);
+    expect((await request(f.server.url, "GET", "/api/health", undefined, bearer(f.server))).status).toBe(200);
   });
 });

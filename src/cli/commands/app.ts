@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { configWithFlags, findExecutable } from "../../core/index.ts";
+import { configWithFlags, findExecutable, homePaths } from "../../core/index.ts";
+import { loadAccessToken } from "../../security/index.ts";
 import { DEFAULT_PORT } from "../../server/index.ts";
 import { TRAWL_BIN as BIN, withoutApp, type GlobalOptions } from "../context.ts";
 import { portParser } from "../option-parsers.ts";
@@ -24,14 +25,26 @@ const BROWSERS = [
   "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe",
 ];
 
-async function isTrawlServer(url: string): Promise<boolean> {
+/** What answers at `url`: this data directory's trawl, another's (it refuses our token), or nothing. */
+async function probe(url: string, token: string): Promise<"ours" | "other" | "none"> {
   try {
-    const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) });
+    const response = await fetch(`${url}/api/health`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(1000),
+    });
+    if (response.status === 401) return "other";
     const body = (await response.json()) as { status?: string; version?: string };
-    return response.ok && body.status === "ok" && typeof body.version === "string";
+    return response.ok && body.status === "ok" && typeof body.version === "string" ? "ours" : "other";
   } catch {
-    return false;
+    return "none";
   }
+}
+
+/** The data directory's access token, made (with the directory, mode 0700) on first use. */
+function accessTokenOf(home: string | undefined): string {
+  const paths = homePaths(configWithFlags({ home }).home);
+  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  return loadAccessToken(paths.accessToken);
 }
 
 /** Opens `url` as an app window of a Chromium-family browser, else in the default browser. */
@@ -51,7 +64,12 @@ function openWindow(url: string): string {
 }
 
 /** Starts `trawl serve` in the background, its output in `<home>/logs/server.log`, and waits until it answers. */
-async function startBackgroundServer(url: string, port: number, home: string | undefined): Promise<number> {
+async function startBackgroundServer(
+  url: string,
+  port: number,
+  home: string | undefined,
+  token: string,
+): Promise<number> {
   const logs = join(configWithFlags({ home }).home, "logs");
   mkdirSync(logs, { recursive: true });
   const out = openSync(join(logs, "server.log"), "a");
@@ -59,7 +77,7 @@ async function startBackgroundServer(url: string, port: number, home: string | u
   const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", out, out] });
   child.unref();
   for (let i = 0; i < 150; i++) {
-    if (await isTrawlServer(url)) return child.pid ?? 0;
+    if ((await probe(url, token)) === "ours") return child.pid ?? 0;
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -80,10 +98,19 @@ export function register(program: Command): void {
     .action((options: GlobalOptions & { port: number; open: boolean }) =>
       withoutApp(options, async () => {
         const url = `http://127.0.0.1:${options.port}`;
-        const running = await isTrawlServer(url);
-        const pid = running ? null : await startBackgroundServer(url, options.port, options.home);
-        const browser = options.open ? openWindow(url) : null;
-        if (options.json) return printJson({ url, started: !running, pid, browser });
+        const token = accessTokenOf(options.home);
+        const found = await probe(url, token);
+        if (found === "other")
+          throw cliError(
+            "TRAWL_ERR_CLI_SERVE",
+            `port ${options.port} answers, but not as the trawl of this data directory (it refused its access token): stop it, or pass --port`,
+          );
+        const running = found === "ours";
+        const pid = running ? null : await startBackgroundServer(url, options.port, options.home, token);
+        // The link signs the browser in (the server trades the token for a session cookie).
+        const link = `${url}/?token=${token}`;
+        const browser = options.open ? openWindow(link) : null;
+        if (options.json) return printJson({ url, link, started: !running, pid, browser });
         process.stderr.write(`${running ? "trawl is running" : `started trawl (pid ${pid})`} at ${url}\n`);
         if (browser) process.stderr.write(`opened with ${browser}\n`);
       }),

@@ -54,7 +54,10 @@ export function register(program: Command): void {
           scraperFolders: scraperFolders(options.scrapers),
           log,
         });
-        log("info", `trawl is at ${server.url} (API docs at ${server.url}/api/docs); Ctrl-C stops it`);
+        log(
+          "info",
+          `trawl is at ${server.link} (the link signs a browser in; scripts send the token of ${app.paths.accessToken} as a bearer token; API docs at ${server.url}/api/docs); Ctrl-C stops it`,
+        );
         // A scraper's stray asynchronous exception must not take the server (and every other run) down.
         process.on("uncaughtException", (error) => log("error", `uncaught: ${error.stack ?? error.message}`));
         const signal = await new Promise<NodeJS.Signals>((resolve) => {

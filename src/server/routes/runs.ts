@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { loadScraper, requireRun, type App } from "../../app/index.ts";
@@ -10,6 +9,7 @@ import {
 } from "../../core/contract/runs.ts";
 import { describeError } from "../../core/index.ts";
 import type { RunStatus } from "../../core/index.ts";
+import { definitionInFolders } from "../scraper-folders.ts";
 import { RunId } from "./run-id.ts";
 
 const CONTROLS: readonly RunControl[] = ["pause", "resume", "stop", "cancel"];
@@ -19,13 +19,18 @@ const CONTROLS: readonly RunControl[] = ["pause", "resume", "stop", "cancel"];
  * one (also when another process executes it; a stopped or interrupted run resumes here). Runs
  * started or resumed here go on in the background (see `App.launch`).
  */
-export function runRoutes(server: FastifyInstance, app: App, log: (message: string) => void): void {
+export function runRoutes(
+  server: FastifyInstance,
+  app: App,
+  folders: readonly string[],
+  log: (message: string) => void,
+): void {
   // A scraper that crashes fails its run, never the server.
   const onError: OnRunError = (runId) => (error) =>
     log(`run ${runId} ended with an error: ${describeError(error)}`);
   listRunsRoute(server, app);
   showRunRoute(server, app);
-  startRunRoute(server, app, onError);
+  startRunRoute(server, app, folders, onError);
   controlRunRoutes(server, app, onError);
 }
 
@@ -99,7 +104,12 @@ function showRunRoute(server: FastifyInstance, app: App): void {
 }
 
 /** POST /runs: starts a run of a definition file in the background. */
-function startRunRoute(server: FastifyInstance, app: App, onError: OnRunError): void {
+function startRunRoute(
+  server: FastifyInstance,
+  app: App,
+  folders: readonly string[],
+  onError: OnRunError,
+): void {
   server.post(
     "/runs",
     {
@@ -117,7 +127,7 @@ function startRunRoute(server: FastifyInstance, app: App, onError: OnRunError): 
     },
     async (request, reply) => {
       const { file, record } = request.body as { file: string; record?: boolean };
-      const scraper = await loadScraper(resolve(file));
+      const scraper = await loadScraper(definitionInFolders(file, folders));
       const run = await app.engine.create(scraper, { record: record ?? false });
       await app.launch(run.id, scraper, onError(run.id));
       reply.code(202);

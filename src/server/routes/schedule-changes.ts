@@ -1,5 +1,4 @@
 /** The schedule routes that change schedules; each wakes the scheduler of this process when it should look again. */
-import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { loadScraper, type App } from "../../app/index.ts";
@@ -22,6 +21,7 @@ import {
   type PolicyFlags,
   type TimingFlags,
 } from "../../scheduler/index.ts";
+import { definitionInFolders } from "../scraper-folders.ts";
 import { ScheduleId } from "./schedule-id.ts";
 
 /** A request body's timing and policy fields: the API takes numbers where the flags take text. */
@@ -47,7 +47,12 @@ async function viewStored(app: App, id: string) {
 }
 
 /** POST /schedules: schedules a definition file. */
-export function createScheduleRoute(server: FastifyInstance, app: App, wakeScheduler: () => void): void {
+export function createScheduleRoute(
+  server: FastifyInstance,
+  app: App,
+  folders: readonly string[],
+  wakeScheduler: () => void,
+): void {
   server.post(
     "/schedules",
     {
@@ -62,7 +67,7 @@ export function createScheduleRoute(server: FastifyInstance, app: App, wakeSched
       const body = request.body as Body & { file: string };
       const now = app.clock.now();
       const timing = timingFromFlags(body, now, undefined, BODY_NAMES);
-      const source = resolve(body.file);
+      const source = definitionInFolders(body.file, folders);
       const scraper = await loadScraper(source);
       const created = await app.store.schedules.create(
         newSchedule({ name: scraper.name, source }, timing, policyFlags(body), now, BODY_NAMES),

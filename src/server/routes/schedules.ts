@@ -33,10 +33,15 @@ import {
 import { ScheduleId } from "./schedule-id.ts";
 
 /** Schedules, as the `trawl schedule` commands manage them, plus the scheduler's status. */
-export function scheduleRoutes(server: FastifyInstance, app: App, wakeScheduler: () => void): void {
+export function scheduleRoutes(
+  server: FastifyInstance,
+  app: App,
+  folders: readonly string[],
+  wakeScheduler: () => void,
+): void {
   // In this order in the OpenAPI description.
   listSchedulesRoute(server, app);
-  createScheduleRoute(server, app, wakeScheduler);
+  createScheduleRoute(server, app, folders, wakeScheduler);
   previewTimingRoute(server, app);
   showScheduleRoute(server, app);
   editScheduleRoute(server, app, wakeScheduler);

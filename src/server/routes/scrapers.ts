@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { checkScraper, findScrapers } from "../../app/index.ts";
@@ -10,6 +9,7 @@ import {
   type ScraperList,
 } from "../../core/contract/scrapers.ts";
 import { serverError } from "../errors.ts";
+import { definitionInFolders } from "../scraper-folders.ts";
 
 /** Scrapers: the definitions in the configured folders, and one definition with its problems. */
 export function scraperRoutes(server: FastifyInstance, folders: readonly string[]): void {
@@ -39,11 +39,7 @@ export function scraperRoutes(server: FastifyInstance, folders: readonly string[
       },
     },
     async (request): Promise<ScraperDefinition> => {
-      const file = resolve((request.query as { file: string }).file);
-      // Only definitions in the scraper folders: this route must not read arbitrary files.
-      if (!folders.some((folder) => dirname(file) === resolve(folder))) {
-        throw serverError("TRAWL_ERR_HTTP_SCRAPER_NOT_FOUND", { file });
-      }
+      const file = definitionInFolders((request.query as { file: string }).file, folders);
       const text = await readFile(file, "utf8").catch(() => {
         throw serverError("TRAWL_ERR_HTTP_SCRAPER_NOT_FOUND", `cannot read ${file}`);
       });
