@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,13 +16,20 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The header that carries an access token. */
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
 describe("trawl serve", () => {
   it("serves the API on loopback and stops cleanly on SIGTERM", async () => {
     const { home } = await makeWorkDir();
     const port = await freePort();
     const server = startCli(["serve", "--port", String(port)], { home });
-    await server.waitForStderr(/trawl is at http:\/\/127\.0\.0\.1:\d+/);
-    const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+    await server.waitForStderr(/trawl is at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    // It prints the app's link, with the token of the data directory; the API wants that token.
+    const token = (await readFile(join(home, "access-token"), "utf8")).trim();
+    expect(server.stderr()).toContain(`trawl is at http://127.0.0.1:${port}/?token=${token} `);
+    expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(401);
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`, { headers: bearer(token) });
     expect(await health.json()).toMatchObject({ status: "ok", scheduler: { running: true } });
     server.child.kill("SIGTERM");
     const ended = await server.result;
@@ -44,16 +51,17 @@ describe("trawl serve", () => {
       };\n`,
     );
     const port = await freePort();
-    const server = startCli(["serve", "--port", String(port), "--no-scheduler"], { home });
+    const server = startCli(["serve", "--port", String(port), "--no-scheduler", "--scrapers", dir], { home });
     await server.waitForStderr(/trawl is at/);
+    const token = (await readFile(join(home, "access-token"), "utf8")).trim();
     const started = await fetch(`http://127.0.0.1:${port}/api/runs`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...bearer(token) },
       body: JSON.stringify({ file }),
     });
     expect(started.status).toBe(202);
     await server.waitForStderr(/uncaught: Error: rogue timer/);
-    const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`, { headers: bearer(token) });
     expect(health.status).toBe(200);
     server.child.kill("SIGTERM");
     expect((await server.result).code).toBe(0);
@@ -76,6 +84,9 @@ describe("trawl app", () => {
       await runCli(["app", "--port", String(port), "--no-open", "--json"], { home }),
     );
     expect(first).toMatchObject({ url: `http://127.0.0.1:${port}`, started: true, browser: null });
+    // The link it opens signs the browser in: the data directory's token.
+    const token = (await readFile(join(home, "access-token"), "utf8")).trim();
+    expect(first).toMatchObject({ link: `http://127.0.0.1:${port}/?token=${token}` });
     try {
       const again = parseJson(await runCli(["app", "--port", String(port), "--no-open", "--json"], { home }));
       expect(again).toMatchObject({ started: false, pid: null });

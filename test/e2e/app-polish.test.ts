@@ -234,6 +234,7 @@ describe("the web app's controls, forms and layout", () => {
   it("collapses the sidebar into a top bar with a keyboard-operable menu at 800 px", async () => {
     const { server, browser, shot } = e2e;
     const narrow = await browser.newPage({ viewport: { width: 800, height: 900 } });
+    await e2e.signIn(narrow);
     narrow.setDefaultTimeout(10_000);
     await narrow.goto(`${server.url}/schedules`);
     const bar = (await narrow.locator(".sidebar").boundingBox())!;
@@ -260,6 +261,7 @@ describe("the web app's controls, forms and layout", () => {
     const { server, browser, shot } = e2e;
     const context = await browser.newContext({ colorScheme: "dark", viewport: { width: 1280, height: 900 } });
     const dark = await context.newPage();
+    await e2e.signIn(dark);
     dark.setDefaultTimeout(10_000);
     /** Relative luminance (WCAG) of a computed `rgb(…)` colour. */
     const luminance = (rgb: string) => {

@@ -218,6 +218,8 @@ describe("the rest", () => {
         "/api/runs/{id}/recording.warc",
         "/api/scrapers",
         "/api/scrapers/definition",
+        "/api/secrets",
+        "/api/secrets/{name}",
         "/api/sessions",
         "/api/sessions/{scraper}",
         "/api/runs",
