@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // The app takes the server's shapes as types; a value import of a schema file would bundle
-    // TypeBox into it. Plain values live in values.ts and schedule-defaults.ts.
+    // TypeBox into it. Plain values live in values.ts, schedule-defaults.ts and audit-actions.ts.
     files: ["ui/src/**/*.{ts,tsx}"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
@@ -39,6 +39,7 @@ export default tseslint.config(
                 "**/src/core/contract/*",
                 "!**/src/core/contract/values.ts",
                 "!**/src/core/contract/schedule-defaults.ts",
+                "!**/src/core/contract/audit-actions.ts",
               ],
               allowTypeImports: true,
               message: "Import types only from schema files; plain values come from values.ts.",
