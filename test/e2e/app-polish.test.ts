@@ -98,6 +98,19 @@ async function newSchedule(scraper: string): Promise<string> {
 const activeTestId = (p: Page) => p.evaluate(() => document.activeElement?.getAttribute("data-testid"));
 
 describe("the web app's controls, forms and layout", () => {
+  it("asks a browser that did not come through the app's link to sign in, and lets it in through the link", async () => {
+    const context = await e2e.browser.newContext();
+    const stranger = await context.newPage();
+    await stranger.goto(`${e2e.server.url}/runs`);
+    await stranger.getByTestId("sign-in").waitFor();
+    expect(await stranger.locator("h1").textContent()).toBe("Open trawl through its link");
+    await stranger.goto(e2e.server.link);
+    await stranger.getByTestId("nav-dashboard").waitFor();
+    expect(new URL(stranger.url()).search).toBe("");
+    expect(await stranger.getByTestId("sign-in").count()).toBe(0);
+    await context.close();
+  });
+
   it("names a definition that does not load by its file and opens it; a TypeScript scraper's page has its name", async () => {
     const { server, page } = e2e;
     await page.goto(`${server.url}/scrapers`);
