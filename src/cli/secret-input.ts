@@ -30,8 +30,9 @@ async function readAll(): Promise<string> {
 /** A line typed in raw mode, each key echoed as nothing; Ctrl-C ends the command (exit 130). */
 function readHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(prompt);
+  // Echo off before the prompt shows: keys typed as soon as it appears must not be echoed.
   stdin.setRawMode(true);
+  process.stderr.write(prompt);
   stdin.resume();
   return new Promise((resolve) => {
     let typed = "";
