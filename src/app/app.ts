@@ -10,7 +10,7 @@ import { startDatasetReader } from "./start-datasets.ts";
 import { Scheduler, type SchedulerOptions } from "../scheduler/index.ts";
 import { engineScheduleRunner } from "./schedule-runner.ts";
 import { openSqliteStore, type RunRecord, type Store } from "../store/index.ts";
-import { AuditLog, SecretVault, type AuditActor } from "../security/index.ts";
+import { ApiTokens, AppLock, AuditLog, SecretVault, type AuditActor } from "../security/index.ts";
 import { appError } from "./errors.ts";
 import { loadScraper, type CompiledScraper } from "../pipeline/index.ts";
 import { requireRun } from "./compare-runs.ts";
@@ -50,6 +50,10 @@ export class App {
   actor: AuditActor;
   /** The secrets vault of the data directory (`trawl secrets`, `{{ secret.NAME }}`). */
   readonly secrets: SecretVault;
+  /** The app lock: the PIN, unlock attempts and sessions (docs/security.md "PIN and sessions"). */
+  readonly lock: AppLock;
+  /** Named API tokens for scripts while a PIN locks the app. */
+  readonly apiTokens: ApiTokens;
   /** Encrypts the browser sessions kept between runs with the vault's data key (cookies are credentials). */
   readonly sessionCipher: SessionCipher;
   /** Runs this process executes in the background (started or resumed through the API). */
@@ -68,6 +72,9 @@ export class App {
       now: () => clock.now(),
       audit: { log: audit, actor: () => this.actor },
     }));
+    const audited = { log: audit, actor: () => this.actor };
+    this.lock = new AppLock({ store: store.lock, clock, audit: audited });
+    this.apiTokens = new ApiTokens(store.lock, clock, audited);
     this.sessionCipher = {
       seal: (plaintext, scraper) => secrets.sealSession(plaintext, scraper),
       open: (sealed, scraper) => secrets.openSession(sealed, scraper),

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   datasets: () => import("./commands/datasets.ts"),
   sessions: () => import("./commands/sessions.ts"),
   secrets: () => import("./commands/secrets.ts"),
+  security: () => import("./commands/security.ts"),
   serve: () => import("./commands/serve.ts"),
   app: () => import("./commands/app.ts"),
   schedule: () => import("./commands/schedule.ts"),

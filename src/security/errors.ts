@@ -11,6 +11,40 @@ export const SECURITY_ERRORS = defineErrors({
     kind: "failed",
     message: "{path} is not an access token (43 characters of base64url): delete it and a new one is made",
   },
+  // The lock: PIN, unlock, sessions, API tokens (pin.ts, app-lock.ts, api-tokens.ts).
+  TRAWL_ERR_SECURITY_PIN_WEAK: {
+    kind: "usage",
+    message: "the PIN {problem} (6 digits or more, or a passphrase of 10 characters or more)",
+  },
+  TRAWL_ERR_SECURITY_PIN_WRONG: { kind: "usage", status: 401, message: "wrong PIN" },
+  TRAWL_ERR_SECURITY_NO_PIN: {
+    kind: "conflict",
+    message: "no PIN is set: there is nothing to {action} (trawl security pin set)",
+  },
+  TRAWL_ERR_SECURITY_PIN_EXISTS: {
+    kind: "conflict",
+    message: "a PIN is set already: change it with trawl security pin change",
+  },
+  TRAWL_ERR_SECURITY_UNLOCK_WAIT: {
+    kind: "usage",
+    status: 429,
+    message: "{failures} wrong PINs in a row: the next attempt is admitted in {seconds} s",
+  },
+  TRAWL_ERR_SECURITY_UNLOCK_DISABLED: {
+    kind: "usage",
+    status: 403,
+    message:
+      "unlocking is disabled after {failures} wrong PINs in a row: run trawl security unlock-reset on this machine",
+  },
+  TRAWL_ERR_SECURITY_API_TOKEN_NAME: {
+    kind: "usage",
+    message: "not a token name: {name} (a letter, then letters, digits, _, . or -, at most 64)",
+  },
+  TRAWL_ERR_SECURITY_API_TOKEN_EXISTS: {
+    kind: "conflict",
+    message: "a token named {name} exists already: revoke it first (trawl security token revoke {name})",
+  },
+  TRAWL_ERR_SECURITY_API_TOKEN_NOT_FOUND: { kind: "not_found", message: "no token named {name}" },
   // The audit log (audit-*.ts).
   TRAWL_ERR_SECURITY_AUDIT_FILTER: { kind: "usage", message: "cannot list the audit log: {problem}" },
   TRAWL_ERR_SECURITY_AUDIT_BROKEN: {

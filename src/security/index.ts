@@ -26,3 +26,13 @@ export {
 export { readAuditHead, type AuditHead } from "./audit-head.ts";
 export { AuditLog, auditEntryView, type AuditEvent, type AuditVerification } from "./audit-log.ts";
 export { loadAccessToken, sameSecret, sessionProof } from "./access-token.ts";
+export {
+  AppLock,
+  DEFAULT_IDLE_MINUTES,
+  type LockStatus,
+  type SessionCheck,
+  type UnlockedSession,
+} from "./app-lock.ts";
+export { ApiTokens, type ApiTokenInfo } from "./api-tokens.ts";
+export { checkPin, MIN_PASSPHRASE_CHARS, MIN_PIN_DIGITS, PIN_HASH_PARAMS } from "./pin.ts";
+export { MAX_FAILURES, unlockDelayMs } from "./unlock-policy.ts";

@@ -5,29 +5,72 @@
  * opened by `trawl app`): the server checks the token, sets the cookie and sends the browser on to
  * the same page without the token in its address. The app's own files need no token: they hold
  * no data.
+ *
+ * With a PIN set (docs/security.md "PIN and sessions") the access token alone no longer passes:
+ * a request needs an unlocked session (the cookie a correct PIN gave, and on a state-changing
+ * request the CSRF token in `X-Trawl-CSRF`) or a named API token. Unlocking and the lock's status
+ * are open to all: the PIN is their credential, and the attempt limits guard it.
  */
 import cookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { App } from "../app/index.ts";
 import { sameSecret, sessionProof } from "../security/index.ts";
 import { serverError } from "./errors.ts";
 
 /** The app's session cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */
 export const SESSION_COOKIE = "trawl_session";
 
+/** The CSRF token's cookie, which the app reads (not HttpOnly) and sends back as {@link CSRF_HEADER}. */
+export const CSRF_COOKIE = "trawl_csrf";
+/** The header a session's state-changing requests carry their CSRF token in. */
+export const CSRF_HEADER = "x-trawl-csrf";
+/**
+ * The header the app sets on requests a user's input caused (a click, a key): with it, or on a
+ * state-changing request, a session's idle time starts over. The event stream, heartbeats and
+ * background refreshes do not send it.
+ */
+export const ACTIVITY_HEADER = "x-trawl-activity";
+
+/** Routes a locked app answers: the lock screen's own. */
+const OPEN = /^\/api\/security\/(unlock|status|lock)(\?|$)/;
+
+/** Methods that change nothing: no CSRF token needed, and not activity by themselves. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 /** Paths that need the token: the API and everything under it (the event stream included). */
 const GUARDED = /^\/api(\/|$|\?)/;
 
 /** Registers the check and the link's exchange on every request of `fastify`. */
-export async function requireAccessToken(fastify: FastifyInstance, token: string): Promise<void> {
+export async function requireAccessToken(fastify: FastifyInstance, token: string, app: App): Promise<void> {
   const session = sessionProof(token);
   await fastify.register(cookie);
   fastify.addHook("onRequest", async (request, reply) => {
     const linked = linkToken(request);
     if (linked !== undefined) return exchange(request, reply, linked, token, session);
-    if (!GUARDED.test(request.url)) return;
-    if (sameSecret(bearerOf(request), token) || sameSecret(request.cookies[SESSION_COOKIE], session)) return;
+    if (!GUARDED.test(request.url) || OPEN.test(request.url)) return;
+    const bearer = bearerOf(request);
+    if (bearer !== undefined && (await app.apiTokens.check(bearer)) !== undefined) return;
+    if ((await app.lock.status()).pinSet) return requireSession(request, app);
+    if (sameSecret(bearer, token) || sameSecret(request.cookies[SESSION_COOKIE], session)) return;
     throw serverError("TRAWL_ERR_HTTP_UNAUTHORIZED");
   });
+}
+
+/** With a PIN: an unlocked session that has not been idle too long, and its CSRF token when needed. */
+async function requireSession(request: FastifyRequest, app: App): Promise<void> {
+  const id = request.cookies[SESSION_COOKIE];
+  const safe = SAFE_METHODS.has(request.method);
+  const check = id
+    ? await app.lock.checkSession(id, !safe || request.headers[ACTIVITY_HEADER] === "user")
+    : undefined;
+  if (check?.kind !== "valid") throw serverError("TRAWL_ERR_HTTP_LOCKED");
+  if (!safe && !sameSecret(headerOf(request, CSRF_HEADER), check.csrf))
+    throw serverError("TRAWL_ERR_HTTP_CSRF");
+}
+
+function headerOf(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === "string" ? value : undefined;
 }
 
 /** The `token` query parameter of a page of the app (the link), if any. */

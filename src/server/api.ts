@@ -22,6 +22,7 @@ import { runRoutes } from "./routes/runs.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { scraperRoutes } from "./routes/scrapers.ts";
 import { secretRoutes } from "./routes/secrets.ts";
+import { securityRoutes } from "./routes/security.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 
 /** What the routes serve from. */
@@ -75,6 +76,7 @@ export async function registerApi(fastify: FastifyInstance, context: ApiContext)
       scraperRoutes(api, context.scraperFolders);
       sessionRoutes(api, app);
       secretRoutes(api, app);
+      securityRoutes(api, app);
       api.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: "/api" },

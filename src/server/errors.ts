@@ -21,6 +21,17 @@ export const SERVER_ERRORS = defineErrors({
     message:
       "the access token is missing or wrong: open the link `trawl serve` printed (or run `trawl app`), or send the token of $TRAWL_HOME/access-token as `Authorization: Bearer <token>`",
   },
+  TRAWL_ERR_HTTP_LOCKED: {
+    kind: "usage",
+    status: 401,
+    message:
+      "the app is locked: unlock it with the PIN (POST /api/security/unlock), or send a token of `trawl security token create NAME` as `Authorization: Bearer <token>`",
+  },
+  TRAWL_ERR_HTTP_CSRF: {
+    kind: "usage",
+    status: 403,
+    message: "refused: a session's request that changes something must carry its CSRF token in X-Trawl-CSRF",
+  },
   TRAWL_ERR_HTTP_NOT_FOUND: { kind: "not_found", message: "no route {method} {url}" },
   TRAWL_ERR_HTTP_SCRAPER_NOT_FOUND: { kind: "not_found", message: "{file} is not in a scraper folder" },
 });

@@ -119,7 +119,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   const stopScheduler = new AbortController();
   await useSecurityHeaders(fastify);
   const accessToken = loadAccessToken(app.paths.accessToken);
-  await requireAccessToken(fastify, accessToken);
+  await requireAccessToken(fastify, accessToken, app);
   await registerApi(fastify, {
     app,
     hub,

@@ -4,6 +4,7 @@
  */
 import { AUDIT_LOG_MIGRATION } from "./migration-audit.ts";
 import { SECRETS_VAULT_MIGRATION } from "./migration-secrets.ts";
+import { APP_LOCK_MIGRATION } from "./migration-lock.ts";
 
 export interface Migration {
   version: number;
@@ -382,4 +383,5 @@ export const migrations: readonly Migration[] = [
   },
   AUDIT_LOG_MIGRATION,
   SECRETS_VAULT_MIGRATION,
+  APP_LOCK_MIGRATION,
 ];

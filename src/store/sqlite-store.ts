@@ -8,6 +8,7 @@ import { SqliteRecordStore } from "./sqlite-records.ts";
 import { SqliteRunStore } from "./sqlite-run-store.ts";
 import { SqliteScheduleStore } from "./sqlite-schedules.ts";
 import { SqliteSecretStore } from "./sqlite-secrets.ts";
+import { SqliteLockStore } from "./sqlite-lock.ts";
 import { SqliteValidatorStore } from "./sqlite-validators.ts";
 import { SqliteLogStore, SqliteStepStore } from "./sqlite-steps-logs.ts";
 import type { Store } from "./types.ts";
@@ -38,6 +39,7 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
     health: new SqliteHealthStore(db),
     audit: new SqliteAuditStore(db),
     secrets: new SqliteSecretStore(db),
+    lock: new SqliteLockStore(db),
     integrityCheck: async () =>
       (db.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check),
     close: async () => {

@@ -8,6 +8,7 @@ import type { RecordStore } from "./record-types.ts";
 import type { RunStore } from "./run-types.ts";
 import type { ScheduleStore } from "./schedule-types.ts";
 import type { SecretStore } from "./secret-types.ts";
+import type { LockStore } from "./lock-types.ts";
 import type { StepStore } from "./step-types.ts";
 import type { ValidatorStore } from "./validator-types.ts";
 export type {
@@ -28,6 +29,7 @@ export type * from "./activity-types.ts";
 export type * from "./health-types.ts";
 export type * from "./audit-types.ts";
 export type * from "./secret-types.ts";
+export type * from "./lock-types.ts";
 
 /**
  * Storage contracts. The engine talks only to these interfaces; SQLite implements them now,
@@ -52,6 +54,8 @@ export interface Store {
   audit: AuditStore;
   /** The secrets vault's wrapped data key and encrypted secrets. */
   secrets: SecretStore;
+  /** The app lock: the PIN's hash, the failed-attempt counter, sessions and API tokens. */
+  lock: LockStore;
   /** Result of `PRAGMA integrity_check` (or the backend's equivalent). */
   integrityCheck(): Promise<string[]>;
   close(): Promise<void>;
