@@ -415,4 +415,50 @@ describe("the web app's controls, forms and layout", () => {
     page.off("response", listen);
     expect(responses.join("\n")).not.toContain(value);
   }, 60_000);
+
+  // Last: a PIN locks everything after it (it is removed at the end).
+  it("locks with a PIN: the lock screen, wrong PINs refused with the delay shown, the right one, Lock and idle", async () => {
+    const { server, browser, app } = e2e;
+    await app.lock.setPin("246810");
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await page.clock.install();
+      await e2e.signIn(page);
+      await page.getByTestId("lock-screen").waitFor();
+      // The link's token no longer suffices: nothing of the app shows behind the lock.
+      expect(await page.getByTestId("nav-dashboard").count()).toBe(0);
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        await page.getByTestId("lock-pin").fill("000000");
+        await page.getByTestId("lock-unlock").click();
+        await expect.poll(() => page.getByTestId("lock-error").textContent()).toBe("wrong PIN");
+        await expect.poll(() => page.getByTestId("lock-pin").inputValue()).toBe("");
+      }
+      // Five wrong in a row: the server makes the next one wait, and the screen says so.
+      await page.getByTestId("lock-wait").waitFor();
+      expect(await page.getByTestId("lock-unlock").isDisabled()).toBe(true);
+      await e2e.shot("lock-screen-wait", { page, fullPage: false });
+      await page.getByTestId("lock-wait").waitFor({ state: "detached", timeout: 5000 });
+      await page.getByTestId("lock-pin").fill("246810");
+      await page.getByTestId("lock-unlock").click();
+      await page.getByTestId("nav-dashboard").waitFor();
+      // Locked by hand: the Lock button ends the session on the server too.
+      await page.getByTestId("lock-now").click();
+      await page.getByTestId("lock-screen").waitFor();
+      expect((await app.lock.status()).failures).toBe(0);
+      await page.getByTestId("lock-pin").fill("246810");
+      await page.getByTestId("lock-unlock").click();
+      await page.getByTestId("nav-dashboard").waitFor();
+      // Idle: 15 minutes without a key or a click lock it again.
+      await page.clock.fastForward("15:01");
+      await page.getByTestId("lock-screen").waitFor();
+      const status = await fetch(`${server.url}/api/runs`, {
+        headers: { cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ") },
+      });
+      expect(status.status).toBe(401);
+    } finally {
+      await context.close();
+      await app.lock.removePin();
+    }
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 /** A thin fetch wrapper: JSON in and out, API errors as `ApiError` carrying the server's message. */
-import { noteUnauthorized } from "./access.ts";
+import { csrfToken, noteRefused, userIsActive } from "./access.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -14,9 +14,14 @@ export class ApiError extends Error {
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   // Only send a content type with a body: the server refuses an empty JSON body.
-  const init: RequestInit = { method, headers: { accept: "application/json" } };
+  const headers: Record<string, string> = { accept: "application/json" };
+  // With a PIN set: a change carries the session's CSRF token; what the user did keeps it alive.
+  const csrf = method === "GET" ? undefined : csrfToken();
+  if (csrf) headers["x-trawl-csrf"] = csrf;
+  if (userIsActive()) headers["x-trawl-activity"] = "user";
+  const init: RequestInit = { method, headers };
   if (body !== undefined) {
-    init.headers = { ...init.headers, "content-type": "application/json" };
+    headers["content-type"] = "application/json";
     init.body = JSON.stringify(body);
   }
   let response: Response;
@@ -25,7 +30,6 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   } catch {
     throw new ApiError(0, "The trawl server cannot be reached. Is `trawl serve` running?");
   }
-  if (response.status === 401) noteUnauthorized();
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let data: unknown = undefined;
@@ -36,6 +40,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   }
   if (!response.ok) {
     const error = data as { message?: string; code?: string } | undefined;
+    // The lock screen's own requests handle their answers; any other 401 shuts the app.
+    if (response.status === 401 && !path.startsWith("/api/security/")) noteRefused(error?.code);
     throw new ApiError(
       response.status,
       error?.message ?? `${response.status} ${response.statusText}`,

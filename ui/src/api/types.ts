@@ -100,3 +100,5 @@ export type { SecretList, SecretSet, SecretSummary } from "../../../src/core/con
 /** The audit log (`GET /api/audit`, `POST /api/audit/verify`) and the actions an entry may name. */
 export type { AuditEntry, AuditPage, AuditVerification } from "../../../src/core/contract/audit.ts";
 export { AUDIT_ACTIONS } from "../../../src/core/contract/audit-actions.ts";
+/** The app lock (`GET /api/security/status`, `POST /api/security/unlock`, `/lock`). */
+export type { LockStatus, Locked, Unlocked } from "../../../src/core/contract/security.ts";

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
-import { useUnauthorized } from "../api/access.ts";
+import { useAccess } from "../api/access.ts";
+import { useAppLock } from "../lib/use-app-lock.ts";
 import { useConnectionState } from "../live/events.ts";
+import { LockScreen } from "./LockScreen.tsx";
 import { SignInNotice } from "./SignInNotice.tsx";
 
 const NAV = [
@@ -24,12 +26,14 @@ const CONNECTION_TEXT = { open: "Live", connecting: "Reconnecting…", closed: "
  */
 export function Layout() {
   const connection = useConnectionState();
-  const unauthorized = useUnauthorized();
+  const access = useAccess();
+  const appLock = useAppLock();
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
   const { pathname } = useLocation();
   // Following a link closes the menu: the page, not the menu, is what was asked for.
   useEffect(() => setMenuOpen(false), [pathname]);
+  if (access === "locked") return <LockScreen />;
   return (
     <div className="app">
       <aside
@@ -73,8 +77,19 @@ export function Layout() {
         >
           <span className="dot" /> {CONNECTION_TEXT[connection]}
         </div>
+        {appLock.pinSet && (
+          <button
+            type="button"
+            className="lock-button"
+            onClick={() => void appLock.lock()}
+            title="Lock the app (Ctrl+Shift+L)"
+            data-testid="lock-now"
+          >
+            Lock
+          </button>
+        )}
       </aside>
-      <main className="content">{unauthorized ? <SignInNotice /> : <Outlet />}</main>
+      <main className="content">{access === "unauthorized" ? <SignInNotice /> : <Outlet />}</main>
     </div>
   );
 }
