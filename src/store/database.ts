@@ -60,6 +60,8 @@ function migrate(db: SqliteDatabase, path: string, all: readonly Migration[], ba
   if (current > 0) backup(db, backupDir, current);
   for (const migration of pending) {
     db.transaction(() => {
+      // Another process opening the same file at once may have applied it since `current` was read.
+      if ((db.pragma("user_version", { simple: true }) as number) >= migration.version) return;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();
@@ -73,7 +75,29 @@ function backup(db: SqliteDatabase, backupDir: string, version: number): void {
   db.prepare("VACUUM INTO ?").run(target);
 }
 
+/** Told how long each write transaction of a connection took, in seconds (the metrics' commit latency). */
+export type CommitObserver = (seconds: number) => void;
+
+/** Observers per connection: a database without any pays one map lookup per transaction. */
+const commitObservers = new WeakMap<SqliteDatabase, Set<CommitObserver>>();
+
+/** Calls `observer` after each {@link writeTransaction} on `db`, committed or not; returns the unsubscribe function. */
+export function observeCommits(db: SqliteDatabase, observer: CommitObserver): () => void {
+  const observers = commitObservers.get(db) ?? new Set();
+  commitObservers.set(db, observers.add(observer));
+  return () => observers.delete(observer);
+}
+
 /** Runs `work` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so two writers never deadlock on upgrade. */
 export function writeTransaction<T>(db: SqliteDatabase, work: () => T): T {
-  return db.transaction(work).immediate();
+  const observers = commitObservers.get(db);
+  if (!observers?.size) return db.transaction(work).immediate();
+  const start = performance.now();
+  try {
+    return db.transaction(work).immediate();
+  } finally {
+    // From BEGIN IMMEDIATE (its wait for the write lock included) to COMMIT or ROLLBACK.
+    const seconds = (performance.now() - start) / 1000;
+    for (const observer of observers) observer(seconds);
+  }
 }
