@@ -23,6 +23,23 @@ export function register(program: Command): void {
   registerPin(security);
   registerTokens(security);
   security
+    .command("status")
+    .description("whether a PIN is set, wrong PINs in a row, the auto-lock minutes")
+    .option("--json", "print as JSON on stdout")
+    .action((own: GlobalOptions) => {
+      const options = withParentJson(own, security);
+      return withApp(options, async (app) => {
+        const status = await app.lock.status();
+        if (options.json) return printJson(status);
+        const lines = [
+          `PIN: ${status.pinSet ? "set" : "not set (the access token guards the app)"}`,
+          `wrong PINs in a row: ${status.failures}${status.disabled ? " (unlocking disabled: trawl security unlock-reset)" : ""}`,
+          `auto-lock: ${status.idleMinutes ? `after ${status.idleMinutes} idle minutes` : "off"}`,
+        ];
+        process.stdout.write(`${lines.join("\n")}\n`);
+      });
+    });
+  security
     .command("unlock-reset")
     .description("re-enable unlocking after too many wrong PINs (resets the count)")
     .option("--json", "print as JSON on stdout")
