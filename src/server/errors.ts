@@ -32,6 +32,11 @@ export const SERVER_ERRORS = defineErrors({
     status: 403,
     message: "refused: a session's request that changes something must carry its CSRF token in X-Trawl-CSRF",
   },
+  TRAWL_ERR_HTTP_EXPOSED: {
+    kind: "usage",
+    message:
+      "refusing to listen on {host}, beyond this machine, without a PIN: set one first (trawl security pin set), and put a TLS proxy in front",
+  },
   TRAWL_ERR_HTTP_NOT_FOUND: { kind: "not_found", message: "no route {method} {url}" },
   TRAWL_ERR_HTTP_SCRAPER_NOT_FOUND: { kind: "not_found", message: "{file} is not in a scraper folder" },
 });

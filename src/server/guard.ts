@@ -8,6 +8,11 @@ import type { FastifyRequest } from "fastify";
 import { serverError } from "./errors.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+/** Whether a listening address keeps the server on this machine. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host.toLowerCase());
+}
 const ANY = new Set(["0.0.0.0", "::", "[::]"]);
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
 

@@ -8,7 +8,8 @@ import { describeError, STREAMED_EVENT_TYPES, type LogLevel, type TrawlEvent } f
 import type { Scheduler } from "../scheduler/index.ts";
 import { EventHub } from "./event-hub.ts";
 import { HealthSampler } from "./health-sampler.ts";
-import { allowedAuthorities } from "./guard.ts";
+import { serverError } from "./errors.ts";
+import { allowedAuthorities, isLoopback } from "./guard.ts";
 import { createHttpServer } from "./http-server.ts";
 import { registerApi } from "./api.ts";
 import { useSecurityHeaders } from "./security-headers.ts";
@@ -17,6 +18,8 @@ import { loadAccessToken } from "../security/index.ts";
 import { DEFAULT_UI_DIR, serveApp } from "./web-app.ts";
 import { RunFeed } from "./run-feed.ts";
 import { RunWatcher } from "./run-watcher.ts";
+import { TrawlMetrics } from "../observe/index.ts";
+import { hostRatesOf, metricsRoutes } from "./routes/metrics.ts";
 
 /** Where `trawl serve` listens unless told otherwise (DESIGN.md §4). */
 export const DEFAULT_HOST = "127.0.0.1";
@@ -85,7 +88,12 @@ function eventSources(
     if (STREAMED.has(event.type)) hub.publish(event);
   };
   const feed = new RunFeed(app, publish, (message) => log("warn", message));
-  const unsubscribe = [app.engine.bus.subscribe(publish), app.engine.bus.subscribe(feed.listener())];
+  const metrics = new TrawlMetrics({ store: app.store, hostRates: () => hostRatesOf(app), now: () => app.clock.now() });
+  const unsubscribe = [
+    app.engine.bus.subscribe(publish),
+    app.engine.bus.subscribe(feed.listener()),
+    app.engine.bus.subscribe(metrics.observe),
+  ];
   const watcher = new RunWatcher(app, publish, (runId) => feed.touch(runId), options.watchMs);
   const sampler = new HealthSampler({
     store: app.store,
@@ -96,7 +104,22 @@ function eventSources(
     ...(options.healthSampleMs !== undefined && { intervalMs: options.healthSampleMs }),
     ...(options.healthRetentionMs !== undefined && { retentionMs: options.healthRetentionMs }),
   });
-  return { publish, feed, unsubscribe, watcher, sampler };
+  return { publish, feed, unsubscribe, watcher, sampler, metrics };
+}
+
+/**
+ * Beyond loopback, anyone who reaches the port can try: only a PIN (with its attempt limits) may
+ * stand there, not the access token alone; and the traffic is plain HTTP, so a TLS proxy belongs
+ * in front.
+ */
+async function refuseExposureWithoutPin(
+  app: App,
+  host: string,
+  log: (level: LogLevel, message: string) => void,
+): Promise<void> {
+  if (isLoopback(host)) return;
+  if (!(await app.lock.status()).pinSet) throw serverError("TRAWL_ERR_HTTP_EXPOSED", { host });
+  log("warn", `listening on ${host}, beyond this machine, over plain HTTP: put a TLS proxy in front`);
 }
 
 /**
@@ -110,8 +133,9 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   app.actor = "api";
   const host = options.host ?? DEFAULT_HOST;
   const log = options.log ?? (() => undefined);
+  await refuseExposureWithoutPin(app, host, log);
   const hub = options.hub ?? new EventHub();
-  const { publish, feed, unsubscribe, watcher, sampler } = eventSources(options, hub, log);
+  const { publish, feed, unsubscribe, watcher, sampler, metrics } = eventSources(options, hub, log);
 
   let authorities: ReturnType<typeof allowedAuthorities> = new Set();
   const fastify = createHttpServer(options, log, () => authorities);
@@ -130,6 +154,8 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
     wakeScheduler: () => scheduler?.wake(),
   });
 
+  metricsRoutes(fastify, metrics);
+
   const uiDir = options.uiDir === undefined ? DEFAULT_UI_DIR : options.uiDir;
   if (uiDir && existsSync(join(uiDir, "index.html"))) await serveApp(fastify, uiDir);
 
@@ -141,7 +167,13 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
 
   let schedulerDone: Promise<void> = Promise.resolve();
   if (options.scheduler ?? true) {
-    scheduler = app.scheduler({ log, emit: publish });
+    scheduler = app.scheduler({
+      log,
+      emit: (event) => {
+        metrics.observe(event);
+        publish(event);
+      },
+    });
     schedulerDone = scheduler.run(stopScheduler.signal).catch((error: unknown) => {
       log("error", `scheduler stopped: ${describeError(error)}`);
     });
@@ -171,6 +203,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
       await sampler.stop();
       feed.stop();
       for (const stop of unsubscribe) stop();
+      metrics.close();
       // Event streams never end by themselves: close their sockets with the server.
       fastify.server.closeAllConnections();
       await fastify.close();

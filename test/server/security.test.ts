@@ -5,6 +5,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { App } from "../../src/app/index.ts";
+import { startServer } from "../../src/server/index.ts";
 import { bearer, request, serve } from "./helpers.ts";
 
 describe("Host, Origin and CORS", () => {
@@ -141,6 +143,33 @@ describe("the access token", () => {
     if ("uid" in asNobody) expect(seen.read).toBe("EACCES");
     expect(seen).toMatchObject({ started: 401, listed: 401 });
     expect(await f.app.store.runs.list()).toEqual([]);
+  });
+});
+
+describe("listening beyond loopback", () => {
+  it("refuses without a PIN; with one, starts and warns to put a TLS proxy in front", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trawl-exposed-"));
+    const app = await App.open({ home: join(dir, "home") });
+    const options = { app, host: "0.0.0.0", port: 0, uiDir: null, scheduler: false, healthSampleMs: 0 };
+    try {
+      await expect(startServer(options)).rejects.toMatchObject({
+        code: "TRAWL_ERR_HTTP_EXPOSED",
+        message: expect.stringContaining("set one first (trawl security pin set)"),
+      });
+      await app.lock.setPin("135790");
+      const lines: string[] = [];
+      const server = await startServer({
+        ...options,
+        log: (level, message) => lines.push(`${level} ${message}`),
+      });
+      await server.close();
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^warn listening on 0\.0\.0\.0, .*TLS proxy in front$/),
+      );
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
