@@ -1,8 +1,9 @@
 /**
  * The secrets vault (issue 15, items 6 and 7) through the real `trawl` command: `trawl secrets
  * set/list/rm` (value from stdin, never from argv), a recorded run whose header, cookie and login
- * form read `{{ secret.NAME }}` against a site that answers 401 without them, and a byte search
- * of every file of the data directory and every output for the values; a missing secret, a wrong
+ * form read `{{ secret.NAME }}` (and 46 canary headers) against a site that answers 401 without
+ * them, and a byte search for the 50 values of every file of the data directory, every command's
+ * output and every API answer about the run; a missing secret, a wrong
  * master key, and altered or moved rows fail before a run exists.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -10,6 +11,10 @@ import type http from "node:http";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { App } from "../../src/app/index.ts";
+import { SecretVault } from "../../src/security/index.ts";
+import { startServer } from "../../src/server/index.ts";
+import { openSqliteStore } from "../../src/store/index.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
 import { makeWorkDir, parseJson, runCli, writeText, type CliResult } from "../cli/run-cli.ts";
 
@@ -18,7 +23,15 @@ const SESSION = "sess-canary-5Kd81mRt";
 const PASSWORD = "pw-canary-Jx4hN2cB";
 /** The cookie the site's login sets: kept in the scraper's browser session, encrypted. */
 const LOGIN_COOKIE = "auth-canary-W6yEz1Pk";
-const VALUES = [TOKEN, SESSION, PASSWORD, LOGIN_COOKIE];
+/**
+ * Canaries beside them: 46 more secrets the item pages send as headers, set straight into the
+ * vault (46 CLI calls would cost half a minute), so that 50 values in all are searched for.
+ */
+const CANARIES = Array.from({ length: 46 }, (_, i) => [
+  `CANARY_${i + 1}`,
+  `canary-${i + 1}-${(i * 7919).toString(36)}Zq`,
+]);
+const VALUES = [TOKEN, SESSION, PASSWORD, LOGIN_COOKIE, ...CANARIES.map(([, value]) => value!)];
 
 /** What reached the site: each page's headers, and the password the login form posted. */
 const seen = new Map<string, http.IncomingHttpHeaders>();
@@ -110,8 +123,57 @@ pages:
     follow: [{ css: a.item, page: item }]
   item:
     record: { title: h1 }
+    headers:
+${CANARIES.map(([name]) => `      X-${name}: "{{ secret.${name} }}"`).join("\n")}
 politeness: { robots: ignore, rate_per_host: 100, retries: 0, timeout: 10s }
 `;
+}
+
+/** The API's answers about the data directory and the run: every list, the run, its captures' bodies, its exports. */
+async function apiResponses(runId: string): Promise<[string, string][]> {
+  const app = await App.open({ home });
+  const server = await startServer({ app, port: 0, uiDir: null, scheduler: false, healthSampleMs: 0 });
+  const get = async (path: string) => {
+    const response = await fetch(`${server.url}${path}`, {
+      headers: { authorization: `Bearer ${server.accessToken}` },
+    });
+    expect(response.status, path).toBe(200);
+    return response.text();
+  };
+  try {
+    const paths = [
+      "/api/health",
+      "/api/runs",
+      "/api/activity",
+      "/api/errors",
+      "/api/audit",
+      "/api/secrets",
+      "/api/sessions",
+      `/api/runs/${runId}`,
+      `/api/runs/${runId}/logs`,
+      `/api/runs/${runId}/records`,
+      `/api/runs/${runId}/recording.warc`,
+      `/api/runs/${runId}/recording.har`,
+    ];
+    const captures = JSON.parse(await get(`/api/runs/${runId}/captures?limit=500`)) as {
+      captures: { id: number; hasBody?: boolean }[];
+    };
+    for (const capture of captures.captures) paths.push(`/api/runs/${runId}/captures/${capture.id}/body`);
+    const answers: [string, string][] = [];
+    for (const path of paths) {
+      const response = await fetch(`${server.url}${path}`, {
+        headers: { authorization: `Bearer ${server.accessToken}` },
+      });
+      // A capture without a body (an action) answers 404; every other path answers 200.
+      if (!path.endsWith("/body")) expect(response.status, path).toBe(200);
+      answers.push([path, await response.text()]);
+    }
+    expect(answers.length).toBeGreaterThan(15);
+    return answers;
+  } finally {
+    await server.close();
+    await app.close();
+  }
 }
 
 /** Every file below `root`, recursively. */
@@ -188,6 +250,13 @@ describe("{{ secret.NAME }} in a recorded run", () => {
   let runId: string;
 
   it("reaches a site that answers 401 without the header, the cookie and the login", async () => {
+    const store = openSqliteStore(join(home, "trawl.db"));
+    try {
+      const vault = new SecretVault({ store: store.secrets, keysDir: join(home, "keys") });
+      for (const [name, value] of CANARIES) await vault.set(name!, value!);
+    } finally {
+      await store.close();
+    }
     const file = await writeText(dir, "vault-shop.yaml", scraperYaml("vault-shop"));
     const run = await trawl(["run", file, "--json"]);
     expect(run.code, run.stderr).toBe(0);
@@ -198,6 +267,8 @@ describe("{{ secret.NAME }} in a recorded run", () => {
     expect(postedPassword).toBe(PASSWORD);
     expect(seen.get("/vault/list")!.authorization).toBe(`Bearer ${TOKEN}`);
     expect(seen.get("/vault/item/2")!.cookie).toBe(`session=${SESSION}`);
+    for (const [name, value] of CANARIES)
+      expect(seen.get("/vault/item/1")![`x-${name!.toLowerCase()}`]).toBe(value);
   }, 90_000);
 
   it("keeps the browser session encrypted and reuses it in the next run (no second login)", async () => {
@@ -226,8 +297,8 @@ describe("{{ secret.NAME }} in a recorded run", () => {
     await trawl(["runs", "--json"]);
     // The audit log names each secret set, changed, deleted and used by the run; never a value.
     const audit = parseJson<{ entries: { action: string; subject: string; details: object }[] }>(
-      await trawl(["audit", "--json"]),
-    ).entries.filter((entry) => entry.action.startsWith("secret."));
+      await trawl(["audit", "--limit", "500", "--json"]),
+    ).entries.filter((entry) => entry.action.startsWith("secret.") && !entry.subject.startsWith("CANARY_"));
     expect(audit.map((entry) => `${entry.action} ${entry.subject}`)).toEqual([
       "secret.created API_TOKEN",
       "secret.created SESSION_ID",
@@ -255,6 +326,8 @@ describe("{{ secret.NAME }} in a recorded run", () => {
     }
     for (const [i, text] of outputs.entries())
       for (const value of VALUES) if (text.includes(value)) found.push(`output ${i}: ${value}`);
+    for (const [path, text] of await apiResponses(runId))
+      for (const value of VALUES) if (text.includes(value)) found.push(`GET ${path}: ${value}`);
     expect(found).toEqual([]);
   });
 });
