@@ -16,6 +16,8 @@ const MAY_IMPORT = {
   demo: ["core"],
   // The lock, the audit trail and the secrets vault keep their state in the store.
   security: ["core", "store"],
+  // Metrics count the engine's events (core) and read runs and queues at each scrape (store).
+  observe: ["core", "store"],
   // The compiler builds extraction specs and fetch settings; parse threads run extract's code.
   pipeline: ["core", "extract", "fetch"],
   // Replay is a fetcher of recorded pages; its highlight reads a page type's field map.
@@ -33,6 +35,7 @@ const MAY_IMPORT = {
     "engine",
     "scheduler",
     "security",
+    "observe",
   ],
   server: [
     "core",
@@ -45,6 +48,7 @@ const MAY_IMPORT = {
     "engine",
     "scheduler",
     "security",
+    "observe",
     "app",
   ],
   // `trawl serve` starts the server; `trawl demo` serves the bundled demo site.
@@ -59,6 +63,7 @@ const MAY_IMPORT = {
     "engine",
     "scheduler",
     "security",
+    "observe",
     "app",
     "server",
     "demo",

@@ -27,6 +27,19 @@ export type TrawlEvent =
       links: number;
     }
   | { type: "request.failed"; runId: string; url: string; target: string; reason: string; message: string }
+  /**
+   * One fetch attempt, retries included (the metrics count them): its host, HTTP status or reason
+   * code, body bytes, and whether it was a retry. Never streamed: far too many.
+   */
+  | {
+      type: "request.attempted";
+      runId: string;
+      host: string;
+      status?: number;
+      reason?: string;
+      bytes: number;
+      retry: boolean;
+    }
   | { type: "progress.updated"; runId: string; overall: Progress; targets: TargetProgress[] }
   | { type: "log.written"; runId: string; level: LogLevel; message: string; at: number }
   /**
@@ -55,6 +68,7 @@ export const EVENT_TYPES = [
   "step.finished",
   "request.finished",
   "request.failed",
+  "request.attempted",
   "progress.updated",
   "log.written",
   "schedule.fired",
@@ -68,7 +82,7 @@ export const EVENT_TYPES = [
  * (progress and summary events sum them up).
  */
 export const STREAMED_EVENT_TYPES: readonly TrawlEventType[] = EVENT_TYPES.filter(
-  (type) => type !== "request.finished" && type !== "request.failed",
+  (type) => type !== "request.finished" && type !== "request.failed" && type !== "request.attempted",
 );
 
 // Fails to compile when a type of the union is missing from EVENT_TYPES.

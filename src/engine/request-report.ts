@@ -1,5 +1,6 @@
 /** What the crawl tells of each request it finished: an event, and for a failure one log line. */
-import type { LogLevel, TrawlEvent } from "../core/index.ts";
+import type { EventOf, LogLevel, TrawlEvent } from "../core/index.ts";
+import type { AttemptInfo } from "../fetch/index.ts";
 import type { QueuedRequest, RequestOutcome } from "../store/index.ts";
 
 /** Where a report goes. */
@@ -14,6 +15,19 @@ export interface RequestYield {
   records: number;
   links: number;
   retried?: RetryNote | undefined;
+}
+
+/** The `request.attempted` event of one fetch attempt (the metrics count attempts, bytes, retries). */
+export function attemptEvent(runId: string, attempt: AttemptInfo): EventOf<"request.attempted"> {
+  return {
+    type: "request.attempted",
+    runId,
+    host: attempt.host,
+    ...(attempt.status !== undefined && { status: attempt.status }),
+    ...(attempt.reason !== undefined && { reason: attempt.reason }),
+    bytes: attempt.bytes,
+    retry: attempt.attempt > 0,
+  };
 }
 
 /** Emits `request.finished` or `request.failed`; a failure also gets its one warning line. */

@@ -4,6 +4,7 @@ import type { Fetcher, SecretSource } from "../fetch/index.ts";
 import type { CompiledScraper, ScraperContext, StepContext } from "../pipeline/index.ts";
 import type { RunControl, RunRecord, Store } from "../store/index.ts";
 import { keptExtractions } from "./kept-extractions.ts";
+import { attemptEvent } from "./request-report.ts";
 import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
 import type { PageTypeHealth } from "../core/contract/runs.ts";
 import { checkCrawl } from "./crawl-verdict.ts";
@@ -164,7 +165,10 @@ export class RunSession {
     this.fetcher = this.deps.createFetcher({
       run: this.run,
       scraper: this.scraper,
-      onAttempt: (attempt) => this.stats.record(attempt),
+      onAttempt: (attempt) => {
+        this.stats.record(attempt);
+        this.emit(attemptEvent(this.runId, attempt));
+      },
       log: (level, message) => this.log(level, message),
       ...(this.deps.secrets && { secrets: this.deps.secrets }),
     });

@@ -37,8 +37,8 @@ const OPEN = /^\/api\/security\/(unlock|status|lock)(\?|$)/;
 /** Methods that change nothing: no CSRF token needed, and not activity by themselves. */
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Paths that need the token: the API and everything under it (the event stream included). */
-const GUARDED = /^\/api(\/|$|\?)/;
+/** Paths that need the token: the API and everything under it (the event stream included), and the metrics. */
+const GUARDED = /^\/(api|metrics)(\/|$|\?)/;
 
 /** Registers the check and the link's exchange on every request of `fastify`. */
 export async function requireAccessToken(fastify: FastifyInstance, token: string, app: App): Promise<void> {

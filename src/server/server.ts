@@ -88,7 +88,11 @@ function eventSources(
     if (STREAMED.has(event.type)) hub.publish(event);
   };
   const feed = new RunFeed(app, publish, (message) => log("warn", message));
-  const metrics = new TrawlMetrics({ store: app.store, hostRates: () => hostRatesOf(app), now: () => app.clock.now() });
+  const metrics = new TrawlMetrics({
+    store: app.store,
+    hostRates: () => hostRatesOf(app),
+    now: () => app.clock.now(),
+  });
   const unsubscribe = [
     app.engine.bus.subscribe(publish),
     app.engine.bus.subscribe(feed.listener()),
@@ -104,7 +108,12 @@ function eventSources(
     ...(options.healthSampleMs !== undefined && { intervalMs: options.healthSampleMs }),
     ...(options.healthRetentionMs !== undefined && { retentionMs: options.healthRetentionMs }),
   });
-  return { publish, feed, unsubscribe, watcher, sampler, metrics };
+  // The scheduler's events are not on the engine's bus: the metrics count them here.
+  const publishScheduled = (event: TrawlEvent) => {
+    metrics.observe(event);
+    publish(event);
+  };
+  return { publish, publishScheduled, feed, unsubscribe, watcher, sampler, metrics };
 }
 
 /**
@@ -135,7 +144,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   const log = options.log ?? (() => undefined);
   await refuseExposureWithoutPin(app, host, log);
   const hub = options.hub ?? new EventHub();
-  const { publish, feed, unsubscribe, watcher, sampler, metrics } = eventSources(options, hub, log);
+  const { publishScheduled, feed, unsubscribe, watcher, sampler, metrics } = eventSources(options, hub, log);
 
   let authorities: ReturnType<typeof allowedAuthorities> = new Set();
   const fastify = createHttpServer(options, log, () => authorities);
@@ -167,13 +176,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
 
   let schedulerDone: Promise<void> = Promise.resolve();
   if (options.scheduler ?? true) {
-    scheduler = app.scheduler({
-      log,
-      emit: (event) => {
-        metrics.observe(event);
-        publish(event);
-      },
-    });
+    scheduler = app.scheduler({ log, emit: publishScheduled });
     schedulerDone = scheduler.run(stopScheduler.signal).catch((error: unknown) => {
       log("error", `scheduler stopped: ${describeError(error)}`);
     });

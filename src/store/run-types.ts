@@ -99,6 +99,13 @@ export interface RunFilter {
   updatedAfter?: number;
 }
 
+/** How many runs are in each status; for live runs (queued, running, paused), their requests by state. */
+export interface RunCensus {
+  runs: { status: RunStatus; count: number }[];
+  /** `state`: pending, leased, done or failed; `records`: what those requests yielded. */
+  requests: { status: RunStatus; state: string; count: number; records: number }[];
+}
+
 export interface RunStore {
   /** Creates a run in state `queued` with a fresh id, and its steps as `pending`. */
   create(run: NewRun, now: number): Promise<RunRecord>;
@@ -118,4 +125,6 @@ export interface RunStore {
   heartbeat(id: string, owner: string, now: number): Promise<RunControl | null>;
   /** Queues a control command for whoever executes the run. */
   requestControl(id: string, control: RunControl): Promise<void>;
+  /** Runs per status and live runs' requests per state, for the metrics (see {@link RunCensus}). */
+  census(): Promise<RunCensus>;
 }

@@ -6,6 +6,7 @@ import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import { storeError } from "./errors.ts";
 import type {
   NewRun,
+  RunCensus,
   RunControl,
   RunFilter,
   RunOptions,
@@ -207,6 +208,24 @@ export class SqliteRunStore implements RunStore {
         .run(now, id, owner);
       return row?.control ?? null;
     });
+  }
+
+  async census(): Promise<RunCensus> {
+    // Purpose: the metrics' run states (every run) and their queues (only live runs: a scan of
+    // every request ever made would grow with the database). Reads runs_by_status, then each live
+    // run's requests through the queue's (run_id, …) unique index.
+    const runs = this.db
+      .prepare(`SELECT status, COUNT(*) AS count FROM runs GROUP BY status`)
+      .all() as RunCensus["runs"];
+    const requests = this.db
+      .prepare(
+        `SELECT r.status, q.state, COUNT(*) AS count, COALESCE(SUM(q.records), 0) AS records
+           FROM runs r JOIN requests q ON q.run_id = r.id
+          WHERE r.status IN ('queued', 'running', 'paused')
+          GROUP BY r.status, q.state`,
+      )
+      .all() as RunCensus["requests"];
+    return { runs, requests };
   }
 
   async requestControl(id: string, control: RunControl): Promise<void> {

@@ -1,4 +1,4 @@
-import { openDatabase, type OpenDatabaseOptions } from "./database.ts";
+import { observeCommits, openDatabase, type OpenDatabaseOptions } from "./database.ts";
 import { SqliteActivityStore } from "./sqlite-activity.ts";
 import { SqliteAuditStore } from "./sqlite-audit.ts";
 import { SqliteCaptureStore } from "./sqlite-captures.ts";
@@ -40,6 +40,7 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
     audit: new SqliteAuditStore(db),
     secrets: new SqliteSecretStore(db),
     lock: new SqliteLockStore(db),
+    observeCommits: (observer) => observeCommits(db, observer),
     integrityCheck: async () =>
       (db.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check),
     close: async () => {

@@ -56,6 +56,11 @@ export interface Store {
   secrets: SecretStore;
   /** The app lock: the PIN's hash, the failed-attempt counter, sessions and API tokens. */
   lock: LockStore;
+  /**
+   * Calls `observer` with the seconds each write transaction of this process's main connection
+   * took (the queue's writes on its worker thread are not seen); returns the unsubscribe function.
+   */
+  observeCommits(observer: (seconds: number) => void): () => void;
   /** Result of `PRAGMA integrity_check` (or the backend's equivalent). */
   integrityCheck(): Promise<string[]>;
   close(): Promise<void>;

@@ -1,0 +1,3 @@
+/** Observability: the Prometheus metrics of a trawl process (issue 16). */
+export { TrawlMetrics, type MetricsOptions } from "./metrics.ts";
+export { busiestHosts, NAMED_HOSTS, type HostRateSample } from "./host-rates.ts";
