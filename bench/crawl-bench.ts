@@ -16,7 +16,8 @@
  * `--no-browser`, `--no-throttle`, `--trawl DIR` (the checkout whose `bin/trawl.js` is measured; default this one),
  * `--revisit` (only the revisit scenario, `revisit-bench.ts`, on `--products` at each `--latencies`),
  * `--audit` (only the audit log scenario, `audit-bench.ts`: verify `--audit-entries N`, default 1,000,000;
- * the full bench ends with it).
+ * the full bench ends with it), `--unlock` (only the unlock scenario, `unlock-bench.ts`: `--unlocks N`
+ * unlocks with the right PIN, default 200; the full bench ends with it too).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -27,6 +28,7 @@ import { browserBench } from "./browser-bench.ts";
 import { throttleBench } from "./throttle-bench.ts";
 import { revisitBench } from "./revisit-bench.ts";
 import { auditBench } from "./audit-bench.ts";
+import { unlockBench } from "./unlock-bench.ts";
 import { startBenchSite } from "./demo-server.ts";
 import { linkCatalogue, linkCataloguePages } from "./link-catalogue.ts";
 import {
@@ -64,6 +66,10 @@ interface BenchOptions {
   audit: boolean;
   /** Entries of the audit log scenario (`--audit-entries`). */
   auditEntries: number;
+  /** Only the unlock scenario (`--unlock`). */
+  unlock: boolean;
+  /** Unlocks of the unlock scenario (`--unlocks`). */
+  unlocks: number;
 }
 
 const DEFAULT_PAGES = 20_000;
@@ -118,6 +124,8 @@ function benchOptions(args: string[]): BenchOptions {
       revisit: { type: "boolean", default: false },
       audit: { type: "boolean", default: false },
       "audit-entries": { type: "string" },
+      unlock: { type: "boolean", default: false },
+      unlocks: { type: "string" },
     },
   });
   const repeat = values.repeat === undefined ? DEFAULT_REPEAT : positiveInt(values.repeat, "--repeat");
@@ -156,6 +164,8 @@ function benchOptions(args: string[]): BenchOptions {
       values["audit-entries"] === undefined
         ? 1_000_000
         : positiveInt(values["audit-entries"], "--audit-entries"),
+    unlock: values.unlock,
+    unlocks: values.unlocks === undefined ? 200 : positiveInt(values.unlocks, "--unlocks"),
   };
 }
 
@@ -292,13 +302,17 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = benchOptions(argv);
   const tmp = await mkdtemp(join(tmpdir(), "trawl-bench-"));
-  if (!options.audit && !runsFromBundle(options.trawlCheckout))
+  if (!options.audit && !options.unlock && !runsFromBundle(options.trawlCheckout))
     process.stderr.write(
       "warning: trawl runs from its sources through tsx (run `npm run build:cli` first)\n",
     );
   try {
     if (options.audit) {
       process.stdout.write(await auditBench(options.auditEntries));
+      return;
+    }
+    if (options.unlock) {
+      process.stdout.write(await unlockBench(options.unlocks));
       return;
     }
     if (options.revisit) {
@@ -321,6 +335,7 @@ async function main(): Promise<void> {
     }
     if (options.throttle) process.stdout.write(`\n${await throttleBench()}`);
     process.stdout.write(`\n${await auditBench(options.auditEntries)}`);
+    process.stdout.write(`\n${await unlockBench(options.unlocks)}`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -157,6 +157,7 @@ export class AppLock {
   async resetAttempts(): Promise<number> {
     const { failures } = await this.store.state();
     await this.store.resetFailures();
+    await this.record("unlock.reset", { details: { failures } });
     return failures;
   }
 
@@ -190,6 +191,7 @@ export class AppLock {
   /** Sets the minutes of inactivity that end a session; 0: never (`trawl security auto-lock`). */
   async setIdleMinutes(minutes: number): Promise<void> {
     await this.store.setIdleMinutes(minutes);
+    await this.record("settings.changed", { subject: "auto-lock", details: { idleMinutes: minutes } });
   }
 }
 

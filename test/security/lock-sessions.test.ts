@@ -209,6 +209,9 @@ describe.sequential("the app lock", () => {
     const reset = await runCli(["security", "unlock-reset"], { home });
     expect(reset.code, reset.stderr).toBe(0);
     expect(reset.stdout).toContain("100 wrong in a row");
+    expect((await app.audit.list({ action: "unlock.reset" })).map((entry) => entry.details)).toEqual([
+      '{"failures":100}',
+    ]);
     expect((await unlock()).response.status).toBe(200);
   });
 

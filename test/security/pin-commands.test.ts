@@ -28,6 +28,8 @@ describe("trawl security", () => {
         "token.created",
         "token.revoked",
       ]);
+      // auto-lock 5, then off
+      expect(actions.filter((action) => action === "settings.changed")).toHaveLength(2);
     } finally {
       await app.close();
     }

@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   "unlock.succeeded",
   "unlock.failed",
   "unlock.locked-out",
+  // Unlocking re-enabled after too many wrong PINs (`trawl security unlock-reset`).
+  "unlock.reset",
   "lock.manual",
   "lock.idle",
   "token.created",
