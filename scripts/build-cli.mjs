@@ -18,8 +18,8 @@ import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 /**
- * Packages that find files of their own at run time, so they must stay where npm put them: a
- * native addon (better-sqlite3), browser and driver files (playwright-core, @sparticuz/chromium),
+ * Packages that find files of their own at run time, so they must stay where npm put them: native
+ * addons (better-sqlite3, @node-rs/argon2 with its prebuilt binary), browser and driver files (playwright-core, @sparticuz/chromium),
  * the app's static files (fastify's plugins; fastify itself only loads for `trawl serve`), tsx,
  * which loads users' TypeScript hooks, and proxy (the demo's proxy), which reads its own
  * package.json.
@@ -32,6 +32,7 @@ const EXTERNAL = [
   "@fastify/*",
   "tsx",
   "proxy",
+  "@node-rs/argon2",
 ];
 
 /**
