@@ -137,6 +137,9 @@ export class AppLock {
     const id = randomBytes(32).toString("base64url");
     const idHash = secretDigest(id);
     await this.store.createSession({ idHash, createdAt: now, lastActiveAt: now });
+    // Sessions nobody came back to (closed tabs) are deleted here; they could open nothing anyway.
+    const idleMs = idleMinutesOf(state) * 60_000;
+    if (idleMs > 0) await this.store.endIdleSessions(now - idleMs);
     const name = sessionName(idHash);
     await this.record("unlock.succeeded", { actorName: name });
     return { id, csrf: csrfTokenOf(id), name };

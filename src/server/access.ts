@@ -46,7 +46,11 @@ export async function requireAccessToken(fastify: FastifyInstance, token: string
   await fastify.register(cookie);
   fastify.addHook("onRequest", async (request, reply) => {
     const linked = linkToken(request);
-    if (linked !== undefined) return exchange(request, reply, linked, token, session);
+    if (linked !== undefined) {
+      // With a PIN the token's cookie opens nothing: an unlocked session's cookie is kept.
+      const cookieValue = (await app.lock.status()).pinSet ? undefined : session;
+      return exchange(request, reply, linked, token, cookieValue);
+    }
     if (!GUARDED.test(request.url) || OPEN.test(request.url)) return;
     const bearer = bearerOf(request);
     if (bearer !== undefined && (await app.apiTokens.check(bearer)) !== undefined) return;
@@ -80,18 +84,19 @@ function linkToken(request: FastifyRequest): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** The link: a right token sets the session cookie; either way the browser goes on without it. */
+/** The link: a right token sets the session cookie (none with a PIN); either way the browser goes on without it. */
 async function exchange(
   request: FastifyRequest,
   reply: FastifyReply,
   given: string,
   token: string,
-  session: string,
+  session: string | undefined,
 ): Promise<FastifyReply> {
   if (!sameSecret(given, token)) throw serverError("TRAWL_ERR_HTTP_UNAUTHORIZED");
   const url = new URL(request.url, "http://trawl");
   url.searchParams.delete("token");
-  void reply.setCookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: "strict", path: "/" });
+  if (session !== undefined)
+    void reply.setCookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: "strict", path: "/" });
   return reply.redirect(`${url.pathname}${url.search}`, 303);
 }
 

@@ -4,6 +4,7 @@
  * cookie (and a CSRF token for changes) that idle time or the lock button ends; attempts are
  * limited (1 s, 2 s, 4 s, … after 5 wrong) and disabled after 100 until `trawl security unlock-reset`.
  */
+import { createHash } from "node:crypto";
 import http from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -110,6 +111,10 @@ describe.sequential("the app lock", () => {
       (await api("PUT", "/api/secrets/SHOP", { value: "x" }, { cookie, "x-trawl-csrf": csrf })).status,
     ).toBe(200);
 
+    // The app's link (with the access token) keeps an unlocked session's cookie.
+    const linked = await api("GET", `/?token=${server.accessToken}`, undefined, { cookie });
+    expect([linked.status, linked.headers["set-cookie"]]).toEqual([303, undefined]);
+
     const locked = await api("POST", "/api/security/lock", undefined, { cookie });
     expect(locked.json).toEqual({ locked: true, ended: true });
     expect((await api("GET", "/api/runs", undefined, { cookie })).status).toBe(401);
@@ -151,6 +156,14 @@ describe.sequential("the app lock", () => {
     clock.advance(MINUTE + 1);
     expect((await api("GET", "/api/runs", undefined, { cookie: again.cookie })).status).toBe(401);
     expect(await actions()).toContain("lock.idle");
+    // A session nobody came back to (a closed tab) is deleted at the next unlock.
+    const abandoned = await unlock();
+    const row = () =>
+      app.store.lock.session(createHash("sha256").update(sessionIdOf(abandoned.cookie)).digest("hex"));
+    clock.advance(16 * MINUTE);
+    expect(await row()).toBeDefined();
+    await unlock();
+    expect(await row()).toBeUndefined();
     stream.destroy();
     void csrf;
   });
@@ -223,6 +236,11 @@ describe.sequential("the app lock", () => {
     expect((await app.store.lock.state()).pinHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 });
+
+/** The session id in a `trawl_session=…; trawl_csrf=…` cookie header. */
+function sessionIdOf(cookie: string): string {
+  return /trawl_session=([^;]+)/.exec(cookie)![1]!;
+}
 
 /** Opens the event stream with a session cookie; resolves once it answered 200 (it stays open). */
 function openStream(cookie: string): Promise<http.IncomingMessage> {
