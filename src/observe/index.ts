@@ -1,3 +1,5 @@
 /** Observability: the Prometheus metrics of a trawl process (issue 16). */
 export { TrawlMetrics, type MetricsOptions } from "./metrics.ts";
 export { busiestHosts, NAMED_HOSTS, type HostRateSample } from "./host-rates.ts";
+export { serveMetrics, type MetricsEndpoint, type MetricsEndpointOptions } from "./metrics-http.ts";
+export * from "./errors.ts";

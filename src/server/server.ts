@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import type { App } from "../app/index.ts";
+import { openAppMetrics, type App } from "../app/index.ts";
 import { LIVE_RUN_STATUSES } from "../core/contract/values.ts";
 import { describeError, STREAMED_EVENT_TYPES, type LogLevel, type TrawlEvent } from "../core/index.ts";
 import type { Scheduler } from "../scheduler/index.ts";
@@ -18,8 +18,7 @@ import { loadAccessToken } from "../security/index.ts";
 import { DEFAULT_UI_DIR, serveApp } from "./web-app.ts";
 import { RunFeed } from "./run-feed.ts";
 import { RunWatcher } from "./run-watcher.ts";
-import { TrawlMetrics } from "../observe/index.ts";
-import { hostRatesOf, metricsRoutes } from "./routes/metrics.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 
 /** Where `trawl serve` listens unless told otherwise (DESIGN.md §4). */
 export const DEFAULT_HOST = "127.0.0.1";
@@ -88,15 +87,11 @@ function eventSources(
     if (STREAMED.has(event.type)) hub.publish(event);
   };
   const feed = new RunFeed(app, publish, (message) => log("warn", message));
-  const metrics = new TrawlMetrics({
-    store: app.store,
-    hostRates: () => hostRatesOf(app),
-    now: () => app.clock.now(),
-  });
+  const { metrics, close: closeMetrics } = openAppMetrics(app);
   const unsubscribe = [
     app.engine.bus.subscribe(publish),
     app.engine.bus.subscribe(feed.listener()),
-    app.engine.bus.subscribe(metrics.observe),
+    closeMetrics,
   ];
   const watcher = new RunWatcher(app, publish, (runId) => feed.touch(runId), options.watchMs);
   const sampler = new HealthSampler({
@@ -206,7 +201,6 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
       await sampler.stop();
       feed.stop();
       for (const stop of unsubscribe) stop();
-      metrics.close();
       // Event streams never end by themselves: close their sockets with the server.
       fastify.server.closeAllConnections();
       await fastify.close();

@@ -1,8 +1,13 @@
 import type { Command } from "commander";
-import type { LogLevel } from "../../core/index.ts";
+import type { App } from "../../app/index.ts";
+import { openAppMetrics } from "../../app/index.ts";
+import type { LogLevel, TrawlEvent } from "../../core/index.ts";
+import { serveMetrics } from "../../observe/index.ts";
+import { loadAccessToken, sameSecret } from "../../security/index.ts";
 import { schedulerStatus } from "../../scheduler/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { cliError } from "../errors.ts";
+import { portParser } from "../option-parsers.ts";
 import { printJson, printTable } from "../output.ts";
 
 /** `trawl scheduler`: the daemon that fires schedules; `trawl scheduler status`: is one running? */
@@ -13,7 +18,12 @@ export function register(program: Command): void {
       "run the scheduler in the foreground (for systemd or a terminal); Ctrl-C or SIGTERM stops it",
     )
     .option("--max-concurrent <n>", "scheduled runs running at once, over all schedules", "3")
-    .action((options: GlobalOptions & { maxConcurrent: string }) =>
+    .option(
+      "--metrics-port <port>",
+      "serve GET /metrics (Prometheus, with the access token) on 127.0.0.1:PORT; 0 picks a free port",
+      portParser({ anyFreePort: true }),
+    )
+    .action((options: GlobalOptions & { maxConcurrent: string; metricsPort?: number }) =>
       withApp(options, async (app) => {
         const maxConcurrent = Number(options.maxConcurrent);
         if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
@@ -32,11 +42,14 @@ export function register(program: Command): void {
         };
         process.on("SIGINT", onSignal);
         process.on("SIGTERM", onSignal);
+        const metrics =
+          options.metricsPort === undefined ? undefined : await metricsEndpoint(app, options.metricsPort);
         try {
-          await app.scheduler({ log, maxConcurrent }).run(stop.signal);
+          await app.scheduler({ log, maxConcurrent, emit: metrics?.observe }).run(stop.signal);
         } finally {
           process.off("SIGINT", onSignal);
           process.off("SIGTERM", onSignal);
+          await metrics?.close();
         }
         log("info", "scheduler stopped");
         return signal === "SIGINT" ? 130 : 0;
@@ -74,4 +87,31 @@ export function register(program: Command): void {
 
 function log(level: LogLevel, message: string): void {
   process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${message}\n`);
+}
+
+/**
+ * `--metrics-port`: the daemon's metrics on 127.0.0.1, for the access token (or a named API
+ * token); the scheduler's events are passed to `observe`. Prints the address on stderr.
+ */
+async function metricsEndpoint(app: App, port: number) {
+  const { metrics, close } = openAppMetrics(app);
+  const token = loadAccessToken(app.paths.accessToken);
+  const endpoint = await serveMetrics({
+    metrics,
+    port,
+    authorize: async (bearer) =>
+      sameSecret(bearer, token) ||
+      (bearer !== undefined && (await app.apiTokens.check(bearer)) !== undefined),
+  }).catch((error: unknown) => {
+    close();
+    throw error;
+  });
+  log("info", `metrics on ${endpoint.url}/metrics`);
+  return {
+    observe: (event: TrawlEvent) => metrics.observe(event),
+    async close() {
+      await endpoint.close();
+      close();
+    },
+  };
 }
