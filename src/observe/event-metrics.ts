@@ -2,11 +2,27 @@
 import { Counter, Histogram, type Registry } from "prom-client";
 import type { TrawlEvent } from "../core/index.ts";
 
-/** A label value from free text: a short lower-case slug, so a label never carries a URL or a sentence. */
-export function slug(text: string | undefined, fallback = "none"): string {
-  const head = (text ?? "").split(":")[0]!.trim().toLowerCase();
-  const value = head.replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
-  return value && value.length <= 40 ? value : fallback;
+/**
+ * A label value from a code (a reason code, a run status): the code itself when it looks like
+ * one (lower case, digits, `_`, at most 40), `none` when there is none, else `other`: a label
+ * never carries a URL or a sentence.
+ */
+export function slug(code: string | undefined): string {
+  if (code === undefined || code === "") return "none";
+  return /^[a-z0-9_]{1,40}$/.test(code) ? code : "other";
+}
+
+/** The scheduler's skip reasons (sentences with ids and user text in them), as the four kinds there are. */
+const SKIP_KINDS: readonly [RegExp, string][] = [
+  [/^coalesced/, "coalesced"],
+  [/^missed/, "missed"],
+  [/overlap/, "overlap"],
+  [/paused/, "paused"],
+];
+
+/** `coalesced`, `missed`, `overlap` or `paused` for a skip's reason; `other` for anything else. */
+export function skipKind(reason: string): string {
+  return SKIP_KINDS.find(([pattern]) => pattern.test(reason))?.[1] ?? "other";
 }
 
 /** `2xx` … `5xx` for an HTTP status, `none` without one (the request never got an answer). */
@@ -74,7 +90,7 @@ export class EventMetrics {
     });
     this.skips = new Counter({
       name: "trawl_scheduler_skips_total",
-      help: "Occurrences the scheduler skipped, by reason (coalesced, missed, …)",
+      help: "Occurrences the scheduler skipped, by reason (coalesced, missed, overlap, paused, other)",
       labelNames: ["reason"],
       registers,
     });
@@ -107,7 +123,7 @@ export class EventMetrics {
         this.fires.inc();
         return this.lateness.observe(Math.max(0, (this.now() - event.dueAt) / 1000));
       case "schedule.skipped":
-        return this.skips.inc({ reason: slug(event.reason, "other") });
+        return this.skips.inc({ reason: skipKind(event.reason) });
       default:
         return;
     }

@@ -15,7 +15,8 @@ describe("metrics cardinality", () => {
   it("keeps 10,000 hosts' events and rate limiters under 1,000 series", async () => {
     const dir = mkdtempSync(join(tmpdir(), "trawl-metrics-"));
     const store: Store = openSqliteStore(join(dir, "trawl.db"));
-    const hosts = Array.from({ length: HOSTS }, (_, i) => `shop-${i}.example`);
+    const host = (i: number) => `shop-${i}.example`;
+    const hosts = Array.from({ length: HOSTS }, (_, i) => host(i));
     const metrics = new TrawlMetrics({
       store,
       // The busiest host has the highest rate: host i runs at i/100 requests per second.
@@ -26,6 +27,14 @@ describe("metrics cardinality", () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     };
+    // Skip reasons carry run ids and a paused schedule's reason as the user wrote it.
+    const skipReason = (i: number) =>
+      [
+        `coalesced into the run for ${new Date(i * 1000).toISOString()}`,
+        "missed: a newer occurrence was missed too",
+        `its previous run RUN-${i} is still active (overlap skip)`,
+        `the schedule is paused (maintenance of ${host(i)})`,
+      ][i % 4]!;
     const statuses = [200, 201, 301, 304, 404, 410, 429, 500, 503, undefined];
     const reasons = [undefined, "http_404", "http_429", "http_500", "http_503", "timeout", "refused", "dns"];
     hosts.forEach((host, i) => {
@@ -57,7 +66,7 @@ describe("metrics cardinality", () => {
         type: "schedule.skipped",
         scheduleId: `S${i}`,
         dueAt: 0,
-        reason: `coalesced: run ${url} queued`,
+        reason: skipReason(i),
       });
       metrics.observe({
         type: "schedule.fired",
@@ -74,7 +83,9 @@ describe("metrics cardinality", () => {
     expect(parsed.value("trawl_requests_total", { status_class: "4xx", reason: "http_404" })).toBeGreaterThan(
       0,
     );
-    expect(parsed.value("trawl_scheduler_skips_total", { reason: "coalesced" })).toBe(HOSTS);
+    expect(parsed.samples("trawl_scheduler_skips_total").map((s) => [s.labels?.reason, s.value])).toEqual(
+      ["coalesced", "missed", "overlap", "paused"].map((reason) => [reason, String(HOSTS / 4)]),
+    );
     expect(parsed.value("trawl_hosts")).toBe(HOSTS);
     const rates = parsed.samples("trawl_host_rate");
     expect(rates).toHaveLength(NAMED_HOSTS + 1);
