@@ -55,8 +55,10 @@ export async function requireAccessToken(fastify: FastifyInstance, token: string
     const bearer = bearerOf(request);
     if (bearer !== undefined && (await app.apiTokens.check(bearer)) !== undefined) return;
     if ((await app.lock.status()).pinSet) return requireSession(request, app);
-    if (sameSecret(bearer, token) || sameSecret(request.cookies[SESSION_COOKIE], session)) return;
-    throw serverError("TRAWL_ERR_HTTP_UNAUTHORIZED");
+    if (!sameSecret(bearer, token) && !sameSecret(request.cookies[SESSION_COOKIE], session))
+      throw serverError("TRAWL_ERR_HTTP_UNAUTHORIZED");
+    // Let in by the access token: that stops being enough once a PIN is set.
+    openSessions.set(request.raw, async () => !(await app.lock.status()).pinSet);
   });
 }
 
@@ -70,6 +72,20 @@ async function requireSession(request: FastifyRequest, app: App): Promise<void> 
   if (check?.kind !== "valid") throw serverError("TRAWL_ERR_HTTP_LOCKED");
   if (!safe && !sameSecret(headerOf(request, CSRF_HEADER), check.csrf))
     throw serverError("TRAWL_ERR_HTTP_CSRF");
+  openSessions.set(request.raw, async () => (await app.lock.checkSession(id!, false)).kind === "valid");
+}
+
+/** The session each request let in by a session came with (see {@link sessionStillOpen}). */
+const openSessions = new WeakMap<FastifyRequest["raw"], () => Promise<boolean>>();
+
+/**
+ * Whether the session that let `request` in is still open (not locked, not idle too long, the PIN
+ * unchanged), or for a request the access token let in, whether there is still no PIN; `true`
+ * for one an API token let in. A long-lived answer, the event stream, asks
+ * at each heartbeat and ends when its session did: a locked app receives no more events.
+ */
+export function sessionStillOpen(request: FastifyRequest): Promise<boolean> {
+  return openSessions.get(request.raw)?.() ?? Promise.resolve(true);
 }
 
 function headerOf(request: FastifyRequest, name: string): string | undefined {

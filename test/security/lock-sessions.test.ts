@@ -15,7 +15,7 @@ import { App } from "../../src/app/index.ts";
 import { ManualClock } from "../../src/core/index.ts";
 import { startServer, type TrawlServer } from "../../src/server/index.ts";
 import { runCli } from "../cli/run-cli.ts";
-import { bearer, request, type ApiResponse } from "../server/helpers.ts";
+import { bearer, request, until, type ApiResponse } from "../server/helpers.ts";
 
 const PIN = "246810";
 const MINUTE = 60_000;
@@ -30,7 +30,14 @@ beforeAll(async () => {
   home = join(dir, "home");
   clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
   app = await App.open({ home, clock });
-  server = await startServer({ app, port: 0, uiDir: null, healthSampleMs: 0, scheduler: false });
+  server = await startServer({
+    app,
+    port: 0,
+    uiDir: null,
+    healthSampleMs: 0,
+    scheduler: false,
+    heartbeatMs: 50,
+  });
 });
 
 afterAll(async () => {
@@ -70,7 +77,9 @@ describe.sequential("the app lock", () => {
       "TRAWL_ERR_SECURITY_NO_PIN",
     );
 
+    const tokenStream = await openStream(bearer(server));
     await app.lock.setPin(PIN);
+    await tokenStream.ended; // the access token's stream ends at its next heartbeat once a PIN is set
     const refused = await api("GET", "/api/runs", undefined, bearer(server));
     expect(refused.status).toBe(401);
     expect(refused.json.code).toBe("TRAWL_ERR_HTTP_LOCKED");
@@ -132,6 +141,7 @@ describe.sequential("the app lock", () => {
   it("a session ends after the idle minutes: only user activity and changes count, not the event stream", async () => {
     const { cookie, csrf } = await unlock();
     const stream = await openStream(cookie);
+    await until(() => stream.received().includes(": heartbeat"));
     // Reads without the activity header (background refreshes) do not keep it alive.
     clock.advance(10 * MINUTE);
     expect((await api("GET", "/api/runs", undefined, { cookie })).status).toBe(200);
@@ -140,7 +150,9 @@ describe.sequential("the app lock", () => {
     clock.advance(1000 + 1);
     const idle = await api("GET", "/api/runs", undefined, { cookie });
     expect([idle.status, idle.json.code]).toEqual([401, "TRAWL_ERR_HTTP_LOCKED"]);
-    expect(stream.destroyed).toBe(false); // the stream stayed connected, and did not count as activity
+    // Its heartbeats did not count as activity; the stream ends at the next one after the lock.
+    expect(stream.received()).toContain(": heartbeat");
+    await stream.ended;
 
     // A request marked as user input, or a change, starts the idle time over.
     const again = await unlock();
@@ -164,7 +176,6 @@ describe.sequential("the app lock", () => {
     expect(await row()).toBeDefined();
     await unlock();
     expect(await row()).toBeUndefined();
-    stream.destroy();
     void csrf;
   });
 
@@ -242,13 +253,22 @@ function sessionIdOf(cookie: string): string {
   return /trawl_session=([^;]+)/.exec(cookie)![1]!;
 }
 
-/** Opens the event stream with a session cookie; resolves once it answered 200 (it stays open). */
-function openStream(cookie: string): Promise<http.IncomingMessage> {
+/** An open event stream: what it received so far, and when it ended. */
+interface Stream {
+  received(): string;
+  ended: Promise<void>;
+}
+
+/** Opens the event stream with a session cookie; resolves once it answered 200. */
+function openStream(headers: string | Record<string, string>): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${server.url}/api/events`, { headers: { cookie } }, (res) => {
+    const sent = typeof headers === "string" ? { cookie: headers } : headers;
+    const req = http.get(`${server.url}/api/events`, { headers: sent }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`event stream: ${res.statusCode}`));
-      res.resume();
-      resolve(res);
+      let text = "";
+      res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+      const ended = new Promise<void>((done) => res.on("close", done));
+      resolve({ received: () => text, ended });
     });
     req.on("error", () => undefined);
   });

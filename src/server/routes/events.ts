@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
+import { sessionStillOpen } from "../access.ts";
 import type { EventHub, NumberedEvent } from "../event-hub.ts";
 
 /** One server-sent event frame. */
@@ -69,7 +70,13 @@ export function eventRoutes(server: FastifyInstance, hub: EventHub, heartbeatMs:
       }
       replaying = false;
       pending.forEach(send);
-      const heartbeat = setInterval(() => raw.write(`: heartbeat\n\n`), heartbeatMs);
+      // Each heartbeat also asks whether the session that opened the stream is still open (it is
+      // not activity): once locked, the stream ends and a reconnection gets 401.
+      const heartbeat = setInterval(() => {
+        void sessionStillOpen(request)
+          .catch(() => false)
+          .then((open) => (open ? raw.write(`: heartbeat\n\n`) : raw.end()));
+      }, heartbeatMs);
       request.raw.on("close", () => {
         clearInterval(heartbeat);
         unsubscribe();
