@@ -22,19 +22,36 @@ export interface MetricsOptions {
   processMetrics?: boolean;
 }
 
+let sharedProcessRegistry: Registry | undefined;
+
+/**
+ * prom-client's process metrics, once per process however many servers it runs (tests run
+ * several): each set watches the event loop and the garbage collector for good, never stopped.
+ */
+function processRegistry(): Registry {
+  if (!sharedProcessRegistry) {
+    sharedProcessRegistry = new Registry();
+    collectDefaultMetrics({ register: sharedProcessRegistry });
+  }
+  return sharedProcessRegistry;
+}
+
 /**
  * One registry of metrics (never prom-client's global one: tests run several servers in one
  * process). Feed it events with {@link TrawlMetrics.observe}; {@link TrawlMetrics.render} gives the
  * text to serve; {@link TrawlMetrics.close} stops timing commits.
  */
 export class TrawlMetrics {
-  /** The registry, for tests and for adding a metric elsewhere. */
+  /** This instance's own metrics (the process's are shared: see `render`). */
   readonly registry = new Registry();
   private readonly events: EventMetrics;
   private readonly stopCommits: () => void;
+  private readonly processMetrics: boolean;
 
   constructor(options: MetricsOptions) {
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.processMetrics = options.processMetrics ?? true;
+    // Started now, so the first scrape's event-loop figures cover the time since.
+    if (this.processMetrics) processRegistry();
     this.events = new EventMetrics(this.registry, options.now ?? Date.now);
     this.stopCommits = registerStoreMetrics(this.registry, options.store);
     if (options.hostRates) registerHostRates(this.registry, options.hostRates);
@@ -50,11 +67,15 @@ export class TrawlMetrics {
     return this.registry.contentType;
   }
 
-  /** Every metric in the Prometheus text format. */
-  render(): Promise<string> {
-    return this.registry.metrics();
+  /** Every metric in the Prometheus text format: the process's, then this registry's. */
+  async render(): Promise<string> {
+    const own = await this.registry.metrics();
+    if (!this.processMetrics) return own;
+    const process = await processRegistry().metrics();
+    return process.endsWith("\n") ? process + own : `${process}\n${own}`;
   }
 
+  /** Stops timing the store's commits (the counters stay readable). */
   close(): void {
     this.stopCommits();
   }

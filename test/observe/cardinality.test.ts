@@ -86,6 +86,10 @@ describe("metrics cardinality", () => {
     expect(parsed.samples("trawl_scheduler_skips_total").map((s) => [s.labels?.reason, s.value])).toEqual(
       ["coalesced", "missed", "overlap", "paused"].map((reason) => [reason, String(HOSTS / 4)]),
     );
+    expect(parsed.value("trawl_throttled_responses_total", { status: "429" })).toBe(HOSTS / 10);
+    expect(parsed.value("trawl_throttled_responses_total", { status: "503" })).toBe(HOSTS / 10);
+    expect(parsed.value("trawl_retries_total")).toBe(Math.ceil(HOSTS / 3));
+    expect(parsed.value("trawl_response_bytes_total")).toBe(HOSTS * 100);
     expect(parsed.value("trawl_hosts")).toBe(HOSTS);
     const rates = parsed.samples("trawl_host_rate");
     expect(rates).toHaveLength(NAMED_HOSTS + 1);
@@ -98,5 +102,10 @@ describe("metrics cardinality", () => {
       3,
     );
     expect(await metrics.render()).not.toMatch(/shop-1\.example|\/item\//);
+
+    // Another server of the same process has its own registry: none of these counts.
+    const other = new TrawlMetrics({ store, processMetrics: false });
+    expect(parseMetrics(await other.render()).value("trawl_retries_total")).toBe(0);
+    other.close();
   });
 });
