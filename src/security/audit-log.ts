@@ -2,6 +2,7 @@
  * The audit log over the store and the head file: append, list, verify. See docs/security.md for
  * what is logged and what the chain does and does not protect against.
  */
+import { callerName } from "./audit-context.ts";
 import type { AuditEntry } from "../core/contract/audit.ts";
 import type { Clock } from "../core/index.ts";
 import type { AuditEntryRecord, AuditFilter, AuditStore } from "../store/index.ts";
@@ -87,7 +88,7 @@ export class AuditLog {
         seq: (tail?.seq ?? 0) + 1,
         at: this.clock.now(),
         actor: event.actor,
-        actorName: event.actorName ?? null,
+        actorName: event.actorName ?? callerName() ?? null,
         action: event.action,
         subject: event.subject ?? null,
         details,

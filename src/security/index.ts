@@ -36,3 +36,4 @@ export {
 export { ApiTokens, type ApiTokenInfo } from "./api-tokens.ts";
 export { checkPin, MIN_PASSPHRASE_CHARS, MIN_PIN_DIGITS, PIN_HASH_PARAMS } from "./pin.ts";
 export { MAX_FAILURES, unlockDelayMs } from "./unlock-policy.ts";
+export { callerName, nameCaller, withCallerContext } from "./audit-context.ts";

@@ -14,7 +14,7 @@
 import cookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { App } from "../app/index.ts";
-import { sameSecret, sessionProof } from "../security/index.ts";
+import { nameCaller, sameSecret, sessionProof, withCallerContext } from "../security/index.ts";
 import { serverError } from "./errors.ts";
 
 /** The app's session cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */
@@ -44,6 +44,9 @@ const GUARDED = /^\/(api|metrics)(\/|$|\?)/;
 export async function requireAccessToken(fastify: FastifyInstance, token: string, app: App): Promise<void> {
   const session = sessionProof(token);
   await fastify.register(cookie);
+  // Each request in a caller context of its own: the audit log names the session or token it
+  // came with (a callback hook, so that the rest of the request runs inside the context).
+  fastify.addHook("onRequest", (_request, _reply, done) => withCallerContext(done));
   fastify.addHook("onRequest", async (request, reply) => {
     const linked = linkToken(request);
     if (linked !== undefined) {
@@ -53,7 +56,8 @@ export async function requireAccessToken(fastify: FastifyInstance, token: string
     }
     if (!GUARDED.test(request.url) || OPEN.test(request.url)) return;
     const bearer = bearerOf(request);
-    if (bearer !== undefined && (await app.apiTokens.check(bearer)) !== undefined) return;
+    const tokenName = bearer === undefined ? undefined : await app.apiTokens.check(bearer);
+    if (tokenName !== undefined) return nameCaller(`token ${tokenName}`);
     if ((await app.lock.status()).pinSet) return requireSession(request, app);
     if (!sameSecret(bearer, token) && !sameSecret(request.cookies[SESSION_COOKIE], session))
       throw serverError("TRAWL_ERR_HTTP_UNAUTHORIZED");
@@ -72,6 +76,7 @@ async function requireSession(request: FastifyRequest, app: App): Promise<void> 
   if (check?.kind !== "valid") throw serverError("TRAWL_ERR_HTTP_LOCKED");
   if (!safe && !sameSecret(headerOf(request, CSRF_HEADER), check.csrf))
     throw serverError("TRAWL_ERR_HTTP_CSRF");
+  nameCaller(check.name);
   openSessions.set(request.raw, async () => (await app.lock.checkSession(id!, false)).kind === "valid");
 }
 

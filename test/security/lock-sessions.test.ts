@@ -188,6 +188,32 @@ describe.sequential("the app lock", () => {
     expect(await actions()).toEqual(expect.arrayContaining(["token.created", "token.used", "token.revoked"]));
   });
 
+  it("names in the audit log the API token or the session a change came through", async () => {
+    const token = await app.apiTokens.create("robot");
+    const byToken = await api(
+      "PUT",
+      "/api/secrets/AUDIT_PROBE",
+      { value: "v1" },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(byToken.status).toBeLessThan(300);
+    const { cookie, csrf } = await unlock();
+    const bySession = await api(
+      "PUT",
+      "/api/secrets/AUDIT_PROBE",
+      { value: "v2" },
+      { cookie, "x-trawl-csrf": csrf },
+    );
+    expect(bySession.status).toBeLessThan(300);
+    const entries = (await app.audit.list({})).filter((entry) => entry.subject === "AUDIT_PROBE");
+    expect(entries.map((entry) => [entry.action, entry.actor, entry.actorName])).toEqual([
+      ["secret.created", "api", "token robot"],
+      ["secret.changed", "api", expect.stringMatching(/^session [0-9a-f]{8}$/)],
+    ]);
+    await app.apiTokens.revoke("robot");
+    await api("POST", "/api/security/lock", undefined, { cookie, "x-trawl-csrf": csrf });
+  });
+
   it("limits attempts: 5 free, then 1 s, 2 s, 4 s … (the delays enforced); a right PIN still unlocks after them and resets the count", async () => {
     for (let i = 0; i < 5; i++)
       expect((await api("POST", "/api/security/unlock", { pin: "000000" })).status).toBe(401);
