@@ -26,6 +26,8 @@ export interface LockStatus {
   disabled: boolean;
   /** Minutes of inactivity that end a session; 0: never. */
   idleMinutes: number;
+  /** Whether a server's start ends every session (the app asks for the PIN again). */
+  pinOnStart: boolean;
 }
 
 /** A session made by a correct PIN: the cookie's value and the CSRF token the app sends back. */
@@ -80,6 +82,7 @@ export class AppLock {
       retryAfterMs: verdict.kind === "wait" ? verdict.retryAfterMs : 0,
       disabled: verdict.kind === "disabled",
       idleMinutes: idleMinutesOf(state),
+      pinOnStart: state.pinOnStart,
     };
   }
 
@@ -192,6 +195,21 @@ export class AppLock {
   }
 
   /** Sets the minutes of inactivity that end a session; 0: never (`trawl security auto-lock`). */
+  /** `trawl security pin-on-start on|off`. */
+  async setPinOnStart(on: boolean): Promise<void> {
+    await this.store.setPinOnStart(on);
+    await this.record("settings.changed", { subject: "pin-on-start", details: { on } });
+  }
+
+  /** A server starts: with PIN on start, every session ends, and the app asks for the PIN again. */
+  async serverStarting(): Promise<void> {
+    const state = await this.store.state();
+    if (state.pinHash === null || !state.pinOnStart) return;
+    // Every session was last active before now: ending those idle since then ends them all.
+    const ended = await this.store.endIdleSessions(this.options.clock.now() + 1);
+    if (ended > 0) await this.record("lock.start", { details: { sessions: ended } });
+  }
+
   async setIdleMinutes(minutes: number): Promise<void> {
     await this.store.setIdleMinutes(minutes);
     await this.record("settings.changed", { subject: "auto-lock", details: { idleMinutes: minutes } });

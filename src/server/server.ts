@@ -138,6 +138,8 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
   const host = options.host ?? DEFAULT_HOST;
   const log = options.log ?? (() => undefined);
   await refuseExposureWithoutPin(app, host, log);
+  // PIN on start: no session outlives the server that opened it.
+  await app.lock.serverStarting();
   const hub = options.hub ?? new EventHub();
   const { publishScheduled, feed, unsubscribe, watcher, sampler, metrics } = eventSources(options, hub, log);
 

@@ -14,6 +14,8 @@ export interface LockState {
   lastFailureAt: number | null;
   /** Minutes of inactivity after which a session ends; null: the default; 0: never. */
   idleMinutes: number | null;
+  /** Whether a server's start ends every session, so the app asks for the PIN again. */
+  pinOnStart: boolean;
 }
 
 /** An unlocked session, by the SHA-256 of its id. */
@@ -55,6 +57,7 @@ export interface LockStore {
   /** Resets the failure counter (a correct PIN, `trawl security unlock-reset`). */
   resetFailures(): Promise<void>;
   setIdleMinutes(minutes: number | null): Promise<void>;
+  setPinOnStart(on: boolean): Promise<void>;
   createSession(session: LockSessionRecord): Promise<void>;
   session(idHash: string): Promise<LockSessionRecord | undefined>;
   /** Moves a session's last activity to `at`. */

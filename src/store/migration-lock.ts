@@ -9,13 +9,15 @@ export const APP_LOCK_MIGRATION = {
   sql: `
       -- One row: the PIN's argon2id PHC string (null: no PIN), the failed unlock attempts in a
       -- row and when the last was admitted (counted before the PIN is checked: a kill -9 loses
-      -- none), and the idle minutes after which a session ends (null: default, 0: never).
+      -- none), the idle minutes after which a session ends (null: default, 0: never), and whether
+      -- a server's start ends every session (PIN on start).
       CREATE TABLE lock_state (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         pin_hash TEXT,
         failures INTEGER NOT NULL DEFAULT 0,
         last_failure_at INTEGER,
-        idle_minutes INTEGER
+        idle_minutes INTEGER,
+        pin_on_start INTEGER NOT NULL DEFAULT 0
       );
       INSERT INTO lock_state (id) VALUES (1);
       -- Unlocked sessions by the SHA-256 of their random id (the cookie holds the id itself).

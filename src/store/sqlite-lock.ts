@@ -7,6 +7,7 @@ interface StateRow {
   failures: number;
   last_failure_at: number | null;
   idle_minutes: number | null;
+  pin_on_start: number;
 }
 
 /** The app lock's rows in SQLite (tables `lock_state`, `lock_sessions`, `api_tokens`, migration 16). */
@@ -20,9 +21,11 @@ export class SqliteLockStore implements LockStore {
   private readState(): LockState {
     // Purpose: the lock's one row (made by the migration).
     const row = this.db
-      .prepare(`SELECT pin_hash, failures, last_failure_at, idle_minutes FROM lock_state WHERE id = 1`)
+      .prepare(
+        `SELECT pin_hash, failures, last_failure_at, idle_minutes, pin_on_start FROM lock_state WHERE id = 1`,
+      )
       .get() as StateRow;
-    return camelRow(row);
+    return { ...camelRow(row), pinOnStart: row.pin_on_start === 1 };
   }
 
   async setPin(pinHash: string | null): Promise<void> {
@@ -70,6 +73,13 @@ export class SqliteLockStore implements LockStore {
     // Purpose: trawl security auto-lock.
     writeTransaction(this.db, () =>
       this.db.prepare(`UPDATE lock_state SET idle_minutes = ? WHERE id = 1`).run(minutes),
+    );
+  }
+
+  async setPinOnStart(on: boolean): Promise<void> {
+    // Purpose: trawl security pin-on-start.
+    writeTransaction(this.db, () =>
+      this.db.prepare(`UPDATE lock_state SET pin_on_start = ? WHERE id = 1`).run(on ? 1 : 0),
     );
   }
 

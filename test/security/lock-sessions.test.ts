@@ -272,6 +272,32 @@ describe.sequential("the app lock", () => {
     expect((await unlock()).response.status).toBe(200);
     expect((await app.store.lock.state()).pinHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
+
+  it("PIN on start: a server's start ends every session (off: sessions outlive a restart)", async () => {
+    const restart = async () => {
+      await server.close();
+      server = await startServer({ app, port: 0, uiDir: null, healthSampleMs: 0, scheduler: false });
+    };
+    const runs = (cookie: string) => api("GET", "/api/runs", undefined, { cookie });
+    const before = await unlock();
+    await restart();
+    expect((await runs(before.cookie)).status).toBe(200);
+
+    const set = await runCli(["security", "pin-on-start", "on"], { home });
+    expect([set.code, set.stdout]).toEqual([0, "PIN on start on\n"]);
+    expect((await runCli(["security", "status"], { home })).stdout).toContain("PIN on start: on");
+    const during = await unlock();
+    expect((await runs(during.cookie)).status).toBe(200);
+    await restart();
+    for (const { cookie } of [before, during])
+      expect((await runs(cookie)).json.code).toBe("TRAWL_ERR_HTTP_LOCKED");
+    // Every session open then, these two and the earlier tests' left open.
+    const started = await app.audit.list({ action: "lock.start" });
+    expect(started).toHaveLength(1);
+    expect((JSON.parse(started[0]!.details) as { sessions: number }).sessions).toBeGreaterThanOrEqual(2);
+    expect((await runCli(["security", "pin-on-start", "maybe"], { home })).code).toBe(2);
+    await app.lock.setPinOnStart(false);
+  });
 });
 
 /** The session id in a `trawl_session=…; trawl_csrf=…` cookie header. */

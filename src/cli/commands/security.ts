@@ -12,7 +12,7 @@ const NO_ARGV_PIN =
 
 /**
  * `trawl security`: the app lock's PIN (`pin set|change|remove`), API tokens (`token
- * create|list|revoke`), `unlock-reset` and `auto-lock`. The CLI runs as the data directory's
+ * create|list|revoke`), `unlock-reset`, `auto-lock` and `pin-on-start`. The CLI runs as the data directory's
  * owner and is trusted: it never asks for the PIN, except to change it (docs/security.md).
  */
 export function register(program: Command): void {
@@ -35,6 +35,7 @@ export function register(program: Command): void {
           `PIN: ${status.pinSet ? "set" : "not set (the access token guards the app)"}`,
           `wrong PINs in a row: ${status.failures}${status.disabled ? " (unlocking disabled: trawl security unlock-reset)" : ""}`,
           `auto-lock: ${status.idleMinutes ? `after ${status.idleMinutes} idle minutes` : "off"}`,
+          `PIN on start: ${status.pinOnStart ? "on (a server's start ends every session)" : "off"}`,
         ];
         process.stdout.write(`${lines.join("\n")}\n`);
       });
@@ -68,6 +69,24 @@ export function register(program: Command): void {
         await app.lock.setIdleMinutes(minutes);
         if (options.json) return printJson({ idleMinutes: minutes });
         process.stdout.write(minutes ? `auto-lock after ${minutes} idle minutes\n` : "auto-lock off\n");
+      });
+    });
+  security
+    .command("pin-on-start")
+    .description("whether a server's start ends every app session, so the app asks for the PIN again")
+    .argument("<on|off>", "on or off")
+    .option("--json", "print as JSON on stdout")
+    .action((value: string, own: GlobalOptions) => {
+      const options = withParentJson(own, security);
+      return withApp(options, async (app) => {
+        if (value !== "on" && value !== "off")
+          throw cliError("TRAWL_ERR_CLI_USAGE", {
+            flag: "security pin-on-start",
+            problem: `give on or off, not ${value}`,
+          });
+        await app.lock.setPinOnStart(value === "on");
+        if (options.json) return printJson({ pinOnStart: value === "on" });
+        process.stdout.write(`PIN on start ${value}\n`);
       });
     });
 }

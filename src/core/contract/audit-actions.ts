@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = [
   "unlock.reset",
   "lock.manual",
   "lock.idle",
+  "lock.start",
   "token.created",
   "token.used",
   "token.revoked",
