@@ -12,6 +12,7 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { policyFromFlags } from "../../src/scheduler/index.ts";
+import { runCli } from "../cli/run-cli.ts";
 import { serveSite, useE2e } from "./harness.ts";
 
 /** The runs made before the tests, by scraper. */
@@ -419,7 +420,9 @@ describe("the web app's controls, forms and layout", () => {
   // Last: a PIN locks everything after it (it is removed at the end).
   it("locks with a PIN: the lock screen, wrong PINs refused with the delay shown, the right one, Lock and idle", async () => {
     const { server, browser, app } = e2e;
-    await app.lock.setPin("246810");
+    // From the CLI, as a user sets it, on the data directory the server serves.
+    const set = await runCli(["security", "pin", "set"], { home: app.paths.home, input: "246810\n" });
+    expect(set.code, set.stderr).toBe(0);
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     try {
