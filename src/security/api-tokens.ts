@@ -53,6 +53,13 @@ export class ApiTokens {
     await this.audit.log.append({ actor: this.audit.actor(), action: "token.revoked", subject: name });
   }
 
+  /** Whether `value` is still a token (not revoked): nothing is recorded (an event stream asks often). */
+  async isLive(value: string): Promise<boolean> {
+    return (
+      value.startsWith(TOKEN_PREFIX) && (await this.store.tokenByHash(secretDigest(value))) !== undefined
+    );
+  }
+
   /** The name of the token `value` is, if any (its use is recorded); `undefined` otherwise. */
   async check(value: string): Promise<string | undefined> {
     if (!value.startsWith(TOKEN_PREFIX)) return undefined;

@@ -57,7 +57,11 @@ export async function requireAccessToken(fastify: FastifyInstance, token: string
     if (!GUARDED.test(request.url) || OPEN.test(request.url)) return;
     const bearer = bearerOf(request);
     const tokenName = bearer === undefined ? undefined : await app.apiTokens.check(bearer);
-    if (tokenName !== undefined) return nameCaller(`token ${tokenName}`);
+    if (tokenName !== undefined) {
+      // A stream it opened ends once the token is revoked.
+      openSessions.set(request.raw, () => app.apiTokens.isLive(bearer!));
+      return nameCaller(`token ${tokenName}`);
+    }
     if ((await app.lock.status()).pinSet) return requireSession(request, app);
     if (!sameSecret(bearer, token) && !sameSecret(request.cookies[SESSION_COOKIE], session))
       throw serverError("TRAWL_ERR_HTTP_UNAUTHORIZED");

@@ -183,7 +183,13 @@ describe.sequential("the app lock", () => {
     const token = await app.apiTokens.create("ci");
     expect((await api("GET", "/api/runs", undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
     expect((await app.store.lock.tokens())[0]!.tokenHash).not.toContain(token);
+    // /metrics is guarded the same way: the token reads it, the access token alone does not.
+    expect((await api("GET", "/metrics", undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await api("GET", "/metrics", undefined, bearer(server))).json.code).toBe("TRAWL_ERR_HTTP_LOCKED");
+    const stream = await openStream({ authorization: `Bearer ${token}` });
     await app.apiTokens.revoke("ci");
+    // The stream it opened ends at the next heartbeat.
+    await stream.ended;
     expect((await api("GET", "/api/runs", undefined, { authorization: `Bearer ${token}` })).status).toBe(401);
     expect(await actions()).toEqual(expect.arrayContaining(["token.created", "token.used", "token.revoked"]));
   });
