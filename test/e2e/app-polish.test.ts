@@ -117,7 +117,8 @@ describe("the web app's controls, forms and layout", () => {
     await page.goto(`${server.url}/scrapers`);
     await page.getByTestId("scraper-row").first().waitFor();
     await page.getByRole("link", { name: "broken.yaml", exact: true }).click();
-    expect(await page.locator("h1").textContent()).toBe("broken.yaml");
+    // The click navigates: wait for the definition's page, not the list's heading still shown.
+    await expect.poll(() => page.locator("h1").textContent()).toBe("broken.yaml");
     await page.getByTestId("problem").first().waitFor();
     await expect.poll(() => page.title()).toBe("broken.yaml · trawl");
 
