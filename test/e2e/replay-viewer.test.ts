@@ -254,7 +254,7 @@ describe("screenshots and replay in the web app", () => {
     await items.first().locator(".timeline-select").click();
     for (const step of [1, 2]) {
       await page.getByTestId("replay-step-forward").click();
-      expect(await page.getByTestId("replay-position").textContent()).toBe(`${step + 1} / 3`);
+      await expect.poll(() => page.getByTestId("replay-position").textContent()).toBe(`${step + 1} / 3`);
       expect(await preview.getAttribute("data-kind")).toBe("action");
     }
   }, 90_000);
