@@ -5,6 +5,7 @@ import { api } from "../api/client.ts";
 import { useAuditLog, type AuditFilters } from "../api/queries.ts";
 import { AUDIT_ACTIONS, type AuditEntry, type AuditVerification } from "../api/types.ts";
 import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
+import { formatDate } from "../lib/format.ts";
 import { usePageTitle } from "../lib/use-page-title.ts";
 
 /** The "since" choices, in milliseconds back from now ("" is any time). */
@@ -100,7 +101,7 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
         {entries.map((entry) => (
           <tr key={entry.seq} data-testid="audit-row" data-action={entry.action}>
             <td>{entry.seq}</td>
-            <td>{new Date(entry.at).toLocaleString()}</td>
+            <td>{formatDate(entry.at)}</td>
             <td>{entry.actorName ? `${entry.actor} (${entry.actorName})` : entry.actor}</td>
             <td>{entry.action}</td>
             <td>
