@@ -24,10 +24,12 @@ describe("trawl serve", () => {
     const { home } = await makeWorkDir();
     const port = await freePort();
     const server = startCli(["serve", "--port", String(port)], { home });
-    await server.waitForStderr(/trawl is at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
-    // It prints the app's link, with the token of the data directory; the API wants that token.
+    await server.waitForStderr(/trawl is at http:\/\/127\.0\.0\.1:\d+ /);
+    // Not on a terminal (a log, a journal): the address without the token, and where the token is.
     const token = (await readFile(join(home, "access-token"), "utf8")).trim();
-    expect(server.stderr()).toContain(`trawl is at http://127.0.0.1:${port}/?token=${token} `);
+    expect(server.stderr()).toContain(`trawl is at http://127.0.0.1:${port} (trawl app opens it signed in;`);
+    expect(server.stderr()).toContain(join(home, "access-token"));
+    expect(server.stderr()).not.toContain(token);
     expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(401);
     const health = await fetch(`http://127.0.0.1:${port}/api/health`, { headers: bearer(token) });
     expect(await health.json()).toMatchObject({ status: "ok", scheduler: { running: true } });

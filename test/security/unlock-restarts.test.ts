@@ -22,7 +22,7 @@ function policyBound(elapsedMs: number): number {
 
 async function serve(home: string): Promise<{ process: CliProcess; url: string }> {
   const process = startCli(["serve", "--port", "0", "--no-scheduler"], { home, timeoutMs: 60_000 });
-  const [, url] = await process.waitForStderr(/trawl is at (http:\/\/127\.0\.0\.1:\d+)\//);
+  const [, url] = await process.waitForStderr(/trawl is at (http:\/\/127\.0\.0\.1:\d+)[ /]/);
   return { process, url: url! };
 }
 

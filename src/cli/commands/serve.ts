@@ -54,9 +54,14 @@ export function register(program: Command): void {
           scraperFolders: scraperFolders(options.scrapers),
           log,
         });
+        // The link carries the access token: shown on a terminal, kept out of logs (a service's
+        // journal, `trawl app`'s server.log), where `trawl app` or the token file serve instead.
+        const where = process.stderr.isTTY
+          ? `${server.link} (the link signs a browser in`
+          : `${server.url} (trawl app opens it signed in`;
         log(
           "info",
-          `trawl is at ${server.link} (the link signs a browser in; scripts send the token of ${app.paths.accessToken} as a bearer token; API docs at ${server.url}/api/docs); Ctrl-C stops it`,
+          `trawl is at ${where}; scripts send the token of ${app.paths.accessToken} as a bearer token; API docs at ${server.url}/api/docs); Ctrl-C stops it`,
         );
         // A scraper's stray asynchronous exception must not take the server (and every other run) down.
         process.on("uncaughtException", (error) => log("error", `uncaught: ${error.stack ?? error.message}`));
