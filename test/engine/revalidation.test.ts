@@ -4,7 +4,7 @@
  * unchanged pages again (unless the definition changed); a page whose ETag changed is fetched in
  * full. The site is a fault-site route set answering 304 like a real server.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App, describeRun, type RunSummary } from "../../src/app/index.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+import { filesUnder } from "../fixtures/files-under.ts";
 
 const LAST_MODIFIED = "Tue, 01 Dec 2026 10:00:00 GMT";
 /** Each item's title and version; the version is its ETag (item 3 has only Last-Modified). */
@@ -180,8 +181,7 @@ describe("cache: revalidate", () => {
     // The extractions the definition as it is now yields are kept (the last run kept another's).
     expect(notParsed((await run()).logs)).toBeUndefined();
     // The stored bodies are damaged: a run that read one would fail to inflate it.
-    for (const name of readdirSync(app.paths.blobs, { recursive: true, encoding: "utf8" }))
-      if (name.endsWith(".gz")) writeFileSync(join(app.paths.blobs, name), "not gzip");
+    for (const blob of filesUnder(app.paths.blobs)) if (blob.endsWith(".gz")) writeFileSync(blob, "not gzip");
     const unread = await run();
     expect(unread.summary.status).toBe("succeeded");
     expect(unread.summary.stats.notModified).toBe(4);
@@ -195,8 +195,7 @@ describe("cache: revalidate", () => {
 
   it("fetches a page in full when its 304 finds the stored body gone", async () => {
     // The blobs go (a data directory cleaned by hand); their rows stay.
-    for (const name of readdirSync(app.paths.blobs, { recursive: true, encoding: "utf8" }))
-      if (name.endsWith(".gz")) rmSync(join(app.paths.blobs, name));
+    for (const blob of filesUnder(app.paths.blobs)) if (blob.endsWith(".gz")) rmSync(blob);
     asked.length = 0;
     const fifth = await run();
     expect(fifth.summary.error).toBeNull();

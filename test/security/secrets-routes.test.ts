@@ -3,18 +3,12 @@
  * response, an error or any file of the data directory; names and dates are listed; cross-site
  * writes are refused.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { serve } from "../server/helpers.ts";
+import { filesUnder } from "../fixtures/files-under.ts";
 
 const VALUE = "api-canary-3fT8qLw0Zr";
-
-function filesUnder(root: string): string[] {
-  return readdirSync(root, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesUnder(join(root, entry.name)) : [join(root, entry.name)],
-  );
-}
 
 describe("/api/secrets", () => {
   it("sets, lists (never a value), deletes, and refuses bad names, bodies and other origins", async () => {

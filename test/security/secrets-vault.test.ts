@@ -6,7 +6,7 @@
  * output and every API answer about the run; a missing secret, a wrong
  * master key, and altered or moved rows fail before a run exists.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import type http from "node:http";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -16,6 +16,7 @@ import { SecretVault } from "../../src/security/index.ts";
 import { startServer } from "../../src/server/index.ts";
 import { openSqliteStore } from "../../src/store/index.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+import { filesUnder } from "../fixtures/files-under.ts";
 import { makeWorkDir, parseJson, runCli, writeText, type CliResult } from "../cli/run-cli.ts";
 
 const TOKEN = "tok-canary-Q7v9XwZ3pL";
@@ -168,14 +169,6 @@ async function apiResponses(runId: string): Promise<[string, string][]> {
     await server.close();
     await app.close();
   }
-}
-
-/** Every file below `root`, recursively. */
-function filesUnder(root: string): string[] {
-  return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(root, entry.name);
-    return entry.isDirectory() ? filesUnder(path) : [path];
-  });
 }
 
 beforeAll(async () => {
