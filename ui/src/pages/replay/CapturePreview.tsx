@@ -55,9 +55,22 @@ function Facts({ items }: { items: [string, ReactNode][] }) {
   );
 }
 
-/** The recorded HTML; `sandbox=""` without allow-scripts or allow-same-origin. */
+/**
+ * The recorded HTML; `sandbox=""` without allow-scripts or allow-same-origin. A new frame per
+ * `src` (its key): a frame whose `src` changed while its last page was still loading could keep
+ * showing that page.
+ */
 function Frame({ src, title }: { src: string; title: string }) {
-  return <iframe className="preview-frame" sandbox="" src={src} title={title} data-testid="replay-frame" />;
+  return (
+    <iframe
+      key={src}
+      className="preview-frame"
+      sandbox=""
+      src={src}
+      title={title}
+      data-testid="replay-frame"
+    />
+  );
 }
 
 function PagePreview({ capture, frameUrl }: { capture: Capture; frameUrl: string | null }) {
