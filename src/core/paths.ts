@@ -20,5 +20,9 @@ export function homePaths(home: string) {
     auditHead: join(home, "audit-head.json"),
     /** The secrets vault's key file (`master.key`), when no `TRAWL_MASTER_KEY` is set. */
     keys: join(home, "keys"),
+    /** The process logs: JSON lines, rotated by size and day (observe/process-log.ts, docs/logs.md). */
+    logs: join(home, "logs"),
+    /** Crash reports, one JSON file per crash (observe/crash-report.ts, docs/logs.md). */
+    crashes: join(home, "crashes"),
   };
 }

@@ -3,3 +3,4 @@ export { TrawlMetrics, type MetricsOptions } from "./metrics.ts";
 export { busiestHosts, NAMED_HOSTS, type HostRateSample } from "./host-rates.ts";
 export { serveMetrics, type MetricsEndpoint, type MetricsEndpointOptions } from "./metrics-http.ts";
 export * from "./errors.ts";
+export { listLogFiles, newestLogLines, readLastLogLines, LOG_FILE_NAME } from "./log-files.ts";
