@@ -1,6 +1,7 @@
 export { App, type AppOptions } from "./app.ts";
 export { APP_ERRORS, appError } from "./errors.ts";
 export { openAppMetrics, type AppMetrics } from "./metrics.ts";
+export { diagnosticsFileName, exportDiagnostics, type DiagnosticsOptions } from "./diagnostics.ts";
 export { describeRun, type RunSummary } from "./run-summary.ts";
 export {
   compareRuns,

@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   schedule: () => import("./commands/schedule.ts"),
   scheduler: () => import("./commands/scheduler.ts"),
   audit: () => import("./commands/audit.ts"),
+  diagnostics: () => import("./commands/diagnostics.ts"),
   demo: () => import("./commands/demo.ts"),
 };
 

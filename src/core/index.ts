@@ -10,3 +10,4 @@ export * from "./config.ts";
 export * from "./find-executable.ts";
 export * from "./version.ts";
 export * from "./request-body.ts";
+export * from "./credentials.ts";

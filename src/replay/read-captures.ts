@@ -4,7 +4,7 @@
  */
 import { once } from "node:events";
 import type { Writable } from "node:stream";
-import { coreError, RunNotFoundError } from "../core/index.ts";
+import { coreError, CREDENTIAL_HEADERS, REDACTED, RunNotFoundError } from "../core/index.ts";
 import {
   FileBlobStore,
   type CaptureKind,
@@ -82,17 +82,9 @@ export async function writeChunk(out: Writable, chunk: Uint8Array | string): Pro
   ]).finally(() => closed.abort());
 }
 
-/** Request and response headers whose values are credentials: exports show `[redacted]` instead. */
-const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
-  "authorization",
-  "proxy-authorization",
-  "cookie",
-  "set-cookie",
-]);
-
 /** The value an export shows for a header: a credential's is redacted (DESIGN.md §3.6). */
 export function exportedHeaderValue(name: string, value: string): string {
-  return CREDENTIAL_HEADERS.has(name.toLowerCase()) ? "[redacted]" : value;
+  return CREDENTIAL_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
 }
 
 /**

@@ -7,12 +7,14 @@ import type { LogLevel } from "../core/index.ts";
 import { TRAWL_VERSION } from "../core/index.ts";
 import type { EventHub } from "./event-hub.ts";
 import type { HealthSampler } from "./health-sampler.ts";
+import type { TrawlMetrics } from "../observe/index.ts";
 import { activityRoutes } from "./routes/activity.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { captureRoutes } from "./routes/captures.ts";
 import { compareRoutes } from "./routes/compare.ts";
 import { datasetRecordRoutes } from "./routes/dataset-records.ts";
 import { datasetRoutes } from "./routes/datasets.ts";
+import { diagnosticsRoutes } from "./routes/diagnostics.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { recordingExportRoutes } from "./routes/recording-export.ts";
@@ -37,6 +39,8 @@ export interface ApiContext {
   /** Tells the scheduler of this process, if any, that a schedule changed. */
   wakeScheduler: () => void;
   log(level: LogLevel, message: string): void;
+  /** This server's metrics, for the diagnostics bundle; none: a fresh registry over the store. */
+  metrics?: TrawlMetrics;
 }
 
 /** Registers the API, its OpenAPI description (`/api/openapi.json`) and documentation page (`/api/docs`). */
@@ -77,6 +81,7 @@ export async function registerApi(fastify: FastifyInstance, context: ApiContext)
       sessionRoutes(api, app);
       secretRoutes(api, app);
       securityRoutes(api, app);
+      diagnosticsRoutes(api, app, context.metrics, (message) => log("error", message));
       api.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: "/api" },

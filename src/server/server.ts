@@ -158,6 +158,7 @@ export async function startServer(options: ServerOptions): Promise<TrawlServer> 
     heartbeatMs: options.heartbeatMs ?? 15_000,
     scraperFolders: options.scraperFolders ?? [process.cwd()],
     wakeScheduler: () => scheduler?.wake(),
+    metrics,
   });
 
   metricsRoutes(fastify, metrics);

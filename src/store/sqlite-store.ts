@@ -2,6 +2,7 @@ import { observeCommits, openDatabase, type OpenDatabaseOptions } from "./databa
 import { SqliteActivityStore } from "./sqlite-activity.ts";
 import { SqliteAuditStore } from "./sqlite-audit.ts";
 import { SqliteCaptureStore } from "./sqlite-captures.ts";
+import { SqliteDiagnosticsStore } from "./sqlite-diagnostics.ts";
 import { SqliteHealthStore } from "./sqlite-health.ts";
 import { SqliteRequestQueue } from "./sqlite-queue.ts";
 import { SqliteRecordStore } from "./sqlite-records.ts";
@@ -40,6 +41,7 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
     audit: new SqliteAuditStore(db),
     secrets: new SqliteSecretStore(db),
     lock: new SqliteLockStore(db),
+    diagnostics: new SqliteDiagnosticsStore(db),
     observeCommits: (observer) => observeCommits(db, observer),
     integrityCheck: async () =>
       (db.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check),

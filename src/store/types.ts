@@ -1,6 +1,7 @@
 import type { ActivityStore } from "./activity-types.ts";
 import type { AuditStore } from "./audit-types.ts";
 import type { CaptureStore } from "./capture-types.ts";
+import type { DiagnosticsStore } from "./diagnostics-types.ts";
 import type { HealthStore } from "./health-types.ts";
 import type { LogStore } from "./log-types.ts";
 import type { RequestQueue } from "./queue-types.ts";
@@ -30,6 +31,7 @@ export type * from "./health-types.ts";
 export type * from "./audit-types.ts";
 export type * from "./secret-types.ts";
 export type * from "./lock-types.ts";
+export type * from "./diagnostics-types.ts";
 
 /**
  * Storage contracts. The engine talks only to these interfaces; SQLite implements them now,
@@ -56,6 +58,8 @@ export interface Store {
   secrets: SecretStore;
   /** The app lock: the PIN's hash, the failed-attempt counter, sessions and API tokens. */
   lock: LockStore;
+  /** What the database says about itself: schema, migrations, integrity (the diagnostics bundle). */
+  diagnostics: DiagnosticsStore;
   /**
    * Calls `observer` with the seconds each write transaction of this process's main connection
    * took (the queue's writes on its worker thread are not seen); returns the unsubscribe function.
