@@ -35,6 +35,7 @@ export function liveFetcher(
       browser,
       capture,
       proxies: scraper.proxies,
+      templateHosts: scraper.templateHosts,
       secrets,
       ...(scraper.politeness.cache === "revalidate" && {
         revalidation: revalidationStore(store, blobs, scraper.name),

@@ -9,6 +9,7 @@ import type { RateLimiterOptions } from "./rate-limiter.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { BrowserSettings, Politeness } from "./settings.ts";
 import type { AttemptInfo, CaptureSink } from "./types.ts";
+import type { TemplateHosts } from "./wire-template.ts";
 
 /**
  * Options of {@link createHttpFetcher}: the scraper's `Politeness` (all optional, same defaults;
@@ -41,6 +42,11 @@ export interface HttpFetcherOptions extends Partial<Politeness> {
   revalidation?: RevalidationCache | undefined;
   /** Values of `{{ secret.NAME }}` (the app wires the secrets vault in); none: a secret reference fails. */
   secrets?: SecretSource | undefined;
+  /**
+   * The hosts each `{{ secret.NAME }}`/`{{ env.NAME }}` of a request's URL or body may be sent to
+   * (the definition's start requests'); none: a URL or body reference fails the request.
+   */
+  templateHosts?: TemplateHosts | undefined;
   /** What to capture (pages, browser responses, actions, screenshots) and where it goes. */
   capture?: CaptureSink | undefined;
   /**

@@ -53,4 +53,6 @@ export {
   withoutTemplateReferences,
 } from "./env-template.ts";
 export type { ResolvedTemplate, SecretReferences, SecretSource } from "./env-template.ts";
+export { compactReferences, templateKeysIn } from "./wire-template.ts";
+export type { TemplateHosts, TemplateKey } from "./wire-template.ts";
 export { describeAction } from "./browser/describe-action.ts";

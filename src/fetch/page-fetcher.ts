@@ -22,11 +22,14 @@ import { ProxyPool, type ProxyEntry } from "./proxy-pool.ts";
 import { AdaptiveRateLimiter, type HostRateStats } from "./rate-limiter.ts";
 import { decideRetry } from "./retry-policy.ts";
 import type { RobotsFile } from "./robots.ts";
+import type { BrowserLoad } from "./settings.ts";
 import type { AttemptInfo, FetchRequest, FetchResponse, Fetcher, ProxyStats } from "./types.ts";
 import { hostOf, normalizeUrl } from "./url.ts";
 import { resolveHeaders } from "./request-headers.ts";
 import { endsTheRun } from "./proxy-errors.ts";
 import { conditionalHeaders, reusedPage, worthKeeping } from "./revalidation.ts";
+import { scrubbingCapture } from "./scrubbing-capture.ts";
+import { wireRequest, type WireRequest } from "./wire-template.ts";
 
 export { browserEngine } from "./browser-loader.ts";
 export type { HttpFetcherOptions } from "./fetcher-options.ts";
@@ -145,9 +148,10 @@ class PageFetcher {
   private async fetchWithRetries(request: FetchRequest): Promise<FetchResponse> {
     const { settings, options } = this;
     const url = checkedUrl(request.url, settings.maxUrlLength);
+    const wire = wireRequest(url, request.body, options.templateHosts, options.secrets);
     for (let attemptNo = 0; ; attemptNo++) {
       try {
-        return await this.attempt(url, request, attemptNo);
+        return await this.attempt(url, request, attemptNo, wire);
       } catch (error) {
         // Not a request's failure (every proxy retired): the run's.
         if (!(error instanceof FetchError)) throw error;
@@ -177,8 +181,16 @@ class PageFetcher {
     return failure;
   }
 
-  /** One attempt, over HTTP or in the browser, each hop passing the politeness checks. */
-  private async attempt(url: string, request: FetchRequest, attemptNo: number): Promise<FetchResponse> {
+  /**
+   * One attempt, over HTTP or in the browser, each hop passing the politeness checks. `wire`: the
+   * request with its URL's and body's references filled in; what it gets back is scrubbed of them.
+   */
+  private async attempt(
+    url: string,
+    request: FetchRequest,
+    attemptNo: number,
+    wire: WireRequest | undefined,
+  ): Promise<FetchResponse> {
     let sentAt: number | undefined;
     /** When the current hop got its token, on the limiter's clock. */
     let hopSentAt: number | undefined;
@@ -194,28 +206,27 @@ class PageFetcher {
       const attemptOptions: AttemptOptions = {
         ...this.hopOptions(request.signal),
         headers: own ? { ...this.baseHeaders, ...own.headers } : this.baseHeaders,
-        ...(request.body && { body: request.body }),
+        ...(request.body && { body: wire?.body ?? request.body }),
         ...(own && { extraHeaders: own.headers, secrets: own.secrets }),
         ...(this.options.secrets && { secretSource: this.options.secrets }),
         beforeHop: (hop, signal) => {
-          const wait = this.hops.before(hop, signal);
+          const wait = this.hops.before(wire ? wire.scrub(hop) : hop, signal);
           if (!wait) sent();
           return wait?.then(sent);
         },
-        onHop: (hop, status, retryAfterMs) => this.hops.after(hop, status, retryAfterMs, hopSentAt),
+        onHop: (hop, status, retryAfterMs) =>
+          this.hops.after(wire ? wire.scrub(hop) : hop, status, retryAfterMs, hopSentAt),
         ...(proxies && { viaProxy: (id: string) => (via = proxies.byId(id)) }),
       };
       const page = request.browser
-        ? await (
-            await browserEngine()
-          ).fetchInBrowser(
-            await this.browser.get(),
+        ? await this.fetchInBrowser(url, request.browser, attemptOptions, wire)
+        : await this.fetchHttp(
+            via ? proxies!.dispatcher(via) : this.agent,
             url,
-            request.browser,
+            request,
             attemptOptions,
-            this.options.capture,
-          )
-        : await this.fetchHttp(via ? proxies!.dispatcher(via) : this.agent, url, request, attemptOptions);
+            wire,
+          );
       if (via) proxies!.succeeded(via, page.status);
       if (sentAt !== undefined) {
         this.reportAttempt(url, attemptNo, sentAt, {
@@ -231,6 +242,7 @@ class PageFetcher {
       if (endsTheRun(error)) throw error;
       const aborted = request.signal?.aborted ?? false;
       let failure = toFetchError(error, { url, phase: "connect", aborted });
+      if (wire) failure = scrubbedError(failure, url, wire);
       // A refused tunnel shows as an abort from undici: only the caller's signal is one.
       if (via && !aborted) failure = proxies!.judge(via, failure, hostOf(url));
       if (sentAt !== undefined) {
@@ -242,6 +254,26 @@ class PageFetcher {
     }
   }
 
+  /** A page loaded in the browser, what it captures and gives back scrubbed of `wire`'s values. */
+  private async fetchInBrowser(
+    url: string,
+    load: BrowserLoad,
+    options: AttemptOptions,
+    wire: WireRequest | undefined,
+  ): Promise<AttemptResult> {
+    const capture = this.options.capture;
+    const page = await (
+      await browserEngine()
+    ).fetchInBrowser(
+      await this.browser.get(),
+      wire?.url ?? url,
+      load,
+      options,
+      wire && capture ? scrubbingCapture(capture, wire) : capture,
+    );
+    return scrubbed(page, wire);
+  }
+
   /**
    * A page over HTTP; with `cache: revalidate`, a GET asks with the validators of the page stored
    * before and a 304 gives that page back (a 304 whose body is gone: fetched again in full).
@@ -251,21 +283,24 @@ class PageFetcher {
     url: string,
     request: FetchRequest,
     options: AttemptOptions,
+    wire: WireRequest | undefined,
   ): Promise<AttemptResult> {
+    const once = async (attemptOptions: AttemptOptions) =>
+      scrubbed(await fetchOnce(dispatcher, wire?.url ?? url, attemptOptions), wire);
     const cache = this.options.revalidation;
-    if (!cache || request.body) return fetchOnce(dispatcher, url, options);
+    if (!cache || request.body) return once(options);
     const cached = await cache.lookup(url);
     const conditional = cached && conditionalHeaders(cached);
     if (cached && conditional) {
       const acceptStatuses = [...(options.acceptStatuses ?? []), 304];
       const headers = { ...options.headers, ...conditional };
-      const answer = await fetchOnce(dispatcher, url, { ...options, headers, acceptStatuses });
+      const answer = await once({ ...options, headers, acceptStatuses });
       if (answer.status !== 304) return this.kept(url, answer);
       const onDemand = request.keptBodyOnDemand === true && !this.options.capture?.record;
       const reused = await reusedPage(cached, answer, onDemand);
       if (reused) return reused;
     }
-    return this.kept(url, await fetchOnce(dispatcher, url, options));
+    return this.kept(url, await once(options));
   }
 
   /** Keeps a page worth revalidating next run; hands it on. */
@@ -308,6 +343,25 @@ class PageFetcher {
       throw error;
     }
   }
+}
+
+/** A page with the values its request's references were filled with taken back out. */
+function scrubbed(page: AttemptResult, wire: WireRequest | undefined): AttemptResult {
+  if (!wire) return page;
+  const headers = Object.fromEntries(
+    Object.entries(page.headers).map(([name, value]) => [name, wire.scrub(value)]),
+  );
+  return { ...page, finalUrl: wire.scrub(page.finalUrl), headers, body: wire.scrub(page.body) };
+}
+
+/** A failure told with the request's references (its URL, its message), never their values. */
+function scrubbedError(failure: FetchError, url: string, wire: WireRequest): FetchError {
+  return new FetchError(failure.reason, wire.scrub(failure.message), {
+    url,
+    ...(failure.retryable !== undefined && { retryable: failure.retryable }),
+    ...(failure.status !== undefined && { status: failure.status }),
+    ...(failure.retryAfterMs !== undefined && { retryAfterMs: failure.retryAfterMs }),
+  });
 }
 
 function checkedUrl(raw: string, maxLength: number): string {

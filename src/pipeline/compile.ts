@@ -17,6 +17,7 @@ import { RequestHeaders, type HeaderLevels } from "./request-headers.ts";
 import { compileProxies, proxyEnvNames, proxySecretNames } from "./proxy-schema.ts";
 import { getStepFactory } from "./registry.ts";
 import { compileStart, type StartEntry } from "./start-sources.ts";
+import { startTemplates } from "./start-templates.ts";
 import { sitemapPages, splitSitemapStarts, type SitemapStartEntry } from "./sitemap-start.ts";
 import type { StepEntry } from "./step-schema.ts";
 import type { CompiledScraper, CompiledStep, CompiledTarget, RunLimits } from "./types.ts";
@@ -38,6 +39,11 @@ const sha256 = (text: string): string => createHash("sha256").update(text).diges
 /** Hash of an in-memory definition: its JSON, functions included as their source text. */
 function hashObject(value: unknown): string {
   return sha256(JSON.stringify(value, (_key, v: unknown) => (typeof v === "function" ? String(v) : v)));
+}
+
+/** The names the lists hold, each once, in order of first appearance. */
+function unique(...lists: (readonly string[] | undefined)[]): string[] {
+  return [...new Set(lists.flatMap((list) => list ?? []))];
 }
 
 /** Targets with their start URLs and sources; `baseDir` resolves start files (the definition's folder). */
@@ -166,6 +172,7 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
     def,
     options.source !== undefined ? dirname(resolve(options.source)) : process.cwd(),
   );
+  const starts = startTemplates(targets);
   return {
     name: def.name,
     ...(options.source !== undefined && { source: resolve(options.source) }),
@@ -192,10 +199,14 @@ export function compileValidated(def: AnyDefinition, options: CompileOptions = {
     ...(def.allow_empty && { allowEmpty: true }),
     ...(headers && { headers }),
     ...(proxies && { proxies }),
-    envNames: [...new Set([...envNamesOf(actions), ...(headers?.envNames ?? []), ...proxyEnvNames(proxies)])],
-    secretNames: [
-      ...new Set([...secretNamesOf(actions), ...(headers?.secretNames ?? []), ...proxySecretNames(proxies)]),
-    ],
+    ...(starts.hosts && { templateHosts: starts.hosts }),
+    envNames: unique(envNamesOf(actions), headers?.envNames, proxyEnvNames(proxies), starts.envNames),
+    secretNames: unique(
+      secretNamesOf(actions),
+      headers?.secretNames,
+      proxySecretNames(proxies),
+      starts.secretNames,
+    ),
     ...(options.text !== undefined && { secretLines: secretLinesIn(options.text) }),
     ...(hooks.setup !== undefined && { setup: hooks.setup }),
     ...(hooks.cleanup !== undefined && { cleanup: hooks.cleanup }),

@@ -15,7 +15,6 @@ import { checkSitemapPages, sitemapStartSchema } from "./sitemap-start.ts";
 import {
   durationSchema,
   durationText,
-  httpUrlSchema,
   pageNameSchema,
   retryStatusesSchema,
   sizeSchema,
@@ -24,10 +23,11 @@ import {
   toleranceSchema,
 } from "./schema-primitives.ts";
 import { stepEntrySchema } from "./step-schema.ts";
+import { templatedUrlSchema } from "./template.ts";
 
 /** One start entry: a URL, or a source of URLs (start-schema.ts). Extend this union for new sources. */
 const startEntrySchema = z.union([
-  httpUrlSchema,
+  templatedUrlSchema,
   fileStartSchema,
   datasetStartSchema,
   sitemapStartSchema,

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { RequestBody } from "../core/index.ts";
-import { httpUrlSchema } from "./schema-primitives.ts";
+import { templatedUrlSchema, templateSchema } from "./template.ts";
 
 /** A file name ending that is read as CSV, with the delimiter it uses. */
 export const CSV_DELIMITERS: Readonly<Record<string, string>> = { ".csv": ",", ".tsv": "\t" };
@@ -54,10 +54,10 @@ function bodyJsonOnStart(issue: z.core.$ZodRawIssue): string | undefined {
 export const postStartSchema = z
   .strictObject(
     {
-      url: httpUrlSchema,
+      url: templatedUrlSchema,
       method: z.literal("POST"),
-      /** Form fields, sent urlencoded in this order. */
-      form: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      /** Form fields, sent urlencoded in this order (`{{ secret.NAME }}` allowed in values). */
+      form: z.record(z.string(), z.union([templateSchema, z.number(), z.boolean()])).optional(),
       /** A JSON document, sent as `application/json`. */
       json: z.json().optional(),
     },

@@ -4,6 +4,7 @@
  */
 import { extname, resolve } from "node:path";
 import { formBody, jsonBody } from "../core/index.ts";
+import { compactReferences } from "../fetch/index.ts";
 import { CSV_DELIMITERS, type StartPost, type StartSource } from "./start-schema.ts";
 
 /** A POST `start:` entry the schema accepted. */
@@ -28,14 +29,14 @@ export interface CompiledStart {
 /** The body a POST entry sends: its JSON, else its form (empty without one). */
 function postOf(entry: PostStartEntry): StartPost {
   const body = entry.json !== undefined ? jsonBody(entry.json) : formBody(entry.form ?? {});
-  return { url: entry.url, body };
+  return { url: compactReferences(entry.url), body };
 }
 
 /** Splits `start` into URLs and sources; `baseDir` is the folder relative file paths start from. */
 export function compileStart(start: StartEntry | StartEntry[], baseDir: string): CompiledStart {
   const compiled: CompiledStart = { urls: [], posts: [], sources: [] };
   for (const entry of Array.isArray(start) ? start : [start]) {
-    if (typeof entry === "string") compiled.urls.push(entry);
+    if (typeof entry === "string") compiled.urls.push(compactReferences(entry));
     else if ("method" in entry) compiled.posts.push(postOf(entry));
     else if ("file" in entry) {
       const delimiter = CSV_DELIMITERS[extname(entry.file).toLowerCase()];

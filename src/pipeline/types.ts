@@ -4,7 +4,13 @@
  */
 import type { ExportFormat, RequestBody, ScrapedRecord } from "../core/index.ts";
 import type { EachSpec, ExtractWarnings, FieldMap, FollowRule } from "../extract/index.ts";
-import type { BrowserLoad, BrowserSettings, Politeness, ProxySettings } from "../fetch/index.ts";
+import type {
+  BrowserLoad,
+  BrowserSettings,
+  Politeness,
+  ProxySettings,
+  TemplateHosts,
+} from "../fetch/index.ts";
 import type { RequestHeaders } from "./request-headers.ts";
 import type { StartPost, StartSource } from "./start-schema.ts";
 import type { Tolerance } from "./units.ts";
@@ -214,10 +220,15 @@ export interface CompiledScraper {
   headers?: RequestHeaders;
   /** The proxies requests go through (`proxy:` / `proxies:` with `rotate:`); absent: none. */
   proxies?: ProxySettings;
-  /** Environment variables the actions, headers and cookies read through `{{ env.NAME }}`; a run needs them set. */
+  /**
+   * The hosts each `{{ secret.NAME }}`/`{{ env.NAME }}` of the start URLs and POST bodies may be
+   * sent to (their own); absent when they hold none.
+   */
+  templateHosts?: TemplateHosts;
+  /** Environment variables the actions, headers, cookies and start requests read through `{{ env.NAME }}`; a run needs them set. */
   envNames: string[];
   /**
-   * Secrets the actions, headers, cookies and proxy URLs read through `{{ secret.NAME }}`; a run
+   * Secrets the actions, headers, cookies, proxy URLs and start requests read through `{{ secret.NAME }}`; a run
    * needs them in the vault. Only names: values are read when a request or action uses them.
    */
   secretNames: string[];

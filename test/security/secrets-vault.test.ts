@@ -1,9 +1,10 @@
 /**
  * The secrets vault (issue 15, items 6 and 7) through the real `trawl` command: `trawl secrets
- * set/list/rm` (value from stdin, never from argv), a recorded run whose header, cookie and login
- * form read `{{ secret.NAME }}` (and 46 canary headers) against a site that answers 401 without
- * them, and a byte search for the 50 values of every file of the data directory, every command's
- * output and every API answer about the run; a missing secret, a wrong
+ * set/list/rm` (value from stdin, never from argv), a recorded run whose header, cookie, login
+ * form, start URL and POST form read `{{ secret.NAME }}` (and 46 canary headers) against a site
+ * that answers 401 without them and echoes the URL's key in its links and text, and a byte search
+ * for the 52 values of every file of the data directory, every command's output and every API
+ * answer about the run; a missing secret, a wrong
  * master key, and altered or moved rows fail before a run exists.
  */
 import { mkdirSync, readFileSync, statSync } from "node:fs";
@@ -32,7 +33,12 @@ const CANARIES = Array.from({ length: 46 }, (_, i) => [
   `CANARY_${i + 1}`,
   `canary-${i + 1}-${(i * 7919).toString(36)}Zq`,
 ]);
-const VALUES = [TOKEN, SESSION, PASSWORD, LOGIN_COOKIE, ...CANARIES.map(([, value]) => value!)];
+/** An API key in a start URL's query string, which the site echoes in its links and text. */
+const URL_KEY = "urlkey-canary-H3s9Vb2q";
+/** A password in a start POST's form. */
+const FORM_PASS = "form-canary-T8m2Rk5w";
+const VAULT_ONLY = [...CANARIES, ["CANARY_URL_KEY", URL_KEY], ["CANARY_FORM_PASS", FORM_PASS]];
+const VALUES = [TOKEN, SESSION, PASSWORD, LOGIN_COOKIE, ...VAULT_ONLY.map(([, value]) => value!)];
 
 /** What reached the site: each page's headers, and the password the login form posted. */
 const seen = new Map<string, http.IncomingHttpHeaders>();
@@ -79,6 +85,25 @@ const routes = {
   "/vault/list": guarded(
     `<a class="item" href="/vault/item/1">1</a><a class="item" href="/vault/item/2">2</a>`,
   ),
+  "/vault/feed": (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const key = new URL(req.url!, "http://x").searchParams.get("key");
+    if (key !== URL_KEY) return page(res, 401, "<h1>401</h1>");
+    page(res, 200, `<p>key ${key}</p><a class="item" href="/vault/item/3?key=${key}">3</a>`);
+  },
+  "/vault/search": (req: http.IncomingMessage, res: http.ServerResponse) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      if (new URLSearchParams(body).get("pass") !== FORM_PASS) return page(res, 403, "no");
+      page(res, 200, `<a class="item" href="/vault/item/4">4</a>`);
+    });
+  },
+  "/vault/item/3": (req: http.IncomingMessage, res: http.ServerResponse) => {
+    seen.set("/vault/item/3", req.headers);
+    const key = new URL(req.url!, "http://x").searchParams.get("key");
+    page(res, key === URL_KEY ? 200 : 401, `<h1>Key ${key}</h1>`);
+  },
+  "/vault/item/4": guarded(`<h1>Dial</h1>`),
   "/vault/item/1": guarded(`<h1>Anchor</h1>`),
   "/vault/item/2": guarded(`<h1>Bell</h1>`),
 };
@@ -105,7 +130,10 @@ async function runCount(): Promise<number> {
 
 function scraperYaml(name: string, token = "{{ secret.API_TOKEN }}"): string {
   return `name: ${name}
-start: ${site.url}/vault/list
+start:
+  - ${site.url}/vault/list
+  - ${site.url}/vault/feed?key={{ secret.CANARY_URL_KEY }}
+  - { url: ${site.url}/vault/search, method: POST, form: { q: books, pass: "{{ secret.CANARY_FORM_PASS }}" } }
 headers:
   Authorization: "Bearer ${token}"
 cookies:
@@ -120,9 +148,9 @@ browser:
 record: true
 pages:
   list:
-    engine: browser
     follow: [{ css: a.item, page: item }]
   item:
+    engine: browser
     record: { title: h1 }
     headers:
 ${CANARIES.map(([name]) => `      X-${name}: "{{ secret.${name} }}"`).join("\n")}
@@ -240,7 +268,7 @@ describe("{{ secret.NAME }} in a recorded run", () => {
     const store = openSqliteStore(join(home, "trawl.db"));
     try {
       const vault = new SecretVault({ store: store.secrets, keysDir: join(home, "keys") });
-      for (const [name, value] of CANARIES) await vault.set(name!, value!);
+      for (const [name, value] of VAULT_ONLY) await vault.set(name!, value!);
     } finally {
       await store.close();
     }
@@ -249,19 +277,21 @@ describe("{{ secret.NAME }} in a recorded run", () => {
     expect(run.code, run.stderr).toBe(0);
     const summary = parseJson<{ id: string; status: string; records: number }>(run);
     expect(summary.status).toBe("succeeded");
-    expect(summary.records).toBe(2);
+    expect(summary.records).toBe(4);
     runId = summary.id;
     expect(postedPassword).toBe(PASSWORD);
     expect(seen.get("/vault/list")!.authorization).toBe(`Bearer ${TOKEN}`);
     expect(seen.get("/vault/item/2")!.cookie).toBe(`session=${SESSION}`);
     for (const [name, value] of CANARIES)
       expect(seen.get("/vault/item/1")![`x-${name!.toLowerCase()}`]).toBe(value);
+    // The link the feed echoed the key in was followed with the key filled in again.
+    expect(seen.has("/vault/item/3")).toBe(true);
   }, 90_000);
 
   it("keeps the browser session encrypted and reuses it in the next run (no second login)", async () => {
     const again = await trawl(["run", join(dir, "vault-shop.yaml"), "--json"]);
     expect(again.code, again.stderr).toBe(0);
-    expect(parseJson<{ records: number }>(again).records).toBe(2);
+    expect(parseJson<{ records: number }>(again).records).toBe(4);
     expect(logins).toBe(1);
     const sessions = parseJson<{ sessions: { scraper: string; cookies: number }[] }>(
       await trawl(["sessions", "--json"]),
@@ -313,8 +343,12 @@ describe("{{ secret.NAME }} in a recorded run", () => {
     }
     for (const [i, text] of outputs.entries())
       for (const value of VALUES) if (text.includes(value)) found.push(`output ${i}: ${value}`);
-    for (const [path, text] of await apiResponses(runId))
+    const answers = await apiResponses(runId);
+    for (const [path, text] of answers)
       for (const value of VALUES) if (text.includes(value)) found.push(`GET ${path}: ${value}`);
+    // The page's text held the key: its record holds the reference instead.
+    const records = answers.find(([path]) => path.endsWith("/records"))![1];
+    expect(records).toContain("Key {{secret.CANARY_URL_KEY}}");
     expect(found).toEqual([]);
   });
 });
@@ -329,7 +363,7 @@ describe("a run whose secrets cannot be read does not start", () => {
     expect(error.code).toBe("TRAWL_ERR_FETCH_SECRET_MISSING");
     expect(error.message).toContain("NOT_SET");
     // The file and the line of the header that reads it (line 4 of scraperYaml).
-    expect(error.message).toContain(`${file}:4 uses {{ secret.NOT_SET }}`);
+    expect(error.message).toContain(`${file}:7 uses {{ secret.NOT_SET }}`);
     expect(await runCount()).toBe(before);
   });
 
