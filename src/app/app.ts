@@ -15,6 +15,7 @@ import { appError } from "./errors.ts";
 import { loadScraper, type CompiledScraper } from "../pipeline/index.ts";
 import { requireRun } from "./compare-runs.ts";
 import { describeRun, type RunSummary } from "./run-summary.ts";
+import { mirrorRunEvent } from "../observe/index.ts";
 
 /** How to open the app. */
 export interface AppOptions {
@@ -58,6 +59,8 @@ export class App {
   readonly sessionCipher: SessionCipher;
   /** Runs this process executes in the background (started or resumed through the API). */
   private readonly background = new Set<Promise<unknown>>();
+  /** Stops mirroring the engine's run log lines into the process log. */
+  private readonly stopMirroring: () => void;
 
   private constructor(paths: ReturnType<typeof homePaths>, store: Store, options: AppOptions) {
     this.paths = paths;
@@ -93,6 +96,8 @@ export class App {
       audit,
       () => this.actor,
     );
+    // The one seam where run log lines (stored by the engine) reach the process log too.
+    this.stopMirroring = this.engine.bus.subscribe(mirrorRunEvent);
   }
 
   /** Opens the data directory: the database (checked and migrated) and leftovers of interrupted publishes cleaned. */
@@ -198,6 +203,7 @@ export class App {
   }
 
   async close(): Promise<void> {
+    this.stopMirroring();
     await this.store.close();
   }
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { trawlConfig, ExitCode, TRAWL_VERSION } from "../core/index.ts";
 import { printJson, reportError } from "./output.ts";
+import { setUpProcessLog } from "./process-log-setup.ts";
 
 type Register = (program: Command) => void;
 
@@ -99,7 +100,10 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    await buildProgram(await loadCommands(process.argv)).parseAsync(process.argv);
+    const program = buildProgram(await loadCommands(process.argv));
+    // The process log and crash reports (docs/logs.md), once --home is known.
+    program.hook("preAction", (_root, command) => setUpProcessLog(command));
+    await program.parseAsync(process.argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not errors; everything else commander rejects is a usage error.

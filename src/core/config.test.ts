@@ -15,6 +15,7 @@ describe("parseConfig", () => {
       browserCache: join(homedir(), ".cache", "trawl"),
       debug: false,
       fromSource: false,
+      logLevel: "info",
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.scraperFolders)).toBe(true);
@@ -31,6 +32,7 @@ describe("parseConfig", () => {
         XDG_DATA_HOME: "/data",
         XDG_CACHE_HOME: "/cache",
         TRAWL_HOME: " ",
+        TRAWL_LOG_LEVEL: "WARN",
       }),
     ).toEqual({
       home: join("/data", "trawl"),
@@ -40,6 +42,7 @@ describe("parseConfig", () => {
       browserCache: join("/cache", "trawl"),
       debug: true,
       fromSource: false,
+      logLevel: "warn",
     });
     expect(
       parseConfig({ TRAWL_HOME: "/h", TRAWL_BROWSER_CACHE: "/b", XDG_CACHE_HOME: "/cache" }),
@@ -84,6 +87,9 @@ describe("parseConfig", () => {
       'TRAWL_DEBUG must be 1 or 0 (also true/false, yes/no, on/off), not "maybe"',
     );
     expect(refusal({}, { scrapers: [""] }).message).toBe('--scrapers must name a folder, not [""]');
+    expect(refusal({ TRAWL_LOG_LEVEL: "loud" }).message).toBe(
+      'TRAWL_LOG_LEVEL must be one of debug, info, warn, error, fatal, silent, not "loud"',
+    );
   });
 });
 

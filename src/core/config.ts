@@ -13,6 +13,18 @@ function blankAsUnset(value: unknown): unknown {
   return typeof value === "string" && value.trim() === "" ? undefined : value;
 }
 
+/** The values of `TRAWL_LOG_LEVEL`, most verbose first (`silent`: no process log). */
+export const LOG_THRESHOLDS = ["debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+/** `TRAWL_LOG_LEVEL`: one of {@link LOG_THRESHOLDS}, in any case. */
+function logLevelSchema() {
+  return z
+    .preprocess(blankAsUnset, z.string().toLowerCase().optional())
+    .refine((value) => value === undefined || (LOG_THRESHOLDS as readonly string[]).includes(value), {
+      message: `must be one of ${LOG_THRESHOLDS.join(", ")}`,
+    });
+}
+
 /** Values of an on/off switch. */
 const SWITCH: Readonly<Record<string, boolean>> = {
   1: true,
@@ -65,6 +77,7 @@ function buildConfigSchema() {
       TRAWL_HOME: text,
       TRAWL_SCRAPERS: folderList,
       TRAWL_PARSE_THREADS: threadCount,
+      TRAWL_LOG_LEVEL: logLevelSchema(),
       TRAWL_CHROMIUM: text,
       TRAWL_BROWSER_CACHE: text,
       TRAWL_DEBUG: onOff,
@@ -91,6 +104,8 @@ function buildConfigSchema() {
       scraperFolders: Object.freeze(raw["--scrapers"] ?? raw.TRAWL_SCRAPERS ?? ["."]),
       /** Parse threads of a crawl; `undefined`: the engine derives them from the cores. */
       parseThreads: raw.TRAWL_PARSE_THREADS,
+      /** The process log's threshold (docs/logs.md): lines below it are dropped. */
+      logLevel: (raw.TRAWL_LOG_LEVEL ?? "info") as (typeof LOG_THRESHOLDS)[number],
       /** The Chromium to drive; `undefined`: a system one, else the bundled one. */
       chromium: raw.TRAWL_CHROMIUM,
       /** Where the bundled Chromium is unpacked: `TRAWL_BROWSER_CACHE`, else `${XDG_CACHE_HOME:-~/.cache}/trawl`. */
@@ -139,6 +154,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   "TRAWL_HOME",
   "TRAWL_SCRAPERS",
   "TRAWL_PARSE_THREADS",
+  "TRAWL_LOG_LEVEL",
   "TRAWL_CHROMIUM",
   "TRAWL_BROWSER_CACHE",
   "TRAWL_DEBUG",

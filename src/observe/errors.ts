@@ -7,6 +7,10 @@ export const OBSERVE_ERRORS = defineErrors({
     kind: "failed",
     message: "the metrics endpoint cannot listen on {host}:{port}: {problem}",
   },
+  TRAWL_ERR_OBSERVE_CRASH_NOT_FOUND: {
+    kind: "not_found",
+    message: "no crash report has the id {id}",
+  },
   TRAWL_ERR_OBSERVE_BUNDLE: {
     kind: "failed",
     message: "the diagnostics bundle could not be written: {problem}",

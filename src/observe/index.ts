@@ -13,3 +13,23 @@ export {
   type DiagnosticsSummary,
 } from "./diagnostics.ts";
 export { Redactor, REDACTION_KINDS, type KnownValues, type RedactionReport } from "./redact.ts";
+export {
+  startProcessLog,
+  stopProcessLog,
+  processLog,
+  processLogOpen,
+  type ProcessLogOptions,
+  type ProcessLogThreshold,
+} from "./process-log.ts";
+export { mirrorRunEvent, executingRunIds } from "./process-log-mirror.ts";
+export {
+  installCrashHandler,
+  buildCrashReport,
+  writeCrashReport,
+  listCrashReports,
+  readCrashReport,
+  CRASH_LOG_LINES,
+  type CrashHandlerOptions,
+} from "./crash-report.ts";
+export { redactArgv } from "./crash-report-redact.ts";
+export { searchLogs, parseLogLine, type LogSearch } from "./log-search.ts";

@@ -17,6 +17,7 @@ import { datasetRoutes } from "./routes/datasets.ts";
 import { diagnosticsRoutes } from "./routes/diagnostics.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { processLogRoutes } from "./routes/process-logs.ts";
 import { recordingExportRoutes } from "./routes/recording-export.ts";
 import { runLogRoutes } from "./routes/run-logs.ts";
 import { runRecordRoutes } from "./routes/run-records.ts";
@@ -69,6 +70,7 @@ export async function registerApi(fastify: FastifyInstance, context: ApiContext)
       auditRoutes(api, app);
       runRoutes(api, app, context.scraperFolders, (message) => log("error", message));
       runLogRoutes(api, app);
+      processLogRoutes(api, app);
       runRecordRoutes(api, app);
       scheduleRoutes(api, app, context.scraperFolders, context.wakeScheduler);
       eventRoutes(api, hub, context.heartbeatMs);

@@ -9,6 +9,7 @@ import { withApp, type GlobalOptions } from "../context.ts";
 import { cliError } from "../errors.ts";
 import { portParser } from "../option-parsers.ts";
 import { printJson, printTable } from "../output.ts";
+import { daemonLog } from "../process-log-setup.ts";
 
 /** `trawl scheduler`: the daemon that fires schedules; `trawl scheduler status`: is one running? */
 export function register(program: Command): void {
@@ -85,9 +86,8 @@ export function register(program: Command): void {
     );
 }
 
-function log(level: LogLevel, message: string): void {
-  process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${message}\n`);
-}
+/** The scheduler's lines: the process log (`scheduler.*.log`) and stderr. */
+const log: (level: LogLevel, message: string) => void = daemonLog("scheduler");
 
 /**
  * `--metrics-port`: the daemon's metrics on 127.0.0.1, for the access token (or a named API

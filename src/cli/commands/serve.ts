@@ -6,6 +6,7 @@ import type { LogLevel } from "../../core/index.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "../../server/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { portParser } from "../option-parsers.ts";
+import { daemonLog } from "../process-log-setup.ts";
 
 interface ServeOptions extends GlobalOptions {
   host: string;
@@ -63,8 +64,8 @@ export function register(program: Command): void {
           "info",
           `trawl is at ${where}; scripts send the token of ${app.paths.accessToken} as a bearer token; API docs at ${server.url}/api/docs); Ctrl-C stops it`,
         );
-        // A scraper's stray asynchronous exception must not take the server (and every other run) down.
-        process.on("uncaughtException", (error) => log("error", `uncaught: ${error.stack ?? error.message}`));
+        // A scraper's stray asynchronous exception does not take the server (and every other run)
+        // down: the crash handler (process-log-setup.ts) reports it and the server goes on.
         const signal = await new Promise<NodeJS.Signals>((resolve) => {
           process.once("SIGINT", () => resolve("SIGINT"));
           process.once("SIGTERM", () => resolve("SIGTERM"));
@@ -76,6 +77,5 @@ export function register(program: Command): void {
     );
 }
 
-function log(level: LogLevel, message: string): void {
-  process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${message}\n`);
-}
+/** The server's lines: the process log (`serve.*.log`) and stderr. */
+const log: (level: LogLevel, message: string) => void = daemonLog("server");

@@ -1,0 +1,110 @@
+/**
+ * The process log of a trawl process (docs/logs.md): pino writing JSON lines to
+ * `$TRAWL_HOME/logs/<process>.<day>.<n>.log`, rotated by pino-roll by size and by day, a bounded
+ * number of files kept per process. Writes are synchronous (pino's transports in a worker thread
+ * lose the last lines on exit, pino #2054): the line before a crash, a signal or even `kill -9` is
+ * on disk. `trawl serve` and `trawl scheduler` also print each line human-readably on stderr.
+ */
+import { pino, type Logger, type DestinationStream, type Level } from "pino";
+import pinoRoll from "pino-roll";
+import { join } from "node:path";
+import { homePaths, type LOG_THRESHOLDS } from "../core/index.ts";
+
+/** A level of `TRAWL_LOG_LEVEL` (core's `LOG_THRESHOLDS`; `silent`: no process log at all). */
+export type ProcessLogThreshold = (typeof LOG_THRESHOLDS)[number];
+
+/** How to open a process log. */
+export interface ProcessLogOptions {
+  /** The data directory; the files go to its `logs/` folder. */
+  home: string;
+  /** Which process writes (`serve`, `scheduler`, `cli`): names its files. */
+  process: string;
+  /** Lines below it are dropped. @defaultValue `"info"` */
+  level?: ProcessLogThreshold;
+  /** Also print each line readably here (`trawl serve` passes stderr). @defaultValue none */
+  console?: { write(text: string): unknown };
+  /** Rotate a file past this size (pino-roll: MB as a number, or `"500k"`, `"10m"`). @defaultValue `"10m"` */
+  maxSize?: string | number;
+  /** Old files kept per process besides the current one. @defaultValue 9 */
+  keep?: number;
+}
+
+/** The open process log of this process. */
+interface ActiveLog {
+  root: Logger;
+  file: DestinationStream & { flushSync(): void; end(): void };
+}
+
+let active: ActiveLog | undefined;
+const silent = pino({ level: "silent" });
+
+/** `2026-12-06T08:40:00.000Z info  message (run r_…)`, the format serve printed before. */
+function consoleStream(out: { write(text: string): unknown }): DestinationStream {
+  return {
+    write(line: string) {
+      const entry = JSON.parse(line) as { time: number; level: string; msg?: string; runId?: string };
+      const run = entry.runId ? ` (run ${entry.runId})` : "";
+      out.write(`${new Date(entry.time).toISOString()} ${entry.level.padEnd(5)} ${entry.msg ?? ""}${run}\n`);
+    },
+  };
+}
+
+/**
+ * Opens this process's log (once: a second call replaces the first). Lines written through
+ * {@link processLog} go there from now on; before, and in processes that never open one (tests,
+ * embedders), they go nowhere.
+ */
+export async function startProcessLog(options: ProcessLogOptions): Promise<Logger> {
+  stopProcessLog();
+  const level = options.level ?? "info";
+  const file = await pinoRoll({
+    file: join(homePaths(options.home).logs, options.process),
+    extension: ".log",
+    dateFormat: "yyyy-MM-dd",
+    frequency: "daily",
+    size: options.maxSize ?? "10m",
+    limit: { count: options.keep ?? 9, removeOtherLogFiles: true },
+    sync: true,
+    mkdir: true,
+  });
+  // The files get what the threshold lets through; the console at least `info` (the server's
+  // address and its stops are always shown), everything when the threshold is `debug`.
+  const fileLevel: Level = level === "silent" ? "fatal" : level;
+  const consoleLevel: Level = level === "debug" ? "debug" : "info";
+  const streams: { level: Level; stream: DestinationStream }[] = [{ level: fileLevel, stream: file }];
+  if (options.console) streams.push({ level: consoleLevel, stream: consoleStream(options.console) });
+  const root = pino(
+    {
+      level: options.console && level !== "debug" ? "info" : fileLevel,
+      base: { pid: process.pid, process: options.process },
+      // Level names, not numbers: the files are read by people and by the viewer's filter.
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    pino.multistream(streams),
+  );
+  active = { root, file };
+  return root;
+}
+
+/**
+ * The logger of one component of this process (`server`, `scheduler`, `engine`, `run`, `cli`…),
+ * with the run it concerns: every line carries both. Silent while no process log is open.
+ */
+export function processLog(component: string, runId?: string): Logger {
+  if (!active) return silent;
+  return active.root.child(runId === undefined ? { component } : { component, runId });
+}
+
+/** Whether a process log is open (so callers can skip building lines nobody writes). */
+export function processLogOpen(): boolean {
+  return active !== undefined;
+}
+
+/** Closes this process's log; later lines go nowhere. */
+export function stopProcessLog(): void {
+  if (!active) return;
+  const { file } = active;
+  active = undefined;
+  file.flushSync();
+  file.end();
+}
