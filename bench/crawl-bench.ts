@@ -17,7 +17,9 @@
  * `--revisit` (only the revisit scenario, `revisit-bench.ts`, on `--products` at each `--latencies`),
  * `--audit` (only the audit log scenario, `audit-bench.ts`: verify `--audit-entries N`, default 1,000,000;
  * the full bench ends with it), `--unlock` (only the unlock scenario, `unlock-bench.ts`: `--unlocks N`
- * unlocks with the right PIN, default 200; the full bench ends with it too).
+ * unlocks with the right PIN, default 200; the full bench ends with it too), `--diagnostics` (only the
+ * diagnostics bundle scenario, `diagnostics-bench.ts`, over `--diagnostics-records N`, default 1,000,000;
+ * the full bench ends with it too).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -29,6 +31,7 @@ import { throttleBench } from "./throttle-bench.ts";
 import { revisitBench } from "./revisit-bench.ts";
 import { auditBench } from "./audit-bench.ts";
 import { unlockBench } from "./unlock-bench.ts";
+import { diagnosticsBench } from "./diagnostics-bench.ts";
 import { startBenchSite } from "./demo-server.ts";
 import { linkCatalogue, linkCataloguePages } from "./link-catalogue.ts";
 import {
@@ -70,6 +73,10 @@ interface BenchOptions {
   unlock: boolean;
   /** Unlocks of the unlock scenario (`--unlocks`). */
   unlocks: number;
+  /** Only the diagnostics bundle scenario (`--diagnostics`). */
+  diagnostics: boolean;
+  /** Stored records of the diagnostics scenario (`--diagnostics-records`). */
+  diagnosticsRecords: number;
 }
 
 const DEFAULT_PAGES = 20_000;
@@ -126,6 +133,8 @@ function benchOptions(args: string[]): BenchOptions {
       "audit-entries": { type: "string" },
       unlock: { type: "boolean", default: false },
       unlocks: { type: "string" },
+      diagnostics: { type: "boolean", default: false },
+      "diagnostics-records": { type: "string" },
     },
   });
   const repeat = values.repeat === undefined ? DEFAULT_REPEAT : positiveInt(values.repeat, "--repeat");
@@ -166,6 +175,11 @@ function benchOptions(args: string[]): BenchOptions {
         : positiveInt(values["audit-entries"], "--audit-entries"),
     unlock: values.unlock,
     unlocks: values.unlocks === undefined ? 200 : positiveInt(values.unlocks, "--unlocks"),
+    diagnostics: values.diagnostics,
+    diagnosticsRecords:
+      values["diagnostics-records"] === undefined
+        ? 1_000_000
+        : positiveInt(values["diagnostics-records"], "--diagnostics-records"),
   };
 }
 
@@ -302,7 +316,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = benchOptions(argv);
   const tmp = await mkdtemp(join(tmpdir(), "trawl-bench-"));
-  if (!options.audit && !options.unlock && !runsFromBundle(options.trawlCheckout))
+  if (!options.audit && !options.unlock && !options.diagnostics && !runsFromBundle(options.trawlCheckout))
     process.stderr.write(
       "warning: trawl runs from its sources through tsx (run `npm run build:cli` first)\n",
     );
@@ -313,6 +327,10 @@ async function main(): Promise<void> {
     }
     if (options.unlock) {
       process.stdout.write(await unlockBench(options.unlocks));
+      return;
+    }
+    if (options.diagnostics) {
+      process.stdout.write(await diagnosticsBench(options.diagnosticsRecords));
       return;
     }
     if (options.revisit) {
@@ -336,6 +354,7 @@ async function main(): Promise<void> {
     if (options.throttle) process.stdout.write(`\n${await throttleBench()}`);
     process.stdout.write(`\n${await auditBench(options.auditEntries)}`);
     process.stdout.write(`\n${await unlockBench(options.unlocks)}`);
+    process.stdout.write(`\n${await diagnosticsBench(options.diagnosticsRecords)}`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -21,7 +21,7 @@ import type { App } from "./app.ts";
 export interface DiagnosticsOptions {
   /** The metrics of this process (`trawl serve`); none: a fresh registry over the store. */
   metrics?: TrawlMetrics;
-  /** @defaultValue `quick` */
+  /** @defaultValue `full` (see `DiagnosticsSources.integrityCheck`) */
   integrityCheck?: IntegrityCheckKind;
   /** Named in the audit entry: the file written (CLI) or `download` (API). */
   destination: string;
@@ -56,7 +56,7 @@ export async function exportDiagnostics(
         scheduler: () => schedulerState(app),
         known,
         redactionNotes: notes,
-        integrityCheck: options.integrityCheck ?? "quick",
+        integrityCheck: options.integrityCheck ?? "full",
         now: () => app.clock.now(),
       },
       out,

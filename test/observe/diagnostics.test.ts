@@ -215,7 +215,7 @@ describe("the diagnostics bundle", () => {
     expect(files["scheduler.json"]).toContain("[redacted]");
     expect(files["database/schema.sql"]).toContain("CREATE TABLE runs");
     expect(JSON.parse(files["database/state.json"]!).integrity).toMatchObject({
-      check: "quick_check",
+      check: "integrity_check",
       ok: true,
     });
     expect(files["metrics.txt"]).toContain("trawl_runs{");
@@ -246,7 +246,7 @@ describe("the diagnostics bundle", () => {
     const refused = await download(f.server.url, {});
     expect(refused.status).toBe(401);
 
-    const answer = await download(f.server.url, bearer(f.server));
+    const answer = await download(f.server.url, bearer(f.server), "?check=quick");
     expect(answer.status, answer.body.toString()).toBe(200);
     expect(answer.headers["content-type"]).toBe("application/zip");
     expect(answer.headers["content-disposition"]).toMatch(
@@ -254,16 +254,20 @@ describe("the diagnostics bundle", () => {
     );
     const files = unzipped(answer.body);
     expectClean(files, [...values, f.server.accessToken]);
+    expect(JSON.parse(files["database/state.json"]!).integrity).toMatchObject({
+      check: "quick_check",
+      ok: true,
+    });
     const [entry] = await f.app.audit.list({ action: "diagnostics.exported" });
     expect(entry).toMatchObject({ actor: "api", subject: "download" });
   }, 60_000);
 });
 
 /** POST /api/diagnostics, the body kept as bytes. */
-function download(url: string, headers: Record<string, string>) {
+function download(url: string, headers: Record<string, string>, query = "") {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
     (resolve, reject) => {
-      const req = http.request(`${url}/api/diagnostics`, { method: "POST", headers }, (res) => {
+      const req = http.request(`${url}/api/diagnostics${query}`, { method: "POST", headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () =>

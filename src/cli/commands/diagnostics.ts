@@ -9,7 +9,7 @@ import { printJson } from "../output.ts";
 
 interface DiagnosticsCommandOptions extends GlobalOptions {
   out?: string;
-  fullCheck?: boolean;
+  quickCheck?: boolean;
 }
 
 /**
@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .command("diagnostics")
     .description("write a diagnostics bundle (a zip to attach to a bug report; secrets removed)")
     .option("--out <file>", "the zip to write (default: trawl-diagnostics-<time>.zip here)")
-    .option("--full-check", "check the database with integrity_check, not quick_check (slower)")
+    .option("--quick-check", "check the database with quick_check (skips the indexes), not integrity_check")
     .option("--json", "print { file, bytes, sections, redaction } as JSON on stdout")
     .action((options: DiagnosticsCommandOptions) =>
       withApp(options, async (app) => {
@@ -32,7 +32,7 @@ export function register(program: Command): void {
         try {
           const summary = await exportDiagnostics(app, out, {
             destination: file,
-            integrityCheck: options.fullCheck ? "full" : "quick",
+            integrityCheck: options.quickCheck ? "quick" : "full",
           });
           out.end();
           await finished(out);

@@ -8,8 +8,8 @@ import { Type, type Static } from "typebox";
 export const DiagnosticsQuerySchema = Type.Object(
   {
     /**
-     * How to check the database: `quick` (`quick_check`, fast at millions of records) or `full`
-     * (`integrity_check`, every index too). @defaultValue quick
+     * How to check the database: `full` (`integrity_check`) or `quick` (`quick_check`: every page
+     * and b-tree, not whether the indexes agree with their tables). @defaultValue full
      */
     check: Type.Optional(Type.Union([Type.Literal("quick"), Type.Literal("full")])),
   },

@@ -37,7 +37,7 @@ export function diagnosticsRoutes(
       const zip = new PassThrough();
       void exportDiagnostics(app, zip, {
         destination: "download",
-        integrityCheck: check ?? "quick",
+        integrityCheck: check ?? "full",
         ...(metrics && { metrics }),
       }).then(
         () => zip.end(),
