@@ -10,6 +10,7 @@ import { describeError, TRAWL_VERSION } from "../core/index.ts";
 import type { IntegrityCheckKind, Store } from "../store/index.ts";
 import { databaseSection, runsSection, schemaSql, systemSection } from "./diagnostics-sections.ts";
 import { ZipWriter } from "./diagnostics-zip.ts";
+import { listCrashReports, readCrashReport } from "./crash-report.ts";
 import { readLastLogLines } from "./log-files.ts";
 import { Redactor, type KnownValues, type RedactionReport } from "./redact.ts";
 
@@ -35,8 +36,6 @@ export interface DiagnosticsSources {
   redactionNotes?: readonly string[];
   /** The last `count` lines of the process logs, oldest first. @defaultValue those of `home/logs` */
   logLines?(count: number): Promise<readonly string[]>;
-  /** Crash reports, one file each; none: not available. */
-  crashReports?(): Promise<readonly { name: string; content: string }[]>;
   /** @defaultValue `full` (`integrity_check`: about 0.5 s at a million records; `quick` skips the indexes) */
   integrityCheck?: IntegrityCheckKind;
   /** @defaultValue `Date.now` */
@@ -121,13 +120,16 @@ function sectionReaders(sources: DiagnosticsSources, redactor: Redactor, check: 
       return { files: { "runs.json": redacted(runs) }, note: `the newest ${runs.length} runs` };
     },
     scheduler: async () => ({ files: { "scheduler.json": redacted(await sources.scheduler()) } }),
-    crashes: async (): Promise<SectionFiles> => {
-      if (!sources.crashReports) return { unavailable: "this trawl writes no crash reports to read" };
-      const reports = await sources.crashReports();
-      const files = Object.fromEntries(
-        reports.map((report) => [`crashes/${report.name}`, redactor.line(report.content)]),
-      );
-      return { files, note: `${reports.length} crash reports` };
+    crashes: async () => {
+      const files: Record<string, string> = {};
+      for (const { id } of listCrashReports(sources.home)) {
+        const report = readCrashReport(sources.home, id);
+        if (!report) continue;
+        // Its log lines are JSON lines of their own: redacted as such.
+        const logLines = report.logLines.map((line) => redactor.line(line));
+        files[`crashes/${id}.json`] = redacted({ ...report, logLines });
+      }
+      return { files, note: `${Object.keys(files).length} crash reports` };
     },
   } satisfies Record<string, () => Promise<SectionFiles>>;
 }

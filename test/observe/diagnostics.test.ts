@@ -1,7 +1,8 @@
 /**
  * The diagnostics bundle (issue 16, item 4): 100 canary values planted where a bundle reads
  * (vault secrets, cookies, Authorization headers, tokens in URL query strings, proxy passwords;
- * in run logs, run errors and pause reasons, a schedule's pause reason, the process logs) are
+ * in run logs, run errors and pause reasons, a schedule's pause reason, the process logs, crash
+ * reports) are
  * found nowhere in the zip, and every section is there. Made through `trawl diagnostics` (a real
  * process) and `POST /api/diagnostics` (a real server).
  */
@@ -14,6 +15,7 @@ import { strFromU8, unzipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
 import { App } from "../../src/app/index.ts";
 import { newSchedule, timingFromFlags } from "../../src/scheduler/index.ts";
+import { writeCrashReport } from "../../src/observe/index.ts";
 import { loadAccessToken } from "../../src/security/index.ts";
 import { parseJson, runCli } from "../cli/run-cli.ts";
 import { bearer, serve } from "../server/helpers.ts";
@@ -140,6 +142,26 @@ async function plantCanaries(dir: string) {
     }),
   );
   writeFileSync(join(logs, "serve.2026-12-06.1.log"), `${lines.join("\n")}\n`);
+  // Two crash reports: an error quoting what was planted, the log lines before it.
+  for (const [n, part] of [texts.slice(0, 50), texts.slice(50)].entries()) {
+    const at = new Date(now + n * 1000);
+    writeCrashReport(dir, {
+      id: `crash-${at.toISOString().replace(/[-:.]/g, "")}-${4000 + n}`,
+      at: at.toISOString(),
+      kind: "uncaughtException",
+      exited: true,
+      process: "cli",
+      pid: 4000 + n,
+      message: part[0]!,
+      runIds: [runs[n]!.id],
+      error: { name: "Error", message: part[0]!, stack: `Error: ${part.join("\n    at ")}` },
+      version: "0.1.0",
+      node: process.version,
+      platform: "linux x64",
+      command: ["run", "shop.yaml"],
+      logLines: lines.slice(n * 50, n * 50 + 50),
+    });
+  }
   await app.close();
   return { values: [...Object.values(values).flat(), accessToken], runs: runs.map((run) => run.id) };
 }
@@ -176,7 +198,6 @@ function expectClean(files: Record<string, string>, values: readonly string[]) {
   };
   expect(manifest.sections.map((s) => s.name)).toEqual(SECTIONS);
   for (const section of manifest.sections) {
-    if (section.name === "crashes" && section.status === "not available") continue;
     expect(section.status, section.name).toBe("ok");
     for (const file of section.files) expect(files[file], file).toBeDefined();
   }
@@ -211,7 +232,7 @@ describe("the diagnostics bundle", () => {
     }[];
     expect(bundledRuns.map((run) => run.id).sort()).toEqual([...runs].sort());
     expect(bundledRuns.find((run) => run.id === runs[0])!.error).toContain("[redacted]");
-    expect(files["logs/process.log"]!.trim().split("\n")).toHaveLength(101);
+    expect(files["logs/process.log"]!.trim().split("\n").length).toBeGreaterThanOrEqual(101);
     expect(files["scheduler.json"]).toContain("[redacted]");
     expect(files["database/schema.sql"]).toContain("CREATE TABLE runs");
     expect(JSON.parse(files["database/state.json"]!).integrity).toMatchObject({
@@ -219,6 +240,9 @@ describe("the diagnostics bundle", () => {
       ok: true,
     });
     expect(files["metrics.txt"]).toContain("trawl_runs{");
+    const crashes = Object.keys(files).filter((name) => name.startsWith("crashes/"));
+    expect(crashes).toHaveLength(2);
+    expect(JSON.parse(files[crashes[0]!]!).logLines).toHaveLength(50);
     // The report counts each kind planted, never a value.
     const kinds = Object.fromEntries(summary.redaction.removed.map((r) => [r.kind, r.count]));
     expect(Object.keys(kinds).sort()).toEqual([
