@@ -11,6 +11,7 @@ import { AuditPage } from "./pages/AuditPage.tsx";
 import { ComparePage } from "./pages/ComparePage.tsx";
 import { DashboardPage } from "./pages/DashboardPage.tsx";
 import { DatasetsPage } from "./pages/DatasetsPage.tsx";
+import { LogsPage } from "./pages/LogsPage.tsx";
 import { NotFoundPage, RouteErrorPage } from "./pages/NotFoundPage.tsx";
 import { ReplayPage } from "./pages/ReplayPage.tsx";
 import { RunDetailPage } from "./pages/RunDetailPage.tsx";
@@ -54,6 +55,7 @@ const router = createBrowserRouter([
       { path: "datasets", element: <DatasetsPage /> },
       { path: "audit", element: <AuditPage /> },
       { path: "secrets", element: <SecretsPage /> },
+      { path: "logs", element: <LogsPage /> },
       // uPlot is only needed here: load the page (and it) on first visit.
       {
         path: "health",

@@ -24,6 +24,14 @@ export {
   RUN_STATUSES,
 } from "../../../src/core/contract/values.ts";
 export type { LogCounts, LogLevel, LogLine, LogPage } from "../../../src/core/contract/logs.ts";
+export type {
+  CrashList,
+  CrashReport,
+  CrashSummary,
+  ProcessLogEntry,
+  ProcessLogLevel,
+  ProcessLogPage,
+} from "../../../src/core/contract/logs.ts";
 
 export type {
   RunRecordPage as RecordPage,

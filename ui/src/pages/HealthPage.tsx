@@ -6,6 +6,7 @@ import { SchedulerStatusBox } from "../components/SchedulerStatusBox.tsx";
 import { TimeChart } from "../components/TimeChart.tsx";
 import { formatDuration } from "../lib/format.ts";
 import { usePageTitle } from "../lib/use-page-title.ts";
+import { CrashReports } from "./health/CrashReports.tsx";
 import { CHARTS, figures } from "./health/health-charts.ts";
 import { useHealth } from "./health/use-health.ts";
 
@@ -86,6 +87,13 @@ export function HealthPage() {
           <SchedulerStatusBox status={h.scheduler} />
         </>
       )}
+      <h2>Crash reports</h2>
+      <CrashReports />
+      <p>
+        <Link to="/logs" data-testid="health-logs-link">
+          Process logs →
+        </Link>
+      </p>
       <h2>Recent errors</h2>
       <div data-testid="health-errors">
         <RecentErrors />
