@@ -3,7 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readLastLogLines } from "../../src/observe/index.ts";
+import {
+  listLogFiles,
+  processLog,
+  readLastLogLines,
+  startProcessLog,
+  stopProcessLog,
+} from "../../src/observe/index.ts";
 
 let home: string | undefined;
 afterEach(() => {
@@ -50,5 +56,33 @@ describe("readLastLogLines", () => {
     mkdirSync(join(home, "logs"));
     writeFileSync(join(home, "logs", "cli.2026-12-06.1.log"), `${line("cli", 1)}\n{"level":50,"ti`);
     expect(readLastLogLines(home, 10)).toEqual([line("cli", 1), '{"level":50,"ti']);
+  });
+});
+
+describe("the process log's rotation", () => {
+  it("rotates by size and keeps a bounded number of files, the newest lines readable", async () => {
+    home = mkdtempSync(join(tmpdir(), "trawl-logs-"));
+    // pino-roll sizes: "1k" is 1 KB; two old files kept besides the current one.
+    await startProcessLog({ home, process: "serve", maxSize: "1k", keep: 2 });
+    try {
+      for (let i = 0; i < 200; i++) {
+        processLog("server").info(`line ${i} ${"y".repeat(40)}`);
+        // Rotation happens on the stream's next turn; old files are removed after it.
+        if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      stopProcessLog();
+    }
+    const files = listLogFiles(home);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.length).toBeLessThanOrEqual(3);
+    for (const file of files) expect(file).toMatch(/serve\.\d{4}-\d{2}-\d{2}\.\d+\.log$/);
+    const last = readLastLogLines(home, 3).map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(last.map((msg) => msg.split(" ").slice(0, 2).join(" "))).toEqual([
+      "line 197",
+      "line 198",
+      "line 199",
+    ]);
   });
 });
