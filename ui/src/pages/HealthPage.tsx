@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import { DiagnosticsButton } from "../components/DiagnosticsButton.tsx";
 import { ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { RecentErrors } from "../components/RecentErrors.tsx";
 import { SchedulerStatusBox } from "../components/SchedulerStatusBox.tsx";
@@ -53,6 +54,7 @@ export function HealthPage() {
             </button>
           ))}
         </div>
+        <DiagnosticsButton />
       </header>
       {health.error && <ErrorMessage error={health.error} />}
       {history.error && <ErrorMessage error={history.error} title="Stored samples" />}
