@@ -115,6 +115,19 @@ describe("process logs", { timeout: 120_000 }, () => {
     );
   });
 
+  it("trawl run stopped with SIGINT: the signal's line is on disk", async () => {
+    const { dir, home } = await makeWorkDir();
+    const scraper = await writeCrashingScraper(dir, site, "rejection"); // never triggered here
+    const run = startCli(["run", scraper.file], { home, timeoutMs: 60_000 });
+    await runIdOf(run);
+    await run.waitForStderr(/: [1-9]\d*\/\d+ pages/);
+    run.child.kill("SIGINT");
+    expect((await run.result).code).toBe(130);
+    expect(logEntries(home)).toContainEqual(
+      expect.objectContaining({ component: "cli", level: "warn", msg: "SIGINT: stopping gracefully" }),
+    );
+  });
+
   it("trawl run killed with SIGKILL: the line its run logged just before is on disk", async () => {
     const { dir, home } = await makeWorkDir();
     const scraper = await writeCrashingScraper(dir, site, "hang");
