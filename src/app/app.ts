@@ -3,7 +3,12 @@ import { systemClock, type Clock, trawlConfig, homePaths } from "../core/index.t
 import { cleanupInterruptedPublishes, listValidVersions, publishDataset } from "../datasets/index.ts";
 import { AuditedEngine } from "./audited-engine.ts";
 import { auditedSchedules } from "./audited-schedules.ts";
-import type { DatasetPublisher, FetcherFactory } from "../engine/index.ts";
+import {
+  ResourceGovernor,
+  type DatasetPublisher,
+  type FetcherFactory,
+  type GovernorOptions,
+} from "../engine/index.ts";
 import { normalizeUrl, type SessionCipher } from "../fetch/index.ts";
 import { liveFetcher } from "./live-fetcher.ts";
 import { startDatasetReader } from "./start-datasets.ts";
@@ -30,6 +35,8 @@ export interface AppOptions {
   startDatasets?: string;
   /** Who this process's commands are recorded as in the audit log. @defaultValue `cli` */
   actor?: AuditActor;
+  /** The resource governor's settings (docs/limits.md). @defaultValue its ceiling from `TRAWL_MEMORY_CEILING` */
+  governor?: GovernorOptions;
 }
 
 /**
@@ -92,6 +99,7 @@ export class App {
         publish: this.publisher(),
         startDatasets: startDatasetReader(options.startDatasets ?? paths.datasets),
         openSecrets: (names, use) => secrets.forRun(names, use),
+        ...(options.governor && { governor: new ResourceGovernor(options.governor) }),
       },
       audit,
       () => this.actor,
@@ -158,17 +166,20 @@ export class App {
 
   /**
    * Executes a run in the background: a queued one starts, a stopped or interrupted one resumes.
-   * Resolves once it runs here; rejects with what kept it from starting (its state, another
+   * Resolves once it runs here, or waits for memory (the governor holds it); rejects with what
+   * kept it from starting (its state, another
    * process holding it, unset variables). `onError` hears of an execution that broke later.
    */
   async launch(runId: string, scraper: CompiledScraper, onError: (error: unknown) => void): Promise<void> {
     let unsubscribe = () => {};
+    let held = () => {};
     const started = new Promise<void>((resolve) => {
+      held = resolve;
       unsubscribe = this.engine.bus.subscribe((event) => {
         if (event.type === "run.started" && event.runId === runId) resolve();
       });
     });
-    const execution = this.engine.execute(runId, scraper);
+    const execution = this.engine.execute(runId, scraper, { onHeld: () => held() });
     const tracked = execution.catch(onError).finally(() => this.background.delete(tracked));
     this.background.add(tracked);
     try {
@@ -204,6 +215,7 @@ export class App {
 
   async close(): Promise<void> {
     this.stopMirroring();
+    this.engine.governor.close();
     await this.store.close();
   }
 }

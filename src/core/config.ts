@@ -7,6 +7,7 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { z } from "zod";
 import { UsageError } from "./errors.ts";
+import { parseMemoryCeiling } from "./memory-limit.ts";
 
 /** A blank value means "not set", as the XDG specification says of its own variables. */
 function blankAsUnset(value: unknown): unknown {
@@ -81,6 +82,7 @@ function buildConfigSchema() {
       TRAWL_CHROMIUM: text,
       TRAWL_BROWSER_CACHE: text,
       TRAWL_DEBUG: onOff,
+      TRAWL_MEMORY_CEILING: memoryCeilingSchema(),
       // 32 random bytes in base64 (`openssl rand -base64 32`): exactly 43 characters and one `=`.
       TRAWL_MASTER_KEY: text.refine((value) => value === undefined || /^[A-Za-z0-9+/]{43}=$/.test(value), {
         message: "must be 32 bytes in base64, 44 characters ending in = (openssl rand -base64 32)",
@@ -112,6 +114,8 @@ function buildConfigSchema() {
       browserCache: raw.TRAWL_BROWSER_CACHE ?? join(raw.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "trawl"),
       /** Print the stack trace of an unexpected error. */
       debug: raw.TRAWL_DEBUG,
+      /** The governor's memory ceiling; `undefined`: 75 % of the machine's or the cgroup's limit. */
+      memoryCeiling: raw.TRAWL_MEMORY_CEILING,
       /** `trawl` runs the TypeScript sources even when the bundle is current. */
       fromSource: raw.TRAWL_FROM_SOURCE,
       /**
@@ -120,6 +124,16 @@ function buildConfigSchema() {
        */
       masterKey: raw.TRAWL_MASTER_KEY,
     }));
+}
+
+/** `TRAWL_MEMORY_CEILING`: a share of the memory limit (`75%`) or a size (`2GB`); docs/limits.md. */
+function memoryCeilingSchema() {
+  return z
+    .preprocess(blankAsUnset, z.string().optional())
+    .refine((value) => value === undefined || parseMemoryCeiling(value) !== undefined, {
+      message: "must be a share of the memory limit (75%) or a size (2GB, 1536MB)",
+    })
+    .transform((value) => (value === undefined ? undefined : parseMemoryCeiling(value)));
 }
 
 type ConfigSchema = ReturnType<typeof buildConfigSchema>;
@@ -158,6 +172,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   "TRAWL_CHROMIUM",
   "TRAWL_BROWSER_CACHE",
   "TRAWL_DEBUG",
+  "TRAWL_MEMORY_CEILING",
   "TRAWL_MASTER_KEY",
   "TRAWL_FROM_SOURCE",
   "TRAWL_E2E_UI_DIR",

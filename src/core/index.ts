@@ -7,6 +7,7 @@ export * from "./process.ts";
 export * from "./records.ts";
 export * from "./spawn-worker.ts";
 export * from "./config.ts";
+export * from "./memory-limit.ts";
 export * from "./find-executable.ts";
 export * from "./version.ts";
 export * from "./request-body.ts";

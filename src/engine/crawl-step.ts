@@ -16,6 +16,8 @@ import { LinkAdmission } from "./link-admission.ts";
 import { reportRequest, retryNoteOf, type RetryNote } from "./request-report.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 import type { RunControls } from "./run-controls.ts";
+import type { ConcurrencyAutoscaler } from "./autoscaler.ts";
+import type { RunGovernance } from "./run-usage.ts";
 import { enqueueStarts } from "./start-enqueue.ts";
 import type { StartBatch } from "./start-urls.ts";
 
@@ -52,6 +54,10 @@ export interface CrawlDeps {
   parsed?(pageType: string, output: PageOutput): void;
   /** The start URLs, target by target in batches: the definition's, then its start sources'. */
   startUrls(): AsyncIterable<StartBatch>;
+  /** The resource governor's say: concurrency under memory pressure; a limit the run went over. */
+  governed?: RunGovernance;
+  /** `concurrency: auto`: the concurrency found so far (it watches the run's attempts). */
+  autoscaler?: ConcurrencyAutoscaler;
 }
 
 /**
@@ -118,6 +124,8 @@ export class CrawlStep {
       const { controls } = this.deps;
       if (this.fatal) throw this.fatal;
       if (controls.is("cancel")) return "cancelled";
+      // Over `max_memory` or `max_cpu`: stop like a user's stop; the session names the limit.
+      if (this.deps.governed?.exceeded()) controls.request("stop");
       if (controls.is("pause") || controls.is("stop")) {
         await this.drain();
         await this.releaseReady();
@@ -159,8 +167,14 @@ export class CrawlStep {
    * under twice the concurrency.
    */
   private freeSlots(): number {
-    const { concurrency } = this.deps.scraper.politeness;
+    const configured = this.concurrency();
+    const concurrency = this.deps.governed?.allowance(configured) ?? configured;
     return Math.min(concurrency - this.fetching, 2 * concurrency - this.inFlight.size);
+  }
+
+  /** The scraper's concurrency, or the autoscaler's for `concurrency: auto`. */
+  private concurrency(): number {
+    return this.deps.autoscaler?.limit(this.fetching) ?? this.deps.scraper.politeness.concurrency;
   }
 
   /**
@@ -180,7 +194,7 @@ export class CrawlStep {
   /** Starts a lease of one batch unless one is running or enough requests are ready. */
   private leaseAhead(): void {
     const { store, runId, owner, clock, scraper } = this.deps;
-    const { concurrency } = scraper.politeness;
+    const concurrency = this.concurrency();
     if (this.leasing || this.ready.length >= concurrency || this.limitReached()) return;
     // Nothing was stored since a lease found the queue empty: it still is.
     if (this.emptyLeaseAfter === this.ended) return;

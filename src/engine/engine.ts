@@ -16,7 +16,14 @@ import { RunSession } from "./run-session.ts";
 import { pinStartData } from "./start-urls.ts";
 import { ALLOWED_FROM, canApply, STEPS_ON_STATUS, type RunAction } from "./transitions.ts";
 import { defaultParseThreads } from "./parse-threads.ts";
+import { ResourceGovernor } from "./governor.ts";
 import type { EngineOptions } from "./types.ts";
+
+/** What the caller of {@link Engine.execute} hears before the run starts. */
+export interface ExecuteHooks {
+  /** The run waits for memory (the governor holds it, queued); called once. */
+  onHeld?(): void;
+}
 
 /** Options of a new run. */
 export interface StartOptions {
@@ -38,6 +45,8 @@ export interface StartOptions {
 export class Engine {
   readonly bus: EventBus;
   readonly owner: string;
+  /** Admits this process's runs, keeps them within their limits and the memory ceiling. */
+  readonly governor: ResourceGovernor;
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly sessions = new Map<string, RunSession>();
@@ -51,6 +60,7 @@ export class Engine {
     this.bus = options.bus ?? new EventBus();
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
     this.staleAfterMs = options.staleAfterMs ?? 10_000;
+    this.governor = options.governor ?? new ResourceGovernor();
   }
 
   /** Creates a queued run of `scraper`. */
@@ -116,9 +126,10 @@ export class Engine {
 
   /**
    * Executes (or continues) a run in this process: a queued run starts, a paused or interrupted
-   * one resumes where it stopped. Resolves when the session ends.
+   * one resumes where it stopped. Resolves when the session ends. Near the memory ceiling the
+   * governor holds the run first (it stays as it was, `queued` for a new one) until memory allows.
    */
-  async execute(runId: string, scraper: CompiledScraper): Promise<RunRecord> {
+  async execute(runId: string, scraper: CompiledScraper, hooks: ExecuteHooks = {}): Promise<RunRecord> {
     requireEnv(scraper.envNames);
     await this.openSecrets(scraper);
     await this.detectInterrupted();
@@ -126,6 +137,17 @@ export class Engine {
     if (run.status !== "queued" && !canApply("resume", run.status)) {
       throw new InvalidTransitionError(runId, run.status, "resumed");
     }
+    // Withdrawn while held (cancelled): nothing to execute.
+    if (!(await this.governor.admit(runId, hooks.onHeld))) return this.require(runId);
+    try {
+      return await this.executeAdmitted(await this.require(runId), scraper);
+    } finally {
+      this.governor.release(runId);
+    }
+  }
+
+  private async executeAdmitted(run: RunRecord, scraper: CompiledScraper): Promise<RunRecord> {
+    const runId = run.id;
     const now = this.clock.now();
     if (!(await this.store.runs.claim(runId, this.owner, now, now - this.staleAfterMs))) {
       throw new RunBusyError(runId, run.owner ?? "unknown");
@@ -133,7 +155,16 @@ export class Engine {
     // Checked above, before the claim; opened again now that the run is this process's, so
     // that the vault records the use only of a run that goes ahead.
     const secrets = await this.openSecrets(scraper, runId);
-    const session = new RunSession(
+    const claimed = (await this.store.runs.get(runId))!;
+    // The usage asks whether the session runs (not paused); the session is made with the usage.
+    const holder: { session?: RunSession } = {};
+    const usage = await this.governor.track(runId, {
+      limits: scraper.limits,
+      cpuSecondsBefore: Number((claimed.stats as { cpuSeconds?: unknown }).cpuSeconds ?? 0),
+      active: () => holder.session?.controls.is("run") ?? true,
+      log: (level, message) => void this.log(runId, level, message),
+    });
+    const session = (holder.session = new RunSession(
       {
         ...this.options,
         clock: this.clock,
@@ -142,10 +173,11 @@ export class Engine {
         heartbeatMs: this.options.heartbeatMs ?? 1000,
         parseThreads: this.options.parseThreads ?? defaultParseThreads(),
         ...(secrets && { secrets }),
+        usage,
       },
-      (await this.store.runs.get(runId))!,
+      claimed,
       scraper,
-    );
+    ));
     this.sessions.set(runId, session);
     try {
       return await session.execute();
@@ -194,6 +226,7 @@ export class Engine {
     const run = await this.require(runId);
     if (!canApply(command as RunAction, run.status))
       throw new InvalidTransitionError(runId, run.status, verb(command));
+    if (command === "cancel") this.governor.withdraw(runId);
     const local = this.sessions.get(runId);
     if (local) local.control(command);
     else if (run.owner && this.isAlive(run)) await this.store.runs.requestControl(runId, command);

@@ -1,4 +1,11 @@
-export { Engine, type StartOptions } from "./engine.ts";
+export { Engine, type ExecuteHooks, type StartOptions } from "./engine.ts";
+export {
+  ResourceGovernor,
+  defaultCeiling,
+  type GovernorOptions,
+  type GovernorState,
+  type PressureLevel,
+} from "./governor.ts";
 export type {
   EngineOptions,
   FetcherFactory,

@@ -13,13 +13,15 @@ import { runPostStep } from "./post-step.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { RunControls } from "./run-controls.ts";
 import { RunStats, type RunStatsSnapshot } from "./run-stats.ts";
+import type { RunUsage } from "./run-usage.ts";
 import { SelectorTally, unmatchedSelectors } from "./selector-tally.ts";
 import { startUrlBatches } from "./start-urls.ts";
+import { autoscalerFor } from "./autoscaler.ts";
 import { STEPS_ON_STATUS } from "./transitions.ts";
 import type { EngineOptions } from "./types.ts";
 
-/** A run's stored statistics: the fetch statistics, and selector health beside them. */
-export type StoredStats = RunStatsSnapshot & { selectors?: PageTypeHealth[] };
+/** A run's stored statistics: the fetch statistics, selector health and CPU time charged beside them. */
+export type StoredStats = RunStatsSnapshot & { selectors?: PageTypeHealth[]; cpuSeconds?: number };
 
 /** How often progress events go out at most, in ms: enough for a live bar, cheap at 1000 pages/s. */
 const PROGRESS_EVERY_MS = 200;
@@ -33,6 +35,8 @@ type SessionDeps = Required<
   startDatasets?: EngineOptions["startDatasets"];
   /** The run's secrets, opened by the engine before the session. */
   secrets?: SecretSource;
+  /** What the resource governor charges the run; it also says when the run went over a limit. */
+  usage?: RunUsage;
 };
 
 /**
@@ -162,11 +166,15 @@ export class RunSession {
   }
 
   private async crawl(context: ScraperContext): Promise<CrawlOutcome> {
+    const autoscaler = autoscalerFor(this.scraper.politeness, this.clock, (level, text) =>
+      this.log(level, text),
+    );
     this.fetcher = this.deps.createFetcher({
       run: this.run,
       scraper: this.scraper,
       onAttempt: (attempt) => {
         this.stats.record(attempt);
+        autoscaler?.observe(attempt);
         this.emit(attemptEvent(this.runId, attempt));
       },
       log: (level, message) => this.log(level, message),
@@ -191,6 +199,8 @@ export class RunSession {
       },
       log: (level, message) => this.log(level, message),
       parseThreads: this.deps.parseThreads,
+      ...(this.deps.usage && { governed: this.deps.usage }),
+      ...(autoscaler && { autoscaler }),
       ...(this.scraper.politeness.cache === "revalidate" && {
         extractionMemo: keptExtractions(this.store, this.scraper.name),
       }),
@@ -200,7 +210,7 @@ export class RunSession {
           this.log(level, message),
         ),
     });
-    const outcome = await crawl.run();
+    const outcome = await crawl.run().finally(() => autoscaler?.close());
     if (outcome === "finished") this.progress.finish();
     this.emitProgress();
     return outcome;
@@ -249,8 +259,9 @@ export class RunSession {
   private async finish(outcome: CrawlOutcome): Promise<void> {
     if (outcome === "finished") return this.end("succeeded");
     if (outcome === "cancelled") return this.end("cancelled");
-    // Stopped: resumable. A run stopped while held at a breakpoint keeps that reason, so resume passes it.
-    const reason = this.pauseReason?.startsWith("breakpoint:") ? this.pauseReason : "stopped";
+    // Stopped: resumable. At a breakpoint it keeps that reason (resume passes it); at a limit, the limit's.
+    const limit = this.deps.usage?.exceeded();
+    const reason = this.pauseReason?.startsWith("breakpoint:") ? this.pauseReason : (limit ?? "stopped");
     this.accountRunningTime();
     await this.setStatus("paused", { pauseReason: reason, owner: null });
     this.emit({ type: "run.paused", runId: this.runId, reason: "stopped" });
@@ -317,7 +328,8 @@ export class RunSession {
     const proxies = this.fetcher?.proxyStats?.();
     if (proxies) this.stats.recordProxies(proxies);
     const stats = this.stats.snapshot(this.progress?.pagesDone() ?? 0, this.runningSeconds());
-    return { ...stats, selectors: this.selectors.snapshot() };
+    const cpu = this.deps.usage && { cpuSeconds: Math.round(this.deps.usage.cpuSeconds() * 1000) / 1000 };
+    return { ...stats, selectors: this.selectors.snapshot(), ...cpu };
   }
 
   private runningSeconds(): number {

@@ -2,6 +2,7 @@ import type { Clock, EventBus, LogLevel, ExportFormat, ScrapedRecord } from "../
 import type { AttemptInfo, Fetcher, SecretSource } from "../fetch/index.ts";
 import type { CompiledScraper } from "../pipeline/index.ts";
 import type { RunRecord, Store } from "../store/index.ts";
+import type { ResourceGovernor } from "./governor.ts";
 
 /** What the fetcher of one run session is made for. */
 export interface FetcherSession {
@@ -77,4 +78,6 @@ export interface EngineOptions {
   startDatasets?: StartDatasetReader;
   /** The secrets vault; without it a definition that reads a secret cannot run. */
   openSecrets?: SecretOpener;
+  /** Admits runs and keeps them within their limits and the memory ceiling. @defaultValue a new one, `defaultCeiling()` */
+  governor?: ResourceGovernor;
 }

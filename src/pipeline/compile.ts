@@ -2,7 +2,7 @@
 import { compileAction, compileLogin, envNamesOf, secretNamesOf } from "./compile-actions.ts";
 import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
-import { rateBounds, secretLinesIn } from "../fetch/index.ts";
+import { FETCH_DEFAULTS, rateBounds, secretLinesIn } from "../fetch/index.ts";
 import { compilePage } from "./compile-page.ts";
 import { readyChecks } from "./page-selectors.ts";
 import type { ParseHook, PageSpec } from "./compile-page.ts";
@@ -70,7 +70,22 @@ function compileLimits(limits: AnyDefinition["limits"]): RunLimits {
     ...(limits.max_pages !== undefined && { maxPages: limits.max_pages }),
     ...(limits.max_depth !== undefined && { maxDepth: limits.max_depth }),
     ...(limits.max_runtime !== undefined && { maxRuntimeMs: parseDuration(limits.max_runtime) }),
+    ...(limits.max_memory !== undefined && { maxMemoryBytes: parseSize(limits.max_memory) }),
+    ...(limits.max_cpu !== undefined && { maxCpuMs: parseDuration(limits.max_cpu) }),
     ...(limits.max_failed !== undefined && { maxFailed: parseTolerance(limits.max_failed) }),
+  };
+}
+
+/** The bounds of an autoscaled `concurrency` (`auto`, or `{ start, min, max }`); none for a number. */
+function autoscaleOf(concurrency: AnyDefinition["politeness"]["concurrency"]): Politeness["autoscale"] {
+  if (typeof concurrency === "number") return undefined;
+  const given: { start?: number; min?: number; max?: number } = concurrency === "auto" ? {} : concurrency;
+  const max = given.max ?? FETCH_DEFAULTS.autoConcurrency.max;
+  const min = given.min ?? Math.min(FETCH_DEFAULTS.autoConcurrency.min, max);
+  return {
+    start: given.start ?? Math.max(min, Math.min(FETCH_DEFAULTS.autoConcurrency.start, max)),
+    min,
+    max,
   };
 }
 
@@ -78,8 +93,10 @@ function compileLimits(limits: AnyDefinition["limits"]): RunLimits {
 function compilePoliteness(p: AnyDefinition["politeness"]): Politeness {
   const rate = typeof p.rate_per_host === "number" ? { start: p.rate_per_host } : p.rate_per_host;
   const bounds = rateBounds(rate.start, rate.min, rate.max);
+  const autoscale = autoscaleOf(p.concurrency);
   return {
-    concurrency: p.concurrency,
+    concurrency: autoscale?.max ?? (p.concurrency as number),
+    ...(autoscale && { autoscale }),
     ratePerHost: bounds.start,
     minRatePerHost: bounds.min,
     maxRatePerHost: bounds.max,

@@ -49,6 +49,10 @@ export const limitsSchema = z.strictObject({
   max_pages: z.number().int().positive().optional(),
   max_depth: z.number().int().nonnegative().optional(),
   max_runtime: durationSchema.optional(),
+  /** Memory the run may hold (docs/limits.md: what is measured); over it the run pauses. */
+  max_memory: sizeSchema.optional(),
+  /** CPU time the run may use over all its sessions; over it the run pauses. */
+  max_cpu: durationSchema.optional(),
   max_url_length: z.number().int().min(64).max(65536).default(FETCH_DEFAULTS.maxUrlLength),
   /** Failed requests a run tolerates, as a count or a share of all its requests ("10%"). */
   max_failed: toleranceSchema("requests").optional(),
@@ -61,9 +65,30 @@ const rateObjectSchema = z.strictObject({
   max: z.number().positive().optional(),
 });
 
+/** A number of requests in flight. */
+const concurrencyCount = z.number().int().min(1).max(1000);
+
+/**
+ * `concurrency`: a number, or `auto` (found as the run goes, within `FETCH_DEFAULTS.autoConcurrency`), or
+ * `{ start, min, max }` (found within those bounds).
+ */
+const concurrencySchema = z.union([
+  concurrencyCount,
+  z.literal("auto"),
+  z
+    .strictObject({
+      start: concurrencyCount.optional(),
+      min: concurrencyCount.optional(),
+      max: concurrencyCount,
+    })
+    .refine((c) => (c.min ?? 1) <= c.max && (c.start ?? 1) <= c.max && (c.min ?? 1) <= (c.start ?? c.max), {
+      message: "expected min ≤ start ≤ max",
+    }),
+]);
+
 /** Politeness and fetch settings; every default is the fetch layer's (`FETCH_DEFAULTS`). */
 export const politenessSchema = z.strictObject({
-  concurrency: z.number().int().min(1).max(1000).default(FETCH_DEFAULTS.concurrency),
+  concurrency: concurrencySchema.default(FETCH_DEFAULTS.concurrency),
   rate_per_host: z.union([z.number().positive(), rateObjectSchema]).default(FETCH_DEFAULTS.ratePerHost),
   robots: z.enum(["obey", "ignore"]).default(FETCH_DEFAULTS.obeyRobots ? "obey" : "ignore"),
   user_agent: z.string().min(1).default(FETCH_DEFAULTS.userAgent),

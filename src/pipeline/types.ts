@@ -112,6 +112,10 @@ export interface RunLimits {
   maxPages?: number;
   maxDepth?: number;
   maxRuntimeMs?: number;
+  /** Memory the run may hold (the resource governor measures it); over it the run pauses. */
+  maxMemoryBytes?: number;
+  /** CPU time the run may use over all its sessions; over it the run pauses. */
+  maxCpuMs?: number;
   /** @defaultValue 2048 */
   maxUrlLength: number;
   /**
