@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { App } from "../app/index.ts";
 import { configWithFlags, ExitCode } from "../core/index.ts";
 import { reportError } from "./output.ts";
+import { openDeferredProcessLog } from "./process-log-setup.ts";
 
 /**
  * The `trawl` command's entry, for starting trawl in another process. Relative to a module two
@@ -27,6 +28,7 @@ export async function withApp(
   let code: number;
   try {
     app = await App.open({ home: configWithFlags({ home: options.home }).home });
+    await openDeferredProcessLog();
     code = (await body(app)) ?? ExitCode.ok;
   } catch (error) {
     code = reportError(error, options.json ?? false);

@@ -3,9 +3,13 @@
  * runs: `trawl serve` and `trawl scheduler` write `serve.*.log` and `scheduler.*.log` and print
  * each line on stderr too; other commands write `cli.*.log` quietly.
  */
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { configWithFlags, trawlConfig, type LogLevel } from "../core/index.ts";
 import { installCrashHandler, processLog, processLogOpen, startProcessLog } from "../observe/index.ts";
+
+/** Opens the process log of a command whose data directory did not exist yet (see below). */
+let deferred: (() => Promise<void>) | undefined;
 
 /** Commands that touch no data directory, so leave no log there. */
 const WITHOUT_LOG = new Set(["validate"]);
@@ -30,19 +34,25 @@ export async function setUpProcessLog(command: Command): Promise<void> {
   const home = configWithFlags({ home: command.getOptionValue("home") as string | undefined }).home;
   const daemon = kind !== "cli";
   const level = trawlConfig().logLevel;
-  if (level !== "silent") {
+  const open = async () => {
     try {
       await startProcessLog({ home, process: kind, level, ...(daemon && { console: process.stderr }) });
     } catch (error) {
       process.stderr.write(`trawl: warning: no process log (${String(error)})\n`);
     }
+  };
+  // A data directory is created only by a command that gets as far as opening it (cli.md).
+  if (level !== "silent") {
+    if (existsSync(home)) await open();
+    else deferred = open;
   }
   // A server keeps serving the other runs when one scraper's code throws where nobody catches it.
   installCrashHandler({
     home,
     process: kind,
     exit: kind !== "serve",
-    printPath: !daemon || !processLogOpen(),
+    // A daemon's process log prints the crash on stderr itself.
+    printPath: () => !daemon || !processLogOpen(),
   });
   processLog(kind === "cli" ? "cli" : kind).debug(`trawl ${name}`);
 }
@@ -56,4 +66,14 @@ export function daemonLog(component: string): (level: LogLevel, message: string)
     if (processLogOpen()) processLog(component)[level](message);
     else process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${message}\n`);
   };
+}
+
+/**
+ * Opens the process log a command put off because its data directory did not exist: `withApp`
+ * calls it once the app has created the directory. Nothing when none was put off.
+ */
+export async function openDeferredProcessLog(): Promise<void> {
+  const open = deferred;
+  deferred = undefined;
+  await open?.();
 }

@@ -30,8 +30,11 @@ export interface CrashHandlerOptions {
    * scraper's stray exception does not stop every other run. @defaultValue true
    */
   exit?: boolean;
-  /** Also say where the report is on stderr (when the process log does not print there). @defaultValue true */
-  printPath?: boolean;
+  /**
+   * Also print the stack and where the report is on stderr (asked at the crash: not when the
+   * process log prints there already). @defaultValue true
+   */
+  printPath?: boolean | (() => boolean);
 }
 
 type Origin = CrashReport["kind"];
@@ -138,7 +141,9 @@ export function installCrashHandler(options: CrashHandlerOptions): () => void {
       processLog("crash").fatal(`uncaught: ${stack}`);
       const path = writeCrashReport(options.home, buildCrashReport(thrown, kind, options));
       processLog("crash").info(`crash report: ${path}`);
-      if (options.printPath ?? true) process.stderr.write(`trawl crashed: ${stack}\ncrash report: ${path}\n`);
+      const print = options.printPath ?? true;
+      if (typeof print === "boolean" ? print : print())
+        process.stderr.write(`trawl crashed: ${stack}\ncrash report: ${path}\n`);
     } catch (error) {
       process.stderr.write(`trawl crashed, and its crash report failed: ${String(error)}\n`);
     }

@@ -5,12 +5,13 @@
  * /api/crashes), and has its stopping line on disk after SIGTERM; a `trawl run` killed with
  * SIGKILL right after a run logged a line has that line on disk.
  */
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DemoSite } from "../../src/demo/index.ts";
 import { readLastLogLines } from "../../src/observe/index.ts";
-import { makeWorkDir, runIdOf, startCli, startSite, type CliProcess } from "../cli/run-cli.ts";
+import { makeWorkDir, runCli, runIdOf, startCli, startSite, type CliProcess } from "../cli/run-cli.ts";
 import { writeCrashingScraper } from "./crash-run.ts";
 
 let site: DemoSite;
@@ -126,6 +127,13 @@ describe("process logs", { timeout: 120_000 }, () => {
     expect(logEntries(home)).toContainEqual(
       expect.objectContaining({ component: "cli", level: "warn", msg: "SIGINT: stopping gracefully" }),
     );
+  });
+
+  it("trawl run refusing its definition leaves no data directory behind (no log, no folder)", async () => {
+    const { dir, home } = await makeWorkDir();
+    const refused = await runCli(["run", join(dir, "missing.yaml")], { home });
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(existsSync(home)).toBe(false);
   });
 
   it("trawl run killed with SIGKILL: the line its run logged just before is on disk", async () => {
