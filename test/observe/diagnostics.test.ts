@@ -7,7 +7,7 @@
  * process) and `POST /api/diagnostics` (a real server).
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -263,6 +263,15 @@ describe("the diagnostics bundle", () => {
       await app.close();
     }
   }, 60_000);
+
+  it("trawl diagnostics into a folder that does not exist: exit 1 with its error, no file, no crash", async () => {
+    home = mkdtempSync(join(tmpdir(), "trawl-diagnostics-"));
+    const out = join(home, "missing", "bundle.zip");
+    const result = await runCli(["diagnostics", "--out", out, "--json"], { home: join(home, "data") });
+    expect(result.code).toBe(1);
+    expect(parseJson<{ error: { code: string } }>(result).error.code).toBe("TRAWL_ERR_OBSERVE_BUNDLE");
+    expect(existsSync(join(home, "data", "crashes"))).toBe(false);
+  }, 30_000);
 
   it("POST /api/diagnostics streams the zip as a download, to the token's holder only", async () => {
     const f = await serve();

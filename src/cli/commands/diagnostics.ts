@@ -1,9 +1,12 @@
 import type { Command } from "commander";
-import { createWriteStream } from "node:fs";
+import { once } from "node:events";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { finished } from "node:stream/promises";
 import { exportDiagnostics, diagnosticsFileName } from "../../app/index.ts";
+import { describeError } from "../../core/index.ts";
+import { observeError } from "../../observe/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { printJson } from "../output.ts";
 
@@ -28,7 +31,7 @@ export function register(program: Command): void {
         const file = resolve(options.out ?? diagnosticsFileName(app.clock.now()));
         // Written beside it and renamed once whole: a failed bundle leaves no half zip.
         const partial = `${file}.partial`;
-        const out = createWriteStream(partial, { mode: 0o600 });
+        const out = await openOutput(partial);
         try {
           const summary = await exportDiagnostics(app, out, {
             destination: file,
@@ -52,4 +55,17 @@ export function register(program: Command): void {
         }
       }),
     );
+}
+
+/** The file to write, open (mode 0600); `TRAWL_ERR_OBSERVE_BUNDLE` when it cannot be (no such folder, no right). */
+async function openOutput(path: string): Promise<WriteStream> {
+  const out = createWriteStream(path, { mode: 0o600 });
+  try {
+    await once(out, "open");
+  } catch (error) {
+    throw observeError("TRAWL_ERR_OBSERVE_BUNDLE", { problem: describeError(error) }, { cause: error });
+  }
+  // A later failure (a full disk) is seen by the zip's writes and by `finished`, not as a crash.
+  out.on("error", () => undefined);
+  return out;
 }
