@@ -120,7 +120,10 @@ export class ResourceGovernor implements UsageHost {
   /** Starts charging an admitted run; its session releases the returned usage when it ends. */
   async track(runId: string, options: RunUsageOptions): Promise<RunUsage> {
     await this.sample();
-    const usage = new RunUsage(runId, await liveHeap(), options, this);
+    // A full collection only for a run whose max_memory needs the exact baseline; the others'
+    // memory is only shown (Health page), from the cheap upper bound.
+    const baseline = options.limits.maxMemoryBytes === undefined ? heapUpperBound() : await liveHeap();
+    const usage = new RunUsage(runId, baseline, options, this);
     this.starting.delete(runId);
     this.runs.set(runId, usage);
     this.schedule();
