@@ -7,6 +7,7 @@ import { readFile, statfs } from "node:fs/promises";
 import { arch, cpus, freemem, hostname, loadavg, platform, release, totalmem, type, uptime } from "node:os";
 import { TRAWL_VERSION } from "../core/index.ts";
 import type { IntegrityCheckKind, Store } from "../store/index.ts";
+import { redactArgv } from "./crash-report-redact.ts";
 
 const iso = (at: number | null | undefined) =>
   at === null || at === undefined ? null : new Date(at).toISOString();
@@ -34,7 +35,8 @@ export async function systemSection(home: string) {
     process: {
       pid: process.pid,
       uptimeSeconds: Math.round(process.uptime()),
-      argv: process.argv.slice(1),
+      // Options named like credentials (`--token X`) as crash reports show them; the rest is redacted later.
+      argv: [process.argv[1] ?? "", ...redactArgv(process.argv.slice(2))],
       execArgv: process.execArgv,
       rss: memory.rss,
       heapUsed: memory.heapUsed,
