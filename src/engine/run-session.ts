@@ -10,6 +10,7 @@ import type { PageTypeHealth } from "../core/contract/runs.ts";
 import { checkCrawl } from "./crawl-verdict.ts";
 import { engineError, StepFailedError } from "./errors.ts";
 import { runPostStep } from "./post-step.ts";
+import { ProgressEvents } from "./progress-events.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { RunControls } from "./run-controls.ts";
 import { RunStats, type RunStatsSnapshot } from "./run-stats.ts";
@@ -22,9 +23,6 @@ import type { EngineOptions } from "./types.ts";
 
 /** A run's stored statistics: the fetch statistics, selector health and CPU time charged beside them. */
 export type StoredStats = RunStatsSnapshot & { selectors?: PageTypeHealth[]; cpuSeconds?: number };
-
-/** How often progress events go out at most, in ms: enough for a live bar, cheap at 1000 pages/s. */
-const PROGRESS_EVERY_MS = 200;
 
 type SessionDeps = Required<
   Pick<EngineOptions, "store" | "createFetcher" | "publish" | "normalizeUrl" | "clock" | "bus">
@@ -55,8 +53,7 @@ export class RunSession {
   private heartbeat?: NodeJS.Timeout;
   private runningSince: number | null = null;
   private runningBefore: number;
-  private lastProgressAt = 0;
-  private trailingProgress: NodeJS.Timeout | undefined;
+  private readonly progressEvents: ProgressEvents;
   private pauseReason: string | null;
   private dataset: { name: string; version: number } | null = null;
 
@@ -68,6 +65,12 @@ export class RunSession {
     this.store = deps.store;
     this.clock = deps.clock;
     this.bus = deps.bus;
+    this.progressEvents = new ProgressEvents(
+      run.id,
+      () => this.progress,
+      this.clock,
+      (e) => this.emit(e),
+    );
     const previous = run.stats as Partial<RunStatsSnapshot>;
     this.stats = new RunStats(previous);
     this.selectors = new SelectorTally(scraper.pages, (run.stats as Partial<StoredStats>).selectors);
@@ -195,7 +198,8 @@ export class RunSession {
       holdWhilePaused: () => this.holdWhilePaused("user"),
       emit: (event) => {
         this.emit(event);
-        if (event.type === "request.finished" || event.type === "request.failed") this.maybeEmitProgress();
+        if (event.type === "request.finished" || event.type === "request.failed")
+          this.progressEvents.changed();
       },
       log: (level, message) => this.log(level, message),
       parseThreads: this.deps.parseThreads,
@@ -212,7 +216,7 @@ export class RunSession {
     });
     const outcome = await crawl.run().finally(() => autoscaler?.close());
     if (outcome === "finished") this.progress.finish();
-    this.emitProgress();
+    this.progressEvents.now();
     return outcome;
   }
 
@@ -348,29 +352,6 @@ export class RunSession {
     await this.store.runs.transition(this.runId, {
       patch: { ...patch, status, stats: { ...this.statsSnapshot() }, updatedAt: this.clock.now() },
       steps: STEPS_ON_STATUS[status],
-    });
-  }
-
-  /**
-   * At most one progress event per PROGRESS_EVERY_MS, and always one after the last change: a
-   * burst that ends inside the interval is reported when the interval is over, not left stale
-   * until something else happens.
-   */
-  private maybeEmitProgress(): void {
-    const wait = this.lastProgressAt + PROGRESS_EVERY_MS - this.clock.now();
-    if (wait <= 0) this.emitProgress();
-    else this.trailingProgress ??= setTimeout(() => this.emitProgress(), wait).unref();
-  }
-
-  private emitProgress(): void {
-    clearTimeout(this.trailingProgress);
-    this.trailingProgress = undefined;
-    this.lastProgressAt = this.clock.now();
-    this.emit({
-      type: "progress.updated",
-      runId: this.runId,
-      overall: this.progress.overall(),
-      targets: this.progress.targets(),
     });
   }
 

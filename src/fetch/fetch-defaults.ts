@@ -43,6 +43,8 @@ export interface FetchDefaults {
   readonly userAgent: string;
   /** Requests in flight at once (the engine's cap). */
   readonly concurrency: number;
+  /** `concurrency: auto`: where the autoscaled concurrency starts, and its bounds. */
+  readonly autoConcurrency: Readonly<{ start: number; min: number; max: number }>;
   /** Requests/second per host: where a host starts, and the most it is asked for. */
   readonly ratePerHost: number;
   /** A host's floor as a share of its start rate: `rate_per_host: 10` never goes below 1. */
@@ -67,6 +69,7 @@ export interface FetchDefaults {
 export const FETCH_DEFAULTS: FetchDefaults = Object.freeze({
   userAgent: "trawl/0.1 (+https://github.com/trawl)",
   concurrency: 8,
+  autoConcurrency: Object.freeze({ start: 4, min: 1, max: 64 }),
   ratePerHost: 10,
   minRateShare: 0.1,
   obeyRobots: true,

@@ -74,8 +74,10 @@ export interface BrowserSettings {
 
 /** Politeness and fetch settings of one scraper. */
 export interface Politeness {
-  /** Requests in flight at once. @defaultValue 8 */
+  /** Requests in flight at once (with `autoscale`, the most). @defaultValue 8 */
   concurrency: number;
+  /** `concurrency: auto`: the engine finds the concurrency between these bounds as the run goes. */
+  autoscale?: { start: number; min: number; max: number };
   /** Requests per second per host (token bucket start rate). @defaultValue 10 */
   ratePerHost: number;
   minRatePerHost: number;
