@@ -162,7 +162,8 @@ export class Engine {
       limits: scraper.limits,
       cpuSecondsBefore: Number((claimed.stats as { cpuSeconds?: unknown }).cpuSeconds ?? 0),
       active: () => holder.session?.controls.is("run") ?? true,
-      log: (level, message) => void this.log(runId, level, message),
+      // Like the session's own lines: logging never fails a run (the event carried the line).
+      log: (level, message) => void this.log(runId, level, message).catch(() => undefined),
     });
     const session = (holder.session = new RunSession(
       {

@@ -175,7 +175,15 @@ export class ResourceGovernor implements UsageHost {
       this.timer = undefined;
       return;
     }
-    this.timer ??= setInterval(() => void this.sample().then(() => this.schedule()), this.sampleMs);
+    // A sample never throws (liveHeap falls back); the catch keeps a surprise from crashing the server.
+    this.timer ??= setInterval(
+      () =>
+        void this.sample().then(
+          () => this.schedule(),
+          () => this.schedule(),
+        ),
+      this.sampleMs,
+    );
     if (this.waiting.length > 0) this.timer.ref();
     else this.timer.unref();
   }

@@ -17,11 +17,16 @@ export function heapUpperBound(): number {
 
 /**
  * Bytes the main thread keeps alive: its JavaScript heap after a full collection, plus the
- * external memory (buffers) still held once it is done. Rejects only if V8 refuses to measure.
+ * external memory (buffers) still held once it is done. Should V8 refuse to measure (the API is
+ * experimental in Node 20), the upper bound: a limit may then trip on garbage, never crash.
  */
 export async function liveHeap(): Promise<number> {
-  const measured = await quietly(() => measureMemory({ mode: "summary", execution: "eager" }));
-  return measured.total.jsMemoryEstimate + process.memoryUsage().external;
+  try {
+    const measured = await quietly(() => measureMemory({ mode: "summary", execution: "eager" }));
+    return measured.total.jsMemoryEstimate + process.memoryUsage().external;
+  } catch {
+    return heapUpperBound();
+  }
 }
 
 /**
