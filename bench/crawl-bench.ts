@@ -19,7 +19,9 @@
  * the full bench ends with it), `--unlock` (only the unlock scenario, `unlock-bench.ts`: `--unlocks N`
  * unlocks with the right PIN, default 200; the full bench ends with it too), `--diagnostics` (only the
  * diagnostics bundle scenario, `diagnostics-bench.ts`, over `--diagnostics-records N`, default 1,000,000;
- * the full bench ends with it too).
+ * the full bench ends with it too), `--autoscale` (only the `concurrency: auto` scenarios,
+ * `autoscale-bench.ts`, each fixed concurrency of the sweep for `--autoscale-seconds N`, default 15;
+ * the full bench runs them after the throttling scenarios unless `--no-autoscale`).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -28,6 +30,7 @@ import { parseArgs } from "node:util";
 import { booksForPages, crawlPages, writeBenchScraper } from "./bench-scraper.ts";
 import { browserBench } from "./browser-bench.ts";
 import { throttleBench } from "./throttle-bench.ts";
+import { autoscaleBench } from "./autoscale-bench.ts";
 import { revisitBench } from "./revisit-bench.ts";
 import { auditBench } from "./audit-bench.ts";
 import { unlockBench } from "./unlock-bench.ts";
@@ -77,6 +80,11 @@ interface BenchOptions {
   diagnostics: boolean;
   /** Stored records of the diagnostics scenario (`--diagnostics-records`). */
   diagnosticsRecords: number;
+  /** Only the autoscaling scenarios (`--autoscale`); `--no-autoscale` skips them in the full bench. */
+  autoscale: boolean;
+  noAutoscale: boolean;
+  /** Seconds of each fixed concurrency of the autoscaling sweep (`--autoscale-seconds`). */
+  autoscaleSeconds: number;
 }
 
 const DEFAULT_PAGES = 20_000;
@@ -135,6 +143,9 @@ function benchOptions(args: string[]): BenchOptions {
       unlocks: { type: "string" },
       diagnostics: { type: "boolean", default: false },
       "diagnostics-records": { type: "string" },
+      autoscale: { type: "boolean", default: false },
+      "no-autoscale": { type: "boolean", default: false },
+      "autoscale-seconds": { type: "string" },
     },
   });
   const repeat = values.repeat === undefined ? DEFAULT_REPEAT : positiveInt(values.repeat, "--repeat");
@@ -180,6 +191,12 @@ function benchOptions(args: string[]): BenchOptions {
       values["diagnostics-records"] === undefined
         ? 1_000_000
         : positiveInt(values["diagnostics-records"], "--diagnostics-records"),
+    autoscale: values.autoscale,
+    noAutoscale: values["no-autoscale"],
+    autoscaleSeconds:
+      values["autoscale-seconds"] === undefined
+        ? 15
+        : positiveInt(values["autoscale-seconds"], "--autoscale-seconds"),
   };
 }
 
@@ -333,8 +350,12 @@ async function main(): Promise<void> {
       process.stdout.write(await diagnosticsBench(options.diagnosticsRecords));
       return;
     }
+    const cwd = options.trawlCheckout ?? join(import.meta.dirname, "..");
+    if (options.autoscale) {
+      process.stdout.write(await autoscaleBench(options.trawlBin, cwd, tmp, options.autoscaleSeconds));
+      return;
+    }
     if (options.revisit) {
-      const cwd = options.trawlCheckout ?? join(import.meta.dirname, "..");
       for (const latencyMs of options.latencies)
         process.stdout.write(
           `${await revisitBench(options.products, latencyMs, options.trawlBin, cwd, tmp)}\n`,
@@ -352,6 +373,8 @@ async function main(): Promise<void> {
       process.stdout.write(`\n${await browserBench(options.browserPages)}`);
     }
     if (options.throttle) process.stdout.write(`\n${await throttleBench()}`);
+    if (!options.noAutoscale)
+      process.stdout.write(`\n${await autoscaleBench(options.trawlBin, cwd, tmp, options.autoscaleSeconds)}`);
     process.stdout.write(`\n${await auditBench(options.auditEntries)}`);
     process.stdout.write(`\n${await unlockBench(options.unlocks)}`);
     process.stdout.write(`\n${await diagnosticsBench(options.diagnosticsRecords)}`);

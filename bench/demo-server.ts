@@ -24,6 +24,10 @@ export interface BenchSiteOptions {
   size: number;
   /** Every answer is held back this long. @defaultValue 0 */
   latencyMs?: number;
+  /** Requests served at once, the rest queued (latency rises with load). @defaultValue no limit */
+  capacity?: number;
+  /** A request arriving while this many are served gets a 429. @defaultValue never */
+  throttleAbove?: number;
 }
 
 const SERVE_SCRIPT = fileURLToPath(new URL("./site-server.ts", import.meta.url));
@@ -43,6 +47,10 @@ export async function startBenchSite(options: BenchSiteOptions): Promise<DemoSer
     String(options.size),
     "--latency",
     String(options.latencyMs ?? 0),
+    "--capacity",
+    String(options.capacity ?? 0),
+    "--throttle-above",
+    String(options.throttleAbove ?? 0),
   ];
   const child = spawn(process.execPath, ["--import", "tsx", SERVE_SCRIPT, ...args], {
     stdio: ["ignore", "ignore", "pipe"],

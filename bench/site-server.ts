@@ -4,9 +4,13 @@
  * and `Content-Length` on every response. A 200 carries an `ETag` (its body's hash) and a request
  * whose `If-None-Match` names it gets a `304` (the revisit scenario, `revisit-bench.ts`).
  *
- * `node --import tsx bench/site-server.ts --shape forward|links --size N [--latency MS]`, where N
- * is books per category (forward: the demo bookshop without faults) or products in all (links:
- * `link-catalogue.ts`). Prints `listening on http://127.0.0.1:PORT` on stderr; SIGINT stops it.
+ * `node --import tsx bench/site-server.ts --shape forward|links --size N [--latency MS]
+ * [--capacity C] [--throttle-above T]`, where N is books per category (forward: the demo bookshop
+ * without faults) or products in all (links: `link-catalogue.ts`). With a capacity, at most C
+ * requests are served at once (each for `--latency` ms) and the rest wait their turn: latency
+ * rises with load (the autoscaling scenario, `autoscale-bench.ts`). With `--throttle-above T`, a
+ * request arriving while T are being served gets a 429 at once. Prints `listening on
+ * http://127.0.0.1:PORT` on stderr; SIGINT stops it.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -47,12 +51,41 @@ function send(req: IncomingMessage, res: ServerResponse, response: DemoResponse)
   res.end(body);
 }
 
+/**
+ * Serving with at most `capacity` requests at once (0: no limit), each for `latencyMs`, the rest
+ * queued in arrival order; past `throttleAbove` being served (0: never), a 429 at once. None when
+ * neither is set.
+ */
+function servingSlots(capacity: number, throttleAbove: number, latencyMs: number) {
+  if (capacity <= 0 && throttleAbove <= 0) return undefined;
+  const waiting: (() => void)[] = [];
+  let serving = 0;
+  const start = (run: () => void) => {
+    serving++;
+    setTimeout(() => {
+      run();
+      serving--;
+      waiting.shift()?.();
+    }, latencyMs);
+  };
+  return (req: IncomingMessage, res: ServerResponse, response: DemoResponse) => {
+    if (throttleAbove > 0 && serving >= throttleAbove) {
+      return send(req, res, { status: 429, body: "slow down", contentType: "text/plain" });
+    }
+    const run = () => send(req, res, response);
+    if (capacity <= 0 || serving < capacity) start(run);
+    else waiting.push(() => start(run));
+  };
+}
+
 function main(): void {
   const { values } = parseArgs({
     options: {
       shape: { type: "string", default: "forward" },
       size: { type: "string" },
       latency: { type: "string", default: "0" },
+      capacity: { type: "string", default: "0" },
+      "throttle-above": { type: "string", default: "0" },
     },
   });
   const shape = values.shape as SiteShape;
@@ -62,8 +95,10 @@ function main(): void {
   const latency = Number(values.latency);
   if (!Number.isInteger(size) || size < 1) throw new Error("--size needs a positive integer");
   const routes = routesOf(shape, size);
+  const serve = servingSlots(Number(values.capacity), Number(values["throttle-above"]), latency);
   const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
     const response = answer(routes, req);
+    if (serve) return serve(req, res, response);
     if (latency <= 0) return send(req, res, response);
     setTimeout(() => send(req, res, response), latency);
   });
