@@ -3,8 +3,10 @@
  * of finished requests the autoscaler compares the window's median latency with the run's
  * unloaded latency (the lowest window median seen) and decides:
  *
- * - **429 or 503** in the window: halve (the site asks for less; the rate limiter slows the host
- *   too). Crawlee's pool keeps growing through them (crawlee #1306); this one never does.
+ * - **429 or 503**: halve at once, not at the window's end (a throttled slot frees at once and
+ *   would ask again and again), and grow back only to just under where it was throttled for ten
+ *   windows before probing past it. The rate limiter slows the host too. Crawlee's pool keeps
+ *   growing through them (crawlee #1306); this one never does.
  * - **event-loop lag** over 200 ms (p99): shrink by a quarter: the process, not the site, is the
  *   bottleneck, and more requests would only wait longer for their parse.
  * - **latency over twice the unloaded**: shrink toward where it was healthy (the site queues
@@ -12,7 +14,7 @@
  * - **latency within 1.5× the unloaded, slots all used, throughput still rising**: grow by a
  *   quarter (at least one).
  * - otherwise hold. Growth that three times in a row brought no more throughput (a rate limit
- *   or a slow parse is the bottleneck) steps back once and waits ten windows before probing again.
+ *   or a slow parse is the bottleneck) steps back once and stays there for ten windows.
  *
  * Never below `min` nor above `max`; the resource governor still caps it under memory pressure.
  */
@@ -63,6 +65,8 @@ export class ConcurrencyAutoscaler {
   private lastThroughput = 0;
   private futile = 0;
   private grewLast = false;
+  /** While `pause` windows last, growth stops at `ceiling` (under a throttle, or after futile growth). */
+  private ceiling = Infinity;
   private pause = 0;
   private readonly lag: IntervalHistogram | undefined;
 
@@ -94,8 +98,11 @@ export class ConcurrencyAutoscaler {
   /** Takes one finished attempt into the window; ends the window when it is full. */
   observe(sample: AttemptSample): void {
     this.latencies.push(sample.latencyMs);
-    if (sample.status === 429 || sample.status === 503) this.throttled++;
     const elapsed = this.now() - this.windowStart;
+    if (sample.status === 429 || sample.status === 503) {
+      this.throttled++;
+      return this.decide(Math.max(elapsed, 1));
+    }
     // Enough requests for a median, and long enough for the lag to mean something.
     if (this.latencies.length >= Math.max(8, this.current) && elapsed >= 250) this.decide(elapsed);
   }
@@ -132,7 +139,11 @@ export class ConcurrencyAutoscaler {
     const { min, max } = this.bounds;
     const clamp = (n: number) => Math.min(max, Math.max(min, Math.round(n)));
     const ratio = median / this.unloadedMs;
-    if (this.throttled > 0) return { to: clamp(this.current / 2), why: `${this.throttled} answers 429/503` };
+    if (this.throttled > 0) {
+      this.ceiling = Math.max(min, this.current - 1);
+      this.pause = PROBE_PAUSE_WINDOWS;
+      return { to: clamp(this.current / 2), why: `the site answered 429/503 at ${this.current} in flight` };
+    }
     if (lagMs > LAG_LIMIT_MS)
       return { to: clamp(this.current * 0.75), why: `event-loop lag ${lagMs.toFixed(0)} ms` };
     if (ratio > OVERLOADED_LATENCY) {
@@ -141,19 +152,18 @@ export class ConcurrencyAutoscaler {
         why: `latency ${median.toFixed(0)} ms, ${ratio.toFixed(1)}× the unloaded ${this.unloadedMs.toFixed(0)} ms`,
       };
     }
-    if (this.pause > 0) {
-      this.pause--;
+    if (this.pause > 0 && --this.pause === 0) this.ceiling = Infinity;
+    if (ratio > HEALTHY_LATENCY || !saturated || this.current >= this.ceiling)
       return { to: this.current, why: "" };
-    }
-    if (ratio > HEALTHY_LATENCY || !saturated) return { to: this.current, why: "" };
     if (this.grewLast) this.futile = throughput >= this.lastThroughput * GAIN ? 0 : this.futile + 1;
     if (this.futile >= FUTILE_GROWTHS) {
       this.futile = 0;
       this.pause = PROBE_PAUSE_WINDOWS;
-      return { to: clamp(this.current / 1.25), why: "more requests in flight brought no more pages/s" };
+      this.ceiling = clamp(this.current / 1.25);
+      return { to: this.ceiling, why: "more requests in flight brought no more pages/s" };
     }
     return {
-      to: clamp(Math.max(this.current + 1, this.current * 1.25)),
+      to: Math.min(this.ceiling, clamp(Math.max(this.current + 1, this.current * 1.25))),
       why: `latency steady at ${median.toFixed(0)} ms`,
     };
   }
