@@ -136,11 +136,12 @@ export class ResourceGovernor implements UsageHost {
     this.admitNext();
   }
 
-  allowance(configured: number): { allowed: number; pressure?: string } {
+  allowance(configured: number): { allowed: number; level: PressureLevel; pressure?: string } {
     const level = this.level;
-    if (level === "ok") return { allowed: configured };
+    if (level === "ok") return { allowed: configured, level };
     const pressure = `resident ${describeBytes(this.rss)} of the ${describeBytes(this.ceiling)} ceiling`;
-    return { allowed: level === "critical" ? 1 : Math.max(1, Math.ceil(configured / 2)), pressure };
+    const allowed = level === "critical" ? 1 : Math.max(1, Math.ceil(configured / 2));
+    return { allowed, level, pressure };
   }
 
   state(): GovernorState {

@@ -26,7 +26,7 @@ export interface RunUsageOptions {
 
 /** The governor's side of {@link RunUsage}: the allowance of the pressure level now. */
 export interface UsageHost {
-  allowance(configured: number): { allowed: number; pressure?: string };
+  allowance(configured: number): { allowed: number; level: "ok" | "high" | "critical"; pressure?: string };
   release(runId: string): void;
 }
 
@@ -40,7 +40,8 @@ export class RunUsage implements RunGovernance {
   /** Bytes of memory charged to the run at the last sample (the main thread's growth, shared). */
   memoryBytes = 0;
   private limitHit: string | undefined;
-  private lastAllowed: number | undefined;
+  /** The pressure level the run last heard of: its log tells each change. */
+  private lastLevel = "ok";
 
   constructor(
     readonly runId: string,
@@ -64,16 +65,17 @@ export class RunUsage implements RunGovernance {
   }
 
   allowance(configured: number): number {
-    const { allowed, pressure } = this.host.allowance(configured);
-    if (allowed !== this.lastAllowed && (this.lastAllowed !== undefined || allowed < configured)) {
+    // The configured concurrency may move (`concurrency: auto`); only the level's changes are told.
+    const { allowed, level, pressure } = this.host.allowance(configured);
+    if (level !== this.lastLevel) {
       this.options.log(
-        allowed < configured ? "warn" : "info",
-        allowed < configured
-          ? `memory pressure (${pressure}): at most ${allowed} of ${configured} requests in flight`
-          : `memory pressure over: back to ${configured} requests in flight`,
+        level === "ok" ? "info" : "warn",
+        level === "ok"
+          ? `memory pressure over: back to ${configured} requests in flight`
+          : `memory pressure (${pressure}): at most ${allowed} of ${configured} requests in flight`,
       );
+      this.lastLevel = level;
     }
-    this.lastAllowed = allowed;
     return allowed;
   }
 

@@ -61,7 +61,7 @@ describe("ResourceGovernor", () => {
 
   it("allows the whole concurrency below the high mark, half above it, one at the ceiling", async () => {
     const rss = process.memoryUsage.rss();
-    expect(governor(rss * 4).allowance(8)).toEqual({ allowed: 8 });
+    expect(governor(rss * 4).allowance(8)).toEqual({ allowed: 8, level: "ok" });
     const high = governor(Math.round(rss / 0.95));
     await high.admit("r");
     await high.track("r", usageOptions());
@@ -73,9 +73,10 @@ describe("ResourceGovernor", () => {
     const options = usageOptions();
     const usage = await critical.track("r", options);
     expect(critical.allowance(8)).toMatchObject({ allowed: 1, pressure: expect.stringContaining("ceiling") });
-    // The run's log says so once, not at every request.
+    // The run's log says so once, not at every request, nor when its own concurrency moves.
     expect(usage.allowance(8)).toBe(1);
     expect(usage.allowance(8)).toBe(1);
+    expect(usage.allowance(6)).toBe(1);
     expect(options.lines).toEqual([
       expect.stringMatching(/^memory pressure \(resident .*\): at most 1 of 8 requests in flight$/),
     ]);
