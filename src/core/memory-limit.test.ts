@@ -36,6 +36,10 @@ describe("cgroup memory limits", () => {
     expect(readCgroupMemoryLimit(fixture("v1-host"))).toEqual({ bytes: 256 * MB, source: "cgroup v1" });
   });
 
+  it("applies a v1 ancestor's limit when the process's own group is unlimited", () => {
+    expect(readCgroupMemoryLimit(fixture("v1-nested"))).toEqual({ bytes: 512 * MB, source: "cgroup v1" });
+  });
+
   it("reads a v1 container's limit at the mount when the named group is not there", () => {
     expect(readCgroupMemoryLimit(fixture("v1-container"))).toEqual({ bytes: 768 * MB, source: "cgroup v1" });
   });

@@ -81,8 +81,9 @@ export interface CgroupPaths {
  * The cgroup limit on this process's memory, or `undefined` when none applies (or no cgroup file
  * system is there: not Linux). With cgroup v2 (`cgroup.controllers` at the root) the smallest
  * `memory.max` from the process's own cgroup up to the root counts, as the kernel enforces each
- * ancestor's; with v1, `memory/<path>/memory.limit_in_bytes`, else the mount's own (inside a
- * container the mount shows only the container's group, not the path `/proc/self/cgroup` names).
+ * ancestor's; with v1, likewise the smallest `memory.limit_in_bytes` of the memory controller's
+ * group and its ancestors that exist under the mount (inside a container the mount shows only the
+ * container's own group, at its root, not the path `/proc/self/cgroup` names).
  */
 export function readCgroupMemoryLimit(paths: CgroupPaths = {}): MemoryLimit | undefined {
   const root = paths.root ?? "/sys/fs/cgroup";
@@ -93,14 +94,11 @@ export function readCgroupMemoryLimit(paths: CgroupPaths = {}): MemoryLimit | un
     return bytes === undefined ? undefined : { bytes, source: "cgroup v2" };
   }
   const path = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(.*)$/m.exec(membership)?.[1]?.trim() ?? "/";
-  const candidates = [join(root, "memory", path), join(root, "memory")];
-  for (const dir of candidates) {
-    const file = join(dir, "memory.limit_in_bytes");
-    if (!existsSync(file)) continue;
-    const bytes = readLimit(file);
-    return bytes === undefined ? undefined : { bytes, source: "cgroup v1" };
-  }
-  return undefined;
+  const files = ancestors(path)
+    .map((dir) => join(root, "memory", dir, "memory.limit_in_bytes"))
+    .filter((file) => existsSync(file));
+  const bytes = smallest(files.map(readLimit));
+  return bytes === undefined ? undefined : { bytes, source: "cgroup v1" };
 }
 
 /**
