@@ -4,10 +4,10 @@
  * form, start URL and POST form read `{{ secret.NAME }}` (and 46 canary headers) against a site
  * that answers 401 without them and echoes the URL's key in its links and text, and a byte search
  * for the 52 values of every file of the data directory, every command's output and every API
- * answer about the run; a missing secret, a wrong
+ * answer about the run (a database backup included); a missing secret, a wrong
  * master key, and altered or moved rows fail before a run exists.
  */
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import type http from "node:http";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -16,6 +16,8 @@ import { App } from "../../src/app/index.ts";
 import { SecretVault } from "../../src/security/index.ts";
 import { startServer } from "../../src/server/index.ts";
 import { openSqliteStore } from "../../src/store/index.ts";
+import { openDatabase } from "../../src/store/database.ts";
+import { migrations } from "../../src/store/migrations.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
 import { filesUnder } from "../fixtures/files-under.ts";
 import { makeWorkDir, parseJson, runCli, writeText, type CliResult } from "../cli/run-cli.ts";
@@ -332,10 +334,25 @@ describe("{{ secret.NAME }} in a recorded run", () => {
     const har = readFileSync(join(exports, `${runId}.har`), "utf8");
     expect(har).toMatch(/"name":"authorization","value":"(\[redacted\]|Bearer \*\*\*)"/);
 
+    // A backup of the database, as trawl makes one before a migration (VACUUM INTO backups/): of
+    // a copy, so that the data directory keeps its schema version for the tests below.
+    const copy = join(dir, "migrating");
+    mkdirSync(copy);
+    for (const name of ["trawl.db", "trawl.db-wal"])
+      if (existsSync(join(home, name))) copyFileSync(join(home, name), join(copy, name));
+    const latest = migrations.at(-1)!.version;
+    openDatabase(join(copy, "trawl.db"), {
+      backupDir: join(home, "backups"),
+      migrations: [...migrations, { version: latest + 1, sql: "SELECT 1" }],
+    }).close();
+
     const files = filesUnder(home);
     const names = files.map((file) => file.slice(home.length + 1));
     expect(names).toEqual(expect.arrayContaining(["trawl.db", "keys/master.key", `exports/${runId}.warc`]));
     expect(names.some((name) => name.startsWith("blobs/"))).toBe(true);
+    expect(names.some((name) => name.startsWith(`backups/trawl-v${latest}-`))).toBe(true);
+    // The process logs of every command above are searched too.
+    expect(names.some((name) => name.startsWith("logs/"))).toBe(true);
     const found: string[] = [];
     for (const file of files) {
       const bytes = readFileSync(file);
