@@ -32,7 +32,11 @@ export interface ProcessLogOptions {
 /** The open process log of this process. */
 interface ActiveLog {
   root: Logger;
-  file: DestinationStream & { flushSync(): void; end(): void };
+  file: DestinationStream & {
+    flushSync(): void;
+    end(): void;
+    on(event: "error", listener: (error: unknown) => void): unknown;
+  };
 }
 
 let active: ActiveLog | undefined;
@@ -82,7 +86,15 @@ export async function startProcessLog(options: ProcessLogOptions): Promise<Logge
     },
     pino.multistream(streams),
   );
-  active = { root, file };
+  const opened: ActiveLog = { root, file };
+  // A write that fails (a full disk, a removed folder) ends the process log, said once on stderr,
+  // rather than crashing the process that was logging.
+  file.on("error", (error: unknown) => {
+    if (active !== opened) return;
+    active = undefined;
+    process.stderr.write(`trawl: warning: the process log stopped: ${String(error)}\n`);
+  });
+  active = opened;
   return root;
 }
 
@@ -105,6 +117,10 @@ export function stopProcessLog(): void {
   if (!active) return;
   const { file } = active;
   active = undefined;
-  file.flushSync();
-  file.end();
+  try {
+    file.flushSync();
+    file.end();
+  } catch {
+    // Nothing left to write to: the lines written so far are on disk (writes are synchronous).
+  }
 }

@@ -1,11 +1,21 @@
 /** Reading the process logs from their ends: every process's rotated files merged by time. */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   listLogFiles,
   processLog,
+  processLogOpen,
   readLastLogLines,
   startProcessLog,
   stopProcessLog,
@@ -83,6 +93,40 @@ describe("the process log's rotation", () => {
       "line 197",
       "line 198",
       "line 199",
+    ]);
+  });
+});
+
+describe("a process log whose file fails", () => {
+  it("stops, says so once, and never throws into the code that logs", async () => {
+    home = mkdtempSync(join(tmpdir(), "trawl-logs-"));
+    await startProcessLog({ home, process: "cli" });
+    processLog("cli").info("before");
+    // The file's descriptor closed under the logger: its next write fails (EBADF), as on a lost disk.
+    const fd = readdirSync("/proc/self/fd").find((entry) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${entry}`).startsWith(join(home!, "logs"));
+      } catch {
+        return false;
+      }
+    });
+    expect(fd).toBeDefined();
+    closeSync(Number(fd));
+    const warnings: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) =>
+      warnings.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      expect(() => processLog("cli").info("after")).not.toThrow();
+      expect(() => processLog("cli").info("and after")).not.toThrow();
+    } finally {
+      process.stderr.write = write;
+      stopProcessLog();
+    }
+    expect(processLogOpen()).toBe(false);
+    expect(warnings.filter((w) => w.includes("the process log stopped"))).toHaveLength(1);
+    expect(readLastLogLines(home, 5).map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual([
+      "before",
     ]);
   });
 });
