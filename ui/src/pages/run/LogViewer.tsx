@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { Link } from "react-router";
 import { ErrorMessage } from "../../components/Feedback.tsx";
 import { LogLevelChips, type LogFilter } from "./LogLevelChips.tsx";
 import { useLogCounts } from "./use-log-counts.ts";
@@ -28,6 +29,11 @@ export function LogViewer({ runId }: { runId: string }) {
   return (
     <>
       <h2>Log</h2>
+      <p className="muted">
+        <Link to={`/logs?run=${encodeURIComponent(runId)}`} data-testid="run-process-log">
+          This run in the process log →
+        </Link>
+      </p>
       <LogLevelChips counts={counts} value={filter} onChange={setFilter} />
       <LogToolbar
         search={search}
