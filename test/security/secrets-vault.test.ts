@@ -343,7 +343,7 @@ describe("{{ secret.NAME }} in a recorded run", () => {
     const latest = migrations.at(-1)!.version;
     openDatabase(join(copy, "trawl.db"), {
       backupDir: join(home, "backups"),
-      migrations: [...migrations, { version: latest + 1, sql: "SELECT 1" }],
+      migrations: [...migrations, { version: latest + 1, name: "a test migration", sql: "SELECT 1" }],
     }).close();
 
     const files = filesUnder(home);
