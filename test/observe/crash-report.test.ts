@@ -52,4 +52,27 @@ describe("crash reports", { timeout: 120_000 }, () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(parseJson(resumed)).toMatchObject({ id, status: "succeeded", records: 38 });
   });
+
+  it("trawl scheduler: an uncaught exception in a scheduled run, a report, exit 1, the run resumable", async () => {
+    const site = await startSite({ booksPerCategory: 20 });
+    const { dir, home } = await makeWorkDir();
+    const scraper = await writeCrashingScraper(dir, site, "exception");
+    await writeFile(scraper.trigger, ""); // it crashes as soon as it runs
+    const added = await runCli(["schedule", "add", scraper.file, "--manual", "--json"], { home });
+    expect(added.code, added.stderr).toBe(0);
+    const schedule = parseJson<{ id: string }>(added).id;
+    expect((await runCli(["schedule", "run-now", schedule], { home })).code).toBe(0);
+
+    const daemon = await runCli(["scheduler"], { home, timeoutMs: 60_000 });
+    expect(daemon.code, daemon.stderr).toBe(1);
+    expect(daemon.stderr).toMatch(/fatal uncaught: Error: injected exception/);
+    const [summary] = listCrashReports(home);
+    expect(summary).toMatchObject({ kind: "uncaughtException", exited: true, process: "scheduler" });
+    expect(summary!.runIds).toHaveLength(1);
+    const id = summary!.runIds[0]!;
+
+    const resumed = await runCli(["resume", id, "--json"], { home, timeoutMs: 60_000 });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(parseJson(resumed)).toMatchObject({ id, status: "succeeded", records: 38 });
+  });
 });
