@@ -19,6 +19,7 @@ import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { processLogRoutes } from "./routes/process-logs.ts";
 import { recordingExportRoutes } from "./routes/recording-export.ts";
+import { runResourceRoutes } from "./routes/run-resources.ts";
 import { runLogRoutes } from "./routes/run-logs.ts";
 import { runRecordRoutes } from "./routes/run-records.ts";
 import { runRoutes } from "./routes/runs.ts";
@@ -70,6 +71,7 @@ export async function registerApi(fastify: FastifyInstance, context: ApiContext)
       auditRoutes(api, app);
       runRoutes(api, app, context.scraperFolders, (message) => log("error", message));
       runLogRoutes(api, app);
+      runResourceRoutes(api, app, sampler);
       processLogRoutes(api, app);
       runRecordRoutes(api, app);
       scheduleRoutes(api, app, context.scraperFolders, context.wakeScheduler);

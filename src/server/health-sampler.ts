@@ -2,8 +2,9 @@ import { statfs } from "node:fs/promises";
 import { freemem, loadavg, totalmem } from "node:os";
 import type { Clock, TrawlEvent } from "../core/index.ts";
 import type { HealthSample } from "../core/contract/health.ts";
-import { ACTIVE_RUN_STATUSES } from "../core/contract/values.ts";
-import type { HealthSampleRecord, RunRecord, Store } from "../store/index.ts";
+import { ACTIVE_RUN_STATUSES, ENDED_RUN_STATUSES } from "../core/contract/values.ts";
+import type { HealthSampleRecord, RunRecord, RunSampleRecord, Store } from "../store/index.ts";
+import { EventLoopLag } from "./event-loop-lag.ts";
 
 /** How often the server samples. */
 export const DEFAULT_SAMPLE_MS = 10_000;
@@ -43,6 +44,7 @@ export class HealthSampler {
   /** Fetch attempts of each running run at the previous sample, and when that was. */
   private requests = new Map<string, number>();
   private previousAt: number | null = null;
+  private readonly lag = new EventLoopLag();
 
   constructor(private readonly options: HealthSamplerOptions) {
     this.role = options.role ?? "serve";
@@ -53,6 +55,7 @@ export class HealthSampler {
   /** Samples now, then every interval (unless the interval is 0). */
   start(): void {
     if (this.timer || this.intervalMs <= 0) return;
+    this.lag.start();
     let busy = false;
     const tick = () => {
       if (busy) return; // a slow sample (a locked database) is not stacked up
@@ -70,6 +73,7 @@ export class HealthSampler {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.lag.stop();
     await this.sampling;
     await this.options.store.health.resign(this.role, this.options.owner).catch(() => undefined);
   }
@@ -82,20 +86,22 @@ export class HealthSampler {
     const { store, clock, owner } = this.options;
     const now = clock.now();
     if (!(await store.health.lead(this.role, owner, now, 3 * this.intervalMs))) return null;
-    const sample = await this.measure(now);
-    await store.health.add(sample);
+    const { sample, runs } = await this.measure(now);
+    await store.health.add(sample, runs);
     await store.health.prune(now - this.retentionMs);
     this.options.publish?.({ type: "health.sampled", sample: describeSample(sample) });
     return sample;
   }
 
-  private async measure(now: number): Promise<HealthSampleRecord> {
+  private async measure(now: number): Promise<{ sample: HealthSampleRecord; runs: RunSampleRecord[] }> {
     const [{ active, queued }, disk] = await Promise.all([
       runsInFlight(this.options.store),
       diskSpace(this.options.home),
     ]);
+    const runs = await runProgress(this.options.store, active, now, this.previousAt);
     const memory = process.memoryUsage();
-    return {
+    const lag = this.lag.take();
+    const sample: HealthSampleRecord = {
       role: this.role,
       at: now,
       process: this.options.owner,
@@ -110,7 +116,10 @@ export class HealthSampler {
       activeRuns: active.length,
       queuedRuns: queued.length,
       requestsPerSecond: this.requestRate(active, now),
+      lagP99Ms: lag?.p99 ?? null,
+      lagMaxMs: lag?.max ?? null,
     };
+    return { sample, runs };
   }
 
   /** CPU time this process used since the previous sample, in % of one core. */
@@ -154,6 +163,33 @@ export async function runsInFlight(store: Store): Promise<{ active: RunRecord[];
   return { active, queued };
 }
 
+/**
+ * Each running run's pages (done or failed) and fetch attempts now, for its pages/s over time;
+ * a run that ended since the previous sample gets its last figures at the instant it ended.
+ */
+async function runProgress(
+  store: Store,
+  active: RunRecord[],
+  now: number,
+  previousAt: number | null,
+): Promise<RunSampleRecord[]> {
+  const ended =
+    previousAt === null
+      ? []
+      : (
+          await store.runs.list({ statuses: [...ENDED_RUN_STATUSES], updatedAfter: previousAt, limit: 1000 })
+        ).filter((run) => run.finishedAt !== null && run.finishedAt > previousAt && run.finishedAt <= now);
+  const sampled = [...active.filter((run) => run.status === "running"), ...ended];
+  return Promise.all(
+    sampled.map(async (run) => {
+      const counts = await store.queue.counts(run.id);
+      const pages = counts.reduce((sum, c) => sum + c.done + c.failed, 0);
+      const requests = typeof run.stats.requests === "number" ? run.stats.requests : 0;
+      return { runId: run.id, at: run.status === "running" ? now : run.finishedAt!, pages, requests };
+    }),
+  );
+}
+
 /** Bytes in all and free for trawl on the file system holding `dir`; null when it cannot be read. */
 export async function diskSpace(dir: string): Promise<{ total: number; free: number } | null> {
   const disk = await statfs(dir).catch(() => null);
@@ -165,7 +201,14 @@ export function describeSample(s: HealthSampleRecord): HealthSample {
   return {
     at: s.at,
     role: s.role,
-    process: { id: s.process, rss: s.rss, heapUsed: s.heapUsed, cpuPercent: s.cpuPercent },
+    process: {
+      id: s.process,
+      rss: s.rss,
+      heapUsed: s.heapUsed,
+      cpuPercent: s.cpuPercent,
+      eventLoopLagMs:
+        s.lagP99Ms === null || s.lagMaxMs === null ? null : { p99: s.lagP99Ms, max: s.lagMaxMs },
+    },
     machine: {
       load: s.load,
       memory: { total: s.memoryTotal, free: s.memoryFree },

@@ -20,6 +20,17 @@ export interface HealthSampleRecord {
   queuedRuns: number;
   /** Fetch attempts per second over every running run since the previous sample. */
   requestsPerSecond: number;
+  /** Event-loop lag over the interval, in ms (p99 and max); null when not measured. */
+  lagP99Ms: number | null;
+  lagMaxMs: number | null;
+}
+
+/** A running run's progress at a health sample: its pages (done or failed) and fetch attempts. */
+export interface RunSampleRecord {
+  runId: string;
+  at: number;
+  pages: number;
+  requests: number;
 }
 
 /** Health samples over time, one series per role, written by the holder of the role's lease. */
@@ -28,9 +39,12 @@ export interface HealthStore {
   lead(role: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
   /** Gives the lease up, if `owner` holds it, so another process samples at once. */
   resign(role: string, owner: string): Promise<void>;
-  add(sample: HealthSampleRecord): Promise<void>;
+  /** Stores a sample, with the running runs' progress at the same instant. */
+  add(sample: HealthSampleRecord, runs?: readonly RunSampleRecord[]): Promise<void>;
   /** Samples with `from <= at < until`, oldest first, at most `limit` (the newest kept). */
   list(filter: { role?: string; from: number; until: number; limit?: number }): Promise<HealthSampleRecord[]>;
-  /** Deletes every sample older than `before`; resolves to how many. */
+  /** A run's progress samples with `from <= at < until`, oldest first. */
+  listRun(runId: string, filter: { from: number; until: number }): Promise<RunSampleRecord[]>;
+  /** Deletes every sample (and run sample) older than `before`; resolves to how many samples. */
   prune(before: number): Promise<number>;
 }

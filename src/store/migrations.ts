@@ -5,6 +5,7 @@
 import { AUDIT_LOG_MIGRATION } from "./migration-audit.ts";
 import { SECRETS_VAULT_MIGRATION } from "./migration-secrets.ts";
 import { APP_LOCK_MIGRATION } from "./migration-lock.ts";
+import { RESOURCE_SAMPLES_MIGRATION } from "./migration-resources.ts";
 
 export interface Migration {
   version: number;
@@ -384,4 +385,5 @@ export const migrations: readonly Migration[] = [
   AUDIT_LOG_MIGRATION,
   SECRETS_VAULT_MIGRATION,
   APP_LOCK_MIGRATION,
+  RESOURCE_SAMPLES_MIGRATION,
 ];

@@ -1,6 +1,6 @@
 import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
-import type { HealthSampleRecord, HealthStore } from "./types.ts";
+import type { HealthSampleRecord, HealthStore, RunSampleRecord } from "./types.ts";
 
 interface SampleRow {
   role: string;
@@ -19,6 +19,15 @@ interface SampleRow {
   active_runs: number;
   queued_runs: number;
   requests_per_second: number;
+  lag_p99_ms: number | null;
+  lag_max_ms: number | null;
+}
+
+interface RunSampleRow {
+  run_id: string;
+  at: number;
+  pages: number;
+  requests: number;
 }
 
 function toSample({ load1, load5, load15, ...row }: SampleRow): HealthSampleRecord {
@@ -50,14 +59,15 @@ export class SqliteHealthStore implements HealthStore {
     );
   }
 
-  async add(s: HealthSampleRecord): Promise<void> {
-    // Purpose: store one sample (a second one at the same instant of the role replaces it).
-    writeTransaction(this.db, () =>
+  async add(s: HealthSampleRecord, runs: readonly RunSampleRecord[] = []): Promise<void> {
+    // Purpose: store one sample and the running runs' progress (a second one at the same instant replaces it).
+    writeTransaction(this.db, () => {
       this.db
         .prepare(
           `INSERT OR REPLACE INTO health_samples (role, at, process, rss, heap_used, cpu_percent, load1, load5, load15,
-             memory_total, memory_free, disk_total, disk_free, active_runs, queued_runs, requests_per_second)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             memory_total, memory_free, disk_total, disk_free, active_runs, queued_runs, requests_per_second,
+             lag_p99_ms, lag_max_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           s.role,
@@ -74,8 +84,14 @@ export class SqliteHealthStore implements HealthStore {
           s.activeRuns,
           s.queuedRuns,
           s.requestsPerSecond,
-        ),
-    );
+          s.lagP99Ms,
+          s.lagMaxMs,
+        );
+      const run = this.db.prepare(
+        `INSERT OR REPLACE INTO run_samples (run_id, at, pages, requests) VALUES (?, ?, ?, ?)`,
+      );
+      for (const r of runs) run.run(r.runId, r.at, r.pages, r.requests);
+    });
   }
 
   async list(filter: {
@@ -97,11 +113,21 @@ export class SqliteHealthStore implements HealthStore {
     return rows.reverse().map(toSample);
   }
 
+  async listRun(runId: string, filter: { from: number; until: number }): Promise<RunSampleRecord[]> {
+    // Purpose: a run's progress over a time range, for its pages/s.
+    return this.db
+      .prepare(
+        `SELECT run_id, at, pages, requests FROM run_samples WHERE run_id = ? AND at >= ? AND at < ? ORDER BY at`,
+      )
+      .all(runId, filter.from, filter.until)
+      .map((row) => camelRow(row as RunSampleRow));
+  }
+
   async prune(before: number): Promise<number> {
-    // Purpose: forget samples older than the retention.
-    return writeTransaction(
-      this.db,
-      () => this.db.prepare(`DELETE FROM health_samples WHERE at < ?`).run(before).changes,
-    );
+    // Purpose: forget samples (and runs' progress samples) older than the retention.
+    return writeTransaction(this.db, () => {
+      this.db.prepare(`DELETE FROM run_samples WHERE at < ?`).run(before);
+      return this.db.prepare(`DELETE FROM health_samples WHERE at < ?`).run(before).changes;
+    });
   }
 }

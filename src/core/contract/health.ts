@@ -45,6 +45,8 @@ export const HealthSampleSchema = Type.Object({
     heapUsed: Type.Number(),
     /** CPU time since the previous sample, in % of one core. */
     cpuPercent: Type.Number(),
+    /** The event loop's lag over that interval, in ms (p99 and max); null when not measured. */
+    eventLoopLagMs: Nullable(Type.Object({ p99: Type.Number(), max: Type.Number() })),
   }),
   machine: Type.Object({
     /** 1, 5 and 15 minute load averages. */

@@ -57,6 +57,8 @@ export const keys = {
   health: ["health"] as const,
   /** Stored health samples of the last `rangeMs`. */
   healthSamples: (rangeMs: number) => ["health-samples", rangeMs] as const,
+  /** The server's samples over a run's time range, and the run's pace. */
+  runResources: (id: string) => ["run-resources", id] as const,
   /** The activity feed (every page size under it) and recent errors: refreshed on run and schedule events. */
   activity: ["activity"] as const,
   errors: ["errors"] as const,

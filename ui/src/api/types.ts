@@ -55,6 +55,7 @@ export type {
 } from "../../../src/core/contract/schedules.ts";
 
 export type { Health, HealthSample, HealthSamples } from "../../../src/core/contract/health.ts";
+export type { RunProgressSample, RunResources } from "../../../src/core/contract/resources.ts";
 export type {
   ActivityItem,
   ActivityKind,

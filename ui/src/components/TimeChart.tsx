@@ -58,9 +58,16 @@ export function timeLabels(ticks: number[]): string[] {
  */
 function chartOptions(
   element: HTMLDivElement,
-  chart: { series: Series[]; height: number; max: number | undefined; unit: string; windowSeconds: number },
+  chart: {
+    series: Series[];
+    height: number;
+    max: number | undefined;
+    unit: string;
+    windowSeconds: number;
+    endSeconds: number | undefined;
+  },
 ): uPlot.Options {
-  const { series, height, max, unit, windowSeconds } = chart;
+  const { series, height, max, unit, windowSeconds, endSeconds } = chart;
   let labels: string[] = [];
   const text = themeColor("--muted");
   const lines = { stroke: themeColor("--border"), width: 1 };
@@ -70,7 +77,7 @@ function chartOptions(
     legend: { show: series.length > 1, live: false },
     cursor: { drag: { x: false, y: false } },
     scales: {
-      x: { time: true, range: (u) => xRange(u.data[0], windowSeconds) },
+      x: { time: true, range: (u) => xRange(u.data[0], windowSeconds, endSeconds) },
       y: { range: (_u, _min, dataMax) => [0, max ?? Math.max(1, (dataMax ?? 0) * 1.2)] },
     },
     axes: [
@@ -119,9 +126,11 @@ export function TimeChart(props: {
   height?: number;
   max?: number;
   unit?: string;
+  /** Where the window ends (Unix seconds), e.g. when a finished run ended. @defaultValue now */
+  endSeconds?: number;
   testId: string;
 }) {
-  const { series, data, windowSeconds, height = 160, max, unit = "", testId } = props;
+  const { series, data, windowSeconds, height = 160, max, unit = "", endSeconds, testId } = props;
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);
@@ -132,7 +141,7 @@ export function TimeChart(props: {
   useEffect(() => {
     const element = box.current;
     if (!element) return;
-    const options = chartOptions(element, { series, height, max, unit, windowSeconds });
+    const options = chartOptions(element, { series, height, max, unit, windowSeconds, endSeconds });
     plot.current = new uPlot(options, latest.current as uPlot.AlignedData, element);
     // Follow the width of the page (the sidebar layout is fluid).
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: element.clientWidth, height }));
@@ -143,7 +152,7 @@ export function TimeChart(props: {
       plot.current = null;
     };
     // The series and scales are fixed per chart and window; data changes go through setData below.
-  }, [series.length, height, max, unit, windowSeconds, isDark]);
+  }, [series.length, height, max, unit, windowSeconds, endSeconds, isDark]);
 
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);

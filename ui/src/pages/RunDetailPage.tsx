@@ -11,6 +11,7 @@ import { overallOf } from "./dashboard/ActiveRunCard.tsx";
 import { LogViewer } from "./run/LogViewer.tsx";
 import { RecordsTable } from "./run/RecordsTable.tsx";
 import { RunFacts } from "./run/RunFacts.tsx";
+import { RunResources } from "./run/RunResources.tsx";
 import { RunChanges } from "./run/RunChanges.tsx";
 import { RunErrors, RunStatsPanel } from "./run/RunStatsPanel.tsx";
 import { ScreenshotGallery } from "./run/ScreenshotGallery.tsx";
@@ -55,6 +56,7 @@ export function RunDetailPage() {
       <h2>Targets</h2>
       <TargetGrid run={run} />
       <RunStatsPanel run={run} />
+      <RunResources run={run} />
       <RunErrors run={run} />
       <SelectorHealth health={run.selectors} />
       <ScreenshotGallery runId={run.id} />

@@ -8,10 +8,21 @@ const MB = 1024 * 1024;
 export interface ChartSpec {
   title: string;
   testId: string;
-  series: (Series & { value: (s: HealthSample) => number })[];
+  /** A value of null leaves a gap (not measured then). */
+  series: (Series & { value: (s: HealthSample) => number | null })[];
   max?: number;
   unit?: string;
 }
+
+/** The server's event-loop lag over each interval (null before it was sampled: a gap). */
+export const LAG_CHART: ChartSpec = {
+  title: "Event-loop lag",
+  testId: "health-event-loop-lag",
+  series: [
+    { label: "p99 ms", color: "#ea580c", value: (s) => s.process.eventLoopLagMs?.p99 ?? null },
+    { label: "max ms", color: "#9333ea", value: (s) => s.process.eventLoopLagMs?.max ?? null },
+  ],
+};
 
 /** The Health page's charts, in order. */
 export const CHARTS: ChartSpec[] = [
@@ -53,6 +64,7 @@ export const CHARTS: ChartSpec[] = [
     series: [{ label: "% of one core", color: "#dc2626", value: (s) => s.process.cpuPercent }],
     unit: "%",
   },
+  LAG_CHART,
   {
     title: "Runs",
     testId: "health-runs",
@@ -83,9 +95,17 @@ export function figures(testId: string, h: Health, last: HealthSample | undefine
       return `heap ${formatBytes(h.process.heapUsed)}`;
     case "health-process-cpu":
       return last ? `now ${last.process.cpuPercent.toFixed(1)} %` : "";
+    case "health-event-loop-lag":
+      return lagFigure(last);
     default:
       return `${h.engine.activeRuns.length} active · ${h.engine.queuedRuns.length} queued`;
   }
+}
+
+/** The last interval's event-loop lag, as the lag chart's header says it. */
+export function lagFigure(last: HealthSample | undefined): string {
+  const lag = last?.process.eventLoopLagMs;
+  return lag ? `p99 ${lag.p99.toFixed(1)} ms · max ${lag.max.toFixed(1)} ms` : "";
 }
 
 /**
@@ -105,5 +125,5 @@ export function chartColumns(samples: HealthSample[], intervalMs: number) {
     rows.push(sample);
     x.push(sample.at / 1000);
   });
-  return { x, values: (value: (s: HealthSample) => number) => rows.map((s) => (s ? value(s) : null)) };
+  return { x, values: (value: (s: HealthSample) => number | null) => rows.map((s) => (s ? value(s) : null)) };
 }

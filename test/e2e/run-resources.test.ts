@@ -1,0 +1,100 @@
+/**
+ * End to end: a run's page shows the Resources panel (issue 16, item 3): the server's CPU,
+ * memory and event-loop lag over the run's time range and the run's pages/s, drawn from the
+ * samples the server stored while a real run crawled a real (slow) site; the Health page draws
+ * the lag too. One browser.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { RunResources } from "../../src/core/contract/resources.ts";
+import { loadScraper } from "../../src/pipeline/index.ts";
+import { serveSite, useE2e } from "./harness.ts";
+
+/** Pages of the site: each answers after 80 ms, so the run spans several samples. */
+const PAGES = 12;
+
+const e2e = useE2e({
+  prefix: "trawl-run-resources-",
+  site: () =>
+    serveSite((req, res) => {
+      setTimeout(() => {
+        const n = Number(new URL(req.url ?? "/", "http://x").searchParams.get("n") ?? 0);
+        const next = n + 1 < PAGES ? `<a href="/page?n=${n + 1}">next</a>` : "";
+        res.writeHead(200, { "content-type": "text/html" }).end(`<h1>Page ${n}</h1>${next}`);
+      }, 80);
+    }),
+  server: { healthSampleMs: 150 },
+});
+
+/** What a chart says it draws (see TimeChart). */
+async function chart(testId: string) {
+  const data = await e2e.page
+    .getByTestId(testId)
+    .evaluate((element) => ({ ...(element as HTMLElement).dataset }));
+  return {
+    points: Number(data.points),
+    xMin: Date.parse(data.xMin ?? ""),
+    xMax: Date.parse(data.xMax ?? ""),
+  };
+}
+
+describe("a run's Resources panel", () => {
+  it("graphs the server's samples over the run's time range and the run's pages/s", async () => {
+    const { dir, app, server, site, page } = e2e;
+    const file = join(dir, "chain.yaml");
+    writeFileSync(
+      file,
+      `name: chain
+start: ${site.url}/page?n=0
+pages:
+  page:
+    follow: [{ css: a, page: page }]
+    record: { title: h1 }
+politeness: { robots: ignore, rate_per_host: 1000, retries: 0, concurrency: 1 }
+`,
+    );
+    const run = await app.engine.run(await loadScraper(file));
+    expect(run.status).toBe("succeeded");
+    // The sampler stores the run's last figures at its next sample.
+    const resources = async () =>
+      (await (await e2e.fetch(`/api/runs/${run.id}/resources`)).json()) as RunResources;
+    await expect
+      .poll(async () => (await resources()).progress.at(-1)?.pages, { timeout: 10_000 })
+      .toBe(PAGES);
+    // Past the end of the run's range (a second after it ended), its samples are all stored.
+    const { until } = await resources();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now() + 50)));
+    const stored = await resources();
+    expect(stored.samples.length).toBeGreaterThanOrEqual(3);
+
+    await page.goto(`${server.url}/runs/${run.id}`);
+    const panel = page.getByTestId("run-resources");
+    await expect
+      .poll(() => panel.getAttribute("data-samples"), { timeout: 15_000 })
+      .toBe(String(stored.samples.length));
+    // One point per sample, and a null one where the sampler was late (a gap, as on the Health page).
+    const points = (n: number) => n >= stored.samples.length && n < 2 * stored.samples.length;
+    const cpu = await chart("run-resource-cpu");
+    expect(points(cpu.points)).toBe(true);
+    // The x axis spans the run's range (one interval, at least a second, either side), not "the last hour".
+    expect(cpu.xMax).toBe(stored.until);
+    expect(cpu.xMin).toBe(stored.from);
+    expect((await chart("run-resource-memory")).points).toBe(cpu.points);
+    expect((await chart("run-resource-lag")).points).toBe(cpu.points);
+    const paced = stored.progress.filter((p) => p.pagesPerSecond !== null);
+    expect(paced.some((p) => p.pagesPerSecond! > 0)).toBe(true);
+    expect((await chart("run-resource-pages")).points).toBe(paced.length);
+    await e2e.shot("run-resources");
+
+    // The Health page draws the same lag samples, with the last interval's figures in its header.
+    await page.goto(`${server.url}/health`);
+    await expect
+      .poll(async () => (await chart("health-event-loop-lag")).points, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(stored.samples.length);
+    const lagCard = page.locator(".card", { has: page.getByTestId("health-event-loop-lag") });
+    expect(await lagCard.locator(".card-header").textContent()).toMatch(
+      /Event-loop lag\s*p99 [\d.]+ ms · max [\d.]+ ms/,
+    );
+  });
+});
