@@ -15,6 +15,7 @@ export function openAppMetrics(app: App): AppMetrics {
   const metrics = new TrawlMetrics({
     store: app.store,
     hostRates: () => hostRatesOf(app),
+    governor: () => app.engine.governor.state(),
     now: () => app.clock.now(),
   });
   const unsubscribe = app.engine.bus.subscribe(metrics.observe);

@@ -8,6 +8,7 @@ import { collectDefaultMetrics, Registry } from "prom-client";
 import type { TrawlEvent } from "../core/index.ts";
 import type { Store } from "../store/index.ts";
 import { EventMetrics } from "./event-metrics.ts";
+import { registerGovernorMetrics, type GovernorReading } from "./governor-metrics.ts";
 import { registerHostRates, type HostRateSample } from "./host-rates.ts";
 import { registerStoreMetrics } from "./store-metrics.ts";
 
@@ -16,6 +17,8 @@ export interface MetricsOptions {
   store: Store;
   /** The rate limiters of the runs this process executes, read at each scrape. @defaultValue none */
   hostRates?: () => Promise<readonly HostRateSample[]>;
+  /** The engine's resource governor, read at each scrape. @defaultValue none */
+  governor?: () => GovernorReading;
   /** The scheduler's lateness is measured against it. @defaultValue Date.now */
   now?: () => number;
   /** Add prom-client's process metrics (memory, event-loop lag, handles, CPU). @defaultValue true */
@@ -55,6 +58,7 @@ export class TrawlMetrics {
     this.events = new EventMetrics(this.registry, options.now ?? Date.now);
     this.stopCommits = registerStoreMetrics(this.registry, options.store);
     if (options.hostRates) registerHostRates(this.registry, options.hostRates);
+    if (options.governor) registerGovernorMetrics(this.registry, options.governor);
   }
 
   /** Counts one event (a listener for the event bus: it never throws). */
