@@ -20,7 +20,7 @@ import { appError } from "./errors.ts";
 import { loadScraper, type CompiledScraper } from "../pipeline/index.ts";
 import { requireRun } from "./compare-runs.ts";
 import { describeRun, type RunSummary } from "./run-summary.ts";
-import { mirrorRunEvent } from "../observe/index.ts";
+import { mirrorRunEvent, startRunTracing, type RunTracing } from "../observe/index.ts";
 
 /** How to open the app. */
 export interface AppOptions {
@@ -68,6 +68,8 @@ export class App {
   private readonly background = new Set<Promise<unknown>>();
   /** Stops mirroring the engine's run log lines into the process log. */
   private readonly stopMirroring: () => void;
+  /** Traces of the runs, exported over OTLP when an endpoint is configured (docs/metrics.md). */
+  private readonly tracing: RunTracing | undefined;
 
   private constructor(paths: ReturnType<typeof homePaths>, store: Store, options: AppOptions) {
     this.paths = paths;
@@ -106,6 +108,8 @@ export class App {
     );
     // The one seam where run log lines (stored by the engine) reach the process log too.
     this.stopMirroring = this.engine.bus.subscribe(mirrorRunEvent);
+    // The command (`run`, `serve`, `scheduler`) tells the processes' traces apart.
+    if (trawlConfig().tracing) this.tracing = startRunTracing(this.engine.bus, process.argv[2] ?? "trawl");
   }
 
   /** Opens the data directory: the database (checked and migrated) and leftovers of interrupted publishes cleaned. */
@@ -215,6 +219,7 @@ export class App {
 
   async close(): Promise<void> {
     this.stopMirroring();
+    await this.tracing?.close();
     this.engine.governor.close();
     await this.store.close();
   }

@@ -16,6 +16,7 @@ describe("parseConfig", () => {
       debug: false,
       fromSource: false,
       logLevel: "info",
+      tracing: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.scraperFolders)).toBe(true);
@@ -43,6 +44,7 @@ describe("parseConfig", () => {
       debug: true,
       fromSource: false,
       logLevel: "warn",
+      tracing: false,
     });
     expect(
       parseConfig({ TRAWL_HOME: "/h", TRAWL_BROWSER_CACHE: "/b", XDG_CACHE_HOME: "/cache" }),
@@ -50,6 +52,15 @@ describe("parseConfig", () => {
       home: "/h",
       browserCache: "/b",
     });
+  });
+
+  it("traces when an OTLP endpoint is set, unless the OpenTelemetry SDK is disabled", () => {
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" }).tracing).toBe(true);
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://c/v1/traces" }).tracing).toBe(true);
+    expect(
+      parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_SDK_DISABLED: "true" })
+        .tracing,
+    ).toBe(false);
   });
 
   it("lets the flags win over the environment", () => {

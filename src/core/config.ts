@@ -39,14 +39,14 @@ const SWITCH: Readonly<Record<string, boolean>> = {
 };
 
 /**
- * Builds the configuration schema. Its input holds the environment's variables under their
- * names and the flags under theirs (`--home`), so that an error names what the user set; its
- * output is {@link TrawlConfig}. Other variables of the environment are left out. Built on first
+ * Builds the schema of what the configuration reads: the environment's variables under their
+ * names and the flags under theirs (`--home`), so that an error names what the user set
+ * ({@link buildConfigSchema} turns them into {@link TrawlConfig}). Other variables of the environment are left out. Built on first
  * use, not on import: core's index is imported by worker threads that never read the
  * configuration, and only a module without top-level calls lets the bundler leave zod out of
  * their bundles (scripts/build-cli.mjs); schema calls at the top level would be kept.
  */
-function buildConfigSchema() {
+function buildRawSchema() {
   /** A path or a name: any non-blank text. */
   const text = z.preprocess(blankAsUnset, z.string().optional());
   /** Folders separated like `PATH` (`:`, `;` on Windows); empty entries are skipped. */
@@ -71,59 +71,72 @@ function buildConfigSchema() {
       })
       .transform((value) => (value === undefined ? false : SWITCH[value.toLowerCase()]!)),
   );
-  return z
-    .object({
-      "--home": text,
-      "--scrapers": z.array(z.string().min(1, "must name a folder")).optional(),
-      TRAWL_HOME: text,
-      TRAWL_SCRAPERS: folderList,
-      TRAWL_PARSE_THREADS: threadCount,
-      TRAWL_LOG_LEVEL: logLevelSchema(),
-      TRAWL_CHROMIUM: text,
-      TRAWL_BROWSER_CACHE: text,
-      TRAWL_DEBUG: onOff,
-      TRAWL_MEMORY_CEILING: memoryCeilingSchema(),
-      // 32 random bytes in base64 (`openssl rand -base64 32`): exactly 43 characters and one `=`.
-      TRAWL_MASTER_KEY: text.refine((value) => value === undefined || /^[A-Za-z0-9+/]{43}=$/.test(value), {
-        message: "must be 32 bytes in base64, 44 characters ending in = (openssl rand -base64 32)",
-      }),
-      // Read by bin/trawl.js, which decides whether to load the TypeScript sources and so cannot
-      // load this schema first; listed here so that it is checked, documented and not "unknown".
-      TRAWL_FROM_SOURCE: onOff,
-      XDG_DATA_HOME: text,
-      XDG_CACHE_HOME: text,
-    })
-    .transform((raw) => ({
-      /** The data directory: `--home`, else `TRAWL_HOME`, else `${XDG_DATA_HOME:-~/.local/share}/trawl`. */
-      home:
-        raw["--home"] ??
-        raw.TRAWL_HOME ??
-        join(raw.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "trawl"),
-      /**
-       * Folders whose scrapers the web app lists (relative ones from the working directory):
-       * `--scrapers`, else `TRAWL_SCRAPERS`, else the working directory.
-       */
-      scraperFolders: Object.freeze(raw["--scrapers"] ?? raw.TRAWL_SCRAPERS ?? ["."]),
-      /** Parse threads of a crawl; `undefined`: the engine derives them from the cores. */
-      parseThreads: raw.TRAWL_PARSE_THREADS,
-      /** The process log's threshold (docs/logs.md): lines below it are dropped. */
-      logLevel: (raw.TRAWL_LOG_LEVEL ?? "info") as (typeof LOG_THRESHOLDS)[number],
-      /** The Chromium to drive; `undefined`: a system one, else the bundled one. */
-      chromium: raw.TRAWL_CHROMIUM,
-      /** Where the bundled Chromium is unpacked: `TRAWL_BROWSER_CACHE`, else `${XDG_CACHE_HOME:-~/.cache}/trawl`. */
-      browserCache: raw.TRAWL_BROWSER_CACHE ?? join(raw.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "trawl"),
-      /** Print the stack trace of an unexpected error. */
-      debug: raw.TRAWL_DEBUG,
-      /** The governor's memory ceiling; `undefined`: 75 % of the machine's or the cgroup's limit. */
-      memoryCeiling: raw.TRAWL_MEMORY_CEILING,
-      /** `trawl` runs the TypeScript sources even when the bundle is current. */
-      fromSource: raw.TRAWL_FROM_SOURCE,
-      /**
-       * The key that wraps the secrets vault's data key (base64 of 32 bytes); `undefined`: the
-       * key file `keys/master.key` of the data directory.
-       */
-      masterKey: raw.TRAWL_MASTER_KEY,
-    }));
+  return z.object({
+    "--home": text,
+    "--scrapers": z.array(z.string().min(1, "must name a folder")).optional(),
+    TRAWL_HOME: text,
+    TRAWL_SCRAPERS: folderList,
+    TRAWL_PARSE_THREADS: threadCount,
+    TRAWL_LOG_LEVEL: logLevelSchema(),
+    TRAWL_CHROMIUM: text,
+    TRAWL_BROWSER_CACHE: text,
+    TRAWL_DEBUG: onOff,
+    TRAWL_MEMORY_CEILING: memoryCeilingSchema(),
+    // 32 random bytes in base64 (`openssl rand -base64 32`): exactly 43 characters and one `=`.
+    TRAWL_MASTER_KEY: text.refine((value) => value === undefined || /^[A-Za-z0-9+/]{43}=$/.test(value), {
+      message: "must be 32 bytes in base64, 44 characters ending in = (openssl rand -base64 32)",
+    }),
+    // Read by bin/trawl.js, which decides whether to load the TypeScript sources and so cannot
+    // load this schema first; listed here so that it is checked, documented and not "unknown".
+    TRAWL_FROM_SOURCE: onOff,
+    XDG_DATA_HOME: text,
+    XDG_CACHE_HOME: text,
+    // OpenTelemetry's own variables: set, they turn tracing on (the exporter reads the rest).
+    OTEL_EXPORTER_OTLP_ENDPOINT: text,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: text,
+    OTEL_SDK_DISABLED: onOff,
+  });
+}
+
+type RawConfig = z.output<ReturnType<typeof buildRawSchema>>;
+
+/** The settings the variables and flags give, defaults filled in. */
+function settingsOf(raw: RawConfig) {
+  return {
+    /** The data directory: `--home`, else `TRAWL_HOME`, else `${XDG_DATA_HOME:-~/.local/share}/trawl`. */
+    home:
+      raw["--home"] ??
+      raw.TRAWL_HOME ??
+      join(raw.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "trawl"),
+    /**
+     * Folders whose scrapers the web app lists (relative ones from the working directory):
+     * `--scrapers`, else `TRAWL_SCRAPERS`, else the working directory.
+     */
+    scraperFolders: Object.freeze(raw["--scrapers"] ?? raw.TRAWL_SCRAPERS ?? ["."]),
+    /** Parse threads of a crawl; `undefined`: the engine derives them from the cores. */
+    parseThreads: raw.TRAWL_PARSE_THREADS,
+    /** The process log's threshold (docs/logs.md): lines below it are dropped. */
+    logLevel: (raw.TRAWL_LOG_LEVEL ?? "info") as (typeof LOG_THRESHOLDS)[number],
+    /** The Chromium to drive; `undefined`: a system one, else the bundled one. */
+    chromium: raw.TRAWL_CHROMIUM,
+    /** Where the bundled Chromium is unpacked: `TRAWL_BROWSER_CACHE`, else `${XDG_CACHE_HOME:-~/.cache}/trawl`. */
+    browserCache: raw.TRAWL_BROWSER_CACHE ?? join(raw.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "trawl"),
+    /** Print the stack trace of an unexpected error. */
+    debug: raw.TRAWL_DEBUG,
+    /** The governor's memory ceiling; `undefined`: 75 % of the machine's or the cgroup's limit. */
+    memoryCeiling: raw.TRAWL_MEMORY_CEILING,
+    /** `trawl` runs the TypeScript sources even when the bundle is current. */
+    fromSource: raw.TRAWL_FROM_SOURCE,
+    /**
+     * The key that wraps the secrets vault's data key (base64 of 32 bytes); `undefined`: the
+     * key file `keys/master.key` of the data directory.
+     */
+    masterKey: raw.TRAWL_MASTER_KEY,
+    /** Export traces of runs over OTLP (docs/metrics.md, "Traces"): an endpoint is set and the SDK not disabled. */
+    tracing:
+      !raw.OTEL_SDK_DISABLED &&
+      (raw.OTEL_EXPORTER_OTLP_ENDPOINT ?? raw.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined,
+  };
 }
 
 /** `TRAWL_MEMORY_CEILING`: a share of the memory limit (`75%`) or a size (`2GB`); docs/limits.md. */
@@ -134,6 +147,11 @@ function memoryCeilingSchema() {
       message: "must be a share of the memory limit (75%) or a size (2GB, 1536MB)",
     })
     .transform((value) => (value === undefined ? undefined : parseMemoryCeiling(value)));
+}
+
+/** The whole schema: the variables and flags, and the settings they give. */
+function buildConfigSchema() {
+  return buildRawSchema().transform(settingsOf);
 }
 
 type ConfigSchema = ReturnType<typeof buildConfigSchema>;

@@ -38,6 +38,8 @@ export type TrawlEvent =
       status?: number;
       reason?: string;
       bytes: number;
+      /** From the request leaving to the end of its answer (or its failure). */
+      latencyMs: number;
       retry: boolean;
     }
   | { type: "progress.updated"; runId: string; overall: Progress; targets: TargetProgress[] }

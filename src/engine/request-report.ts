@@ -26,6 +26,7 @@ export function attemptEvent(runId: string, attempt: AttemptInfo): EventOf<"requ
     ...(attempt.status !== undefined && { status: attempt.status }),
     ...(attempt.reason !== undefined && { reason: attempt.reason }),
     bytes: attempt.bytes,
+    latencyMs: attempt.latencyMs,
     retry: attempt.attempt > 0,
   };
 }

@@ -33,3 +33,4 @@ export {
 } from "./crash-report.ts";
 export { redactArgv } from "./crash-report-redact.ts";
 export { searchLogs, parseLogLine, type LogSearch } from "./log-search.ts";
+export { startRunTracing, type RunTracing } from "./tracing.ts";

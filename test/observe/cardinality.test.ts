@@ -48,6 +48,7 @@ describe("metrics cardinality", () => {
         status,
         reason,
         bytes: 100,
+        latencyMs: 12,
         retry: i % 3 === 0,
       });
       if (reason)
