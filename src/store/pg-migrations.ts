@@ -1,0 +1,17 @@
+/**
+ * The PostgreSQL store's migrations, append-only: a database that applied a migration keeps it,
+ * so a change is a new entry, never an edit. Each has its number and name; `trawl_migrations`
+ * in the database says which ran (see pg-database.ts).
+ */
+import { PG_SCHEMA_V1 } from "./pg-schema.ts";
+
+/** One migration: its number (1, 2, …, in order), a name, and its SQL. */
+export interface PgMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const pgMigrations: readonly PgMigration[] = [
+  { version: 1, name: "the schema of SQLite migrations 1 to 19", sql: PG_SCHEMA_V1 },
+];
