@@ -87,3 +87,29 @@ async function migrate(pool: pg.Pool, url: string, all: readonly PgMigration[]):
     client.release();
   }
 }
+
+/** A connection of the pool, or the pool itself: what a query runs on. */
+export type PgQueryable = pg.Pool | pg.PoolClient;
+
+/**
+ * Runs `work` in one transaction on one connection of `pool`: committed when it resolves, rolled
+ * back when it throws. Writes that belong together (a request marked done, its records, its
+ * links) go through here.
+ */
+export async function pgTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
