@@ -8,6 +8,10 @@ import pg from "pg";
 import { SchemaTooNewError, storeError } from "./errors.ts";
 import { pgMigrations, type PgMigration } from "./pg-migrations.ts";
 
+// bigint columns (times in ms, ids, sizes) come back as numbers, as SQLite's integers do: every
+// value trawl stores in one is far below 2^53. A per-pool parser would miss pools made elsewhere.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
 /** The advisory lock key of migrations (any constant; "trawl" in ASCII). */
 const MIGRATION_LOCK = 0x747261776c;
 

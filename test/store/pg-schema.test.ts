@@ -108,6 +108,11 @@ describe("the PostgreSQL schema", () => {
     expect(unreachable.message).not.toContain(url.password);
   });
 
+  it("reads bigint columns as numbers, as SQLite's integers", async () => {
+    const { rows } = await pool.query<{ n: unknown }>("SELECT 1733400000000::bigint AS n");
+    expect(rows[0]!.n).toBe(1_733_400_000_000);
+  });
+
   it("keeps the audit log append-only", async () => {
     await pool.query(
       `INSERT INTO audit_log (seq, at, actor, action, details, prev_hash, hash) VALUES (1, 0, 'cli', 'x', '{}', '', 'h')`,
