@@ -12,6 +12,7 @@ import { App } from "../../src/app/index.ts";
 import type { GovernorOptions } from "../../src/engine/index.ts";
 import { EventHub, startServer, type TrawlServer } from "../../src/server/index.ts";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+import { parseMetrics } from "../observe/prometheus-text.ts";
 import { bearer, request, until, type ApiResponse } from "../server/helpers.ts";
 
 const MB = 1024 ** 2;
@@ -184,6 +185,7 @@ describe("resource governor", () => {
 
     const health = await api("GET", "/api/health");
     expect(health.status).toBe(200);
+    expect(health.json.governor).toMatchObject({ level: "ok", waiting: [], runs: [] });
 
     const clean = await start(api, cleanScraper("clean"));
     expect(await untilStatus(api, clean.id, ["succeeded", "failed", "paused"])).toMatchObject({
@@ -231,6 +233,11 @@ describe("resource governor", () => {
 
     const late = await start(api, cleanScraper("late"));
     expect(late.status).toBe("queued");
+    expect((await api("GET", "/api/health")).json.governor.waiting).toEqual([late.id]);
+    const metrics = parseMetrics((await api("GET", "/metrics")).json as string);
+    expect(metrics.value("trawl_runs_waiting_for_memory")).toBe(1);
+    expect(metrics.value("trawl_memory_pressure")).toBeGreaterThanOrEqual(1);
+    expect(metrics.value("trawl_memory_ceiling_bytes")).toBe(ceilingBytes);
 
     for (const run of runs) {
       expect(await untilStatus(api, run.id, ["succeeded", "failed", "paused"])).toMatchObject({

@@ -8,6 +8,22 @@ import { Nullable } from "./shared.ts";
 
 const Space = Type.Object({ total: Type.Number(), free: Type.Number() });
 
+/** The resource governor of the server's engine (docs/limits.md). */
+export const GovernorHealthSchema = Type.Object({
+  /** `high` from 90 % of the ceiling (new runs wait, running ones slow down), `critical` at it. */
+  level: Type.Union([Type.Literal("ok"), Type.Literal("high"), Type.Literal("critical")]),
+  /** The process's resident memory at the governor's last sample, and the ceiling, in bytes. */
+  rss: Type.Number(),
+  ceiling: Type.Number(),
+  /** Runs waiting for memory before they start, first to start first. */
+  waiting: Type.Array(Type.String()),
+  /** Runs executing here: the memory and CPU time charged to each (what their limits compare). */
+  runs: Type.Array(
+    Type.Object({ runId: Type.String(), memoryBytes: Type.Number(), cpuSeconds: Type.Number() }),
+  ),
+});
+export type GovernorHealth = Static<typeof GovernorHealthSchema>;
+
 /** GET /api/health: the server, its machine, the engine and the schedulers, now. */
 export const HealthSchema = Type.Object({
   status: Type.Literal("ok"),
@@ -28,6 +44,7 @@ export const HealthSchema = Type.Object({
     cpu: Type.Object({ user: Type.Number(), system: Type.Number() }),
   }),
   engine: Type.Object({ activeRuns: Type.Array(Type.String()), queuedRuns: Type.Array(Type.String()) }),
+  governor: GovernorHealthSchema,
   scheduler: SchedulerStatusSchema,
 });
 export type Health = Static<typeof HealthSchema>;

@@ -54,6 +54,7 @@ export function healthRoutes(
         },
         process: { rss: memory.rss, heapUsed: memory.heapUsed, cpu: process.cpuUsage() },
         engine: { activeRuns: active.map((r) => r.id), queuedRuns: queued.map((r) => r.id) },
+        governor: app.engine.governor.state(),
         scheduler: { running: schedulers.length > 0, schedulers },
       };
     },

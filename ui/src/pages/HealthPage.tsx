@@ -8,6 +8,7 @@ import { TimeChart } from "../components/TimeChart.tsx";
 import { formatDuration } from "../lib/format.ts";
 import { usePageTitle } from "../lib/use-page-title.ts";
 import { CrashReports } from "./health/CrashReports.tsx";
+import { GovernorBox } from "./health/GovernorBox.tsx";
 import { CHARTS, figures } from "./health/health-charts.ts";
 import { useHealth } from "./health/use-health.ts";
 
@@ -84,6 +85,7 @@ export function HealthPage() {
           <div className="card" data-testid="health-engine">
             <RunIds label="Active runs" ids={h.engine.activeRuns} testId="health-active-runs" />
             <RunIds label="Queued runs" ids={h.engine.queuedRuns} testId="health-queued-runs" />
+            <GovernorBox governor={h.governor} />
           </div>
           <h2>Scheduler</h2>
           <SchedulerStatusBox status={h.scheduler} />
