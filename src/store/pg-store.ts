@@ -7,6 +7,9 @@
 import type pg from "pg";
 import { storeError } from "./errors.ts";
 import { openPgDatabase, type OpenPgOptions } from "./pg-database.ts";
+import { PgRunStore } from "./pg-run-store.ts";
+import { PgLogStore, PgStepStore } from "./pg-steps-logs.ts";
+import { PgScheduleStore } from "./pg-schedules.ts";
 import type { Store } from "./types.ts";
 
 /** Repositories of `Store` (everything but its functions). */
@@ -21,15 +24,15 @@ function notPorted<K extends Repository>(name: K): Store[K] {
 }
 
 /** The repositories over `pool`; each ported one replaces its `notPorted` here. */
-function repositories(pool: pg.Pool): Pick<Store, Repository> {
+function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogStore } {
   void pool;
   return {
-    runs: notPorted("runs"),
+    runs: new PgRunStore(pool),
     queue: notPorted("queue"),
     records: notPorted("records"),
-    steps: notPorted("steps"),
-    logs: notPorted("logs"),
-    schedules: notPorted("schedules"),
+    steps: new PgStepStore(pool),
+    logs: new PgLogStore(pool),
+    schedules: new PgScheduleStore(pool),
     captures: notPorted("captures"),
     validators: notPorted("validators"),
     activity: notPorted("activity"),
@@ -45,8 +48,9 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> {
 export async function openPgStore(url: string, options: OpenPgOptions = {}): Promise<Store> {
   const pool = await openPgDatabase(url, options);
   const observers = new Set<(seconds: number) => void>();
+  const repos = repositories(pool);
   return {
-    ...repositories(pool),
+    ...repos,
     observeCommits: (observer) => {
       observers.add(observer);
       return () => observers.delete(observer);
@@ -57,6 +61,10 @@ export async function openPgStore(url: string, options: OpenPgOptions = {}): Pro
       await pool.query("SELECT count(*) FROM pg_class");
       return ["ok"];
     },
-    close: () => pool.end(),
+    close: async () => {
+      // Lines appended in this turn; a failed write went out as events, closing matters more.
+      await repos.logs.close().catch(() => undefined);
+      await pool.end();
+    },
   };
 }
