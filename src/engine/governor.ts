@@ -41,7 +41,13 @@ export interface GovernorState {
   ceiling: number;
   /** Runs waiting for memory before they start, in the order they will. */
   waiting: string[];
-  runs: { runId: string; memoryBytes: number; cpuSeconds: number }[];
+  runs: {
+    runId: string;
+    memoryBytes: number;
+    cpuSeconds: number;
+    maxMemoryBytes: number | null;
+    maxCpuSeconds: number | null;
+  }[];
 }
 
 /**
@@ -154,6 +160,8 @@ export class ResourceGovernor implements UsageHost {
         runId: usage.runId,
         memoryBytes: usage.memoryBytes,
         cpuSeconds: usage.cpuSeconds(),
+        maxMemoryBytes: usage.limits.maxMemoryBytes ?? null,
+        maxCpuSeconds: usage.limits.maxCpuMs === undefined ? null : usage.limits.maxCpuMs / 1000,
       })),
     };
   }

@@ -233,7 +233,14 @@ describe("resource governor", () => {
 
     const late = await start(api, cleanScraper("late"));
     expect(late.status).toBe("queued");
-    expect((await api("GET", "/api/health")).json.governor.waiting).toEqual([late.id]);
+    const { governor } = (await api("GET", "/api/health")).json;
+    expect(governor.waiting).toEqual([late.id]);
+    expect(governor.level).not.toBe("ok");
+    // The two greedy runs still running, with what they are charged (no max_memory: none to compare).
+    for (const usage of governor.runs) {
+      expect(runs.map((run) => run.id)).toContain(usage.runId);
+      expect(usage).toMatchObject({ maxMemoryBytes: null, maxCpuSeconds: null });
+    }
     const metrics = parseMetrics((await api("GET", "/metrics")).json as string);
     expect(metrics.value("trawl_runs_waiting_for_memory")).toBe(1);
     expect(metrics.value("trawl_memory_pressure")).toBeGreaterThanOrEqual(1);

@@ -17,9 +17,19 @@ export const GovernorHealthSchema = Type.Object({
   ceiling: Type.Number(),
   /** Runs waiting for memory before they start, first to start first. */
   waiting: Type.Array(Type.String()),
-  /** Runs executing here: the memory and CPU time charged to each (what their limits compare). */
+  /**
+   * Runs executing here: the memory and CPU time charged to each and its limits (null: none).
+   * Memory is the heap in use above the run's baseline, garbage included, until a full collection
+   * confirms a limit (docs/limits.md).
+   */
   runs: Type.Array(
-    Type.Object({ runId: Type.String(), memoryBytes: Type.Number(), cpuSeconds: Type.Number() }),
+    Type.Object({
+      runId: Type.String(),
+      memoryBytes: Type.Number(),
+      cpuSeconds: Type.Number(),
+      maxMemoryBytes: Nullable(Type.Number()),
+      maxCpuSeconds: Nullable(Type.Number()),
+    }),
   ),
 });
 export type GovernorHealth = Static<typeof GovernorHealthSchema>;

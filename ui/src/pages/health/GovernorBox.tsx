@@ -37,7 +37,10 @@ export function GovernorBox({ governor }: { governor: Health["governor"] }) {
               <Link to={`/runs/${run.runId}`} className="mono">
                 {run.runId}
               </Link>
-              : {formatBytes(run.memoryBytes)} of memory, {run.cpuSeconds.toFixed(1)} s of CPU
+              : {formatBytes(run.memoryBytes)} of memory
+              {run.maxMemoryBytes !== null && ` (max_memory ${formatBytes(run.maxMemoryBytes)})`},{" "}
+              {run.cpuSeconds.toFixed(1)} s of CPU
+              {run.maxCpuSeconds !== null && ` (max_cpu ${run.maxCpuSeconds} s)`}
             </li>
           ))}
         </ul>
