@@ -1,74 +1,18 @@
 import type { RunStatus } from "../core/index.ts";
 import { formatRunId } from "../core/index.ts";
 import { randomInt } from "node:crypto";
-import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import { storeError } from "./errors.ts";
+import { RUN_COLUMNS, runColumnValue, toRunRecord, type RunRow } from "./run-rows.ts";
 import type {
   NewRun,
   RunCensus,
   RunControl,
   RunFilter,
-  RunOptions,
   RunRecord,
   RunStore,
   RunTransition,
 } from "./types.ts";
-
-interface RunRow {
-  id: string;
-  scraper: string;
-  source: string | null;
-  definition_hash: string;
-  status: RunStatus;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  updated_at: number;
-  error: string | null;
-  owner: string | null;
-  heartbeat_at: number | null;
-  control: RunControl | null;
-  pause_reason: string | null;
-  breakpoints: string;
-  targets: string;
-  steps: string;
-  stats: string;
-  dataset_name: string | null;
-  dataset_version: number | null;
-  options: string;
-  record_key: string | null;
-}
-
-/** Column of each `RunRecord` field that `update` may set. */
-const COLUMNS: Partial<Record<keyof RunRecord, keyof RunRow>> = {
-  status: "status",
-  startedAt: "started_at",
-  finishedAt: "finished_at",
-  error: "error",
-  owner: "owner",
-  heartbeatAt: "heartbeat_at",
-  control: "control",
-  pauseReason: "pause_reason",
-  breakpoints: "breakpoints",
-  stats: "stats",
-  datasetName: "dataset_name",
-  datasetVersion: "dataset_version",
-};
-
-const JSON_FIELDS = new Set<keyof RunRecord>(["breakpoints", "stats", "targets", "steps"]);
-
-function toRecord(row: RunRow): RunRecord {
-  return {
-    ...camelRow(row),
-    breakpoints: JSON.parse(row.breakpoints) as string[],
-    targets: JSON.parse(row.targets) as string[],
-    steps: JSON.parse(row.steps) as string[],
-    stats: JSON.parse(row.stats) as Record<string, unknown>,
-    options: JSON.parse(row.options) as RunOptions,
-    recordKey: row.record_key === null ? null : (JSON.parse(row.record_key) as string[]),
-  };
-}
 
 /** Runs in SQLite. */
 export class SqliteRunStore implements RunStore {
@@ -111,7 +55,7 @@ export class SqliteRunStore implements RunStore {
   async get(id: string): Promise<RunRecord | null> {
     // Purpose: one run by id.
     const row = this.db.prepare(`SELECT * FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
-    return row ? toRecord(row) : null;
+    return row ? toRunRecord(row) : null;
   }
 
   async list(filter: RunFilter = {}): Promise<RunRecord[]> {
@@ -146,7 +90,7 @@ export class SqliteRunStore implements RunStore {
     const order = filter.updatedAfter === undefined ? "id DESC" : "updated_at, id";
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, filter.limit ?? 1000) as RunRow[];
-    return rows.map(toRecord);
+    return rows.map(toRunRecord);
   }
 
   async update(id: string, patch: Partial<RunRecord>, expect?: RunStatus[]): Promise<boolean> {
@@ -174,10 +118,10 @@ export class SqliteRunStore implements RunStore {
     const sets: string[] = ["updated_at = ?"];
     const params: unknown[] = [patch.updatedAt ?? Date.now()];
     for (const [field, value] of Object.entries(patch) as [keyof RunRecord, unknown][]) {
-      const column = COLUMNS[field];
+      const column = RUN_COLUMNS[field];
       if (!column) continue;
       sets.push(`${column} = ?`);
-      params.push(JSON_FIELDS.has(field) ? JSON.stringify(value) : value);
+      params.push(runColumnValue(field, value));
     }
     let sql = `UPDATE runs SET ${sets.join(", ")} WHERE id = ?`;
     params.push(id);

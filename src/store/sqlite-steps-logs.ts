@@ -1,29 +1,8 @@
-import { LOG_LEVELS } from "../core/contract/values.ts";
 import type { LogLevel } from "../core/index.ts";
 import type { Statement } from "better-sqlite3";
-import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
-import type {
-  LogCounts,
-  LogListOptions,
-  LogRecord,
-  LogStore,
-  LogTally,
-  StepRecord,
-  StepStore,
-} from "./types.ts";
-
-interface StepRow {
-  run_id: string;
-  idx: number;
-  name: string;
-  kind: string;
-  status: StepRecord["status"];
-  started_at: number | null;
-  finished_at: number | null;
-  records_out: number | null;
-  result: string | null;
-}
+import { listedLevels, toLogTally, toStepRecord, type StepRow } from "./run-rows.ts";
+import type { LogListOptions, LogRecord, LogStore, LogTally, StepRecord, StepStore } from "./types.ts";
 
 /** Step checkpoints in SQLite. */
 export class SqliteStepStore implements StepStore {
@@ -32,12 +11,7 @@ export class SqliteStepStore implements StepStore {
   async list(runId: string): Promise<StepRecord[]> {
     // Purpose: a run's steps in order.
     const rows = this.db.prepare(`SELECT * FROM steps WHERE run_id = ? ORDER BY idx`).all(runId) as StepRow[];
-    return rows.map(({ run_id, idx, ...row }) => ({
-      runId: run_id,
-      index: idx,
-      ...camelRow(row),
-      result: row.result ? (JSON.parse(row.result) as Record<string, unknown>) : null,
-    }));
+    return rows.map(toStepRecord);
   }
 
   async start(runId: string, index: number, now: number): Promise<void> {
@@ -68,8 +42,6 @@ export class SqliteStepStore implements StepStore {
     );
   }
 }
-
-const LEVELS: readonly LogLevel[] = LOG_LEVELS;
 
 interface PendingLine {
   runId: string;
@@ -128,7 +100,7 @@ export class SqliteLogStore implements LogStore {
   async list(runId: string, options: LogListOptions = {}): Promise<LogRecord[]> {
     this.flush();
     // Purpose: a run's log lines from a position, at or above a level (or of the given levels).
-    const levels = options.levels ?? LEVELS.slice(LEVELS.indexOf(options.level ?? "debug"));
+    const levels = listedLevels(options);
     if (levels.length === 0) return [];
     return this.db
       .prepare(
@@ -144,12 +116,6 @@ export class SqliteLogStore implements LogStore {
     const rows = this.db
       .prepare(`SELECT level, COUNT(*) AS n, MAX(at) AS newest FROM logs WHERE run_id = ? GROUP BY level`)
       .all(runId) as { level: LogLevel; n: number; newest: number }[];
-    const counts: LogCounts = { debug: 0, info: 0, warn: 0, error: 0 };
-    let newestAt: number | null = null;
-    for (const row of rows) {
-      if (row.level in counts) counts[row.level] = row.n;
-      newestAt = Math.max(newestAt ?? row.newest, row.newest);
-    }
-    return { counts, newestAt };
+    return toLogTally(rows);
   }
 }
