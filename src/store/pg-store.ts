@@ -10,6 +10,7 @@ import { openPgDatabase, type OpenPgOptions } from "./pg-database.ts";
 import { PgRunStore } from "./pg-run-store.ts";
 import { PgLogStore, PgStepStore } from "./pg-steps-logs.ts";
 import { PgScheduleStore } from "./pg-schedules.ts";
+import { PgValidatorStore } from "./pg-validators.ts";
 import type { Store } from "./types.ts";
 
 /** Repositories of `Store` (everything but its functions). */
@@ -34,7 +35,7 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
     logs: new PgLogStore(pool),
     schedules: new PgScheduleStore(pool),
     captures: notPorted("captures"),
-    validators: notPorted("validators"),
+    validators: new PgValidatorStore(pool),
     activity: notPorted("activity"),
     health: notPorted("health"),
     audit: notPorted("audit"),
