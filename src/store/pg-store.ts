@@ -6,6 +6,7 @@
  */
 import type pg from "pg";
 import { storeError } from "./errors.ts";
+import { PgCaptureStore } from "./pg-captures.ts";
 import { openPgDatabase, type OpenPgOptions } from "./pg-database.ts";
 import { PgRunStore } from "./pg-run-store.ts";
 import { PgLogStore, PgStepStore } from "./pg-steps-logs.ts";
@@ -34,7 +35,7 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
     steps: new PgStepStore(pool),
     logs: new PgLogStore(pool),
     schedules: new PgScheduleStore(pool),
-    captures: notPorted("captures"),
+    captures: new PgCaptureStore(pool),
     validators: new PgValidatorStore(pool),
     activity: notPorted("activity"),
     health: notPorted("health"),
