@@ -11,6 +11,7 @@ import { openPgDatabase, type OpenPgOptions } from "./pg-database.ts";
 import { PgRunStore } from "./pg-run-store.ts";
 import { PgLogStore, PgStepStore } from "./pg-steps-logs.ts";
 import { PgScheduleStore } from "./pg-schedules.ts";
+import { PgSecretStore } from "./pg-secrets.ts";
 import { PgValidatorStore } from "./pg-validators.ts";
 import type { Store } from "./types.ts";
 
@@ -40,7 +41,7 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
     activity: notPorted("activity"),
     health: notPorted("health"),
     audit: notPorted("audit"),
-    secrets: notPorted("secrets"),
+    secrets: new PgSecretStore(pool),
     lock: notPorted("lock"),
     diagnostics: notPorted("diagnostics"),
   };
