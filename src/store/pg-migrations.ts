@@ -14,4 +14,14 @@ export interface PgMigration {
 
 export const pgMigrations: readonly PgMigration[] = [
   { version: 1, name: "the schema of SQLite migrations 1 to 19", sql: PG_SCHEMA_V1 },
+  {
+    version: 5,
+    name: "the rows SQLite's migrations make with their tables",
+    // SQLite's migration 16 makes the app lock's one state row and migration 2 the schedules'
+    // counter: the PostgreSQL stores expect them too (see pg-lock.ts, pg-schedules.ts).
+    sql: `
+      INSERT INTO lock_state (id) VALUES (1) ON CONFLICT DO NOTHING;
+      INSERT INTO counters (name, value) VALUES ('schedules', 0) ON CONFLICT DO NOTHING;
+    `,
+  },
 ];

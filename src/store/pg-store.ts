@@ -8,6 +8,7 @@ import type pg from "pg";
 import { storeError } from "./errors.ts";
 import { PgCaptureStore } from "./pg-captures.ts";
 import { openPgDatabase, type OpenPgOptions } from "./pg-database.ts";
+import { PgLockStore } from "./pg-lock.ts";
 import { PgRunStore } from "./pg-run-store.ts";
 import { PgLogStore, PgStepStore } from "./pg-steps-logs.ts";
 import { PgScheduleStore } from "./pg-schedules.ts";
@@ -42,7 +43,7 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
     health: notPorted("health"),
     audit: notPorted("audit"),
     secrets: new PgSecretStore(pool),
-    lock: notPorted("lock"),
+    lock: new PgLockStore(pool),
     diagnostics: notPorted("diagnostics"),
   };
 }

@@ -12,6 +12,7 @@ import Database from "better-sqlite3";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPgDatabase } from "../../src/store/pg-database.ts";
+import { pgMigrations } from "../../src/store/pg-migrations.ts";
 import { openSqliteStore } from "../../src/store/index.ts";
 import { freshDatabase, type TestDatabase } from "../fixtures/postgres.ts";
 
@@ -79,8 +80,8 @@ describe("the PostgreSQL schema", () => {
     const other = await freshDatabase("together");
     try {
       const pools = await Promise.all([1, 2, 3, 4].map(() => openPgDatabase(other.url)));
-      const { rows } = await pools[0]!.query("SELECT version FROM trawl_migrations");
-      expect(rows).toEqual([{ version: 1 }]);
+      const { rows } = await pools[0]!.query("SELECT version FROM trawl_migrations ORDER BY version");
+      expect(rows).toEqual(pgMigrations.map(({ version }) => ({ version })));
       await Promise.all(pools.map((p) => p.end()));
     } finally {
       await other.drop();
