@@ -179,7 +179,10 @@ async function updateRow(
   const sets = [`updated_at = ${params.add(patch.updatedAt ?? Date.now())}`];
   for (const [field, value] of Object.entries(patch) as [keyof RunRecord, unknown][]) {
     const column = RUN_COLUMNS[field];
-    if (column) sets.push(`${column} = ${params.add(runColumnValue(field, value))}`);
+    // PostgreSQL text cannot hold a NUL (an error message quoting a page may): U+FFFD stands in.
+    const stored = runColumnValue(field, value);
+    const text = typeof stored === "string" ? stored.replaceAll("\u0000", "\ufffd") : stored;
+    if (column) sets.push(`${column} = ${params.add(text)}`);
   }
   let sql = `UPDATE runs SET ${sets.join(", ")} WHERE id = ${params.add(id)}`;
   if (expect?.length) sql += ` AND status = ANY(${params.add(expect)})`;

@@ -108,7 +108,8 @@ export class PgLogStore implements LogStore {
         lines.map((line) => line.runId),
         lines.map((line) => line.at),
         lines.map((line) => line.level),
-        lines.map((line) => line.message),
+        // PostgreSQL text cannot hold a NUL, which would lose the whole batch: U+FFFD stands in.
+        lines.map((line) => line.message.replaceAll("\u0000", "\ufffd")),
       ],
     );
   }

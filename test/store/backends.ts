@@ -15,11 +15,22 @@ import { freshDatabase } from "../fixtures/postgres.ts";
 /** The backends, by name. */
 export type Backend = "sqlite" | "postgres";
 
+/** Where each open test store keeps its data: its SQLite file, or its PostgreSQL database's URL. */
+const locations = new WeakMap<Store, { backend: Backend; location: string }>();
+
+/** Where `store` (opened by {@link openTestStore}) keeps its data: to read rows as stored, or open it twice. */
+export function locationOf(store: Store): { backend: Backend; location: string } {
+  const location = locations.get(store);
+  if (!location) throw new Error("not a store of openTestStore");
+  return location;
+}
+
 /** Opens a fresh, empty store of `backend`; `close()` ends it and removes what it stored. */
 export async function openTestStore(backend: Backend): Promise<{ store: Store; close(): Promise<void> }> {
   if (backend === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "trawl-contract-"));
     const store = openSqliteStore(join(dir, "trawl.db"));
+    locations.set(store, { backend, location: join(dir, "trawl.db") });
     return {
       store,
       close: async () => {
@@ -30,6 +41,7 @@ export async function openTestStore(backend: Backend): Promise<{ store: Store; c
   }
   const database = await freshDatabase("contract");
   const store = await openPgStore(database.url);
+  locations.set(store, { backend, location: database.url });
   return {
     store,
     close: async () => {
