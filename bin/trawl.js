@@ -33,7 +33,10 @@ function bundleIsCurrent() {
 if (bundleIsCurrent()) {
   await import(bundle);
 } else {
-  const { register } = await import("tsx/esm/api");
-  register();
+  // Both hooks: a definition of a folder without "type": "module" loads as CommonJS. The symbol
+  // tells src/pipeline/load-code.ts they are in place.
+  (await import("tsx/esm/api")).register();
+  (await import("tsx/cjs/api")).register();
+  process[Symbol.for("trawl.tsx-registered")] = true;
   await import("../src/cli/main.ts");
 }

@@ -1,9 +1,12 @@
 /** Loads TypeScript / JavaScript definitions (`export default defineScraper({...})`). */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { DefinitionError, DefinitionLoadError } from "./errors.ts";
 import { replacingSteps } from "./registry.ts";
+
+const require = createRequire(import.meta.url);
 
 /** Definition files imported so far in this process (by URL without the version). */
 const imported = new Set<string>();
@@ -47,22 +50,43 @@ export async function loadCodeModule(file: string): Promise<{ value: unknown; te
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new DefinitionLoadError(file, `cannot import the definition: ${why}`, { cause });
   }
-  if (module.default === undefined) {
+  const value = esModuleDefault(module.default);
+  if (value === undefined) {
     const message = "no default export: write `export default defineScraper({ ... })`";
     throw new DefinitionError([{ file, line: 0, column: 0, path: "", message }]);
   }
-  return { value: module.default, text };
+  return { value, text };
 }
 
-/** Imports a definition module; a `.ts` file Node cannot load yet gets tsx registered, then a retry. */
+/**
+ * The definition a module's default export holds. A file of a folder that is no ES module package
+ * (no `"type": "module"`) loads as CommonJS: tsx compiles its `export default` to
+ * `exports.default`, and `import()` gives `module.exports` as the default.
+ */
+function esModuleDefault(exported: unknown): unknown {
+  const compiled = exported as { __esModule?: boolean; default?: unknown } | null | undefined;
+  return compiled?.__esModule === true ? compiled.default : exported;
+}
+
+/** Imports a definition module, TypeScript through tsx (registered before the first). */
 async function importDefinition(url: string): Promise<{ default?: unknown }> {
-  try {
-    return (await import(url)) as { default?: unknown };
-  } catch (error) {
-    if ((error as { code?: string }).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
-    const { register } = await import("tsx/esm/api");
-    register();
-    // Another URL: the failed one may stay cached as failed.
-    return (await import(`${url}&tsx`)) as { default?: unknown };
-  }
+  if (/\.(ts|mts|cts)\?/.test(url)) await registerTypeScript();
+  // CommonJS modules are cached by path, not URL: a changed file must be read again.
+  delete require.cache[fileURLToPath(url)];
+  return (await import(url)) as { default?: unknown };
+}
+
+/** Set (on the process) once tsx's hooks are registered, by bin/trawl.js or here. */
+const TSX_REGISTERED = Symbol.for("trawl.tsx-registered");
+
+/**
+ * Registers tsx for ES modules and for CommonJS: a `.ts` file of a folder without
+ * `"type": "module"` loads as CommonJS, where only tsx's CommonJS hook strips its types.
+ */
+async function registerTypeScript(): Promise<void> {
+  const process_ = process as unknown as Record<symbol, boolean | undefined>;
+  if (process_[TSX_REGISTERED]) return;
+  process_[TSX_REGISTERED] = true;
+  (await import("tsx/esm/api")).register();
+  (await import("tsx/cjs/api")).register();
 }
