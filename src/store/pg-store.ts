@@ -9,6 +9,7 @@ import { storeError } from "./errors.ts";
 import { PgCaptureStore } from "./pg-captures.ts";
 import { openPgDatabase, type OpenPgOptions } from "./pg-database.ts";
 import { PgLockStore } from "./pg-lock.ts";
+import { PgRequestQueue } from "./pg-queue.ts";
 import { PgRunStore } from "./pg-run-store.ts";
 import { PgLogStore, PgStepStore } from "./pg-steps-logs.ts";
 import { PgScheduleStore } from "./pg-schedules.ts";
@@ -32,7 +33,7 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
   void pool;
   return {
     runs: new PgRunStore(pool),
-    queue: notPorted("queue"),
+    queue: new PgRequestQueue(pool),
     records: notPorted("records"),
     steps: new PgStepStore(pool),
     logs: new PgLogStore(pool),

@@ -1,14 +1,14 @@
 /**
- * A request is its URL and its POST body (migration 11): POSTs to one URL with different bodies
- * are queued apart and keep their records apart; the same body again is a duplicate; a database
- * written before the migration keeps its requests and their dedupe.
+ * A request is its URL and its POST body (migration 11): a database written before the migration
+ * keeps its requests and their dedupe. (POSTs kept apart by dedupe, lease and records: on both
+ * backends in queue-contract.test.ts.)
  */
 import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { formBody, jsonBody } from "../../src/core/index.ts";
+import { formBody } from "../../src/core/index.ts";
 import { openSqliteStore, type Store } from "../../src/store/index.ts";
 import { migrations } from "../../src/store/migrations.ts";
 
@@ -35,31 +35,6 @@ const request = (url: string, body?: ReturnType<typeof formBody>) => ({
 });
 
 describe("request identity", () => {
-  it("is the URL and the POST body: dedupe, lease and records keep POSTs apart", async () => {
-    store = openSqliteStore(join(dir, "t.db"));
-    const run = await store.runs.create({ ...newRun, steps }, 1);
-    const url = "http://shop.test/search";
-    const lantern = formBody({ q: "lantern" });
-    const rope = formBody({ q: "rope" });
-    const added = await store.queue.enqueue(
-      run.id,
-      [request(url), request(url, lantern), request(url, rope), request(url, formBody({ q: "lantern" }))],
-      2,
-    );
-    expect(added).toBe(3);
-    expect(await store.queue.enqueue(run.id, [request(url, jsonBody({ q: "lantern" }))], 3)).toBe(1);
-    const leased = await store.queue.lease(run.id, "me", 10, 4);
-    expect(leased.map((r) => r.body ?? null)).toEqual([null, lantern, rope, jsonBody({ q: "lantern" })]);
-    for (const r of leased.slice(1, 3)) {
-      const records = [{ target: "t", data: { q: r.body!.text } }];
-      await store.queue.complete(run.id, r.id, { ok: true, httpStatus: 200 }, records, [], 5);
-    }
-    const stored: unknown[] = [];
-    for await (const record of store.records.read(run.id, 0)) stored.push(record);
-    expect(stored).toHaveLength(2);
-    expect(stored).toEqual(expect.arrayContaining([{ q: "q=lantern" }, { q: "q=rope" }]));
-  });
-
   it("survives the migration: requests of an older database keep their state and dedupe", async () => {
     const path = join(dir, "old.db");
     const old = openSqliteStore(path, { migrations: migrations.filter((m) => m.version < 11) });

@@ -103,63 +103,8 @@ describe("runs", () => {
   });
 });
 
+// The queue's store-level tests are in queue-contract.test.ts (both backends).
 describe("request queue", () => {
-  it("dedupes URLs, leases in order, and completes atomically with records and links", async () => {
-    store = openSqliteStore(join(dir, "t.db"));
-    const { id } = await store.runs.create({ ...newRun, steps }, 1000);
-    const start = { pageType: "list", target: "a", depth: 0 };
-    expect(
-      await store.queue.enqueue(
-        id,
-        [
-          { url: "http://x/1", ...start },
-          { url: "http://x/1", ...start },
-        ],
-        1,
-      ),
-    ).toBe(1);
-    const [leased] = await store.queue.lease(id, "p1", 10, 2);
-    expect(leased).toMatchObject({ url: "http://x/1", pageType: "list", target: "a", depth: 0 });
-    await store.queue.complete(
-      id,
-      leased!.id,
-      { ok: true, httpStatus: 200 },
-      [
-        { target: "a", data: { n: 2 } },
-        { target: "a", data: { n: 1 } },
-      ],
-      [
-        { url: "http://x/2", pageType: "list", target: "a", depth: 1 },
-        { url: "http://x/1", ...start },
-      ],
-      3,
-    );
-    expect(await store.queue.counts(id)).toEqual([
-      { target: "a", pending: 1, leased: 0, done: 1, failed: 0, records: 2 },
-    ]);
-    const records = [];
-    for await (const record of store.records.read(id, 0)) records.push(record);
-    expect(records).toEqual([{ n: 2 }, { n: 1 }]);
-  });
-
-  it("ignores the completion of a request that is no longer leased", async () => {
-    store = openSqliteStore(join(dir, "t.db"));
-    const { id } = await store.runs.create({ ...newRun, steps }, 1000);
-    await store.queue.enqueue(id, [{ url: "http://x/1", pageType: "list", target: "a", depth: 0 }], 1);
-    const [leased] = await store.queue.lease(id, "p1", 1, 2);
-    expect(await store.queue.reclaim(id, 3)).toBe(1);
-    await store.queue.complete(
-      id,
-      leased!.id,
-      { ok: true, httpStatus: 200 },
-      [{ target: "a", data: {} }],
-      [],
-      4,
-    );
-    expect(await store.records.count(id, 0)).toBe(0);
-    expect((await store.queue.lease(id, "p2", 5, 5)).map((r) => r.id)).toEqual([leased!.id]);
-  });
-
   it("keeps everything when the database is reopened", async () => {
     const path = join(dir, "t.db");
     store = openSqliteStore(path);

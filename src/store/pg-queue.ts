@@ -1,0 +1,302 @@
+/**
+ * The request queue of each run, in PostgreSQL: `SqliteRequestQueue`'s behaviour, shared by
+ * several processes leasing from one run. A lease takes the oldest pending requests with
+ * `FOR UPDATE SKIP LOCKED`, so two processes never lease the same request and never wait on each
+ * other; a completion marks the request finished, stores its crawl records and enqueues its
+ * links in one transaction. No worker thread: the driver is asynchronous already.
+ */
+import type pg from "pg";
+import { InternalError, type RequestBody } from "../core/index.ts";
+import { pgTransaction, type PgQueryable } from "./pg-database.ts";
+import { pgCrawlRecordOrder } from "./pg-record-keys.ts";
+import type {
+  Completion,
+  FailureGroup,
+  NewRequest,
+  QueuedRequest,
+  RequestOutcome,
+  RequestQueue,
+  TargetCounts,
+} from "./types.ts";
+
+/** The columns of a request as leased, in `QueuedRequest`'s names. */
+const REQUEST_COLUMNS = `r.id, r.url, r.page_type AS "pageType", r.target, r.depth, r.lastmod,
+  r.body_type AS "bodyType", r.body`;
+
+/** A request row as leased: a GET has '' as its body type. */
+interface RequestRow extends Omit<QueuedRequest, "body"> {
+  bodyType: "" | RequestBody["type"];
+  body: string;
+}
+
+/** The request of a row: its body only when it is a POST. */
+function requestOf({ bodyType, body, ...request }: RequestRow): QueuedRequest {
+  return bodyType === "" ? request : { ...request, body: { type: bodyType, text: body } };
+}
+
+/** How a request is told apart from the run's others: its URL and body (the unique key). */
+function identityOf({ url, body }: NewRequest): [string, string, string] {
+  return [url, body?.type ?? "", body?.text ?? ""];
+}
+
+function compareIdentities(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return 0;
+}
+
+/**
+ * Adds `requests` to the run unless it has them; resolves to whether each one was new.
+ *
+ * Two transactions inserting the same new request wait on each other until one commits; were
+ * their requests inserted in page order, one with links A, B and another with B, A would
+ * deadlock (and PostgreSQL needs a second to notice). So the rows go in by their unique key,
+ * the same order everywhere, with ids taken beforehand in page order: leases still take them
+ * in the order they were found, as SQLite's do.
+ */
+async function insertRequests(
+  db: PgQueryable,
+  runId: string,
+  requests: readonly NewRequest[],
+  now: number,
+): Promise<boolean[]> {
+  if (requests.length === 0) return [];
+  // Purpose: ids for the new requests, in their order. Params: how many.
+  const taken = await db.query<{ id: number }>(
+    `SELECT nextval(pg_get_serial_sequence('requests', 'id')) AS id FROM generate_series(1, $1::integer)`,
+    [requests.length],
+  );
+  const ids = taken.rows.map((row) => row.id).sort((a, b) => a - b);
+  const identities = requests.map(identityOf);
+  const order = requests
+    .map((_, index) => index)
+    .sort((a, b) => compareIdentities(identities[a]!, identities[b]!) || a - b);
+  const column = <T>(pick: (index: number) => T): T[] => order.map(pick);
+  // Purpose: add the requests the run does not have yet, in the given order. Params: run, now,
+  // then one array per column: id, url, page type, target, depth, lastmod, body type, body.
+  const inserted = await db.query<{ id: number }>(
+    `INSERT INTO requests (id, run_id, url, page_type, target, depth, lastmod, body_type, body, updated_at)
+     SELECT id, $1, url, page_type, target, depth, lastmod, body_type, body, $2
+     FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[], $10::text[])
+       WITH ORDINALITY AS n(id, url, page_type, target, depth, lastmod, body_type, body, position)
+     ORDER BY position
+     ON CONFLICT (run_id, url, body_type, body) DO NOTHING
+     RETURNING id`,
+    [
+      runId,
+      now,
+      column((i) => ids[i]),
+      column((i) => requests[i]!.url),
+      column((i) => requests[i]!.pageType),
+      column((i) => requests[i]!.target),
+      column((i) => requests[i]!.depth),
+      column((i) => requests[i]!.lastmod ?? null),
+      column((i) => identities[i]![1]),
+      column((i) => identities[i]![2]),
+    ],
+  );
+  const added = new Set(inserted.rows.map((row) => row.id));
+  return ids.map((id) => added.has(id));
+}
+
+/** A completion's row once finished: the request's URL and body (its records' keys). */
+interface Finished {
+  url: string;
+  body?: RequestBody;
+}
+
+/** The values `requests` keeps of an outcome: state, HTTP status, reason, error, records. */
+function outcomeColumns(outcome: RequestOutcome, records: number): unknown[] {
+  return outcome.ok
+    ? ["done", outcome.httpStatus, null, null, records]
+    : ["failed", outcome.httpStatus ?? null, outcome.reason, outcome.error, 0];
+}
+
+/**
+ * Marks each completion's request finished if it is still leased (the first completion of a
+ * request given twice); resolves to the finished ones by their index in `completions`.
+ */
+async function finishLeased(
+  client: pg.PoolClient,
+  runId: string,
+  completions: readonly Completion[],
+  now: number,
+): Promise<Map<number, Finished>> {
+  const first = new Map<number, number>();
+  completions.forEach((c, index) => first.has(c.requestId) || first.set(c.requestId, index));
+  const indexes = [...first.values()];
+  const values = indexes.map((i) => outcomeColumns(completions[i]!.outcome, completions[i]!.records.length));
+  // Purpose: finish the leased ones of the requests. Params: run, now, then one array per
+  // column: id, state, status, reason, error, records.
+  const { rows } = await client.query<RequestRow>(
+    `UPDATE requests r SET state = c.state, http_status = c.status, reason = c.reason, error = c.error,
+       records = c.records, lease_owner = NULL, updated_at = $2
+     FROM unnest($3::bigint[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::integer[])
+       AS c(id, state, status, reason, error, records)
+     WHERE r.run_id = $1 AND r.id = c.id AND r.state = 'leased'
+     RETURNING ${REQUEST_COLUMNS}`,
+    [
+      runId,
+      now,
+      indexes.map((i) => completions[i]!.requestId),
+      ...[0, 1, 2, 3, 4].map((k) => values.map((v) => v[k])),
+    ],
+  );
+  const finished = new Map<number, Finished>();
+  for (const row of rows) {
+    const index = first.get(row.id)!;
+    const { url, body } = completions[index]!;
+    finished.set(index, url === undefined ? requestOf(row) : { url, body });
+  }
+  return finished;
+}
+
+/** Throws, as SQLite's queue does, for a completion of a request the run does not have and whose URL it was not given. */
+async function checkExist(
+  client: pg.PoolClient,
+  runId: string,
+  completions: readonly Completion[],
+  finished: ReadonlyMap<number, Finished>,
+): Promise<void> {
+  const unknown = completions.filter((c, index) => c.url === undefined && !finished.has(index));
+  if (unknown.length === 0) return;
+  // Purpose: which of the requests exist. Params: run, ids.
+  const { rows } = await client.query<{ id: number }>(
+    `SELECT id FROM requests WHERE run_id = $1 AND id = ANY($2::bigint[])`,
+    [runId, unknown.map((c) => c.requestId)],
+  );
+  const existing = new Set(rows.map((row) => row.id));
+  const missing = unknown.find((c) => !existing.has(c.requestId));
+  if (missing) throw new InternalError(`request ${missing.requestId} of run ${runId} does not exist`);
+}
+
+/**
+ * Stores the crawl records of the finished completions, a record of the same key replaced, as
+ * SQLite's queue does: keyed by the page's URL, POST body digest and position (with U+0001 for
+ * SQLite's NUL, pg-record-keys.ts), `source` left NULL (readers take it from the key).
+ */
+async function storeRecords(
+  client: pg.PoolClient,
+  runId: string,
+  completions: readonly Completion[],
+  finished: ReadonlyMap<number, Finished>,
+): Promise<void> {
+  const rows = new Map<string, [string, string]>();
+  for (const [index, { url, body }] of finished) {
+    completions[index]!.records.forEach((record, position) =>
+      rows.set(pgCrawlRecordOrder(url, position, body), [record.target, JSON.stringify(record.data)]),
+    );
+  }
+  if (rows.size === 0) return;
+  const values = [...rows.values()];
+  // Purpose: store crawl-stage records. Params: run, then one array per column: order key,
+  // target, JSON data.
+  await client.query(
+    `INSERT INTO records (run_id, stage, ord, target, data)
+     SELECT $1, 0, ord, target, data FROM unnest($2::text[], $3::text[], $4::text[]) AS n(ord, target, data)
+     ON CONFLICT (run_id, stage, ord) DO UPDATE
+       SET target = EXCLUDED.target, data = EXCLUDED.data, source = NULL`,
+    [runId, [...rows.keys()], ...[0, 1].map((k) => values.map((v) => v[k]))],
+  );
+}
+
+/** The request queue of each run, in PostgreSQL. */
+export class PgRequestQueue implements RequestQueue {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async enqueue(runId: string, requests: NewRequest[], now: number): Promise<number> {
+    const added = await pgTransaction(this.pool, (client) => insertRequests(client, runId, requests, now));
+    return added.filter(Boolean).length;
+  }
+
+  async lease(runId: string, owner: string, limit: number, now: number): Promise<QueuedRequest[]> {
+    // Purpose: lease the oldest pending requests of a run, skipping those another process is
+    // leasing right now. Params: owner, now, run, limit (null: all, as SQLite's negative limit).
+    const { rows } = await this.pool.query<RequestRow>(
+      `WITH next AS (
+         SELECT id FROM requests WHERE run_id = $3 AND state = 'pending' ORDER BY id LIMIT $4
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE requests r SET state = 'leased', lease_owner = $1, updated_at = $2
+       FROM next WHERE r.id = next.id
+       RETURNING ${REQUEST_COLUMNS}`,
+      [owner, now, runId, limit < 0 ? null : limit],
+    );
+    return rows.map(requestOf).sort((a, b) => a.id - b.id);
+  }
+
+  async reclaim(runId: string, now: number): Promise<number> {
+    // Purpose: after a crash or stop, every leased request goes back to pending. Params: now, run.
+    const { rowCount } = await this.pool.query(
+      `UPDATE requests SET state = 'pending', lease_owner = NULL, updated_at = $1 WHERE run_id = $2 AND state = 'leased'`,
+      [now, runId],
+    );
+    return rowCount ?? 0;
+  }
+
+  async complete(
+    runId: string,
+    requestId: number,
+    outcome: RequestOutcome,
+    records: { target: string; data: unknown }[],
+    links: NewRequest[],
+    now: number,
+  ): Promise<number> {
+    const [added] = await this.completeMany(runId, [{ requestId, outcome, records, links }], now);
+    return added!;
+  }
+
+  async completeMany(runId: string, completions: Completion[], now: number): Promise<number[]> {
+    if (completions.length === 0) return [];
+    return pgTransaction(this.pool, async (client) => {
+      const finished = await finishLeased(client, runId, completions, now);
+      await checkExist(client, runId, completions, finished);
+      await storeRecords(client, runId, completions, finished);
+      // Every finished completion's links in one insert (see insertRequests for the order).
+      const done = [...finished.keys()].sort((a, b) => a - b);
+      const links = done.flatMap((index) => completions[index]!.links);
+      const added = await insertRequests(client, runId, links, now);
+      const counts = completions.map(() => -1);
+      let offset = 0;
+      for (const index of done) {
+        const count = completions[index]!.links.length;
+        counts[index] = added.slice(offset, (offset += count)).filter(Boolean).length;
+      }
+      return counts;
+    });
+  }
+
+  async release(runId: string, requestIds: number[], now: number): Promise<void> {
+    if (requestIds.length === 0) return;
+    // Purpose: give leased requests back without finishing them. Params: now, run, ids.
+    await this.pool.query(
+      `UPDATE requests SET state = 'pending', lease_owner = NULL, updated_at = $1
+       WHERE run_id = $2 AND id = ANY($3::bigint[]) AND state = 'leased'`,
+      [now, runId, requestIds],
+    );
+  }
+
+  async counts(runId: string): Promise<TargetCounts[]> {
+    // Purpose: per-target progress counters, by target as SQLite groups them. Params: run.
+    const { rows } = await this.pool.query<TargetCounts>(
+      `SELECT target,
+              count(*) FILTER (WHERE state = 'pending') AS pending,
+              count(*) FILTER (WHERE state = 'leased') AS leased,
+              count(*) FILTER (WHERE state = 'done') AS done,
+              count(*) FILTER (WHERE state = 'failed') AS failed,
+              sum(records) AS records
+       FROM requests WHERE run_id = $1 GROUP BY target ORDER BY target COLLATE "C"`,
+      [runId],
+    );
+    return rows;
+  }
+
+  async failures(runId: string): Promise<FailureGroup[]> {
+    // Purpose: errors grouped by reason code, with one URL each (the first in byte order). Params: run.
+    const { rows } = await this.pool.query<FailureGroup>(
+      `SELECT reason, count(*) AS count, min(url COLLATE "C") AS example FROM requests
+       WHERE run_id = $1 AND state = 'failed' GROUP BY reason ORDER BY count DESC, reason COLLATE "C"`,
+      [runId],
+    );
+    return rows;
+  }
+}
