@@ -98,6 +98,8 @@ export const RunStatsSchema = Type.Partial(
     hosts: Type.Record(Type.String(), HostStatsSchema),
     /** Per proxy, for a scraper with `proxy:` or `proxies:`. */
     proxies: Type.Record(Type.String(), ProxyStatsSchema),
+    /** CPU time the resource governor charged the run, over all its sessions (docs/limits.md). */
+    cpuSeconds: Type.Number(),
   }),
 );
 export type RunStats = Static<typeof RunStatsSchema>;
