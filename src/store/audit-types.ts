@@ -52,7 +52,9 @@ export interface AuditStore {
   /**
    * Runs `work` holding the write lock (no append can commit meanwhile), with the chain's last
    * entry and a lookup of any entry's hash (null when there is none): what the security layer moves
-   * the head file under, so that two processes never move it backwards. `work` runs synchronously.
+   * the head file under, so that two processes never move it backwards. `work` runs synchronously;
+   * on PostgreSQL it runs again after each hash it asks for that was not read yet, so it must look
+   * hashes up before it acts.
    */
   atTail<T>(work: (tail: AuditTail, hashOf: (seq: number) => string | null) => T): Promise<T>;
   /** The entry at `seq`, or null. */

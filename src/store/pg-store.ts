@@ -6,6 +6,7 @@
  */
 import type pg from "pg";
 import { storeError } from "./errors.ts";
+import { PgAuditStore } from "./pg-audit.ts";
 import { PgCaptureStore } from "./pg-captures.ts";
 import { openPgDatabase, type OpenPgOptions } from "./pg-database.ts";
 import { PgLockStore } from "./pg-lock.ts";
@@ -42,7 +43,7 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
     validators: new PgValidatorStore(pool),
     activity: notPorted("activity"),
     health: notPorted("health"),
-    audit: notPorted("audit"),
+    audit: new PgAuditStore(pool),
     secrets: new PgSecretStore(pool),
     lock: new PgLockStore(pool),
     diagnostics: notPorted("diagnostics"),
