@@ -15,6 +15,19 @@ export interface PgMigration {
 export const pgMigrations: readonly PgMigration[] = [
   { version: 1, name: "the schema of SQLite migrations 1 to 19", sql: PG_SCHEMA_V1 },
   {
+    version: 2,
+    name: "runs indexed by id in bytewise order",
+    // Runs are listed and paged by id COLLATE "C" (SQLite's order): indexes in the database's
+    // collation cannot serve that order, so each one listing uses gets a "C" twin.
+    sql: `
+      CREATE INDEX runs_by_id ON runs (id COLLATE "C");
+      DROP INDEX runs_by_scraper;
+      CREATE INDEX runs_by_scraper ON runs (scraper, id COLLATE "C");
+      DROP INDEX runs_by_status;
+      CREATE INDEX runs_by_status ON runs (status, id COLLATE "C");
+    `,
+  },
+  {
     version: 5,
     name: "the rows SQLite's migrations make with their tables",
     // SQLite's migration 16 makes the app lock's one state row and migration 2 the schedules'

@@ -221,20 +221,36 @@ describeStores("runs", (open, backend) => {
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
-  it("counts runs per status in the census", async () => {
+  it("counts runs per status, and live runs' requests per state, in the census", async () => {
     const store = await open();
     expect(await store.runs.census()).toEqual({ runs: [], requests: [] });
+    const ids: string[] = [];
     for (const status of ["running", "queued", "succeeded", "running"] as const) {
       const id = await create(store, 1000);
       await store.runs.update(id, { status });
+      const urls = ["http://x/1", "http://x/2", "http://x/3"];
+      await store.queue.enqueue(
+        id,
+        urls.map((url) => ({ url, pageType: "list", target: "a", depth: 0 })),
+        1,
+      );
+      ids.push(id);
     }
+    const [leased] = await store.queue.lease(ids[0]!, "p1", 2, 2);
+    const page = { target: "a", data: {} };
+    await store.queue.complete(ids[0]!, leased!.id, { ok: true, httpStatus: 200 }, [page, page], [], 3);
     expect(await store.runs.census()).toEqual({
       runs: [
         { status: "queued", count: 1 },
         { status: "running", count: 2 },
         { status: "succeeded", count: 1 },
       ],
-      requests: [],
+      requests: [
+        { status: "queued", state: "pending", count: 3, records: 0 },
+        { status: "running", state: "done", count: 1, records: 2 },
+        { status: "running", state: "leased", count: 1, records: 0 },
+        { status: "running", state: "pending", count: 4, records: 0 },
+      ],
     });
   });
 });

@@ -72,38 +72,6 @@ describe("opening the database", () => {
   });
 });
 
-describe("runs", () => {
-  it("creates queued runs with unique, time-sorted ids", async () => {
-    store = openSqliteStore(join(dir, "t.db"));
-    const now = Date.UTC(2026, 10, 22, 10);
-    const ids = [];
-    for (let i = 0; i < 40; i++) ids.push((await store.runs.create({ ...newRun, steps }, now)).id);
-    expect(new Set(ids).size).toBe(40);
-    const run = await store.runs.get(ids[0]!);
-    expect(run).toMatchObject({ status: "queued", targets: ["a", "b"], steps: ["crawl", "export"] });
-    expect((await store.runs.list()).map((r) => r.id)).toEqual([...ids].sort().reverse());
-  });
-
-  it("claims only unowned or stale runs, and passes control commands to the owner", async () => {
-    store = openSqliteStore(join(dir, "t.db"));
-    const { id } = await store.runs.create({ ...newRun, steps }, 1000);
-    expect(await store.runs.claim(id, "p1", 1000, 0)).toBe(true);
-    expect(await store.runs.claim(id, "p2", 2000, 500)).toBe(false);
-    await store.runs.requestControl(id, "pause");
-    expect(await store.runs.heartbeat(id, "p1", 3000)).toBe("pause");
-    expect(await store.runs.heartbeat(id, "p1", 4000)).toBeNull();
-    expect(await store.runs.claim(id, "p2", 30_000, 10_000)).toBe(true);
-  });
-
-  it("updates only from the expected statuses", async () => {
-    store = openSqliteStore(join(dir, "t.db"));
-    const { id } = await store.runs.create({ ...newRun, steps }, 1000);
-    expect(await store.runs.update(id, { status: "running" }, ["queued"])).toBe(true);
-    expect(await store.runs.update(id, { status: "running" }, ["queued"])).toBe(false);
-  });
-});
-
-// The queue's store-level tests are in queue-contract.test.ts (both backends).
 describe("request queue", () => {
   it("keeps everything when the database is reopened", async () => {
     const path = join(dir, "t.db");
@@ -121,19 +89,4 @@ describe("request queue", () => {
   });
 });
 
-describe("records and steps", () => {
-  it("appends a step's stage in order and clears it for a re-run", async () => {
-    store = openSqliteStore(join(dir, "t.db"));
-    const { id } = await store.runs.create({ ...newRun, steps }, 1000);
-    await store.records.append(id, 1, [{ a: 1 }, { a: 2 }], 0);
-    await store.records.append(id, 1, [{ a: 3 }], 2);
-    const out = [];
-    for await (const record of store.records.read(id, 1, 2)) out.push(record);
-    expect(out).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
-    await store.records.clear(id, 1);
-    expect(await store.records.count(id, 1)).toBe(0);
-    await store.steps.start(id, 1, 10);
-    await store.steps.finish(id, 1, 3, { dataset: "x" }, 20);
-    expect((await store.steps.list(id))[1]).toMatchObject({ status: "done", recordsOut: 3, startedAt: 10 });
-  });
-});
+// The record store's store-level tests are in records-contract.test.ts (both backends).
