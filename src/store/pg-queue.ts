@@ -47,11 +47,13 @@ function compareIdentities(a: readonly string[], b: readonly string[]): number {
 /**
  * Adds `requests` to the run unless it has them; resolves to whether each one was new.
  *
- * Two transactions inserting the same new request wait on each other until one commits; were
- * their requests inserted in page order, one with links A, B and another with B, A would
- * deadlock (and PostgreSQL needs a second to notice). So the rows go in by their unique key,
- * the same order everywhere, with ids taken beforehand in page order: leases still take them
- * in the order they were found, as SQLite's do.
+ * An insert whose key another transaction holds uncommitted (a request it inserted, or one it
+ * is finishing) waits for that one to end; two transactions each waiting on the other deadlock,
+ * and PostgreSQL needs a second to notice. So requests the run has already (a page another
+ * process is finishing among them) are left out by a plain read, which waits on nothing; the
+ * new ones go in by their unique key, the same order in every transaction (pages with links
+ * A, B and B, A), with ids taken beforehand in the order given: leases still take them in the
+ * order they were found, as SQLite's do.
  */
 async function insertRequests(
   db: PgQueryable,
@@ -71,13 +73,15 @@ async function insertRequests(
     .map((_, index) => index)
     .sort((a, b) => compareIdentities(identities[a]!, identities[b]!) || a - b);
   const column = <T>(pick: (index: number) => T): T[] => order.map(pick);
-  // Purpose: add the requests the run does not have yet, in the given order. Params: run, now,
-  // then one array per column: id, url, page type, target, depth, lastmod, body type, body.
+  // Purpose: add the requests the run does not have yet, in the arrays' order (by key). Params:
+  // run, now, then one array per column: id, url, page type, target, depth, lastmod, body type, body.
   const inserted = await db.query<{ id: number }>(
     `INSERT INTO requests (id, run_id, url, page_type, target, depth, lastmod, body_type, body, updated_at)
      SELECT id, $1, url, page_type, target, depth, lastmod, body_type, body, $2
      FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[], $10::text[])
        WITH ORDINALITY AS n(id, url, page_type, target, depth, lastmod, body_type, body, position)
+     WHERE NOT EXISTS (SELECT 1 FROM requests q
+                       WHERE q.run_id = $1 AND q.url = n.url AND q.body_type = n.body_type AND q.body = n.body)
      ORDER BY position
      ON CONFLICT (run_id, url, body_type, body) DO NOTHING
      RETURNING id`,

@@ -394,6 +394,32 @@ describeStores(
         await other.close();
       }
     });
+
+    it("completes pages that link to each other at once, without a deadlock", async () => {
+      const store = await open();
+      const other = await twin(store);
+      try {
+        const id = await runOf(store);
+        // A link to a page another transaction is finishing must not wait for it: that one may be
+        // waiting for this one's page the same way.
+        for (let round = 0; round < 20; round++) {
+          const [p1, p2] = [request(`http://x/${round}/p1`), request(`http://x/${round}/p2`)];
+          await store.queue.enqueue(id, [p1, p2], 1);
+          const [l1, l2] = await store.queue.lease(id, "me", 2, 2);
+          const both = await Promise.all([
+            store.queue.complete(id, l1!.id, ok, [], [p2, request(`http://x/${round}/new`)], 3),
+            other.queue.complete(id, l2!.id, ok, [], [p1], 3),
+          ]);
+          expect(both).toEqual([1, 0]);
+          await store.queue.lease(id, "me", 1, 4);
+        }
+        expect(await store.queue.counts(id)).toEqual([
+          { target: "a", pending: 0, leased: 20, done: 40, failed: 0, records: 0 },
+        ]);
+      } finally {
+        await other.close();
+      }
+    });
   },
   ["postgres"],
 );
