@@ -6,11 +6,13 @@
  */
 import type pg from "pg";
 import { storeError } from "./errors.ts";
+import { PgActivityStore } from "./pg-activity.ts";
 import { PgAuditStore } from "./pg-audit.ts";
 import { PgCaptureStore } from "./pg-captures.ts";
 import { openPgDatabase, type OpenPgOptions } from "./pg-database.ts";
 import { PgLockStore } from "./pg-lock.ts";
 import { PgRequestQueue } from "./pg-queue.ts";
+import { PgRecordStore } from "./pg-records.ts";
 import { PgRunStore } from "./pg-run-store.ts";
 import { PgLogStore, PgStepStore } from "./pg-steps-logs.ts";
 import { PgScheduleStore } from "./pg-schedules.ts";
@@ -35,13 +37,13 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
   return {
     runs: new PgRunStore(pool),
     queue: new PgRequestQueue(pool),
-    records: notPorted("records"),
+    records: new PgRecordStore(pool),
     steps: new PgStepStore(pool),
     logs: new PgLogStore(pool),
     schedules: new PgScheduleStore(pool),
     captures: new PgCaptureStore(pool),
     validators: new PgValidatorStore(pool),
-    activity: notPorted("activity"),
+    activity: new PgActivityStore(pool),
     health: notPorted("health"),
     audit: new PgAuditStore(pool),
     secrets: new PgSecretStore(pool),

@@ -190,3 +190,15 @@ export function valuesInclude(value: unknown, needle: string): boolean {
     return Object.values(value).some((item) => valuesInclude(item, needle));
   return false;
 }
+
+/**
+ * A LIKE pattern (escape `!`) that every text holding `needle` (ignoring case) matches: the
+ * needle's runs of plain ASCII joined by `%`. LIKE folds ASCII case only, and JSON escapes quotes,
+ * backslashes and control characters, so those and non-ASCII characters become gaps; an exact
+ * test (a function) follows it. Null when nothing of the needle can narrow the match.
+ */
+export function likePattern(needle: string): string | null {
+  const runs = needle.split(/[^\x20-\x7e]|["\\]/).filter((run) => run.length > 0);
+  if (runs.length === 0) return null;
+  return `%${runs.map((run) => run.replace(/[!%_]/g, "!$&")).join("%")}%`;
+}

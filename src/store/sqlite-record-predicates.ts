@@ -4,7 +4,7 @@
  * meaning of each is documented in record-query.ts and contract/records.ts.
  */
 import type { SqliteDatabase } from "./database.ts";
-import { valuesInclude, type CheckedSelection, type RecordFilter } from "./record-query.ts";
+import { likePattern, valuesInclude, type CheckedSelection, type RecordFilter } from "./record-query.ts";
 
 /** SQL conditions (ANDed) and the values of their named parameters. */
 export interface Predicates {
@@ -75,18 +75,6 @@ function emptyTest(field: string): string {
   return `(CASE coalesce(json_type(data, ${path}), 'null') WHEN 'null' THEN 1
     WHEN 'text' THEN json_extract(data, ${path}) = '' WHEN 'array' THEN json_array_length(data, ${path}) = 0
     WHEN 'object' THEN json_extract(data, ${path}) = '{}' ELSE 0 END)`;
-}
-
-/**
- * A LIKE pattern (escape `!`) that every text holding `needle` (ignoring case) matches: the
- * needle's runs of plain ASCII joined by `%`. LIKE folds ASCII case only, and JSON escapes quotes,
- * backslashes and control characters, so those and non-ASCII characters become gaps; an exact
- * test (a function) follows it. Null when nothing of the needle can narrow the match.
- */
-export function likePattern(needle: string): string | null {
-  const runs = needle.split(/[^\x20-\x7e]|["\\]/).filter((run) => run.length > 0);
-  if (runs.length === 0) return null;
-  return `%${runs.map((run) => run.replace(/[!%_]/g, "!$&")).join("%")}%`;
 }
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
