@@ -19,7 +19,7 @@ import { startSoakServer, type SoakServer } from "../../bench/soak-server.ts";
 /** Runs before the first measurement (caches, JIT, SQLite's page cache, pools settle). */
 const WARM_UP_RUNS = 100;
 /** Runs measured after warm-up (about 1 s per 20 runs on a 2-core machine). */
-const MEASURED_RUNS = 400;
+const MEASURED_RUNS = 300;
 /** Runs in flight at once. */
 const PARALLEL = 3;
 /** A checkpoint (all runs ended, figures taken) every this many runs. */
