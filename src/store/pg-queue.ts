@@ -108,11 +108,15 @@ interface Finished {
   body?: RequestBody;
 }
 
-/** The values `requests` keeps of an outcome: state, HTTP status, reason, error, records. */
+/**
+ * The values `requests` keeps of an outcome: state, HTTP status, reason, error, records. An error
+ * message may quote what was fetched (a parser's, a NUL byte and all): text here cannot hold a
+ * NUL, so U+FFFD stands in for it rather than the completion failing.
+ */
 function outcomeColumns(outcome: RequestOutcome, records: number): unknown[] {
   return outcome.ok
     ? ["done", outcome.httpStatus, null, null, records]
-    : ["failed", outcome.httpStatus ?? null, outcome.reason, outcome.error, 0];
+    : ["failed", outcome.httpStatus ?? null, outcome.reason, outcome.error.replaceAll("\u0000", "\uFFFD"), 0];
 }
 
 /**

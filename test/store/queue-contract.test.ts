@@ -312,7 +312,12 @@ describeStores("the request queue", (open, backend) => {
       reason,
       error: `${reason}!`,
     });
-    const outcomes = [failed("http_404", 404), failed("http_404", 404), failed("timeout"), failed("dns"), ok];
+    // An error may quote what was fetched, a NUL included (PostgreSQL text cannot hold one).
+    const parse = {
+      ...failed("dns"),
+      error: "Unexpected token '\u0000', \"\u0000\u0000\" is not valid JSON",
+    };
+    const outcomes = [failed("http_404", 404), failed("http_404", 404), failed("timeout"), parse, ok];
     for (const [n, r] of leased.entries()) {
       await store.queue.complete(id, r.id, outcomes[n]!, [{ target: r.target, data: n }], [], 3);
     }
