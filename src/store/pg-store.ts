@@ -10,6 +10,7 @@ import { PgActivityStore } from "./pg-activity.ts";
 import { PgAuditStore } from "./pg-audit.ts";
 import { PgCaptureStore } from "./pg-captures.ts";
 import { openPgDatabase, type OpenPgOptions } from "./pg-database.ts";
+import { PgHealthStore } from "./pg-health.ts";
 import { PgLockStore } from "./pg-lock.ts";
 import { PgRequestQueue } from "./pg-queue.ts";
 import { PgRecordStore } from "./pg-records.ts";
@@ -44,7 +45,7 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
     captures: new PgCaptureStore(pool),
     validators: new PgValidatorStore(pool),
     activity: new PgActivityStore(pool),
-    health: notPorted("health"),
+    health: new PgHealthStore(pool),
     audit: new PgAuditStore(pool),
     secrets: new PgSecretStore(pool),
     lock: new PgLockStore(pool),
