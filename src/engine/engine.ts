@@ -19,6 +19,12 @@ import { defaultParseThreads } from "./parse-threads.ts";
 import { ResourceGovernor } from "./governor.ts";
 import type { EngineOptions } from "./types.ts";
 
+/**
+ * Runs whose release time the engine remembers ({@link Engine.releasedAt}): the run watcher asks
+ * about runs that ended moments ago, never about the thousandth one back.
+ */
+const RELEASED_KEPT = 1000;
+
 /** What the caller of {@link Engine.execute} hears before the run starts. */
 export interface ExecuteHooks {
   /** The run waits for memory (the governor holds it, queued); called once. */
@@ -184,7 +190,10 @@ export class Engine {
       return await session.execute();
     } finally {
       this.sessions.delete(runId);
+      this.released.delete(runId);
       this.released.set(runId, this.clock.now());
+      // A long-running server executes runs for months: keep the most recent ones only.
+      if (this.released.size > RELEASED_KEPT) this.released.delete(this.released.keys().next().value!);
     }
   }
 

@@ -12,6 +12,8 @@ export interface NumberedEvent {
  */
 export class EventHub {
   private readonly recent: NumberedEvent[] = [];
+  /** When each event of `recent` was published. */
+  private readonly times: number[] = [];
   private readonly subscribers = new Set<(numbered: NumberedEvent) => void>();
   private lastId: number;
 
@@ -20,18 +22,30 @@ export class EventHub {
    * @param startAfter - Ids continue from here. The default (the start time in microseconds)
    *   keeps ids growing across server restarts, so an id from an earlier server is recognised as
    *   too old instead of being mistaken for a recent one.
+   * @param maxAgeMs - Events older than this are not kept either: a quiet server holds a few
+   *   minutes of events, not the last 10,000 whenever they were (a long-running server's memory
+   *   stays flat; a client away longer reloads).
    */
   constructor(
     private readonly capacity = 10_000,
     startAfter = Date.now() * 1000,
+    private readonly maxAgeMs = 5 * 60_000,
+    private readonly now: () => number = Date.now,
   ) {
     this.lastId = startAfter;
   }
 
   publish(event: TrawlEvent): number {
     const numbered = { id: ++this.lastId, event };
+    const at = this.now();
     this.recent.push(numbered);
-    if (this.recent.length > this.capacity) this.recent.splice(0, this.recent.length - this.capacity);
+    this.times.push(at);
+    let drop = Math.max(0, this.recent.length - this.capacity);
+    while (drop < this.times.length && this.times[drop]! < at - this.maxAgeMs) drop++;
+    if (drop > 0) {
+      this.recent.splice(0, drop);
+      this.times.splice(0, drop);
+    }
     for (const subscriber of this.subscribers) {
       try {
         subscriber(numbered);

@@ -1,11 +1,11 @@
 /**
- * Migration 19, the resource graphs' samples (issue 16, item 3), in a file of its own like 14–16.
+ * Migration 17, the resource graphs' samples (issue 16, item 3), in a file of its own like 14–16.
  * Append-only like every migration: never edit it once shipped.
  */
 
 /** Event-loop lag in each health sample; each running run's progress at each sample (`run_samples`). */
 export const RESOURCE_SAMPLES_MIGRATION = {
-  version: 19,
+  version: 17,
   name: "event-loop lag and run progress samples",
   sql: `
       -- The sampling process's event-loop lag over the interval before the sample (perf_hooks

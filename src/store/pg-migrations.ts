@@ -13,7 +13,7 @@ export interface PgMigration {
 }
 
 export const pgMigrations: readonly PgMigration[] = [
-  { version: 1, name: "the schema of SQLite migrations 1 to 19", sql: PG_SCHEMA_V1 },
+  { version: 1, name: "the schema of SQLite migrations 1 to 17", sql: PG_SCHEMA_V1 },
   {
     version: 2,
     name: "runs indexed by id in bytewise order",

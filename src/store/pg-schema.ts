@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL store's first migration: the schema the SQLite migrations (1–19) built, in
+ * The PostgreSQL store's first migration: the schema the SQLite migrations (1–17) built, in
  * PostgreSQL's types. Times stay milliseconds since the epoch (`bigint`), JSON stays text (a
  * record's fields keep their order), blobs are `bytea`, rowid keys are identity columns. Later
  * changes are further migrations in pg-migrations.ts, never edits here: a database that applied
