@@ -109,8 +109,20 @@ function comparable(text: string): string {
   return text.replaceAll("\u0000", "\ufffd");
 }
 
+/**
+ * Collations whose lower() folds case as JavaScript's toLowerCase() does (the search and
+ * `contains` ignore case so on SQLite), best first: Unicode's full case mapping (PostgreSQL 18),
+ * its simple one (17). Without either, lower() follows the database's own locale, which folds
+ * ASCII only when that is "C".
+ */
+export const FOLD_COLLATIONS = ["pg_unicode_fast", "pg_c_utf8"] as const;
+
+/** How to ignore case: the collation (one of {@link FOLD_COLLATIONS}) lower() uses, or the database's. */
+export type Fold = (typeof FOLD_COLLATIONS)[number] | null;
+
 /** The conditions of a selection's search and filters, their parameters from $1. */
-export function predicatesOf(selection: CheckedSelection): Predicates {
+export function predicatesOf(selection: CheckedSelection, fold: Fold = null): Predicates {
+  const lower = (text: string) => `lower(${text}${fold ? ` COLLATE ${fold}` : ""})`;
   const predicates: Predicates = { sql: [], params: [] };
   const bind = binder(predicates.params);
   if (selection.search) {
@@ -120,14 +132,14 @@ export function predicatesOf(selection: CheckedSelection): Predicates {
     if (pattern) predicates.sql.push(`data ILIKE ${bind(pattern)} ESCAPE '!'`);
     predicates.sql.push(
       `EXISTS (SELECT 1 FROM jsonb_path_query(${JSONB}, 'strict $.**') AS v(j)
-        WHERE jsonb_typeof(j) IN ('string', 'number', 'boolean') AND strpos(lower(j #>> '{}'), ${bind(needle)}) > 0)`,
+        WHERE jsonb_typeof(j) IN ('string', 'number', 'boolean') AND strpos(${lower("j #>> '{}'")}, ${bind(needle)}) > 0)`,
     );
   }
-  for (const filter of selection.filters) predicates.sql.push(filterSql(filter, bind));
+  for (const filter of selection.filters) predicates.sql.push(filterSql(filter, bind, lower));
   return predicates;
 }
 
-function filterSql(filter: RecordFilter, bind: Bind): string {
+function filterSql(filter: RecordFilter, bind: Bind, lower: (text: string) => string): string {
   const value = filterValue(filter.field);
   const { type, text: fieldText } = parts(filter.field);
   const text = comparable(filter.value ?? "");
@@ -146,7 +158,7 @@ function filterSql(filter: RecordFilter, bind: Bind): string {
     case "ne":
       return `NOT coalesce(${equal()}, false)`;
     case "contains":
-      return `coalesce(strpos(lower(${value}), ${bind(text.toLowerCase())}) > 0, false)`;
+      return `coalesce(strpos(${lower(value)}, ${bind(text.toLowerCase())}) > 0, false)`;
     case "empty":
       return emptyTest(filter.field);
     case "notempty":

@@ -9,8 +9,10 @@ import type pg from "pg";
 import { RecordQueryError } from "./errors.ts";
 import {
   binder,
+  FOLD_COLLATIONS,
   hasField,
   predicatesOf,
+  type Fold,
   sortKey,
   SOURCE,
   stageScope,
@@ -67,6 +69,7 @@ function sortValue(row: Row): string | number | null {
 /** Answers record queries on a pool. */
 export class PgRecordQuery {
   private readonly knownFields = new Set<string>();
+  private fold: Promise<Fold> | undefined;
   readonly sortIndexes: PgSortIndexes;
 
   constructor(private readonly pool: pg.Pool) {
@@ -136,9 +139,26 @@ export class PgRecordQuery {
       stage,
       scope,
       selection: checked,
-      predicates: predicatesOf(checked),
+      predicates: predicatesOf(checked, await this.foldCollation()),
       fingerprint: selectionFingerprint(runId, stage, checked),
     };
+  }
+
+  /** The best of {@link FOLD_COLLATIONS} the server has, asked once. */
+  private foldCollation(): Promise<Fold> {
+    this.fold ??= this.pool
+      .query<{ name: Fold }>(
+        `SELECT collname AS name FROM pg_collation
+         WHERE collname::text = ANY ($1::text[]) AND collencoding IN (-1, pg_char_to_encoding(getdatabaseencoding()))
+         ORDER BY array_position($1::text[], collname::text) LIMIT 1`,
+        [FOLD_COLLATIONS],
+      )
+      .then(({ rows }) => rows[0]?.name ?? null)
+      .catch((error: unknown) => {
+        this.fold = undefined; // asked again next time
+        throw error;
+      });
+    return this.fold;
   }
 
   /** Refuses a field no record of a (non-empty) stage has: most likely a typo. */

@@ -368,7 +368,7 @@ describeStores("the record store", (open, backend) => {
     expect(combined.records.length).toBeGreaterThan(3);
   });
 
-  it("finds, filters and sorts records holding a NUL", async () => {
+  it("finds, filters and sorts records holding a NUL, and folds case as JavaScript does", async () => {
     const store = await open();
     const all = [
       { t: "a\u0000b", n: 2 },
@@ -376,6 +376,11 @@ describeStores("the record store", (open, backend) => {
       { t: "b\u0000", n: 3 },
     ];
     const id = await seed(store, all);
+    // A final sigma lower-cases to ς, not σ (Unicode's full case mapping, as toLowerCase()).
+    const greek = await seed(store, [{ t: "ΟΔΟΣ" }, { t: "οδοσ" }]);
+    expect((await store.records.query(greek, 1, { search: "οδος", limit: 5 })).total).toBe(1);
+    const contains = { filters: [{ field: "t", op: "contains" as const, value: "ΟΔΟς" }] };
+    expect(await queried(store, greek, contains)).toEqual([{ t: "ΟΔΟΣ" }]);
     expect((await store.records.query(id, 1, { search: "b", limit: 5 })).total).toBe(3);
     expect(await queried(store, id, { filters: [{ field: "t", op: "contains", value: "a" }] })).toEqual(
       all.slice(0, 2),
