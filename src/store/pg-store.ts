@@ -10,6 +10,7 @@ import { PgActivityStore } from "./pg-activity.ts";
 import { PgAuditStore } from "./pg-audit.ts";
 import { PgCaptureStore } from "./pg-captures.ts";
 import { openPgDatabase, type OpenPgOptions } from "./pg-database.ts";
+import { PgDiagnosticsStore } from "./pg-diagnostics.ts";
 import { PgHealthStore } from "./pg-health.ts";
 import { PgLockStore } from "./pg-lock.ts";
 import { PgRequestQueue } from "./pg-queue.ts";
@@ -49,7 +50,7 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
     audit: new PgAuditStore(pool),
     secrets: new PgSecretStore(pool),
     lock: new PgLockStore(pool),
-    diagnostics: notPorted("diagnostics"),
+    diagnostics: new PgDiagnosticsStore(pool),
   };
 }
 
