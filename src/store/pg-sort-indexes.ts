@@ -44,6 +44,8 @@ export class PgSortIndexes {
       [name, runId, stage, field],
     );
     // No parameters: a partial index's WHERE is literal (and the same text as the queries' scope).
+    // A second build of the same name waits for the first (each holds the table's share update
+    // exclusive lock to its end), then finds it made.
     await this.pool.query(
       `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON records (${sortKey(field).join(", ")}, ord)
        WHERE ${stageScope(runId, stage)}`,

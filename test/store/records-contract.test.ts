@@ -439,6 +439,10 @@ describeStores("the record store", (open, backend) => {
       name: `Item ${(i * 31) % 2000}`,
     }));
     const id = await seed(store, all);
+    // Two pages asked at once (a browser's requests): one index, both answered.
+    const first = { sort: { field: "n", order: "asc" }, limit: 5 } as const;
+    const twice = await Promise.all([1, 2].map(() => store.records.query(id, 1, first)));
+    expect(twice[1]).toEqual(twice[0]);
     const asc = await walk(store, id, 1, { sort: { field: "n", order: "asc" }, limit: 1000 });
     expect(asc.records).toEqual(sortedBy(all, "n"));
     const desc = await walk(store, id, 1, { sort: { field: "n", order: "desc" }, limit: 1000 });
