@@ -14,7 +14,7 @@ import { liveFetcher } from "./live-fetcher.ts";
 import { startDatasetReader } from "./start-datasets.ts";
 import { Scheduler, type SchedulerOptions } from "../scheduler/index.ts";
 import { engineScheduleRunner } from "./schedule-runner.ts";
-import { openSqliteStore, type RunRecord, type Store } from "../store/index.ts";
+import { openPgStore, openSqliteStore, type RunRecord, type Store } from "../store/index.ts";
 import { ApiTokens, AppLock, AuditLog, SecretVault, type AuditActor } from "../security/index.ts";
 import { appError } from "./errors.ts";
 import { loadScraper, type CompiledScraper } from "../pipeline/index.ts";
@@ -26,6 +26,11 @@ import { mirrorRunEvent, startRunTracing, type RunTracing } from "../observe/ind
 export interface AppOptions {
   /** The data directory. @defaultValue `trawlConfig().home` ($TRAWL_HOME, else the XDG data dir) */
   home?: string;
+  /**
+   * A PostgreSQL database for the store (runs, records, schedules…) instead of the data
+   * directory's SQLite file; files (datasets, recordings' bodies, sessions, logs) stay in `home`.
+   */
+  databaseUrl?: string;
   clock?: Clock;
   /** Parse threads of a crawl (see `EngineOptions.parseThreads`). */
   parseThreads?: number;
@@ -118,7 +123,9 @@ export class App {
     // The data directory is its owner's alone (the access token, secrets and sessions live there):
     // other users of the machine may not even list it. One that exists already is left as it is.
     mkdirSync(paths.home, { recursive: true, mode: 0o700 });
-    const store = openSqliteStore(paths.database, { backupDir: paths.backups });
+    const store = options.databaseUrl
+      ? await openPgStore(options.databaseUrl)
+      : openSqliteStore(paths.database, { backupDir: paths.backups });
     await cleanupInterruptedPublishes(paths.datasets);
     return new App(paths, store, options);
   }

@@ -14,6 +14,7 @@ export const TRAWL_BIN = fileURLToPath(new URL("../../bin/trawl.js", import.meta
 export interface GlobalOptions {
   json?: boolean;
   home?: string;
+  database?: string;
 }
 
 /**
@@ -27,7 +28,11 @@ export async function withApp(
   let app: App | undefined;
   let code: number;
   try {
-    app = await App.open({ home: configWithFlags({ home: options.home }).home });
+    const config = configWithFlags({ home: options.home, database: options.database });
+    app = await App.open({
+      home: config.home,
+      ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),
+    });
     await openDeferredProcessLog();
     code = (await body(app)) ?? ExitCode.ok;
   } catch (error) {

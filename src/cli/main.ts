@@ -61,32 +61,38 @@ export function buildProgram(commands: readonly Register[]): Command {
     .description("local-first web scraping: define, run, resume and trust your scrapers")
     .version(TRAWL_VERSION)
     .option("--home <dir>", HOME_HELP)
+    .option("--database <url>", DATABASE_HELP)
     .showHelpAfterError()
     .exitOverride()
     // trawl's own options only before the command: `trawl export books --version 2` is export's.
     .enablePositionalOptions();
-  // --home works before the command and on every command; the nearest one given wins.
+  // --home and --database work before the command and on every command; the nearest one wins.
   program.hook("preAction", (_root, command) => {
-    for (
-      let from = command.parent;
-      from && command.getOptionValue("home") === undefined;
-      from = from.parent
-    ) {
-      const home = from.getOptionValue("home") as string | undefined;
-      if (home !== undefined) command.setOptionValue("home", home);
+    for (const name of ["home", "database"]) {
+      for (
+        let from = command.parent;
+        from && command.getOptionValue(name) === undefined;
+        from = from.parent
+      ) {
+        const value = from.getOptionValue(name) as string | undefined;
+        if (value !== undefined) command.setOptionValue(name, value);
+      }
     }
   });
   for (const register of commands) register(program);
-  addHomeOption(program.commands);
+  addGlobalOptions(program.commands);
   return program;
 }
 
 const HOME_HELP = "data directory (default: $TRAWL_HOME, else ~/.local/share/trawl)";
+const DATABASE_HELP =
+  "PostgreSQL database of runs, shared by several machines (default: $TRAWL_DATABASE_URL, else the data directory's SQLite file)";
 
-function addHomeOption(commands: readonly Command[]): void {
+function addGlobalOptions(commands: readonly Command[]): void {
   for (const command of commands) {
     command.option("--home <dir>", HOME_HELP);
-    addHomeOption(command.commands);
+    command.option("--database <url>", DATABASE_HELP);
+    addGlobalOptions(command.commands);
   }
 }
 

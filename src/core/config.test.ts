@@ -63,6 +63,16 @@ describe("parseConfig", () => {
     ).toBe(false);
   });
 
+  it("reads a PostgreSQL URL, the flag over the variable, and never echoes a bad one", () => {
+    const env = { TRAWL_DATABASE_URL: "postgres://t:pw@db:5432/trawl" };
+    expect(parseConfig(env).databaseUrl).toBe("postgres://t:pw@db:5432/trawl");
+    expect(parseConfig(env, { database: "postgresql://o@x/y" }).databaseUrl).toBe("postgresql://o@x/y");
+    expect(parseConfig({}).databaseUrl).toBeUndefined();
+    expect(() => parseConfig({ TRAWL_DATABASE_URL: "mysql://root:hunter2@db/x" })).toThrow(
+      /^TRAWL_DATABASE_URL must be a PostgreSQL URL.*\(its value is not shown\)$/,
+    );
+  });
+
   it("lets the flags win over the environment", () => {
     const env = { TRAWL_HOME: "/from-env", TRAWL_SCRAPERS: "/env-scrapers" };
     expect(parseConfig(env, { home: "/from-flag", scrapers: ["/flag-scrapers"] })).toMatchObject({

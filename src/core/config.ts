@@ -73,8 +73,11 @@ function buildRawSchema() {
   );
   return z.object({
     "--home": text,
+    "--database": databaseUrlSchema(text),
     "--scrapers": z.array(z.string().min(1, "must name a folder")).optional(),
     TRAWL_HOME: text,
+    // A PostgreSQL URL selects the PostgreSQL store; it may hold a password: never echoed.
+    TRAWL_DATABASE_URL: databaseUrlSchema(text),
     TRAWL_SCRAPERS: folderList,
     TRAWL_PARSE_THREADS: threadCount,
     TRAWL_LOG_LEVEL: logLevelSchema(),
@@ -103,6 +106,11 @@ type RawConfig = z.output<ReturnType<typeof buildRawSchema>>;
 /** The settings the variables and flags give, defaults filled in. */
 function settingsOf(raw: RawConfig) {
   return {
+    /**
+     * The PostgreSQL database of the store (`--database`, else `TRAWL_DATABASE_URL`); `undefined`:
+     * the SQLite file of the data directory.
+     */
+    databaseUrl: raw["--database"] ?? raw.TRAWL_DATABASE_URL,
     /** The data directory: `--home`, else `TRAWL_HOME`, else `${XDG_DATA_HOME:-~/.local/share}/trawl`. */
     home:
       raw["--home"] ??
@@ -139,6 +147,13 @@ function settingsOf(raw: RawConfig) {
   };
 }
 
+/** A `postgres://` (or `postgresql://`) URL. */
+function databaseUrlSchema(text: z.ZodType<string | undefined>) {
+  return text.refine((value) => value === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(value), {
+    message: "must be a PostgreSQL URL, postgres://user:password@host:5432/database",
+  });
+}
+
 /** `TRAWL_MEMORY_CEILING`: a share of the memory limit (`75%`) or a size (`2GB`); docs/limits.md. */
 function memoryCeilingSchema() {
   return z
@@ -170,6 +185,8 @@ export type TrawlConfig = Readonly<z.output<ConfigSchema>>;
 export interface ConfigFlags {
   /** `--home DIR` (every command). */
   home?: string;
+  /** `--database URL` (every command). */
+  database?: string;
   /** `--scrapers DIR…` (`trawl serve`). */
   scrapers?: string[];
 }
@@ -184,6 +201,7 @@ export interface ConfigFlags {
  */
 export const KNOWN_VARIABLES: readonly string[] = [
   "TRAWL_HOME",
+  "TRAWL_DATABASE_URL",
   "TRAWL_SCRAPERS",
   "TRAWL_PARSE_THREADS",
   "TRAWL_LOG_LEVEL",
@@ -198,7 +216,11 @@ export const KNOWN_VARIABLES: readonly string[] = [
 ];
 
 /** Variables whose value an error never shows. */
-const HIDDEN_VARIABLES: ReadonlySet<string> = new Set(["TRAWL_MASTER_KEY"]);
+const HIDDEN_VARIABLES: ReadonlySet<string> = new Set([
+  "TRAWL_MASTER_KEY",
+  "TRAWL_DATABASE_URL",
+  "--database",
+]);
 
 /**
  * Parses the configuration from an environment and the flags: frozen, with every default filled
@@ -206,7 +228,7 @@ const HIDDEN_VARIABLES: ReadonlySet<string> = new Set(["TRAWL_MASTER_KEY"]);
  * flag, what it must be and what it was. Blank values count as unset.
  */
 export function parseConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): TrawlConfig {
-  const input = { ...env, "--home": flags.home, "--scrapers": flags.scrapers };
+  const input = { ...env, "--home": flags.home, "--database": flags.database, "--scrapers": flags.scrapers };
   const parsed = getConfigSchema().safeParse(input);
   if (parsed.success) return Object.freeze(parsed.data);
   const issue = parsed.error.issues[0]!;
@@ -267,6 +289,6 @@ export function configFor(env: NodeJS.ProcessEnv): TrawlConfig {
  */
 export function configWithFlags(flags: ConfigFlags): TrawlConfig {
   const config = trawlConfig();
-  if (flags.home === undefined && flags.scrapers === undefined) return config;
+  if (flags.home === undefined && flags.database === undefined && flags.scrapers === undefined) return config;
   return parseConfig(process.env, flags);
 }

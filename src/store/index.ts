@@ -3,6 +3,7 @@ export * from "./schedule-types.ts";
 export * from "./validator-types.ts";
 export * from "./errors.ts";
 export { openSqliteStore } from "./sqlite-store.ts";
+export { openPgStore } from "./pg-store.ts";
 export type { OpenDatabaseOptions } from "./database.ts";
 export { FileBlobStore, type BlobRef } from "./blob-store.ts";
 export { parseRecordSource, requestBodyDigest, type RecordSource } from "./record-source.ts";
