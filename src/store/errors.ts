@@ -15,10 +15,6 @@ export const STORE_ERRORS = defineErrors({
     kind: "failed",
     message: "cannot open the PostgreSQL database {url}: {problem}",
   },
-  TRAWL_ERR_STORE_UNSUPPORTED: {
-    kind: "internal",
-    message: "{what} is not on PostgreSQL yet: use the SQLite store (no TRAWL_DATABASE_URL)",
-  },
   TRAWL_ERR_STORE_BLOB_NOT_FOUND: { kind: "not_found", message: "no stored blob {sha256}" },
   TRAWL_ERR_STORE_ID_EXHAUSTED: { kind: "failed", message: "could not allocate a {what} id" },
   TRAWL_ERR_RECORDS_BAD_SORT: { kind: "usage", message: "cannot sort by {field}: {problem}" },

@@ -1,11 +1,9 @@
 /**
- * The PostgreSQL store (issue 17): the same `Store` as SQLite's, its repositories' SQL in
- * `pg-*.ts`. Being built repository by repository: one not ported yet answers every call with
- * `TRAWL_ERR_STORE_UNSUPPORTED`, and `TRAWL_DATABASE_URL` does not select this store until
- * none is left (test/store/backends.ts runs each ported repository's contract tests on both).
+ * The PostgreSQL store (issue 17), selected by `TRAWL_DATABASE_URL`: the same `Store` as
+ * SQLite's, each repository's SQL in its `pg-*.ts`; their contract tests run on both backends
+ * (test/store/backends.ts).
  */
 import type pg from "pg";
-import { storeError } from "./errors.ts";
 import { PgActivityStore } from "./pg-activity.ts";
 import { PgAuditStore } from "./pg-audit.ts";
 import { PgCaptureStore } from "./pg-captures.ts";
@@ -25,17 +23,8 @@ import type { Store } from "./types.ts";
 /** Repositories of `Store` (everything but its functions). */
 type Repository = Exclude<keyof Store, "observeCommits" | "integrityCheck" | "close">;
 
-/** A repository not on PostgreSQL yet: every method call fails, naming it. */
-function notPorted<K extends Repository>(name: K): Store[K] {
-  return new Proxy({} as Store[K], {
-    get: (_target, method) => () =>
-      Promise.reject(storeError("TRAWL_ERR_STORE_UNSUPPORTED", { what: `${name}.${String(method)}` })),
-  });
-}
-
-/** The repositories over `pool`; each ported one replaces its `notPorted` here. */
+/** The repositories over `pool`. */
 function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogStore } {
-  void pool;
   return {
     runs: new PgRunStore(pool),
     queue: new PgRequestQueue(pool),
