@@ -9,6 +9,7 @@ import pg from "pg";
 import { expect, it } from "vitest";
 import type { RecordQuery, RecordSelection } from "../../src/store/record-query.ts";
 import { crawlRecordOrder } from "../../src/store/sqlite-queue.ts";
+import { MAX_SORT_INDEXES, SortIndexes } from "../../src/store/sqlite-sort-indexes.ts";
 import { requestBodyDigest, type NewRequest, type Store } from "../../src/store/index.ts";
 import { describeStores, locationOf } from "./backends.ts";
 
@@ -322,6 +323,7 @@ describeStores("the record store", (open, backend) => {
     all[6]!.extra = "{}";
     all[9]!.extra = null;
     all[12]!.extra = "";
+    all[15]!["it's a.b"] = "odd name"; // a quote and a dot in a field's name
     const id = await seed(store, all);
     const records = (...filters: [string, string, string?][]) =>
       queried(store, id, { filters: filters.map(([field, op, value]) => ({ field, op, value }) as never) });
@@ -347,6 +349,10 @@ describeStores("the record store", (open, backend) => {
     expect(await records(["tags", "empty"])).toEqual(all.filter((job) => (job.tags as []).length === 0));
     expect(await records(["tags", "notempty"])).toEqual(all.filter((job) => (job.tags as []).length > 0));
     expect(await records(["extra", "empty"])).toEqual(all.filter((_, i) => i !== 3 && i !== 6));
+    expect(await records(["it's a.b", "eq", "odd name"])).toEqual([all[15]]);
+    expect(await queried(store, id, { sort: { field: "it's a.b", order: "desc" } })).toEqual(
+      sortedBy(all, "it's a.b").reverse(),
+    );
     const combined = await walk(store, id, 1, {
       filters: [
         { field: "city", op: "eq", value: "Berlin" },
@@ -465,6 +471,11 @@ describeStores("the record store", (open, backend) => {
       ).reverse(),
     );
     expect(await sortIndexes(store)).toHaveLength(2); // one per sorted field
+    // Twelve more fields sorted: the oldest indexes (n, then name) make way.
+    const fields = Array.from({ length: MAX_SORT_INDEXES }, (_, i) => `f${i}`);
+    await store.records.append(id, 1, [Object.fromEntries(fields.map((f) => [f, 1]))], all.length);
+    for (const field of fields) await store.records.query(id, 1, { sort: { field, order: "asc" }, limit: 1 });
+    expect((await sortIndexes(store)).sort()).toEqual(fields.map((f) => SortIndexes.nameOf(id, 1, f)).sort());
     await store.records.clear(id, 1);
     expect(await sortIndexes(store)).toEqual([]);
   });
