@@ -74,7 +74,7 @@ export class App {
   /** Stops mirroring the engine's run log lines into the process log. */
   private readonly stopMirroring: () => void;
   /** Traces of the runs, exported over OTLP when an endpoint is configured (docs/metrics.md). */
-  private readonly tracing: RunTracing | undefined;
+  private tracing: RunTracing | undefined;
 
   private constructor(paths: ReturnType<typeof homePaths>, store: Store, options: AppOptions) {
     this.paths = paths;
@@ -113,8 +113,6 @@ export class App {
     );
     // The one seam where run log lines (stored by the engine) reach the process log too.
     this.stopMirroring = this.engine.bus.subscribe(mirrorRunEvent);
-    // The command (`run`, `serve`, `scheduler`) tells the processes' traces apart.
-    if (trawlConfig().tracing) this.tracing = startRunTracing(this.engine.bus, process.argv[2] ?? "trawl");
   }
 
   /** Opens the data directory: the database (checked and migrated) and leftovers of interrupted publishes cleaned. */
@@ -127,7 +125,11 @@ export class App {
       ? await openPgStore(options.databaseUrl)
       : openSqliteStore(paths.database, { backupDir: paths.backups });
     await cleanupInterruptedPublishes(paths.datasets);
-    return new App(paths, store, options);
+    const app = new App(paths, store, options);
+    // The command (`run`, `serve`, `scheduler`) tells the processes' traces apart.
+    if (trawlConfig().tracing)
+      app.tracing = await startRunTracing(app.engine.bus, process.argv[2] ?? "trawl");
+    return app;
   }
 
   /**

@@ -8,11 +8,12 @@
  * Attributes never carry a secret: URLs are the queue's (a `{{ secret.NAME }}` stays a
  * reference), and no header, cookie or body is recorded.
  */
-import { context, trace, type Span, type Tracer } from "@opentelemetry/api";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type * as OtelApiModule from "@opentelemetry/api";
+import type { Span, Tracer } from "@opentelemetry/api";
 import { TRAWL_VERSION, type EventBus, type TrawlEvent } from "../core/index.ts";
+
+/** OpenTelemetry's API, loaded with the SDK when tracing starts. */
+type OtelApi = typeof OtelApiModule;
 
 /** Tracing of one process: stop it to flush what is left (at most a few seconds). */
 export interface RunTracing {
@@ -28,9 +29,21 @@ interface OpenRun {
 /**
  * Starts exporting spans of the runs `bus` reports, as `service.name` `trawl` with the process's
  * `role` (`cli`, `server`, `scheduler`). The exporter reads the standard `OTEL_EXPORTER_OTLP_*`
- * variables (endpoint, headers, timeout).
+ * variables (endpoint, headers, timeout). OpenTelemetry is loaded here, not when trawl starts:
+ * its packages cost every command a noticeable share of its start-up, and most never trace.
  */
-export function startRunTracing(bus: EventBus, role: string): RunTracing {
+export async function startRunTracing(bus: EventBus, role: string): Promise<RunTracing> {
+  const [
+    api,
+    { OTLPTraceExporter },
+    { resourceFromAttributes },
+    { BasicTracerProvider, BatchSpanProcessor },
+  ] = await Promise.all([
+    import("@opentelemetry/api"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/sdk-trace-base"),
+  ]);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
       "service.name": "trawl",
@@ -39,7 +52,7 @@ export function startRunTracing(bus: EventBus, role: string): RunTracing {
     }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
-  const spans = new RunSpans(provider.getTracer("trawl", TRAWL_VERSION));
+  const spans = new RunSpans(api, provider.getTracer("trawl", TRAWL_VERSION));
   const unsubscribe = bus.subscribe((event) => spans.on(event));
   return {
     async close() {
@@ -54,7 +67,15 @@ export function startRunTracing(bus: EventBus, role: string): RunTracing {
 class RunSpans {
   private readonly open = new Map<string, OpenRun>();
 
-  constructor(private readonly tracer: Tracer) {}
+  constructor(
+    private readonly api: OtelApi,
+    private readonly tracer: Tracer,
+  ) {}
+
+  /** The context whose active span is `span`: a child's parent. */
+  private under(span: Span) {
+    return this.api.trace.setSpan(this.api.context.active(), span);
+  }
 
   on(event: TrawlEvent): void {
     switch (event.type) {
@@ -72,7 +93,7 @@ class RunSpans {
         open.step = this.tracer.startSpan(
           `step ${event.step}`,
           { attributes: { "trawl.step.name": event.step, "trawl.step.index": event.index } },
-          trace.setSpan(context.active(), open.run),
+          this.under(open.run),
         );
         return;
       }
@@ -111,7 +132,7 @@ class RunSpans {
           ...(event.reason !== undefined && { "error.type": event.reason }),
         },
       },
-      trace.setSpan(context.active(), open.step ?? open.run),
+      this.under(open.step ?? open.run),
     );
     if (event.reason !== undefined) span.setStatus({ code: 2, message: event.reason });
     span.end(end);
