@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   scheduler: () => import("./commands/scheduler.ts"),
   audit: () => import("./commands/audit.ts"),
   diagnostics: () => import("./commands/diagnostics.ts"),
+  db: () => import("./commands/db.ts"),
   demo: () => import("./commands/demo.ts"),
 };
 

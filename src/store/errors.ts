@@ -15,6 +15,19 @@ export const STORE_ERRORS = defineErrors({
     kind: "failed",
     message: "cannot open the PostgreSQL database {url}: {problem}",
   },
+  TRAWL_ERR_STORE_COPY_NO_SOURCE: {
+    kind: "not_found",
+    message: "no SQLite database at {path}: nothing to copy (is --home the data directory?)",
+  },
+  TRAWL_ERR_STORE_COPY_NOT_EMPTY: {
+    kind: "conflict",
+    message:
+      "the PostgreSQL database {url} is not empty ({tables} hold rows); trawl db copy writes only into an empty database, nothing was written",
+  },
+  TRAWL_ERR_STORE_COPY_FAILED: {
+    kind: "failed",
+    message: "cannot copy into {url}: {problem}; rolled back, nothing was written",
+  },
   TRAWL_ERR_STORE_BLOB_NOT_FOUND: { kind: "not_found", message: "no stored blob {sha256}" },
   TRAWL_ERR_STORE_ID_EXHAUSTED: { kind: "failed", message: "could not allocate a {what} id" },
   TRAWL_ERR_RECORDS_BAD_SORT: { kind: "usage", message: "cannot sort by {field}: {problem}" },

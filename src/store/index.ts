@@ -4,6 +4,7 @@ export * from "./validator-types.ts";
 export * from "./errors.ts";
 export { openSqliteStore } from "./sqlite-store.ts";
 export { openPgStore } from "./pg-store.ts";
+export { copySqliteToPg, type CopiedTable, type CopyProgress, type CopyReport } from "./copy-to-pg.ts";
 export type { OpenDatabaseOptions } from "./database.ts";
 export { FileBlobStore, type BlobRef } from "./blob-store.ts";
 export { parseRecordSource, requestBodyDigest, type RecordSource } from "./record-source.ts";
