@@ -453,7 +453,10 @@ describe("the web app's controls, forms and layout", () => {
       await page.getByTestId("lock-pin").fill("246810");
       await page.getByTestId("lock-unlock").click();
       await page.getByTestId("nav-dashboard").waitFor();
-      // Idle: 15 minutes without a key or a click lock it again.
+      // Idle: 15 minutes without a key or a click lock it again. The idle timer starts once the
+      // app knows a PIN is set (the Lock button shows then): on a busy machine that answer can
+      // come after the jump, and the timer would start 15 minutes later.
+      await page.getByTestId("lock-now").waitFor();
       await page.clock.fastForward("15:01");
       await page.getByTestId("lock-screen").waitFor();
       const status = await fetch(`${server.url}/api/runs`, {
