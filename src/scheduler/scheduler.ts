@@ -83,7 +83,13 @@ export class Scheduler {
       );
     }
     let nextDue: number | null = null;
-    if (this.leading) {
+    let wakeAt = now + this.heartbeatMs;
+    if (!this.leading) {
+      // A follower tries again when the leader's lease runs out (a killed leader's is never
+      // renewed), not up to a heartbeat later: a takeover takes the lease's length, not more.
+      const lease = await schedules.leader();
+      if (lease && lease.expiresAt > now) wakeAt = Math.min(wakeAt, lease.expiresAt);
+    } else {
       const all = await schedules.list();
       for (const schedule of all) {
         if (schedule.status === "active") await planDue(this.options, schedule, now, this.random);
@@ -97,7 +103,7 @@ export class Scheduler {
     this.status.heartbeatAt = now;
     this.status.nextDueAt = nextDue;
     await schedules.beat(this.status);
-    return Math.min(nextDue ?? Infinity, now + this.heartbeatMs);
+    return Math.min(nextDue ?? Infinity, wakeAt);
   }
 
   /**

@@ -157,6 +157,9 @@ describe("leadership", () => {
     }
     expect(a.isLeader).toBe(true);
     expect(b.isLeader).toBe(false);
+    // A follower checks again when the lease runs out, not a whole heartbeat (3 s) after it.
+    w.clock.advance(8_000);
+    expect(await b.tick()).toBe(w.clock.now() + 2_000);
     // a dies: b takes over once the lease (10 s) has run out.
     w.clock.advance(MINUTE);
     await b.tick();
