@@ -65,6 +65,9 @@ export interface CopyOptions {
   batchRows?: number;
 }
 
+/** About this many bytes of text and blobs per INSERT at most (besides `batchRows`). */
+const BATCH_BYTES = 8_000_000;
+
 /** Parents first: the tables others reference (foreign keys are checked as rows go in). */
 const FIRST = ["runs", "schedules"];
 
@@ -172,22 +175,26 @@ async function copyTable(
   const rows = source.prepare(`SELECT ${columns} FROM "${shape.table}" ORDER BY ${order}`).raw(true);
   let valuesMapped = 0;
   let batch: unknown[][] = [];
+  let batchBytes = 0;
   let done = 0;
   const flush = async () => {
     await insertRows(client, shape, batch);
     done += batch.length;
     batch = [];
+    batchBytes = 0;
     report(done);
   };
   for (const row of rows.iterate() as Iterable<unknown[]>) {
     const mapped = row.map((value, index) => {
       const stored = pgValue(shape, index, value);
       if (stored !== value) valuesMapped++;
+      if (typeof stored === "string" || stored instanceof Buffer) batchBytes += stored.length;
       return stored;
     });
     hash.add(mapped);
     batch.push(mapped);
-    if (batch.length >= batchRows) await flush();
+    // Large records or bodies: a batch is also bounded by size, so memory stays flat.
+    if (batch.length >= batchRows || batchBytes >= BATCH_BYTES) await flush();
   }
   if (batch.length > 0) await flush();
   return { hash: hash.digest(), valuesMapped, rows: done };

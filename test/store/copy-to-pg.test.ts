@@ -9,7 +9,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { copySqliteToPg, openPgStore, openSqliteStore, type Store } from "../../src/store/index.ts";
+import {
+  copySqliteToPg,
+  openPgStore,
+  openSqliteStore,
+  type CopyProgress,
+  type Store,
+} from "../../src/store/index.ts";
 import { freshDatabase, type TestDatabase } from "../fixtures/postgres.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "trawl-copy-"));
@@ -89,7 +95,15 @@ describe("copySqliteToPg", () => {
     raw.prepare(`DELETE FROM counters WHERE name = 'odd'`).run();
     raw.close();
 
-    const report = await copySqliteToPg(path, target.url);
+    const progress: CopyProgress[] = [];
+    const report = await copySqliteToPg(path, target.url, {
+      batchRows: 1,
+      onProgress: (p) => progress.push(p),
+    });
+    // One report per row here (a batch of one), each table's last at its total.
+    const logged = progress.filter((p) => p.table === "records");
+    expect(logged.map((p) => p.rowsDone)).toEqual([1, 2]);
+    expect(logged.every((p) => p.rowsTotal === 2 && p.tables === report.tables.length)).toBe(true);
     expect(report.tables.every((t) => t.equal)).toBe(true);
     const mapped = Object.fromEntries(report.tables.map((t) => [t.table, t.valuesMapped]));
     expect(mapped).toMatchObject({ runs: 1, logs: 1, records: 1, health_samples: 0 });
