@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { camelRow } from "./camel-row.ts";
+import {
+  OCCURRENCE_COLUMNS,
+  SCHEDULE_COLUMNS,
+  toOccurrence,
+  toSchedule,
+  type OccurrenceRow,
+  type ProcessRow,
+  type ScheduleRow,
+} from "./schedule-rows.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import { storeError } from "./errors.ts";
 import type {
@@ -13,83 +22,6 @@ import type {
   ScheduleStore,
   SchedulerProcess,
 } from "./schedule-types.ts";
-
-/** Column of each `ScheduleRecord` field (the rest map by the snake_case rule). */
-const SCHEDULE_COLUMNS: Record<keyof SchedulePatch, string> = {
-  timing: "timing",
-  catchUp: "catch_up",
-  graceMs: "grace_ms",
-  overlap: "overlap",
-  maxFailures: "max_failures",
-  retries: "retries",
-  jitterMs: "jitter_ms",
-  status: "status",
-  pausedReason: "paused_reason",
-  failures: "failures",
-  cursor: "cursor",
-};
-
-const OCCURRENCE_COLUMNS = {
-  status: "status",
-  reason: "reason",
-  runId: "run_id",
-  startedAt: "started_at",
-  finishedAt: "finished_at",
-} as const;
-
-interface ScheduleRow {
-  id: string;
-  scraper: string;
-  source: string;
-  timing: string;
-  catch_up: ScheduleRecord["catchUp"];
-  grace_ms: number;
-  overlap: ScheduleRecord["overlap"];
-  max_failures: number;
-  retries: number;
-  jitter_ms: number;
-  status: ScheduleRecord["status"];
-  paused_reason: string | null;
-  failures: number;
-  cursor: number;
-  created_at: number;
-  updated_at: number;
-}
-
-function toSchedule(row: ScheduleRow): ScheduleRecord {
-  return { ...camelRow(row), timing: JSON.parse(row.timing) as unknown };
-}
-
-interface OccurrenceRow {
-  schedule_id: string;
-  due_at: number;
-  attempt: number;
-  kind: OccurrenceRecord["kind"];
-  status: OccurrenceStatus;
-  reason: string | null;
-  run_id: string | null;
-  start_after: number;
-  claimed_by: string | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-}
-
-function toOccurrence(row: OccurrenceRow): OccurrenceRecord {
-  return camelRow(row);
-}
-
-interface ProcessRow {
-  owner: string;
-  pid: number;
-  host: string;
-  started_at: number;
-  heartbeat_at: number;
-  checked_at: number | null;
-  schedules_checked: number;
-  runs_started: number;
-  next_due_at: number | null;
-}
 
 /** Schedules, their occurrences and the scheduler processes, in SQLite. */
 export class SqliteScheduleStore implements ScheduleStore {
