@@ -1,38 +1,7 @@
 import { camelRow } from "./camel-row.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
+import { toSample, type RunSampleRow, type SampleRow } from "./health-rows.ts";
 import type { HealthSampleRecord, HealthStore, RunSampleRecord } from "./types.ts";
-
-interface SampleRow {
-  role: string;
-  at: number;
-  process: string;
-  rss: number;
-  heap_used: number;
-  cpu_percent: number;
-  load1: number;
-  load5: number;
-  load15: number;
-  memory_total: number;
-  memory_free: number;
-  disk_total: number | null;
-  disk_free: number | null;
-  active_runs: number;
-  queued_runs: number;
-  requests_per_second: number;
-  lag_p99_ms: number | null;
-  lag_max_ms: number | null;
-}
-
-interface RunSampleRow {
-  run_id: string;
-  at: number;
-  pages: number;
-  requests: number;
-}
-
-function toSample({ load1, load5, load15, ...row }: SampleRow): HealthSampleRecord {
-  return { ...camelRow(row), load: [load1, load5, load15] };
-}
 
 /** Health samples and their samplers' leases, in SQLite. */
 export class SqliteHealthStore implements HealthStore {
