@@ -4,29 +4,9 @@
  * stored). Ids and URLs are compared and ordered bytewise (`COLLATE "C"`), as SQLite does.
  */
 import type pg from "pg";
-import type { ActivityKind } from "../core/contract/activity.ts";
-import type { RunStatus } from "../core/index.ts";
 import { camelRow } from "./camel-row.ts";
+import { LAST_RECORDS, OCCURRENCE_KIND, type ErrorRow, type FeedRow } from "./activity-rows.ts";
 import type { ActivityCursor, ActivityRecord, ActivityStore, FailureGroup, RunErrorRecord } from "./types.ts";
-
-/** Columns every feed query selects. */
-interface FeedRow {
-  id: string;
-  at: number;
-  kind: ActivityKind;
-  run_id: string | null;
-  schedule_id: string | null;
-  scraper: string | null;
-  status: string | null;
-  records: number | null;
-  message: string | null;
-}
-
-/** Records of a run's last completed step (its output so far). */
-const LAST_RECORDS = `(SELECT records_out FROM steps s WHERE s.run_id = runs.id AND s.status = 'done'
-                        ORDER BY s.idx DESC LIMIT 1)`;
-const OCCURRENCE_KIND = `CASE WHEN o.status = 'skipped' THEN 'schedule.skipped'
-                              WHEN o.run_id IS NULL THEN 'schedule.failed' ELSE 'schedule.fired' END`;
 
 /**
  * One query per kind of entry (SQLite's, with typed NULLs); the pages are merged in `feed`. Each
@@ -58,15 +38,6 @@ const SOURCES: readonly string[] = [
           id AS schedule_id, scraper, 'paused' AS status, NULL::integer AS records, paused_reason AS message
    FROM schedules WHERE status = 'paused'`,
 ];
-
-interface ErrorRow {
-  id: string;
-  scraper: string;
-  status: RunStatus;
-  at: number;
-  error: string | null;
-  failed: number;
-}
 
 /** The newest cursor there is: every entry is older. */
 const NEWEST: ActivityCursor = { at: Number.MAX_SAFE_INTEGER, id: "\uffff" };

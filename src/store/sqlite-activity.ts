@@ -1,6 +1,4 @@
-import type { ActivityKind } from "../core/contract/activity.ts";
-import type { RunStatus } from "../core/index.ts";
-import { camelRow } from "./camel-row.ts";
+import { LAST_RECORDS, OCCURRENCE_KIND, toActivity, type ErrorRow, type FeedRow } from "./activity-rows.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { ActivityCursor, ActivityRecord, ActivityStore, FailureGroup, RunErrorRecord } from "./types.ts";
 
@@ -12,25 +10,6 @@ import type { ActivityCursor, ActivityRecord, ActivityStore, FailureGroup, RunEr
  * cannot disagree with the runs it describes, and is bounded by what is kept of runs and history.
  * The price: a run's pauses and resumes are not listed (only where it stands now).
  */
-
-/** Columns every feed query selects. */
-interface FeedRow {
-  id: string;
-  at: number;
-  kind: ActivityKind;
-  run_id: string | null;
-  schedule_id: string | null;
-  scraper: string | null;
-  status: string | null;
-  records: number | null;
-  message: string | null;
-}
-
-/** Records of a run's last completed step (its output so far). */
-const LAST_RECORDS = `(SELECT records_out FROM steps s WHERE s.run_id = runs.id AND s.status = 'done'
-                        ORDER BY s.idx DESC LIMIT 1)`;
-const OCCURRENCE_KIND = `CASE WHEN o.status = 'skipped' THEN 'schedule.skipped'
-                              WHEN o.run_id IS NULL THEN 'schedule.failed' ELSE 'schedule.fired' END`;
 
 /**
  * One query per kind of entry, each reading its newest rows through an index (migration 7); the
@@ -63,15 +42,6 @@ const SOURCES: readonly string[] = [
           id AS schedule_id, scraper, 'paused' AS status, NULL AS records, paused_reason AS message
    FROM schedules WHERE status = 'paused'`,
 ];
-
-interface ErrorRow {
-  id: string;
-  scraper: string;
-  status: RunStatus;
-  at: number;
-  error: string | null;
-  failed: number;
-}
 
 /** The activity feed and recent errors, read from runs, requests and schedule history in SQLite. */
 export class SqliteActivityStore implements ActivityStore {
@@ -125,8 +95,4 @@ export class SqliteActivityStore implements ActivityStore {
       failures: row.failed > 0 ? (groups.all(row.id) as FailureGroup[]) : [],
     }));
   }
-}
-
-function toActivity(row: FeedRow): ActivityRecord {
-  return camelRow(row);
 }
