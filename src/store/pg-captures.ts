@@ -7,7 +7,7 @@
  */
 import type pg from "pg";
 import type { RequestBody } from "../core/index.ts";
-import { camelRow } from "./camel-row.ts";
+import { toRecord, type CaptureRow } from "./capture-rows.ts";
 import { pgTransaction } from "./pg-database.ts";
 import type { CaptureKind, CaptureRecord, CaptureStore, NewCapture } from "./types.ts";
 
@@ -17,21 +17,6 @@ const DETAIL = String.raw`replace(detail, '\u0000', '\ufffd')::json`;
 /** The JSON text of a string as `DETAIL` holds it. */
 function jsonText(text: string): string {
   return JSON.stringify(text).replaceAll("\\u0000", "\\ufffd");
-}
-
-interface CaptureRow {
-  id: number;
-  run_id: string;
-  at: number;
-  kind: CaptureKind;
-  url: string | null;
-  detail: string;
-  blob: string | null;
-  size: number | null;
-}
-
-function toRecord(row: CaptureRow): CaptureRecord {
-  return { ...camelRow(row), detail: JSON.parse(row.detail) as Record<string, unknown> };
 }
 
 /** Captures in PostgreSQL. */

@@ -1,22 +1,7 @@
-import { camelRow } from "./camel-row.ts";
+import { toRecord, type CaptureRow } from "./capture-rows.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type { CaptureKind, CaptureRecord, CaptureStore, NewCapture } from "./types.ts";
 import type { RequestBody } from "../core/index.ts";
-
-interface CaptureRow {
-  id: number;
-  run_id: string;
-  at: number;
-  kind: CaptureKind;
-  url: string | null;
-  detail: string;
-  blob: string | null;
-  size: number | null;
-}
-
-function toRecord(row: CaptureRow): CaptureRecord {
-  return { ...camelRow(row), detail: JSON.parse(row.detail) as Record<string, unknown> };
-}
 
 /** Captures in SQLite. */
 export class SqliteCaptureStore implements CaptureStore {
