@@ -1,18 +1,7 @@
 /** The validators of `cache: revalidate` in PostgreSQL: the same `ValidatorStore` as SQLite's. */
 import type pg from "pg";
-import { camelRow } from "./camel-row.ts";
+import { toValidators, validatorValues, type ValidatorRow } from "./validator-rows.ts";
 import type { PageValidators, ValidatorStore } from "./validator-types.ts";
-
-interface ValidatorRow {
-  scraper: string;
-  url: string;
-  etag: string | null;
-  last_modified: string | null;
-  final_url: string;
-  headers: string;
-  body_sha256: string;
-  stored_at: number;
-}
 
 /** The validators of `cache: revalidate`, in PostgreSQL (table `page_validators`). */
 export class PgValidatorStore implements ValidatorStore {
@@ -26,7 +15,7 @@ export class PgValidatorStore implements ValidatorStore {
     );
     const row = rows[0];
     if (!row) return undefined;
-    return { ...camelRow(row), headers: JSON.parse(row.headers) as Record<string, string> };
+    return toValidators(row);
   }
 
   async put(v: PageValidators): Promise<void> {
@@ -37,16 +26,7 @@ export class PgValidatorStore implements ValidatorStore {
        ON CONFLICT (scraper, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
          final_url = excluded.final_url, headers = excluded.headers, body_sha256 = excluded.body_sha256,
          stored_at = excluded.stored_at`,
-      [
-        v.scraper,
-        v.url,
-        v.etag,
-        v.lastModified,
-        v.finalUrl,
-        JSON.stringify(v.headers),
-        v.bodySha256,
-        v.storedAt,
-      ],
+      validatorValues(v),
     );
   }
 

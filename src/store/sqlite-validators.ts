@@ -1,18 +1,7 @@
 import type { Statement } from "better-sqlite3";
-import { camelRow } from "./camel-row.ts";
+import { toValidators, validatorValues, type ValidatorRow } from "./validator-rows.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type { PageValidators, ValidatorStore } from "./validator-types.ts";
-
-interface ValidatorRow {
-  scraper: string;
-  url: string;
-  etag: string | null;
-  last_modified: string | null;
-  final_url: string;
-  headers: string;
-  body_sha256: string;
-  stored_at: number;
-}
 
 /** The validators of `cache: revalidate`, in SQLite (table `page_validators`). */
 export class SqliteValidatorStore implements ValidatorStore {
@@ -29,7 +18,7 @@ export class SqliteValidatorStore implements ValidatorStore {
     this.select ??= this.db.prepare(`SELECT * FROM page_validators WHERE scraper = ? AND url = ?`);
     const row = this.select.get(scraper, url) as ValidatorRow | undefined;
     if (!row) return undefined;
-    return { ...camelRow(row), headers: JSON.parse(row.headers) as Record<string, string> };
+    return toValidators(row);
   }
 
   async put(v: PageValidators): Promise<void> {
@@ -40,18 +29,7 @@ export class SqliteValidatorStore implements ValidatorStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const upsert = this.upsert;
-    writeTransaction(this.db, () =>
-      upsert.run(
-        v.scraper,
-        v.url,
-        v.etag,
-        v.lastModified,
-        v.finalUrl,
-        JSON.stringify(v.headers),
-        v.bodySha256,
-        v.storedAt,
-      ),
-    );
+    writeTransaction(this.db, () => upsert.run(...validatorValues(v)));
   }
 
   async extraction(scraper: string, url: string, key: string): Promise<string | undefined> {
