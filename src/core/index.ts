@@ -8,6 +8,7 @@ export * from "./records.ts";
 export * from "./spawn-worker.ts";
 export * from "./config.ts";
 export * from "./memory-limit.ts";
+export { bytesOf, SIZE_PATTERN } from "./sizes.ts";
 export * from "./find-executable.ts";
 export * from "./version.ts";
 export * from "./request-body.ts";

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { totalmem } from "node:os";
 import { join } from "node:path";
+import { bytesOf } from "./sizes.ts";
 
 /**
  * A cgroup v1 `memory.limit_in_bytes` at or above this means "no limit": the kernel writes
@@ -15,20 +16,6 @@ const V1_UNLIMITED_FROM = 2 ** 60;
 
 /** `75%`, decimals allowed, more than 0 and at most 100. */
 const SHARE_PATTERN = /^(\d{1,3}(?:\.\d+)?)\s*%$/;
-/** `2GB`, `512MB`, `1.5GiB`, plain bytes; binary units (1 KB = 1024 bytes), case-insensitive. */
-const BYTES_PATTERN = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?$/i;
-const UNIT_BYTES: Readonly<Record<string, number>> = {
-  b: 1,
-  kb: 1024,
-  kib: 1024,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-  tb: 1024 ** 4,
-  tib: 1024 ** 4,
-};
-
 /** The governor's ceiling as set: a share of the memory limit, or a size in bytes. */
 export type MemoryCeilingSetting = { share: number } | { bytes: number };
 
@@ -46,10 +33,8 @@ export function parseMemoryCeiling(text: string): MemoryCeilingSetting | undefin
     const fraction = Number(share[1]) / 100;
     return fraction > 0 && fraction <= 1 ? { share: fraction } : undefined;
   }
-  const size = BYTES_PATTERN.exec(value);
-  if (!size) return undefined;
-  const bytes = Math.round(Number(size[1]) * UNIT_BYTES[(size[2] ?? "b").toLowerCase()]!);
-  return bytes > 0 ? { bytes } : undefined;
+  const bytes = bytesOf(value);
+  return bytes !== undefined && bytes > 0 ? { bytes } : undefined;
 }
 
 /**

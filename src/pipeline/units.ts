@@ -2,26 +2,18 @@
  * Durations, byte sizes and tolerances as written in definitions: `"30s"`, `"10m"`, `"10MB"`,
  * `"10%"`, or plain numbers.
  */
+import { bytesOf, SIZE_PATTERN } from "../core/index.ts";
 
 /** `250ms`, `30s`, `1.5m`, `2h`, `1d` (whitespace between number and unit allowed). */
 export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 
-/** `512`, `64KB`, `10MB`, `1GB`, `2MiB`; units are binary (1 KB = 1024 bytes), case-insensitive. */
-export const SIZE_PATTERN = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i;
+/** `512KB`, `10MB`, `2GiB`, or bytes (core/sizes.ts: one rule for every size trawl reads). */
+export { SIZE_PATTERN };
 
 /** `0%` to `100%`, decimals allowed. */
 export const PERCENT_PATTERN = /^(100(\.0+)?|\d{1,2}(\.\d+)?)%$/;
 
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const SIZE_BYTES: Record<string, number> = {
-  b: 1,
-  kb: 1024,
-  kib: 1024,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-};
 
 /**
  * Milliseconds of a duration. A number is already milliseconds.
@@ -43,9 +35,9 @@ export function parseDuration(value: number | string): number {
  */
 export function parseSize(value: number | string): number {
   if (typeof value === "number") return value;
-  const match = SIZE_PATTERN.exec(value.trim());
-  if (!match) throw new RangeError(`not a size: ${value}`);
-  return Math.round(Number(match[1]) * SIZE_BYTES[(match[2] ?? "b").toLowerCase()]!);
+  const bytes = bytesOf(value);
+  if (bytes === undefined) throw new RangeError(`not a size: ${value}`);
+  return bytes;
 }
 
 /** How many of something (failed requests, dropped records) is tolerated. */
