@@ -39,10 +39,10 @@ export async function startRunTracing(bus: EventBus, role: string): Promise<RunT
     { resourceFromAttributes },
     { BasicTracerProvider, BatchSpanProcessor },
   ] = await Promise.all([
-    import("@opentelemetry/api"),
-    import("@opentelemetry/exporter-trace-otlp-http"),
-    import("@opentelemetry/resources"),
-    import("@opentelemetry/sdk-trace-base"),
+    import("@opentelemetry/api").then(namedExports),
+    import("@opentelemetry/exporter-trace-otlp-http").then(namedExports),
+    import("@opentelemetry/resources").then(namedExports),
+    import("@opentelemetry/sdk-trace-base").then(namedExports),
   ]);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
@@ -61,6 +61,15 @@ export async function startRunTracing(bus: EventBus, role: string): Promise<RunT
       await provider.shutdown();
     },
   };
+}
+
+/**
+ * A CommonJS package's exports as a dynamic `import()` gives them: under the bundler (the CLI's
+ * bundle) they may sit on `default` only; from the sources, on the namespace itself.
+ */
+function namedExports<T extends object>(module: T): T {
+  const inner = (module as { default?: unknown }).default;
+  return inner !== null && typeof inner === "object" ? { ...(inner as T), ...module } : module;
 }
 
 /** Turns a run's events into its spans. */
