@@ -154,10 +154,7 @@ export class Engine {
 
   private async executeAdmitted(run: RunRecord, scraper: CompiledScraper): Promise<RunRecord> {
     const runId = run.id;
-    const now = this.clock.now();
-    if (!(await this.store.runs.claim(runId, this.owner, now, now - this.staleAfterMs))) {
-      throw new RunBusyError(runId, run.owner ?? "unknown");
-    }
+    if (!(await this.claim(runId))) throw new RunBusyError(runId, run.owner ?? "unknown");
     // Checked above, before the claim; opened again now that the run is this process's, so
     // that the vault records the use only of a run that goes ahead.
     const secrets = await this.openSecrets(scraper, runId);
@@ -291,6 +288,21 @@ export class Engine {
     const at = this.clock.now();
     this.bus.emit({ type: "log.written", runId, level, message, at });
     await this.store.logs.append(runId, level, message, at);
+  }
+
+  /**
+   * Takes the run for this process: when nobody executes it (no owner, or a stale heartbeat), or
+   * when its owner's process is gone — killed between its claim and the run's start, it left a
+   * fresh heartbeat that would otherwise keep the run busy until it went stale.
+   */
+  private async claim(runId: string): Promise<boolean> {
+    const now = this.clock.now();
+    if (await this.store.runs.claim(runId, this.owner, now, now - this.staleAfterMs)) return true;
+    const holder = await this.store.runs.get(runId);
+    if (!holder?.owner || holder.heartbeatAt === null || this.isAlive(holder)) return false;
+    // The dead process's last heartbeat counts as stale, and only it: a process that claimed the
+    // run since has written a later one, and keeps it.
+    return this.store.runs.claim(runId, this.owner, now, holder.heartbeatAt + 1);
   }
 
   private isAlive(run: RunRecord): boolean {
