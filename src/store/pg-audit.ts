@@ -6,6 +6,7 @@
  */
 import type pg from "pg";
 import { camelRow } from "./camel-row.ts";
+import { AUDIT_COLUMNS, auditValues } from "./audit-rows.ts";
 import { pgTransaction } from "./pg-database.ts";
 import type { AuditEntryRecord, AuditFilter, AuditStore, AuditTail } from "./audit-types.ts";
 
@@ -20,8 +21,6 @@ interface AuditRow {
   prev_hash: string;
   hash: string;
 }
-
-const COLUMNS = "seq, at, actor, actor_name, action, subject, details, prev_hash, hash";
 
 /** The advisory lock of appends ("audit" in ASCII; migrations use "trawl"). */
 const AUDIT_LOCK = 0x6175646974;
@@ -62,17 +61,10 @@ export class PgAuditStore implements AuditStore {
     // Purpose: add an entry at the end of the chain. Parameters: the entry's columns.
     return pgTransaction(this.pool, async (client) => {
       const entry = build(await readTail(client));
-      await client.query(`INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-        entry.seq,
-        entry.at,
-        entry.actor,
-        entry.actorName,
-        entry.action,
-        entry.subject,
-        entry.details,
-        entry.prevHash,
-        entry.hash,
-      ]);
+      await client.query(
+        `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        auditValues(entry),
+      );
       return entry;
     });
   }
@@ -106,9 +98,10 @@ export class PgAuditStore implements AuditStore {
 
   async get(seq: number): Promise<AuditEntryRecord | null> {
     // Purpose: one entry by its sequence number.
-    const { rows } = await this.pool.query<AuditRow>(`SELECT ${COLUMNS} FROM audit_log WHERE seq = $1`, [
-      seq,
-    ]);
+    const { rows } = await this.pool.query<AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq = $1`,
+      [seq],
+    );
     return rows[0] ? camelRow(rows[0]) : null;
   }
 
@@ -117,7 +110,7 @@ export class PgAuditStore implements AuditStore {
     const { sql, params } = where(filter, true);
     params.push(filter.limit ?? 100);
     const { rows } = await this.pool.query<AuditRow>(
-      `SELECT * FROM (SELECT ${COLUMNS} FROM audit_log ${sql} ORDER BY seq DESC LIMIT $${params.length}) AS newest
+      `SELECT * FROM (SELECT ${AUDIT_COLUMNS} FROM audit_log ${sql} ORDER BY seq DESC LIMIT $${params.length}) AS newest
        ORDER BY seq`,
       params,
     );
@@ -140,7 +133,7 @@ export class PgAuditStore implements AuditStore {
     let after = Number.MIN_SAFE_INTEGER;
     for (;;) {
       const { rows } = await this.pool.query<AuditRow>(
-        `SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
         [after, batchSize],
       );
       if (rows.length === 0) return;

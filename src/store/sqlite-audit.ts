@@ -1,5 +1,6 @@
 import type { Statement } from "better-sqlite3";
 import { camelRow } from "./camel-row.ts";
+import { auditValues } from "./audit-rows.ts";
 import { writeTransaction, type SqliteDatabase } from "./database.ts";
 import type { AuditEntryRecord, AuditFilter, AuditStore, AuditTail } from "./audit-types.ts";
 
@@ -65,17 +66,7 @@ export class SqliteAuditStore implements AuditStore {
     // between the read and the insert.
     return writeTransaction(this.db, () => {
       const entry = build(this.readTail());
-      this.prepared().insert.run(
-        entry.seq,
-        entry.at,
-        entry.actor,
-        entry.actorName,
-        entry.action,
-        entry.subject,
-        entry.details,
-        entry.prevHash,
-        entry.hash,
-      );
+      this.prepared().insert.run(...auditValues(entry));
       return entry;
     });
   }
