@@ -72,6 +72,13 @@ const BATCH_BYTES = 8_000_000;
 const FIRST = ["runs", "schedules"];
 
 /**
+ * Tables left out: the fleet's reports (`workers`) describe the processes running at the moment,
+ * not data, and are pruned a minute after they stop; workers on PostgreSQL report themselves
+ * there (and may already, which must not make the target look filled).
+ */
+const NOT_COPIED = new Set(["workers"]);
+
+/**
  * Copies the SQLite database at `sqlitePath` (migrated first, with its backup, when older than
  * this trawl) into the empty PostgreSQL database at `url`, and verifies the copy.
  *
@@ -98,7 +105,7 @@ export async function copySqliteToPg(
     // One read transaction: every table read from the same snapshot.
     source.exec("BEGIN");
     source.prepare("SELECT count(*) FROM sqlite_master").get();
-    const shapes = await tableShapes(source, pool, FIRST);
+    const shapes = (await tableShapes(source, pool, FIRST)).filter((s) => !NOT_COPIED.has(s.table));
     const client = await pool.connect();
     try {
       await client.query("BEGIN");

@@ -6,6 +6,7 @@ import { AUDIT_LOG_MIGRATION } from "./migration-audit.ts";
 import { SECRETS_VAULT_MIGRATION } from "./migration-secrets.ts";
 import { APP_LOCK_MIGRATION } from "./migration-lock.ts";
 import { RESOURCE_SAMPLES_MIGRATION } from "./migration-resources.ts";
+import { WORKERS_MIGRATION } from "./migration-workers.ts";
 
 export interface Migration {
   version: number;
@@ -386,4 +387,5 @@ export const migrations: readonly Migration[] = [
   SECRETS_VAULT_MIGRATION,
   APP_LOCK_MIGRATION,
   RESOURCE_SAMPLES_MIGRATION,
+  WORKERS_MIGRATION,
 ];

@@ -37,4 +37,50 @@ export const pgMigrations: readonly PgMigration[] = [
       INSERT INTO counters (name, value) VALUES ('schedules', 0) ON CONFLICT DO NOTHING;
     `,
   },
+  {
+    version: 7,
+    name: "the processes executing runs (the fleet)",
+    // SQLite's migration 18 (migration-workers.ts): each process executing runs reports itself on
+    // its heartbeat (pg-workers.ts); runs is a JSON list of run ids.
+    sql: `
+      CREATE TABLE workers (
+        id text PRIMARY KEY,
+        host text NOT NULL,
+        pid integer NOT NULL,
+        kind text NOT NULL,
+        started_at bigint NOT NULL,
+        heartbeat_at bigint NOT NULL,
+        runs text NOT NULL DEFAULT '[]',
+        leases integer NOT NULL DEFAULT 0,
+        pages_per_second double precision NOT NULL DEFAULT 0,
+        concurrency integer NOT NULL DEFAULT 0
+      );
+      CREATE INDEX workers_by_heartbeat ON workers (heartbeat_at);
+    `,
+  },
+  {
+    version: 9,
+    name: "recorded blobs and dataset versions in the database",
+    // Every machine on the database reads any recording and any dataset version (pg-blobs.ts,
+    // pg-dataset-files.ts). Blobs are gzip'd already: PostgreSQL need not try compressing them.
+    sql: `
+      CREATE TABLE blobs (sha256 text PRIMARY KEY, size bigint NOT NULL, data bytea NOT NULL);
+      ALTER TABLE blobs ALTER COLUMN data SET STORAGE EXTERNAL;
+      CREATE TABLE dataset_versions (
+        dataset text NOT NULL,
+        version integer NOT NULL,
+        manifest text NOT NULL,
+        PRIMARY KEY (dataset, version)
+      );
+      CREATE TABLE dataset_files (
+        dataset text NOT NULL,
+        version integer NOT NULL,
+        name text NOT NULL,
+        chunk integer NOT NULL,
+        data bytea NOT NULL,
+        PRIMARY KEY (dataset, version, name, chunk),
+        FOREIGN KEY (dataset, version) REFERENCES dataset_versions (dataset, version) ON DELETE CASCADE
+      );
+    `,
+  },
 ];

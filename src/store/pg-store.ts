@@ -18,6 +18,7 @@ import { PgLogStore, PgStepStore } from "./pg-steps-logs.ts";
 import { PgScheduleStore } from "./pg-schedules.ts";
 import { PgSecretStore } from "./pg-secrets.ts";
 import { PgValidatorStore } from "./pg-validators.ts";
+import { PgWorkerStore } from "./pg-workers.ts";
 import type { Store } from "./types.ts";
 
 /** Repositories of `Store` (everything but its functions). */
@@ -40,6 +41,7 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
     secrets: new PgSecretStore(pool),
     lock: new PgLockStore(pool),
     diagnostics: new PgDiagnosticsStore(pool),
+    workers: new PgWorkerStore(pool),
   };
 }
 

@@ -12,6 +12,7 @@ import { SqliteSecretStore } from "./sqlite-secrets.ts";
 import { SqliteLockStore } from "./sqlite-lock.ts";
 import { SqliteValidatorStore } from "./sqlite-validators.ts";
 import { SqliteLogStore, SqliteStepStore } from "./sqlite-steps-logs.ts";
+import { SqliteWorkerStore } from "./sqlite-workers.ts";
 import type { Store } from "./types.ts";
 import { WorkerRequestQueue } from "./worker-request-queue.ts";
 
@@ -42,6 +43,7 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
     secrets: new SqliteSecretStore(db),
     lock: new SqliteLockStore(db),
     diagnostics: new SqliteDiagnosticsStore(db),
+    workers: new SqliteWorkerStore(db),
     observeCommits: (observer) => observeCommits(db, observer),
     integrityCheck: async () =>
       (db.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check),

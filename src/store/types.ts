@@ -12,6 +12,7 @@ import type { SecretStore } from "./secret-types.ts";
 import type { LockStore } from "./lock-types.ts";
 import type { StepStore } from "./step-types.ts";
 import type { ValidatorStore } from "./validator-types.ts";
+import type { WorkerStore } from "./worker-types.ts";
 export type {
   QueriedRecord,
   RecordFilter,
@@ -32,6 +33,7 @@ export type * from "./audit-types.ts";
 export type * from "./secret-types.ts";
 export type * from "./lock-types.ts";
 export type * from "./diagnostics-types.ts";
+export type * from "./worker-types.ts";
 
 /**
  * Storage contracts. The engine talks only to these interfaces; SQLite implements them now,
@@ -60,6 +62,8 @@ export interface Store {
   lock: LockStore;
   /** What the database says about itself: schema, migrations, integrity (the diagnostics bundle). */
   diagnostics: DiagnosticsStore;
+  /** The fleet: the processes executing runs, as each last reported itself (`trawl workers`). */
+  workers: WorkerStore;
   /**
    * Calls `observer` with the seconds each write transaction of this process's main connection
    * took (the queue's writes on its worker thread are not seen); returns the unsubscribe function.

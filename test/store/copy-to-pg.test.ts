@@ -81,6 +81,20 @@ describe("copySqliteToPg", () => {
     const path = join(dir, "trawl.db");
     const sqlite = openSqliteStore(path);
     const id = await fill(sqlite);
+    // The fleet's reports are not copied: they describe processes, not data.
+    const worker = {
+      id: "h:1:x",
+      host: "h",
+      pid: 1,
+      kind: "run",
+      startedAt: 1,
+      heartbeatAt: 2,
+      runs: [id],
+      leases: 0,
+      pagesPerSecond: 0,
+      concurrency: 1,
+    };
+    await sqlite.workers.report(worker);
     await sqlite.close();
 
     // A row PostgreSQL refuses (a fraction in an integer column): the whole copy rolls back.
@@ -88,6 +102,10 @@ describe("copySqliteToPg", () => {
     raw.prepare(`INSERT INTO counters (name, value) VALUES ('odd', 1.5)`).run();
     const target = await freshDatabase("copy_store");
     databases.push(target);
+    // A worker already reporting to the target does not make it look filled.
+    const reporting = await openPgStore(target.url);
+    await reporting.workers.report({ ...worker, id: "pg:2:y" });
+    await reporting.close();
     await expect(copySqliteToPg(path, target.url)).rejects.toMatchObject({
       code: "TRAWL_ERR_STORE_COPY_FAILED",
       message: expect.stringMatching(/refused a row of counters/),
@@ -105,6 +123,7 @@ describe("copySqliteToPg", () => {
     expect(logged.map((p) => p.rowsDone)).toEqual([1, 2]);
     expect(logged.every((p) => p.rowsTotal === 2 && p.tables === report.tables.length)).toBe(true);
     expect(report.tables.every((t) => t.equal)).toBe(true);
+    expect(report.tables.map((t) => t.table)).not.toContain("workers");
     const mapped = Object.fromEntries(report.tables.map((t) => [t.table, t.valuesMapped]));
     expect(mapped).toMatchObject({ runs: 1, logs: 1, records: 1, health_samples: 0 });
 
