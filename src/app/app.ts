@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { systemClock, type Clock, trawlConfig, homePaths } from "../core/index.ts";
-import { cleanupInterruptedPublishes, listValidVersions, publishDataset } from "../datasets/index.ts";
+import { cleanupInterruptedPublishes, DatasetLibrary } from "../datasets/index.ts";
 import { AuditedEngine } from "./audited-engine.ts";
 import { auditedSchedules } from "./audited-schedules.ts";
 import {
@@ -21,6 +21,7 @@ import { loadScraper, type CompiledScraper } from "../pipeline/index.ts";
 import { requireRun } from "./compare-runs.ts";
 import { describeRun, type RunSummary } from "./run-summary.ts";
 import { mirrorRunEvent, startRunTracing, type RunTracing } from "../observe/index.ts";
+import { commandOfProcess, reportWhileExecuting } from "./worker-reporter.ts";
 
 /** How to open the app. */
 export interface AppOptions {
@@ -42,6 +43,8 @@ export interface AppOptions {
   actor?: AuditActor;
   /** The resource governor's settings (docs/limits.md). @defaultValue its ceiling from `TRAWL_MEMORY_CEILING` */
   governor?: GovernorOptions;
+  /** What this process is in the fleet's reports (`trawl workers`). @defaultValue its command: `run`, `serve`, … */
+  kind?: string;
 }
 
 /**
@@ -56,6 +59,11 @@ export class App {
   readonly clock: Clock;
   /** The data directory's audit log (docs/security.md). */
   readonly audit: AuditLog;
+  /**
+   * The datasets: the data directory's folder, or on a PostgreSQL store the database's versions
+   * (every machine's), with the folder as their cache.
+   */
+  readonly datasets: DatasetLibrary;
   /**
    * Who this process's commands and schedule changes are recorded as: `cli`, or `api` once
    * `trawl serve` serves this app. The scheduler's own are recorded as `scheduler`.
@@ -75,9 +83,12 @@ export class App {
   private readonly stopMirroring: () => void;
   /** Traces of the runs, exported over OTLP when an endpoint is configured (docs/metrics.md). */
   private tracing: RunTracing | undefined;
+  /** Reports this process to the fleet once it executes a run (worker-reporter.ts). */
+  private readonly fleetReport: { stop(): Promise<void> };
 
   private constructor(paths: ReturnType<typeof homePaths>, store: Store, options: AppOptions) {
     this.paths = paths;
+    this.datasets = new DatasetLibrary(paths.datasets, store.datasetFiles);
     const clock = (this.clock = options.clock ?? systemClock);
     const audit = (this.audit = new AuditLog(store.audit, paths.auditHead, clock));
     this.actor = options.actor ?? "cli";
@@ -104,7 +115,9 @@ export class App {
         normalizeUrl: (url) => normalizeUrl(url),
         createFetcher: options.createFetcher ?? liveFetcher(paths, store, clock, this.sessionCipher),
         publish: this.publisher(),
-        startDatasets: startDatasetReader(options.startDatasets ?? paths.datasets),
+        startDatasets: startDatasetReader(
+          options.startDatasets ? new DatasetLibrary(options.startDatasets) : this.datasets,
+        ),
         openSecrets: (names, use) => secrets.forRun(names, use),
         ...(options.governor && { governor: new ResourceGovernor(options.governor) }),
       },
@@ -113,6 +126,11 @@ export class App {
     );
     // The one seam where run log lines (stored by the engine) reach the process log too.
     this.stopMirroring = this.engine.bus.subscribe(mirrorRunEvent);
+    this.fleetReport = reportWhileExecuting(this.engine, {
+      workers: store.workers,
+      kind: options.kind ?? commandOfProcess(),
+      clock,
+    });
   }
 
   /** Opens the data directory: the database (checked and migrated) and leftovers of interrupted publishes cleaned. */
@@ -121,8 +139,9 @@ export class App {
     // The data directory is its owner's alone (the access token, secrets and sessions live there):
     // other users of the machine may not even list it. One that exists already is left as it is.
     mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+    const { leaseMs } = trawlConfig();
     const store = options.databaseUrl
-      ? await openPgStore(options.databaseUrl)
+      ? await openPgStore(options.databaseUrl, leaseMs === undefined ? {} : { leaseMs })
       : openSqliteStore(paths.database, { backupDir: paths.backups });
     await cleanupInterruptedPublishes(paths.datasets);
     const app = new App(paths, store, options);
@@ -133,20 +152,19 @@ export class App {
   }
 
   /**
-   * Publishes to the datasets folder. A step re-run after a crash that came after its publish
+   * Publishes to the datasets (see `datasets`). A step re-run after a crash that came after its publish
    * finds the version its run already wrote and reuses it, instead of publishing a duplicate.
    */
   private publisher(): DatasetPublisher {
     return async ({ name, runId, scraper, records, formats }) => {
-      const versions = await listValidVersions(this.paths.datasets, name);
+      const versions = await this.datasets.versions(name);
       const existing = versions.find((version) => version.runId === runId);
       if (existing) {
         // Drain anyway: the step passes records on to later steps as they are read.
         for await (const _record of records);
         return { name, version: existing.version, records: existing.records };
       }
-      const manifest = await publishDataset({
-        root: this.paths.datasets,
+      const manifest = await this.datasets.publish({
         name,
         runId,
         scraper,
@@ -228,6 +246,7 @@ export class App {
 
   async close(): Promise<void> {
     this.stopMirroring();
+    await this.fleetReport.stop();
     await this.tracing?.close();
     this.engine.governor.close();
     await this.store.close();

@@ -61,6 +61,16 @@ function buildRawSchema() {
       })
       .transform((value) => (value === undefined ? undefined : Number(value))),
   );
+  /** A number of seconds above 0, as `Number()` reads it. */
+  const seconds = text.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || Number(value) > 0, {
+        message: "must be a number of seconds above 0",
+      })
+      .transform((value) => (value === undefined ? undefined : Number(value))),
+  );
   /** An on/off switch: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`. */
   const onOff = text.pipe(
     z
@@ -80,6 +90,7 @@ function buildRawSchema() {
     TRAWL_DATABASE_URL: databaseUrlSchema(text),
     TRAWL_SCRAPERS: folderList,
     TRAWL_PARSE_THREADS: threadCount,
+    TRAWL_LEASE_SECONDS: seconds,
     TRAWL_LOG_LEVEL: logLevelSchema(),
     TRAWL_CHROMIUM: text,
     TRAWL_BROWSER_CACHE: text,
@@ -123,6 +134,11 @@ function settingsOf(raw: RawConfig) {
     scraperFolders: Object.freeze(raw["--scrapers"] ?? raw.TRAWL_SCRAPERS ?? ["."]),
     /** Parse threads of a crawl; `undefined`: the engine derives them from the cores. */
     parseThreads: raw.TRAWL_PARSE_THREADS,
+    /**
+     * How long a request leased from a PostgreSQL store stays its holder's without a heartbeat,
+     * in ms; `undefined`: the store's default. Past it, other workers take the request.
+     */
+    leaseMs: raw.TRAWL_LEASE_SECONDS === undefined ? undefined : raw.TRAWL_LEASE_SECONDS * 1000,
     /** The process log's threshold (docs/logs.md): lines below it are dropped. */
     logLevel: (raw.TRAWL_LOG_LEVEL ?? "info") as (typeof LOG_THRESHOLDS)[number],
     /** The Chromium to drive; `undefined`: a system one, else the bundled one. */
@@ -204,6 +220,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   "TRAWL_DATABASE_URL",
   "TRAWL_SCRAPERS",
   "TRAWL_PARSE_THREADS",
+  "TRAWL_LEASE_SECONDS",
   "TRAWL_LOG_LEVEL",
   "TRAWL_CHROMIUM",
   "TRAWL_BROWSER_CACHE",

@@ -1,64 +1,18 @@
-import type { Clock, LogLevel, TrawlEvent } from "../core/index.ts";
-import { endsTheRun, type Fetcher, type FetchResponse } from "../fetch/index.ts";
-import type {
-  CompiledPage,
-  CompiledScraper,
-  ExtractionMemo,
-  PageOutput,
-  ScraperContext,
-} from "../pipeline/index.ts";
+import { endsTheRun, type FetchResponse } from "../fetch/index.ts";
+import type { CompiledPage } from "../pipeline/index.ts";
 import { PageParser } from "../pipeline/index.ts";
-import type { NewRequest, QueuedRequest, RequestOutcome, Store } from "../store/index.ts";
+import type { NewRequest, QueuedRequest, RequestOutcome } from "../store/index.ts";
 import { CompletionBatch } from "./completion-batch.ts";
+import { CrawlLimits } from "./crawl-limits.ts";
 import { engineError } from "./errors.ts";
 import { failureOf } from "./failure.ts";
 import { LinkAdmission } from "./link-admission.ts";
 import { reportRequest, retryNoteOf, type RetryNote } from "./request-report.ts";
-import type { ProgressTracker } from "./progress-tracker.ts";
-import type { RunControls } from "./run-controls.ts";
-import type { ConcurrencyAutoscaler } from "./autoscaler.ts";
-import type { RunGovernance } from "./run-usage.ts";
+import { SharedQueueCrawl } from "./shared-queue.ts";
 import { enqueueStarts } from "./start-enqueue.ts";
-import type { StartBatch } from "./start-urls.ts";
+import type { CrawlDeps, CrawlOutcome } from "./crawl-deps.ts";
 
-/** How the crawl step ended. */
-export type CrawlOutcome = "finished" | "stopped" | "cancelled";
-
-/** Everything the crawl step needs from its session. */
-export interface CrawlDeps {
-  runId: string;
-  owner: string;
-  store: Store;
-  scraper: CompiledScraper;
-  fetcher: Fetcher;
-  controls: RunControls;
-  progress: ProgressTracker;
-  clock: Clock;
-  scraperContext: ScraperContext;
-  /**
-   * Normalises a discovered URL; null drops it. Must be idempotent (a normalised URL normalises to
-   * itself): links spelled exactly as a stored URL skip it.
-   */
-  normalizeUrl(url: string): string | null;
-  /** Seconds the run has been running so far, over all sessions (for `max_runtime`). */
-  runningSeconds(): number;
-  /** Returns once the run is not paused any more (the session records the pause). */
-  holdWhilePaused(): Promise<void>;
-  emit(event: TrawlEvent): void;
-  log(level: LogLevel, message: string): void;
-  /** Threads that parse pages without code (0: all on this thread); see {@link PageParser}. */
-  parseThreads: number;
-  /** Where extractions of kept bodies are kept (`cache: revalidate`), see {@link PageParser}. */
-  extractionMemo?: ExtractionMemo;
-  /** Told of every page parsed, with what it yielded (selector health counts it). */
-  parsed?(pageType: string, output: PageOutput): void;
-  /** The start URLs, target by target in batches: the definition's, then its start sources'. */
-  startUrls(): AsyncIterable<StartBatch>;
-  /** The resource governor's say: concurrency under memory pressure; a limit the run went over. */
-  governed?: RunGovernance;
-  /** `concurrency: auto`: the concurrency found so far (it watches the run's attempts). */
-  autoscaler?: ConcurrencyAutoscaler;
-}
+export type { CrawlDeps, CrawlOutcome } from "./crawl-deps.ts";
 
 /**
  * The crawl: leases requests from the run's queue, fetches them with at most `concurrency`
@@ -75,7 +29,6 @@ export class CrawlStep {
   private readonly inFlight = new Set<Promise<void>>();
   /** Of those, the ones whose response has not arrived yet: they take the concurrency's slots. */
   private fetching = 0;
-  private limitLogged = false;
   /** Leased, not started yet (see `take`). */
   private ready: QueuedRequest[] = [];
   /** The lease running in the background, if any. */
@@ -92,6 +45,9 @@ export class CrawlStep {
 
   private readonly completions: CompletionBatch;
   private readonly links: LinkAdmission;
+  private readonly limits: CrawlLimits;
+  /** Set when other processes lease from the same run (see {@link SharedQueueCrawl}). */
+  private shared: SharedQueueCrawl | undefined;
 
   constructor(private readonly deps: CrawlDeps) {
     this.completions = new CompletionBatch(deps.store, deps.runId, () => deps.clock.now());
@@ -100,13 +56,21 @@ export class CrawlStep {
       log: deps.log,
       ...(deps.extractionMemo && { memo: deps.extractionMemo }),
     });
+    this.limits = new CrawlLimits(deps);
     this.links = new LinkAdmission(deps.scraper.limits, deps.normalizeUrl, deps.log);
   }
 
+  /** Requests this process holds leased now: ready, in flight, or being stored. */
+  get held(): number {
+    return this.ready.length + this.inFlight.size + this.uncommitted;
+  }
+
   async run(): Promise<CrawlOutcome> {
+    if (this.deps.store.queue.shared) this.shared = new SharedQueueCrawl(this.deps);
     try {
       return await this.crawl();
     } finally {
+      this.shared?.close();
       this.links.logUnfollowed();
       await this.parser.close();
       const { reused } = this.parser;
@@ -119,7 +83,8 @@ export class CrawlStep {
   }
 
   private async crawl(): Promise<CrawlOutcome> {
-    await enqueueStarts(this.deps, this.links);
+    const { startUrls } = this.deps;
+    if (startUrls) await enqueueStarts({ ...this.deps, startUrls }, this.links);
     for (;;) {
       const { controls } = this.deps;
       if (this.fatal) throw this.fatal;
@@ -135,7 +100,7 @@ export class CrawlStep {
       }
       const slots = this.freeSlots();
       let batch: QueuedRequest[] = [];
-      if (slots > 0 && this.limitReached()) await this.releaseReady();
+      if (slots > 0 && this.limits.reached()) await this.releaseReady();
       else if (slots > 0) batch = await this.take(slots);
       for (const request of batch) this.launch(request);
       // After the launches, so that `max_pages` counts them.
@@ -144,8 +109,13 @@ export class CrawlStep {
       if (busy === 0 && !this.leasing) {
         // Done only if a lease issued after every completion was stored found nothing: links
         // stored while an earlier lease ran may have added requests.
-        if (this.emptyLeaseAfter === this.ended || this.limitReached()) {
+        if (this.emptyLeaseAfter === this.ended || this.limits.reached()) {
           if (this.fatal) throw this.fatal;
+          // Other processes' pages may still add links: lease again after them.
+          if (!this.limits.reached() && (await this.shared?.othersBusy())) {
+            this.emptyLeaseAfter = -1;
+            continue;
+          }
           return controls.is("cancel") ? "cancelled" : "finished";
         }
         continue;
@@ -195,7 +165,7 @@ export class CrawlStep {
   private leaseAhead(): void {
     const { store, runId, owner, clock, scraper } = this.deps;
     const concurrency = this.concurrency();
-    if (this.leasing || this.ready.length >= concurrency || this.limitReached()) return;
+    if (this.leasing || this.ready.length >= concurrency || this.limits.reached()) return;
     // Nothing was stored since a lease found the queue empty: it still is.
     if (this.emptyLeaseAfter === this.ended) return;
     const maxPages = scraper.limits.maxPages;
@@ -233,27 +203,6 @@ export class CrawlStep {
     const ids = this.ready.map((request) => request.id);
     this.ready = [];
     await this.deps.store.queue.release(this.deps.runId, ids, this.deps.clock.now());
-  }
-
-  private limitReached(): boolean {
-    const { limits } = this.deps.scraper;
-    let reason: string | undefined;
-    if (limits.maxPages !== undefined && this.deps.progress.pagesDone() >= limits.maxPages) {
-      reason = `max_pages (${limits.maxPages})`;
-    } else if (
-      limits.maxRuntimeMs !== undefined &&
-      this.deps.runningSeconds() * 1000 >= limits.maxRuntimeMs
-    ) {
-      reason = `max_runtime (${limits.maxRuntimeMs} ms)`;
-    }
-    if (reason && !this.limitLogged) {
-      this.limitLogged = true;
-      this.deps.log(
-        "warn",
-        `limit ${reason} reached: no new requests; the crawl ends when in-flight ones finish`,
-      );
-    }
-    return reason !== undefined;
   }
 
   private launch(request: QueuedRequest): void {
@@ -319,7 +268,15 @@ export class CrawlStep {
     const rows = records.map((data) => ({ target: request.target, data }));
     this.uncommitted++;
     this.completions
-      .add({ requestId: request.id, url: request.url, body: request.body, outcome, records: rows, links })
+      .add({
+        requestId: request.id,
+        url: request.url,
+        body: request.body,
+        outcome,
+        records: rows,
+        links,
+        epoch: request.epoch,
+      })
       .then(
         (added) => {
           if (added < 0) return progress.abandoned(request.target);

@@ -21,6 +21,8 @@ export interface OpenPgOptions {
   maxConnections?: number;
   /** Overrides the shipped migrations (tests). */
   migrations?: readonly PgMigration[];
+  /** How long a lease of the request queue lasts without renewal (see `PgQueueOptions`). */
+  leaseMs?: number;
 }
 
 /** `postgres://user:***@host:port/db`: a database URL fit for a message. */

@@ -38,6 +38,19 @@ export const pgMigrations: readonly PgMigration[] = [
     `,
   },
   {
+    version: 6,
+    name: "leases with an epoch and a deadline",
+    // Several processes lease from one run (pg-queue.ts): each lease gets a number never given
+    // before, so a completion of a lease that expired and was given to another process is
+    // refused, and a deadline its holder's heartbeat keeps pushing back; past it, the request
+    // goes back to the queue.
+    sql: `
+      CREATE SEQUENCE lease_epochs;
+      ALTER TABLE requests ADD COLUMN lease_epoch bigint, ADD COLUMN lease_expires_at bigint;
+      CREATE INDEX requests_leased ON requests (run_id, lease_owner) WHERE state = 'leased';
+    `,
+  },
+  {
     version: 7,
     name: "the processes executing runs (the fleet)",
     // SQLite's migration 18 (migration-workers.ts): each process executing runs reports itself on
@@ -56,6 +69,32 @@ export const pgMigrations: readonly PgMigration[] = [
         concurrency integer NOT NULL DEFAULT 0
       );
       CREATE INDEX workers_by_heartbeat ON workers (heartbeat_at);
+    `,
+  },
+  {
+    version: 8,
+    name: "politeness shared by the processes of a run",
+    // Workers on several machines crawl one run (pg-host-gates.ts): a host's next free send time
+    // and its Retry-After block per run, and the run's robots.txt per origin (status and body, or
+    // why it failed; a row without either is a claimed fetch under way). Times: the database's ms.
+    sql: `
+      CREATE TABLE host_gates (
+        run_id text NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        host text NOT NULL,
+        next_at double precision NOT NULL,
+        blocked_until double precision NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, host)
+      );
+      CREATE TABLE host_robots (
+        run_id text NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        origin text NOT NULL,
+        status integer,
+        body text,
+        failed text,
+        claimed_until double precision,
+        fetched_at double precision,
+        PRIMARY KEY (run_id, origin)
+      );
     `,
   },
   {

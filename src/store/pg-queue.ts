@@ -9,6 +9,7 @@ import type pg from "pg";
 import { InternalError, type RequestBody } from "../core/index.ts";
 import { pgTransaction, type PgQueryable } from "./pg-database.ts";
 import { pgCrawlRecordOrder } from "./pg-record-keys.ts";
+import { notifyPending, PendingNotifications } from "./pg-queue-notify.ts";
 import type {
   Completion,
   FailureGroup,
@@ -21,17 +22,30 @@ import type {
 
 /** The columns of a request as leased, in `QueuedRequest`'s names. */
 const REQUEST_COLUMNS = `r.id, r.url, r.page_type AS "pageType", r.target, r.depth, r.lastmod,
-  r.body_type AS "bodyType", r.body`;
+  r.body_type AS "bodyType", r.body, r.lease_epoch AS epoch`;
 
-/** A request row as leased: a GET has '' as its body type. */
-interface RequestRow extends Omit<QueuedRequest, "body"> {
+/** How long a lease lasts unless its holder renews it, by default (see {@link PgQueueOptions}). */
+export const DEFAULT_LEASE_MS = 15_000;
+
+export interface PgQueueOptions {
+  /**
+   * How long a lease lasts unless its holder's heartbeat renews it: a process that stops (killed,
+   * paused by SIGSTOP, a long GC) gets its requests given to others this long after.
+   */
+  leaseMs?: number;
+}
+
+/** A request row as leased: a GET has '' as its body type; one not leased has no epoch. */
+interface RequestRow extends Omit<QueuedRequest, "body" | "epoch"> {
   bodyType: "" | RequestBody["type"];
   body: string;
+  epoch: number | null;
 }
 
 /** The request of a row: its body only when it is a POST. */
-function requestOf({ bodyType, body, ...request }: RequestRow): QueuedRequest {
-  return bodyType === "" ? request : { ...request, body: { type: bodyType, text: body } };
+function requestOf({ bodyType, body, epoch, ...request }: RequestRow): QueuedRequest {
+  const leased = epoch === null ? request : { ...request, epoch };
+  return bodyType === "" ? leased : { ...leased, body: { type: bodyType, text: body } };
 }
 
 /** How a request is told apart from the run's others: its URL and body (the unique key). */
@@ -133,19 +147,23 @@ async function finishLeased(
   completions.forEach((c, index) => first.has(c.requestId) || first.set(c.requestId, index));
   const indexes = [...first.values()];
   const values = indexes.map((i) => outcomeColumns(completions[i]!.outcome, completions[i]!.records.length));
-  // Purpose: finish the leased ones of the requests. Params: run, now, then one array per
-  // column: id, state, status, reason, error, records.
+  // Purpose: finish the leased ones of the requests, each only under the lease it was leased
+  // with when its epoch is given (a lease that expired and went to another process is not
+  // finished). Params: run, now, then one array per column: id, epoch, state, status, reason,
+  // error, records.
   const { rows } = await client.query<RequestRow>(
     `UPDATE requests r SET state = c.state, http_status = c.status, reason = c.reason, error = c.error,
-       records = c.records, lease_owner = NULL, updated_at = $2
-     FROM unnest($3::bigint[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::integer[])
-       AS c(id, state, status, reason, error, records)
+       records = c.records, lease_owner = NULL, lease_epoch = NULL, lease_expires_at = NULL, updated_at = $2
+     FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::integer[])
+       AS c(id, epoch, state, status, reason, error, records)
      WHERE r.run_id = $1 AND r.id = c.id AND r.state = 'leased'
+       AND (c.epoch IS NULL OR r.lease_epoch = c.epoch)
      RETURNING ${REQUEST_COLUMNS}`,
     [
       runId,
       now,
       indexes.map((i) => completions[i]!.requestId),
+      indexes.map((i) => completions[i]!.epoch ?? null),
       ...[0, 1, 2, 3, 4].map((k) => values.map((v) => v[k])),
     ],
   );
@@ -209,36 +227,79 @@ async function storeRecords(
 
 /** The request queue of each run, in PostgreSQL. */
 export class PgRequestQueue implements RequestQueue {
-  constructor(private readonly pool: pg.Pool) {}
+  readonly shared = true;
+  private readonly leaseMs: number;
+  private readonly notifications: PendingNotifications;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    options: PgQueueOptions = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.notifications = new PendingNotifications(pool);
+  }
 
   async enqueue(runId: string, requests: NewRequest[], now: number): Promise<number> {
-    const added = await pgTransaction(this.pool, (client) => insertRequests(client, runId, requests, now));
+    const added = await pgTransaction(this.pool, async (client) => {
+      const inserted = await insertRequests(client, runId, requests, now);
+      if (inserted.includes(true)) await notifyPending(client, runId);
+      return inserted;
+    });
     return added.filter(Boolean).length;
   }
 
   async lease(runId: string, owner: string, limit: number, now: number): Promise<QueuedRequest[]> {
     // Purpose: lease the oldest pending requests of a run, skipping those another process is
-    // leasing right now. Params: owner, now, run, limit (null: all, as SQLite's negative limit).
+    // leasing right now; each lease gets a new epoch and a deadline. Params: owner, now, run,
+    // limit (null: all, as SQLite's negative limit), deadline.
     const { rows } = await this.pool.query<RequestRow>(
       `WITH next AS (
          SELECT id FROM requests WHERE run_id = $3 AND state = 'pending' ORDER BY id LIMIT $4
          FOR UPDATE SKIP LOCKED
        )
-       UPDATE requests r SET state = 'leased', lease_owner = $1, updated_at = $2
+       UPDATE requests r SET state = 'leased', lease_owner = $1, updated_at = $2,
+         lease_epoch = nextval('lease_epochs'), lease_expires_at = $5
        FROM next WHERE r.id = next.id
        RETURNING ${REQUEST_COLUMNS}`,
-      [owner, now, runId, limit < 0 ? null : limit],
+      [owner, now, runId, limit < 0 ? null : limit, now + this.leaseMs],
     );
     return rows.map(requestOf).sort((a, b) => a.id - b.id);
   }
 
   async reclaim(runId: string, now: number): Promise<number> {
-    // Purpose: after a crash or stop, every leased request goes back to pending. Params: now, run.
+    // Purpose: leases whose holder stopped renewing them go back to pending (a lease from before
+    // deadlines existed has none: its holder is long gone). Params: now, run.
     const { rowCount } = await this.pool.query(
-      `UPDATE requests SET state = 'pending', lease_owner = NULL, updated_at = $1 WHERE run_id = $2 AND state = 'leased'`,
+      `UPDATE requests SET state = 'pending', lease_owner = NULL, lease_epoch = NULL, lease_expires_at = NULL,
+         updated_at = $1
+       WHERE run_id = $2 AND state = 'leased' AND (lease_expires_at IS NULL OR lease_expires_at <= $1)`,
       [now, runId],
     );
+    if (rowCount) await notifyPending(this.pool, runId);
     return rowCount ?? 0;
+  }
+
+  async renew(runId: string, owner: string, now: number): Promise<number> {
+    // Purpose: the heartbeat of a lease holder pushes its deadlines back. Params: run, owner, deadline.
+    const { rowCount } = await this.pool.query(
+      `UPDATE requests SET lease_expires_at = $3 WHERE run_id = $1 AND state = 'leased' AND lease_owner = $2`,
+      [runId, owner, now + this.leaseMs],
+    );
+    return rowCount ?? 0;
+  }
+
+  async unfinished(runId: string): Promise<boolean> {
+    // Purpose: whether the run's crawl has requests left, pending or leased by anyone. Params: run.
+    const { rows } = await this.pool.query(
+      `SELECT EXISTS (SELECT 1 FROM requests WHERE run_id = $1 AND state = 'pending')
+           OR EXISTS (SELECT 1 FROM requests WHERE run_id = $1 AND state = 'leased') AS unfinished`,
+      [runId],
+    );
+    return rows[0].unfinished as boolean;
+  }
+
+  watch(listener: (runId: string) => void): () => void {
+    return this.notifications.watch(listener);
   }
 
   async complete(
@@ -263,6 +324,7 @@ export class PgRequestQueue implements RequestQueue {
       const done = [...finished.keys()].sort((a, b) => a - b);
       const links = done.flatMap((index) => completions[index]!.links);
       const added = await insertRequests(client, runId, links, now);
+      if (added.includes(true)) await notifyPending(client, runId);
       const counts = completions.map(() => -1);
       let offset = 0;
       for (const index of done) {
@@ -277,10 +339,12 @@ export class PgRequestQueue implements RequestQueue {
     if (requestIds.length === 0) return;
     // Purpose: give leased requests back without finishing them. Params: now, run, ids.
     await this.pool.query(
-      `UPDATE requests SET state = 'pending', lease_owner = NULL, updated_at = $1
+      `UPDATE requests SET state = 'pending', lease_owner = NULL, lease_epoch = NULL, lease_expires_at = NULL,
+         updated_at = $1
        WHERE run_id = $2 AND id = ANY($3::bigint[]) AND state = 'leased'`,
       [now, runId, requestIds],
     );
+    await notifyPending(this.pool, runId);
   }
 
   async counts(runId: string): Promise<TargetCounts[]> {

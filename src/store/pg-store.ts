@@ -6,10 +6,13 @@
 import type pg from "pg";
 import { PgActivityStore } from "./pg-activity.ts";
 import { PgAuditStore } from "./pg-audit.ts";
+import { PgBlobStore } from "./pg-blobs.ts";
 import { PgCaptureStore } from "./pg-captures.ts";
+import { PgDatasetFiles } from "./pg-dataset-files.ts";
 import { openPgDatabase, type OpenPgOptions } from "./pg-database.ts";
 import { PgDiagnosticsStore } from "./pg-diagnostics.ts";
 import { PgHealthStore } from "./pg-health.ts";
+import { PgHostGateStore } from "./pg-host-gates.ts";
 import { PgLockStore } from "./pg-lock.ts";
 import { PgRequestQueue } from "./pg-queue.ts";
 import { PgRecordStore } from "./pg-records.ts";
@@ -22,13 +25,13 @@ import { PgWorkerStore } from "./pg-workers.ts";
 import type { Store } from "./types.ts";
 
 /** Repositories of `Store` (everything but its functions). */
-type Repository = Exclude<keyof Store, "observeCommits" | "integrityCheck" | "close">;
+type Repository = Exclude<keyof Store, "observeCommits" | "integrityCheck" | "close" | "blobStore">;
 
 /** The repositories over `pool`. */
-function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogStore } {
+function repositories(pool: pg.Pool, options: OpenPgOptions): Pick<Store, Repository> & { logs: PgLogStore } {
   return {
     runs: new PgRunStore(pool),
-    queue: new PgRequestQueue(pool),
+    queue: new PgRequestQueue(pool, { ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }) }),
     records: new PgRecordStore(pool),
     steps: new PgStepStore(pool),
     logs: new PgLogStore(pool),
@@ -41,7 +44,9 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
     secrets: new PgSecretStore(pool),
     lock: new PgLockStore(pool),
     diagnostics: new PgDiagnosticsStore(pool),
+    datasetFiles: new PgDatasetFiles(pool),
     workers: new PgWorkerStore(pool),
+    hostGates: new PgHostGateStore(pool),
   };
 }
 
@@ -49,9 +54,10 @@ function repositories(pool: pg.Pool): Pick<Store, Repository> & { logs: PgLogSto
 export async function openPgStore(url: string, options: OpenPgOptions = {}): Promise<Store> {
   const pool = await openPgDatabase(url, options);
   const observers = new Set<(seconds: number) => void>();
-  const repos = repositories(pool);
+  const repos = repositories(pool, options);
   return {
     ...repos,
+    blobStore: (root) => new PgBlobStore(pool, root),
     observeCommits: (observer) => {
       observers.add(observer);
       return () => observers.delete(observer);

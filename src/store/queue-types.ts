@@ -13,6 +13,12 @@ export interface QueuedRequest {
   depth: number;
   /** The sitemap `<lastmod>` the request was queued with; null when none. */
   lastmod?: string | null;
+  /**
+   * The lease's epoch, on a queue several processes share: a number no other lease had. Its
+   * completion carries it back; once the lease expired and the request was leased again, the
+   * completion is refused.
+   */
+  epoch?: number;
 }
 
 /**
@@ -44,6 +50,8 @@ export interface Completion {
   outcome: RequestOutcome;
   records: { target: string; data: unknown }[];
   links: NewRequest[];
+  /** The lease's epoch as leased (see {@link QueuedRequest.epoch}). */
+  epoch?: number;
 }
 
 /** Counters of one target, from the queue. */
@@ -60,12 +68,36 @@ export interface TargetCounts {
 export type { FailureGroup } from "../core/contract/runs.ts";
 
 export interface RequestQueue {
+  /**
+   * True when several processes may lease from one run (PostgreSQL: `trawl worker` on many
+   * machines); false when only the process that claimed the run does (SQLite). On a shared queue
+   * leases have deadlines that their holders' heartbeats push back ({@link renew}), and a lease
+   * past its deadline goes back to pending ({@link reclaimExpired}).
+   */
+  readonly shared: boolean;
   /** Adds requests; resolves to how many were new. */
   enqueue(runId: string, requests: NewRequest[], now: number): Promise<number>;
   /** Leases up to `limit` pending requests, oldest first. */
   lease(runId: string, owner: string, limit: number, now: number): Promise<QueuedRequest[]>;
-  /** Returns every leased request of the run to pending (after a crash or a stop). */
+  /**
+   * Returns the run's leased requests that nobody holds any more to pending: on a queue only one
+   * process uses, every one (the process that held them is gone); on a shared queue, those past
+   * their deadline (their holder stopped renewing them).
+   */
   reclaim(runId: string, now: number): Promise<number>;
+  /**
+   * Pushes back the deadline of `owner`'s leases of the run (its heartbeat); resolves to how many
+   * it holds. A queue that is not shared has no deadlines: it does nothing and answers 0.
+   */
+  renew(runId: string, owner: string, now: number): Promise<number>;
+  /** True while the run has requests pending or leased (by any process): its crawl is not over. */
+  unfinished(runId: string): Promise<boolean>;
+  /**
+   * A shared queue: calls `listener` with a run's id when any process gives it pending requests
+   * (new, released or reclaimed); returns the function that stops listening. Best effort: a
+   * waiter polls as well.
+   */
+  watch?(listener: (runId: string) => void): () => void;
   /**
    * Atomically: marks the request finished, stores its records (crawl stage) and enqueues the
    * links it found. This single transaction is what makes resume exact. Resolves to the number

@@ -36,6 +36,8 @@ function requestOf({ bodyType, body, ...request }: RequestRow): QueuedRequest {
 
 /** The request queue of each run, in SQLite. */
 export class SqliteRequestQueue implements RequestQueue {
+  /** Only the process that claimed a run leases from it: its leases need no deadline. */
+  readonly shared = false;
   private insertStatement: Statement | undefined;
   private leaseStatement: Statement | undefined;
   private readonly insertRecord;
@@ -124,6 +126,18 @@ export class SqliteRequestQueue implements RequestQueue {
           )
           .run(now, runId).changes,
     );
+  }
+
+  async renew(): Promise<number> {
+    return 0;
+  }
+
+  async unfinished(runId: string): Promise<boolean> {
+    // Purpose: whether the run's crawl still has requests to finish. Params: run.
+    const row = this.db
+      .prepare(`SELECT 1 FROM requests WHERE run_id = ? AND state IN ('pending', 'leased') LIMIT 1`)
+      .get(runId);
+    return row !== undefined;
   }
 
   async complete(

@@ -25,6 +25,7 @@ interface Pending {
  * The worker starts at the first write, so read-only commands never pay for it.
  */
 export class WorkerRequestQueue implements RequestQueue {
+  readonly shared = false;
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -53,6 +54,14 @@ export class WorkerRequestQueue implements RequestQueue {
 
   reclaim(runId: string, now: number): Promise<number> {
     return this.call("reclaim", [runId, now]) as Promise<number>;
+  }
+
+  renew(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
+  unfinished(runId: string): Promise<boolean> {
+    return this.reads.unfinished(runId);
   }
 
   complete(

@@ -20,6 +20,7 @@ const steps = [
   { name: "export", kind: "export" },
 ];
 const ok = { ok: true, httpStatus: 200 } as const;
+const DAY = 24 * 3600_000;
 
 async function runOf(store: Store): Promise<string> {
   return (await store.runs.create({ ...newRun, steps }, 1000)).id;
@@ -75,6 +76,8 @@ describeStores("the request queue", (open, backend) => {
       target: "a",
       depth: 0,
       lastmod: null,
+      // A shared queue numbers each lease (see the shared tests below).
+      ...(backend === "postgres" && { epoch: expect.any(Number) as number }),
     });
     const records = [
       { target: "a", data: { n: 2 } },
@@ -93,13 +96,15 @@ describeStores("the request queue", (open, backend) => {
     const id = await runOf(store);
     await store.queue.enqueue(id, [request("http://x/1")], 1);
     const [leased] = await store.queue.lease(id, "p1", 1, 2);
-    expect(await store.queue.reclaim(id, 3)).toBe(1);
+    // A day later: past any lease's deadline on a shared queue (the holder is gone).
+    const later = 2 + DAY;
+    expect(await store.queue.reclaim(id, later)).toBe(1);
     const records = [{ target: "a", data: {} }];
-    expect(await store.queue.complete(id, leased!.id, ok, records, [request("http://x/2")], 4)).toBe(-1);
+    expect(await store.queue.complete(id, leased!.id, ok, records, [request("http://x/2")], later)).toBe(-1);
     expect(await storedRecords(store, id)).toEqual([]);
-    expect((await store.queue.lease(id, "p2", 5, 5)).map((r) => r.id)).toEqual([leased!.id]);
-    expect(await store.queue.reclaim(id, 6)).toBe(1);
-    expect(await store.queue.reclaim(id, 7)).toBe(0);
+    expect((await store.queue.lease(id, "p2", 5, later)).map((r) => r.id)).toEqual([leased!.id]);
+    expect(await store.queue.reclaim(id, later + DAY)).toBe(1);
+    expect(await store.queue.reclaim(id, later + DAY)).toBe(0);
   });
 
   it("tells requests apart by URL and POST body: dedupe, lease and records keep POSTs apart", async () => {
@@ -422,6 +427,61 @@ describeStores(
           { target: "a", pending: 0, leased: 20, done: 40, failed: 0, records: 0 },
         ]);
       } finally {
+        await other.close();
+      }
+    });
+
+    it("refuses the late completion of a lease that expired and went to another process", async () => {
+      const base = await open();
+      const store = await openPgStore(locationOf(base).location, { leaseMs: 1000 });
+      try {
+        expect(store.queue.shared).toBe(true);
+        const id = await runOf(store);
+        await store.queue.enqueue(id, [request("http://x/1"), request("http://x/2")], 1);
+        const [frozen, alive] = await store.queue.lease(id, "frozen", 2, 1000);
+        // The live holder renews; the frozen one does not.
+        expect(await store.queue.renew(id, "alive", 1500)).toBe(0);
+        expect(await store.queue.renew(id, "frozen", 1500)).toBe(2);
+        expect(await store.queue.reclaim(id, 2499)).toBe(0);
+        expect(await store.queue.reclaim(id, 2500)).toBe(2);
+        const [again] = await store.queue.lease(id, "other", 1, 2600);
+        expect(again!.id).toBe(frozen!.id);
+        expect(again!.epoch).toBeGreaterThan(frozen!.epoch!);
+        const page = (epoch: number | undefined) => ({
+          requestId: frozen!.id,
+          epoch,
+          outcome: ok,
+          records: [{ target: "a", data: { by: epoch } }],
+          links: [request("http://x/3")],
+        });
+        // The frozen process wakes up and commits: refused, nothing stored.
+        expect(await store.queue.completeMany(id, [page(frozen!.epoch)], 2700)).toEqual([-1]);
+        expect(await storedRecords(base, id)).toEqual([]);
+        expect(await store.queue.completeMany(id, [page(again!.epoch)], 2800)).toEqual([1]);
+        expect(await crawlData(base, id)).toEqual([{ by: again!.epoch }]);
+        expect(alive!.epoch).not.toBe(frozen!.epoch);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("says whether a run's crawl is over for every process, and wakes watchers of new requests", async () => {
+      const store = await open();
+      const other = await twin(store);
+      const heard: string[] = [];
+      const stop = other.queue.watch!((runId) => heard.push(runId));
+      try {
+        const id = await runOf(store);
+        expect(await other.queue.unfinished(id)).toBe(false);
+        await store.queue.enqueue(id, [request("http://x/1")], 1);
+        expect(await other.queue.unfinished(id)).toBe(true);
+        const [leased] = await store.queue.lease(id, "me", 1, 2);
+        expect(await other.queue.unfinished(id)).toBe(true);
+        await store.queue.complete(id, leased!.id, ok, [], [], 3);
+        expect(await other.queue.unfinished(id)).toBe(false);
+        await expect.poll(() => heard).toEqual([id]);
+      } finally {
+        stop();
         await other.close();
       }
     });
