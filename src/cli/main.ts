@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   cancel: () => import("./commands/cancel.ts"),
   runs: () => import("./commands/runs.ts"),
   show: () => import("./commands/show.ts"),
+  workers: () => import("./commands/workers.ts"),
   logs: () => import("./commands/logs.ts"),
   compare: () => import("./commands/compare.ts"),
   replay: () => import("./commands/replay.ts"),

@@ -56,6 +56,8 @@ export class Engine {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly sessions = new Map<string, RunSession>();
+  /** The concurrency of each session's scraper (see {@link executing}). */
+  private readonly concurrencies = new WeakMap<RunSession, number>();
   /** When this process last stopped executing each run it executed (see {@link releasedAt}). */
   private readonly released = new Map<string, number>();
   private readonly staleAfterMs: number;
@@ -183,6 +185,7 @@ export class Engine {
       scraper,
     ));
     this.sessions.set(runId, session);
+    this.concurrencies.set(session, scraper.politeness.concurrency);
     try {
       return await session.execute();
     } finally {
@@ -200,6 +203,14 @@ export class Engine {
    */
   releasedAt(runId: string): number | undefined {
     return this.released.get(runId);
+  }
+
+  /** The runs this process executes now, each with its scraper's concurrency (the fleet's reports). */
+  executing(): { runId: string; concurrency: number }[] {
+    return [...this.sessions].map(([runId, session]) => ({
+      runId,
+      concurrency: this.concurrencies.get(session) ?? 0,
+    }));
   }
 
   /** The session executing `runId` in this process, if any. */

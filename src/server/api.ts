@@ -28,6 +28,7 @@ import { scraperRoutes } from "./routes/scrapers.ts";
 import { secretRoutes } from "./routes/secrets.ts";
 import { securityRoutes } from "./routes/security.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
+import { workerRoutes } from "./routes/workers.ts";
 
 /** What the routes serve from. */
 export interface ApiContext {
@@ -83,6 +84,7 @@ export async function registerApi(fastify: FastifyInstance, context: ApiContext)
       captureRoutes(api, app);
       scraperRoutes(api, context.scraperFolders);
       sessionRoutes(api, app);
+      workerRoutes(api, app);
       secretRoutes(api, app);
       securityRoutes(api, app);
       diagnosticsRoutes(api, app, context.metrics, (message) => log("error", message));
