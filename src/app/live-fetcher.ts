@@ -2,8 +2,9 @@ import type { Clock, homePaths } from "../core/index.ts";
 import type { FetcherFactory } from "../engine/index.ts";
 import { createHttpFetcher, sessionFileOf, type SessionCipher } from "../fetch/index.ts";
 import { CaptureWriter } from "../replay/index.ts";
-import { FileBlobStore, type Store } from "../store/index.ts";
+import type { Store } from "../store/index.ts";
 import { revalidationStore } from "./revalidation-store.ts";
+import { sharedPoliteness } from "./shared-politeness.ts";
 
 /**
  * Fetchers of live runs: over HTTP and, for page types that ask, in the browser with the
@@ -16,7 +17,7 @@ export function liveFetcher(
   clock: Clock,
   sessionCipher?: SessionCipher,
 ): FetcherFactory {
-  const blobs = new FileBlobStore(paths.blobs);
+  const blobs = store.blobStore(paths.blobs);
   return ({ run, scraper, onAttempt, log, secrets }) => {
     const { browser } = scraper;
     const record = run.options.record === true;
@@ -37,6 +38,8 @@ export function liveFetcher(
       proxies: scraper.proxies,
       templateHosts: scraper.templateHosts,
       secrets,
+      // PostgreSQL: workers on other machines may crawl this run too; they share the hosts' pace.
+      ...(store.hostGates && { shared: sharedPoliteness(store.hostGates, run.id) }),
       ...(scraper.politeness.cache === "revalidate" && {
         revalidation: revalidationStore(store, blobs, scraper.name),
       }),

@@ -7,6 +7,7 @@ import type { ProxySettings } from "./proxy-settings.ts";
 import type { RevalidationCache } from "./revalidation.ts";
 import type { RateLimiterOptions } from "./rate-limiter.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
+import type { SharedPoliteness } from "./shared-politeness.ts";
 import type { BrowserSettings, Politeness } from "./settings.ts";
 import type { AttemptInfo, CaptureSink } from "./types.ts";
 import type { TemplateHosts } from "./wire-template.ts";
@@ -49,6 +50,11 @@ export interface HttpFetcherOptions extends Partial<Politeness> {
   templateHosts?: TemplateHosts | undefined;
   /** What to capture (pages, browser responses, actions, screenshots) and where it goes. */
   capture?: CaptureSink | undefined;
+  /**
+   * The run's per-host send slots, `Retry-After` blocks and robots.txt, shared with its other
+   * processes (workers on PostgreSQL); none: kept in this process (SQLite, one process per run).
+   */
+  shared?: SharedPoliteness | undefined;
   /**
    * Where the fetcher's decisions go: each retry and its wait (info), a host's rate cut or
    * `Retry-After` block (warn), an unreadable robots.txt (warn), login progress. A request given
@@ -99,5 +105,5 @@ export function limiterOptions(options: HttpFetcherOptions, clock: Clock): RateL
     options.minRatePerHost,
     options.maxRatePerHost,
   );
-  return { clock, initialRate: start, minRate: min, maxRate: max };
+  return { clock, initialRate: start, minRate: min, maxRate: max, shared: options.shared };
 }

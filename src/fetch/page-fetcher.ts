@@ -99,6 +99,7 @@ class PageFetcher {
       settings.userAgent,
       (url) => this.fetchRobotsFile(url),
       options.log,
+      options.shared,
     );
     this.sharedHopOptions = {
       timeoutMs: settings.timeoutMs,

@@ -7,6 +7,7 @@ import { rateChangeLine } from "./decision-log.ts";
 import { FetchError } from "./errors.ts";
 import type { AdaptiveRateLimiter } from "./rate-limiter.ts";
 import { RobotsCache, type RobotsFile } from "./robots.ts";
+import type { SharedPoliteness } from "./shared-politeness.ts";
 import { hostOf } from "./url.ts";
 
 /** Where the decisions go: rate cuts and `Retry-After` blocks, an unreadable robots.txt. */
@@ -16,15 +17,19 @@ type DecisionLog = (level: "debug" | "info" | "warn", message: string) => void;
 export class PoliteHops {
   private readonly robots: RobotsCache;
 
-  /** @param fetchRobots - fetches a host's robots.txt (itself through the rate limiter) */
+  /**
+   * @param fetchRobots - fetches a host's robots.txt (itself through the rate limiter)
+   * @param shared - the run's robots.txt shared with its other processes (the limiter has its slots)
+   */
   constructor(
     private readonly limiter: AdaptiveRateLimiter,
     private readonly obeyRobots: boolean,
     private readonly userAgent: string,
     fetchRobots: (url: string) => Promise<RobotsFile>,
     private readonly log: DecisionLog | undefined,
+    shared?: SharedPoliteness,
   ) {
-    this.robots = new RobotsCache({ fetchRobots, log: (level, message) => log?.(level, message) });
+    this.robots = new RobotsCache({ fetchRobots, log: (level, message) => log?.(level, message), shared });
   }
 
   /** Robots and the rate limiter before a hop; nothing to await when both say go at once. */

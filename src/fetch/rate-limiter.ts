@@ -1,7 +1,9 @@
 /**
  * Adaptive per-host rate limiting: a token bucket per host whose rate follows the host's
  * {@link HostPace} (cut on 429/503, recovering with time), and a block while a `Retry-After`
- * runs. Hosts are independent: one host's backoff never delays another's requests.
+ * runs. Hosts are independent: one host's backoff never delays another's requests. Given the
+ * run's {@link SharedPoliteness} (processes on several machines crawling one run), send time is
+ * reserved in the database instead of taken from the bucket, and blocks are shared.
  */
 import { fetchError } from "./errors.ts";
 import { systemClock } from "../core/index.ts";
@@ -11,6 +13,7 @@ import type { PaceDefaults } from "./fetch-defaults.ts";
 import { HostPace } from "./host-pace.ts";
 import type { HostRateStats } from "./types.ts";
 import type { ThrottleVerdict } from "./host-pace.ts";
+import type { SharedPoliteness } from "./shared-politeness.ts";
 
 /** Options of {@link AdaptiveRateLimiter}. */
 export interface RateLimiterOptions {
@@ -26,7 +29,16 @@ export interface RateLimiterOptions {
   pace?: Partial<PaceDefaults>;
   /** @defaultValue systemClock */
   clock?: Clock;
+  /** The run's politeness shared with its other processes; none: this process alone (SQLite). */
+  shared?: SharedPoliteness | undefined;
 }
+
+/**
+ * A shared limiter reserves send time for up to this many milliseconds of a host's waiters at
+ * once: one round trip serves several requests of a fast host, while a slow host (≤ 20/s) asks
+ * per request, so that a block set meanwhile by another process leaks at most one request each.
+ */
+const RESERVE_SPAN_MS = 50;
 
 export type { HostRateStats } from "./types.ts";
 
@@ -86,6 +98,7 @@ export class AdaptiveRateLimiter {
   private readonly clock: Clock;
   private readonly settings: Settings;
   private readonly throttleStatuses: ReadonlySet<number>;
+  private readonly shared: SharedPoliteness | undefined;
   private closed = false;
 
   constructor(options: RateLimiterOptions = {}) {
@@ -100,6 +113,7 @@ export class AdaptiveRateLimiter {
     validate(this.settings);
     this.throttleStatuses = new Set(this.settings.pace.throttleStatuses);
     this.clock = options.clock ?? systemClock;
+    this.shared = options.shared;
   }
 
   /**
@@ -133,10 +147,11 @@ export class AdaptiveRateLimiter {
 
   /**
    * Takes a token for `host` when one is free now and nobody waits before us: the hot path of a
-   * fast crawl, without a promise. False after `close()`.
+   * fast crawl, without a promise. False after `close()`, and always when shared (the database
+   * grants).
    */
   tryAcquire(host: string): boolean {
-    if (this.closed) return false;
+    if (this.closed || this.shared) return false;
     const bucket = this.bucket(host);
     if (bucket.queue.length > 0 || this.waitMs(bucket) > 0) return false;
     this.grant(bucket);
@@ -162,6 +177,12 @@ export class AdaptiveRateLimiter {
     const previousRate = bucket.pace.rateAt(now);
     bucket.throttled++;
     const blockedForMs = this.block(bucket, now, retryAfterMs);
+    if (this.shared && retryAfterMs !== undefined && retryAfterMs > 0) {
+      // Every process of the run waits too. Not awaited: a database that fails here fails the
+      // next reservation, loudly.
+      const ms = Math.min(retryAfterMs, this.settings.pace.maxBlockMs);
+      this.shared.block(host, ms).catch(() => undefined);
+    }
     const waitUntil = retryAfterMs !== undefined && retryAfterMs > 0 ? bucket.blockedUntil : undefined;
     const verdict = bucket.pace.throttle(now, waitUntil, sentAt);
     const rate = bucket.pace.rateAt(now);
@@ -273,6 +294,7 @@ export class AdaptiveRateLimiter {
   /** Serves `bucket`'s queue in order; one pump per host at a time. */
   private async pump(bucket: HostBucket): Promise<void> {
     if (bucket.wake) return;
+    if (this.shared) return this.sharedPump(bucket, this.shared);
     bucket.wake = new AbortController();
     try {
       while (bucket.queue.length > 0 && !this.closed) {
@@ -289,6 +311,50 @@ export class AdaptiveRateLimiter {
     } finally {
       bucket.wake = undefined;
     }
+  }
+
+  /**
+   * The pump of a shared limiter: this process's own block first (its 429s, known at once), then
+   * send time reserved in the database for a batch of waiters (see {@link RESERVE_SPAN_MS}), each
+   * released on its slot at the host's current pace. A database failure fails the waiting
+   * requests: it is the run's, as the queue's would be.
+   */
+  private async sharedPump(bucket: HostBucket, shared: SharedPoliteness): Promise<void> {
+    bucket.wake = new AbortController();
+    try {
+      while (bucket.queue.length > 0 && !this.closed) {
+        const now = this.clock.now();
+        if (now < bucket.blockedUntil) {
+          await this.sleepUntil(bucket, bucket.blockedUntil);
+          continue;
+        }
+        const interval = 1000 / bucket.pace.rateAt(now);
+        const count = Math.min(bucket.queue.length, Math.max(1, Math.floor(RESERVE_SPAN_MS / interval)));
+        let slot = this.clock.now() + (await shared.reserve(bucket.host, count * interval));
+        for (let i = 0; i < count; i++, slot += interval) {
+          // Woken early (the waiters left, or closing): a waiter queued since still waits its slot.
+          while (this.clock.now() < slot && bucket.queue.length > 0 && !this.closed)
+            await this.sleepUntil(bucket, slot);
+          // A 429 of this process since the reservation: its slots are given up, the block waited.
+          if (bucket.queue.length === 0 || this.closed || this.clock.now() < bucket.blockedUntil) break;
+          this.grant(bucket);
+          bucket.queue.shift()?.resolve();
+        }
+      }
+    } catch (error) {
+      for (const waiter of bucket.queue.splice(0)) waiter.reject(error);
+    } finally {
+      bucket.wake = undefined;
+    }
+  }
+
+  /** Sleeps until `at` on the limiter's clock, or until the host's pump is woken early. */
+  private async sleepUntil(bucket: HostBucket, at: number): Promise<void> {
+    // A fresh controller per sleep: an earlier early-wake must not make this one return at once.
+    bucket.wake = new AbortController();
+    await this.clock
+      .sleep(Math.max(1, Math.ceil(at - this.clock.now())), bucket.wake.signal)
+      .catch(() => undefined);
   }
 
   private drop(bucket: HostBucket, waiter: Waiter, reason: unknown): void {

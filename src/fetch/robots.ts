@@ -1,9 +1,13 @@
 /**
  * robots.txt: fetched once per origin (scheme, host, port), cached for the fetcher's lifetime,
- * failures included, and consulted before every request when the scraper obeys robots.
+ * failures included, and consulted before every request when the scraper obeys robots. With the
+ * run's shared politeness, once per origin for all the run's processes: one fetches it, the
+ * others read what it kept.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import robotsParserModule from "robots-parser";
 import { FetchError } from "./errors.ts";
+import type { SharedPoliteness, SharedRobotsFile } from "./shared-politeness.ts";
 import { hostOf } from "./url.ts";
 
 /** What fetching a robots.txt gave; `status` 0 never occurs (network failures reject). */
@@ -18,7 +22,12 @@ export interface RobotsCacheOptions {
   fetchRobots(url: string): Promise<RobotsFile>;
   /** Told when a robots.txt could not be read and everything is allowed instead, and (debug) what was read. */
   log?(level: "debug" | "warn", message: string): void;
+  /** The run's politeness shared with its other processes; none: this process alone. */
+  shared?: SharedPoliteness | undefined;
 }
+
+/** How often a process asks again for a robots.txt another process is fetching. */
+const SHARED_POLL_MS = 100;
 
 // The package is CommonJS (`module.exports = fn`) but its typings declare an ES default export,
 // which NodeNext resolution types as a namespace; at runtime the default import is the function.
@@ -94,20 +103,46 @@ export class RobotsCache {
 
   private async load(origin: string): Promise<Rules | null> {
     const robotsUrl = `${origin}/robots.txt`;
+    const file = this.options.shared
+      ? await this.sharedFile(this.options.shared, origin, robotsUrl)
+      : await this.fetchFile(robotsUrl);
+    if ("failed" in file) {
+      this.options.log?.("warn", `${robotsUrl} could not be fetched (${file.failed}); allowing all`);
+      return null;
+    }
+    if (file.status >= 200 && file.status < 300) {
+      this.options.log?.("debug", `${robotsUrl} read (HTTP ${file.status}): obeying it`);
+      return { robot: robotsParser(robotsUrl, file.body), body: file.body };
+    }
+    if (file.status >= 500) this.options.log?.("warn", `${robotsUrl} answered ${file.status}; allowing all`);
+    else this.options.log?.("debug", `${robotsUrl} answered ${file.status}: no rules, allowing all`);
+    return null;
+  }
+
+  /** The file at `robotsUrl`, or why it could not be fetched. */
+  private async fetchFile(robotsUrl: string): Promise<SharedRobotsFile> {
     try {
-      const file = await this.options.fetchRobots(robotsUrl);
-      if (file.status >= 200 && file.status < 300) {
-        this.options.log?.("debug", `${robotsUrl} read (HTTP ${file.status}): obeying it`);
-        return { robot: robotsParser(robotsUrl, file.body), body: file.body };
-      }
-      if (file.status >= 500)
-        this.options.log?.("warn", `${robotsUrl} answered ${file.status}; allowing all`);
-      else this.options.log?.("debug", `${robotsUrl} answered ${file.status}: no rules, allowing all`);
-      return null;
+      return await this.options.fetchRobots(robotsUrl);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.options.log?.("warn", `${robotsUrl} could not be fetched (${message}); allowing all`);
-      return null;
+      return { failed: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** The file as one process of the run fetched it: this one, when it claims the fetch. */
+  private async sharedFile(
+    shared: SharedPoliteness,
+    origin: string,
+    robotsUrl: string,
+  ): Promise<SharedRobotsFile> {
+    for (;;) {
+      const answer = await shared.robots(origin);
+      if (answer === "fetch") {
+        const file = await this.fetchFile(robotsUrl);
+        await shared.keepRobots(origin, file);
+        return file;
+      }
+      if (answer !== "wait") return answer.file;
+      await sleep(SHARED_POLL_MS);
     }
   }
 }

@@ -12,7 +12,10 @@ import type { SecretStore } from "./secret-types.ts";
 import type { LockStore } from "./lock-types.ts";
 import type { StepStore } from "./step-types.ts";
 import type { ValidatorStore } from "./validator-types.ts";
+import type { BlobStore } from "./blob-store.ts";
+import type { DatasetFileStore } from "./dataset-file-types.ts";
 import type { WorkerStore } from "./worker-types.ts";
+import type { HostGateStore } from "./host-gate-types.ts";
 export type {
   QueriedRecord,
   RecordFilter,
@@ -33,7 +36,9 @@ export type * from "./audit-types.ts";
 export type * from "./secret-types.ts";
 export type * from "./lock-types.ts";
 export type * from "./diagnostics-types.ts";
+export type * from "./dataset-file-types.ts";
 export type * from "./worker-types.ts";
+export type * from "./host-gate-types.ts";
 
 /**
  * Storage contracts. The engine talks only to these interfaces; SQLite implements them now,
@@ -64,6 +69,22 @@ export interface Store {
   diagnostics: DiagnosticsStore;
   /** The fleet: the processes executing runs, as each last reported itself (`trawl workers`). */
   workers: WorkerStore;
+  /**
+   * Dataset versions kept in the database, so every machine reads them: PostgreSQL's. SQLite has
+   * none (its datasets are the data directory's files).
+   */
+  datasetFiles?: DatasetFileStore;
+  /**
+   * Per-host send slots, `Retry-After` blocks and robots.txt shared by the processes of a run
+   * (workers on several machines): PostgreSQL's. SQLite has none (one process per run, whose
+   * fetcher keeps them in memory).
+   */
+  hostGates?: HostGateStore;
+  /**
+   * The blob store of recorded bodies with its files under `root` (the data directory's `blobs`):
+   * those files alone on SQLite; on PostgreSQL the database's `blobs` table, the files its cache.
+   */
+  blobStore(root: string): BlobStore;
   /**
    * Calls `observer` with the seconds each write transaction of this process's main connection
    * took (the queue's writes on its worker thread are not seen); returns the unsubscribe function.

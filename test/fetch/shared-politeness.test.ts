@@ -1,0 +1,144 @@
+/**
+ * Politeness across the processes of one run (issue 17, item 4), on the suite's real PostgreSQL
+ * and a real site that counts arrivals: processes crawling one run with `rate_per_host: 5` send
+ * at most 5 requests a second to the host together (not 5 each), fetch its robots.txt once, and
+ * all wait out a `Retry-After` one of them got.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sharedPoliteness } from "../../src/app/shared-politeness.ts";
+import { createHttpFetcher, type HttpFetcher } from "../../src/fetch/index.ts";
+import { openPgStore, type Store } from "../../src/store/index.ts";
+import { startCountingSite, type CountingSite } from "../fixtures/counting-site.ts";
+import { freshDatabase, type TestDatabase } from "../fixtures/postgres.ts";
+
+const CHILD = fileURLToPath(new URL("../fixtures/polite-fetcher.ts", import.meta.url));
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+
+let db: TestDatabase;
+let store: Store;
+let site: CountingSite;
+let runId: string;
+
+beforeAll(async () => {
+  db = await freshDatabase("host_gates");
+  store = await openPgStore(db.url);
+});
+
+afterAll(async () => {
+  await store?.close();
+  await db?.drop();
+});
+
+beforeEach(async () => {
+  site = await startCountingSite();
+  const run = {
+    scraper: "polite",
+    source: null,
+    definitionHash: "h",
+    targets: [],
+    steps: [],
+    breakpoints: [],
+  };
+  runId = (await store.runs.create(run, Date.now())).id;
+});
+
+afterEach(async () => {
+  await site.close();
+});
+
+/** One line a child printed per URL. */
+interface Fetched {
+  url: string;
+  status?: number;
+  reason?: string;
+}
+
+/**
+ * Runs one child process per URL list (test/fixtures/polite-fetcher.ts: its own database pool,
+ * the run's fetcher as a worker makes it), lets them all start at once, and gives what they
+ * fetched.
+ */
+async function crawlInProcesses(lists: string[][], rate: number): Promise<Fetched[]> {
+  const children = lists.map((urls) =>
+    spawn(process.execPath, ["--import", "tsx", CHILD, runId, String(rate), ...urls], {
+      cwd: REPO,
+      env: { ...process.env, TRAWL_TEST_GATE_DB: db.url },
+      stdio: ["pipe", "pipe", "pipe"],
+    }),
+  );
+  const fetched: Fetched[] = [];
+  const errors: string[] = [];
+  const ready = children.map((child) => {
+    child.stderr.on("data", (chunk: Buffer) => errors.push(chunk.toString()));
+    const lines = createInterface({ input: child.stdout });
+    return new Promise<void>((resolve) =>
+      lines.on("line", (line) => (line === "ready" ? resolve() : fetched.push(JSON.parse(line) as Fetched))),
+    );
+  });
+  const exits = children.map((child) => once(child, "exit") as Promise<[number | null]>);
+  await Promise.race([Promise.all(ready), Promise.all(exits)]);
+  for (const child of children) child.stdin.write("go\n");
+  const codes = (await Promise.all(exits)).map(([code]) => code);
+  expect({ codes, errors: errors.join("") }).toEqual({ codes: lists.map(() => 0), errors: "" });
+  return fetched;
+}
+
+describe("politeness shared by the processes of a run", () => {
+  it("keeps rate_per_host for four processes together and fetches robots.txt once", async () => {
+    const lists = [1, 2, 3, 4].map((child) => [
+      `${site.url}/private/${child}`,
+      ...[1, 2, 3, 4].map((page) => `${site.url}/p/${child}-${page}`),
+    ]);
+    const fetched = await crawlInProcesses(lists, 5);
+
+    expect(fetched.filter((f) => f.status === 200)).toHaveLength(16);
+    // One process read the rules; every process obeys them.
+    expect(site.hits("/robots.txt")).toBe(1);
+    expect(fetched.filter((f) => f.reason === "robots").map((f) => f.url)).toHaveLength(4);
+    expect(site.arrivals().filter((a) => a.path.startsWith("/private"))).toEqual([]);
+    // 5 a second, and one more where a window's edge meets a request: not 4 × 5.
+    expect(site.busiest(1000)).toBeLessThanOrEqual(6);
+  }, 60_000);
+
+  it("holds every process back while a Retry-After one of them got runs", async () => {
+    const stores = await Promise.all([1, 2, 3].map(() => openPgStore(db.url)));
+    const fetchers: HttpFetcher[] = stores.map((own) =>
+      createHttpFetcher({
+        ratePerHost: 5,
+        obeyRobots: false,
+        retries: 2,
+        shared: sharedPoliteness(own.hostGates!, runId),
+      }),
+    );
+    try {
+      site.throttle(4, 2);
+      await Promise.all(
+        fetchers.map(async (fetcher, n) => {
+          const pending = [1, 2, 3, 4, 5].map((page) => `${site.url}/q/${n}-${page}`);
+          const next = async (): Promise<void> => {
+            const url = pending.shift();
+            if (url === undefined) return;
+            expect((await fetcher.fetch({ url })).status).toBe(200);
+            return next();
+          };
+          await Promise.all([next(), next()]);
+        }),
+      );
+    } finally {
+      await Promise.all(fetchers.map((fetcher) => fetcher.close()));
+      await Promise.all(stores.map((own) => own.close()));
+    }
+
+    const throttledAt = site.throttledAt()!;
+    expect(throttledAt).toBeDefined();
+    const during = site.arrivals().filter((a) => a.at > throttledAt && a.at < throttledAt + 1950);
+    // Each other process may have held one slot reserved before the block: nothing after those.
+    expect(during.length).toBeLessThanOrEqual(2);
+    expect(during.filter((a) => a.at >= throttledAt + 1000)).toEqual([]);
+    expect(site.busiest(1000)).toBeLessThanOrEqual(6);
+  }, 60_000);
+});

@@ -1,0 +1,95 @@
+/**
+ * The host gates of PostgreSQL (issue 17, item 4): send time of a host reserved atomically by
+ * every process of a run, blocks shared, robots.txt claimed by one process and read by the
+ * others. SQLite has none: one process per run keeps them in memory (src/fetch/rate-limiter.ts).
+ */
+import { expect, it } from "vitest";
+import { openPgStore, type HostGateStore, type Store } from "../../src/store/index.ts";
+import { describeStores, locationOf } from "./backends.ts";
+
+/** A run of `store` to hang gates on. */
+async function newRun(store: Store): Promise<string> {
+  const run = { scraper: "s", source: null, definitionHash: "h", targets: [], steps: [], breakpoints: [] };
+  return (await store.runs.create(run, Date.now())).id;
+}
+
+describeStores(
+  "host gates",
+  (open) => {
+    it("is not there: a SQLite run has one process", async () => {
+      expect((await open()).hostGates).toBeUndefined();
+    });
+  },
+  ["sqlite"],
+);
+
+describeStores(
+  "host gates",
+  (open) => {
+    it("reserves send time one span after another, per run and host", async () => {
+      const store = await open();
+      const gates = store.hostGates!;
+      const [run, other] = [await newRun(store), await newRun(store)];
+      expect(await gates.reserve(run, "a.test", 100)).toBe(0);
+      const second = await gates.reserve(run, "a.test", 100);
+      const third = await gates.reserve(run, "a.test", 100);
+      expect(second).toBeGreaterThan(50);
+      expect(second).toBeLessThanOrEqual(100);
+      expect(third - second).toBeGreaterThan(50);
+      expect(third).toBeLessThanOrEqual(200);
+      expect(await gates.reserve(run, "b.test", 100)).toBe(0);
+      expect(await gates.reserve(other, "a.test", 100)).toBe(0);
+    });
+
+    it("loses no reservation when processes ask at once", async () => {
+      const store = await open();
+      const run = await newRun(store);
+      const others = await Promise.all([1, 2, 3].map(() => openPgStore(locationOf(store).location)));
+      try {
+        const gates: HostGateStore[] = [store, ...others].map((s) => s.hostGates!);
+        const waits = await Promise.all(
+          Array.from({ length: 40 }, (_, i) => gates[i % gates.length]!.reserve(run, "a.test", 50)),
+        );
+        // Forty spans of 50 ms back to back: the last starts about 39 × 50 ms from now.
+        expect(Math.max(...waits)).toBeGreaterThan(39 * 50 - 500);
+        expect(await gates[0]!.reserve(run, "a.test", 50)).toBeGreaterThan(40 * 50 - 500);
+      } finally {
+        await Promise.all(others.map((s) => s.close()));
+      }
+    });
+
+    it("shares a block, which a shorter one does not shorten", async () => {
+      const store = await open();
+      const gates = store.hostGates!;
+      const run = await newRun(store);
+      await gates.block(run, "a.test", 2000);
+      await gates.block(run, "a.test", 10);
+      const wait = await gates.reserve(run, "a.test", 100);
+      expect(wait).toBeGreaterThan(1500);
+      expect(wait).toBeLessThanOrEqual(2000);
+      expect(await gates.reserve(run, "b.test", 100)).toBe(0);
+    });
+
+    it("lets one process fetch a robots.txt and the others read it", async () => {
+      const store = await open();
+      const gates = store.hostGates!;
+      const run = await newRun(store);
+      const origin = "http://a.test";
+      expect(await gates.robots(run, origin, 60_000)).toBe("fetch");
+      expect(await gates.robots(run, origin, 60_000)).toBe("wait");
+      await gates.keepRobots(run, origin, { status: 200, body: "User-agent: *\nDisallow: /x\n" });
+      expect(await gates.robots(run, origin, 60_000)).toEqual({
+        file: { status: 200, body: "User-agent: *\nDisallow: /x\n" },
+      });
+      expect(await gates.robots(await newRun(store), origin, 60_000)).toBe("fetch");
+
+      // A claimant that keeps nothing in time (crashed) is replaced; a failure is kept as one.
+      expect(await gates.robots(run, "http://b.test", 1)).toBe("fetch");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await gates.robots(run, "http://b.test", 60_000)).toBe("fetch");
+      await gates.keepRobots(run, "http://b.test", { failed: "connection refused" });
+      expect(await gates.robots(run, "http://b.test", 1)).toEqual({ file: { failed: "connection refused" } });
+    });
+  },
+  ["postgres"],
+);
