@@ -2,12 +2,14 @@
  * End to end: a run's page shows the Resources panel (issue 16, item 3): the server's CPU,
  * memory and event-loop lag over the run's time range and the run's pages/s, drawn from the
  * samples the server stored while a real run crawled a real (slow) site; the Health page draws
- * the lag too. One browser.
+ * the lag too. The Workers page (issue 17, item 7) lists the server while it executes a run, and
+ * the run's page the workers serving it. One browser.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunResources } from "../../src/core/contract/resources.ts";
+import type { Fleet } from "../../src/core/contract/workers.ts";
 import { loadScraper } from "../../src/pipeline/index.ts";
 import { serveSite, useE2e } from "./harness.ts";
 
@@ -97,5 +99,69 @@ politeness: { robots: ignore, rate_per_host: 1000, retries: 0, concurrency: 1 }
     expect(await lagCard.locator(".card-header").textContent()).toMatch(
       /Event-loop lag\s*p99 [\d.]+ ms · max [\d.]+ ms/,
     );
+  });
+});
+
+describe("the Workers page", () => {
+  it("lists the processes executing runs, live, with links to their runs; a run's page its workers", async () => {
+    const { dir, app, server, site, page } = e2e;
+    const file = join(dir, "slow-chain.yaml");
+    // 12 pages at 2 a second: about 6 s, stopped long before.
+    writeFileSync(
+      file,
+      `name: slowchain
+start: ${site.url}/page?n=0
+pages:
+  page:
+    follow: [{ css: a, page: page }]
+    record: { title: h1 }
+politeness: { robots: ignore, rate_per_host: 2, retries: 0, concurrency: 1 }
+`,
+    );
+    // A process on another machine that stopped reporting 10 s ago: listed, marked stale.
+    const now = Date.now();
+    await app.store.workers.report({
+      id: "far-away:77:abc",
+      host: "far-away",
+      pid: 77,
+      kind: "worker",
+      startedAt: now - 60_000,
+      heartbeatAt: now - 10_000,
+      runs: [],
+      leases: 2,
+      pagesPerSecond: 0,
+      concurrency: 4,
+    });
+    await page.goto(`${server.url}/workers`);
+    await page.getByTestId("worker-table").waitFor();
+    const stale = page.locator('[data-testid="worker-row"][data-worker="far-away:77:abc"]');
+    expect(await stale.getAttribute("data-stale")).toBe("true");
+    expect(await stale.getByTestId("worker-stale").textContent()).toBe("stale");
+
+    const scraper = await loadScraper(file);
+    const run = await app.engine.create(scraper);
+    await app.launch(run.id, scraper, () => undefined);
+    // The page polls: the server's own row appears with its run, then its pace.
+    const own = page.locator(`[data-testid="worker-row"][data-worker="${app.engine.owner}"]`);
+    await expect.poll(() => own.getByTestId("worker-runs").textContent(), { timeout: 10_000 }).toBe(run.id);
+    await expect
+      .poll(async () => Number(await own.getByTestId("worker-pace").textContent()), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    expect(await page.getByTestId("worker-row").count()).toBe(2);
+    await e2e.shot("workers");
+
+    // Its run link leads to the run's page, which lists the workers serving it.
+    await own.getByRole("link", { name: run.id }).click();
+    const serving = page.getByTestId("run-workers");
+    await serving.waitFor();
+    expect(await serving.getByTestId("worker-row").getAttribute("data-worker")).toBe(app.engine.owner);
+
+    await app.engine.stop(run.id);
+    await app.settleBackground();
+    await expect
+      .poll(async () => ((await (await e2e.fetch("/api/workers")).json()) as Fleet).workers[0]?.runs)
+      .toEqual([]);
+    await page.getByTestId("nav-workers").click();
+    await expect.poll(() => own.getByTestId("worker-runs").textContent(), { timeout: 10_000 }).toBe("idle");
   });
 });

@@ -21,6 +21,7 @@ import { SchedulesPage } from "./pages/SchedulesPage.tsx";
 import { ScraperViewPage } from "./pages/ScraperViewPage.tsx";
 import { ScrapersPage } from "./pages/ScrapersPage.tsx";
 import { SecretsPage } from "./pages/SecretsPage.tsx";
+import { WorkersPage } from "./pages/WorkersPage.tsx";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -56,6 +57,7 @@ const router = createBrowserRouter([
       { path: "audit", element: <AuditPage /> },
       { path: "secrets", element: <SecretsPage /> },
       { path: "logs", element: <LogsPage /> },
+      { path: "workers", element: <WorkersPage /> },
       // uPlot is only needed here: load the page (and it) on first visit.
       {
         path: "health",

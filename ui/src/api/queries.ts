@@ -1,6 +1,7 @@
 /**
  * Query keys and hooks for every API read. Keys are shared with live/cache-sync.ts, which keeps
- * them fresh from server-sent events, so nothing here polls (except /health, see HealthPage).
+ * them fresh from server-sent events, so nothing here polls (except /health, see HealthPage, and
+ * the fleet, see useWorkers).
  */
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, query } from "./client.ts";
@@ -26,6 +27,7 @@ import type {
   ScraperList,
   SecretList,
   SessionList,
+  Fleet,
 } from "./types.ts";
 
 export const keys = {
@@ -64,6 +66,7 @@ export const keys = {
   errors: ["errors"] as const,
   /** The audit log by its filters. */
   audit: (filters: AuditFilters) => ["audit", filters] as const,
+  workers: ["workers"] as const,
 };
 
 /** The Audit page's filters: an action, entries since an instant (ISO 8601). */
@@ -275,5 +278,17 @@ export function useDatasets() {
     queryKey: keys.datasets,
     queryFn: () => api.get<DatasetList>("/api/datasets"),
     retry: false,
+  });
+}
+
+/** The fleet polls every 2 s: processes on other machines report to the database, not to this server's events. */
+export const WORKERS_POLL_MS = 2000;
+
+/** The processes executing runs (GET /api/workers), refetched every {@link WORKERS_POLL_MS} while `live`. */
+export function useWorkers(live = true) {
+  return useQuery({
+    queryKey: keys.workers,
+    queryFn: () => api.get<Fleet>("/api/workers"),
+    refetchInterval: live ? WORKERS_POLL_MS : false,
   });
 }

@@ -111,3 +111,4 @@ export type { AuditEntry, AuditPage, AuditVerification } from "../../../src/core
 export { AUDIT_ACTIONS } from "../../../src/core/contract/audit-actions.ts";
 /** The app lock (`GET /api/security/status`, `POST /api/security/unlock`, `/lock`). */
 export type { LockStatus, Locked, Unlocked } from "../../../src/core/contract/security.ts";
+export type { Fleet, FleetWorker } from "../../../src/core/contract/workers.ts";

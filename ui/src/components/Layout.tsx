@@ -13,6 +13,7 @@ const NAV = [
   { to: "/compare", label: "Compare" },
   { to: "/schedules", label: "Schedules" },
   { to: "/datasets", label: "Datasets" },
+  { to: "/workers", label: "Workers" },
   { to: "/health", label: "Health" },
   { to: "/audit", label: "Audit" },
   { to: "/secrets", label: "Secrets" },

@@ -12,6 +12,7 @@ import { LogViewer } from "./run/LogViewer.tsx";
 import { RecordsTable } from "./run/RecordsTable.tsx";
 import { RunFacts } from "./run/RunFacts.tsx";
 import { RunResources } from "./run/RunResources.tsx";
+import { RunWorkers } from "./run/RunWorkers.tsx";
 import { RunChanges } from "./run/RunChanges.tsx";
 import { RunErrors, RunStatsPanel } from "./run/RunStatsPanel.tsx";
 import { ScreenshotGallery } from "./run/ScreenshotGallery.tsx";
@@ -55,6 +56,7 @@ export function RunDetailPage() {
       <StepPipeline steps={run.steps} />
       <h2>Targets</h2>
       <TargetGrid run={run} />
+      <RunWorkers run={run} />
       <RunStatsPanel run={run} />
       <RunResources run={run} />
       <RunErrors run={run} />
