@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { readManifest, readRecords, type DatasetManifest } from "../datasets/index.ts";
+import type { DatasetLibrary, DatasetManifest } from "../datasets/index.ts";
 import {
   buildRecordFile,
   openRecordFile,
@@ -37,7 +37,8 @@ export class DatasetRecordSources {
 
   constructor(
     private readonly store: Store,
-    private readonly paths: { home: string; datasets: string },
+    private readonly paths: { home: string },
+    private readonly datasets: DatasetLibrary,
   ) {}
 
   /**
@@ -45,7 +46,7 @@ export class DatasetRecordSources {
    * @throws {DatasetNotFoundError} when the dataset or version does not exist.
    */
   async open(name: string, version: number): Promise<DatasetRecordSource> {
-    const manifest = await readManifest(this.paths.datasets, name, version);
+    const manifest = await this.datasets.manifest(name, version);
     const stage = await this.publishingStage(manifest);
     if (stage !== null)
       return { manifest, records: this.store.records, runId: manifest.runId, stage, from: "run" };
@@ -90,7 +91,7 @@ export class DatasetRecordSources {
       let build = this.building.get(path);
       if (!build) {
         mkdirSync(dir, { recursive: true });
-        build = buildRecordFile(path, readRecords(this.paths.datasets, manifest.name, manifest.version));
+        build = buildRecordFile(path, this.datasets.records(manifest.name, manifest.version));
         this.building.set(path, build);
         void build.finally(() => this.building.delete(path)).catch(() => undefined);
       }

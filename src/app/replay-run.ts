@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Progress, RunStatus } from "../core/index.ts";
 import { loadScraper } from "../pipeline/index.ts";
 import { NoRecordingError, ReplayFetcher } from "../replay/index.ts";
-import { FileBlobStore } from "../store/index.ts";
+
 import { App } from "./app.ts";
 import { appError } from "./errors.ts";
 import type { RecordDiff } from "../core/contract/compare.ts";
@@ -56,7 +56,7 @@ export async function replayRun(
   // Nothing is typed in a replay (actions are not run), so the variables they read need not be set.
   const scraper = { ...(await loadScraper(source)), envNames: [], secretNames: [] };
   const home = await mkdtemp(join(tmpdir(), "trawl-replay-"));
-  const blobs = new FileBlobStore(app.paths.blobs);
+  const blobs = app.store.blobStore(app.paths.blobs);
   let fetcher: ReplayFetcher | undefined;
   const sandbox = await App.open({
     home,

@@ -1,12 +1,12 @@
 import type { CachedPage, RevalidationCache } from "../fetch/index.ts";
-import type { FileBlobStore, Store } from "../store/index.ts";
+import type { BlobStore, Store } from "../store/index.ts";
 
 /**
  * The pages `cache: revalidate` keeps for one scraper: validators in the store
  * (`page_validators`), bodies in the content-addressed blob store that recordings use too, so a
  * page recorded and revalidated is kept once.
  */
-export function revalidationStore(store: Store, blobs: FileBlobStore, scraper: string): RevalidationCache {
+export function revalidationStore(store: Store, blobs: BlobStore, scraper: string): RevalidationCache {
   return {
     async lookup(url): Promise<CachedPage | undefined> {
       const kept = await store.validators.get(scraper, url);

@@ -4,7 +4,7 @@
  * to); the engine pins that version in the run so that a resume reads it again, not a newer one.
  */
 import { normalizeUrl } from "../fetch/index.ts";
-import { DatasetNotFoundError, listDatasets, readManifest, readRecords } from "../datasets/index.ts";
+import { DatasetNotFoundError, type DatasetLibrary } from "../datasets/index.ts";
 import type { StartDatasetReader } from "../engine/index.ts";
 import { appError } from "./errors.ts";
 
@@ -13,16 +13,16 @@ const startDatasetError = (dataset: string, problem: string, details: Record<str
     details: { dataset, ...details },
   });
 
-/** The datasets of `root` as start URLs. */
-export function startDatasetReader(root: string): StartDatasetReader {
+/** The datasets of `datasets` as start URLs. */
+export function startDatasetReader(datasets: DatasetLibrary): StartDatasetReader {
   return {
     async latest(dataset, field) {
-      const manifest = await readManifest(root, dataset).catch(async (error: unknown) => {
+      const manifest = await datasets.manifest(dataset).catch(async (error: unknown) => {
         if (!(error instanceof DatasetNotFoundError)) throw error;
-        const names = (await listDatasets(root)).map((d) => d.name);
+        const names = (await datasets.list()).map((d) => d.name);
         const there =
           names.length > 0 ? `datasets here: ${names.join(", ")}` : "no dataset is published here yet";
-        throw startDatasetError(dataset, `no such dataset in ${root} (${there})`);
+        throw startDatasetError(dataset, `no such dataset in ${datasets.root} (${there})`);
       });
       if (manifest.records > 0 && !manifest.fields.includes(field)) {
         const problem = `version ${manifest.version} has no field "${field}" (its fields: ${manifest.fields.join(", ")})`;
@@ -32,7 +32,7 @@ export function startDatasetReader(root: string): StartDatasetReader {
     },
     async *urls(dataset, version, field) {
       let index = 0;
-      for await (const record of readRecords(root, dataset, version)) {
+      for await (const record of datasets.records(dataset, version)) {
         index++;
         const value = record[field];
         if (value === undefined || value === null) continue;

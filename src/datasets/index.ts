@@ -1,6 +1,8 @@
 /** The datasets layer: atomic versioned publishing, catalog, verification, exports. */
 export type { DatasetManifest, PublishOptions } from "./types.ts";
 export { publishDataset } from "./publish.ts";
+export { DatasetLibrary } from "./library.ts";
+export type { SharedDatasets, SharedManifest, SharedUpload } from "./shared.ts";
 export { cleanupInterruptedPublishes } from "./cleanup.ts";
 export type { CleanupReport } from "./cleanup.ts";
 export { listDatasets, listValidVersions, readManifest, readRecords } from "./catalog.ts";

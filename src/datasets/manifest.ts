@@ -45,9 +45,28 @@ export async function loadManifest(
   expected: { name: string; version: number },
 ): Promise<DatasetManifest> {
   const path = join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    throw new DatasetCorruptError(`cannot read ${path}`, { cause, details: { path } });
+  }
+  return parseManifest(text, path, expected);
+}
+
+/**
+ * Parses and checks the text of a manifest; `path` names it in errors (a file, or where else it
+ * was read from).
+ * @throws {DatasetCorruptError} when malformed, or when its name/version do not match `expected`.
+ */
+export function parseManifest(
+  text: string,
+  path: string,
+  expected: { name: string; version: number },
+): DatasetManifest {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path, "utf8"));
+    parsed = JSON.parse(text);
   } catch (cause) {
     throw new DatasetCorruptError(`cannot read ${path}`, { cause, details: { path } });
   }

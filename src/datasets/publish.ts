@@ -5,7 +5,9 @@
  * fsynced, `manifest.json` is written last and fsynced, the directory is fsynced and renamed to
  * `vNNNNNN` (the commit point), the parent is fsynced and `current` is swapped atomically.
  * A crash at any moment leaves either the complete new version or no version at all, plus
- * garbage that {@link cleanupInterruptedPublishes} removes.
+ * garbage that {@link cleanupInterruptedPublishes} removes. With shared datasets (a PostgreSQL
+ * store), the commit point is instead the one transaction that stores the manifest and every file
+ * there; the renamed directory is this data directory's copy.
  */
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -30,6 +32,7 @@ import {
 } from "./layout.ts";
 import { serializeManifest } from "./manifest.ts";
 import { readPointer, writePointer } from "./pointer.ts";
+import type { SharedDatasets } from "./shared.ts";
 import type { DatasetManifest, PublishOptions } from "./types.ts";
 import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
 
@@ -67,7 +70,10 @@ export async function publishDataset(options: PublishOptions): Promise<DatasetMa
     }
     const createdAt = new Date((options.clock ?? Date).now()).toISOString();
     const draft = { name, runId: options.runId, scraper: options.scraper, createdAt, ...jsonl };
-    return await commit(dir, temp, { ...draft, files: await describeFiles(temp, formats) });
+    const sealed = { ...draft, files: await describeFiles(temp, formats) };
+    return await (options.shared
+      ? commitShared(options.shared, dir, temp, sealed)
+      : commit(dir, temp, sealed));
   } catch (error) {
     await removeQuietly(temp);
     throw asPublishError(error, name);
@@ -146,6 +152,50 @@ async function commit(dir: string, temp: string, draft: ManifestDraft): Promise<
     return manifest;
   }
   throw new DatasetPublishError(`could not allocate a version number for ${draft.name}`);
+}
+
+/**
+ * Commits the version to the shared datasets (their transaction is the commit point: every
+ * machine sees the whole version from then on, none before), then keeps the temp directory as
+ * this data directory's copy. The number is above the shared versions and the local ones.
+ */
+async function commitShared(
+  shared: SharedDatasets,
+  dir: string,
+  temp: string,
+  draft: ManifestDraft,
+): Promise<DatasetManifest> {
+  const floor = Math.max(await highestUsedVersion(dir), (await readPointer(dir)) ?? 0);
+  let manifest: DatasetManifest | undefined;
+  await shared.commit(draft.name, floor, async (version) => {
+    manifest = orderManifest({ ...draft, version });
+    const text = serializeManifest(manifest);
+    await writeFileDurable(join(temp, MANIFEST_FILE), text);
+    return {
+      manifest: text,
+      files: draft.files.map((file) => ({ name: file.path, path: join(temp, file.path) })),
+    };
+  });
+  const committed = manifest!;
+  // Published already: a copy that cannot be placed here is fetched again when read.
+  await keepLocalCopy(dir, temp, committed.version).catch(() => removeQuietly(temp));
+  return committed;
+}
+
+/** Renames a committed version's temp directory into place and moves `current` forward. */
+async function keepLocalCopy(dir: string, temp: string, version: number): Promise<void> {
+  await fsyncDir(temp);
+  try {
+    await rename(temp, join(dir, versionDirName(version)));
+  } catch (error) {
+    // Read (and copied here) by another process of this data directory first: the same version.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EEXIST" && code !== "ENOTEMPTY") throw error;
+    await removeQuietly(temp);
+  }
+  await fsyncDir(dir);
+  const current = await readPointer(dir);
+  if (current === null || current < version) await writePointer(dir, version);
 }
 
 /** Key order of the stored manifest, for people reading it. */

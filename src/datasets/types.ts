@@ -1,4 +1,5 @@
 import type { Clock, ExportFormat, ScrapedRecord } from "../core/index.ts";
+import type { SharedDatasets } from "./shared.ts";
 
 /** `manifest.json` of one published dataset version. */
 export interface DatasetManifest {
@@ -29,6 +30,11 @@ export interface PublishOptions {
   formats?: ExportFormat[];
   /** Aborting stops the publish: nothing is published and the temporary files are removed. */
   signal?: AbortSignal;
+  /**
+   * The datasets every machine sees (a PostgreSQL store): the version is committed there, in one
+   * transaction, and `root` keeps a copy. @defaultValue none: `root` alone, the rename its commit
+   */
+  shared?: SharedDatasets;
   /** Source of `createdAt`. @defaultValue the system clock */
   clock?: Pick<Clock, "now">;
 }

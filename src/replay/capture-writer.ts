@@ -1,5 +1,5 @@
 import type { CaptureSink, FetchCapture } from "../fetch/index.ts";
-import type { FileBlobStore, NewCapture, Store } from "../store/index.ts";
+import type { BlobStore, NewCapture, Store } from "../store/index.ts";
 
 /** What a run captures besides screenshots of failed browser pages, which are always kept. */
 export interface CaptureWishes {
@@ -34,7 +34,7 @@ export class CaptureWriter implements CaptureSink {
 
   constructor(
     private readonly store: Store,
-    private readonly blobs: FileBlobStore,
+    private readonly blobs: BlobStore,
     private readonly runId: string,
     wishes: CaptureWishes,
   ) {

@@ -6,7 +6,7 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { coreError, CREDENTIAL_HEADERS, REDACTED, RunNotFoundError } from "../core/index.ts";
 import {
-  FileBlobStore,
+  type BlobStore,
   type CaptureKind,
   type CaptureRecord,
   type RunRecord,
@@ -17,7 +17,7 @@ import { NoRecordingError } from "./errors.ts";
 /** A run whose recording is there to read. */
 export interface Recording {
   store: Store;
-  blobs: FileBlobStore;
+  blobs: BlobStore;
   run: RunRecord;
   /** How many captures of each kind the run has. */
   counts: Partial<Record<CaptureKind, number>>;
@@ -39,7 +39,7 @@ export async function openRecording(store: Store, blobsRoot: string, runId: stri
   if (!run) throw new RunNotFoundError(runId);
   const counts = await store.captures.counts(runId);
   if (!counts.page && !counts.response) throw new NoRecordingError(runId);
-  return { store, blobs: new FileBlobStore(blobsRoot), run, counts };
+  return { store, blobs: store.blobStore(blobsRoot), run, counts };
 }
 
 /** Captures of the recording in the order they happened, `pageSize` rows read at a time. */

@@ -8,7 +8,7 @@ import type {
   Fetcher,
   Politeness,
 } from "../fetch/index.ts";
-import type { CaptureRecord, FileBlobStore, Store } from "../store/index.ts";
+import type { CaptureRecord, BlobStore, Store } from "../store/index.ts";
 import type { PageDetail, ResponseDetail } from "./capture-detail.ts";
 
 type BrowserPool = InstanceType<Awaited<ReturnType<typeof browserEngine>>["BrowserPool"]>;
@@ -46,7 +46,7 @@ export class ReplayFetcher implements Fetcher {
 
   constructor(
     private readonly store: Store,
-    private readonly blobs: FileBlobStore,
+    private readonly blobs: BlobStore,
     private readonly recordedRunId: string,
     private readonly options: ReplayFetcherOptions = {},
   ) {}

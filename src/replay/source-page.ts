@@ -9,7 +9,7 @@ import {
   parseRecordSource,
   requestBodyDigest,
   type CaptureRecord,
-  type FileBlobStore,
+  type BlobStore,
   type Store,
 } from "../store/index.ts";
 import type { PageDetail } from "./capture-detail.ts";
@@ -46,7 +46,7 @@ export async function pageOfUrl(store: Store, runId: string, url: string): Promi
 /** The page a record came from (see the module's comment); null when no recorded page fits. */
 export async function pageOfRecord(
   store: Store,
-  blobs: FileBlobStore,
+  blobs: BlobStore,
   runId: string,
   record: SourcedRecord,
 ): Promise<SourcePage | null> {
@@ -90,7 +90,7 @@ async function byRecordUrl(store: Store, runId: string, record: Record<string, u
 /** The first page whose HTML holds most of the record's text values. */
 async function byContent(
   store: Store,
-  blobs: FileBlobStore,
+  blobs: BlobStore,
   runId: string,
   record: Record<string, unknown>,
 ): Promise<SourcePage | null> {

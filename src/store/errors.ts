@@ -29,6 +29,10 @@ export const STORE_ERRORS = defineErrors({
     message: "cannot copy into {url}: {problem}; rolled back, nothing was written",
   },
   TRAWL_ERR_STORE_BLOB_NOT_FOUND: { kind: "not_found", message: "no stored blob {sha256}" },
+  TRAWL_ERR_STORE_BLOB_CORRUPT: {
+    kind: "failed",
+    message: "the database's blob {sha256} does not match its hash; it was not used",
+  },
   TRAWL_ERR_STORE_ID_EXHAUSTED: { kind: "failed", message: "could not allocate a {what} id" },
   TRAWL_ERR_RECORDS_BAD_SORT: { kind: "usage", message: "cannot sort by {field}: {problem}" },
   TRAWL_ERR_RECORDS_BAD_FILTER: { kind: "usage", message: "cannot filter on {field}: {problem}" },

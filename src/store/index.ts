@@ -6,7 +6,7 @@ export { openSqliteStore } from "./sqlite-store.ts";
 export { openPgStore, copySqliteToPg } from "./pg-entry.ts";
 export type { CopiedTable, CopyProgress, CopyReport } from "./copy-to-pg.ts";
 export type { OpenDatabaseOptions } from "./database.ts";
-export { FileBlobStore, type BlobRef } from "./blob-store.ts";
+export { FileBlobStore, type BlobRef, type BlobStore } from "./blob-store.ts";
 export { parseRecordSource, requestBodyDigest, type RecordSource } from "./record-source.ts";
 export {
   buildRecordFile,

@@ -13,6 +13,7 @@ import { SqliteLockStore } from "./sqlite-lock.ts";
 import { SqliteValidatorStore } from "./sqlite-validators.ts";
 import { SqliteLogStore, SqliteStepStore } from "./sqlite-steps-logs.ts";
 import { SqliteWorkerStore } from "./sqlite-workers.ts";
+import { FileBlobStore } from "./blob-store.ts";
 import type { Store } from "./types.ts";
 import { WorkerRequestQueue } from "./worker-request-queue.ts";
 
@@ -44,6 +45,7 @@ export function openSqliteStore(path: string, options: OpenDatabaseOptions = {})
     lock: new SqliteLockStore(db),
     diagnostics: new SqliteDiagnosticsStore(db),
     workers: new SqliteWorkerStore(db),
+    blobStore: (root) => new FileBlobStore(root),
     observeCommits: (observer) => observeCommits(db, observer),
     integrityCheck: async () =>
       (db.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check),

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { listDatasets, verifyDataset } from "../../datasets/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { datasetVersion } from "../option-parsers.ts";
 import { printJson, printTable } from "../output.ts";
@@ -16,7 +15,7 @@ export function register(program: Command): void {
     .option("--json", "print as JSON on stdout")
     .action((options: GlobalOptions) =>
       withApp(options, async (app) => {
-        const all = await listDatasets(app.paths.datasets);
+        const all = await app.datasets.list();
         if (options.json) return printJson({ datasets: all });
         printTable(
           ["dataset", "current", "versions", "records", "run", "created"],
@@ -45,7 +44,7 @@ export function register(program: Command): void {
       const options = { ...verifyOptions, json: verifyOptions.json || datasets.opts<GlobalOptions>().json };
       return withApp(options, async (app) => {
         const version = options.version === undefined ? undefined : datasetVersion(options.version);
-        const result = await verifyDataset(app.paths.datasets, name, version);
+        const result = await app.datasets.verify(name, version);
         if (options.json) printJson(result);
         else if (result.ok) process.stdout.write(`${name} v${result.version}: ok\n`);
         else

@@ -6,7 +6,7 @@ import { finished } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import type { App } from "../../app/index.ts";
 import { RunNotFoundError, isRunId } from "../../core/index.ts";
-import { assertExportFormat, collectFields, exportDataset, writeRecords } from "../../datasets/index.ts";
+import { assertExportFormat, collectFields, writeRecords } from "../../datasets/index.ts";
 import type { ExportFormat, ScrapedRecord } from "../../core/index.ts";
 import { openRecording, writeHar, writeWarc } from "../../replay/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
@@ -46,7 +46,7 @@ export function register(program: Command): void {
         const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
         const written = isRunId(source)
           ? await exportRun(app, source, format, out)
-          : await exportDataset(app.paths.datasets, source, format, out, {
+          : await app.datasets.export(source, format, out, {
               ...(options.version !== undefined && { version: datasetVersion(options.version) }),
             });
         if (options.out) {

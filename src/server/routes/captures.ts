@@ -19,7 +19,7 @@ import {
   replayError,
   selectorsOf,
 } from "../../replay/index.ts";
-import { FileBlobStore, type CaptureRecord, type RunRecord } from "../../store/index.ts";
+import type { BlobStore, CaptureRecord, RunRecord } from "../../store/index.ts";
 import { serverError } from "../errors.ts";
 import { binaryResponse } from "./binary-response.ts";
 
@@ -49,7 +49,7 @@ const CaptureId = Type.Object({ id: Type.String(), captureId: Type.Integer({ min
 export function captureRoutes(server: FastifyInstance, app: App): void {
   const context: CaptureContext = {
     app,
-    blobs: new FileBlobStore(app.paths.blobs),
+    blobs: app.store.blobStore(app.paths.blobs),
     scrapers: scraperCache(),
   };
   listCaptures(server, context);
@@ -59,7 +59,7 @@ export function captureRoutes(server: FastifyInstance, app: App): void {
 
 interface CaptureContext {
   app: App;
-  blobs: FileBlobStore;
+  blobs: BlobStore;
   scrapers: ReturnType<typeof scraperCache>;
 }
 

@@ -16,7 +16,7 @@ import { pageView, selectionOf } from "./record-query-params.ts";
  * own file (the first query of a version whose run is gone reads it into a record file once).
  */
 export function datasetRecordRoutes(server: FastifyInstance, app: App): void {
-  const sources = new DatasetRecordSources(app.store, app.paths);
+  const sources = new DatasetRecordSources(app.store, app.paths, app.datasets);
   server.addHook("onClose", async () => sources.close());
   server.get(
     "/datasets/:name/versions/:version/records",

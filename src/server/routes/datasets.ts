@@ -8,14 +8,7 @@ import {
   type DatasetList,
   type VerifyResult,
 } from "../../core/contract/datasets.ts";
-import {
-  assertDatasetName,
-  assertExportFormat,
-  exportDataset,
-  listDatasets,
-  readManifest,
-  verifyDataset,
-} from "../../datasets/index.ts";
+import { assertDatasetName, assertExportFormat, type DatasetLibrary } from "../../datasets/index.ts";
 import { binaryResponse } from "./binary-response.ts";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -28,13 +21,13 @@ const MEDIA_TYPES = Object.values(CONTENT_TYPES).map((type) => type.split(";")[0
 
 /** Datasets: versions with their manifests, verification, and downloads in each export format. */
 export function datasetRoutes(server: FastifyInstance, app: App): void {
-  listDatasetsRoute(server, app.paths.datasets);
-  verifyDatasetRoute(server, app.paths.datasets);
-  downloadVersionRoute(server, app.paths.datasets);
+  listDatasetsRoute(server, app.datasets);
+  verifyDatasetRoute(server, app.datasets);
+  downloadVersionRoute(server, app.datasets);
 }
 
-/** GET /datasets: every dataset with its versions and their manifests; `root` is the datasets folder. */
-function listDatasetsRoute(server: FastifyInstance, root: string): void {
+/** GET /datasets: every dataset with its versions and their manifests. */
+function listDatasetsRoute(server: FastifyInstance, datasets: DatasetLibrary): void {
   server.get(
     "/datasets",
     {
@@ -45,15 +38,15 @@ function listDatasetsRoute(server: FastifyInstance, root: string): void {
       },
     },
     async (): Promise<DatasetList> => {
-      const datasets = await listDatasets(root);
+      const all = await datasets.list();
       return {
         datasets: await Promise.all(
-          datasets.map(async (dataset) => ({
+          all.map(async (dataset) => ({
             name: dataset.name,
             latest: dataset.current,
             versions: await Promise.all(
               dataset.versions.map(async (version) => {
-                const manifest = await readManifest(root, dataset.name, version.version);
+                const manifest = await datasets.manifest(dataset.name, version.version);
                 return {
                   ...version,
                   fields: manifest.fields,
@@ -73,7 +66,7 @@ function listDatasetsRoute(server: FastifyInstance, root: string): void {
 }
 
 /** POST /datasets/:name/verify: checks a version's files against its manifest. */
-function verifyDatasetRoute(server: FastifyInstance, root: string): void {
+function verifyDatasetRoute(server: FastifyInstance, datasets: DatasetLibrary): void {
   const NameVersion = Type.Object({ name: Type.String() });
   server.post(
     "/datasets/:name/verify",
@@ -89,13 +82,13 @@ function verifyDatasetRoute(server: FastifyInstance, root: string): void {
     async (request): Promise<VerifyResult> => {
       const { name } = request.params as { name: string };
       const { version } = request.query as { version?: number };
-      return verifyDataset(root, assertDatasetName(name), version);
+      return datasets.verify(assertDatasetName(name), version);
     },
   );
 }
 
 /** GET /datasets/:name/versions/:version/download: a version's records as a file. */
-function downloadVersionRoute(server: FastifyInstance, root: string): void {
+function downloadVersionRoute(server: FastifyInstance, datasets: DatasetLibrary): void {
   server.get(
     "/datasets/:name/versions/:version/download",
     {
@@ -115,9 +108,9 @@ function downloadVersionRoute(server: FastifyInstance, root: string): void {
       const { name, version } = request.params as { name: string; version: number };
       const format = assertExportFormat((request.query as { format?: string }).format ?? "jsonl");
       // Fails with 404 before anything is sent when the version does not exist.
-      await readManifest(root, assertDatasetName(name), version);
+      await datasets.manifest(assertDatasetName(name), version);
       const body = new PassThrough();
-      void exportDataset(root, name, format, body, { version }).then(
+      void datasets.export(name, format, body, { version }).then(
         () => body.end(),
         (error: unknown) => body.destroy(error as Error),
       );

@@ -1,0 +1,125 @@
+/**
+ * Datasets and recordings on every machine (issue 17, item 6): two data directories ("machines")
+ * on one PostgreSQL database. A dataset version published by one is listed, verified and exported
+ * by the other, which copies it into its own datasets folder; the other replays the first's
+ * recorded run from the blobs in the database; and a version the second publishes is the next
+ * number, seen by the first.
+ */
+import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+import { freshDatabase, type TestDatabase } from "../fixtures/postgres.ts";
+import { makeWorkDir, parseJson, runCli, writeText } from "./run-cli.ts";
+
+let site: FaultSite;
+let database: TestDatabase;
+
+beforeAll(async () => {
+  site = await startFaultSite({
+    routes: {
+      "/list": (_req, res) =>
+        void res
+          .writeHead(200, { "content-type": "text/html" })
+          .end(Array.from({ length: 6 }, (_, i) => `<a class="item" href="/item?i=${i}">${i}</a>`).join("")),
+      "/item": (req, res) =>
+        void res
+          .writeHead(200, { "content-type": "text/html" })
+          .end(
+            `<h1>Item ${new URL(req.url!, "http://x").searchParams.get("i")}</h1><p class="price">4.5</p>`,
+          ),
+    },
+  });
+  database = await freshDatabase("datasets");
+});
+
+afterAll(async () => {
+  await site?.close();
+  await database?.drop();
+});
+
+interface Summary {
+  id: string;
+  status: string;
+  records: number;
+}
+
+interface Listing {
+  datasets: {
+    name: string;
+    current: number;
+    versions: { version: number; runId: string; records: number }[];
+  }[];
+}
+
+describe("datasets and recordings on a PostgreSQL store", () => {
+  it("are read, verified, exported and replayed from another data directory", async () => {
+    const first = await makeWorkDir();
+    const second = await makeWorkDir();
+    const env = { TRAWL_DATABASE_URL: database.url };
+    const file = await writeText(
+      first.dir,
+      "items.yaml",
+      `name: items
+start: ${site.url}/list
+politeness: { robots: ignore, rate_per_host: 100 }
+pages:
+  list:
+    follow: [{ css: a.item, page: item }]
+  item:
+    record: { title: h1, price: { css: .price, type: number } }
+steps:
+  - export: { dataset: shared-items, formats: [jsonl, csv] }
+`,
+    );
+    const run = parseJson<Summary>(
+      await runCli(["run", file, "--json", "--record"], { home: first.home, env }),
+    );
+    expect(run).toMatchObject({ status: "succeeded", records: 6 });
+
+    // The second machine lists the version the first published, verifies and exports it.
+    const listed = parseJson<Listing>(await runCli(["datasets", "--json"], { home: second.home, env }));
+    expect(listed.datasets).toMatchObject([
+      { name: "shared-items", current: 1, versions: [{ version: 1, runId: run.id, records: 6 }] },
+    ]);
+    const verified = await runCli(["datasets", "verify", "shared-items", "--json"], {
+      home: second.home,
+      env,
+    });
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toEqual({ name: "shared-items", version: 1, ok: true, problems: [] });
+    expect((await readdir(join(second.home, "datasets", "shared-items"))).sort()).toContain("v000001");
+    const csv = async (home: string) => {
+      const exported = await runCli(["export", "shared-items", "--format", "csv"], { home, env });
+      expect(exported.code, exported.stderr).toBe(0);
+      return exported.stdout;
+    };
+    const there = await csv(second.home);
+    expect(there.split("\n")).toHaveLength(8); // header, 6 rows, final newline
+    expect(there).toBe(await csv(first.home));
+
+    // The recording's bodies come from the database: the replay fetches nothing from the site.
+    expect(existsSync(join(second.home, "blobs"))).toBe(false);
+    const hits = site.log().length;
+    const replay = await runCli(["replay", run.id, "--json"], { home: second.home, env });
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ status: "succeeded", identical: true });
+    expect(site.log().length).toBe(hits);
+    expect(existsSync(join(second.home, "blobs"))).toBe(true);
+
+    // A version published on the second machine is the next number, and the first sees it.
+    const again = parseJson<Summary>(await runCli(["run", file, "--json"], { home: second.home, env }));
+    expect(again.status).toBe("succeeded");
+    const seen = parseJson<Listing>(await runCli(["datasets", "--json"], { home: first.home, env }));
+    expect(seen.datasets[0]).toMatchObject({
+      current: 2,
+      versions: [{ version: 1 }, { version: 2, runId: again.id }],
+    });
+    const pinned = await runCli(["datasets", "verify", "shared-items", "--version", "2"], {
+      home: first.home,
+      env,
+    });
+    expect(pinned.stdout).toBe("shared-items v2: ok\n");
+  }, 120_000);
+});
