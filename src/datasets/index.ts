@@ -3,6 +3,7 @@ export type { DatasetManifest, PublishOptions } from "./types.ts";
 export { publishDataset } from "./publish.ts";
 export { DatasetLibrary } from "./library.ts";
 export type { SharedDatasets, SharedManifest, SharedUpload } from "./shared.ts";
+export { shareLocalVersions, type ShareReport } from "./share-local.ts";
 export { cleanupInterruptedPublishes } from "./cleanup.ts";
 export type { CleanupReport } from "./cleanup.ts";
 export { listDatasets, listValidVersions, readManifest, readRecords } from "./catalog.ts";

@@ -30,6 +30,11 @@ export interface SharedDatasets {
    * @returns the version's number.
    */
   commit(name: string, floor: number, seal: (version: number) => Promise<SharedUpload>): Promise<number>;
+  /**
+   * Stores a version under the number it already has, at once or not at all; `false` when there is
+   * a version of that number already.
+   */
+  adopt(name: string, version: number, upload: SharedUpload): Promise<boolean>;
   /** The bytes of a stored file, in order. */
   readFile(name: string, version: number, file: string): AsyncIterable<Buffer>;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { TrawlError } from "../core/index.ts";
@@ -95,8 +95,35 @@ export class FileBlobStore implements BlobStore {
     return gunzipSync(compressed);
   }
 
+  /** The names of the blobs in the folder (files named as blobs are named; leftovers skipped). */
+  names(): string[] {
+    const names: string[] = [];
+    for (const folder of readdirIfThere(this.root)) {
+      if (!/^[0-9a-f]{2}$/.test(folder)) continue;
+      for (const file of readdirIfThere(join(this.root, folder))) {
+        const sha256 = file.slice(0, -".gz".length);
+        if (file.endsWith(".gz") && isBlobName(sha256) && sha256.startsWith(folder)) names.push(sha256);
+      }
+    }
+    return names;
+  }
+
+  /** The gzip-compressed file of a blob, as stored. */
+  readCompressed(sha256: string): Buffer {
+    return readFileSync(this.pathOf(sha256));
+  }
+
   private pathOf(sha256: string): string {
     return join(this.root, sha256.slice(0, 2), `${sha256}.gz`);
+  }
+}
+
+function readdirIfThere(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
   }
 }
 

@@ -35,6 +35,11 @@ export interface DatasetFileStore {
     floor: number,
     seal: (version: number) => Promise<DatasetVersionUpload>,
   ): Promise<number>;
+  /**
+   * Stores a version under the number it already has (a data directory's own versions, moved in by
+   * `trawl db copy`), in one transaction; `false` when the database has that version already.
+   */
+  adopt(name: string, version: number, upload: DatasetVersionUpload): Promise<boolean>;
   /** The bytes of a stored file, in order; nothing for an unknown or empty file. */
   readFile(name: string, version: number, file: string): AsyncIterable<Buffer>;
 }

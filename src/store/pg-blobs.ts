@@ -17,6 +17,15 @@ import {
 } from "./blob-store.ts";
 import { storeError } from "./errors.ts";
 
+/** What {@link PgBlobStore.shareLocal} did. */
+export interface BlobShareReport {
+  copied: number;
+  /** Blobs the table held already. */
+  present: number;
+  /** Files whose content does not match their name: not copied. */
+  mismatched: string[];
+}
+
 /** How many names of stored blobs a process remembers, to skip writing them again. */
 const REMEMBERED = 100_000;
 
@@ -71,6 +80,30 @@ export class PgBlobStore implements BlobStore {
     if (blobHash(data) !== sha256) throw storeError("TRAWL_ERR_STORE_BLOB_CORRUPT", { sha256 });
     this.files.keep(sha256, compressed);
     return data;
+  }
+
+  /**
+   * Stores the folder's blobs in the table (`trawl db copy`): each checked against its name first,
+   * those already there left as they are.
+   * @returns how many were stored, and the names of files whose content does not match them.
+   */
+  async shareLocal(): Promise<BlobShareReport> {
+    const report: BlobShareReport = { copied: 0, present: 0, mismatched: [] };
+    for (const sha256 of this.files.names()) {
+      const compressed = this.files.readCompressed(sha256);
+      const data = gunzipSync(compressed);
+      if (blobHash(data) !== sha256) {
+        report.mismatched.push(sha256);
+        continue;
+      }
+      const { rowCount } = await this.pool.query(
+        `INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING`,
+        [sha256, data.length, compressed],
+      );
+      if (rowCount === 1) report.copied++;
+      else report.present++;
+    }
+    return report;
   }
 
   private remember(sha256: string): void {

@@ -63,6 +63,18 @@ export class PgDatasetFiles implements DatasetFileStore {
     });
   }
 
+  adopt(name: string, version: number, upload: DatasetVersionUpload): Promise<boolean> {
+    return pgTransaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `INSERT INTO dataset_versions (dataset, version, manifest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [name, version, upload.manifest],
+      );
+      if (rowCount !== 1) return false;
+      for (const file of upload.files) await this.store(client, name, version, file);
+      return true;
+    });
+  }
+
   async *readFile(name: string, version: number, file: string): AsyncGenerator<Buffer> {
     for (let chunk = 0; ; chunk++) {
       const { rows } = await this.pool.query<{ data: Buffer }>(

@@ -6,7 +6,7 @@
  * number, seen by the first.
  */
 import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
@@ -53,15 +53,12 @@ interface Listing {
   }[];
 }
 
-describe("datasets and recordings on a PostgreSQL store", () => {
-  it("are read, verified, exported and replayed from another data directory", async () => {
-    const first = await makeWorkDir();
-    const second = await makeWorkDir();
-    const env = { TRAWL_DATABASE_URL: database.url };
-    const file = await writeText(
-      first.dir,
-      "items.yaml",
-      `name: items
+/** The scraper both machines run: six items, published as dataset shared-items. */
+function definition(dir: string): Promise<string> {
+  return writeText(
+    dir,
+    "items.yaml",
+    `name: items
 start: ${site.url}/list
 politeness: { robots: ignore, rate_per_host: 100 }
 pages:
@@ -72,7 +69,15 @@ pages:
 steps:
   - export: { dataset: shared-items, formats: [jsonl, csv] }
 `,
-    );
+  );
+}
+
+describe("datasets and recordings on a PostgreSQL store", () => {
+  it("are read, verified, exported and replayed from another data directory", async () => {
+    const first = await makeWorkDir();
+    const second = await makeWorkDir();
+    const env = { TRAWL_DATABASE_URL: database.url };
+    const file = await definition(first.dir);
     const run = parseJson<Summary>(
       await runCli(["run", file, "--json", "--record"], { home: first.home, env }),
     );
@@ -90,14 +95,11 @@ steps:
     expect(verified.code, verified.stderr).toBe(0);
     expect(JSON.parse(verified.stdout)).toEqual({ name: "shared-items", version: 1, ok: true, problems: [] });
     expect((await readdir(join(second.home, "datasets", "shared-items"))).sort()).toContain("v000001");
-    const csv = async (home: string) => {
-      const exported = await runCli(["export", "shared-items", "--format", "csv"], { home, env });
-      expect(exported.code, exported.stderr).toBe(0);
-      return exported.stdout;
-    };
-    const there = await csv(second.home);
-    expect(there.split("\n")).toHaveLength(8); // header, 6 rows, final newline
-    expect(there).toBe(await csv(first.home));
+    const exported = await runCli(["export", "shared-items", "--format", "csv"], { home: second.home, env });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout.split("\n")).toHaveLength(8); // header, 6 rows, final newline
+    const published = join(first.home, "datasets", "shared-items", "v000001", "records.csv");
+    expect(exported.stdout).toBe(await readFile(published, "utf8"));
 
     // The recording's bodies come from the database: the replay fetches nothing from the site.
     expect(existsSync(join(second.home, "blobs"))).toBe(false);
@@ -121,5 +123,39 @@ steps:
       env,
     });
     expect(pinned.stdout).toBe("shared-items v2: ok\n");
+  }, 120_000);
+
+  it("are moved in from a SQLite data directory by trawl db copy, for every machine", async () => {
+    const sqlite = await makeWorkDir();
+    const other = await makeWorkDir();
+    const target = await freshDatabase("copy_files");
+    try {
+      const file = await definition(sqlite.dir);
+      const run = parseJson<Summary>(
+        await runCli(["run", file, "--json", "--record"], { home: sqlite.home }),
+      );
+      expect(run.status).toBe("succeeded");
+      const copied = await runCli(["db", "copy", "--to", target.url], {
+        home: sqlite.home,
+        timeoutMs: 60_000,
+      });
+      expect(copied.code, copied.stderr).toBe(0);
+      expect(copied.stdout).toMatch(
+        /^files: 1 dataset versions and [1-9]\d* recorded blobs copied \(0 there already\)$/m,
+      );
+
+      const env = { TRAWL_DATABASE_URL: target.url };
+      const listed = parseJson<Listing>(await runCli(["datasets", "--json"], { home: other.home, env }));
+      expect(listed.datasets).toMatchObject([
+        { name: "shared-items", current: 1, versions: [{ runId: run.id }] },
+      ]);
+      const verified = await runCli(["datasets", "verify", "shared-items"], { home: other.home, env });
+      expect(verified.stdout).toBe("shared-items v1: ok\n");
+      const replay = await runCli(["replay", run.id, "--json"], { home: other.home, env });
+      expect(replay.code, replay.stderr).toBe(0);
+      expect(JSON.parse(replay.stdout)).toMatchObject({ status: "succeeded", identical: true });
+    } finally {
+      await target.drop();
+    }
   }, 120_000);
 });

@@ -4,12 +4,18 @@
  * inside its transaction leaves no version on either machine; concurrent publishers get distinct
  * numbers; a stored file that does not match its manifest is reported, never read.
  */
-import { readdir } from "node:fs/promises";
+import { appendFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScrapedRecord } from "../../src/core/index.ts";
-import { DatasetCorruptError, DatasetLibrary, DatasetPublishError } from "../../src/datasets/index.ts";
+import {
+  DatasetCorruptError,
+  DatasetLibrary,
+  DatasetPublishError,
+  publishDataset,
+  shareLocalVersions,
+} from "../../src/datasets/index.ts";
 import { openPgDatabase } from "../../src/store/pg-database.ts";
 import { PgDatasetFiles } from "../../src/store/pg-dataset-files.ts";
 import { freshDatabase, type TestDatabase } from "../fixtures/postgres.ts";
@@ -87,6 +93,26 @@ describe("dataset versions shared through PostgreSQL", () => {
         expect(await collect(library.records("books", version))).toEqual(records);
       }
     }
+  });
+
+  it("takes in a data directory's own versions under their numbers, except one that does not verify", async () => {
+    const local = await makeTempRoot();
+    roots.push(local);
+    const options = { root: local.root, runId: "RUN-20261206-000009", scraper: "s", records };
+    for (const name of ["old-a", "old-a", "old-b"]) await publishDataset({ ...options, name });
+    await appendFile(join(local.root, "old-b", "v000001", "records.jsonl"), "{}\n");
+    const shared = new PgDatasetFiles(pool);
+    expect(await shareLocalVersions(local.root, shared)).toEqual({
+      copied: 2,
+      present: 0,
+      problems: [expect.stringMatching(/^old-b v1: records\.jsonl: \d+ bytes, manifest says/)],
+    });
+    expect(await shareLocalVersions(local.root, shared)).toMatchObject({ copied: 0, present: 2 });
+    const listed = await second.list();
+    expect(listed.filter((d) => d.name.startsWith("old-")).map((d) => [d.name, d.current])).toEqual([
+      ["old-a", 2],
+    ]);
+    expect(await collect(second.records("old-a", 1))).toEqual(records);
   });
 
   it("reports a stored file that differs from its manifest, and never copies it", async () => {

@@ -3,12 +3,13 @@
  * stores, another reads from the database and keeps in its own blob folder, checked against its
  * hash; a blob the database lacks is not found; one whose bytes do not match its name is refused.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileBlobStore, type BlobStore } from "../../src/store/index.ts";
+import { copyBlobsToPg } from "../../src/store/index.ts";
 import { PgBlobStore } from "../../src/store/pg-blobs.ts";
 import { openPgDatabase } from "../../src/store/pg-database.ts";
 import { freshDatabase, type TestDatabase } from "../fixtures/postgres.ts";
@@ -66,5 +67,19 @@ describe("PgBlobStore", () => {
     await pool.query("UPDATE blobs SET data = $1 WHERE sha256 = $2", [rows[0]!.data, sha256]);
     expect(await codeOf(second.get(sha256))).toBe("TRAWL_ERR_STORE_BLOB_CORRUPT");
     expect(existsSync(join(dirs[1]!, sha256.slice(0, 2), `${sha256}.gz`))).toBe(false);
+  });
+
+  it("takes in a folder's blobs (trawl db copy), except a file whose content does not match its name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trawl-blobs-"));
+    dirs.push(dir);
+    const local = new FileBlobStore(dir);
+    const [a, b, c] = [await local.put("page a"), await local.put("page b"), await local.put("page c")];
+    const path = (sha256: string) => join(dir, sha256.slice(0, 2), `${sha256}.gz`);
+    copyFileSync(path(b.sha256), path(a.sha256));
+    await first.put("page c");
+    expect(await copyBlobsToPg(dir, database.url)).toEqual({ copied: 1, present: 1, mismatched: [a.sha256] });
+    expect((await second.get(b.sha256)).toString()).toBe("page b");
+    expect(await second.has(a.sha256)).toBe(false);
+    expect(c.size).toBe(6);
   });
 });

@@ -1,7 +1,15 @@
 import type { Command } from "commander";
 import { configWithFlags, ExitCode, homePaths, systemClock } from "../../core/index.ts";
 import { AuditLog, type AuditVerification } from "../../security/index.ts";
-import { copySqliteToPg, openPgStore, type CopyProgress, type CopyReport } from "../../store/index.ts";
+import { shareLocalVersions, type ShareReport } from "../../datasets/index.ts";
+import {
+  copyBlobsToPg,
+  copySqliteToPg,
+  openPgStore,
+  type BlobShareReport,
+  type CopyProgress,
+  type CopyReport,
+} from "../../store/index.ts";
 import { withoutApp, type GlobalOptions } from "../context.ts";
 import { cliError } from "../errors.ts";
 import { printJson, printTable } from "../output.ts";
@@ -27,6 +35,41 @@ async function verifyAudit(url: string, home: string): Promise<AuditVerification
   } finally {
     await store.close();
   }
+}
+
+/** The files of the data directory moved into the database too: datasets and recorded blobs. */
+interface FilesCopied {
+  datasets: ShareReport;
+  blobs: BlobShareReport;
+}
+
+/**
+ * Stores the data directory's dataset versions (each verified, under its own number) and
+ * recorded blobs in the database, so every machine on it reads them (docs/datasets.md).
+ */
+async function copyFiles(url: string, home: string): Promise<FilesCopied> {
+  const paths = homePaths(home);
+  const blobs = await copyBlobsToPg(paths.blobs, url);
+  const store = await openPgStore(url, { maxConnections: 2 });
+  try {
+    return { datasets: await shareLocalVersions(paths.datasets, store.datasetFiles!), blobs };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Whether every dataset version and blob was copied. */
+const filesComplete = ({ datasets, blobs }: FilesCopied) =>
+  datasets.problems.length === 0 && blobs.mismatched.length === 0;
+
+function printFiles({ datasets, blobs }: FilesCopied): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(
+    `files: ${datasets.copied} dataset versions and ${blobs.copied} recorded blobs copied` +
+      ` (${datasets.present + blobs.present} there already)`,
+  );
+  for (const problem of datasets.problems) out(`not copied, does not verify: ${problem}`);
+  for (const sha256 of blobs.mismatched) out(`not copied, content does not match its name: blob ${sha256}`);
 }
 
 function printReport(report: CopyReport, audit: AuditVerification): void {
@@ -59,7 +102,7 @@ export function register(program: Command): void {
   const db = program.command("db").description("the database: copy a SQLite installation into PostgreSQL");
   db.command("copy")
     .description(
-      "copy the data directory's SQLite database (every table) into an empty PostgreSQL database, in one transaction, and verify it",
+      "copy the data directory's SQLite database (every table) into an empty PostgreSQL database, in one transaction, and verify it; then its datasets and recorded blobs",
     )
     .requiredOption(
       "--to <url>",
@@ -83,9 +126,13 @@ export function register(program: Command): void {
         });
         if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
         const audit = await verifyAudit(options.to, home);
-        if (options.json) printJson({ ...report, audit });
-        else printReport(report, audit);
-        return audit.intact ? ExitCode.ok : ExitCode.failed;
+        const files = await copyFiles(options.to, home);
+        if (options.json) printJson({ ...report, audit, files });
+        else {
+          printReport(report, audit);
+          printFiles(files);
+        }
+        return audit.intact && filesComplete(files) ? ExitCode.ok : ExitCode.failed;
       });
     });
 }
