@@ -29,12 +29,13 @@ export type SoakRow = ProcessFigures & { runs: number };
 
 /** The figures as an aligned text table. */
 export function formatTable(rows: SoakRow[]): string {
-  const head = ["time", "runs", "RSS MB", "heap MB", "handles", "open files"];
+  const head = ["time", "runs", "RSS MB", "heap MB", "code MB", "handles", "open files"];
   const body = rows.map((r) => [
     clock(r.at),
     String(r.runs),
     r.rssMb.toFixed(1),
     r.heapMb.toFixed(1),
+    r.codeMb.toFixed(2),
     String(r.handles),
     r.fds === null ? "-" : String(r.fds),
   ]);
@@ -43,15 +44,21 @@ export function formatTable(rows: SoakRow[]): string {
   return [line(head), ...body.map(line)].join("\n");
 }
 
-/** The memory slopes after warm-up, and whether each meets the goal. */
+/**
+ * The memory slopes after warm-up, and whether each meets the goal; `code` (V8's code space, a
+ * part of RSS) says how much of the RSS slope is compiled code still growing.
+ */
 export function memorySlopes(rows: SoakRow[], warmUpMs: number) {
   const after = rows.filter((r) => r.at >= warmUpMs);
-  const rss = slopePer10Minutes(after.map((r) => ({ at: r.at, value: r.rssMb })));
-  const heap = slopePer10Minutes(after.map((r) => ({ at: r.at, value: r.heapMb })));
+  const slope = (value: (r: SoakRow) => number) =>
+    slopePer10Minutes(after.map((r) => ({ at: r.at, value: value(r) })));
+  const rss = slope((r) => r.rssMb);
+  const heap = slope((r) => r.heapMb);
   return {
     samples: after.length,
     rss,
     heap,
+    code: slope((r) => r.codeMb),
     rssOk: rss < GOAL_MB_PER_10_MIN,
     heapOk: heap < GOAL_MB_PER_10_MIN,
   };

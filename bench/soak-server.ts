@@ -22,6 +22,11 @@ export interface ProcessFigures {
   rssMb: number;
   heapMb: number;
   /**
+   * V8's code space (committed): the machine code its compilers made. Part of RSS, outside the
+   * heap in use's growth story: it grows while V8 still compiles code the runs execute.
+   */
+  codeMb: number;
+  /**
    * Active handles and resources: sockets, servers, files, pending requests and each timer
    * (`nodejs_active_resources_total`; `nodejs_active_handles_total` leaves timers out).
    */
@@ -109,6 +114,7 @@ export async function startSoakServer(options: SoakServerOptions): Promise<SoakS
         at: Date.now() - startedAt,
         rssMb: gauge(text, "process_resident_memory_bytes") / MB,
         heapMb: gauge(text, "nodejs_heap_size_used_bytes") / MB,
+        codeMb: gauge(text, 'nodejs_heap_space_size_total_bytes{space="code"}') / MB,
         handles: gauge(text, "nodejs_active_resources_total"),
         fds: openFiles(child.pid!),
       };
@@ -151,9 +157,9 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The value of an unlabelled gauge in Prometheus text; NaN when absent. */
+/** The value of a gauge in Prometheus text (`name` with its labels, if any); NaN when absent. */
 function gauge(text: string, name: string): number {
-  const match = text.match(new RegExp(`^${name} (\\S+)`, "m"));
+  const match = text.match(new RegExp(`^${name.replace(/[{}]/g, "\\$&")} (\\S+)`, "m"));
   return match ? Number(match[1]) : Number.NaN;
 }
 

@@ -97,6 +97,9 @@ function report(rows: SoakRow[], warmUpMs: number, failed: number): void {
   console.log(`\nafter warm-up (${slopes.samples} samples):`);
   console.log(`  RSS   ${verdict(slopes.rss, slopes.rssOk)}`);
   console.log(`  heap  ${verdict(slopes.heap, slopes.heapOk)}`);
+  console.log(
+    `  of RSS, V8's compiled code (code space) ${slopes.code >= 0 ? "+" : ""}${slopes.code.toFixed(2)} MB per 10 min`,
+  );
   if (first && last) {
     console.log(
       `  handles ${first.handles} → ${last.handles}; open files ${first.fds ?? "-"} → ${last.fds ?? "-"}`,
