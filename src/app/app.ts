@@ -37,8 +37,8 @@ export interface AppOptions {
   parseThreads?: number;
   /** Fetches the pages of runs. @defaultValue `liveFetcher`: the network, capturing as asked */
   createFetcher?: FetcherFactory;
-  /** The datasets folder `start: { dataset }` reads. @defaultValue this data directory's */
-  startDatasets?: string;
+  /** The datasets (a folder, or another app's) `start: { dataset }` reads. @defaultValue this app's */
+  startDatasets?: string | DatasetLibrary;
   /** Who this process's commands are recorded as in the audit log. @defaultValue `cli` */
   actor?: AuditActor;
   /** The resource governor's settings (docs/limits.md). @defaultValue its ceiling from `TRAWL_MEMORY_CEILING` */
@@ -116,7 +116,9 @@ export class App {
         createFetcher: options.createFetcher ?? liveFetcher(paths, store, clock, this.sessionCipher),
         publish: this.publisher(),
         startDatasets: startDatasetReader(
-          options.startDatasets ? new DatasetLibrary(options.startDatasets) : this.datasets,
+          typeof options.startDatasets === "string"
+            ? new DatasetLibrary(options.startDatasets)
+            : (options.startDatasets ?? this.datasets),
         ),
         openSecrets: (names, use) => secrets.forRun(names, use),
         ...(options.governor && { governor: new ResourceGovernor(options.governor) }),

@@ -63,8 +63,8 @@ export async function replayRun(
     clock: app.clock,
     createFetcher: ({ scraper: replayed, onAttempt }) =>
       (fetcher = new ReplayFetcher(app.store, blobs, runId, { onAttempt, scraper: replayed })),
-    // Start datasets are the app's, at the versions the recorded run read.
-    startDatasets: app.paths.datasets,
+    // Start datasets are the app's (on PostgreSQL, every machine's), at the versions the recorded run read.
+    startDatasets: app.datasets,
   });
   const unsubscribe = sandbox.engine.bus.subscribe((event) => {
     if (event.type === "progress.updated") onProgress?.(event.overall);

@@ -65,7 +65,7 @@ pages:
   list:
     follow: [{ css: a.item, page: item }]
   item:
-    record: { title: h1, price: { css: .price, type: number } }
+    record: { title: h1, price: { css: .price, type: number }, url: { from: url } }
 steps:
   - export: { dataset: shared-items, formats: [jsonl, csv] }
 `,
@@ -118,11 +118,25 @@ describe("datasets and recordings on a PostgreSQL store", () => {
       current: 2,
       versions: [{ version: 1 }, { version: 2, runId: again.id }],
     });
-    const pinned = await runCli(["datasets", "verify", "shared-items", "--version", "2"], {
-      home: first.home,
-      env,
-    });
-    expect(pinned.stdout).toBe("shared-items v2: ok\n");
+    // A run the second starts from that version replays on the first, which reads it from the database.
+    const details = await writeText(
+      second.dir,
+      "details.yaml",
+      `name: details
+start: { dataset: shared-items, field: url }
+politeness: { robots: ignore, rate_per_host: 100 }
+pages:
+  item:
+    record: { title: h1 }
+`,
+    );
+    const chained = parseJson<Summary>(
+      await runCli(["run", details, "--json", "--record"], { home: second.home, env }),
+    );
+    expect(chained).toMatchObject({ status: "succeeded", records: 6 });
+    const replayed = await runCli(["replay", chained.id, "--json"], { home: first.home, env });
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ status: "succeeded", identical: true });
   }, 120_000);
 
   it("are moved in from a SQLite data directory by trawl db copy, for every machine", async () => {
