@@ -29,7 +29,8 @@ export interface AppOptions {
   home?: string;
   /**
    * A PostgreSQL database for the store (runs, records, schedules…) instead of the data
-   * directory's SQLite file; files (datasets, recordings' bodies, sessions, logs) stay in `home`.
+   * directory's SQLite file. It keeps datasets and recordings' bodies too (`home` keeps copies);
+   * sessions and logs stay in `home`.
    */
   databaseUrl?: string;
   clock?: Clock;
