@@ -13,14 +13,21 @@ import { finished } from "node:stream/promises";
 import { fsyncDir, fsyncFile, removeQuietly, writeFileDurable } from "./durable-fs.ts";
 import { DatasetCorruptError } from "./errors.ts";
 import { inFlightTempDirs } from "./in-flight.ts";
-import { MANIFEST_FILE, TEMP_PREFIX, datasetDir, versionDir } from "./layout.ts";
-import { tryLoadManifest } from "./manifest.ts";
+import {
+  INVALID_PREFIX,
+  MANIFEST_FILE,
+  TEMP_PREFIX,
+  datasetDir,
+  versionDir,
+  versionDirName,
+} from "./layout.ts";
+import { serializeManifest, tryLoadManifest } from "./manifest.ts";
 import type { SharedDatasets } from "./shared.ts";
 import type { DatasetManifest } from "./types.ts";
 
 /**
  * Makes `<root>/<name>/vNNNNNN` hold the shared version `manifest` (its stored text: `text`),
- * unless it is there already.
+ * unless it is there already (the same manifest).
  * @throws {DatasetCorruptError} when a stored file differs from what the manifest says.
  */
 export async function materialiseVersion(
@@ -31,8 +38,12 @@ export async function materialiseVersion(
 ): Promise<void> {
   const { name, version } = manifest;
   const target = versionDir(root, name, version);
-  if (await tryLoadManifest(target, { name, version })) return;
   const dir = datasetDir(root, name);
+  const here = await tryLoadManifest(target, { name, version });
+  if (here && serializeManifest(here) === serializeManifest(manifest)) return;
+  // A version of this number that is not the shared one (published here before the data directory
+  // used the database): moved aside, never deleted, as cleanup does with an invalid one.
+  if (here) await rename(target, join(dir, `${INVALID_PREFIX}${versionDirName(version)}-${Date.now()}`));
   const temp = join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString("hex")}`);
   inFlightTempDirs.add(temp);
   try {

@@ -115,6 +115,22 @@ describe("dataset versions shared through PostgreSQL", () => {
     expect(await collect(second.records("old-a", 1))).toEqual(records);
   });
 
+  it("reads the shared version, not another of the same number published here before", async () => {
+    const own = [{ title: "published here, on SQLite" }];
+    await publishDataset({
+      root: roots[1]!.root,
+      name: "clash",
+      runId: "RUN-20261206-000010",
+      scraper: "s",
+      records: own,
+    });
+    await first.publish({ name: "clash", runId: "RUN-20261206-000011", scraper: "s", records });
+    expect(await collect(second.records("clash", 1))).toEqual(records);
+    const entries = await readdir(join(roots[1]!.root, "clash"));
+    expect(entries.filter((e) => e.startsWith(".invalid-v000001-"))).toHaveLength(1); // moved aside, kept
+    expect(await second.verify("clash", 1)).toMatchObject({ ok: true });
+  });
+
   it("reports a stored file that differs from its manifest, and never copies it", async () => {
     const third = await publish(first, "RUN-20261206-000003");
     await pool.query(`UPDATE dataset_files SET data = '\\x00' WHERE version = $1 AND name = 'records.csv'`, [
