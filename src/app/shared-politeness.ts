@@ -17,5 +17,6 @@ export function sharedPoliteness(gates: HostGateStore, runId: string): SharedPol
     block: (host, ms) => gates.block(runId, host, ms),
     robots: (origin) => gates.robots(runId, origin, ROBOTS_CLAIM_MS),
     keepRobots: (origin, file) => gates.keepRobots(runId, origin, file),
+    releaseRobots: (origin) => gates.releaseRobots(runId, origin),
   };
 }

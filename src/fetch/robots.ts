@@ -136,14 +136,34 @@ export class RobotsCache {
   ): Promise<SharedRobotsFile> {
     for (;;) {
       const answer = await shared.robots(origin);
-      if (answer === "fetch") {
-        const file = await this.fetchFile(robotsUrl);
-        await shared.keepRobots(origin, file);
-        return file;
-      }
+      if (answer === "fetch") return this.fetchAndKeep(shared, origin, robotsUrl);
       if (answer !== "wait") return answer.file;
       await sleep(SHARED_POLL_MS);
     }
+  }
+
+  /**
+   * Fetches a claimed file and keeps it for the run's other processes. A site that cannot be
+   * reached is their answer too; this process's own failure (closing, aborted) is not: the claim
+   * goes back, and the next process to ask fetches it.
+   */
+  private async fetchAndKeep(
+    shared: SharedPoliteness,
+    origin: string,
+    robotsUrl: string,
+  ): Promise<SharedRobotsFile> {
+    let file: SharedRobotsFile;
+    try {
+      file = await this.options.fetchRobots(robotsUrl);
+    } catch (error) {
+      file = { failed: error instanceof Error ? error.message : String(error) };
+      if (!(error instanceof FetchError) || error.reason === "aborted") {
+        await shared.releaseRobots(origin);
+        return file;
+      }
+    }
+    await shared.keepRobots(origin, file);
+    return file;
   }
 }
 

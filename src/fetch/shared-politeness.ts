@@ -35,4 +35,6 @@ export interface SharedPoliteness {
   robots(origin: string): Promise<SharedRobotsAnswer>;
   /** Keeps what fetching `origin`'s robots.txt gave, for every process of the run. */
   keepRobots(origin: string, file: SharedRobotsFile): Promise<void>;
+  /** Gives back a claimed fetch this process could not make (it is closing): another one makes it. */
+  releaseRobots(origin: string): Promise<void>;
 }

@@ -32,4 +32,6 @@ export interface HostGateStore {
   robots(runId: string, origin: string, claimMs: number): Promise<RobotsClaim>;
   /** Keeps what fetching `origin`'s robots.txt gave, for every process of run `runId`. */
   keepRobots(runId: string, origin: string, file: KeptRobotsFile): Promise<void>;
+  /** Gives back the claim of a robots.txt fetch not made, unless the file is kept already. */
+  releaseRobots(runId: string, origin: string): Promise<void>;
 }

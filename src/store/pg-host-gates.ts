@@ -79,4 +79,12 @@ export class PgHostGateStore implements HostGateStore {
       [runId, origin, status, body, failed],
     );
   }
+
+  async releaseRobots(runId: string, origin: string): Promise<void> {
+    // Purpose: a claimant that could not fetch (closing) lets the next process claim at once.
+    await this.pool.query(
+      `DELETE FROM host_robots WHERE run_id = $1 AND origin = $2 AND status IS NULL AND failed IS NULL`,
+      [runId, origin],
+    );
+  }
 }
