@@ -7,6 +7,11 @@ export const APP_ERRORS = defineErrors({
     kind: "usage",
     message: "run {runId} has no definition file on record; give one with --scraper FILE",
   },
+  TRAWL_ERR_APP_WORKER_NEEDS_SHARED_DATABASE: {
+    kind: "usage",
+    message:
+      "trawl worker needs the PostgreSQL database the other machines use (--database URL or TRAWL_DATABASE_URL); this one is the SQLite file of {home}",
+  },
   TRAWL_ERR_APP_START_DATASET: {
     kind: "usage",
     message: "start dataset {dataset}: {problem}",

@@ -3,6 +3,7 @@ export { APP_ERRORS, appError } from "./errors.ts";
 export { openAppMetrics, type AppMetrics } from "./metrics.ts";
 export { diagnosticsFileName, exportDiagnostics, type DiagnosticsOptions } from "./diagnostics.ts";
 export { describeRun, type RunSummary } from "./run-summary.ts";
+export { FleetWorker, type FleetWorkerOptions } from "./fleet-worker.ts";
 export { listFleet, STALE_AFTER_MS, FORGET_AFTER_MS } from "./fleet.ts";
 export {
   WorkerReporter,

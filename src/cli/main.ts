@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   app: () => import("./commands/app.ts"),
   schedule: () => import("./commands/schedule.ts"),
   scheduler: () => import("./commands/scheduler.ts"),
+  worker: () => import("./commands/worker.ts"),
   audit: () => import("./commands/audit.ts"),
   diagnostics: () => import("./commands/diagnostics.ts"),
   db: () => import("./commands/db.ts"),

@@ -1,7 +1,7 @@
 /**
  * Every trawl command's process log and crash report (docs/logs.md), set up before the command
- * runs: `trawl serve` and `trawl scheduler` write `serve.*.log` and `scheduler.*.log` and print
- * each line on stderr too; other commands write `cli.*.log` quietly.
+ * runs: `trawl serve`, `trawl scheduler` and `trawl worker` write `serve.*.log`, `scheduler.*.log`
+ * and `worker.*.log` and print each line on stderr too; other commands write `cli.*.log` quietly.
  */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
@@ -10,6 +10,9 @@ import { installCrashHandler, processLog, processLogOpen, startProcessLog } from
 
 /** Opens the process log of a command whose data directory did not exist yet (see below). */
 let deferred: (() => Promise<void>) | undefined;
+
+/** Long-running commands: each writes its own process log and prints its lines on stderr. */
+const DAEMONS = new Set(["serve", "scheduler", "worker"]);
 
 /** Commands that touch no data directory, so leave no log there. */
 const WITHOUT_LOG = new Set(["validate"]);
@@ -29,8 +32,8 @@ function commandPath(command: Command): string {
 export async function setUpProcessLog(command: Command): Promise<void> {
   const name = commandPath(command);
   if (WITHOUT_LOG.has(name)) return;
-  // `serve`, `scheduler` (the daemon, not `scheduler status`), else `cli`.
-  const kind = name === "serve" || name === "scheduler" ? name : "cli";
+  // `serve`, `scheduler` (the daemon, not `scheduler status`), `worker`, else `cli`.
+  const kind = DAEMONS.has(name) ? name : "cli";
   const home = configWithFlags({ home: command.getOptionValue("home") as string | undefined }).home;
   const daemon = kind !== "cli";
   const level = trawlConfig().logLevel;

@@ -13,6 +13,8 @@ import type { CompiledScraper } from "../pipeline/index.ts";
 import type { RunControl, RunRecord, StartDataPins, Store } from "../store/index.ts";
 import { InvalidTransitionError, RunBusyError, UnknownStepError } from "./errors.ts";
 import { RunSession } from "./run-session.ts";
+import { RunShare } from "./run-share.ts";
+import type { CrawlOutcome } from "./crawl-deps.ts";
 import { pinStartData } from "./start-urls.ts";
 import { ALLOWED_FROM, canApply, STEPS_ON_STATUS, type RunAction } from "./transitions.ts";
 import { defaultParseThreads } from "./parse-threads.ts";
@@ -56,6 +58,8 @@ export class Engine {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly sessions = new Map<string, RunSession>();
+  /** Runs this process works on as a worker, not as their coordinator. */
+  private readonly shares = new Map<string, RunShare>();
   /** The concurrency of each session's scraper (see {@link executing}). */
   private readonly concurrencies = new WeakMap<RunSession, number>();
   /** When this process last stopped executing each run it executed (see {@link releasedAt}). */
@@ -211,6 +215,44 @@ export class Engine {
       runId,
       concurrency: this.concurrencies.get(session) ?? 0,
     }));
+  }
+
+  /**
+   * Joins a run another process coordinates, as one of its workers (`trawl worker`, issue 17):
+   * crawls a share of its queue until the crawl is over or the run stops running. Never changes
+   * the run's state; needs a queue several processes share (PostgreSQL).
+   */
+  async join(
+    runId: string,
+    scraper: CompiledScraper,
+    options: { concurrency?: number } = {},
+  ): Promise<{ outcome: CrawlOutcome; pages: number }> {
+    requireEnv(scraper.envNames);
+    const secrets = await this.openSecrets(scraper, runId);
+    const share = new RunShare(
+      {
+        ...this.options,
+        clock: this.clock,
+        bus: this.bus,
+        owner: this.owner,
+        parseThreads: this.options.parseThreads ?? defaultParseThreads(),
+        ...(secrets && { secrets }),
+        ...options,
+      },
+      await this.require(runId),
+      scraper,
+    );
+    this.shares.set(runId, share);
+    try {
+      return { outcome: await share.execute(), pages: share.pages };
+    } finally {
+      this.shares.delete(runId);
+    }
+  }
+
+  /** The runs this process works on as a worker now (see {@link join}). */
+  sharing(): ReadonlyMap<string, RunShare> {
+    return this.shares;
   }
 
   /** The session executing `runId` in this process, if any. */

@@ -20,6 +20,14 @@ export class ProgressTracker {
   constructor(targets: string[], counts: TargetCounts[] = []) {
     for (const name of targets)
       this.counters.set(name, { done: 0, failed: 0, known: 0, records: 0, inFlight: 0 });
+    this.refresh(counts);
+  }
+
+  /**
+   * Takes the queue's counts as they are now (on a queue other processes share, their pages
+   * too); this process's requests in flight stay as they are.
+   */
+  refresh(counts: TargetCounts[]): void {
     for (const c of counts) {
       const counter = this.counter(c.target);
       counter.done = c.done;

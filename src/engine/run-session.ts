@@ -312,6 +312,9 @@ export class RunSession {
     try {
       const command = await this.store.runs.heartbeat(this.runId, this.deps.owner, this.clock.now());
       if (command) this.control(command);
+      // Workers on other machines finish pages too: the progress (and max_pages) counts theirs.
+      if (this.store.queue.shared && this.progress)
+        this.progress.refresh(await this.store.queue.counts(this.runId));
       await this.saveStats();
     } catch (error) {
       this.log("warn", `heartbeat failed: ${describeError(error)}`);

@@ -1,0 +1,157 @@
+/**
+ * A worker's share of a run that another process coordinates (issue 17: `trawl worker` on many
+ * machines sharing one PostgreSQL queue). It leases the run's requests, fetches, parses and
+ * completes them exactly as the coordinator's crawl does (the same {@link CrawlStep}), and never
+ * changes the run's state: only the coordinator's engine does (DESIGN.md §3.2). It follows the
+ * run instead: when the run stops running, or is asked to pause, stop or be cancelled, the share
+ * finishes what it started (cancel: aborts it), gives back what it leased and leaves; it leaves
+ * too when the crawl is over (nothing pending or leased by anyone).
+ */
+import { describeError, type Clock, type EventBus, type LogLevel } from "../core/index.ts";
+import type { Fetcher, SecretSource } from "../fetch/index.ts";
+import type { CompiledScraper } from "../pipeline/index.ts";
+import type { RunRecord, Store } from "../store/index.ts";
+import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
+import { ProgressTracker } from "./progress-tracker.ts";
+import { attemptEvent } from "./request-report.ts";
+import { RunControls } from "./run-controls.ts";
+import type { EngineOptions } from "./types.ts";
+
+/** How often a share looks at its run's state (and the queue's counts). */
+const FOLLOW_MS = 500;
+
+export type ShareDeps = Required<
+  Pick<EngineOptions, "store" | "createFetcher" | "normalizeUrl" | "clock" | "bus">
+> & {
+  owner: string;
+  parseThreads: number;
+  secrets?: SecretSource;
+  /** At most this many requests in flight (below the scraper's own concurrency). */
+  concurrency?: number;
+};
+
+export class RunShare {
+  readonly controls = new RunControls();
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly bus: EventBus;
+  private readonly progress: ProgressTracker;
+  private crawl: CrawlStep | undefined;
+  /** Pages this share finished. */
+  private finished = 0;
+  /** Looks at the run so far: the queue's counts are read at every fourth. */
+  private looks = 0;
+
+  constructor(
+    private readonly deps: ShareDeps,
+    private readonly run: RunRecord,
+    private readonly scraper: CompiledScraper,
+  ) {
+    this.store = deps.store;
+    this.clock = deps.clock;
+    this.bus = deps.bus;
+    this.progress = new ProgressTracker(run.targets);
+  }
+
+  /** Pages this share finished (stored: a refused late completion is not one). */
+  get pages(): number {
+    return this.finished;
+  }
+
+  /** Requests this share may have in flight at once. */
+  get concurrency(): number {
+    return this.withConcurrency().politeness.concurrency;
+  }
+
+  /** Requests this share holds leased now. */
+  get held(): number {
+    return this.crawl?.held ?? 0;
+  }
+
+  /** Crawls the share; resolves when it leaves the run (see the module's comment). */
+  async execute(): Promise<CrawlOutcome> {
+    const runId = this.run.id;
+    const scraper = this.withConcurrency();
+    const fetcher: Fetcher = this.deps.createFetcher({
+      run: this.run,
+      scraper,
+      onAttempt: (attempt) => this.bus.emit(attemptEvent(runId, attempt)),
+      log: (level, message) => this.log(level, message),
+      ...(this.deps.secrets && { secrets: this.deps.secrets }),
+    });
+    const follower = setInterval(() => void this.follow(), FOLLOW_MS);
+    const context = {
+      runId,
+      signal: this.controls.signal,
+      log: (level: LogLevel, text: string) => this.log(level, text),
+    };
+    try {
+      this.progress.refresh(await this.store.queue.counts(runId));
+      this.crawl = new CrawlStep({
+        runId,
+        owner: this.deps.owner,
+        store: this.store,
+        scraper,
+        fetcher,
+        controls: this.controls,
+        progress: this.progress,
+        clock: this.clock,
+        scraperContext: context,
+        normalizeUrl: this.deps.normalizeUrl,
+        runningSeconds: () => 0,
+        // A pause is the coordinator's to record: the share leaves and rejoins when the run runs.
+        holdWhilePaused: async () => this.controls.request("stop"),
+        emit: (event) => {
+          if (event.type === "request.finished" || event.type === "request.failed") this.finished++;
+          this.bus.emit(event);
+        },
+        log: (level, message) => this.log(level, message),
+        parseThreads: this.deps.parseThreads,
+      });
+      await this.scraper.setup?.(context);
+      return await this.crawl.run();
+    } finally {
+      clearInterval(follower);
+      await this.cleanup(context);
+      await fetcher.close();
+    }
+  }
+
+  private async cleanup(context: Parameters<NonNullable<CompiledScraper["cleanup"]>>[0]): Promise<void> {
+    try {
+      await this.scraper.cleanup?.(context);
+    } catch (error) {
+      this.log("error", `cleanup hook failed: ${describeError(error)}`);
+    }
+  }
+
+  /** The scraper with the worker's concurrency when that is lower. */
+  private withConcurrency(): CompiledScraper {
+    const { concurrency } = this.deps;
+    const politeness = this.scraper.politeness;
+    if (concurrency === undefined || concurrency >= politeness.concurrency) return this.scraper;
+    return { ...this.scraper, politeness: { ...politeness, concurrency } };
+  }
+
+  /** Looks at the run: a command or a state other than running makes the share leave. */
+  private async follow(): Promise<void> {
+    try {
+      const run = await this.store.runs.get(this.run.id);
+      if (!run || run.status === "cancelled" || run.control === "cancel") this.controls.request("cancel");
+      else if (run.status !== "running" || run.control === "pause" || run.control === "stop")
+        this.controls.request("stop");
+      // Progress counts everyone's pages (max_pages); a grouped count, so not at every look.
+      else if (this.looks++ % 4 === 0) this.progress.refresh(await this.store.queue.counts(this.run.id));
+    } catch (error) {
+      this.log("warn", `could not read the run's state: ${describeError(error)}`);
+    }
+  }
+
+  private log(level: LogLevel, message: string): void {
+    const at = this.clock.now();
+    const line = `worker ${this.deps.owner}: ${message}`;
+    this.bus.emit({ type: "log.written", runId: this.run.id, level, message: line, at });
+    if (level === "debug" || level === "info") return;
+    void this.store.logs.append(this.run.id, level, line, at).catch(() => undefined);
+  }
+}

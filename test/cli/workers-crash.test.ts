@@ -1,0 +1,178 @@
+/**
+ * Issue 17's promise across machines: a `trawl run` on PostgreSQL and three `trawl worker`
+ * processes (each with its own data directory, as on its own machine) crawl 2,200 pages of one
+ * run while a random worker is SIGKILLed every second or two and started again, and another is
+ * SIGSTOPped past its lease and continued: the run ends with exactly the records of the site, each
+ * once, and every request done once.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import type { ServerResponse } from "node:http";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+import { freshDatabase, type TestDatabase } from "../fixtures/postgres.ts";
+import { makeWorkDir, parseJson, runCli, startCli, type CliProcess } from "./run-cli.ts";
+
+/** List pages: each links ten items and two more lists (a tree), 200 of them; 2,000 items. */
+const LISTS = 200;
+const ITEMS_PER_LIST = 10;
+/** Every answer waits this long, so that the crawl is latency-bound and lasts through the kills. */
+const LATENCY_MS = 80;
+/** A lease outlives its worker by this much: kept short so that a killed worker's pages come back soon. */
+const LEASE_SECONDS = "2";
+
+let site: FaultSite;
+let database: TestDatabase;
+
+function later(res: ServerResponse, html: string): void {
+  setTimeout(() => void res.writeHead(200, { "content-type": "text/html" }).end(html), LATENCY_MS);
+}
+
+beforeAll(async () => {
+  site = await startFaultSite({
+    routes: {
+      "/list": (req, res) => {
+        const p = Number(new URL(req.url!, "http://x").searchParams.get("p"));
+        const items = Array.from(
+          { length: ITEMS_PER_LIST },
+          (_, k) => `<a class="item" href="/item?id=${p * ITEMS_PER_LIST + k}">item</a>`,
+        );
+        const lists = [2 * p + 1, 2 * p + 2].filter((n) => n < LISTS);
+        later(res, [...items, ...lists.map((n) => `<a class="list" href="/list?p=${n}">more</a>`)].join(""));
+      },
+      "/item": (req, res) => {
+        const id = new URL(req.url!, "http://x").searchParams.get("id");
+        later(res, `<h1>${id}</h1><p class="name">Item number ${id}</p>`);
+      },
+    },
+  });
+  database = await freshDatabase("workers");
+});
+
+afterAll(async () => {
+  await site?.close();
+  await database?.drop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("workers on one PostgreSQL", () => {
+  it("crawl one run while workers are killed and frozen: every record once, every request done once", async () => {
+    const { dir, home } = await makeWorkDir();
+    const file = join(dir, "tree.yaml");
+    await writeFile(
+      file,
+      `name: tree
+start: ${site.url}/list?p=0
+politeness: { robots: ignore, concurrency: 2, rate_per_host: 10000 }
+pages:
+  list:
+    follow:
+      - { css: a.list, page: list }
+      - { css: a.item, page: item }
+  item:
+    record: { id: { css: h1, type: number }, name: .name }
+`,
+    );
+    const env = { TRAWL_DATABASE_URL: database.url, TRAWL_LEASE_SECONDS: LEASE_SECONDS };
+    const coordinator = startCli(["run", file, "--json"], { home, env, timeoutMs: 180_000 });
+    await coordinator.waitForStderr(/run RUN-/);
+
+    let started = 0;
+    /** A worker on a machine of its own, once it has joined the run. */
+    const worker = async (): Promise<CliProcess> => {
+      const workerHome = join(dir, `machine-${++started}`);
+      await mkdir(workerHome);
+      const process = startCli(["worker"], { home: workerHome, env, timeoutMs: 180_000 });
+      // Unless the crawl ends first: then there is nothing left to join.
+      await Promise.race([process.waitForStderr(/joined run/), coordinator.result]);
+      return process;
+    };
+    const workers = await Promise.all([worker(), worker(), worker()]);
+    // The fleet as any machine sees it: the three workers and the coordinator, serving the run.
+    const runId = (await coordinator.waitForStderr(/run (RUN-\S+)/))[1]!;
+    await expect
+      .poll(
+        async () => {
+          const { workers: fleet } = parseJson<{ workers: { kind: string; runs: string[] }[] }>(
+            await runCli(["workers", "--json"], { home, env }),
+          );
+          return fleet
+            .filter((w) => w.runs.includes(runId))
+            .map((w) => w.kind)
+            .sort();
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toEqual(["run", "worker", "worker", "worker"]);
+    let kills = 0;
+    let frozen = false;
+    let finished = false;
+    void coordinator.result.then(() => (finished = true));
+    while (!finished) {
+      await sleep(500 + Math.random() * 1500);
+      if (finished) break;
+      const index = Math.floor(Math.random() * workers.length);
+      const victim = workers[index]!;
+      if (!frozen && kills >= 1) {
+        // Frozen well past its lease, its requests go to the others; continued, its late
+        // completions are refused.
+        frozen = true;
+        victim.child.kill("SIGSTOP");
+        await sleep(Number(LEASE_SECONDS) * 1000 * 2.5);
+        victim.child.kill("SIGCONT");
+        continue;
+      }
+      victim.child.kill("SIGKILL");
+      await victim.result;
+      kills++;
+      workers[index] = await worker();
+    }
+    const result = await coordinator.result;
+    expect(result.code, result.stderr).toBe(0);
+    const run = JSON.parse(result.stdout) as { id: string; status: string };
+    expect(run.status).toBe("succeeded");
+    expect(kills).toBeGreaterThanOrEqual(3);
+    expect(frozen).toBe(true);
+    // Stopped cleanly once started (a worker killed while it boots has nothing to lose).
+    await Promise.all(workers.map((w) => w.waitForStderr(/serving every running run/)));
+    for (const w of workers) w.child.kill("SIGTERM");
+    const ended = await Promise.all(workers.map((w) => w.result));
+    for (const end of ended) expect(end.code, end.stderr).toBe(0);
+    // The workers did their share: pages finished on other machines than the coordinator's.
+    expect(pagesOf(ended.map((e) => e.stderr))).toBeGreaterThan(100);
+
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const requests = await client.query<{ state: string; n: number }>(
+        `SELECT state, count(*)::int AS n FROM requests WHERE run_id = $1 GROUP BY state`,
+        [run.id],
+      );
+      expect(requests.rows).toEqual([{ state: "done", n: LISTS + LISTS * ITEMS_PER_LIST }]);
+      const records = await client.query<{ data: string }>(
+        `SELECT data FROM records WHERE run_id = $1 AND stage = 0`,
+        [run.id],
+      );
+      const ids = records.rows
+        .map((row) => (JSON.parse(row.data) as { id: number }).id)
+        .sort((a, b) => a - b);
+      expect(ids).toEqual(Array.from({ length: LISTS * ITEMS_PER_LIST }, (_, i) => i));
+      expect(records.rows.map((row) => JSON.parse(row.data) as unknown)).toContainEqual({
+        id: 1234,
+        name: "Item number 1234",
+      });
+    } finally {
+      await client.end();
+    }
+  }, 240_000);
+});
+
+/** Pages the workers say they finished (`left run … (N pages here)`), over every worker's output. */
+function pagesOf(outputs: string[]): number {
+  let total = 0;
+  for (const output of outputs)
+    for (const match of output.matchAll(/\((\d+) pages here\)/g)) total += Number(match[1]);
+  return total;
+}
