@@ -40,6 +40,14 @@ export interface RateLimiterOptions {
  */
 const RESERVE_SPAN_MS = 50;
 
+/**
+ * A shared host's pace rules: a process sees only its share of the host's answers, so its
+ * goodput says little of the host's and never sets a cut's ceiling (the slots each process
+ * reserves at its pace space every process's requests: a cut to one process's goodput would cut
+ * the host to a share of what it serves). A cut takes the rate down by the cut factor instead.
+ */
+const SHARED_PACE: Partial<PaceDefaults> = { goodputMinResponses: Number.POSITIVE_INFINITY };
+
 export type { HostRateStats } from "./types.ts";
 
 /**
@@ -108,7 +116,7 @@ export class AdaptiveRateLimiter {
       minRate: options.minRate ?? bounds.min,
       maxRate: options.maxRate ?? bounds.max,
       burst: options.burst ?? 1,
-      pace: { ...FETCH_DEFAULTS.pace, ...options.pace },
+      pace: { ...FETCH_DEFAULTS.pace, ...options.pace, ...(options.shared && SHARED_PACE) },
     };
     validate(this.settings);
     this.throttleStatuses = new Set(this.settings.pace.throttleStatuses);

@@ -10,7 +10,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sharedPoliteness } from "../../src/app/shared-politeness.ts";
-import { createHttpFetcher, type HttpFetcher } from "../../src/fetch/index.ts";
+import { ManualClock } from "../../src/core/index.ts";
+import { AdaptiveRateLimiter, createHttpFetcher, type HttpFetcher } from "../../src/fetch/index.ts";
 import { openPgStore, type Store } from "../../src/store/index.ts";
 import { startCountingSite, type CountingSite } from "../fixtures/counting-site.ts";
 import { freshDatabase, type TestDatabase } from "../fixtures/postgres.ts";
@@ -138,6 +139,32 @@ describe("politeness shared by the processes of a run", () => {
     // Up to 50 ms of a 1,000/s host's requests per round trip (16 wait at a time here).
     expect(reservations.length).toBeLessThan(200 / 4);
     expect(reservations.reduce((sum, span) => sum + span, 0)).toBeGreaterThanOrEqual(200);
+  });
+
+  it("cuts a shared host's pace by a factor, not to this process's share of its answers", async () => {
+    const own = await openPgStore(db.url);
+    const clock = new ManualClock(1_000_000);
+    const alone = new AdaptiveRateLimiter({ initialRate: 20, clock });
+    const shared = new AdaptiveRateLimiter({
+      initialRate: 20,
+      clock,
+      shared: sharedPoliteness(own.hostGates!, runId),
+    });
+    try {
+      // 2 answers a second for 30 s: what one of four workers sees of a host serving 8.
+      for (let answer = 0; answer < 60; answer++) {
+        clock.advance(500);
+        for (const limiter of [alone, shared]) limiter.onResponse("h.test", 200);
+      }
+      for (const limiter of [alone, shared]) limiter.onResponse("h.test", 429);
+      // Alone, the answers are the host's: cut to its goodput. Shared, to 0.7 × 0.7 of the pace.
+      expect(alone.stats()[0]!.rate).toBeCloseTo(2);
+      expect(shared.stats()[0]!.rate).toBeCloseTo(20 * 0.49);
+    } finally {
+      alone.close();
+      shared.close();
+      await own.close();
+    }
   });
 
   it("holds every process back while a Retry-After one of them got runs", async () => {
