@@ -15,6 +15,12 @@ import { WorkerReporter, type WorkerActivity } from "./worker-reporter.ts";
 
 /** How often the worker looks for runs to join when nothing wakes it sooner. */
 const LOOK_MS = 1000;
+/**
+ * A run the worker left at a pause or stop still reads `running` while its coordinator finishes
+ * its own pages: it is joined again once it ran again (its coordinator was seen not running, or a
+ * resume was heard), or after this long whatever was seen.
+ */
+const REJOIN_AFTER_MS = 10_000;
 
 export interface FleetWorkerOptions {
   /** The runs to serve; absent: every running run. With it, the worker ends once they all ended. */
@@ -30,6 +36,8 @@ export class FleetWorker {
   /** Runs not to join again: their crawl is over for this worker, or their definition cannot be used here. */
   private readonly done = new Set<string>();
   private wake: (() => void) | undefined;
+  /** Runs left at a pause or stop, and when (see {@link REJOIN_AFTER_MS}). */
+  private readonly paused = new Map<string, number>();
   /** Pages of the shares that ended (the fleet's pages per second counts them too). */
   private pagesBefore = 0;
 
@@ -46,6 +54,9 @@ export class FleetWorker {
   async run(signal: AbortSignal): Promise<void> {
     const { store, engine } = this.app;
     const unwatch = store.queue.watch?.(() => this.wake?.());
+    const unwatchControls = store.runs.watchControls?.((runId, command) => {
+      if (command === "resume" && this.paused.delete(runId)) this.wake?.();
+    });
     // `trawl workers` and the Workers page list this process, its runs and pace, from any machine.
     const reporter = new WorkerReporter({
       workers: store.workers,
@@ -75,6 +86,7 @@ export class FleetWorker {
     } finally {
       signal.removeEventListener("abort", onAbort);
       unwatch?.();
+      unwatchControls?.();
       await Promise.all(this.joined.values());
       await reporter.stop();
     }
@@ -95,7 +107,12 @@ export class FleetWorker {
     const { store, engine } = this.app;
     const named = this.options.runs;
     const running = await store.runs.list({ statuses: ["running"] });
+    const now = this.app.clock.now();
+    for (const [runId, leftAt] of this.paused)
+      if (!running.some((run) => run.id === runId) || now - leftAt > REJOIN_AFTER_MS)
+        this.paused.delete(runId);
     for (const run of running) {
+      if (this.paused.has(run.id)) continue;
       if (named && !named.includes(run.id)) continue;
       if (this.joined.has(run.id) || this.done.has(run.id) || engine.session(run.id)) continue;
       const [crawl] = await store.steps.list(run.id);
@@ -134,9 +151,10 @@ export class FleetWorker {
       .then(
         ({ outcome, pages }) => {
           this.pagesBefore += pages;
+          if (outcome === "stopped") this.paused.set(run.id, this.app.clock.now());
           const why = outcome === "finished" ? "its crawl is over" : outcome;
           log("info", `left run ${run.id} (${pages} pages here): ${why}`);
-          if (outcome === "finished") this.done.add(run.id);
+          if (outcome === "finished" || outcome === "cancelled") this.done.add(run.id);
         },
         (error: unknown) => {
           // The run goes on without this worker; its leases expire and others take them.

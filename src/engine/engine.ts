@@ -288,8 +288,11 @@ export class Engine {
       throw new InvalidTransitionError(runId, run.status, verb(command));
     if (command === "cancel") this.governor.withdraw(runId);
     const local = this.sessions.get(runId);
-    if (local) local.control(command);
-    else if (run.owner && this.isAlive(run)) await this.store.runs.requestControl(runId, command);
+    if (local) {
+      local.control(command);
+      // Its workers on other machines hear it at once too.
+      await this.store.runs.announceControl?.(runId, command);
+    } else if (run.owner && this.isAlive(run)) await this.store.runs.requestControl(runId, command);
     else await this.applyDetached(run, command);
     return (await this.store.runs.get(runId))!;
   }

@@ -80,6 +80,15 @@ export class RunShare {
       ...(this.deps.secrets && { secrets: this.deps.secrets }),
     });
     const follower = setInterval(() => void this.follow(), FOLLOW_MS);
+    // A command reaches the share at once through the database's notifications; `follow` polls.
+    const unwatch = this.store.runs.watchControls?.((id, command) => {
+      if (id !== runId || command === "resume") return;
+      this.log(
+        "info",
+        `${command} asked: leaving the run${command === "cancel" ? "" : " after the pages in flight"}`,
+      );
+      this.controls.request(command === "cancel" ? "cancel" : "stop");
+    });
     const context = {
       runId,
       signal: this.controls.signal,
@@ -112,6 +121,7 @@ export class RunShare {
       return await this.crawl.run();
     } finally {
       clearInterval(follower);
+      unwatch?.();
       await this.cleanup(context);
       await fetcher.close();
     }

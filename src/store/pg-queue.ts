@@ -9,7 +9,7 @@ import type pg from "pg";
 import { InternalError, type RequestBody } from "../core/index.ts";
 import { pgTransaction, type PgQueryable } from "./pg-database.ts";
 import { pgCrawlRecordOrder } from "./pg-record-keys.ts";
-import { notifyPending, PendingNotifications } from "./pg-queue-notify.ts";
+import { notifyPending, PENDING_CHANNEL, PgNotifications } from "./pg-queue-notify.ts";
 import type {
   Completion,
   FailureGroup,
@@ -229,14 +229,14 @@ async function storeRecords(
 export class PgRequestQueue implements RequestQueue {
   readonly shared = true;
   private readonly leaseMs: number;
-  private readonly notifications: PendingNotifications;
+  private readonly notifications: PgNotifications;
 
   constructor(
     private readonly pool: pg.Pool,
     options: PgQueueOptions = {},
   ) {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-    this.notifications = new PendingNotifications(pool);
+    this.notifications = new PgNotifications(pool, PENDING_CHANNEL);
   }
 
   async enqueue(runId: string, requests: NewRequest[], now: number): Promise<number> {

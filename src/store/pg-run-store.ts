@@ -8,6 +8,7 @@ import { formatRunId } from "../core/index.ts";
 import { randomInt } from "node:crypto";
 import { storeError } from "./errors.ts";
 import { pgTransaction, type PgQueryable } from "./pg-database.ts";
+import { CONTROL_CHANNEL, PgNotifications } from "./pg-queue-notify.ts";
 import { RUN_COLUMNS, runColumnValue, toRunRecord, type RunRow } from "./run-rows.ts";
 import type {
   NewRun,
@@ -29,7 +30,11 @@ class Params {
 
 /** Runs in PostgreSQL. */
 export class PgRunStore implements RunStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly controls: PgNotifications;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.controls = new PgNotifications(pool, CONTROL_CHANNEL);
+  }
 
   async create(run: NewRun, now: number): Promise<RunRecord> {
     return pgTransaction(this.pool, async (client) => {
@@ -148,7 +153,26 @@ export class PgRunStore implements RunStore {
   }
 
   async requestControl(id: string, control: RunControl): Promise<void> {
-    await this.pool.query(`UPDATE runs SET control = $2 WHERE id = $1`, [id, control]);
+    // Purpose: queue the command for the run's coordinator, and tell its workers at once (they
+    // may miss the column: the coordinator's heartbeat clears it). Params: run, command, channel.
+    await this.pool.query(
+      `WITH asked AS (UPDATE runs SET control = $2 WHERE id = $1 RETURNING id)
+       SELECT pg_notify($3, id || ' ' || $2) FROM asked`,
+      [id, control, CONTROL_CHANNEL],
+    );
+  }
+
+  async announceControl(id: string, control: RunControl): Promise<void> {
+    // Purpose: tell the run's workers of a command its coordinator (the caller) applied itself.
+    // Params: channel, payload.
+    await this.pool.query(`SELECT pg_notify($1, $2)`, [CONTROL_CHANNEL, `${id} ${control}`]);
+  }
+
+  watchControls(listener: (runId: string, control: RunControl) => void): () => void {
+    return this.controls.watch((payload) => {
+      const [runId, control] = payload.split(" ");
+      if (runId && control) listener(runId, control as RunControl);
+    });
   }
 
   async census(): Promise<RunCensus> {

@@ -123,8 +123,15 @@ export interface RunStore {
   claim(id: string, owner: string, now: number, staleBefore: number): Promise<boolean>;
   /** Records a heartbeat and returns the pending control command (clearing it), if any. */
   heartbeat(id: string, owner: string, now: number): Promise<RunControl | null>;
-  /** Queues a control command for whoever executes the run. */
+  /** Queues a control command for whoever executes the run (and, on a shared database, tells its workers). */
   requestControl(id: string, control: RunControl): Promise<void>;
+  /**
+   * A shared database: calls `listener` when any process asks a run to pause, resume, stop or
+   * cancel; returns the function that stops listening. Best effort: workers poll the run too.
+   */
+  watchControls?(listener: (runId: string, control: RunControl) => void): () => void;
+  /** A shared database: tells a run's workers of a command its coordinator, the caller, applied itself. */
+  announceControl?(id: string, control: RunControl): Promise<void>;
   /** Runs per status and live runs' requests per state, for the metrics (see {@link RunCensus}). */
   census(): Promise<RunCensus>;
 }

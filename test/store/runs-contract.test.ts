@@ -5,7 +5,8 @@
  */
 import { expect, it } from "vitest";
 import type { NewRun, Store } from "../../src/store/index.ts";
-import { describeStores } from "./backends.ts";
+import { openPgStore } from "../../src/store/pg-store.ts";
+import { describeStores, locationOf } from "./backends.ts";
 
 const steps = [
   { name: "crawl", kind: "crawl" },
@@ -254,3 +255,39 @@ describeStores("runs", (open, backend) => {
     });
   });
 });
+
+describeStores(
+  "runs shared by processes",
+  (open) => {
+    it("tells every listening process of a command at once, requested or applied by the coordinator", async () => {
+      const store = await open();
+      const other = await openPgStore(locationOf(store).location);
+      const heard: string[] = [];
+      const stop = other.runs.watchControls!((runId, control) => heard.push(`${runId} ${control}`));
+      try {
+        const id = await create(store, 1000);
+        await store.runs.claim(id, "coordinator", 1000, 0);
+        // The listener's connection is up once it hears anything: wait for a first command.
+        await expect
+          .poll(async () => {
+            await store.runs.requestControl(id, "pause");
+            return heard.length;
+          })
+          .toBeGreaterThan(0);
+        // The coordinator clears the column at its heartbeat; the workers heard it anyway.
+        await store.runs.requestControl(id, "stop");
+        expect(await store.runs.heartbeat(id, "coordinator", 2000)).toBe("stop");
+        await store.runs.announceControl!(id, "cancel");
+        await store.runs.requestControl("RUN-20260101-NOSUCH", "cancel");
+        // (Late echoes of the first pauses aside.)
+        await expect
+          .poll(() => heard.filter((h) => !h.endsWith("pause")))
+          .toEqual([`${id} stop`, `${id} cancel`]);
+      } finally {
+        stop();
+        await other.close();
+      }
+    });
+  },
+  ["postgres"],
+);

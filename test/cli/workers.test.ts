@@ -3,7 +3,8 @@
  * processes (each with its own data directory, as on its own machine) crawl 2,200 pages of one
  * run while a random worker is SIGKILLed every second or two and started again, and another is
  * SIGSTOPped past its lease and continued: the run ends with exactly the records of the site, each
- * once, and every request done once.
+ * once, and every request done once. And pause, resume and cancel reach a worker at once
+ * (through the database's notifications), whose share of the run follows it.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
@@ -60,21 +61,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("workers on one PostgreSQL", () => {
   it("crawl one run while workers are killed and frozen: every record once, every request done once", async () => {
     const { dir, home } = await makeWorkDir();
-    const file = join(dir, "tree.yaml");
-    await writeFile(
-      file,
-      `name: tree
-start: ${site.url}/list?p=0
-politeness: { robots: ignore, concurrency: 2, rate_per_host: 10000 }
-pages:
-  list:
-    follow:
-      - { css: a.list, page: list }
-      - { css: a.item, page: item }
-  item:
-    record: { id: { css: h1, type: number }, name: .name }
-`,
-    );
+    const file = await treeDefinition(dir);
     const env = { TRAWL_DATABASE_URL: database.url, TRAWL_LEASE_SECONDS: LEASE_SECONDS };
     const coordinator = startCli(["run", file, "--json"], { home, env, timeoutMs: 180_000 });
     await coordinator.waitForStderr(/run RUN-/);
@@ -167,6 +154,33 @@ pages:
       await client.end();
     }
   }, 240_000);
+
+  it("hear pause, resume and cancel from the CLI at once, and follow the run", async () => {
+    const { dir, home } = await makeWorkDir();
+    const file = await treeDefinition(dir);
+    const env = { TRAWL_DATABASE_URL: database.url };
+    const coordinator = startCli(["run", file], { home, env, timeoutMs: 120_000 });
+    const runId = (await coordinator.waitForStderr(/run (RUN-\S+)/))[1]!;
+    const worker = startCli(["worker", "--runs", runId], {
+      home: join(dir, "machine"),
+      env,
+      timeoutMs: 120_000,
+    });
+    await worker.waitForStderr(/joined run/);
+    expect((await runCli(["pause", runId], { home, env })).code).toBe(0);
+    await worker.waitForStderr(/pause asked: leaving the run after the pages in flight/);
+    await worker.waitForStderr(/left run \S+ \(\d+ pages here\): stopped/);
+    await coordinator.waitForStderr(/paused/);
+    expect((await runCli(["resume", runId], { home, env })).code).toBe(0);
+    // Running again: the worker joins again, then hears the cancel and, the run over, exits.
+    await worker.waitForStderr(/joined run[^]*joined run/);
+    expect((await runCli(["cancel", runId], { home, env })).code).toBe(0);
+    await worker.waitForStderr(/cancel asked: leaving the run \(run/);
+    const ended = await worker.result;
+    expect(ended.code, ended.stderr).toBe(0);
+    expect(ended.stderr).toMatch(/left run \S+ \(\d+ pages here\): cancelled/);
+    expect((await coordinator.result).code).not.toBeNull();
+  }, 120_000);
 });
 
 /** Pages the workers say they finished (`left run … (N pages here)`), over every worker's output. */
@@ -175,4 +189,24 @@ function pagesOf(outputs: string[]): number {
   for (const output of outputs)
     for (const match of output.matchAll(/\((\d+) pages here\)/g)) total += Number(match[1]);
   return total;
+}
+
+/** The definition crawling the tree site: every item a record. */
+async function treeDefinition(dir: string): Promise<string> {
+  const file = join(dir, "tree.yaml");
+  await writeFile(
+    file,
+    `name: tree
+start: ${site.url}/list?p=0
+politeness: { robots: ignore, concurrency: 2, rate_per_host: 10000 }
+pages:
+  list:
+    follow:
+      - { css: a.list, page: list }
+      - { css: a.item, page: item }
+  item:
+    record: { id: { css: h1, type: number }, name: .name }
+`,
+  );
+  return file;
 }
