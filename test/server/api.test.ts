@@ -230,6 +230,7 @@ describe("the rest", () => {
         "/api/security/unlock",
         "/api/sessions",
         "/api/sessions/{scraper}",
+        "/api/workers",
         "/api/runs",
         "/api/runs/{id}",
         "/api/runs/{id}/cancel",
