@@ -125,7 +125,7 @@ export function engineActivity(engine: Engine): { activity: () => WorkerActivity
     const executing = engine.executing();
     return {
       runs: executing.map((run) => run.runId),
-      leases: 0,
+      leases: executing.reduce((sum, run) => sum + run.leases, 0),
       concurrency: executing.reduce((sum, run) => sum + run.concurrency, 0),
       pagesDone,
     };

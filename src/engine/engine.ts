@@ -210,10 +210,11 @@ export class Engine {
   }
 
   /** The runs this process executes now, each with its scraper's concurrency (the fleet's reports). */
-  executing(): { runId: string; concurrency: number }[] {
+  executing(): { runId: string; concurrency: number; leases: number }[] {
     return [...this.sessions].map(([runId, session]) => ({
       runId,
       concurrency: this.concurrencies.get(session) ?? 0,
+      leases: session.leases,
     }));
   }
 

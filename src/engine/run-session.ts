@@ -56,6 +56,7 @@ export class RunSession {
   private readonly progressEvents: ProgressEvents;
   private pauseReason: string | null;
   private dataset: { name: string; version: number } | null = null;
+  private crawlStep: CrawlStep | undefined;
 
   constructor(
     private readonly deps: SessionDeps,
@@ -82,6 +83,11 @@ export class RunSession {
 
   get runId(): string {
     return this.run.id;
+  }
+
+  /** Requests the crawl holds leased now (0 outside the crawl step). */
+  get leases(): number {
+    return this.crawlStep?.held ?? 0;
   }
 
   /** Executes the run until it finishes or lets go; resolves to the stored run afterwards. */
@@ -183,7 +189,7 @@ export class RunSession {
       log: (level, message) => this.log(level, message),
       ...(this.deps.secrets && { secrets: this.deps.secrets }),
     });
-    const crawl = new CrawlStep({
+    const crawl = (this.crawlStep = new CrawlStep({
       runId: this.runId,
       owner: this.deps.owner,
       store: this.store,
@@ -213,8 +219,11 @@ export class RunSession {
         startUrlBatches(this.scraper, this.run.options.startData, this.deps.startDatasets, (level, message) =>
           this.log(level, message),
         ),
+    }));
+    const outcome = await crawl.run().finally(() => {
+      autoscaler?.close();
+      this.crawlStep = undefined;
     });
-    const outcome = await crawl.run().finally(() => autoscaler?.close());
     if (outcome === "finished") this.progress.finish();
     this.progressEvents.now();
     return outcome;
