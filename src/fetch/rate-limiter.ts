@@ -13,7 +13,7 @@ import type { PaceDefaults } from "./fetch-defaults.ts";
 import { HostPace } from "./host-pace.ts";
 import type { HostRateStats } from "./types.ts";
 import type { ThrottleVerdict } from "./host-pace.ts";
-import type { SharedPoliteness } from "./shared-politeness.ts";
+import { lateBy, RESERVE_SPAN_MS, SHARED_PACE, type SharedPoliteness } from "./shared-politeness.ts";
 
 /** Options of {@link AdaptiveRateLimiter}. */
 export interface RateLimiterOptions {
@@ -32,21 +32,6 @@ export interface RateLimiterOptions {
   /** The run's politeness shared with its other processes; none: this process alone (SQLite). */
   shared?: SharedPoliteness | undefined;
 }
-
-/**
- * A shared limiter reserves send time for up to this many milliseconds of a host's waiters at
- * once: one round trip serves several requests of a fast host, while a slow host (≤ 20/s) asks
- * per request, so that a block set meanwhile by another process leaks at most one request each.
- */
-const RESERVE_SPAN_MS = 50;
-
-/**
- * A shared host's pace rules: a process sees only its share of the host's answers, so its
- * goodput says little of the host's and never sets a cut's ceiling (the slots each process
- * reserves at its pace space every process's requests: a cut to one process's goodput would cut
- * the host to a share of what it serves). A cut takes the rate down by the cut factor instead.
- */
-const SHARED_PACE: Partial<PaceDefaults> = { goodputMinResponses: Number.POSITIVE_INFINITY };
 
 export type { HostRateStats } from "./types.ts";
 
@@ -90,6 +75,8 @@ interface HostBucket {
   queue: Waiter[];
   /** Wakes the host's pump early (all waiters gone, or close). */
   wake?: AbortController;
+  /** Shared: the last slot reserved was given up, woken too late; the next one is used however late. */
+  missed?: boolean;
 }
 
 interface Settings {
@@ -345,6 +332,9 @@ export class AdaptiveRateLimiter {
             await this.sleepUntil(bucket, slot);
           // A 429 of this process since the reservation: its slots are given up, the block waited.
           if (bucket.queue.length === 0 || this.closed || this.clock.now() < bucket.blockedUntil) break;
+          const late = !bucket.missed && lateBy(this.clock.now() - slot, interval);
+          bucket.missed = late;
+          if (late) break;
           this.grant(bucket);
           bucket.queue.shift()?.resolve();
         }

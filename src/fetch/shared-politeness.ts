@@ -5,7 +5,33 @@
  * src/store/host-gate-types.ts); the app hands it to the fetcher of a run. Without it (SQLite:
  * one process per run) the fetcher keeps everything in memory, as always.
  */
+import type { PaceDefaults } from "./fetch-defaults.ts";
 import type { RobotsFile } from "./robots.ts";
+
+/**
+ * A shared limiter reserves send time for up to this many milliseconds of a host's waiters at
+ * once: one round trip serves several requests of a fast host, while a slow host (< 40/s) asks
+ * per request, so that a block set meanwhile by another process leaks at most one request each.
+ */
+export const RESERVE_SPAN_MS = 50;
+
+/**
+ * A shared host's pace rules: a process sees only its share of the host's answers, so its
+ * goodput says little of the host's and never sets a cut's ceiling (the slots each process
+ * reserves at its pace space every process's requests: a cut to one process's goodput would cut
+ * the host to a share of what it serves). A cut takes the rate down by the cut factor instead.
+ */
+export const SHARED_PACE: Partial<PaceDefaults> = { goodputMinResponses: Number.POSITIVE_INFINITY };
+
+/**
+ * Whether a process woke `lateMs` after its slot (of `intervalMs`) too late to use it: sent now,
+ * its request would arrive with the next process's, as two at once (a busy or starting process's
+ * timers fire late). The slot is given up and another reserved; that one is used however late,
+ * so that a process always busy still sends.
+ */
+export function lateBy(lateMs: number, intervalMs: number): boolean {
+  return lateMs > Math.max(intervalMs / 2, 20);
+}
 
 /**
  * A robots.txt as the process that fetched it kept it: its status and body, or `failed` with why

@@ -167,6 +167,37 @@ describe("politeness shared by the processes of a run", () => {
     }
   });
 
+  it("gives up a slot it woke too late for (once), rather than crowd the next process's", async () => {
+    const own = await openPgStore(db.url);
+    const gates = sharedPoliteness(own.hostGates!, runId);
+    const clock = new ManualClock(1_000_000);
+    let reservations = 0;
+    const limiter = new AdaptiveRateLimiter({
+      initialRate: 5,
+      clock,
+      shared: { ...gates, reserve: (host, spanMs) => (reservations++, gates.reserve(host, spanMs)) },
+    });
+    /** Lets the pump's round trips to the database complete. */
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      await limiter.acquire("late.test");
+      let granted = false;
+      const second = limiter.acquire("late.test").then(() => (granted = true));
+      await settle();
+      // Its slot was about 200 ms on; it wakes 400 ms on (a busy process): given up, another reserved.
+      clock.advance(400);
+      await settle();
+      expect({ granted, reservations }).toEqual({ granted: false, reservations: 3 });
+      // The next one is used however late.
+      clock.advance(2000);
+      await second;
+      expect(reservations).toBe(3);
+    } finally {
+      limiter.close();
+      await own.close();
+    }
+  });
+
   it("holds every process back while a Retry-After one of them got runs", async () => {
     const stores = await Promise.all([1, 2, 3].map(() => openPgStore(db.url)));
     const fetchers: HttpFetcher[] = stores.map((own) =>
