@@ -106,6 +106,8 @@ export class FleetWorker {
   private async look(): Promise<"all ended" | undefined> {
     const { store, engine } = this.app;
     const named = this.options.runs;
+    // A run whose coordinator died reads `running` until someone notices: its workers do.
+    await engine.detectInterrupted();
     const running = await store.runs.list({ statuses: ["running"] });
     const now = this.app.clock.now();
     for (const [runId, leftAt] of this.paused)
