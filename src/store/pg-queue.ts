@@ -268,11 +268,18 @@ export class PgRequestQueue implements RequestQueue {
 
   async reclaim(runId: string, now: number): Promise<number> {
     // Purpose: leases whose holder stopped renewing them go back to pending (a lease from before
-    // deadlines existed has none: its holder is long gone). Params: now, run.
+    // deadlines existed has none: its holder is long gone). Rows another transaction holds (a late
+    // completion, another reclaim) are skipped, never waited for: locking several rows while a
+    // completion locks some of them in another order deadlocks. Params: now, run.
     const { rowCount } = await this.pool.query(
-      `UPDATE requests SET state = 'pending', lease_owner = NULL, lease_epoch = NULL, lease_expires_at = NULL,
+      `WITH expired AS (
+         SELECT id FROM requests
+         WHERE run_id = $2 AND state = 'leased' AND (lease_expires_at IS NULL OR lease_expires_at <= $1)
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE requests r SET state = 'pending', lease_owner = NULL, lease_epoch = NULL, lease_expires_at = NULL,
          updated_at = $1
-       WHERE run_id = $2 AND state = 'leased' AND (lease_expires_at IS NULL OR lease_expires_at <= $1)`,
+       FROM expired WHERE r.id = expired.id`,
       [now, runId],
     );
     if (rowCount) await notifyPending(this.pool, runId);
@@ -280,9 +287,15 @@ export class PgRequestQueue implements RequestQueue {
   }
 
   async renew(runId: string, owner: string, now: number): Promise<number> {
-    // Purpose: the heartbeat of a lease holder pushes its deadlines back. Params: run, owner, deadline.
+    // Purpose: the heartbeat of a lease holder pushes its deadlines back, skipping the rows its
+    // completions hold (they are being finished; waiting for them while holding others deadlocks,
+    // see reclaim). Params: run, owner, deadline.
     const { rowCount } = await this.pool.query(
-      `UPDATE requests SET lease_expires_at = $3 WHERE run_id = $1 AND state = 'leased' AND lease_owner = $2`,
+      `WITH mine AS (
+         SELECT id FROM requests WHERE run_id = $1 AND state = 'leased' AND lease_owner = $2
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE requests r SET lease_expires_at = $3 FROM mine WHERE r.id = mine.id`,
       [runId, owner, now + this.leaseMs],
     );
     return rowCount ?? 0;

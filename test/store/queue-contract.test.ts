@@ -431,6 +431,59 @@ describeStores(
       }
     });
 
+    it("renews and reclaims leases while their holder completes them, without a deadlock", async () => {
+      const store = await open();
+      const id = await runOf(store);
+      const total = 1600;
+      await store.queue.enqueue(
+        id,
+        Array.from({ length: total }, (_, n) => request(`http://x/${n}`)),
+        1,
+      );
+      // The heartbeat and the reclaimer run all along, as a worker's do, while batches of the
+      // holder's leases complete at once (a crawl's completions overlap): each locks the holder's
+      // rows in its own order, and waiting for one another, two deadlocked within seconds.
+      let done = false;
+      const beat = async () => {
+        while (!done) {
+          await store.queue.renew(id, "me", 3);
+          await store.queue.reclaim(id, 3);
+        }
+      };
+      const failures: unknown[] = [];
+      const heart = beat().catch((error: unknown) => failures.push(error));
+      try {
+        for (;;) {
+          const leased = await store.queue.lease(id, "me", 32, 2);
+          if (leased.length === 0) break;
+          const batches = [0, 8, 16, 24].map((from) => leased.slice(from, from + 8));
+          await Promise.all(
+            batches.map((batch) =>
+              store.queue.completeMany(
+                id,
+                batch.map((r) => ({
+                  requestId: r.id,
+                  url: r.url,
+                  epoch: r.epoch,
+                  outcome: ok,
+                  records: [],
+                  links: [],
+                })),
+                3,
+              ),
+            ),
+          );
+        }
+      } finally {
+        done = true;
+        await heart;
+      }
+      expect(failures).toEqual([]);
+      expect(await store.queue.counts(id)).toEqual([
+        { target: "a", pending: 0, leased: 0, done: total, failed: 0, records: 0 },
+      ]);
+    });
+
     it("refuses the late completion of a lease that expired and went to another process", async () => {
       const base = await open();
       const store = await openPgStore(locationOf(base).location, { leaseMs: 1000 });
