@@ -15,6 +15,10 @@ export function sharedPoliteness(gates: HostGateStore, runId: string): SharedPol
   return {
     reserve: (host, spanMs) => gates.reserve(runId, host, spanMs),
     block: (host, ms) => gates.block(runId, host, ms),
+    watchBlocks: (listener) =>
+      gates.watchBlocks((run, host, ms) => {
+        if (run === runId) listener(host, ms);
+      }),
     robots: (origin) => gates.robots(runId, origin, ROBOTS_CLAIM_MS),
     keepRobots: (origin, file) => gates.keepRobots(runId, origin, file),
     releaseRobots: (origin) => gates.releaseRobots(runId, origin),

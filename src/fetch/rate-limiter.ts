@@ -94,6 +94,8 @@ export class AdaptiveRateLimiter {
   private readonly settings: Settings;
   private readonly throttleStatuses: ReadonlySet<number>;
   private readonly shared: SharedPoliteness | undefined;
+  /** Stops hearing the blocks other processes set. */
+  private readonly unwatch: (() => void) | undefined;
   private closed = false;
 
   constructor(options: RateLimiterOptions = {}) {
@@ -109,6 +111,10 @@ export class AdaptiveRateLimiter {
     this.throttleStatuses = new Set(this.settings.pace.throttleStatuses);
     this.clock = options.clock ?? systemClock;
     this.shared = options.shared;
+    // Another process's Retry-After: a slot reserved before it waits for its end (sharedPump).
+    this.unwatch = this.shared?.watchBlocks((host, ms) => {
+      if (!this.closed) this.block(this.bucket(host), this.clock.now(), ms);
+    });
   }
 
   /**
@@ -230,6 +236,7 @@ export class AdaptiveRateLimiter {
   /** Rejects every pending `acquire` and refuses new ones. */
   close(): void {
     this.closed = true;
+    this.unwatch?.();
     for (const bucket of this.buckets.values()) {
       const error = fetchError("TRAWL_ERR_FETCH_CLOSED", "rate limiter closed");
       for (const waiter of bucket.queue.splice(0)) waiter.reject(error);

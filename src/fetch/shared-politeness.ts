@@ -57,6 +57,12 @@ export interface SharedPoliteness {
   reserve(host: string, spanMs: number): Promise<number>;
   /** Blocks `host` for `ms` from now, for every process (a `Retry-After`); a longer block stays. */
   block(host: string, ms: number): Promise<void>;
+  /**
+   * Calls `listener` with each block another process (or this one) sets from now on: its host
+   * and milliseconds left, so that a slot reserved before it is not used. Returns the function
+   * that stops.
+   */
+  watchBlocks(listener: (host: string, ms: number) => void): () => void;
   /** The robots.txt of `origin` (`http://host:port`): kept already, to fetch, or to wait for. */
   robots(origin: string): Promise<SharedRobotsAnswer>;
   /** Keeps what fetching `origin`'s robots.txt gave, for every process of the run. */

@@ -22,8 +22,17 @@ export interface HostGateStore {
    * Resolves to the milliseconds from now until it starts (0: now). One atomic statement.
    */
   reserve(runId: string, host: string, spanMs: number): Promise<number>;
-  /** Blocks `host` for every process of run `runId` for `ms` from now; a block that ends later stays. */
+  /**
+   * Blocks `host` for every process of run `runId` for `ms` from now; a block that ends later
+   * stays. Processes that watch blocks hear it at once (see `watchBlocks`).
+   */
   block(runId: string, host: string, ms: number): Promise<void>;
+  /**
+   * Calls `listener` with each block any process sets from now on (run, host, its milliseconds
+   * left): a process holding a slot reserved before the block learns of it before sending.
+   * Returns the function that stops. Best effort: reservations respect blocks anyway.
+   */
+  watchBlocks(listener: (runId: string, host: string, ms: number) => void): () => void;
   /**
    * The robots.txt of `origin` in run `runId`: kept already, or claimed for the caller (for
    * `claimMs`: a claimant that keeps nothing by then, crashed or stuck, is replaced), or claimed

@@ -5,6 +5,10 @@
  */
 import type pg from "pg";
 import type { HostGateStore, KeptRobotsFile, RobotsClaim } from "./host-gate-types.ts";
+import { PgNotifications } from "./pg-queue-notify.ts";
+
+/** The channel of host blocks: the payload is the run's id, the block's ms left and the host. */
+const BLOCK_CHANNEL = "trawl_host_blocks";
 
 /** The database's clock in milliseconds since the epoch (the statement's start). */
 const NOW_MS = `(extract(epoch FROM now()) * 1000)::double precision`;
@@ -18,7 +22,11 @@ interface RobotsRow {
 
 /** The shared host gates of PostgreSQL (tables `host_gates`, `host_robots`). */
 export class PgHostGateStore implements HostGateStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly blocks: PgNotifications;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.blocks = new PgNotifications(pool, BLOCK_CHANNEL);
+  }
 
   async reserve(runId: string, host: string, spanMs: number): Promise<number> {
     // Purpose: the one round trip before a request (or a batch) to a host: the row lock of the
@@ -35,14 +43,26 @@ export class PgHostGateStore implements HostGateStore {
   }
 
   async block(runId: string, host: string, ms: number): Promise<void> {
-    // Purpose: a `Retry-After` one process got holds every process of the run back.
+    // Purpose: a `Retry-After` one process got holds every process of the run back: later
+    // reservations start after it, and watching processes hear it at once.
     await this.pool.query(
-      `INSERT INTO host_gates AS g (run_id, host, next_at, blocked_until)
-       VALUES ($1, $2, 0, ${NOW_MS} + $3)
-       ON CONFLICT (run_id, host) DO UPDATE
-         SET blocked_until = GREATEST(g.blocked_until, EXCLUDED.blocked_until)`,
-      [runId, host, ms],
+      `WITH gate AS (
+         INSERT INTO host_gates AS g (run_id, host, next_at, blocked_until)
+         VALUES ($1, $2, 0, ${NOW_MS} + $3)
+         ON CONFLICT (run_id, host) DO UPDATE
+           SET blocked_until = GREATEST(g.blocked_until, EXCLUDED.blocked_until)
+         RETURNING blocked_until
+       )
+       SELECT pg_notify($4, $1 || ' ' || round(blocked_until - ${NOW_MS})::bigint || ' ' || $2) FROM gate`,
+      [runId, host, ms, BLOCK_CHANNEL],
     );
+  }
+
+  watchBlocks(listener: (runId: string, host: string, ms: number) => void): () => void {
+    return this.blocks.watch((payload) => {
+      const [runId = "", ms = "", host = ""] = payload.split(" ");
+      listener(runId, host, Number(ms));
+    });
   }
 
   async robots(runId: string, origin: string, claimMs: number): Promise<RobotsClaim> {

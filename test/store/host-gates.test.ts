@@ -72,6 +72,29 @@ describeStores(
       expect(await gates.reserve(run, "b.test", 100)).toBe(0);
     });
 
+    it("tells every watching process of a block at once", async () => {
+      const store = await open();
+      const run = await newRun(store);
+      const other = await openPgStore(locationOf(store).location);
+      const heard: { runId: string; host: string; ms: number }[] = [];
+      const stop = other.hostGates!.watchBlocks((runId, host, ms) => heard.push({ runId, host, ms }));
+      try {
+        // The watch is up once its connection listens: a first block may come before it.
+        await expect
+          .poll(async () => {
+            await store.hostGates!.block(run, "a.test", 30_000);
+            return heard.length;
+          })
+          .toBeGreaterThan(0);
+        expect(heard[0]).toMatchObject({ runId: run, host: "a.test" });
+        expect(heard[0]!.ms).toBeGreaterThan(25_000);
+        expect(heard[0]!.ms).toBeLessThanOrEqual(30_000);
+      } finally {
+        stop();
+        await other.close();
+      }
+    });
+
     it("lets one process fetch a robots.txt and the others read it", async () => {
       const store = await open();
       const gates = store.hostGates!;
