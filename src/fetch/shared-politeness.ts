@@ -6,7 +6,6 @@
  * one process per run) the fetcher keeps everything in memory, as always.
  */
 import type { PaceDefaults } from "./fetch-defaults.ts";
-import type { RobotsFile } from "./robots.ts";
 
 /**
  * A shared limiter reserves send time for up to this many milliseconds of a host's waiters at
@@ -37,7 +36,7 @@ export function lateBy(lateMs: number, intervalMs: number): boolean {
  * A robots.txt as the process that fetched it kept it: its status and body, or `failed` with why
  * it could not be fetched (a network failure: everything is allowed).
  */
-export type SharedRobotsFile = RobotsFile | { failed: string };
+export type SharedRobotsFile = { status: number; body: string } | { failed: string };
 
 /**
  * What {@link SharedPoliteness.robots} answers: the file another process kept; `fetch` (this
