@@ -142,9 +142,11 @@ export class PgRunStore implements RunStore {
 
   async heartbeat(id: string, owner: string, now: number): Promise<RunControl | null> {
     // One statement reads the command and clears it under the row's lock, so a command requested
-    // meanwhile is either returned now or kept for the next heartbeat, never lost.
+    // meanwhile is either returned now or kept for the next heartbeat, never lost. NO KEY UPDATE:
+    // FOR UPDATE would wait for every transaction holding the foreign key's share lock (each
+    // process's completions of the run's pages), and stall the new ones behind it.
     const { rows } = await this.pool.query<{ control: RunControl | null }>(
-      `WITH old AS (SELECT id, control FROM runs WHERE id = $1 AND owner = $2 FOR UPDATE)
+      `WITH old AS (SELECT id, control FROM runs WHERE id = $1 AND owner = $2 FOR NO KEY UPDATE)
        UPDATE runs SET heartbeat_at = $3, control = NULL FROM old
         WHERE runs.id = old.id RETURNING old.control`,
       [id, owner, now],

@@ -3,6 +3,7 @@
  * order, pages), updates and transitions only from the expected statuses, claims, heartbeats and
  * control commands, and the census.
  */
+import pg from "pg";
 import { expect, it } from "vitest";
 import type { NewRun, Store } from "../../src/store/index.ts";
 import { openPgStore } from "../../src/store/pg-store.ts";
@@ -286,6 +287,30 @@ describeStores(
       } finally {
         stop();
         await other.close();
+      }
+    });
+
+    it("heartbeats without waiting for the transactions storing the run's pages", async () => {
+      const store = await open();
+      const id = await create(store, 1000);
+      await store.runs.claim(id, "coordinator", 1000, 0);
+      // A completion in progress on another machine: its inserts of the run's requests hold a
+      // key-share lock on the run's row (the foreign key) until it commits.
+      const client = new pg.Client({ connectionString: locationOf(store).location });
+      await client.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query(
+          "INSERT INTO requests (run_id, url, page_type, target, depth, updated_at) VALUES ($1, 'http://x/1', 'list', 'a', 0, 1)",
+          [id],
+        );
+        await store.runs.requestControl(id, "pause");
+        // A heartbeat that waited for it would stall every other process's completions behind it.
+        const timeout = new Promise((resolve) => setTimeout(() => resolve("waited"), 3000));
+        expect(await Promise.race([store.runs.heartbeat(id, "coordinator", 2000), timeout])).toBe("pause");
+      } finally {
+        await client.query("ROLLBACK");
+        await client.end();
       }
     });
   },
