@@ -28,7 +28,6 @@ export { loadKey } from "./browser/load-key.ts";
 export type { HttpFetcher, HttpFetcherOptions } from "./page-fetcher.ts";
 export type { CachedPage, RevalidationCache } from "./revalidation.ts";
 export type { SharedPoliteness, SharedRobotsAnswer, SharedRobotsFile } from "./shared-politeness.ts";
-export type { RobotsFile } from "./robots.ts";
 export { AdaptiveRateLimiter } from "./rate-limiter.ts";
 export type { HostRateStats, RateChange, RateLimiterOptions } from "./rate-limiter.ts";
 export { DEFAULT_RETRY_POLICY, decideRetry, isRetryable, retryDelay } from "./retry-policy.ts";
