@@ -3,9 +3,10 @@ import type { HostGateStore } from "../store/index.ts";
 
 /**
  * How long a process that claimed a robots.txt fetch has to keep the file before another process
- * of the run takes the fetch over: a request's timeout (30 s by default) and its wait for a slot.
+ * of the run takes the fetch over. Short: the others wait that long for a claimant that died
+ * (a killed worker); one slower than this (a slow site, a blocked host) costs a second fetch.
  */
-const ROBOTS_CLAIM_MS = 60_000;
+const ROBOTS_CLAIM_MS = 15_000;
 
 /**
  * The politeness run `runId` shares with its other processes (workers on several machines), over
