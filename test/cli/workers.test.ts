@@ -2,8 +2,9 @@
  * Issue 17's promise across machines: a `trawl run` on PostgreSQL and three `trawl worker`
  * processes (each with its own data directory, as on its own machine) crawl 2,200 pages of one
  * run while a random worker is SIGKILLed every second or two and started again, and another is
- * SIGSTOPped past its lease and continued: the run ends with exactly the records of the site, each
- * once, and every request done once. And pause, resume and cancel reach a worker at once
+ * SIGSTOPped past its lease and continued, and the coordinator is killed once and the run resumed
+ * on another machine: the run ends with exactly the records of the site, each once, and every
+ * request done once. And pause, resume and cancel reach a worker at once
  * (through the database's notifications), whose share of the run follows it.
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -63,7 +64,8 @@ describe("workers on one PostgreSQL", () => {
     const { dir, home } = await makeWorkDir();
     const file = await treeDefinition(dir);
     const env = { TRAWL_DATABASE_URL: database.url, TRAWL_LEASE_SECONDS: LEASE_SECONDS };
-    const coordinator = startCli(["run", file, "--json"], { home, env, timeoutMs: 180_000 });
+    // The process executing the run; killed once and resumed from another machine.
+    let coordinator = startCli(["run", file, "--json"], { home, env, timeoutMs: 180_000 });
     await coordinator.waitForStderr(/run RUN-/);
 
     let started = 0;
@@ -95,8 +97,11 @@ describe("workers on one PostgreSQL", () => {
       .toEqual(["run", "worker", "worker", "worker"]);
     let kills = 0;
     let frozen = false;
+    let resumed = false;
     let finished = false;
-    void coordinator.result.then(() => (finished = true));
+    const follow = (process: CliProcess) =>
+      void process.result.then(() => (finished = process === coordinator));
+    follow(coordinator);
     while (!finished) {
       await sleep(500 + Math.random() * 1500);
       if (finished) break;
@@ -111,6 +116,21 @@ describe("workers on one PostgreSQL", () => {
         victim.child.kill("SIGCONT");
         continue;
       }
+      if (frozen && !resumed) {
+        // The coordinator dies too: the run is resumed on another machine, the workers go on.
+        resumed = true;
+        coordinator.child.kill("SIGKILL");
+        await coordinator.result;
+        coordinator = startCli(["resume", runId, "--json"], {
+          home: join(dir, "machine-resume"),
+          env,
+          timeoutMs: 180_000,
+        });
+        // (The killed one's end said the crawl was over: it is not.)
+        finished = false;
+        follow(coordinator);
+        continue;
+      }
       victim.child.kill("SIGKILL");
       await victim.result;
       kills++;
@@ -121,7 +141,7 @@ describe("workers on one PostgreSQL", () => {
     const run = JSON.parse(result.stdout) as { id: string; status: string };
     expect(run.status).toBe("succeeded");
     expect(kills).toBeGreaterThanOrEqual(3);
-    expect(frozen).toBe(true);
+    expect(frozen && resumed).toBe(true);
     // Stopped cleanly once started (a worker killed while it boots has nothing to lose).
     await Promise.all(workers.map((w) => w.waitForStderr(/serving every running run/)));
     for (const w of workers) w.child.kill("SIGTERM");
