@@ -53,7 +53,10 @@ export class FleetWorker {
   /** Serves runs until `signal` aborts (then lets every share finish what it started) or, with `runs`, they all ended. */
   async run(signal: AbortSignal): Promise<void> {
     const { store, engine } = this.app;
-    const unwatch = store.queue.watch?.(() => this.wake?.());
+    // New requests of a run it does not serve yet: a run just started (its shares wake themselves).
+    const unwatch = store.queue.watch?.((runId) => {
+      if (!this.joined.has(runId) && !this.done.has(runId)) this.wake?.();
+    });
     const unwatchControls = store.runs.watchControls?.((runId, command) => {
       if (command === "resume" && this.paused.delete(runId)) this.wake?.();
     });
@@ -73,7 +76,11 @@ export class FleetWorker {
     signal.addEventListener("abort", onAbort);
     try {
       while (!signal.aborted) {
-        const runs = await this.look();
+        const runs = await this.look().catch((error: unknown) => {
+          // The database out of reach: the shares' leases expire; look again at the next beat.
+          this.options.log("warn", `could not look for runs: ${describeError(error)}`);
+          return undefined;
+        });
         if (runs === "all ended" && this.joined.size === 0) break;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, LOOK_MS);

@@ -5,7 +5,8 @@
  * SIGSTOPped past its lease and continued, and the coordinator is killed once and the run resumed
  * on another machine: the run ends with exactly the records of the site, each once, and every
  * request done once. And pause, resume and cancel reach a worker at once
- * (through the database's notifications), whose share of the run follows it.
+ * (through the database's notifications), whose share of the run follows it; and four processes
+ * crawling one host keep its `rate_per_host` together and all wait out a `Retry-After`.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
@@ -13,6 +14,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
+import { startCountingSite } from "../fixtures/counting-site.ts";
 import { freshDatabase, type TestDatabase } from "../fixtures/postgres.ts";
 import { makeWorkDir, parseJson, runCli, startCli, type CliProcess } from "./run-cli.ts";
 
@@ -200,6 +202,51 @@ describe("workers on one PostgreSQL", () => {
     expect(ended.code, ended.stderr).toBe(0);
     expect(ended.stderr).toMatch(/left run \S+ \(\d+ pages here\): cancelled/);
     expect((await coordinator.result).code).not.toBeNull();
+  }, 120_000);
+
+  it("keep rate_per_host together, and all wait out one Retry-After", async () => {
+    const counting = await startCountingSite({ pages: 80 });
+    try {
+      const { dir, home } = await makeWorkDir();
+      const file = join(dir, "polite.yaml");
+      await writeFile(
+        file,
+        `name: polite
+start: ${counting.url}/page/1
+politeness: { concurrency: 4, rate_per_host: 5 }
+pages:
+  start:
+    follow: [{ css: a, page: start }]
+    record: { title: h1 }
+`,
+      );
+      const env = { TRAWL_DATABASE_URL: database.url };
+      const coordinator = startCli(["run", file, "--json"], { home, env, timeoutMs: 120_000 });
+      const runId = (await coordinator.waitForStderr(/run (RUN-\S+)/))[1]!;
+      const workers = [1, 2, 3].map((n) =>
+        startCli(["worker", "--runs", runId], { home: join(dir, `machine-${n}`), env, timeoutMs: 120_000 }),
+      );
+      await Promise.all(workers.map((w) => w.waitForStderr(/joined run/)));
+      // Four processes crawl the host now: one of them gets a 429 asking for 2 s.
+      counting.throttle(3, 2);
+      const result = await coordinator.result;
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ status: "succeeded", records: 80 });
+      const ended = await Promise.all(workers.map((w) => w.result));
+      for (const end of ended) expect(end.code, end.stderr).toBe(0);
+      expect(pagesOf(ended.map((e) => e.stderr))).toBeGreaterThan(0);
+
+      // Measured at the site: 5 a second together (one more at a window's edge), robots.txt once.
+      const pages = (arrival: { path: string }) => arrival.path.startsWith("/page/");
+      expect(counting.busiest(1000, pages)).toBeLessThanOrEqual(6);
+      expect(counting.hits("/robots.txt")).toBe(1);
+      const throttledAt = counting.throttledAt()!;
+      expect(throttledAt).toBeDefined();
+      const during = counting.arrivals().filter((a) => a.at > throttledAt + 150 && a.at < throttledAt + 1900);
+      expect(during).toEqual([]);
+    } finally {
+      await counting.close();
+    }
   }, 120_000);
 });
 
