@@ -6,7 +6,7 @@ import { positiveInteger } from "../option-parsers.ts";
 import { daemonLog } from "../process-log-setup.ts";
 
 interface WorkerOptions extends GlobalOptions {
-  runs: string[];
+  runs?: string[];
   concurrency?: number;
 }
 
@@ -21,9 +21,10 @@ export function register(program: Command): void {
     .description(
       "serve the running runs of a shared PostgreSQL database (--database) as one worker among others; Ctrl-C or SIGTERM stops it",
     )
-    .option("--runs <run...>", "the runs to serve, then exit once they ended (default: all, never exit)", [
-      "all",
-    ])
+    .option(
+      "--runs <run...>",
+      "serve these runs only, and exit once they ended (default: every running run, until stopped)",
+    )
     .option(
       "--concurrency <n>",
       "requests in flight per run at most (default: each scraper's concurrency)",
@@ -32,7 +33,8 @@ export function register(program: Command): void {
     .action((options: WorkerOptions) =>
       withApp(options, async (app) => {
         const { concurrency } = options;
-        const runs = options.runs.includes("all") ? undefined : options.runs;
+        // `--runs all` says the default out loud.
+        const runs = !options.runs || options.runs.includes("all") ? undefined : options.runs;
         const worker = new FleetWorker(app, {
           log,
           ...(runs && { runs }),
