@@ -62,6 +62,14 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("workers on one PostgreSQL", () => {
+  it("refuse the SQLite file of a data directory: exit 2, named", async () => {
+    const { home } = await makeWorkDir();
+    const refused = await runCli(["worker"], { home });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("trawl worker needs the PostgreSQL database the other machines use");
+    expect(refused.stderr).not.toContain("serving");
+  });
+
   it("crawl one run while workers are killed and frozen: every record once, every request done once", async () => {
     const { dir, home } = await makeWorkDir();
     const file = await treeDefinition(dir);
