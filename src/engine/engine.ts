@@ -183,6 +183,7 @@ export class Engine {
         heartbeatMs: this.options.heartbeatMs ?? 1000,
         parseThreads: this.options.parseThreads ?? defaultParseThreads(),
         ...(secrets && { secrets }),
+        ...(run.owner && run.owner !== this.owner && { previousOwner: run.owner }),
         usage,
       },
       claimed,

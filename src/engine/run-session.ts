@@ -29,6 +29,8 @@ type SessionDeps = Required<
 > & {
   owner: string;
   heartbeatMs: number;
+  /** The process that held the run before this one claimed it (gone: its leases come back at once). */
+  previousOwner?: string;
   parseThreads: number;
   startDatasets?: EngineOptions["startDatasets"];
   /** The run's secrets, opened by the engine before the session. */
@@ -95,7 +97,7 @@ export class RunSession {
     const resumed = this.run.status !== "queued";
     const context = this.scraperContext();
     try {
-      await this.store.queue.reclaim(this.runId, this.clock.now());
+      await this.store.queue.reclaim(this.runId, this.clock.now(), this.deps.previousOwner);
       this.progress = new ProgressTracker(this.run.targets, await this.store.queue.counts(this.runId));
       await this.setStatus("running", { startedAt: this.run.startedAt ?? this.clock.now(), error: null });
       this.emit({ type: "run.started", runId: this.runId, resumed });
@@ -375,9 +377,8 @@ export class RunSession {
     const at = this.clock.now();
     this.emit({ type: "log.written", runId: this.runId, level, message, at });
     if (level === "debug") return;
-    void this.store.logs.append(this.runId, level, message, at).catch(() => {
-      // Logging must never fail a run; the event above already carried the line.
-    });
+    // Logging must never fail a run; the event above already carried the line.
+    void this.store.logs.append(this.runId, level, message, at).catch(() => undefined);
   }
 
   private scraperContext(): ScraperContext {

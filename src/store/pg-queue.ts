@@ -266,21 +266,23 @@ export class PgRequestQueue implements RequestQueue {
     return rows.map(requestOf).sort((a, b) => a.id - b.id);
   }
 
-  async reclaim(runId: string, now: number): Promise<number> {
-    // Purpose: leases whose holder stopped renewing them go back to pending (a lease from before
-    // deadlines existed has none: its holder is long gone). Rows another transaction holds (a late
-    // completion, another reclaim) are skipped, never waited for: locking several rows while a
-    // completion locks some of them in another order deadlocks. Params: now, run.
+  async reclaim(runId: string, now: number, gone?: string): Promise<number> {
+    // Purpose: leases whose holder stopped renewing them, or is known to be gone, go back to
+    // pending (a lease from before deadlines existed has none: its holder is long gone). Rows
+    // another transaction holds (a late completion, another reclaim) are skipped, never waited
+    // for: locking several rows while a completion locks some of them in another order
+    // deadlocks. Params: now, run, the gone holder (null: none).
     const { rowCount } = await this.pool.query(
       `WITH expired AS (
          SELECT id FROM requests
-         WHERE run_id = $2 AND state = 'leased' AND (lease_expires_at IS NULL OR lease_expires_at <= $1)
+         WHERE run_id = $2 AND state = 'leased'
+           AND (lease_expires_at IS NULL OR lease_expires_at <= $1 OR lease_owner = $3)
          FOR UPDATE SKIP LOCKED
        )
        UPDATE requests r SET state = 'pending', lease_owner = NULL, lease_epoch = NULL, lease_expires_at = NULL,
          updated_at = $1
        FROM expired WHERE r.id = expired.id`,
-      [now, runId],
+      [now, runId, gone ?? null],
     );
     if (rowCount) await notifyPending(this.pool, runId);
     return rowCount ?? 0;

@@ -82,9 +82,10 @@ export interface RequestQueue {
   /**
    * Returns the run's leased requests that nobody holds any more to pending: on a queue only one
    * process uses, every one (the process that held them is gone); on a shared queue, those past
-   * their deadline (their holder stopped renewing them).
+   * their deadline (their holder stopped renewing them) and those of `gone`, a process the caller
+   * knows to be gone (the run's previous coordinator, whose claim it took over).
    */
-  reclaim(runId: string, now: number): Promise<number>;
+  reclaim(runId: string, now: number, gone?: string): Promise<number>;
   /**
    * Pushes back the deadline of `owner`'s leases of the run (its heartbeat); resolves to how many
    * it holds. A queue that is not shared has no deadlines: it does nothing and answers 0.

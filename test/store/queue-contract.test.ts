@@ -518,6 +518,17 @@ describeStores(
       }
     });
 
+    it("gives back at once the leases of a holder known to be gone, not a live one's", async () => {
+      const store = await open();
+      const id = await runOf(store);
+      await store.queue.enqueue(id, [request("http://x/1"), request("http://x/2")], 1);
+      await store.queue.lease(id, "dead", 1, 2);
+      await store.queue.lease(id, "alive", 1, 2);
+      expect(await store.queue.reclaim(id, 3)).toBe(0);
+      expect(await store.queue.reclaim(id, 3, "dead")).toBe(1);
+      expect((await store.queue.counts(id))[0]).toMatchObject({ pending: 1, leased: 1 });
+    });
+
     it("says whether a run's crawl is over for every process, and wakes watchers of new requests", async () => {
       const store = await open();
       const other = await twin(store);
