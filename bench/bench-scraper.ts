@@ -45,8 +45,16 @@ export function benchScraperYaml(origin: string): string {
   ].join("\n");
 }
 
+/** Variations of a bench scraper (the workers bench crawls with fewer requests in flight and no steps). */
+export interface ScraperVariation {
+  /** Requests in flight. @defaultValue {@link BENCH_CONCURRENCY} */
+  concurrency?: number;
+  /** Whether the validate, dedupe and export steps follow the crawl. @defaultValue true */
+  steps?: boolean;
+}
+
 /** The link-heavy shape's scraper: pagination and every product link, records of products. */
-export function linksScraperYaml(origin: string): string {
+export function linksScraperYaml(origin: string, variation: ScraperVariation = {}): string {
   const starts = linkCatalogueStarts(origin).map((url) => `  - ${url}`);
   return [
     "name: crawl-bench-links",
@@ -61,7 +69,7 @@ export function linksScraperYaml(origin: string): string {
     "    follow:",
     '      - { css: "a.product-link", page: product }',
     '      - { css: "nav.breadcrumbs a.list", page: list }',
-    ...productTail("products"),
+    ...productTail("products", variation),
   ].join("\n");
 }
 
@@ -78,18 +86,21 @@ export async function writeBenchScraper(
 }
 
 /** What both shapes' product pages record, their politeness and steps, publishing to `dataset`. */
-function productTail(dataset: string): string[] {
+function productTail(dataset: string, variation: ScraperVariation = {}): string[] {
+  const steps = [
+    "steps:",
+    "  - validate: { required: [title, price] }",
+    "  - dedupe: { key: sku }",
+    `  - export: { dataset: ${dataset} }`,
+  ];
   return [
     "    record:",
     "      title: h1",
     '      price: { css: ".price", type: number }',
     '      sku: { css: "[data-sku]", attr: data-sku }',
     "      url: { from: url }",
-    `politeness: { concurrency: ${BENCH_CONCURRENCY}, rate_per_host: ${UNCAPPED_RATE} }`,
-    "steps:",
-    "  - validate: { required: [title, price] }",
-    "  - dedupe: { key: sku }",
-    `  - export: { dataset: ${dataset} }`,
+    `politeness: { concurrency: ${variation.concurrency ?? BENCH_CONCURRENCY}, rate_per_host: ${UNCAPPED_RATE} }`,
+    ...(variation.steps === false ? [] : steps),
     "",
   ];
 }

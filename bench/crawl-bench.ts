@@ -21,7 +21,9 @@
  * diagnostics bundle scenario, `diagnostics-bench.ts`, over `--diagnostics-records N`, default 1,000,000;
  * the full bench ends with it too), `--autoscale` (only the `concurrency: auto` scenarios,
  * `autoscale-bench.ts`, each fixed concurrency of the sweep for `--autoscale-seconds N`, default 15;
- * the full bench runs them after the throttling scenarios unless `--no-autoscale`).
+ * the full bench runs them after the throttling scenarios unless `--no-autoscale`), `--workers` (only
+ * the workers scenario, `workers-bench.ts`: trawl on PostgreSQL, `--repeat` rounds and pairs; the
+ * full bench ends with it too).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -35,6 +37,7 @@ import { revisitBench } from "./revisit-bench.ts";
 import { auditBench } from "./audit-bench.ts";
 import { unlockBench } from "./unlock-bench.ts";
 import { diagnosticsBench } from "./diagnostics-bench.ts";
+import { workersBench } from "./workers-bench.ts";
 import { startBenchSite } from "./demo-server.ts";
 import { linkCatalogue, linkCataloguePages } from "./link-catalogue.ts";
 import {
@@ -85,6 +88,8 @@ interface BenchOptions {
   noAutoscale: boolean;
   /** Seconds of each fixed concurrency of the autoscaling sweep (`--autoscale-seconds`). */
   autoscaleSeconds: number;
+  /** Only the workers scenario (`--workers`): trawl on PostgreSQL. */
+  workers: boolean;
 }
 
 const DEFAULT_PAGES = 20_000;
@@ -146,6 +151,7 @@ function benchOptions(args: string[]): BenchOptions {
       autoscale: { type: "boolean", default: false },
       "no-autoscale": { type: "boolean", default: false },
       "autoscale-seconds": { type: "string" },
+      workers: { type: "boolean", default: false },
     },
   });
   const repeat = values.repeat === undefined ? DEFAULT_REPEAT : positiveInt(values.repeat, "--repeat");
@@ -197,6 +203,7 @@ function benchOptions(args: string[]): BenchOptions {
       values["autoscale-seconds"] === undefined
         ? 15
         : positiveInt(values["autoscale-seconds"], "--autoscale-seconds"),
+    workers: values.workers,
   };
 }
 
@@ -351,6 +358,11 @@ async function main(): Promise<void> {
       return;
     }
     const cwd = options.trawlCheckout ?? join(import.meta.dirname, "..");
+    const workers = () => workersBench({ trawlBin: options.trawlBin, cwd, tmp, repeat: options.repeat });
+    if (options.workers) {
+      process.stdout.write(await workers());
+      return;
+    }
     if (options.autoscale) {
       process.stdout.write(await autoscaleBench(options.trawlBin, cwd, tmp, options.autoscaleSeconds));
       return;
@@ -378,6 +390,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${await auditBench(options.auditEntries)}`);
     process.stdout.write(`\n${await unlockBench(options.unlocks)}`);
     process.stdout.write(`\n${await diagnosticsBench(options.diagnosticsRecords)}`);
+    process.stdout.write(`\n${await workers()}`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

