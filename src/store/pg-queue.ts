@@ -8,6 +8,7 @@
 import type pg from "pg";
 import { InternalError, type RequestBody } from "../core/index.ts";
 import { pgTransaction, type PgQueryable } from "./pg-database.ts";
+import { completeBatch, outcomeColumns } from "./pg-complete-batch.ts";
 import { pgCrawlRecordOrder } from "./pg-record-keys.ts";
 import { notifyPending, PENDING_CHANNEL, PgNotifications } from "./pg-queue-notify.ts";
 import type {
@@ -120,17 +121,6 @@ async function insertRequests(
 interface Finished {
   url: string;
   body?: RequestBody;
-}
-
-/**
- * The values `requests` keeps of an outcome: state, HTTP status, reason, error, records. An error
- * message may quote what was fetched (a parser's, a NUL byte and all): text here cannot hold a
- * NUL, so U+FFFD stands in for it rather than the completion failing.
- */
-function outcomeColumns(outcome: RequestOutcome, records: number): unknown[] {
-  return outcome.ok
-    ? ["done", outcome.httpStatus, null, null, records]
-    : ["failed", outcome.httpStatus ?? null, outcome.reason, outcome.error.replaceAll("\u0000", "\uFFFD"), 0];
 }
 
 /**
@@ -331,6 +321,9 @@ export class PgRequestQueue implements RequestQueue {
 
   async completeMany(runId: string, completions: Completion[], now: number): Promise<number[]> {
     if (completions.length === 0) return [];
+    // The crawl's case, in one round trip; a completion without its URL needs the lookups below.
+    if (completions.every((c) => c.url !== undefined))
+      return completeBatch(this.pool, runId, completions, now);
     return pgTransaction(this.pool, async (client) => {
       const finished = await finishLeased(client, runId, completions, now);
       await checkExist(client, runId, completions, finished);

@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { expect, it } from "vitest";
 import { formBody, jsonBody, type RequestBody } from "../../src/core/index.ts";
-import { requestBodyDigest, type NewRequest, type Store } from "../../src/store/index.ts";
+import { requestBodyDigest, type NewRequest, type QueuedRequest, type Store } from "../../src/store/index.ts";
 import { openPgStore } from "../../src/store/pg-store.ts";
 import { describeStores, locationOf } from "./backends.ts";
 
@@ -225,53 +225,62 @@ describeStores("the request queue", (open, backend) => {
     expect(await store.queue.lease(id, "p3", 10, 7)).toEqual([]);
   });
 
-  it("completes several in one transaction, each all-or-nothing, links counted where first new", async () => {
-    const store = await open();
-    const id = await runOf(store);
-    await store.queue.enqueue(
-      id,
-      [1, 2, 3].map((n) => request(`http://x/${n}`)),
-      1,
-    );
-    const [one, two, three] = await store.queue.lease(id, "me", 3, 2);
-    await store.queue.release(id, [three!.id], 3);
-    const shared = request("http://x/shared");
-    const counts = await store.queue.completeMany(
-      id,
-      [
-        {
-          requestId: one!.id,
-          outcome: ok,
-          records: [{ target: "a", data: "one" }],
-          links: [shared, request("http://x/4")],
-        },
-        {
-          requestId: two!.id,
-          outcome: ok,
-          records: [{ target: "a", data: "two" }],
-          links: [request("http://x/5"), shared],
-        },
-        {
-          requestId: one!.id,
-          outcome: ok,
-          records: [{ target: "a", data: "again" }],
-          links: [request("http://x/6")],
-        },
-        {
-          requestId: three!.id,
-          outcome: ok,
-          records: [{ target: "a", data: "three" }],
-          links: [request("http://x/7")],
-        },
-      ],
-      4,
-    );
-    expect(counts).toEqual([2, 1, -1, -1]);
-    expect(await crawlData(store, id)).toEqual(["one", "two"]);
-    const pending = await store.queue.lease(id, "me", 10, 5);
-    expect(pending.map((r) => r.url)).toEqual(["http://x/3", "http://x/shared", "http://x/4", "http://x/5"]);
-    expect(await store.queue.completeMany(id, [], 6)).toEqual([]);
-  });
+  // With their URLs (the crawl's way: PostgreSQL's one-statement batch) and without (looked up).
+  for (const urls of ["with", "without"] as const)
+    it(`completes several in one transaction, each all-or-nothing, links counted where first new (${urls} URLs)`, async () => {
+      const store = await open();
+      const id = await runOf(store);
+      await store.queue.enqueue(
+        id,
+        [1, 2, 3].map((n) => request(`http://x/${n}`)),
+        1,
+      );
+      const [one, two, three] = await store.queue.lease(id, "me", 3, 2);
+      await store.queue.release(id, [three!.id], 3);
+      const shared = request("http://x/shared");
+      const give = <T extends { requestId: number }>(c: T) =>
+        urls === "with" ? { ...c, url: [one, two, three].find((r) => r!.id === c.requestId)!.url } : c;
+      const counts = await store.queue.completeMany(
+        id,
+        [
+          give({
+            requestId: one!.id,
+            outcome: ok,
+            records: [{ target: "a", data: "one" }],
+            links: [shared, request("http://x/4")],
+          }),
+          give({
+            requestId: two!.id,
+            outcome: ok,
+            records: [{ target: "a", data: "two" }],
+            links: [request("http://x/5"), shared],
+          }),
+          give({
+            requestId: one!.id,
+            outcome: ok,
+            records: [{ target: "a", data: "again" }],
+            links: [request("http://x/6")],
+          }),
+          give({
+            requestId: three!.id,
+            outcome: ok,
+            records: [{ target: "a", data: "three" }],
+            links: [request("http://x/7")],
+          }),
+        ],
+        4,
+      );
+      expect(counts).toEqual([2, 1, -1, -1]);
+      expect(await crawlData(store, id)).toEqual(["one", "two"]);
+      const pending = await store.queue.lease(id, "me", 10, 5);
+      expect(pending.map((r) => r.url)).toEqual([
+        "http://x/3",
+        "http://x/shared",
+        "http://x/4",
+        "http://x/5",
+      ]);
+      expect(await store.queue.completeMany(id, [], 6)).toEqual([]);
+    });
 
   it("refuses, storing nothing, a completion of a request the run does not have and whose URL it was not given", async () => {
     const store = await open();
@@ -343,6 +352,21 @@ describeStores("the request queue", (open, backend) => {
 describeStores(
   "the request queue shared by processes",
   (open) => {
+    /** Completes `leased` with its URL, as the crawl does; resolves to its new links' count. */
+    async function finish(
+      from: Store,
+      id: string,
+      leased: QueuedRequest,
+      links: NewRequest[],
+    ): Promise<number> {
+      const [added] = await from.queue.completeMany(
+        id,
+        [{ requestId: leased.id, url: leased.url, epoch: leased.epoch, outcome: ok, records: [], links }],
+        3,
+      );
+      return added!;
+    }
+
     /** A second store on the same database: another process. */
     async function twin(store: Store): Promise<Store> {
       return openPgStore(locationOf(store).location);
@@ -391,8 +415,9 @@ describeStores(
           const [p1, p2] = await store.queue.lease(id, "me", 2, 2);
           const links = Array.from({ length: 2000 }, (_, n) => request(`http://x/${round}/${n}`));
           const [a, b] = await Promise.all([
+            // One by its id (looked up), one with its URL (the one-statement batch).
             store.queue.complete(id, p1!.id, ok, [], links, 3),
-            other.queue.complete(id, p2!.id, ok, [], [...links].reverse(), 3),
+            finish(other, id, p2!, [...links].reverse()),
           ]);
           expect(a + b).toBe(2000);
           await store.queue.lease(id, "me", 2000, 4);
@@ -417,8 +442,8 @@ describeStores(
           await store.queue.enqueue(id, [p1, p2], 1);
           const [l1, l2] = await store.queue.lease(id, "me", 2, 2);
           const both = await Promise.all([
-            store.queue.complete(id, l1!.id, ok, [], [p2, request(`http://x/${round}/new`)], 3),
-            other.queue.complete(id, l2!.id, ok, [], [p1], 3),
+            finish(store, id, l1!, [p2, request(`http://x/${round}/new`)]),
+            finish(other, id, l2!, [p1]),
           ]);
           expect(both).toEqual([1, 0]);
           await store.queue.lease(id, "me", 1, 4);
@@ -502,6 +527,7 @@ describeStores(
         expect(again!.epoch).toBeGreaterThan(frozen!.epoch!);
         const page = (epoch: number | undefined) => ({
           requestId: frozen!.id,
+          url: frozen!.url,
           epoch,
           outcome: ok,
           records: [{ target: "a", data: { by: epoch } }],
