@@ -1,9 +1,9 @@
 /**
  * Part 1 of the workers bench (issue 17): lease + complete operations per second on the
  * PostgreSQL request queue with 1, 2, 4 and 8 concurrent workers, store-level. Each worker is a
- * store of its own (its own pool, as on its own machine) that leases a batch of
- * {@link LEASE_BATCH} requests of one shared run and completes them in batches of
- * {@link COMPLETE_BATCH} (`completeMany`, as the crawl's completion batch does), each completion
+ * store of its own (its own pool, as on its own machine) that leases a batch of requests of one
+ * shared run and completes them in batches (`completeMany`, as the crawl's completion batch does;
+ * see {@link SHAPES}), each completion
  * as a product page of the link-heavy shape gives it: {@link RECORDS} records and
  * {@link LINKS} links, {@link NEW_LINKS} of them new, the rest URLs the run has already (pending,
  * leased or done). An operation is one request leased and completed.
@@ -11,10 +11,21 @@
 import { openPgStore, type Completion, type NewRequest, type Store } from "../src/store/index.ts";
 import type { BenchPostgres } from "./bench-postgres.ts";
 
-/** Requests leased at once (a crawl's concurrency of 16 leases up to 16). */
-const LEASE_BATCH = 16;
-/** Completions per `completeMany` (the crawl's batches: those ending within a few ms). */
-const COMPLETE_BATCH = 8;
+/** How a worker batches: requests leased at once, completions per `completeMany`. */
+export interface BatchShape {
+  lease: number;
+  complete: number;
+}
+
+/**
+ * The shapes measured: a crawl at concurrency 16 (it leases 16 at a time and completes what ends
+ * within a few ms, about 8); a busy worker at concurrency 32, whose completion batch fills up
+ * while the previous one commits.
+ */
+export const SHAPES: readonly BatchShape[] = [
+  { lease: 16, complete: 8 },
+  { lease: 32, complete: 32 },
+];
 /** Records per completed page (a product page yields one; a list page none; a detail page a few). */
 const RECORDS = 2;
 /** Links per completion that reach the store (the process's own seen-set drops the rest). */
@@ -77,23 +88,37 @@ function recordsOf(url: string): Completion["records"] {
  * One worker until `until`: lease a batch, complete it in batches, its heartbeat renewing its
  * leases every second meanwhile, as a crawl's does; resolves to its operations.
  */
-async function work(store: Store, runId: string, owner: string, urls: UrlSpace, until: number) {
+async function work(
+  store: Store,
+  runId: string,
+  owner: string,
+  urls: UrlSpace,
+  until: number,
+  shape: BatchShape,
+) {
   let renewing: Promise<number> = Promise.resolve(0);
   const heartbeat = setInterval(() => (renewing = store.queue.renew(runId, owner, Date.now())), 1000);
   try {
-    return await loop(store, runId, owner, urls, until);
+    return await loop(store, runId, owner, urls, until, shape);
   } finally {
     clearInterval(heartbeat);
     await renewing;
   }
 }
 
-async function loop(store: Store, runId: string, owner: string, urls: UrlSpace, until: number) {
+async function loop(
+  store: Store,
+  runId: string,
+  owner: string,
+  urls: UrlSpace,
+  until: number,
+  shape: BatchShape,
+) {
   let ops = 0;
   while (performance.now() < until) {
-    const leased = await store.queue.lease(runId, owner, LEASE_BATCH, Date.now());
-    for (let i = 0; i < leased.length; i += COMPLETE_BATCH) {
-      const completions = leased.slice(i, i + COMPLETE_BATCH).map((request): Completion => ({
+    const leased = await store.queue.lease(runId, owner, shape.lease, Date.now());
+    for (let i = 0; i < leased.length; i += shape.complete) {
+      const completions = leased.slice(i, i + shape.complete).map((request): Completion => ({
         requestId: request.id,
         url: request.url,
         outcome: { ok: true, httpStatus: 200 },
@@ -109,7 +134,7 @@ async function loop(store: Store, runId: string, owner: string, urls: UrlSpace, 
 }
 
 /** One round with `workers` workers in a fresh database: operations per second. */
-async function round(server: BenchPostgres, workers: number): Promise<number> {
+async function round(server: BenchPostgres, workers: number, shape: BatchShape): Promise<number> {
   const url = await server.freshDatabase(`ops${workers}`);
   const stores = await Promise.all(
     Array.from({ length: workers }, () => openPgStore(url, { maxConnections: 2 })),
@@ -136,7 +161,9 @@ async function round(server: BenchPostgres, workers: number): Promise<number> {
     await stores[0]!.queue.enqueue(run.id, seed, Date.now());
     const start = performance.now();
     const until = start + ROUND_MS;
-    const ops = await Promise.all(stores.map((store, i) => work(store, run.id, `worker-${i}`, urls, until)));
+    const ops = await Promise.all(
+      stores.map((store, i) => work(store, run.id, `worker-${i}`, urls, until, shape)),
+    );
     const seconds = (performance.now() - start) / 1000;
     return ops.reduce((a, b) => a + b, 0) / seconds;
   } finally {
@@ -151,14 +178,15 @@ export async function queueOpsBench(
   server: BenchPostgres,
   counts: readonly number[],
   rounds: number,
+  shape: BatchShape,
 ): Promise<QueueOpsRow[]> {
   const results = new Map<number, number[]>(counts.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     const order = counts.map((_, i) => counts[(i + r) % counts.length]!);
     for (const workers of order) {
-      const opsPerSecond = await round(server, workers);
+      const opsPerSecond = await round(server, workers, shape);
       process.stderr.write(
-        `  queue ops, round ${r + 1}/${rounds}, ${workers} workers: ${opsPerSecond.toFixed(0)}/s\n`,
+        `  queue ops ${shape.lease}/${shape.complete}, round ${r + 1}/${rounds}, ${workers} workers: ${opsPerSecond.toFixed(0)}/s\n`,
       );
       results.get(workers)!.push(opsPerSecond);
     }
@@ -170,9 +198,9 @@ export async function queueOpsBench(
 }
 
 /** The part's markdown. */
-export function queueOpsReport(rows: readonly QueueOpsRow[]): string[] {
+export function queueOpsReport(rows: readonly QueueOpsRow[], shape: BatchShape): string[] {
   const lines = [
-    `### lease + complete operations per second (store-level, leases of ${LEASE_BATCH}, completions in batches of ${COMPLETE_BATCH}, ${RECORDS} records and ${LINKS} links of which ${NEW_LINKS} new each)`,
+    `### lease + complete operations per second (store-level, leases of ${shape.lease}, completions in batches of ${shape.complete}, ${RECORDS} records and ${LINKS} links of which ${NEW_LINKS} new each)`,
     "",
     "| workers | ops/s (median) | rounds | goal ≥ 5,000/s |",
     "| --: | --: | --- | --- |",

@@ -13,7 +13,7 @@
 import { availableParallelism, loadavg } from "node:os";
 import { startBenchPostgres } from "./bench-postgres.ts";
 import { backendsBench, fleetBench, fleetReport, type PairsResult } from "./fleet-crawl-bench.ts";
-import { queueOpsBench, queueOpsReport } from "./queue-ops-bench.ts";
+import { queueOpsBench, queueOpsReport, SHAPES } from "./queue-ops-bench.ts";
 import { runsFromBundle } from "./variants.ts";
 
 /** Worker counts of part 1. */
@@ -37,7 +37,9 @@ export async function workersBench(options: WorkersBenchOptions): Promise<string
   const started = performance.now();
   try {
     process.stderr.write(`workers: PostgreSQL at ${new URL(server.url).host}, fsync on\n`);
-    const ops = await queueOpsBench(server, WORKER_COUNTS, options.repeat);
+    const ops: { shape: (typeof SHAPES)[number]; rows: Awaited<ReturnType<typeof queueOpsBench>> }[] = [];
+    for (const shape of SHAPES)
+      ops.push({ shape, rows: await queueOpsBench(server, WORKER_COUNTS, options.repeat, shape) });
     const ctx = { server, ...options, pairs: options.repeat };
     const fleet = await fleetBench(ctx);
     const backends: { latencyMs: number; result: PairsResult }[] = [];
@@ -47,8 +49,7 @@ export async function workersBench(options: WorkersBenchOptions): Promise<string
     return [
       `## workers: trawl on PostgreSQL (embedded server, fsync on), medians of ${options.repeat}`,
       "",
-      ...queueOpsReport(ops),
-      "",
+      ...ops.flatMap(({ shape, rows }) => [...queueOpsReport(rows, shape), ""]),
       ...fleetReport(fleet, backends),
       "",
       `- machine: ${availableParallelism()} cores, load average at the end ${loadavg()
