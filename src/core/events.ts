@@ -4,6 +4,7 @@
  */
 
 import type { HealthSample } from "./contract/health.ts";
+import type { Fleet } from "./contract/workers.ts";
 import type { LogLevel } from "./contract/logs.ts";
 import type { Progress, RunStatus, RunSummary, TargetProgress } from "./contract/runs.ts";
 
@@ -53,7 +54,9 @@ export type TrawlEvent =
   | { type: "schedule.skipped"; scheduleId: string; dueAt: number; reason: string }
   | { type: "schedule.finished"; scheduleId: string; dueAt: number; runId: string | null; status: string }
   /** The server stored a health sample (every 10 s; see GET /api/health/samples). */
-  | { type: "health.sampled"; sample: HealthSample };
+  | { type: "health.sampled"; sample: HealthSample }
+  /** The fleet (`GET /api/workers`) changed: a process joined, left, went stale, or its runs or pace changed. */
+  | { type: "fleet.updated"; fleet: Fleet };
 
 /** The level of a log line: `debug`, `info`, `warn`, `error`. */
 export type { LogLevel } from "./contract/logs.ts";
@@ -77,6 +80,7 @@ export const EVENT_TYPES = [
   "schedule.skipped",
   "schedule.finished",
   "health.sampled",
+  "fleet.updated",
 ] as const satisfies readonly TrawlEvent["type"][];
 
 /**

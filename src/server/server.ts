@@ -8,6 +8,7 @@ import { describeError, STREAMED_EVENT_TYPES, type LogLevel, type TrawlEvent } f
 import type { Scheduler } from "../scheduler/index.ts";
 import { EventHub } from "./event-hub.ts";
 import { HealthSampler } from "./health-sampler.ts";
+import { FleetWatcher } from "./fleet-watcher.ts";
 import { serverError } from "./errors.ts";
 import { allowedAuthorities, isLoopback } from "./guard.ts";
 import { createHttpServer } from "./http-server.ts";
@@ -75,7 +76,8 @@ const STREAMED = new Set(STREAMED_EVENT_TYPES);
 
 /**
  * Where the event stream's events come from: this process's engine (its events, and each run's
- * summary through the feed), the watcher of runs other processes execute, the health sampler.
+ * summary through the feed), the watcher of runs other processes execute, the health sampler, the
+ * fleet watcher.
  */
 function eventSources(
   options: ServerOptions,
@@ -103,6 +105,10 @@ function eventSources(
     ...(options.healthSampleMs !== undefined && { intervalMs: options.healthSampleMs }),
     ...(options.healthRetentionMs !== undefined && { retentionMs: options.healthRetentionMs }),
   });
+  // Other machines' workers report to the database: the fleet is read there, every second.
+  const fleet = new FleetWatcher(app, publish, log);
+  fleet.start();
+  unsubscribe.push(() => fleet.stop());
   // The scheduler's events are not on the engine's bus: the metrics count them here.
   const publishScheduled = (event: TrawlEvent) => {
     metrics.observe(event);

@@ -12,6 +12,10 @@ it("lists the processes executing runs: this server while its run is held, stale
   const f = await serve({ hold: true });
   expect((await f.api("GET", "/api/workers")).json).toEqual({ workers: [], staleAfterSeconds: 5 });
 
+  const announced: Fleet[] = [];
+  const unsubscribe = f.server.hub.subscribe(
+    ({ event }) => event.type === "fleet.updated" && announced.push(event.fleet),
+  );
   const id = (await f.api("POST", "/api/runs", { file: f.scraperFile })).json.id as string;
   let fleet: Fleet = { workers: [], staleAfterSeconds: 0 };
   await until(async () => {
@@ -33,6 +37,10 @@ it("lists the processes executing runs: this server while its run is held, stale
       concurrency: expect.any(Number),
     },
   ]);
+
+  // The event stream announced it too (the server reads the fleet every second).
+  await until(async () => announced.some((f) => f.workers.some((w) => w.runs.includes(id))), "fleet.updated");
+  unsubscribe();
 
   // Reports of processes on other machines: one silent for 10 s (stale), one for 2 minutes (gone).
   const now = Date.now();

@@ -1,7 +1,6 @@
 /**
  * Query keys and hooks for every API read. Keys are shared with live/cache-sync.ts, which keeps
- * them fresh from server-sent events, so nothing here polls (except /health, see HealthPage, and
- * the fleet, see useWorkers).
+ * them fresh from server-sent events, so nothing here polls (except /health, see HealthPage).
  */
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, query } from "./client.ts";
@@ -281,14 +280,10 @@ export function useDatasets() {
   });
 }
 
-/** The fleet polls every 2 s: processes on other machines report to the database, not to this server's events. */
-export const WORKERS_POLL_MS = 2000;
-
-/** The processes executing runs (GET /api/workers), refetched every {@link WORKERS_POLL_MS} while `live`. */
-export function useWorkers(live = true) {
-  return useQuery({
-    queryKey: keys.workers,
-    queryFn: () => api.get<Fleet>("/api/workers"),
-    refetchInterval: live ? WORKERS_POLL_MS : false,
-  });
+/**
+ * The processes executing runs (GET /api/workers), kept live by `fleet.updated` events (the
+ * server reads the fleet every second: other machines report to the database).
+ */
+export function useWorkers() {
+  return useQuery({ queryKey: keys.workers, queryFn: () => api.get<Fleet>("/api/workers") });
 }

@@ -56,6 +56,9 @@ function handleEvent(message: StreamMessage, client: QueryClient, invalidateSoon
     case "run.updated":
       putSummary(message.summary, client, invalidateSoon);
       break;
+    case "fleet.updated":
+      client.setQueryData(keys.workers, message.fleet);
+      break;
     case "run.queued":
     case "run.started":
     case "run.resumed":

@@ -1,4 +1,4 @@
-import { useWorkers, WORKERS_POLL_MS } from "../api/queries.ts";
+import { useWorkers } from "../api/queries.ts";
 import { Empty, ErrorMessage, Loading } from "../components/Feedback.tsx";
 import { WorkerTable } from "../components/WorkerTable.tsx";
 import { usePageTitle } from "../lib/use-page-title.ts";
@@ -17,8 +17,7 @@ export function WorkersPage() {
         <h1>Workers</h1>
         {data && (
           <span className="muted" data-testid="worker-count">
-            {data.workers.length} {data.workers.length === 1 ? "process" : "processes"} · refreshed every{" "}
-            {WORKERS_POLL_MS / 1000} s
+            {data.workers.length} {data.workers.length === 1 ? "process" : "processes"} · live
           </span>
         )}
       </header>

@@ -2,10 +2,10 @@ import { useWorkers } from "../../api/queries.ts";
 import type { RunSummary } from "../../api/types.ts";
 import { WorkerTable } from "../../components/WorkerTable.tsx";
 
-/** The Workers panel of a run's page: the processes serving the run, polled while it is live. */
+/** The Workers panel of a run's page: the processes serving the run, live. */
 export function RunWorkers({ run }: { run: RunSummary }) {
   const live = run.status === "running" || run.status === "paused" || run.status === "queued";
-  const { data } = useWorkers(live);
+  const { data } = useWorkers();
   const serving = data?.workers.filter((worker) => worker.runs.includes(run.id)) ?? [];
   if (!live && serving.length === 0) return null;
   return (
