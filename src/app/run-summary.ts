@@ -1,6 +1,6 @@
 import type { PageTypeHealth, RunStats, RunSummary, TargetStatus } from "../core/contract/runs.ts";
 import type { RunStatus } from "../core/index.ts";
-import { controlsFor } from "../engine/index.ts";
+import { controlsFor, withShares, type RunStatsSnapshot } from "../engine/index.ts";
 import type { RunRecord, Store, TargetCounts } from "../store/index.ts";
 
 /** A run as commands and the API report it (`trawl run --json`, `trawl show`). */
@@ -11,16 +11,25 @@ export type { RunSummary } from "../core/contract/runs.ts";
  * executing the run in this process, fresher than the stored ones (saved every heartbeat).
  */
 export async function describeRun(store: Store, run: RunRecord, liveStats?: RunStats): Promise<RunSummary> {
-  const [steps, counts, errors] = await Promise.all([
+  const [steps, counts, errors, shares] = await Promise.all([
     store.steps.list(run.id),
     store.queue.counts(run.id),
     store.queue.failures(run.id),
+    store.runs.shareStats?.(run.id) ?? [],
   ]);
   const lastDone = steps.filter((step) => step.status === "done").at(-1);
   const records = await store.records.count(run.id, lastDone?.index ?? 0);
   const byTarget = new Map(counts.map((c) => [c.target, c]));
   // Selector health is stored beside the fetch statistics; the summary reports it on its own.
-  const { selectors, ...stats } = (liveStats ?? run.stats) as RunStats & { selectors?: PageTypeHealth[] };
+  const { selectors, ...own } = (liveStats ?? run.stats) as RunStats & { selectors?: PageTypeHealth[] };
+  // Workers on other machines keep the statistics of their shares apart: the run's count them all.
+  const stats =
+    shares.length > 0 && own.statusCodes
+      ? withShares(
+          own as RunStatsSnapshot,
+          shares.map((share) => share.stats as Partial<RunStatsSnapshot>),
+        )
+      : own;
   const crawlDone = steps[0]?.status === "done";
   return {
     id: run.id,

@@ -14,7 +14,7 @@ export type {
   StartDatasetReader,
   SecretOpener,
 } from "./types.ts";
-export type { RunStatsSnapshot } from "./run-stats.ts";
+export { withShares, type RunStatsSnapshot } from "./run-stats.ts";
 export { RESUMABLE, canApply, controlsFor } from "./transitions.ts";
 export * from "./errors.ts";
 export { describeSelector, pagesOf } from "./selector-tally.ts";

@@ -15,6 +15,7 @@ import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { attemptEvent } from "./request-report.ts";
 import { RunControls } from "./run-controls.ts";
+import { RunStats, type RunStatsSnapshot } from "./run-stats.ts";
 import type { EngineOptions } from "./types.ts";
 
 /** How often a share looks at its run's state (and the queue's counts). */
@@ -36,6 +37,8 @@ export class RunShare {
   private readonly clock: Clock;
   private readonly bus: EventBus;
   private readonly progress: ProgressTracker;
+  /** The fetch statistics of this process's share of the run, over every time it joined it. */
+  private stats = new RunStats();
   private crawl: CrawlStep | undefined;
   /** Pages this share finished. */
   private finished = 0;
@@ -75,7 +78,10 @@ export class RunShare {
     const fetcher: Fetcher = this.deps.createFetcher({
       run: this.run,
       scraper,
-      onAttempt: (attempt) => this.bus.emit(attemptEvent(runId, attempt)),
+      onAttempt: (attempt) => {
+        this.stats.record(attempt);
+        this.bus.emit(attemptEvent(runId, attempt));
+      },
       log: (level, message) => this.log(level, message),
       ...(this.deps.secrets && { secrets: this.deps.secrets }),
     });
@@ -96,6 +102,8 @@ export class RunShare {
     };
     try {
       this.progress.refresh(await this.store.queue.counts(runId));
+      const before = (await this.store.runs.shareStats?.(runId))?.find((s) => s.worker === this.deps.owner);
+      if (before) this.stats = new RunStats(before.stats as Partial<RunStatsSnapshot>);
       this.crawl = new CrawlStep({
         runId,
         owner: this.deps.owner,
@@ -122,6 +130,7 @@ export class RunShare {
     } finally {
       clearInterval(follower);
       unwatch?.();
+      await this.saveStats();
       await this.cleanup(context);
       await fetcher.close();
     }
@@ -151,10 +160,21 @@ export class RunShare {
       else if (run.status !== "running" || run.control === "pause" || run.control === "stop")
         this.controls.request("stop");
       // Progress counts everyone's pages (max_pages); a grouped count, so not at every look.
-      else if (this.looks++ % 4 === 0) this.progress.refresh(await this.store.queue.counts(this.run.id));
+      else if (this.looks++ % 4 === 0) {
+        this.progress.refresh(await this.store.queue.counts(this.run.id));
+        await this.saveStats();
+      }
     } catch (error) {
       this.log("warn", `could not read the run's state: ${describeError(error)}`);
     }
+  }
+
+  /** Stores the share's fetch statistics (the run's summary adds them to its coordinator's). */
+  private async saveStats(): Promise<void> {
+    const { store, clock, deps, run } = this;
+    await store.runs
+      .saveShareStats?.(run.id, deps.owner, this.stats.snapshot(this.finished, 0), clock.now())
+      .catch((error: unknown) => this.log("warn", `could not store its statistics: ${describeError(error)}`));
   }
 
   private log(level: LogLevel, message: string): void {

@@ -142,8 +142,36 @@ export class RunStats {
   }
 }
 
-function bump(counts: Record<string, number>, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1;
+/**
+ * A run's statistics with its workers' shares added (several machines, issue 17): counts summed,
+ * per host and status; the slowest latency over all; percentiles, pace, running time, rates and
+ * proxies stay the coordinator's (a share keeps no samples for them).
+ */
+export function withShares(
+  own: RunStatsSnapshot,
+  shares: readonly Partial<RunStatsSnapshot>[],
+): RunStatsSnapshot {
+  const merged = structuredClone(own);
+  for (const share of shares) {
+    merged.requests += share.requests ?? 0;
+    merged.bytes += share.bytes ?? 0;
+    merged.retries += share.retries ?? 0;
+    if (share.notModified) merged.notModified = (merged.notModified ?? 0) + share.notModified;
+    for (const [code, count] of Object.entries(share.statusCodes ?? {}))
+      bump(merged.statusCodes, code, count);
+    for (const [reason, count] of Object.entries(share.reasons ?? {})) bump(merged.reasons, reason, count);
+    for (const [host, counts] of Object.entries(share.hosts ?? {})) {
+      const entry = (merged.hosts[host] ??= { requests: 0, bytes: 0 });
+      entry.requests += counts.requests;
+      entry.bytes += counts.bytes;
+    }
+    merged.latencyMs.max = Math.max(merged.latencyMs.max, share.latencyMs?.max ?? 0);
+  }
+  return merged;
+}
+
+function bump(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
 }
 
 /** Nearest-rank percentile of sorted numbers; 0 when there are none. */

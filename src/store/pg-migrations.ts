@@ -122,4 +122,19 @@ export const pgMigrations: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: "the fetch statistics of each worker's share of a run",
+    // A run's fetch statistics count every process's requests: a worker keeps its own here
+    // (pg-run-store.ts), the run's summary adds them to its coordinator's.
+    sql: `
+      CREATE TABLE run_share_stats (
+        run_id text NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        worker text NOT NULL,
+        stats text NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (run_id, worker)
+      );
+    `,
+  },
 ];

@@ -164,6 +164,24 @@ export class PgRunStore implements RunStore {
     );
   }
 
+  async saveShareStats(id: string, worker: string, stats: unknown, now: number): Promise<void> {
+    // Purpose: keep a worker's statistics of its share of a run. Params: run, worker, JSON, now.
+    await this.pool.query(
+      `INSERT INTO run_share_stats (run_id, worker, stats, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (run_id, worker) DO UPDATE SET stats = EXCLUDED.stats, updated_at = EXCLUDED.updated_at`,
+      [id, worker, JSON.stringify(stats), now],
+    );
+  }
+
+  async shareStats(id: string): Promise<{ worker: string; stats: unknown }[]> {
+    // Purpose: every worker's statistics of its share of a run. Params: run.
+    const { rows } = await this.pool.query<{ worker: string; stats: string }>(
+      `SELECT worker, stats FROM run_share_stats WHERE run_id = $1 ORDER BY worker COLLATE "C"`,
+      [id],
+    );
+    return rows.map((row) => ({ worker: row.worker, stats: JSON.parse(row.stats) as unknown }));
+  }
+
   async announceControl(id: string, control: RunControl): Promise<void> {
     // Purpose: tell the run's workers of a command its coordinator (the caller) applied itself.
     // Params: channel, payload.

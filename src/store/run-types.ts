@@ -130,6 +130,13 @@ export interface RunStore {
    * cancel; returns the function that stops listening. Best effort: workers poll the run too.
    */
   watchControls?(listener: (runId: string, control: RunControl) => void): () => void;
+  /**
+   * A shared database: stores the fetch statistics of `worker`'s share of the run so far
+   * (replacing what it stored before).
+   */
+  saveShareStats?(id: string, worker: string, stats: unknown, now: number): Promise<void>;
+  /** A shared database: the fetch statistics of every worker's share of the run, by worker. */
+  shareStats?(id: string): Promise<{ worker: string; stats: unknown }[]>;
   /** A shared database: tells a run's workers of a command its coordinator, the caller, applied itself. */
   announceControl?(id: string, control: RunControl): Promise<void>;
   /** Runs per status and live runs' requests per state, for the metrics (see {@link RunCensus}). */
