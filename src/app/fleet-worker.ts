@@ -33,8 +33,10 @@ export interface FleetWorkerOptions {
 export class FleetWorker {
   /** Runs joined now, each with the promise of its share. */
   private readonly joined = new Map<string, Promise<void>>();
-  /** Runs not to join again: their crawl is over for this worker, or their definition cannot be used here. */
+  /** Runs not to join again: their crawl is over for this worker, or cancelled. */
   private readonly done = new Set<string>();
+  /** Runs whose definition cannot be used here, with its hash then (a resume may change it). */
+  private readonly refused = new Map<string, string>();
   private wake: (() => void) | undefined;
   /** Runs left at a pause or stop, and when (see {@link REJOIN_AFTER_MS}). */
   private readonly paused = new Map<string, number>();
@@ -124,6 +126,7 @@ export class FleetWorker {
       if (this.paused.has(run.id)) continue;
       if (named && !named.includes(run.id)) continue;
       if (this.joined.has(run.id) || this.done.has(run.id) || engine.session(run.id)) continue;
+      if (this.refused.get(run.id) === run.definitionHash) continue;
       const [crawl] = await store.steps.list(run.id);
       if (crawl?.status !== "running") continue;
       const scraper = await this.definitionOf(run);
@@ -137,7 +140,7 @@ export class FleetWorker {
   /** The run's definition as this machine has it, if it is the one the run executes (else logged, once). */
   private async definitionOf(run: RunRecord): Promise<CompiledScraper | undefined> {
     const refuse = (why: string) => {
-      this.done.add(run.id);
+      this.refused.set(run.id, run.definitionHash);
       this.options.log("warn", `not joining run ${run.id} (${run.scraper}): ${why}`);
       return undefined;
     };

@@ -13,6 +13,7 @@ import { runPostStep } from "./post-step.ts";
 import { ProgressEvents } from "./progress-events.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { RunControls } from "./run-controls.ts";
+import { RunningTime } from "./running-time.ts";
 import { RunStats, type RunStatsSnapshot } from "./run-stats.ts";
 import type { RunUsage } from "./run-usage.ts";
 import { SelectorTally, unmatchedSelectors } from "./selector-tally.ts";
@@ -53,8 +54,7 @@ export class RunSession {
   private progress!: ProgressTracker;
   private fetcher?: Fetcher;
   private heartbeat?: NodeJS.Timeout;
-  private runningSince: number | null = null;
-  private runningBefore: number;
+  private readonly running: RunningTime;
   private readonly progressEvents: ProgressEvents;
   private pauseReason: string | null;
   private dataset: { name: string; version: number } | null = null;
@@ -77,7 +77,7 @@ export class RunSession {
     const previous = run.stats as Partial<RunStatsSnapshot>;
     this.stats = new RunStats(previous);
     this.selectors = new SelectorTally(scraper.pages, (run.stats as Partial<StoredStats>).selectors);
-    this.runningBefore = previous.runningSeconds ?? 0;
+    this.running = new RunningTime(this.clock, previous.runningSeconds ?? 0);
     this.pauseReason = run.pauseReason;
     if (run.datasetName && run.datasetVersion)
       this.dataset = { name: run.datasetName, version: run.datasetVersion };
@@ -99,7 +99,16 @@ export class RunSession {
     try {
       await this.store.queue.reclaim(this.runId, this.clock.now(), this.deps.previousOwner);
       this.progress = new ProgressTracker(this.run.targets, await this.store.queue.counts(this.runId));
-      await this.setStatus("running", { startedAt: this.run.startedAt ?? this.clock.now(), error: null });
+      // The run executes this definition from now on (its workers load it from there: see trawl worker).
+      const definition = {
+        definitionHash: this.scraper.hash,
+        source: this.scraper.source ?? this.run.source,
+      };
+      await this.setStatus("running", {
+        startedAt: this.run.startedAt ?? this.clock.now(),
+        error: null,
+        ...definition,
+      });
       this.emit({ type: "run.started", runId: this.runId, resumed });
       if (resumed) this.log("info", `resumed (it was ${this.describePause()})`);
       if (resumed && this.run.definitionHash !== this.scraper.hash) {
@@ -202,7 +211,7 @@ export class RunSession {
       clock: this.clock,
       scraperContext: context,
       normalizeUrl: this.deps.normalizeUrl,
-      runningSeconds: () => this.runningSeconds(),
+      runningSeconds: () => this.running.seconds(),
       holdWhilePaused: () => this.holdWhilePaused("user"),
       emit: (event) => {
         this.emit(event);
@@ -246,7 +255,7 @@ export class RunSession {
   private async holdWhilePaused(reason: string): Promise<void> {
     if (!this.controls.is("pause")) return;
     this.pauseReason = reason;
-    this.accountRunningTime();
+    this.running.stop();
     await this.setStatus("paused", { pauseReason: reason });
     const step = reason.startsWith("breakpoint:") ? reason.slice("breakpoint:".length) : undefined;
     this.emit({
@@ -265,7 +274,7 @@ export class RunSession {
     }
     if (!this.controls.is("run")) return;
     this.pauseReason = null;
-    this.runningSince = this.clock.now();
+    this.running.start();
     await this.setStatus("running", { pauseReason: null });
     this.emit({ type: "run.resumed", runId: this.runId });
     this.log("info", "resumed");
@@ -277,7 +286,7 @@ export class RunSession {
     // Stopped: resumable. At a breakpoint it keeps that reason (resume passes it); at a limit, the limit's.
     const limit = this.deps.usage?.exceeded();
     const reason = this.pauseReason?.startsWith("breakpoint:") ? this.pauseReason : (limit ?? "stopped");
-    this.accountRunningTime();
+    this.running.stop();
     await this.setStatus("paused", { pauseReason: reason, owner: null });
     this.emit({ type: "run.paused", runId: this.runId, reason: "stopped" });
     this.log("info", "stopped; resume with `trawl resume " + this.runId + "`");
@@ -286,7 +295,7 @@ export class RunSession {
   private async end(status: RunStatus, error?: string): Promise<void> {
     if (status === "cancelled") this.log("warn", "cancelled: the run cannot be resumed");
     if (status === "succeeded") this.log("info", "succeeded");
-    this.accountRunningTime();
+    this.running.stop();
     await this.setStatus(status, {
       finishedAt: this.clock.now(),
       owner: null,
@@ -345,24 +354,14 @@ export class RunSession {
     if (rates) this.stats.recordHostRates(rates);
     const proxies = this.fetcher?.proxyStats?.();
     if (proxies) this.stats.recordProxies(proxies);
-    const stats = this.stats.snapshot(this.progress?.pagesDone() ?? 0, this.runningSeconds());
+    const stats = this.stats.snapshot(this.progress?.pagesDone() ?? 0, this.running.seconds());
     const cpu = this.deps.usage && { cpuSeconds: Math.round(this.deps.usage.cpuSeconds() * 1000) / 1000 };
     return { ...stats, selectors: this.selectors.snapshot(), ...cpu };
   }
 
-  private runningSeconds(): number {
-    const current = this.runningSince === null ? 0 : (this.clock.now() - this.runningSince) / 1000;
-    return this.runningBefore + current;
-  }
-
-  private accountRunningTime(): void {
-    this.runningBefore = this.runningSeconds();
-    this.runningSince = null;
-  }
-
   /** Stores a new status with its steps' states and the statistics so far, in one transaction. */
   private async setStatus(status: RunStatus, patch: Partial<RunRecord> = {}): Promise<void> {
-    if (status === "running" && this.runningSince === null) this.runningSince = this.clock.now();
+    if (status === "running") this.running.start();
     await this.store.runs.transition(this.runId, {
       patch: { ...patch, status, stats: { ...this.statsSnapshot() }, updatedAt: this.clock.now() },
       steps: STEPS_ON_STATUS[status],

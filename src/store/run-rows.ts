@@ -56,6 +56,9 @@ export const RUN_COLUMNS: Partial<Record<keyof RunRecord, keyof RunRow>> = {
   stats: "stats",
   datasetName: "dataset_name",
   datasetVersion: "dataset_version",
+  // A run resumed with a changed definition executes that one from then on.
+  source: "source",
+  definitionHash: "definition_hash",
 };
 
 /** Fields stored as JSON text. */

@@ -8,7 +8,7 @@
  * (through the database's notifications), whose share of the run follows it; and four processes
  * crawling one host keep its `rate_per_host` together and all wait out a `Retry-After`.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 import pg from "pg";
@@ -225,6 +225,27 @@ describe("workers on one PostgreSQL", () => {
     expect(ended.code, ended.stderr).toBe(0);
     expect(ended.stderr).toMatch(/left run \S+ \(\d+ pages here\): cancelled/);
     expect((await coordinator.result).code).not.toBeNull();
+  }, 120_000);
+
+  it("refuse a run whose definition on their machine differs from the one it executes", async () => {
+    const { dir, home } = await makeWorkDir();
+    const file = await treeDefinition(dir);
+    const env = { TRAWL_DATABASE_URL: database.url };
+    const coordinator = startCli(["run", file], { home, env, timeoutMs: 120_000 });
+    const runId = (await coordinator.waitForStderr(/run (RUN-\S+)/))[1]!;
+    // Edited after the run started: this machine's copy is not what the run executes.
+    await appendFile(file, "# edited\n");
+    const worker = startCli(["worker", "--runs", runId], {
+      home: join(dir, "machine"),
+      env,
+      timeoutMs: 120_000,
+    });
+    await worker.waitForStderr(/not joining run \S+ \(tree\): \S+tree\.yaml on this machine differs/);
+    expect((await runCli(["cancel", runId], { home, env })).code).toBe(0);
+    const ended = await worker.result;
+    expect(ended.code, ended.stderr).toBe(0);
+    expect(ended.stderr).not.toMatch(/joined run/);
+    await coordinator.result;
   }, 120_000);
 
   it("keep rate_per_host together, and all wait out one Retry-After", async () => {

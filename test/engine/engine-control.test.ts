@@ -100,6 +100,20 @@ describe("engine control on real runs", () => {
     expect(urls).toHaveLength(ITEMS);
   });
 
+  it("a run resumed with a changed definition records it as the one it executes (its workers load that one)", async () => {
+    const created = await app.engine.create(scraper);
+    const first = app.engine.execute(created.id, scraper);
+    await eventually((e) => e.type === "request.finished" && e.url.includes("/delay/"));
+    await app.engine.stop(created.id);
+    await first;
+    const changed = join(dir, "changed.yaml");
+    writeFileSync(changed, slowSiteYaml(site.url).replace(/^name: (.*)$/m, "name: $1\n# changed"));
+    const edited = await loadScraper(changed);
+    expect(edited.hash).not.toBe(scraper.hash);
+    const resumed = await app.engine.execute(created.id, edited);
+    expect(resumed).toMatchObject({ status: "succeeded", definitionHash: edited.hash, source: changed });
+  });
+
   it("cancel aborts in-flight requests and the run cannot be resumed", async () => {
     const created = await app.engine.create(scraper);
     const done = app.engine.execute(created.id, scraper);
