@@ -105,7 +105,7 @@ export class FleetWorker {
     const shares = [...this.app.engine.sharing()];
     return {
       runs: shares.map(([runId]) => runId),
-      leases: shares.reduce((sum, [, share]) => sum + share.held, 0),
+      leases: shares.reduce((sum, [, share]) => sum + share.leases, 0),
       concurrency: shares.reduce((sum, [, share]) => sum + share.concurrency, 0),
       pagesDone: this.pagesBefore + shares.reduce((sum, [, share]) => sum + share.pages, 0),
     };

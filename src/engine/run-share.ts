@@ -45,11 +45,20 @@ export class RunShare {
   /** Looks at the run so far: the queue's counts are read at every fourth. */
   private looks = 0;
 
+  /** The run's scraper, with the worker's concurrency when that is lower. */
+  private readonly scraper: CompiledScraper;
+
   constructor(
     private readonly deps: ShareDeps,
     private readonly run: RunRecord,
-    private readonly scraper: CompiledScraper,
+    scraper: CompiledScraper,
   ) {
+    const { concurrency } = deps;
+    const { politeness } = scraper;
+    this.scraper =
+      concurrency === undefined || concurrency >= politeness.concurrency
+        ? scraper
+        : { ...scraper, politeness: { ...politeness, concurrency } };
     this.store = deps.store;
     this.clock = deps.clock;
     this.bus = deps.bus;
@@ -63,18 +72,18 @@ export class RunShare {
 
   /** Requests this share may have in flight at once. */
   get concurrency(): number {
-    return this.withConcurrency().politeness.concurrency;
+    return this.scraper.politeness.concurrency;
   }
 
   /** Requests this share holds leased now. */
-  get held(): number {
+  get leases(): number {
     return this.crawl?.held ?? 0;
   }
 
   /** Crawls the share; resolves when it leaves the run (see the module's comment). */
   async execute(): Promise<CrawlOutcome> {
     const runId = this.run.id;
-    const scraper = this.withConcurrency();
+    const { scraper } = this;
     const fetcher: Fetcher = this.deps.createFetcher({
       run: this.run,
       scraper,
@@ -93,7 +102,7 @@ export class RunShare {
         "info",
         `${command} asked: leaving the run${command === "cancel" ? "" : " after the pages in flight"}`,
       );
-      this.controls.request(command === "cancel" ? "cancel" : "stop");
+      this.leaveFor(command);
     });
     const context = {
       runId,
@@ -144,21 +153,18 @@ export class RunShare {
     }
   }
 
-  /** The scraper with the worker's concurrency when that is lower. */
-  private withConcurrency(): CompiledScraper {
-    const { concurrency } = this.deps;
-    const politeness = this.scraper.politeness;
-    if (concurrency === undefined || concurrency >= politeness.concurrency) return this.scraper;
-    return { ...this.scraper, politeness: { ...politeness, concurrency } };
+  /** Leaves the run on a command: cancel aborts the pages in flight, pause and stop finish them. */
+  private leaveFor(command: "pause" | "stop" | "cancel"): void {
+    this.controls.request(command === "cancel" ? "cancel" : "stop");
   }
 
   /** Looks at the run: a command or a state other than running makes the share leave. */
   private async follow(): Promise<void> {
     try {
       const run = await this.store.runs.get(this.run.id);
-      if (!run || run.status === "cancelled" || run.control === "cancel") this.controls.request("cancel");
-      else if (run.status !== "running" || run.control === "pause" || run.control === "stop")
-        this.controls.request("stop");
+      if (!run || run.status === "cancelled") this.leaveFor("cancel");
+      else if (run.control && run.control !== "resume") this.leaveFor(run.control);
+      else if (run.status !== "running") this.leaveFor("stop");
       // Progress counts everyone's pages (max_pages); a grouped count, so not at every look.
       else if (this.looks++ % 4 === 0) {
         this.progress.refresh(await this.store.queue.counts(this.run.id));
