@@ -34,31 +34,59 @@ export interface DatasetSummary {
   versions: DatasetVersionSummary[];
 }
 
+/** One dataset with the manifests of its valid versions, oldest first (see {@link readCatalog}). */
+export interface DatasetCatalogEntry {
+  name: string;
+  /** The version `current` points to; `null` when there is no (readable) pointer. */
+  current: number | null;
+  manifests: DatasetManifest[];
+}
+
 /**
- * Every dataset under `root` that has at least one valid version, sorted by name. Version
- * directories without a valid manifest are not listed (cleanup moves them aside). A missing root
- * gives `[]`.
+ * Every dataset under `root` that has at least one valid version, sorted by name, with the
+ * manifests of its valid versions. Version directories without a valid manifest are not listed
+ * (cleanup moves them aside). A missing root gives `[]`.
  */
-export async function listDatasets(root: string): Promise<DatasetSummary[]> {
+export async function readCatalog(root: string): Promise<DatasetCatalogEntry[]> {
   const names = (await readdirOrEmpty(root)).filter(isDatasetName).sort();
-  const datasets: DatasetSummary[] = [];
+  const datasets: DatasetCatalogEntry[] = [];
   for (const name of names) {
-    const versions = await listValidVersions(root, name);
-    if (versions.length > 0) datasets.push({ name, current: await readPointer(join(root, name)), versions });
+    const manifests = await listValidManifests(root, name);
+    if (manifests.length > 0)
+      datasets.push({ name, current: await readPointer(join(root, name)), manifests });
   }
   return datasets;
 }
 
-/** The valid versions of one dataset, oldest first; `[]` when it has none. */
-export async function listValidVersions(root: string, name: string): Promise<DatasetVersionSummary[]> {
-  const versions: DatasetVersionSummary[] = [];
+/** {@link readCatalog}, each version summarised. */
+export async function listDatasets(root: string): Promise<DatasetSummary[]> {
+  return (await readCatalog(root)).map(summariseEntry);
+}
+
+/** The manifests of one dataset's valid versions, oldest first; `[]` when it has none. */
+export async function listValidManifests(root: string, name: string): Promise<DatasetManifest[]> {
+  const manifests: DatasetManifest[] = [];
   for (const version of await listVersionNumbers(join(root, name))) {
     const manifest = await tryLoadManifest(versionDir(root, name, version), { name, version });
-    if (!manifest) continue;
-    const { records, createdAt, runId, scraper } = manifest;
-    versions.push({ version, records, createdAt, runId, scraper });
+    if (manifest) manifests.push(manifest);
   }
-  return versions;
+  return manifests;
+}
+
+/** The valid versions of one dataset, oldest first; `[]` when it has none. */
+export async function listValidVersions(root: string, name: string): Promise<DatasetVersionSummary[]> {
+  return (await listValidManifests(root, name)).map(versionSummary);
+}
+
+/** A catalog entry with its versions summarised. */
+export function summariseEntry({ name, current, manifests }: DatasetCatalogEntry): DatasetSummary {
+  return { name, current, versions: manifests.map(versionSummary) };
+}
+
+/** What a listing shows of a version. */
+export function versionSummary(manifest: DatasetManifest): DatasetVersionSummary {
+  const { version, records, createdAt, runId, scraper } = manifest;
+  return { version, records, createdAt, runId, scraper };
 }
 
 /**

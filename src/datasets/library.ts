@@ -8,10 +8,13 @@
 import type { Writable } from "node:stream";
 import type { ExportFormat, ScrapedRecord } from "../core/index.ts";
 import {
-  listDatasets,
   listValidVersions,
+  readCatalog,
   readManifest,
   readRecords,
+  summariseEntry,
+  versionSummary,
+  type DatasetCatalogEntry,
   type DatasetSummary,
   type DatasetVersionSummary,
 } from "./catalog.ts";
@@ -42,21 +45,29 @@ export class DatasetLibrary {
 
   /** Every dataset with at least one valid version, by name (see `listDatasets`). */
   async list(): Promise<DatasetSummary[]> {
-    if (!this.shared) return listDatasets(this.root);
-    const byName = new Map<string, DatasetVersionSummary[]>();
+    return (await this.catalog()).map(summariseEntry);
+  }
+
+  /**
+   * Every dataset with the manifests of its valid versions (see `readCatalog`). With shared
+   * datasets this is one read of the shared store, however many versions there are.
+   */
+  async catalog(): Promise<DatasetCatalogEntry[]> {
+    if (!this.shared) return readCatalog(this.root);
+    const byName = new Map<string, DatasetManifest[]>();
     for (const { manifest } of await this.valid(await this.shared.manifests())) {
-      const versions = byName.get(manifest.name) ?? [];
-      versions.push(summaryOf(manifest));
-      byName.set(manifest.name, versions);
+      const manifests = byName.get(manifest.name) ?? [];
+      manifests.push(manifest);
+      byName.set(manifest.name, manifests);
     }
-    return [...byName].map(([name, versions]) => ({ name, current: versions.at(-1)!.version, versions }));
+    return [...byName].map(([name, manifests]) => ({ name, current: manifests.at(-1)!.version, manifests }));
   }
 
   /** The valid versions of one dataset, oldest first. */
   async versions(name: string): Promise<DatasetVersionSummary[]> {
     if (!this.shared) return listValidVersions(this.root, name);
     const stored = await this.shared.manifests(assertDatasetName(name));
-    return (await this.valid(stored)).map(({ manifest }) => summaryOf(manifest));
+    return (await this.valid(stored)).map(({ manifest }) => versionSummary(manifest));
   }
 
   /** A version's manifest (default: the current one, the newest). See `readManifest`. */
@@ -155,11 +166,6 @@ export class DatasetLibrary {
     }
     return valid;
   }
-}
-
-function summaryOf(manifest: DatasetManifest): DatasetVersionSummary {
-  const { version, records, createdAt, runId, scraper } = manifest;
-  return { version, records, createdAt, runId, scraper };
 }
 
 /** How a shared manifest is named in errors. */

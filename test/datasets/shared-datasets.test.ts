@@ -95,6 +95,27 @@ describe("dataset versions shared through PostgreSQL", () => {
     }
   });
 
+  it("lists every version's manifest in one read of the shared store", async () => {
+    let reads = 0;
+    const files = new PgDatasetFiles(pool);
+    const counted = new Proxy(files, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          if (key === "manifest" || key === "manifests") reads++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const library = new DatasetLibrary(roots[1]!.root, counted);
+    const [books] = await library.catalog();
+    expect(reads).toBe(1);
+    expect(books?.manifests.map((m) => m.version)).toEqual([1, 2]);
+    for (const manifest of books!.manifests)
+      expect(manifest).toEqual(await second.manifest("books", manifest.version));
+  });
+
   it("takes in a data directory's own versions under their numbers, except one that does not verify", async () => {
     const local = await makeTempRoot();
     roots.push(local);

@@ -8,7 +8,12 @@ import {
   type DatasetList,
   type VerifyResult,
 } from "../../core/contract/datasets.ts";
-import { assertDatasetName, assertExportFormat, type DatasetLibrary } from "../../datasets/index.ts";
+import {
+  assertDatasetName,
+  assertExportFormat,
+  versionSummary,
+  type DatasetLibrary,
+} from "../../datasets/index.ts";
 import { binaryResponse } from "./binary-response.ts";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -37,31 +42,17 @@ function listDatasetsRoute(server: FastifyInstance, datasets: DatasetLibrary): v
         response: { 200: DatasetListSchema },
       },
     },
-    async (): Promise<DatasetList> => {
-      const all = await datasets.list();
-      return {
-        datasets: await Promise.all(
-          all.map(async (dataset) => ({
-            name: dataset.name,
-            latest: dataset.current,
-            versions: await Promise.all(
-              dataset.versions.map(async (version) => {
-                const manifest = await datasets.manifest(dataset.name, version.version);
-                return {
-                  ...version,
-                  fields: manifest.fields,
-                  files: manifest.files.map((file) => ({
-                    name: file.path,
-                    bytes: file.bytes,
-                    sha256: file.sha256,
-                  })),
-                };
-              }),
-            ),
-          })),
-        ),
-      };
-    },
+    async (): Promise<DatasetList> => ({
+      datasets: (await datasets.catalog()).map(({ name, current, manifests }) => ({
+        name,
+        latest: current,
+        versions: manifests.map((manifest) => ({
+          ...versionSummary(manifest),
+          fields: manifest.fields,
+          files: manifest.files.map((file) => ({ name: file.path, bytes: file.bytes, sha256: file.sha256 })),
+        })),
+      })),
+    }),
   );
 }
 
