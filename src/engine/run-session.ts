@@ -11,6 +11,7 @@ import { checkCrawl } from "./crawl-verdict.ts";
 import { engineError, StepFailedError } from "./errors.ts";
 import { runPostStep } from "./post-step.ts";
 import { ProgressEvents } from "./progress-events.ts";
+import { pacedRead } from "./paced-read.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { RunControls } from "./run-controls.ts";
 import { RunningTime } from "./running-time.ts";
@@ -59,6 +60,8 @@ export class RunSession {
   private pauseReason: string | null;
   private dataset: { name: string; version: number } | null = null;
   private crawlStep: CrawlStep | undefined;
+  /** A shared queue's counts (every process's pages), read at most a twentieth of the time. */
+  private readonly fleetCounts = pacedRead(() => this.store.queue.counts(this.runId), 0.05);
 
   constructor(
     private readonly deps: SessionDeps,
@@ -333,16 +336,12 @@ export class RunSession {
       const command = await this.store.runs.heartbeat(this.runId, this.deps.owner, this.clock.now());
       if (command) this.control(command);
       // Workers on other machines finish pages too: the progress (and max_pages) counts theirs.
-      if (this.store.queue.shared && this.progress)
-        this.progress.refresh(await this.store.queue.counts(this.runId));
-      await this.saveStats();
+      const counts = this.store.queue.shared && this.progress ? await this.fleetCounts() : undefined;
+      if (counts) this.progress.refresh(counts);
+      await this.store.runs.update(this.runId, { stats: { ...this.statsSnapshot() } });
     } catch (error) {
       this.log("warn", `heartbeat failed: ${describeError(error)}`);
     }
-  }
-
-  private async saveStats(): Promise<void> {
-    await this.store.runs.update(this.runId, { stats: { ...this.statsSnapshot() } });
   }
 
   /**
