@@ -12,6 +12,7 @@ import type { Fetcher, SecretSource } from "../fetch/index.ts";
 import type { CompiledScraper } from "../pipeline/index.ts";
 import type { RunRecord, Store } from "../store/index.ts";
 import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
+import { pacedRead } from "./paced-read.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { attemptEvent } from "./request-report.ts";
 import { RunControls } from "./run-controls.ts";
@@ -40,10 +41,14 @@ export class RunShare {
   /** The fetch statistics of this process's share of the run, over every time it joined it. */
   private stats = new RunStats();
   private crawl: CrawlStep | undefined;
+  /** The share's fetcher while it crawls: its proxies' counts go into the stored statistics. */
+  private fetcher: Fetcher | undefined;
   /** Pages this share finished. */
   private finished = 0;
   /** Looks at the run so far: the queue's counts are read at every fourth. */
   private looks = 0;
+  /** The queue's counts (every process's pages), read at most a twentieth of the time. */
+  private readonly fleetCounts = pacedRead(() => this.store.queue.counts(this.run.id), 0.05);
 
   /** The run's scraper, with the worker's concurrency when that is lower. */
   private readonly scraper: CompiledScraper;
@@ -84,7 +89,7 @@ export class RunShare {
   async execute(): Promise<CrawlOutcome> {
     const runId = this.run.id;
     const { scraper } = this;
-    const fetcher: Fetcher = this.deps.createFetcher({
+    const fetcher = this.deps.createFetcher({
       run: this.run,
       scraper,
       onAttempt: (attempt) => {
@@ -94,6 +99,7 @@ export class RunShare {
       log: (level, message) => this.log(level, message),
       ...(this.deps.secrets && { secrets: this.deps.secrets }),
     });
+    this.fetcher = fetcher;
     const follower = setInterval(() => void this.follow(), FOLLOW_MS);
     // A command reaches the share at once through the database's notifications; `follow` polls.
     const unwatch = this.store.runs.watchControls?.((id, command) => {
@@ -167,7 +173,8 @@ export class RunShare {
       else if (run.status !== "running") this.leaveFor("stop");
       // Progress counts everyone's pages (max_pages); a grouped count, so not at every look.
       else if (this.looks++ % 4 === 0) {
-        this.progress.refresh(await this.store.queue.counts(this.run.id));
+        const counts = await this.fleetCounts();
+        if (counts) this.progress.refresh(counts);
         await this.saveStats();
       }
     } catch (error) {
@@ -178,6 +185,8 @@ export class RunShare {
   /** Stores the share's fetch statistics (the run's summary adds them to its coordinator's). */
   private async saveStats(): Promise<void> {
     const { store, clock, deps, run } = this;
+    const proxies = this.fetcher?.proxyStats?.();
+    if (proxies) this.stats.recordProxies(proxies);
     await store.runs
       .saveShareStats?.(run.id, deps.owner, this.stats.snapshot(this.finished, 0), clock.now())
       .catch((error: unknown) => this.log("warn", `could not store its statistics: ${describeError(error)}`));

@@ -144,8 +144,9 @@ export class RunStats {
 
 /**
  * A run's statistics with its workers' shares added (several machines, issue 17): counts summed,
- * per host and status; the slowest latency over all; percentiles, pace, running time, rates and
- * proxies stay the coordinator's (a share keeps no samples for them).
+ * per host, status and proxy (a proxy is shown retired when a process retired it); the slowest
+ * latency over all; percentiles, pace, running time and per-host rates stay the coordinator's (a
+ * share keeps no latency samples, and each process paces itself).
  */
 export function withShares(
   own: RunStatsSnapshot,
@@ -166,8 +167,17 @@ export function withShares(
       entry.bytes += counts.bytes;
     }
     merged.latencyMs.max = Math.max(merged.latencyMs.max, share.latencyMs?.max ?? 0);
+    for (const [proxy, counts] of Object.entries(share.proxies ?? {}))
+      addProxy((merged.proxies ??= {}), proxy, counts);
   }
   return merged;
+}
+
+function addProxy(proxies: Record<string, ProxyStatsSnapshot>, proxy: string, add: ProxyStatsSnapshot): void {
+  const entry = (proxies[proxy] ??= { requests: 0, failures: {} });
+  entry.requests += add.requests;
+  for (const [reason, count] of Object.entries(add.failures)) bump(entry.failures, reason, count);
+  if (add.retired !== undefined) entry.retired ??= add.retired;
 }
 
 function bump(counts: Record<string, number>, key: string, by = 1): void {

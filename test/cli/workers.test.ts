@@ -6,7 +6,8 @@
  * on another machine: the run ends with exactly the records of the site, each once, and every
  * request done once. And pause, resume and cancel reach a worker at once
  * (through the database's notifications), whose share of the run follows it; and four processes
- * crawling one host keep its `rate_per_host` together and all wait out a `Retry-After`.
+ * crawling one host keep its `rate_per_host` together and all wait out a `Retry-After`, and the
+ * run's summary counts what each of them did through a proxy.
  */
 import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
 import { startCountingSite } from "../fixtures/counting-site.ts";
 import { freshDatabase, type TestDatabase } from "../fixtures/postgres.ts";
+import { startProxy } from "../e2e/proxy-servers.ts";
 import { makeWorkDir, parseJson, runCli, startCli, type CliProcess } from "./run-cli.ts";
 
 /** List pages: each links ten items and two more lists (a tree), 200 of them; 2,000 items. */
@@ -248,8 +250,9 @@ describe("workers on one PostgreSQL", () => {
     await coordinator.result;
   }, 120_000);
 
-  it("keep rate_per_host together, and all wait out one Retry-After", async () => {
+  it("keep rate_per_host together, and all wait out one Retry-After; the summary counts every process's proxy use", async () => {
     const counting = await startCountingSite({ pages: 80 });
+    const proxy = await startProxy();
     try {
       const { dir, home } = await makeWorkDir();
       const file = join(dir, "polite.yaml");
@@ -258,6 +261,7 @@ describe("workers on one PostgreSQL", () => {
         `name: polite
 start: ${counting.url}/page/1
 politeness: { concurrency: 4, rate_per_host: 5 }
+proxy: ${proxy.url}
 pages:
   start:
     follow: [{ css: a, page: start }]
@@ -288,8 +292,16 @@ pages:
       expect(throttledAt).toBeDefined();
       const during = counting.arrivals().filter((a) => a.at > throttledAt + 150 && a.at < throttledAt + 1900);
       expect(during).toEqual([]);
+
+      // Every process went through the proxy: its count in the run's summary is theirs together.
+      const shown = await runCli(["show", runId, "--json"], { home, env });
+      const { stats } = JSON.parse(shown.stdout) as {
+        stats: { requests: number; proxies?: Record<string, { requests: number }> };
+      };
+      expect(stats.proxies?.[proxy.url]?.requests).toBe(stats.requests);
     } finally {
       await counting.close();
+      await proxy.close();
     }
   }, 120_000);
 });
