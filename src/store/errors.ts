@@ -22,7 +22,7 @@ export const STORE_ERRORS = defineErrors({
   TRAWL_ERR_STORE_COPY_NOT_EMPTY: {
     kind: "conflict",
     message:
-      "the PostgreSQL database {url} is not empty ({tables} hold rows); trawl db copy writes only into an empty database, nothing was written",
+      "the PostgreSQL database {url} is not empty ({tables} hold rows); trawl db copy writes only into an empty database, nothing was written (after a copy of this data directory whose files were not all copied, `trawl db copy --files-only` copies those left)",
   },
   TRAWL_ERR_STORE_COPY_FAILED: {
     kind: "failed",

@@ -6,7 +6,7 @@
  * number, seen by the first.
  */
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
@@ -139,7 +139,7 @@ pages:
     expect(JSON.parse(replayed.stdout)).toMatchObject({ status: "succeeded", identical: true });
   }, 120_000);
 
-  it("are moved in from a SQLite data directory by trawl db copy, for every machine", async () => {
+  it("are moved in from a SQLite data directory by trawl db copy, for every machine, those left by --files-only", async () => {
     const sqlite = await makeWorkDir();
     const other = await makeWorkDir();
     const target = await freshDatabase("copy_files");
@@ -149,14 +149,33 @@ pages:
         await runCli(["run", file, "--json", "--record"], { home: sqlite.home }),
       );
       expect(run.status).toBe("succeeded");
+      // A version that does not verify stays behind (exit 1); once mended, --files-only takes it in.
+      const records = join(sqlite.home, "datasets", "shared-items", "v000001", "records.jsonl");
+      const intact = await readFile(records, "utf8");
+      await writeFile(records, `${intact}{"title":"planted"}\n`);
       const copied = await runCli(["db", "copy", "--to", target.url], {
         home: sqlite.home,
         timeoutMs: 60_000,
       });
-      expect(copied.code, copied.stderr).toBe(0);
+      expect(copied.code, copied.stderr).toBe(1);
       expect(copied.stdout).toMatch(
-        /^files: 1 dataset versions and [1-9]\d* recorded blobs copied \(0 there already\)$/m,
+        /^files: 0 dataset versions and [1-9]\d* recorded blobs copied \(0 there already\)$/m,
       );
+      expect(copied.stdout).toMatch(/^not copied, does not verify: shared-items v1/m);
+      await writeFile(records, intact);
+      const again = await runCli(["db", "copy", "--to", target.url], { home: sqlite.home });
+      expect(again.code).toBe(2);
+      expect(again.stderr).toContain("trawl db copy --files-only");
+      const rest = await runCli(["db", "copy", "--to", target.url, "--files-only", "--json"], {
+        home: sqlite.home,
+      });
+      expect(rest.code, rest.stderr).toBe(0);
+      const { files } = JSON.parse(rest.stdout) as {
+        files: { datasets: { copied: number }; blobs: { copied: number; present: number } };
+      };
+      expect(files.datasets.copied).toBe(1);
+      expect(files.blobs).toMatchObject({ copied: 0, present: expect.any(Number) });
+      expect(files.blobs.present).toBeGreaterThan(0);
 
       const env = { TRAWL_DATABASE_URL: target.url };
       const listed = parseJson<Listing>(await runCli(["datasets", "--json"], { home: other.home, env }));

@@ -16,6 +16,7 @@ import { printJson, printTable } from "../output.ts";
 
 interface CopyOptions extends GlobalOptions {
   to: string;
+  filesOnly?: boolean;
 }
 
 /** On a terminal, one line on stderr that counts the rows copied; elsewhere nothing. */
@@ -108,6 +109,10 @@ export function register(program: Command): void {
       "--to <url>",
       "the PostgreSQL database to fill, postgres://user:password@host:5432/database",
     )
+    .option(
+      "--files-only",
+      "copy only the datasets and recorded blobs (again after a copy that did not copy them all; those there already are kept)",
+    )
     .option("--json", "print the per-table report as JSON on stdout")
     .action((copyOptions: CopyOptions) => {
       const options = { ...copyOptions, json: copyOptions.json || db.opts<GlobalOptions>().json };
@@ -120,6 +125,12 @@ export function register(program: Command): void {
             flag: "--to",
             problem: "must be a PostgreSQL URL, postgres://user:password@host:5432/database",
           });
+        }
+        if (options.filesOnly) {
+          const files = await copyFiles(options.to, home);
+          if (options.json) printJson({ files });
+          else printFiles(files);
+          return filesComplete(files) ? ExitCode.ok : ExitCode.failed;
         }
         const report = await copySqliteToPg(homePaths(home).database, options.to, {
           onProgress: progressLine(),
