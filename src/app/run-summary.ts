@@ -23,13 +23,15 @@ export async function describeRun(store: Store, run: RunRecord, liveStats?: RunS
   // Selector health is stored beside the fetch statistics; the summary reports it on its own.
   const { selectors, ...own } = (liveStats ?? run.stats) as RunStats & { selectors?: PageTypeHealth[] };
   // Workers on other machines keep the statistics of their shares apart: the run's count them all.
-  const stats =
+  const merged =
     shares.length > 0 && own.statusCodes
       ? withShares(
           own as RunStatsSnapshot,
           shares.map((share) => share.stats as Partial<RunStatsSnapshot>),
         )
       : own;
+  // The latency buckets are what the percentiles are read from, not a figure to show.
+  const { latencyCounts: _buckets, ...stats } = merged as RunStats & Partial<RunStatsSnapshot>;
   const crawlDone = steps[0]?.status === "done";
   return {
     id: run.id,

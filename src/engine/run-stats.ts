@@ -1,4 +1,5 @@
 import type { AttemptInfo, ProxyStats } from "../fetch/index.ts";
+import { addLatencyCounts, countLatency, latencyPercentiles, type LatencyCounts } from "./latency-counts.ts";
 
 /** A snapshot of a run's fetch statistics, stored with the run and shown by `trawl show`. */
 export interface RunStatsSnapshot {
@@ -10,6 +11,11 @@ export interface RunStatsSnapshot {
   statusCodes: Record<string, number>;
   reasons: Record<string, number>;
   latencyMs: { p50: number; p95: number; max: number };
+  /**
+   * Every response time of the run, counted per bucket (see latency-counts.ts): what the
+   * percentiles are read from. Stored, not shown (`describeRun` leaves it out).
+   */
+  latencyCounts?: LatencyCounts;
   pagesPerSecond: number;
   /** Seconds spent running (pauses excluded), over all sessions of the run. */
   runningSeconds: number;
@@ -41,9 +47,6 @@ export interface HostRate {
   blockedMs?: number;
 }
 
-/** Bounded latency memory: a ring of the most recent samples is plenty for percentiles. */
-const LATENCY_SAMPLES = 4096;
-
 /** Collects statistics from every fetch attempt of a run. */
 export class RunStats {
   private requests = 0;
@@ -56,9 +59,8 @@ export class RunStats {
   /** The proxies' counts of earlier sessions, and of this one (the fetcher's, added to those). */
   private proxiesBefore: Record<string, ProxyStatsSnapshot> = {};
   private proxies: Record<string, ProxyStatsSnapshot> | undefined;
-  private latencies: number[] = [];
+  private latencyCounts: LatencyCounts = {};
   private maxLatency = 0;
-  private next = 0;
 
   /** Continues from a stored snapshot (a resumed run keeps its totals). */
   constructor(previous?: Partial<RunStatsSnapshot>) {
@@ -72,6 +74,7 @@ export class RunStats {
     this.hosts = structuredClone(previous.hosts ?? {});
     this.proxiesBefore = structuredClone(previous.proxies ?? {});
     if (previous.proxies) this.proxies = structuredClone(previous.proxies);
+    this.latencyCounts = { ...previous.latencyCounts };
     this.maxLatency = previous.latencyMs?.max ?? 0;
   }
 
@@ -86,8 +89,7 @@ export class RunStats {
     const host = (this.hosts[attempt.host] ??= { requests: 0, bytes: 0 });
     host.requests++;
     host.bytes += attempt.bytes;
-    this.latencies[this.next] = attempt.latencyMs;
-    this.next = (this.next + 1) % LATENCY_SAMPLES;
+    countLatency(this.latencyCounts, attempt.latencyMs);
     this.maxLatency = Math.max(this.maxLatency, attempt.latencyMs);
   }
 
@@ -125,7 +127,6 @@ export class RunStats {
   }
 
   snapshot(pagesDone: number, runningSeconds: number): RunStatsSnapshot {
-    const sorted = [...this.latencies].sort((a, b) => a - b);
     return {
       requests: this.requests,
       bytes: this.bytes,
@@ -133,7 +134,8 @@ export class RunStats {
       ...(this.notModified > 0 && { notModified: this.notModified }),
       statusCodes: { ...this.statusCodes },
       reasons: { ...this.reasons },
-      latencyMs: { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: this.maxLatency },
+      latencyMs: latencyFigures(this.latencyCounts, this.maxLatency),
+      latencyCounts: { ...this.latencyCounts },
       pagesPerSecond: runningSeconds > 0 ? round(pagesDone / runningSeconds) : 0,
       runningSeconds: round(runningSeconds),
       hosts: structuredClone(this.hosts),
@@ -144,9 +146,9 @@ export class RunStats {
 
 /**
  * A run's statistics with its workers' shares added (several machines, issue 17): counts summed,
- * per host, status and proxy (a proxy is shown retired when a process retired it); the slowest
- * latency over all; percentiles, pace, running time and per-host rates stay the coordinator's (a
- * share keeps no latency samples, and each process paces itself).
+ * per host, status, proxy (a proxy is shown retired when a process retired it) and latency
+ * bucket, the percentiles read from them all; pace, running time and per-host rates stay the
+ * coordinator's (its pace counts every process's pages; each process paces itself).
  */
 export function withShares(
   own: RunStatsSnapshot,
@@ -167,10 +169,17 @@ export function withShares(
       entry.bytes += counts.bytes;
     }
     merged.latencyMs.max = Math.max(merged.latencyMs.max, share.latencyMs?.max ?? 0);
+    addLatencyCounts((merged.latencyCounts ??= {}), share.latencyCounts ?? {});
     for (const [proxy, counts] of Object.entries(share.proxies ?? {}))
       addProxy((merged.proxies ??= {}), proxy, counts);
   }
+  if (merged.latencyCounts) merged.latencyMs = latencyFigures(merged.latencyCounts, merged.latencyMs.max);
   return merged;
+}
+
+function latencyFigures(counts: LatencyCounts, max: number): RunStatsSnapshot["latencyMs"] {
+  const [p50 = 0, p95 = 0] = latencyPercentiles(counts, [0.5, 0.95]);
+  return { p50, p95, max };
 }
 
 function addProxy(proxies: Record<string, ProxyStatsSnapshot>, proxy: string, add: ProxyStatsSnapshot): void {
@@ -182,12 +191,6 @@ function addProxy(proxies: Record<string, ProxyStatsSnapshot>, proxy: string, ad
 
 function bump(counts: Record<string, number>, key: string, by = 1): void {
   counts[key] = (counts[key] ?? 0) + by;
-}
-
-/** Nearest-rank percentile of sorted numbers; 0 when there are none. */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
 function round(value: number): number {
