@@ -1,4 +1,4 @@
-/** The metrics of a process that runs this app's engine (`trawl serve`, `trawl scheduler`). */
+/** The metrics of a process that runs this app's engine (`trawl serve`, `trawl scheduler`, `trawl worker`). */
 import { ACTIVE_RUN_STATUSES } from "../core/contract/values.ts";
 import { TrawlMetrics, type HostRateSample } from "../observe/index.ts";
 import type { App } from "./app.ts";
@@ -28,7 +28,10 @@ export function openAppMetrics(app: App): AppMetrics {
   };
 }
 
-/** The rate limiters of the runs this process executes: one sample per host and run. */
+/**
+ * The rate limiters of the runs this process executes, and of its shares of other processes'
+ * runs (`trawl worker`): one sample per host and run.
+ */
 async function hostRatesOf(app: App): Promise<HostRateSample[]> {
   const runs = await app.store.runs.list({ statuses: [...ACTIVE_RUN_STATUSES] });
   const samples: HostRateSample[] = [];
@@ -37,5 +40,7 @@ async function hostRatesOf(app: App): Promise<HostRateSample[]> {
     for (const [host, { rate }] of Object.entries(hosts))
       if (rate !== undefined) samples.push({ host, rate });
   }
+  for (const share of app.engine.sharing().values())
+    for (const { host, rate } of share.hostRates()) samples.push({ host, rate });
   return samples;
 }

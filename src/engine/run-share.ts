@@ -16,7 +16,7 @@ import { pacedRead } from "./paced-read.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { attemptEvent } from "./request-report.ts";
 import { RunControls } from "./run-controls.ts";
-import { RunStats, type RunStatsSnapshot } from "./run-stats.ts";
+import { RunStats, type HostRate, type RunStatsSnapshot } from "./run-stats.ts";
 import type { EngineOptions } from "./types.ts";
 
 /** How often a share looks at its run's state (and the queue's counts). */
@@ -83,6 +83,11 @@ export class RunShare {
   /** Requests this share holds leased now. */
   get leases(): number {
     return this.crawl?.held ?? 0;
+  }
+
+  /** The rate limiter's view of each host the share fetches from (the process's metrics read it). */
+  hostRates(): readonly HostRate[] {
+    return this.fetcher?.hostStats?.() ?? [];
   }
 
   /** Crawls the share; resolves when it leaves the run (see the module's comment). */

@@ -9,6 +9,7 @@
  * crawling one host keep its `rate_per_host` together and all wait out a `Retry-After`, and the
  * run's summary counts what each of them did through a proxy.
  */
+import { readFileSync } from "node:fs";
 import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 import { join } from "node:path";
@@ -18,6 +19,7 @@ import { startFaultSite, type FaultSite } from "../fixtures/fault-site.ts";
 import { startCountingSite } from "../fixtures/counting-site.ts";
 import { freshDatabase, type TestDatabase } from "../fixtures/postgres.ts";
 import { startProxy } from "../e2e/proxy-servers.ts";
+import { parseMetrics } from "../observe/prometheus-text.ts";
 import { makeWorkDir, parseJson, runCli, startCli, type CliProcess } from "./run-cli.ts";
 
 /** List pages: each links ten items and two more lists (a tree), 200 of them; 2,000 items. */
@@ -202,18 +204,38 @@ describe("workers on one PostgreSQL", () => {
     }
   }, 240_000);
 
-  it("hear pause, resume and cancel from the CLI at once, and follow the run", async () => {
+  it("hear pause, resume and cancel from the CLI at once, and follow the run; serve their own metrics", async () => {
     const { dir, home } = await makeWorkDir();
     const file = await treeDefinition(dir);
     const env = { TRAWL_DATABASE_URL: database.url };
     const coordinator = startCli(["run", file], { home, env, timeoutMs: 120_000 });
     const runId = (await coordinator.waitForStderr(/run (RUN-\S+)/))[1]!;
-    const worker = startCli(["worker", "--runs", runId], {
-      home: join(dir, "machine"),
+    const machine = join(dir, "machine");
+    const worker = startCli(["worker", "--runs", runId, "--metrics-port", "0"], {
+      home: machine,
       env,
       timeoutMs: 120_000,
     });
+    const [, metricsUrl] = await worker.waitForStderr(/metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/);
     await worker.waitForStderr(/joined run/);
+    // The worker's own requests, pages and rate limiters, for its data directory's access token.
+    const token = readFileSync(join(machine, "access-token"), "utf8").trim();
+    const scrape = async () =>
+      parseMetrics(
+        await (
+          await fetch(`${metricsUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+        ).text(),
+      );
+    let metrics = await scrape();
+    for (let i = 0; i < 100 && metrics.value("trawl_pages_total", { outcome: "done" }) < 5; i++) {
+      await sleep(100);
+      metrics = await scrape();
+    }
+    expect(
+      metrics.value("trawl_requests_total", { status_class: "2xx", reason: "none" }),
+    ).toBeGreaterThanOrEqual(5);
+    expect(metrics.value("trawl_hosts")).toBe(1);
+    expect((await fetch(`${metricsUrl}/metrics`)).status).toBe(401);
     expect((await runCli(["pause", runId], { home, env })).code).toBe(0);
     await worker.waitForStderr(/pause asked: leaving the run after the pages in flight/);
     await worker.waitForStderr(/left run \S+ \(\d+ pages here\): stopped/);

@@ -1,12 +1,9 @@
 import type { Command } from "commander";
-import type { App } from "../../app/index.ts";
-import { openAppMetrics } from "../../app/index.ts";
-import type { LogLevel, TrawlEvent } from "../../core/index.ts";
-import { serveMetrics } from "../../observe/index.ts";
-import { loadAccessToken, sameSecret } from "../../security/index.ts";
+import type { LogLevel } from "../../core/index.ts";
 import { schedulerStatus } from "../../scheduler/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
 import { cliError } from "../errors.ts";
+import { metricsEndpoint } from "../metrics-endpoint.ts";
 import { portParser } from "../option-parsers.ts";
 import { printJson, printTable } from "../output.ts";
 import { daemonLog } from "../process-log-setup.ts";
@@ -44,7 +41,9 @@ export function register(program: Command): void {
         process.on("SIGINT", onSignal);
         process.on("SIGTERM", onSignal);
         const metrics =
-          options.metricsPort === undefined ? undefined : await metricsEndpoint(app, options.metricsPort);
+          options.metricsPort === undefined
+            ? undefined
+            : await metricsEndpoint(app, options.metricsPort, log);
         try {
           await app.scheduler({ log, maxConcurrent, emit: metrics?.observe }).run(stop.signal);
         } finally {
@@ -88,30 +87,3 @@ export function register(program: Command): void {
 
 /** The scheduler's lines: the process log (`scheduler.*.log`) and stderr. */
 const log: (level: LogLevel, message: string) => void = daemonLog("scheduler");
-
-/**
- * `--metrics-port`: the daemon's metrics on 127.0.0.1, for the access token (or a named API
- * token); the scheduler's events are passed to `observe`. Prints the address on stderr.
- */
-async function metricsEndpoint(app: App, port: number) {
-  const { metrics, close } = openAppMetrics(app);
-  const token = loadAccessToken(app.paths.accessToken);
-  const endpoint = await serveMetrics({
-    metrics,
-    port,
-    authorize: async (bearer) =>
-      sameSecret(bearer, token) ||
-      (bearer !== undefined && (await app.apiTokens.check(bearer)) !== undefined),
-  }).catch((error: unknown) => {
-    close();
-    throw error;
-  });
-  log("info", `metrics on ${endpoint.url}/metrics`);
-  return {
-    observe: (event: TrawlEvent) => metrics.observe(event),
-    async close() {
-      await endpoint.close();
-      close();
-    },
-  };
-}

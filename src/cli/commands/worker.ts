@@ -2,12 +2,14 @@ import type { Command } from "commander";
 import { FleetWorker } from "../../app/index.ts";
 import type { LogLevel } from "../../core/index.ts";
 import { withApp, type GlobalOptions } from "../context.ts";
-import { positiveInteger } from "../option-parsers.ts";
+import { metricsEndpoint } from "../metrics-endpoint.ts";
+import { portParser, positiveInteger } from "../option-parsers.ts";
 import { daemonLog } from "../process-log-setup.ts";
 
 interface WorkerOptions extends GlobalOptions {
   runs?: string[];
   concurrency?: number;
+  metricsPort?: number;
 }
 
 /**
@@ -29,6 +31,11 @@ export function register(program: Command): void {
       "--concurrency <n>",
       "requests in flight per run at most (default: each scraper's concurrency)",
       positiveInteger,
+    )
+    .option(
+      "--metrics-port <port>",
+      "serve GET /metrics (Prometheus, with the access token) on 127.0.0.1:PORT; 0 picks a free port",
+      portParser({ anyFreePort: true }),
     )
     .action((options: WorkerOptions) =>
       withApp(options, async (app) => {
@@ -57,11 +64,16 @@ export function register(program: Command): void {
           "info",
           `worker ${app.engine.owner} serving ${runs ? `runs ${runs.join(", ")}` : "every running run"}`,
         );
+        const metrics =
+          options.metricsPort === undefined
+            ? undefined
+            : await metricsEndpoint(app, options.metricsPort, log);
         try {
           await worker.run(stop.signal);
         } finally {
           process.off("SIGINT", onSignal);
           process.off("SIGTERM", onSignal);
+          await metrics?.close();
         }
         log("info", "worker stopped");
         return signal === "SIGINT" ? 130 : 0;
