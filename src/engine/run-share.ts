@@ -11,6 +11,7 @@ import { describeError, type Clock, type EventBus, type LogLevel } from "../core
 import type { Fetcher, SecretSource } from "../fetch/index.ts";
 import type { CompiledScraper } from "../pipeline/index.ts";
 import type { RunRecord, Store } from "../store/index.ts";
+import { autoscalerFor } from "./autoscaler.ts";
 import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
 import { pacedRead } from "./paced-read.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
@@ -58,12 +59,7 @@ export class RunShare {
     private readonly run: RunRecord,
     scraper: CompiledScraper,
   ) {
-    const { concurrency } = deps;
-    const { politeness } = scraper;
-    this.scraper =
-      concurrency === undefined || concurrency >= politeness.concurrency
-        ? scraper
-        : { ...scraper, politeness: { ...politeness, concurrency } };
+    this.scraper = withConcurrencyAtMost(scraper, deps.concurrency);
     this.store = deps.store;
     this.clock = deps.clock;
     this.bus = deps.bus;
@@ -94,11 +90,14 @@ export class RunShare {
   async execute(): Promise<CrawlOutcome> {
     const runId = this.run.id;
     const { scraper } = this;
+    // `concurrency: auto`: each process finds its own, from the answers it gets.
+    const autoscaler = autoscalerFor(scraper.politeness, this.clock, (level, text) => this.log(level, text));
     const fetcher = this.deps.createFetcher({
       run: this.run,
       scraper,
       onAttempt: (attempt) => {
         this.stats.record(attempt);
+        autoscaler?.observe(attempt);
         this.bus.emit(attemptEvent(runId, attempt));
       },
       log: (level, message) => this.log(level, message),
@@ -144,10 +143,12 @@ export class RunShare {
         },
         log: (level, message) => this.log(level, message),
         parseThreads: this.deps.parseThreads,
+        ...(autoscaler && { autoscaler }),
       });
       await this.scraper.setup?.(context);
       return await this.crawl.run();
     } finally {
+      autoscaler?.close();
       clearInterval(follower);
       unwatch?.();
       await this.saveStats();
@@ -204,4 +205,20 @@ export class RunShare {
     if (level === "debug" || level === "info") return;
     void this.store.logs.append(this.run.id, level, line, at).catch(() => undefined);
   }
+}
+
+/**
+ * The run's scraper with at most `concurrency` requests in flight (a worker's `--concurrency`);
+ * an autoscaled concurrency keeps scaling, within that.
+ */
+function withConcurrencyAtMost(scraper: CompiledScraper, concurrency: number | undefined): CompiledScraper {
+  const { politeness } = scraper;
+  if (concurrency === undefined || concurrency >= politeness.concurrency) return scraper;
+  const { autoscale } = politeness;
+  const capped = autoscale && {
+    start: Math.min(autoscale.start, concurrency),
+    min: Math.min(autoscale.min, concurrency),
+    max: concurrency,
+  };
+  return { ...scraper, politeness: { ...politeness, concurrency, ...(capped && { autoscale: capped }) } };
 }

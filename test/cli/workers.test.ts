@@ -328,6 +328,69 @@ pages:
   }, 120_000);
 });
 
+describe("a worker on a run with concurrency: auto", () => {
+  it("scales its own concurrency: on a host that answers 429 past 8 at once, it does not pile them up", async () => {
+    // A tree of 1,500 pages, each 50 ms; a request arriving while 8 are served gets a 429 at once.
+    let serving = 0;
+    let throttled = 0;
+    const busy = await startFaultSite({
+      routes: {
+        "/t": (req, res) => {
+          if (serving >= 8) {
+            throttled++;
+            res.writeHead(429, { "content-type": "text/plain" }).end("busy");
+            return;
+          }
+          serving++;
+          const n = Number(new URL(req.url!, "http://x").searchParams.get("n"));
+          const links = [3 * n + 1, 3 * n + 2, 3 * n + 3].filter((k) => k < 1500);
+          setTimeout(() => {
+            serving--;
+            res.writeHead(200, { "content-type": "text/html" });
+            res.end(`<h1>${n}</h1>${links.map((k) => `<a href="/t?n=${k}">${k}</a>`).join("")}`);
+          }, 50);
+        },
+      },
+    });
+    try {
+      const { dir, home } = await makeWorkDir();
+      const file = join(dir, "auto.yaml");
+      await writeFile(
+        file,
+        `name: auto
+start: ${busy.url}/t?n=0
+politeness: { robots: ignore, concurrency: auto, rate_per_host: 100000 }
+pages:
+  page:
+    follow: [{ css: a, page: page }]
+    record: { n: { css: h1, type: number } }
+`,
+      );
+      const env = { TRAWL_DATABASE_URL: database.url };
+      const coordinator = startCli(["run", file, "--json"], { home, env, timeoutMs: 120_000 });
+      const runId = (await coordinator.waitForStderr(/run (RUN-\S+)/))[1]!;
+      const worker = startCli(["worker", "--runs", runId], {
+        home: join(dir, "machine"),
+        env,
+        timeoutMs: 120_000,
+      });
+      const result = await coordinator.result;
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ status: "succeeded", records: 1500 });
+      const ended = await worker.result;
+      expect(ended.code, ended.stderr).toBe(0);
+      expect(pagesOf([ended.stderr])).toBeGreaterThan(100);
+      // At its maximum (64 in flight) the worker alone would get most answers as 429s.
+      const shown = JSON.parse((await runCli(["show", runId, "--json"], { home, env })).stdout) as {
+        stats: { requests: number };
+      };
+      expect(throttled / shown.stats.requests).toBeLessThan(0.2);
+    } finally {
+      await busy.close();
+    }
+  }, 120_000);
+});
+
 /** Pages the workers say they finished (`left run … (N pages here)`), over every worker's output. */
 function pagesOf(outputs: string[]): number {
   let total = 0;
