@@ -6,7 +6,7 @@
  * among others (`Engine.join`). Only the coordinator, the process that executes the run, changes
  * its state; a worker leaves a run when its crawl is over or it stops running.
  */
-import { describeError, type LogLevel } from "../core/index.ts";
+import { describeBytes, describeError, type LogLevel } from "../core/index.ts";
 import { loadScraper, type CompiledScraper } from "../pipeline/index.ts";
 import type { RunRecord } from "../store/index.ts";
 import type { App } from "./app.ts";
@@ -40,6 +40,8 @@ export class FleetWorker {
   private wake: (() => void) | undefined;
   /** Runs left at a pause or stop, and when (see {@link REJOIN_AFTER_MS}). */
   private readonly paused = new Map<string, number>();
+  /** Whether the governor let one more run start at the last look (see {@link roomForMore}). */
+  private hadRoom = true;
   /** Pages of the shares that ended (the fleet's pages per second counts them too). */
   private pagesBefore = 0;
 
@@ -129,12 +131,32 @@ export class FleetWorker {
       if (this.refused.get(run.id) === run.definitionHash) continue;
       const [crawl] = await store.steps.list(run.id);
       if (crawl?.status !== "running") continue;
+      // Memory pressure: no new run here until memory allows (its shares already slowed down).
+      if (!this.roomForMore()) break;
       const scraper = await this.definitionOf(run);
       if (scraper) this.join(run, scraper);
     }
     if (!named) return undefined;
     const ended = await Promise.all(named.map(async (id) => isOver(await store.runs.get(id))));
     return ended.every(Boolean) ? "all ended" : undefined;
+  }
+
+  /**
+   * Whether the governor lets one more run start here (under memory pressure, only when nothing
+   * runs here: one run at a time); each change is logged once.
+   */
+  private roomForMore(): boolean {
+    const { governor } = this.app.engine;
+    const room = governor.hasRoom();
+    if (room !== this.hadRoom) {
+      const { rss, ceiling, level } = governor.state();
+      const memory = `resident ${describeBytes(rss)} of the ${describeBytes(ceiling)} ceiling`;
+      if (!room) this.options.log("warn", `memory pressure (${memory}): joining no more runs`);
+      else if (level === "ok") this.options.log("info", `memory allows joining runs again (${memory})`);
+      else this.options.log("info", `memory pressure (${memory}): nothing runs here, joining one run`);
+      this.hadRoom = room;
+    }
+    return room;
   }
 
   /** The run's definition as this machine has it, if it is the one the run executes (else logged, once). */

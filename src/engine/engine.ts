@@ -238,6 +238,7 @@ export class Engine {
         bus: this.bus,
         owner: this.owner,
         parseThreads: this.options.parseThreads ?? defaultParseThreads(),
+        governor: this.governor,
         ...(secrets && { secrets }),
         ...options,
       },

@@ -103,8 +103,7 @@ export class ResourceGovernor implements UsageHost {
    * and the run stays queued. Resolves false when the run is withdrawn (cancelled) while waiting.
    */
   admit(runId: string, onHeld?: () => void): Promise<boolean> {
-    this.rss = process.memoryUsage.rss();
-    if (this.waiting.length === 0 && (this.level === "ok" || this.idle())) {
+    if (this.waiting.length === 0 && this.hasRoom()) {
       this.starting.add(runId);
       return Promise.resolve(true);
     }
@@ -113,6 +112,15 @@ export class ResourceGovernor implements UsageHost {
       this.waiting.push({ runId, resolve });
       this.schedule();
     });
+  }
+
+  /**
+   * Whether one more run may start here now: memory is below the high mark (read now), or nothing
+   * executes here (a process above its ceiling with nothing running still runs one at a time).
+   */
+  hasRoom(): boolean {
+    this.rss = process.memoryUsage.rss();
+    return this.level === "ok" || this.idle();
   }
 
   /** Drops a waiting run (cancelled before it started); its `admit` resolves false. */

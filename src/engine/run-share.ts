@@ -16,6 +16,7 @@ import { CrawlStep, type CrawlOutcome } from "./crawl-step.ts";
 import { pacedRead } from "./paced-read.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { attemptEvent } from "./request-report.ts";
+import type { ResourceGovernor } from "./governor.ts";
 import { RunControls } from "./run-controls.ts";
 import { RunStats, type HostRate, type RunStatsSnapshot } from "./run-stats.ts";
 import type { EngineOptions } from "./types.ts";
@@ -31,6 +32,8 @@ export type ShareDeps = Required<
   secrets?: SecretSource;
   /** At most this many requests in flight (below the scraper's own concurrency). */
   concurrency?: number;
+  /** The process's resource governor: under memory pressure a share slows down as a run does. */
+  governor?: Pick<ResourceGovernor, "track">;
 };
 
 export class RunShare {
@@ -119,6 +122,13 @@ export class RunShare {
       signal: this.controls.signal,
       log: (level: LogLevel, text: string) => this.log(level, text),
     };
+    // Charged as a run of this process (no limits: a run's limits are its coordinator's).
+    const usage = await this.deps.governor?.track(runId, {
+      limits: {},
+      cpuSecondsBefore: 0,
+      active: () => true,
+      log: (level, message) => this.log(level, message),
+    });
     try {
       this.progress.refresh(await this.store.queue.counts(runId));
       const before = (await this.store.runs.shareStats?.(runId))?.find((s) => s.worker === this.deps.owner);
@@ -144,10 +154,12 @@ export class RunShare {
         log: (level, message) => this.log(level, message),
         parseThreads: this.deps.parseThreads,
         ...(autoscaler && { autoscaler }),
+        ...(usage && { governed: usage }),
       });
       await this.scraper.setup?.(context);
       return await this.crawl.run();
     } finally {
+      usage?.release();
       autoscaler?.close();
       clearInterval(follower);
       unwatch?.();

@@ -251,6 +251,54 @@ describe("workers on one PostgreSQL", () => {
     expect((await coordinator.result).code).not.toBeNull();
   }, 120_000);
 
+  it("slow their share down under memory pressure, as a run is", async () => {
+    const { dir, home } = await makeWorkDir();
+    const file = await treeDefinition(dir);
+    const env = { TRAWL_DATABASE_URL: database.url };
+    const coordinator = startCli(["run", file], { home, env, timeoutMs: 120_000 });
+    const runId = (await coordinator.waitForStderr(/run (RUN-\S+)/))[1]!;
+    // A ceiling far below what any process holds: the worker is at it from its first sample.
+    const worker = startCli(["worker"], {
+      home: join(dir, "machine"),
+      env: { ...env, TRAWL_MEMORY_CEILING: "1MB" },
+      timeoutMs: 120_000,
+    });
+    await worker.waitForStderr(/joined run/);
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const pressure = async () =>
+        (
+          await client.query<{ message: string }>(
+            `SELECT message FROM logs WHERE run_id = $1 AND message LIKE 'worker %: memory pressure%'`,
+            [runId],
+          )
+        ).rows.map((row) => row.message);
+      let lines = await pressure();
+      for (let i = 0; i < 100 && lines.length === 0; i++) {
+        await sleep(100);
+        lines = await pressure();
+      }
+      expect(lines[0]).toMatch(
+        /^worker \S+: memory pressure \(resident .* of the 1 MB ceiling\): at most 1 of 2 requests in flight$/,
+      );
+    } finally {
+      await client.end();
+    }
+    // Busy with one run already: it joins no other until memory allows.
+    const second = startCli(["run", file], { home, env, timeoutMs: 120_000 });
+    const secondId = (await second.waitForStderr(/run (RUN-\S+)/))[1]!;
+    await worker.waitForStderr(/memory pressure \(resident .* of the 1 MB ceiling\): joining no more runs/);
+    for (const id of [runId, secondId]) expect((await runCli(["cancel", id], { home, env })).code).toBe(0);
+    await Promise.all([coordinator.result, second.result]);
+    worker.child.kill("SIGTERM");
+    const ended = await worker.result;
+    expect(ended.code, ended.stderr).toBe(0);
+    // The second run is joined, if at all, only once the first was left: one at a time.
+    const joinedSecond = ended.stderr.indexOf(`joined run ${secondId}`);
+    expect(joinedSecond === -1 || joinedSecond > ended.stderr.indexOf(`left run ${runId}`)).toBe(true);
+  }, 120_000);
+
   it("refuse a run whose definition on their machine differs from the one it executes", async () => {
     const { dir, home } = await makeWorkDir();
     const file = await treeDefinition(dir);
