@@ -7,7 +7,8 @@
  * request done once. And pause, resume and cancel reach a worker at once
  * (through the database's notifications), whose share of the run follows it; and four processes
  * crawling one host keep its `rate_per_host` together and all wait out a `Retry-After`, and the
- * run's summary counts what each of them did through a proxy.
+ * run's summary counts what each of them did through a proxy. A worker serves its own metrics,
+ * slows down under memory pressure, and scales `concurrency: auto` itself.
  */
 import { readFileSync } from "node:fs";
 import { appendFile, mkdir, writeFile } from "node:fs/promises";
