@@ -89,6 +89,11 @@ export class ConcurrencyAutoscaler {
     }
   }
 
+  /** The concurrency it found so far (what {@link limit} answers, without counting a call). */
+  get concurrency(): number {
+    return this.current;
+  }
+
   /** The requests the run may have in flight now; `fetching`: how many it has (to tell saturation). */
   limit(fetching: number): number {
     this.busiest = Math.max(this.busiest, fetching);

@@ -142,6 +142,11 @@ export class CrawlStep {
     return Math.min(concurrency - this.fetching, 2 * concurrency - this.inFlight.size);
   }
 
+  /** The concurrency now: the scraper's, or the autoscaler's for `concurrency: auto`. */
+  get concurrencyNow(): number {
+    return this.deps.autoscaler?.concurrency ?? this.deps.scraper.politeness.concurrency;
+  }
+
   /** The scraper's concurrency, or the autoscaler's for `concurrency: auto`. */
   private concurrency(): number {
     return this.deps.autoscaler?.limit(this.fetching) ?? this.deps.scraper.politeness.concurrency;

@@ -60,8 +60,6 @@ export class Engine {
   private readonly sessions = new Map<string, RunSession>();
   /** Runs this process works on as a worker, not as their coordinator. */
   private readonly shares = new Map<string, RunShare>();
-  /** The concurrency of each session's scraper (see {@link executing}). */
-  private readonly concurrencies = new WeakMap<RunSession, number>();
   /** When this process last stopped executing each run it executed (see {@link releasedAt}). */
   private readonly released = new Map<string, number>();
   private readonly staleAfterMs: number;
@@ -190,7 +188,6 @@ export class Engine {
       scraper,
     ));
     this.sessions.set(runId, session);
-    this.concurrencies.set(session, scraper.politeness.concurrency);
     try {
       return await session.execute();
     } finally {
@@ -214,7 +211,7 @@ export class Engine {
   executing(): { runId: string; concurrency: number; leases: number }[] {
     return [...this.sessions].map(([runId, session]) => ({
       runId,
-      concurrency: this.concurrencies.get(session) ?? 0,
+      concurrency: session.concurrency,
       leases: session.leases,
     }));
   }

@@ -20,7 +20,7 @@ import type { RunUsage } from "./run-usage.ts";
 import { SelectorTally, unmatchedSelectors } from "./selector-tally.ts";
 import { startUrlBatches } from "./start-urls.ts";
 import { autoscalerFor } from "./autoscaler.ts";
-import { STEPS_ON_STATUS } from "./transitions.ts";
+import { describeStanding, STEPS_ON_STATUS } from "./transitions.ts";
 import type { EngineOptions } from "./types.ts";
 
 /** A run's stored statistics: the fetch statistics, selector health and CPU time charged beside them. */
@@ -95,6 +95,11 @@ export class RunSession {
     return this.crawlStep?.held ?? 0;
   }
 
+  /** Requests it may have in flight now (the autoscaler's find for `concurrency: auto`). */
+  get concurrency(): number {
+    return this.crawlStep?.concurrencyNow ?? this.scraper.politeness.concurrency;
+  }
+
   /** Executes the run until it finishes or lets go; resolves to the stored run afterwards. */
   async execute(): Promise<RunRecord> {
     const resumed = this.run.status !== "queued";
@@ -113,7 +118,7 @@ export class RunSession {
         ...definition,
       });
       this.emit({ type: "run.started", runId: this.runId, resumed });
-      if (resumed) this.log("info", `resumed (it was ${this.describePause()})`);
+      if (resumed) this.log("info", `resumed (it was ${describeStanding(this.run)})`);
       if (resumed && this.run.definitionHash !== this.scraper.hash) {
         this.log(
           "warn",
@@ -308,12 +313,6 @@ export class RunSession {
       datasetVersion: this.dataset?.version ?? null,
     });
     this.emit({ type: "run.finished", runId: this.runId, status, ...(error && { error }) });
-  }
-
-  /** How the run stood before this session: `interrupted`, `stopped`, `paused (user)`. */
-  private describePause(): string {
-    if (this.run.status !== "paused") return this.run.status;
-    return this.run.pauseReason === "stopped" ? "stopped" : `paused (${this.run.pauseReason ?? "user"})`;
   }
 
   private async release(context: ScraperContext): Promise<void> {

@@ -74,9 +74,9 @@ export class RunShare {
     return this.finished;
   }
 
-  /** Requests this share may have in flight at once. */
+  /** Requests this share may have in flight now (the autoscaler's find for `concurrency: auto`). */
   get concurrency(): number {
-    return this.scraper.politeness.concurrency;
+    return this.crawl?.concurrencyNow ?? this.scraper.politeness.concurrency;
   }
 
   /** Requests this share holds leased now. */

@@ -71,3 +71,9 @@ export function controlsFor(run: Pick<RunRecord, "status" | "owner" | "source">)
       return [];
   }
 }
+
+/** How a run stood before a session took it up: `interrupted`, `stopped`, `paused (user)`. */
+export function describeStanding(run: Pick<RunRecord, "status" | "pauseReason">): string {
+  if (run.status !== "paused") return run.status;
+  return run.pauseReason === "stopped" ? "stopped" : `paused (${run.pauseReason ?? "user"})`;
+}

@@ -423,6 +423,19 @@ pages:
         env,
         timeoutMs: 120_000,
       });
+      await worker.waitForStderr(/joined run/);
+      // The fleet shows the concurrency each process found, not the bound it may grow to (64).
+      const fleet = async () =>
+        parseJson<{ workers: { kind: string; concurrency: number; runs: string[] }[] }>(
+          await runCli(["workers", "--json"], { home, env }),
+        ).workers.filter((w) => w.runs.includes(runId));
+      let serving = await fleet();
+      for (let i = 0; i < 50 && serving.length < 2; i++) {
+        await sleep(100);
+        serving = await fleet();
+      }
+      expect(serving.map((w) => w.kind).sort()).toEqual(["run", "worker"]);
+      for (const process of serving) expect(process.concurrency).toBeLessThanOrEqual(16);
       const result = await coordinator.result;
       expect(result.code, result.stderr).toBe(0);
       expect(JSON.parse(result.stdout)).toMatchObject({ status: "succeeded", records: 1500 });

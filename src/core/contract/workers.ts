@@ -25,7 +25,7 @@ export const FleetWorkerSchema = Type.Object({
   leases: Type.Integer(),
   /** Pages it finished per second over its last heartbeat interval. */
   pagesPerSecond: Type.Number(),
-  /** Requests it may have in flight at once, over all its runs. */
+  /** Requests it may have in flight at once now, over all its runs (for `concurrency: auto`, what the autoscaler found). */
   concurrency: Type.Integer(),
 });
 export type FleetWorker = Static<typeof FleetWorkerSchema>;
