@@ -93,6 +93,13 @@ export class RunShare {
   async execute(): Promise<CrawlOutcome> {
     const runId = this.run.id;
     const { scraper } = this;
+    // Charged as a run of this process (no limits: a run's limits are its coordinator's).
+    const usage = await this.deps.governor?.track(runId, {
+      limits: {},
+      cpuSecondsBefore: 0,
+      active: () => true,
+      log: (level, message) => this.log(level, message),
+    });
     // `concurrency: auto`: each process finds its own, from the answers it gets.
     const autoscaler = autoscalerFor(scraper.politeness, this.clock, (level, text) => this.log(level, text));
     const fetcher = this.deps.createFetcher({
@@ -122,13 +129,6 @@ export class RunShare {
       signal: this.controls.signal,
       log: (level: LogLevel, text: string) => this.log(level, text),
     };
-    // Charged as a run of this process (no limits: a run's limits are its coordinator's).
-    const usage = await this.deps.governor?.track(runId, {
-      limits: {},
-      cpuSecondsBefore: 0,
-      active: () => true,
-      log: (level, message) => this.log(level, message),
-    });
     try {
       this.progress.refresh(await this.store.queue.counts(runId));
       const before = (await this.store.runs.shareStats?.(runId))?.find((s) => s.worker === this.deps.owner);
