@@ -29,13 +29,14 @@ export type SoakRow = ProcessFigures & { runs: number };
 
 /** The figures as an aligned text table. */
 export function formatTable(rows: SoakRow[]): string {
-  const head = ["time", "runs", "RSS MB", "heap MB", "code MB", "handles", "open files"];
+  const head = ["time", "runs", "RSS MB", "heap MB", "code MB", "V8 MB", "handles", "open files"];
   const body = rows.map((r) => [
     clock(r.at),
     String(r.runs),
     r.rssMb.toFixed(1),
     r.heapMb.toFixed(1),
     r.codeMb.toFixed(2),
+    r.v8Mb.toFixed(1),
     String(r.handles),
     r.fds === null ? "-" : String(r.fds),
   ]);
@@ -46,7 +47,8 @@ export function formatTable(rows: SoakRow[]): string {
 
 /**
  * The memory slopes after warm-up, and whether each meets the goal; `code` (V8's code space, a
- * part of RSS) says how much of the RSS slope is compiled code still growing.
+ * part of RSS) says how much of the RSS slope is compiled code still growing, `v8` how much is
+ * V8's committed heap (code included), and `native` what is left: memory outside V8.
  */
 export function memorySlopes(rows: SoakRow[], warmUpMs: number) {
   const after = rows.filter((r) => r.at >= warmUpMs);
@@ -59,6 +61,8 @@ export function memorySlopes(rows: SoakRow[], warmUpMs: number) {
     rss,
     heap,
     code: slope((r) => r.codeMb),
+    v8: slope((r) => r.v8Mb),
+    native: slope((r) => r.rssMb - r.v8Mb),
     rssOk: rss < GOAL_MB_PER_10_MIN,
     heapOk: heap < GOAL_MB_PER_10_MIN,
   };

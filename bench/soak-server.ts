@@ -27,6 +27,11 @@ export interface ProcessFigures {
    */
   codeMb: number;
   /**
+   * V8's heap committed, every space (code included): what of RSS V8 holds, used or not. RSS
+   * less this is native memory (malloc: SQLite, HTTP parsers, zlib; thread stacks; the binary).
+   */
+  v8Mb: number;
+  /**
    * Active handles and resources: sockets, servers, files, pending requests and each timer
    * (`nodejs_active_resources_total`; `nodejs_active_handles_total` leaves timers out).
    */
@@ -115,6 +120,7 @@ export async function startSoakServer(options: SoakServerOptions): Promise<SoakS
         rssMb: gauge(text, "process_resident_memory_bytes") / MB,
         heapMb: gauge(text, "nodejs_heap_size_used_bytes") / MB,
         codeMb: gauge(text, 'nodejs_heap_space_size_total_bytes{space="code"}') / MB,
+        v8Mb: gauge(text, "nodejs_heap_size_total_bytes") / MB,
         handles: gauge(text, "nodejs_active_resources_total"),
         fds: openFiles(child.pid!),
       };

@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { readExample, startDemoSite } from "../src/demo/index.ts";
 import { formatTable, GOAL_MB_PER_10_MIN, memorySlopes, type SoakRow } from "./soak-report.ts";
 import { startSoakServer, type SoakServer } from "./soak-server.ts";
+import { runsFromBundle } from "./variants.ts";
 
 const ENDED = new Set(["succeeded", "failed", "cancelled", "interrupted"]);
 
@@ -60,8 +61,12 @@ async function main(): Promise<void> {
     server = await startSoakServer({ home: join(dir, "home"), scrapers: dir, collect: o.collect });
     const schedule = await server.api("/api/schedules", { file, cron: "* * * * *", overlap: "skip" });
     if (schedule.status !== 201) throw new Error(`scheduling failed: ${JSON.stringify(schedule.body)}`);
+    // What users run is the bundle: the sources through tsx hold more (an esbuild service, source maps).
+    const build = runsFromBundle()
+      ? "from its bundle"
+      : "FROM ITS SOURCES through tsx, not what users run (run `npm run build:cli` first)";
     console.log(
-      `soak: trawl serve pid ${server.pid}, the bookshop example (${o.books} books a category) every minute, ` +
+      `soak: trawl serve pid ${server.pid} ${build}, the bookshop example (${o.books} books a category) every minute, ` +
         `${o.minutes} min, a sample every ${o.sampleSeconds} s, warm-up ${o.warmUpMinutes.toFixed(1)} min` +
         `${o.collect ? ", heap read after a full collection" : ""}\n`,
     );
@@ -97,8 +102,10 @@ function report(rows: SoakRow[], warmUpMs: number, failed: number): void {
   console.log(`\nafter warm-up (${slopes.samples} samples):`);
   console.log(`  RSS   ${verdict(slopes.rss, slopes.rssOk)}`);
   console.log(`  heap  ${verdict(slopes.heap, slopes.heapOk)}`);
+  const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(2)}`;
   console.log(
-    `  of RSS, V8's compiled code (code space) ${slopes.code >= 0 ? "+" : ""}${slopes.code.toFixed(2)} MB per 10 min`,
+    `  of RSS: V8's committed heap ${signed(slopes.v8)} (its compiled code ${signed(slopes.code)}),` +
+      ` native memory ${signed(slopes.native)} MB per 10 min`,
   );
   if (first && last) {
     console.log(
