@@ -8,7 +8,8 @@
  * over 60 minutes. Reports, never fails on the goal (exit 1 only when the soak itself broke: the
  * server died, a run could not be scheduled). docs/soak.md.
  *
- *   npm run soak -- --minutes 60 [--sample-seconds 10] [--warm-up-minutes 10] [--books 20] [--no-gc]
+ *   npm run soak -- --minutes 60 [--sample-seconds 10] [--warm-up-minutes 10] [--books 20]
+ *                   [--seed-books N] [--no-gc]
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -28,6 +29,7 @@ function options() {
       "sample-seconds": { type: "string", default: "10" },
       "warm-up-minutes": { type: "string" },
       books: { type: "string", default: "20" },
+      "seed-books": { type: "string", default: "0" },
       "no-gc": { type: "boolean", default: false },
     },
   });
@@ -38,7 +40,16 @@ function options() {
   // The first third, at most 10 minutes: caches, JIT and SQLite's page cache settle by then.
   const warmUpMinutes =
     values["warm-up-minutes"] === undefined ? Math.min(10, minutes / 3) : Number(values["warm-up-minutes"]);
-  return { minutes, sampleSeconds, warmUpMinutes, books: Number(values.books), collect: !values["no-gc"] };
+  const seedBooks = Number(values["seed-books"]);
+  if (!(seedBooks >= 0)) throw new Error("--seed-books must be a number of books, 0 or more");
+  return {
+    minutes,
+    sampleSeconds,
+    warmUpMinutes,
+    books: Number(values.books),
+    seedBooks,
+    collect: !values["no-gc"],
+  };
 }
 
 /** Runs of the scraper that have ended, and how many of them failed. */
@@ -46,6 +57,38 @@ async function endedRuns(server: SoakServer): Promise<{ ended: number; failed: n
   const { body } = await server.api<{ runs: { status: string }[] }>("/api/runs?scraper=bookshop&limit=500");
   const ended = body.runs.filter((run) => ENDED.has(run.status));
   return { ended: ended.length, failed: ended.filter((run) => run.status !== "succeeded").length };
+}
+
+/**
+ * `--seed-books N`: before the soak, one run of the bookshop over a demo site of N books a
+ * category, so that the database starts as large as a server's after weeks. SQLite keeps up to
+ * 16 MB of a database's pages in each connection's cache: while a small database grows, the
+ * caches grow with it, and a soak from an empty one measures that filling as a slope.
+ */
+async function seed(server: SoakServer, dir: string, books: number): Promise<void> {
+  const site = await startDemoSite({ port: 0, booksPerCategory: books });
+  try {
+    const file = join(dir, "seed.yaml");
+    await writeFile(
+      file,
+      (await readExample("bookshop", site)).replace(/^name: bookshop$/m, "name: soak-seed"),
+    );
+    const started = await server.api<{ id: string }>("/api/runs", { file });
+    if (started.status !== 201 && started.status !== 202)
+      throw new Error(`the seed run was refused: ${JSON.stringify(started.body)}`);
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const { body } = await server.api<{ status: string; pages: { done: number } }>(
+        `/api/runs/${started.body.id}`,
+      );
+      if (ENDED.has(body.status)) {
+        console.log(`seeded: run ${started.body.id} ${body.status}, ${body.pages.done} pages`);
+        return;
+      }
+    }
+  } finally {
+    await site.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -59,6 +102,7 @@ async function main(): Promise<void> {
     const file = join(dir, "bookshop.yaml");
     await writeFile(file, await readExample("bookshop", site));
     server = await startSoakServer({ home: join(dir, "home"), scrapers: dir, collect: o.collect });
+    if (o.seedBooks > 0) await seed(server, dir, o.seedBooks);
     const schedule = await server.api("/api/schedules", { file, cron: "* * * * *", overlap: "skip" });
     if (schedule.status !== 201) throw new Error(`scheduling failed: ${JSON.stringify(schedule.body)}`);
     // What users run is the bundle: the sources through tsx hold more (an esbuild service, source maps).
