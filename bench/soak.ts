@@ -100,6 +100,8 @@ async function main(): Promise<void> {
   let server: SoakServer | undefined;
   const stopping = new AbortController();
   process.once("SIGINT", () => stopping.abort());
+  // Its reader gone (`npm run soak | head`), the soak ends as on Ctrl-C: its server is not left behind.
+  process.stdout.on("error", () => stopping.abort());
   try {
     const file = join(dir, "bookshop.yaml");
     await writeFile(file, await readExample("bookshop", site));

@@ -22,16 +22,21 @@ export interface ProcessLogOptions {
   /** Lines below it are dropped. @defaultValue `"info"` */
   level?: ProcessLogThreshold;
   /** Also print each line readably here (`trawl serve` passes stderr). @defaultValue none */
-  console?: { write(text: string): unknown };
+  console?: Console;
   /** Rotate a file past this size (pino-roll: MB as a number, or `"500k"`, `"10m"`). @defaultValue `"10m"` */
   maxSize?: string | number;
   /** Old files kept per process besides the current one. @defaultValue 9 */
   keep?: number;
 }
 
+/** Where a daemon prints its lines: stderr, whose reader (a terminal, a pipe) may go away. */
+type Console = Pick<NodeJS.WritableStream, "write" | "on" | "off">;
+
 /** The open process log of this process. */
 interface ActiveLog {
   root: Logger;
+  /** Stops listening to the console's errors. */
+  release(): void;
   file: DestinationStream & {
     flushSync(): void;
     end(): void;
@@ -42,15 +47,28 @@ interface ActiveLog {
 let active: ActiveLog | undefined;
 const silent = pino({ level: "silent" });
 
-/** `2026-12-06T08:40:00.000Z info  message (run r_…)`, the format serve printed before. */
-function consoleStream(out: { write(text: string): unknown }): DestinationStream {
-  return {
+/**
+ * `2026-12-06T08:40:00.000Z info  message (run r_…)`, the format serve printed before. A console
+ * that fails (EPIPE: its terminal or the pipe's reader is gone) is written no more: unheard, each
+ * failure was an uncaught exception whose crash line failed again, and the server spun on them.
+ */
+function consoleStream(out: Console, closed: (error: unknown) => void) {
+  let open = true;
+  const onError = (error: unknown) => {
+    if (!open) return;
+    open = false;
+    closed(error);
+  };
+  out.on("error", onError);
+  const stream: DestinationStream = {
     write(line: string) {
+      if (!open) return;
       const entry = JSON.parse(line) as { time: number; level: string; msg?: string; runId?: string };
       const run = entry.runId ? ` (run ${entry.runId})` : "";
       out.write(`${new Date(entry.time).toISOString()} ${entry.level.padEnd(5)} ${entry.msg ?? ""}${run}\n`);
     },
   };
+  return { stream, release: () => out.off("error", onError) };
 }
 
 /**
@@ -76,7 +94,8 @@ export async function startProcessLog(options: ProcessLogOptions): Promise<Logge
   const fileLevel: Level = level === "silent" ? "fatal" : level;
   const consoleLevel: Level = level === "debug" ? "debug" : "info";
   const streams: { level: Level; stream: DestinationStream }[] = [{ level: fileLevel, stream: file }];
-  if (options.console) streams.push({ level: consoleLevel, stream: consoleStream(options.console) });
+  const printed = options.console && consoleStream(options.console, (error) => consoleClosed(opened, error));
+  if (printed) streams.push({ level: consoleLevel, stream: printed.stream });
   const root = pino(
     {
       level: options.console && level !== "debug" ? "info" : fileLevel,
@@ -86,7 +105,7 @@ export async function startProcessLog(options: ProcessLogOptions): Promise<Logge
     },
     pino.multistream(streams),
   );
-  const opened: ActiveLog = { root, file };
+  const opened: ActiveLog = { root, file, release: () => printed?.release() };
   // A write that fails (a full disk, a removed folder) ends the process log, said once on stderr,
   // rather than crashing the process that was logging.
   file.on("error", (error: unknown) => {
@@ -96,6 +115,15 @@ export async function startProcessLog(options: ProcessLogOptions): Promise<Logge
   });
   active = opened;
   return root;
+}
+
+/** The console stopped taking lines: the files go on, and say so. */
+function consoleClosed(log: ActiveLog, error: unknown): void {
+  const code = (error as { code?: unknown }).code;
+  const why = typeof code === "string" ? code : String(error);
+  log.root
+    .child({ component: "log" })
+    .warn(`the console (stderr) closed (${why}): lines go to the process log only`);
 }
 
 /**
@@ -116,6 +144,7 @@ export function processLogOpen(): boolean {
 export function stopProcessLog(): void {
   if (!active) return;
   const { file } = active;
+  active.release();
   active = undefined;
   try {
     file.flushSync();

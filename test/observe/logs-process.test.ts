@@ -11,7 +11,15 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DemoSite } from "../../src/demo/index.ts";
 import { readLastLogLines } from "../../src/observe/index.ts";
-import { makeWorkDir, runCli, runIdOf, startCli, startSite, type CliProcess } from "../cli/run-cli.ts";
+import {
+  makeWorkDir,
+  runCli,
+  runIdOf,
+  startCli,
+  startSite,
+  writeExample,
+  type CliProcess,
+} from "../cli/run-cli.ts";
 import { writeCrashingScraper } from "./crash-run.ts";
 
 let site: DemoSite;
@@ -114,6 +122,49 @@ describe("process logs", { timeout: 120_000 }, () => {
     expect(logEntries(home)).toContainEqual(
       expect.objectContaining({ component: "server", msg: expect.stringMatching(/^SIGTERM: stopping/) }),
     );
+  });
+
+  it("trawl serve whose stderr is gone (its terminal or pipe closed) keeps serving and logging to disk", async () => {
+    // Found by a soak whose parent died: every console line failed with EPIPE, each failure was
+    // reported as a crash whose own line failed again, and the server spun on them, serving
+    // nothing, writing 50 crash reports a second and 10 MB of log a minute.
+    const { dir, home } = await makeWorkDir();
+    const scraper = await writeExample(dir, "bookshop", site);
+    const server = startCli(["serve", "--port", "0", "--no-scheduler", "--scrapers", dir], {
+      home,
+      timeoutMs: 60_000,
+    });
+    const url = (await server.waitForStderr(/trawl is at (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    const token = (await readFile(join(home, "access-token"), "utf8")).trim();
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    server.child.stderr!.destroy();
+
+    const started = await fetch(`${url}/api/runs`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ file: scraper }),
+    });
+    expect(started.status).toBe(202);
+    const { id } = (await started.json()) as { id: string };
+    let status = "";
+    for (const until = Date.now() + 30_000; status !== "succeeded" && Date.now() < until;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const run = await fetch(`${url}/api/runs/${id}`, { headers, signal: AbortSignal.timeout(5_000) });
+      status = ((await run.json()) as { status: string }).status;
+    }
+    expect(status).toBe("succeeded");
+    const crashes = await fetch(`${url}/api/crashes`, { headers });
+    expect(((await crashes.json()) as { crashes: unknown[] }).crashes).toEqual([]);
+    // The console is gone, the process log is not: the run's lines are on disk, and why the
+    // console stopped.
+    expect(logEntries(home)).toContainEqual(
+      expect.objectContaining({ runId: id, msg: expect.stringMatching(/^run finished: succeeded/) }),
+    );
+    expect(logEntries(home)).toContainEqual(
+      expect.objectContaining({ level: "warn", msg: expect.stringMatching(/console .*closed/) }),
+    );
+    server.child.kill("SIGTERM");
+    expect((await server.result).code).toBe(0);
   });
 
   it("trawl run stopped with SIGINT: the signal's line is on disk", async () => {
