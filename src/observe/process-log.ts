@@ -94,7 +94,7 @@ export async function startProcessLog(options: ProcessLogOptions): Promise<Logge
   const fileLevel: Level = level === "silent" ? "fatal" : level;
   const consoleLevel: Level = level === "debug" ? "debug" : "info";
   const streams: { level: Level; stream: DestinationStream }[] = [{ level: fileLevel, stream: file }];
-  const printed = options.console && consoleStream(options.console, (error) => consoleClosed(opened, error));
+  const printed = options.console && consoleStream(options.console, consoleClosed);
   if (printed) streams.push({ level: consoleLevel, stream: printed.stream });
   const root = pino(
     {
@@ -118,12 +118,10 @@ export async function startProcessLog(options: ProcessLogOptions): Promise<Logge
 }
 
 /** The console stopped taking lines: the files go on, and say so. */
-function consoleClosed(log: ActiveLog, error: unknown): void {
+function consoleClosed(error: unknown): void {
   const code = (error as { code?: unknown }).code;
   const why = typeof code === "string" ? code : String(error);
-  log.root
-    .child({ component: "log" })
-    .warn(`the console (stderr) closed (${why}): lines go to the process log only`);
+  processLog("log").warn(`the console (stderr) closed (${why}): lines go to the process log only`);
 }
 
 /**
